@@ -1,0 +1,7 @@
+"""`python -m whisper_tui` runs the same command as `whisper-tui`."""
+
+import sys
+
+from whisper_tui.cli import main
+
+sys.exit(main())

@@ -1,0 +1,157 @@
+"""Command line: flags into Settings, then the TUI (or a one-line error and exit status 2)."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import socket
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from whisper_tui import __version__
+from whisper_tui.core.settings import DEFAULT_HOST, DEFAULT_MAX_BODY, DEFAULT_PORT, Settings
+from whisper_tui.core.sizes import parse_size
+from whisper_tui.core.store import DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS
+
+EXIT_USAGE = 2
+
+DESCRIPTION = """\
+Capture every HTTP request sent to HOST:PORT and inspect it in the terminal:
+the exact bytes that arrived, headers in order with duplicates and case kept.
+Point your webhooks (Stripe, GitHub, Shopify, Slack...) at http://HOST:PORT/any/path."""
+
+EPILOG = """\
+examples:
+  whisper-tui                         listen on 127.0.0.1:8080
+  whisper-tui --port 9000             another port
+  whisper-tui --max-body 100MiB       accept bigger bodies
+  curl -d '{"hello":"world"}' -H 'Content-Type: application/json' localhost:8080/hooks/test
+
+keys: j/k or arrows move, g/G first/last, Tab switches pane, ? help, q quit."""
+
+
+class _OneLineErrorParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, no usage dump: the user sees what is wrong and where to look.
+        self.exit(EXIT_USAGE, f"whisper-tui: error: {message} (see whisper-tui --help)\n")
+
+
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port {value} is outside 0-65535")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _OneLineErrorParser(
+        prog="whisper-tui",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}: only this machine can send; "
+        "0.0.0.0 exposes captures to the network)",
+    )
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        help=f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    parser.add_argument(
+        "--max-body",
+        type=_size,
+        default=DEFAULT_MAX_BODY,
+        metavar="SIZE",
+        help="largest body accepted; bigger ones get 413 and are listed as rejected with "
+        "their headers (default 32MiB; units B, KB, KiB, MB, MiB, GB, GiB)",
+    )
+    parser.add_argument(
+        "--max-requests",
+        type=_positive,
+        default=DEFAULT_MAX_REQUESTS,
+        metavar="N",
+        help=f"captures kept in memory; the oldest are evicted beyond it "
+        f"(default {DEFAULT_MAX_REQUESTS:,})",
+    )
+    parser.add_argument(
+        "--max-memory",
+        type=_size,
+        default=DEFAULT_MAX_BYTES,
+        metavar="SIZE",
+        help="total bytes of captures kept; the oldest are evicted beyond it (default 512MiB)",
+    )
+    parser.add_argument("--version", action="version", version=f"whisper-tui {__version__}")
+    return parser
+
+
+def parse_settings(argv: Sequence[str] | None = None) -> Settings:
+    args = build_parser().parse_args(argv)
+    return Settings(
+        host=args.host,
+        port=args.port,
+        max_body=args.max_body,
+        max_requests=args.max_requests,
+        max_bytes=args.max_memory,
+    )
+
+
+def listen_error(settings: Settings, error: OSError) -> str:
+    """A one-line explanation of why the port could not be opened."""
+    where = f"{settings.host}:{settings.port}"
+    if error.errno == errno.EADDRINUSE:
+        return f"port {settings.port} on {settings.host} is busy; choose another with --port"
+    if error.errno == errno.EACCES:
+        return f"no permission to listen on {where}; ports below 1024 need privileges"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"{settings.host} is not an address of this machine"
+    if isinstance(error, socket.gaierror):
+        return f"cannot resolve host {settings.host!r}"
+    return f"cannot listen on {where}: {error.strerror or error}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    settings = parse_settings(argv)
+    from whisper_tui.server import bind_socket
+
+    try:
+        sock = bind_socket(settings.host, settings.port)
+    except OSError as error:
+        print(f"whisper-tui: error: {listen_error(settings, error)}", file=sys.stderr)
+        return EXIT_USAGE
+    if not settings.is_loopback:
+        print(
+            f"whisper-tui: warning: listening on {settings.host}: captures (with any secrets "
+            "in them) can be sent and seen from the network",
+            file=sys.stderr,
+        )
+    # Imported late so that --help and flag errors answer instantly.
+    from whisper_tui.ui.app import WhisperApp
+
+    WhisperApp(settings, sock=sock).run()
+    return 0

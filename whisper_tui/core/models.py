@@ -1,0 +1,101 @@
+"""What a captured request is, kept exactly as it arrived."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+# Headers are kept as the raw (name, value) byte pairs the HTTP parser saw, in order, with
+# duplicates and the sender's casing. Parsing them into a multidict for every request costs
+# capture throughput and loses the exact form, so anything friendlier is derived on demand.
+RawHeaders = tuple[tuple[bytes, bytes], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CapturedRequest:
+    """One HTTP request as received: never re-encoded, decoded only for display."""
+
+    id: int
+    received_at: float
+    remote: str
+    method: str
+    target: str
+    """Path and query exactly as they appeared on the request line."""
+    http_version: tuple[int, int]
+    raw_headers: RawHeaders
+    body: bytes
+    rejected: bool = False
+    """True when the body was over the size limit: the sender got 413 and no body is kept."""
+    declared_length: int | None = None
+    """Content-Length the sender announced, kept for rejected requests."""
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        """Headers as text pairs, in order, duplicates kept (latin-1 maps every byte)."""
+        return [(n.decode("latin-1"), v.decode("latin-1")) for n, v in self.raw_headers]
+
+    def header(self, name: str) -> str | None:
+        """The first value of a header, matched case-insensitively, or None."""
+        wanted = name.lower().encode("latin-1")
+        for n, v in self.raw_headers:
+            if n.lower() == wanted:
+                return v.decode("latin-1")
+        return None
+
+    def header_values(self, name: str) -> list[str]:
+        """Every value of a header, in order."""
+        wanted = name.lower().encode("latin-1")
+        return [v.decode("latin-1") for n, v in self.raw_headers if n.lower() == wanted]
+
+    @property
+    def path(self) -> str:
+        return self.target.split("?", 1)[0]
+
+    @property
+    def query(self) -> str:
+        return self.target.split("?", 1)[1] if "?" in self.target else ""
+
+    @property
+    def query_params(self) -> list[tuple[str, str]]:
+        return parse_qsl(self.query, keep_blank_values=True)
+
+    @property
+    def content_type(self) -> str:
+        """Media type without parameters, lower-cased ('' when absent)."""
+        value = self.header("content-type") or ""
+        return value.split(";", 1)[0].strip().lower()
+
+    @property
+    def size(self) -> int:
+        """Body size in bytes (the announced size for a rejected request)."""
+        if self.rejected and self.declared_length is not None:
+            return self.declared_length
+        return len(self.body)
+
+    @property
+    def cost(self) -> int:
+        """Approximate bytes this capture holds, for the store's byte cap."""
+        return len(self.body) + sum(len(n) + len(v) for n, v in self.raw_headers) + len(self.target)
+
+    @property
+    def version_text(self) -> str:
+        return f"HTTP/{self.http_version[0]}.{self.http_version[1]}"
+
+
+@dataclass(slots=True)
+class Attempt:
+    """One replay or forward of a capture, and what the target answered."""
+
+    target_url: str
+    started_at: float
+    kind: str = "replay"
+    status: int | None = None
+    reason: str = ""
+    response_headers: RawHeaders = ()
+    response_body: bytes = b""
+    latency: float | None = None
+    error: str | None = None
+    sent_method: str = ""
+    sent_headers: RawHeaders = ()
+    sent_body: bytes = b""
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,32 @@
+"""Make sender text safe to put on a terminal: control characters become visible marks."""
+
+from __future__ import annotations
+
+
+def _build_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    # C0 controls become the Unicode "control pictures" (ESC shows as ␛, BEL as ␇): one cell
+    # wide, visibly not the real thing, and never interpreted by the terminal.
+    for code in range(0x20):
+        table[code] = chr(0x2400 + code)
+    table[0x7F] = "\u2421"  # ␡
+    # C1 controls (0x80-0x9F) have no pictures; CSI (0x9B) and OSC (0x9D) act like ESC [ and
+    # ESC ] on some terminals, so they are spelled out instead.
+    for code in range(0x80, 0xA0):
+        table[code] = f"\\x{code:02x}"
+    # Line/paragraph separators and bidirectional overrides can reorder or split what is shown
+    # ("trojan source"); spell them out too.
+    for code in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F):
+        table[code] = f"\\u{code:04x}"
+    return table
+
+
+_TABLE = _build_table()
+_TAB_WIDTH = 4
+
+
+def printable(text: str) -> str:
+    """Replace every control character with a visible placeholder (tabs become spaces)."""
+    if "\t" in text:
+        text = text.expandtabs(_TAB_WIDTH)
+    return text.translate(_TABLE)

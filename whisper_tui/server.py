@@ -1,0 +1,119 @@
+"""The capture server: one aiohttp catch-all route, run on whatever loop is current.
+
+The Textual app starts it on its own loop (so there is one loop and no thread hand-off);
+headless mode and the tests start it on a plain asyncio loop the same way.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+
+from aiohttp import web
+
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.store import RequestStore
+
+_ACK_TYPE = "application/json"
+
+
+def bind_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """Bind the listening socket up front so a busy port fails before any screen is drawn."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, _, _, _, address = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(backlog)
+    except OSError:
+        sock.close()
+        raise
+    sock.setblocking(False)
+    return sock
+
+
+def build_app(store: RequestStore, max_body: int) -> web.Application:
+    """An application that captures every request, whatever its method or path."""
+
+    async def capture(request: web.Request) -> web.StreamResponse:
+        received_at = time.time()
+        declared = request.content_length
+        if declared is not None and declared > max_body:
+            return _reject(request, store.next_id(), received_at, declared, max_body)
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return _reject(request, store.next_id(), received_at, declared, max_body)
+        # The id is taken only once the body is in, with no await before add(), so ids
+        # follow the store's order even when a slow upload finishes after a quick one.
+        request_id = store.next_id()
+        store.add(
+            CapturedRequest(
+                id=request_id,
+                received_at=received_at,
+                remote=request.remote or "",
+                method=request.method,
+                target=request.raw_path,
+                http_version=(request.version.major, request.version.minor),
+                raw_headers=request.raw_headers,
+                body=body,
+            )
+        )
+        return web.Response(
+            body=b'{"ok":true,"id":%d}' % request_id, content_type=_ACK_TYPE
+        )
+
+    def _reject(
+        request: web.Request, request_id: int, received_at: float, declared: int | None, limit: int
+    ) -> web.Response:
+        store.add(
+            CapturedRequest(
+                id=request_id,
+                received_at=received_at,
+                remote=request.remote or "",
+                method=request.method,
+                target=request.raw_path,
+                http_version=(request.version.major, request.version.minor),
+                raw_headers=request.raw_headers,
+                body=b"",
+                rejected=True,
+                declared_length=declared,
+            )
+        )
+        response = web.Response(
+            status=413,
+            body=b'{"ok":false,"id":%d,"error":"body over the %d-byte limit"}' % (request_id, limit),
+            content_type=_ACK_TYPE,
+        )
+        # The unread body may be huge: close rather than drain it to keep the connection.
+        response.force_close()
+        return response
+
+    async def expect_continue(request: web.Request) -> web.StreamResponse | None:
+        # Refuse an oversized body before the sender transmits it; otherwise say "go on".
+        declared = request.content_length
+        if declared is not None and declared > max_body:
+            return _reject(request, store.next_id(), time.time(), declared, max_body)
+        expect = request.headers.get("Expect", "").lower()
+        if request.version >= (1, 1) and expect == "100-continue":
+            interim = b"HTTP/1.1 100 Continue\r\n\r\n"
+            await request.writer.write(interim)
+            # The interim response is not part of the final one's size (as aiohttp does).
+            request.writer.output_size -= len(interim)
+        # Any other Expect value is captured like any request instead of refused with 417.
+        return None
+
+    # client_max_size makes request.read() stop at the limit (aiohttp's default is 1 MiB).
+    app = web.Application(client_max_size=max_body)
+    app.router.add_route("*", "/{tail:.*}", capture, expect_handler=expect_continue)
+    return app
+
+
+async def start_server(app: web.Application, sock: socket.socket) -> web.AppRunner:
+    """Serve `app` on an already-bound socket on the running loop; stop with runner.cleanup()."""
+    # auto_decompress=False keeps gzip bodies as they arrived; display decoding is capped.
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, auto_decompress=False)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    return runner

@@ -1,0 +1,1 @@
+"""The Textual layer: a thin UI over whisper_tui.core."""

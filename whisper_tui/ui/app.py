@@ -1,0 +1,129 @@
+"""The Textual app: owns the capture server's lifetime and wires list, detail and keys."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from aiohttp import web
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Static
+
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.store import RequestStore
+from whisper_tui.server import bind_socket, build_app, start_server
+from whisper_tui.ui.detail import RequestDetail
+from whisper_tui.ui.help_screen import HelpScreen
+from whisper_tui.ui.request_list import RequestList, column_header
+
+REFRESH_INTERVAL = 0.1
+"""Seconds between list/count refreshes: new captures are coalesced, never drawn one by one."""
+
+
+class WhisperApp(App[None]):
+    """Split-pane inspector: live captures on the left, the selected one on the right."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "whisper-tui"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("tab", "focus_next", "Switch pane", show=True, id="focus_next"),
+        Binding("shift+tab", "focus_previous", "Switch pane", show=False),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        sock: socket.socket | None = None,
+        store: RequestStore | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.store = store or RequestStore(self.settings.max_requests, self.settings.max_bytes)
+        self._sock = sock
+        self._runner: web.AppRunner | None = None
+        self._topbar_text = ""
+        self.port = self.settings.port
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield Static(id="list-columns")
+                yield RequestList(self.store, id="requests")
+            yield RequestDetail(id="detail")
+        yield Footer()
+
+    @property
+    def request_list(self) -> RequestList:
+        return self.query_one(RequestList)
+
+    @property
+    def detail(self) -> RequestDetail:
+        return self.query_one(RequestDetail)
+
+    @property
+    def base_url(self) -> str:
+        host = self.settings.host
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{self.port}"
+
+    # -- lifetime --------------------------------------------------------------------------
+
+    async def on_mount(self) -> None:
+        if self._sock is None:
+            self._sock = bind_socket(self.settings.host, self.settings.port)
+        self.port = self._sock.getsockname()[1]
+        self._runner = await start_server(build_app(self.store, self.settings.max_body), self._sock)
+        self.request_list.focus()
+        self.detail.show(None)
+        self.set_interval(REFRESH_INTERVAL, self.refresh_from_store)
+        self.refresh_from_store()
+
+    async def on_unmount(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # -- updates ---------------------------------------------------------------------------
+
+    def refresh_from_store(self) -> None:
+        """Bring the list and the counts up to date (called on a timer, so bursts coalesce)."""
+        self.request_list.sync()
+        stats = self.store.stats()
+        text = f"{stats.received:,} request{'s' if stats.received != 1 else ''}"
+        if stats.evicted:
+            text += f" ({stats.evicted:,} evicted, {stats.stored:,} kept)"
+        if text != self._topbar_text:
+            self._topbar_text = text
+            bar = Text(no_wrap=True, overflow="ellipsis")
+            bar.append("whisper-tui", "bold")
+            bar.append("  listening on ")
+            bar.append(self.base_url, "bold underline")
+            bar.append("   ")
+            bar.append(text, "bold")
+            if not self.request_list.following and stats.stored:
+                bar.append("   (End follows new arrivals)", "dim")
+            self.query_one("#topbar", Static).update(bar)
+
+    def on_request_list_selected(self, message: RequestList.Selected) -> None:
+        self.detail.show(message.request)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._update_columns)
+
+    def _update_columns(self) -> None:
+        width = self.request_list.scrollable_content_region.width
+        self.query_one("#list-columns", Static).update(column_header(width))
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())

@@ -1,0 +1,261 @@
+"""The selected capture: request line, query, headers, then the body, as one virtual document.
+
+Only the lines on screen are highlighted (and cached). Bodies above a threshold are decoded
+and formatted in a thread worker so the shared loop (which is also the capture server) never
+waits on a 5 MB payload.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from whisper_tui.core.content import BodyView, body_view
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.sanitize import printable
+from whisper_tui.core.sizes import format_size
+from whisper_tui.ui.highlight import highlight_line
+from whisper_tui.ui.request_list import METHOD_STYLES
+
+INLINE_DECODE_LIMIT = 256 * 1024
+"""Bodies up to this size are decoded on the spot; bigger ones in a worker thread."""
+FIRST_SCREEN_LINES = 400
+WORKER_SLICE_LINES = 5000
+LINE_CACHE_SIZE = 2048
+MAX_NAME_WIDTH = 32
+
+
+class RequestDetail(ScrollView, can_focus=True):
+    """Everything about one capture, top to bottom, highlighted lazily."""
+
+    BINDINGS = [
+        Binding("up,k", "scroll_up", "Up", show=False),
+        Binding("down,j", "scroll_down", "Down", show=False),
+        Binding("home,g", "scroll_home", "Top", show=False),
+        Binding("end,G", "scroll_end", "Bottom", show=False),
+        Binding("left,h", "scroll_left", "Left", show=False),
+        Binding("right,l", "scroll_right", "Right", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
+
+    class BodyProgress(Message):
+        """A worker produced more body lines (or finished) for the shown capture."""
+
+        def __init__(self, request_id: int, view: BodyView | None) -> None:
+            self.request_id = request_id
+            self.view = view
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.request: CapturedRequest | None = None
+        self._head: list[Text] = []
+        self._view: BodyView | None = None
+        self._body_width = 0
+        self._cache: OrderedDict[int, Strip] = OrderedDict()
+
+    # -- content ---------------------------------------------------------------------------
+
+    def show(self, request: CapturedRequest | None) -> None:
+        """Display a capture (None shows the waiting message)."""
+        if request is self.request:
+            return
+        self.request = request
+        self._cache.clear()
+        self._view = None
+        self._body_width = 0
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        if request is not None:
+            if len(request.body) <= INLINE_DECODE_LIMIT:
+                self._set_view(body_view(request))
+            else:
+                self._decode_in_worker(request)
+        self._rebuild()
+
+    @property
+    def body_view(self) -> BodyView | None:
+        return self._view
+
+    def _set_view(self, view: BodyView) -> None:
+        self._view = view
+        complete = view.lines.advance(FIRST_SCREEN_LINES)
+        if not complete and self.request is not None:
+            self._finish_lines_in_worker(self.request.id, view)
+
+    @work(thread=True, exclusive=True, group="detail-body")
+    def _decode_in_worker(self, request: CapturedRequest) -> None:
+        view = body_view(request)
+        view.lines.advance(FIRST_SCREEN_LINES)
+        self.post_message(self.BodyProgress(request.id, view))
+        self._advance(request.id, view)
+
+    @work(thread=True, exclusive=True, group="detail-body")
+    def _finish_lines_in_worker(self, request_id: int, view: BodyView) -> None:
+        self._advance(request_id, view)
+
+    def _advance(self, request_id: int, view: BodyView) -> None:
+        worker = get_current_worker()
+        last_post = time.monotonic()
+        while not worker.is_cancelled and not view.lines.advance(WORKER_SLICE_LINES):
+            if time.monotonic() - last_post > 0.2:
+                self.post_message(self.BodyProgress(request_id, None))
+                last_post = time.monotonic()
+        self.post_message(self.BodyProgress(request_id, None))
+
+    def on_request_detail_body_progress(self, message: BodyProgress) -> None:
+        if self.request is None or message.request_id != self.request.id:
+            return
+        if message.view is not None:
+            self._view = message.view
+            self._rebuild()
+        else:
+            self._update_size()
+
+    def _rebuild(self) -> None:
+        self._head = head_lines(self.request, self._view, max(self.size.width, 20))
+        self._cache.clear()
+        self._update_size()
+        self.refresh()
+
+    def _update_size(self) -> None:
+        body_lines = len(self._view.lines) if self._view else 0
+        height = len(self._head) + body_lines
+        width = max(self.size.width, max((t.cell_len for t in self._head), default=0))
+        self.virtual_size = Size(width, height)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._rebuild()
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = round(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        strip = self._cache.get(index)
+        if strip is None:
+            text = self._line_text(index)
+            if text is None:
+                return Strip.blank(width, self.rich_style)
+            strip = Strip(list(text.render(self.app.console)), text.cell_len)
+            self._cache[index] = strip
+            if len(self._cache) > LINE_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        scroll_x = round(self.scroll_x)
+        line = strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
+        return line.apply_style(self.rich_style)
+
+    def _line_text(self, index: int) -> Text | None:
+        if index < len(self._head):
+            return self._head[index]
+        if self._view is None:
+            return None
+        body_index = index - len(self._head)
+        if body_index >= len(self._view.lines):
+            return None
+        return highlight_line(
+            self._view.lines[body_index], self._view.lexer, self.app.current_theme.dark
+        )
+
+    def visible_text(self) -> str:
+        """The plain text of the whole document (tests and copy use this)."""
+        lines = [t.plain for t in self._head]
+        if self._view is not None:
+            lines.extend(printable(self._view.lines[i]) for i in range(len(self._view.lines)))
+        return "\n".join(lines)
+
+
+def head_lines(request: CapturedRequest | None, view: BodyView | None, width: int) -> list[Text]:
+    """Request line, summary, query, headers and the body's title, as ready-made Text."""
+    if request is None:
+        return [
+            Text(""),
+            Text("  Waiting for requests…", "dim"),
+            Text(""),
+            Text("  Send one with:  curl -d '{\"hello\":\"world\"}' <address shown above>", "dim"),
+        ]
+    lines: list[Text] = []
+    request_line = Text(no_wrap=True, end="")
+    request_line.append(printable(request.method), METHOD_STYLES.get(request.method, "bold"))
+    request_line.append(" ")
+    request_line.append(printable(request.target), "bold")
+    request_line.append(" ")
+    request_line.append(request.version_text, "dim")
+    lines.append(request_line)
+
+    received = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(request.received_at))
+    millis = int((request.received_at % 1) * 1000)
+    summary = f"#{request.id}  {received}.{millis:03d}  from {printable(request.remote)}"
+    summary += f"  {format_size(request.size)}"
+    if request.content_type:
+        summary += f"  {printable(request.content_type)}"
+    lines.append(Text(summary, "dim", no_wrap=True, end=""))
+    if request.rejected:
+        lines.append(
+            Text("rejected with 413: body over the --max-body limit", "bold red", end="")
+        )
+
+    params = request.query_params
+    if params:
+        lines.append(Text(""))
+        lines.append(section_title(f"Query ({len(params)})"))
+        lines.extend(pair_lines(params, width, " =", "bold green"))
+
+    lines.append(Text(""))
+    lines.append(section_title(f"Headers ({len(request.raw_headers)})"))
+    lines.extend(pair_lines(request.headers, width, ":", "bold cyan"))
+
+    lines.append(Text(""))
+    title = section_title("Body")
+    if view is None:
+        title.append(f"  decoding {format_size(len(request.body))}…", "dim")
+    else:
+        title.append(f"  {format_size(request.size)}  {view.kind}", "dim")
+    lines.append(title)
+    if view is not None:
+        lines.extend(Text(printable(note), "italic yellow", end="") for note in view.notes)
+        if view.kind == "empty" and not view.notes:
+            lines.append(Text("(empty)", "dim", end=""))
+    return lines
+
+
+def section_title(label: str) -> Text:
+    return Text(label, "bold underline", no_wrap=True, end="")
+
+
+def pair_lines(
+    pairs: list[tuple[str, str]], width: int, separator: str, name_style: str
+) -> list[Text]:
+    """Aligned 'name: value' lines; long values wrap under the value column."""
+    name_width = min(max((len(name) for name, _ in pairs), default=0), MAX_NAME_WIDTH)
+    value_width = max(width - name_width - 4, 16)
+    lines: list[Text] = []
+    for name, value in pairs:
+        shown_name = printable(name)
+        shown_value = printable(value)
+        chunks = [
+            shown_value[start : start + value_width]
+            for start in range(0, max(len(shown_value), 1), value_width)
+        ]
+        for number, chunk in enumerate(chunks):
+            line = Text(no_wrap=True, end="")
+            if number == 0:
+                line.append(shown_name, name_style)
+                line.append(separator, "dim")
+                line.append(" " * (max(name_width - len(shown_name), 0) + 1))
+            else:
+                line.append(" " * (max(name_width, len(shown_name)) + 1 + len(separator)))
+            line.append(chunk)
+            lines.append(line)
+    return lines
+

@@ -1,0 +1,18 @@
+"""Every key the app answers, in one table: the help screen and the README are built from it."""
+
+from __future__ import annotations
+
+KEYS: list[tuple[str, str, str]] = [
+    # (context, keys, what it does)
+    ("Anywhere", "?", "this help"),
+    ("Anywhere", "q / Ctrl+C", "quit"),
+    ("Anywhere", "Tab / Shift+Tab", "switch between the list and the detail"),
+    ("Anywhere", "Ctrl+P", "command palette (every action by name)"),
+    ("List", "↑ ↓ / k j", "previous / next capture"),
+    ("List", "Home End / g G", "first / newest capture (End resumes following new arrivals)"),
+    ("List", "PgUp PgDn", "a page up / down"),
+    ("Detail", "↑ ↓ / k j", "scroll a line"),
+    ("Detail", "← → / h l", "scroll sideways (long body lines)"),
+    ("Detail", "Home End / g G", "top / bottom of the request"),
+    ("Detail", "PgUp PgDn", "a page up / down"),
+]

@@ -1,0 +1,268 @@
+"""The live list of captures: a virtual Line-API view over the store, one row per capture.
+
+Rows are rendered only when on screen and cached, so 100,000 captures cost what 40 do. The
+store is never copied or made reactive: a timer compares its version and refreshes at most
+a few times a second however fast requests arrive.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.sanitize import printable
+from whisper_tui.core.sizes import format_size
+from whisper_tui.core.store import RequestStore
+
+METHOD_STYLES = {
+    "GET": "bold green",
+    "POST": "bold yellow",
+    "PUT": "bold blue",
+    "PATCH": "bold cyan",
+    "DELETE": "bold red",
+    "HEAD": "bold magenta",
+    "OPTIONS": "bold magenta",
+}
+TIME_WIDTH = 8
+METHOD_WIDTH = 7
+SIZE_WIDTH = 9
+TYPE_WIDTH = 18
+ROW_CACHE_SIZE = 512
+
+
+def short_type(content_type: str) -> str:
+    """'application/json' -> 'json', 'application/x-www-form-urlencoded' -> 'form'."""
+    if not content_type:
+        return ""
+    if content_type == "application/x-www-form-urlencoded":
+        return "form"
+    kind = content_type.split("/", 1)[-1]
+    return kind.removeprefix("vnd.").removeprefix("x-")
+
+
+class RequestList(ScrollView, can_focus=True):
+    """Captures oldest first; the cursor follows new arrivals while it sits on the newest."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "request-list--cursor",
+        "request-list--cursor-blurred",
+        "request-list--dim",
+    }
+
+    class Selected(Message):
+        """The cursor moved to another capture (or to none)."""
+
+        def __init__(self, request: CapturedRequest | None) -> None:
+            self.request = request
+            super().__init__()
+
+    def __init__(self, store: RequestStore, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store = store
+        # The cursor is an absolute index (position + evicted so far): it stays on the same
+        # capture while older ones are evicted from the front.
+        self._cursor_absolute = -1
+        self._seen_version = -1
+        self._selected_id: int | None = None
+        # Following: the cursor sits on the newest capture and moves with new arrivals.
+        # Moving anywhere else stops it, so new arrivals never steal the selection.
+        self._at_end = True
+        self._row_cache: OrderedDict[tuple[int, int, int, bool], Strip] = OrderedDict()
+        self._styles: dict[str, Style] = {}
+
+    # -- state -----------------------------------------------------------------------------
+
+    @property
+    def cursor(self) -> int:
+        """Cursor position in the store (0 = oldest kept), -1 when empty."""
+        if not len(self.store):
+            return -1
+        return max(0, min(self._cursor_absolute - self.store.evicted, len(self.store) - 1))
+
+    @property
+    def following(self) -> bool:
+        return self._at_end
+
+    @property
+    def selected(self) -> CapturedRequest | None:
+        position = self.cursor
+        return self.store[position] if position >= 0 else None
+
+    def on_mount(self) -> None:
+        self.sync()
+
+    def _cache_styles(self) -> None:
+        self._styles = {
+            "cursor": self.get_component_rich_style("request-list--cursor"),
+            "blurred": self.get_component_rich_style("request-list--cursor-blurred"),
+            "dim": self.get_component_rich_style("request-list--dim"),
+        }
+        self._row_cache.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # Component styles may not exist yet here; they are recomputed at the next render.
+        self._styles = {}
+        self._row_cache.clear()
+
+    def sync(self) -> None:
+        """Catch up with the store: new rows, follow the newest, evictions. Cheap if nothing new."""
+        if self.store.version == self._seen_version:
+            return
+        self._seen_version = self.store.version
+        count = len(self.store)
+        self.virtual_size = Size(self.size.width, count)
+        if count and self._at_end:
+            self._move_to(count - 1)
+        else:
+            self._announce_if_changed()
+        self.refresh()
+
+    def _move_to(self, position: int) -> None:
+        count = len(self.store)
+        if not count:
+            return
+        position = max(0, min(position, count - 1))
+        self._cursor_absolute = position + self.store.evicted
+        self._at_end = position == count - 1
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self._announce_if_changed()
+
+    def _announce_if_changed(self) -> None:
+        request = self.selected
+        request_id = request.id if request else None
+        if request_id != self._selected_id:
+            self._selected_id = request_id
+            self.post_message(self.Selected(request))
+
+    def _scroll_cursor_into_view(self) -> None:
+        position = self.cursor
+        height = max(self.scrollable_content_region.height, 1)
+        top = round(self.scroll_y)
+        if position < top:
+            self.scroll_to(y=position, animate=False, immediate=True)
+        elif position >= top + height:
+            self.scroll_to(y=position - height + 1, animate=False, immediate=True)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self._move_to(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move_to(self.cursor + 1)
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(len(self.store) - 1)
+
+    def action_page_up(self) -> None:
+        self._move_to(self.cursor - max(self.scrollable_content_region.height - 1, 1))
+
+    def action_page_down(self) -> None:
+        self._move_to(self.cursor + max(self.scrollable_content_region.height - 1, 1))
+
+    def on_click(self, event) -> None:  # type: ignore[no-untyped-def]
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            self._move_to(round(self.scroll_y) + offset.y)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.store))
+        self._row_cache.clear()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        position = round(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        if not 0 <= position < len(self.store):
+            return Strip.blank(width, self.rich_style)
+        request = self.store[position]
+        selected = position == self.cursor
+        state = (2 if self.has_focus else 1) if selected else 0
+        key = (request.id, width, state, self.app.current_theme.dark)
+        strip = self._row_cache.get(key)
+        if strip is None:
+            strip = self._render_row(request, width, state)
+            self._row_cache[key] = strip
+            if len(self._row_cache) > ROW_CACHE_SIZE:
+                self._row_cache.popitem(last=False)
+        return strip
+
+    def _render_row(self, request: CapturedRequest, width: int, state: int) -> Strip:
+        row = row_text(request, width)
+        if not self._styles:
+            self._cache_styles()
+        if state:
+            row.stylize(self._styles["cursor" if state == 2 else "blurred"])
+        segments = list(row.render(self.app.console))
+        strip = Strip(segments, row.cell_len).extend_cell_length(width).crop(0, width)
+        return strip.apply_style(self.rich_style)
+
+
+def row_text(request: CapturedRequest, width: int) -> Text:
+    """One list row: time, method, path, size, type. Path gets what the others leave."""
+    clock = time.strftime("%H:%M:%S", time.localtime(request.received_at))
+    method = printable(request.method)[:METHOD_WIDTH]
+    size = "413 " + format_size(request.size) if request.rejected else format_size(request.size)
+    kind = printable(short_type(request.content_type))[: TYPE_WIDTH - 1]
+    show_type = width >= 70
+    fixed = TIME_WIDTH + 1 + METHOD_WIDTH + 1 + SIZE_WIDTH + 1 + (TYPE_WIDTH if show_type else 0)
+    path_width = max(width - fixed - 1, 8)
+    path = printable(request.target)
+    if len(path) > path_width:
+        path = path[: path_width - 1] + "…"
+    text = Text(no_wrap=True, overflow="crop", end="")
+    text.append(" ")
+    text.append(clock, "dim")
+    text.append(" ")
+    text.append(f"{method:<{METHOD_WIDTH}}", METHOD_STYLES.get(request.method, "bold"))
+    text.append(" ")
+    text.append(f"{path:<{path_width}}")
+    text.append(" ")
+    text.append(f"{size:>{SIZE_WIDTH}}", "bold red" if request.rejected else "")
+    if show_type:
+        text.append(" ")
+        text.append(f"{kind:<{TYPE_WIDTH - 1}}", "dim")
+    return text
+
+
+
+def column_header(width: int) -> Text:
+    """Column titles aligned with row_text's layout."""
+    show_type = width >= 70
+    fixed = TIME_WIDTH + 1 + METHOD_WIDTH + 1 + SIZE_WIDTH + 1 + (TYPE_WIDTH if show_type else 0)
+    path_width = max(width - fixed - 1, 8)
+    title = f" {'Time':<{TIME_WIDTH}} {'Method':<{METHOD_WIDTH}} {'Path':<{path_width}} "
+    title += f"{'Size':>{SIZE_WIDTH}}"
+    if show_type:
+        title += f" {'Type':<{TYPE_WIDTH - 1}}"
+    return Text(title, no_wrap=True, overflow="crop")

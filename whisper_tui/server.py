@@ -60,9 +60,7 @@ def build_app(store: RequestStore, max_body: int) -> web.Application:
                 body=body,
             )
         )
-        return web.Response(
-            body=b'{"ok":true,"id":%d}' % request_id, content_type=_ACK_TYPE
-        )
+        return web.Response(body=b'{"ok":true,"id":%d}' % request_id, content_type=_ACK_TYPE)
 
     def _reject(
         request: web.Request, request_id: int, received_at: float, declared: int | None, limit: int
@@ -83,7 +81,8 @@ def build_app(store: RequestStore, max_body: int) -> web.Application:
         )
         response = web.Response(
             status=413,
-            body=b'{"ok":false,"id":%d,"error":"body over the %d-byte limit"}' % (request_id, limit),
+            body=b'{"ok":false,"id":%d,"error":"body over the %d-byte limit"}'
+            % (request_id, limit),
             content_type=_ACK_TYPE,
         )
         # The unread body may be huge: close rather than drain it to keep the connection.

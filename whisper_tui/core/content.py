@@ -143,8 +143,12 @@ def body_view(request: CapturedRequest, decompress_cap: int = DECOMPRESS_CAP) ->
         size = request.declared_length
         what = f"{size:,} bytes" if size is not None else "unknown size"
         return BodyView("empty", ListLines([]), notes=[f"body rejected (413): {what}, not kept"])
-    return view_for(request.body, request.header("content-type") or "",
-                    request.header_values("content-encoding"), decompress_cap)
+    return view_for(
+        request.body,
+        request.header("content-type") or "",
+        request.header_values("content-encoding"),
+        decompress_cap,
+    )
 
 
 def view_for(
@@ -169,8 +173,8 @@ def view_for(
     text = decode_text(data, charset)
     if text is None or looks_binary(text):
         return BodyView("hex", HexLines(data), "hexdump", notes)
-    if is_json_type(media_type) or (not media_type or media_type == "text/plain") and (
-        text.lstrip()[:1] in ("{", "[")
+    if is_json_type(media_type) or (
+        (not media_type or media_type == "text/plain") and (text.lstrip()[:1] in ("{", "["))
     ):
         view = json_view(text, notes)
         if view is not None:

@@ -41,8 +41,11 @@ class WhisperApp(App[None]):
         *,
         sock: socket.socket | None = None,
         store: RequestStore | None = None,
+        serve: bool = True,
     ) -> None:
+        """`serve=False` shows a prepared store without listening (snapshot tests)."""
         super().__init__()
+        self._serve = serve
         self.settings = settings or Settings()
         self.store = store or RequestStore(self.settings.max_requests, self.settings.max_bytes)
         self._sock = sock
@@ -78,10 +81,12 @@ class WhisperApp(App[None]):
     # -- lifetime --------------------------------------------------------------------------
 
     async def on_mount(self) -> None:
-        if self._sock is None:
-            self._sock = bind_socket(self.settings.host, self.settings.port)
-        self.port = self._sock.getsockname()[1]
-        self._runner = await start_server(build_app(self.store, self.settings.max_body), self._sock)
+        if self._serve:
+            if self._sock is None:
+                self._sock = bind_socket(self.settings.host, self.settings.port)
+            self.port = self._sock.getsockname()[1]
+            app = build_app(self.store, self.settings.max_body)
+            self._runner = await start_server(app, self._sock)
         self.request_list.focus()
         self.detail.show(None)
         self.set_interval(REFRESH_INTERVAL, self.refresh_from_store)

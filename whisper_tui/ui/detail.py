@@ -182,7 +182,7 @@ def head_lines(request: CapturedRequest | None, view: BodyView | None, width: in
             Text(""),
             Text("  Waiting for requests…", "dim"),
             Text(""),
-            Text("  Send one with:  curl -d '{\"hello\":\"world\"}' <address shown above>", "dim"),
+            Text('  Send one with:  curl -d \'{"hello":"world"}\' <address shown above>', "dim"),
         ]
     lines: list[Text] = []
     request_line = Text(no_wrap=True, end="")
@@ -201,9 +201,7 @@ def head_lines(request: CapturedRequest | None, view: BodyView | None, width: in
         summary += f"  {printable(request.content_type)}"
     lines.append(Text(summary, "dim", no_wrap=True, end=""))
     if request.rejected:
-        lines.append(
-            Text("rejected with 413: body over the --max-body limit", "bold red", end="")
-        )
+        lines.append(Text("rejected with 413: body over the --max-body limit", "bold red", end=""))
 
     params = request.query_params
     if params:
@@ -258,4 +256,3 @@ def pair_lines(
             line.append(chunk)
             lines.append(line)
     return lines
-

@@ -255,7 +255,6 @@ def row_text(request: CapturedRequest, width: int) -> Text:
     return text
 
 
-
 def column_header(width: int) -> Text:
     """Column titles aligned with row_text's layout."""
     show_type = width >= 70

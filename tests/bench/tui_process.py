@@ -1,0 +1,78 @@
+"""Run whisper-tui as a user would: its own process, on a pseudo-terminal, TUI live."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pty
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_bytes(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def wait_listening(port: int, timeout: float = 10.0) -> float:
+    """Seconds until 127.0.0.1:port accepts a connection."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.05):
+            return time.perf_counter() - start
+        time.sleep(0.005)
+    raise TimeoutError(f"nothing listening on {port} after {timeout} s")
+
+
+@contextlib.contextmanager
+def tui_process(*args: str, columns: int = 200, rows: int = 50) -> Iterator[subprocess.Popen]:
+    """Start `python -m whisper_tui ARGS` on a pty sized columns x rows; drain its output."""
+    primary, secondary = pty.openpty()
+    os.set_blocking(primary, True)
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(columns), LINES=str(rows))
+    env.pop("CI", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "whisper_tui", *args],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        close_fds=True,
+    )
+    os.close(secondary)
+
+    def drain() -> None:
+        # A terminal that is never read would block the app once its buffer fills.
+        with contextlib.suppress(OSError):
+            while os.read(primary, 65536):
+                pass
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        with contextlib.suppress(OSError):
+            os.close(primary)

@@ -1,0 +1,73 @@
+"""Test helpers: raw sockets, fixture deliveries."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from pathlib import Path
+
+from whisper_tui.core.models import CapturedRequest
+
+LOCAL_FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def load_deliveries() -> list[dict]:
+    """The realistic deliveries (a copy lives in tests/fixtures so CI has them)."""
+    path = LOCAL_FIXTURES / "deliveries.json"
+    return json.loads(path.read_text())["deliveries"]
+
+
+def delivery_body(delivery: dict) -> bytes:
+    if delivery.get("body_encoding") == "base64":
+        return base64.b64decode(delivery["body"])
+    return delivery["body"].encode("utf-8")
+
+
+def delivery_request(delivery: dict, request_id: int = 1, at: float = 1_764_000_000.0):
+    """A CapturedRequest built from a fixture delivery, as if it had just arrived."""
+    return CapturedRequest(
+        id=request_id,
+        received_at=at,
+        remote="127.0.0.1",
+        method=delivery["method"],
+        target=delivery["path"],
+        http_version=(1, 1),
+        raw_headers=tuple(
+            (name.encode("latin-1"), value.encode("latin-1")) for name, value in delivery["headers"]
+        ),
+        body=delivery_body(delivery),
+    )
+
+
+async def send_raw(port: int, data: bytes, timeout: float = 5.0) -> bytes:
+    """Write exact bytes to 127.0.0.1:port and read the answer until the server closes."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(data)
+    await writer.drain()
+    try:
+        # A response to HEAD announces a length but carries no body.
+        with_body = not data.startswith(b"HEAD ")
+        answer = await asyncio.wait_for(_read_one_response(reader, with_body), timeout)
+    finally:
+        writer.close()
+    return answer
+
+
+async def _read_one_response(reader: asyncio.StreamReader, with_body: bool = True) -> bytes:
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    body = await reader.readexactly(length) if length and with_body else b""
+    return head + body
+
+
+def screen_strips(app) -> list:
+    """What the terminal would show: the composed screen as a list of strips."""
+    return app.screen._compositor.render_strips()
+
+
+def screen_text(app) -> str:
+    return "\n".join("".join(s.text for s in strip) for strip in screen_strips(app))

@@ -1,0 +1,181 @@
+"""The server keeps every request exactly as it arrived, over real sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+
+import aiohttp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import send_raw
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "PROPFIND", "PURGE"]
+
+
+async def test_binary_body_duplicate_headers_and_odd_case_are_kept_exactly(capture_server):
+    body = bytes(range(256)) * 4
+    raw = (
+        b"POST /hooks/x?a=1&a=2&empty=&sp=%%20 HTTP/1.1\r\n"
+        b"Host: example\r\n"
+        b"X-Dup: first\r\n"
+        b"x-ODD-case: MiXeD\r\n"
+        b"X-Dup: second\r\n"
+        b"Content-Type: application/octet-stream\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body)
+    ) + body
+    answer = await send_raw(capture_server.port, raw)
+    assert answer.startswith(b"HTTP/1.1 200")
+    [captured] = list(capture_server.store)
+    assert json.loads(answer.split(b"\r\n\r\n", 1)[1]) == {"ok": True, "id": captured.id}
+    assert captured.body == body
+    assert captured.method == "POST"
+    assert captured.target == "/hooks/x?a=1&a=2&empty=&sp=%20"
+    assert captured.http_version == (1, 1)
+    assert captured.raw_headers == (
+        (b"Host", b"example"),
+        (b"X-Dup", b"first"),
+        (b"x-ODD-case", b"MiXeD"),
+        (b"X-Dup", b"second"),
+        (b"Content-Type", b"application/octet-stream"),
+        (b"Content-Length", str(len(body)).encode()),
+    )
+    assert captured.query_params == [("a", "1"), ("a", "2"), ("empty", ""), ("sp", " ")]
+
+
+async def test_every_method_and_path_is_captured(capture_server):
+    for index, method in enumerate(METHODS):
+        raw = f"{method} /any/{index}/path HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+        answer = await send_raw(capture_server.port, raw.encode())
+        assert answer.startswith(b"HTTP/1.1 200"), method
+    assert [(r.method, r.target) for r in capture_server.store] == [
+        (m, f"/any/{i}/path") for i, m in enumerate(METHODS)
+    ]
+
+
+async def test_gzip_body_is_stored_compressed_as_sent(capture_server):
+    original = b'{"zipped": true}' * 100
+    compressed = gzip.compress(original)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            capture_server.url + "/gz",
+            data=compressed,
+            headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+        ) as response,
+    ):
+        assert response.status == 200
+    [captured] = list(capture_server.store)
+    assert captured.body == compressed
+
+
+async def test_chunked_body_is_reassembled_byte_exact(capture_server):
+    raw = (
+        b"POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+    )
+    answer = await send_raw(capture_server.port, raw)
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert [r.body for r in capture_server.store] == [b"hello world"]
+
+
+async def test_body_over_the_limit_gets_413_and_is_listed_as_rejected(capture_server):
+    too_big = b"x" * (1024 * 1024 + 1)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            capture_server.url + "/big", data=too_big, headers={"X-Kept": "yes"}
+        ) as response,
+    ):
+        assert response.status == 413
+    [captured] = list(capture_server.store)
+    assert captured.rejected
+    assert captured.body == b""
+    assert captured.declared_length == len(too_big)
+    assert captured.header("x-kept") == "yes"
+    # The server is still fine afterwards.
+    async with aiohttp.ClientSession() as session:
+        async with session.post(capture_server.url + "/after", data=b"ok") as response:
+            assert response.status == 200
+    assert [r.target for r in capture_server.store] == ["/big", "/after"]
+
+
+async def test_chunked_body_over_the_limit_is_rejected_without_content_length(capture_server):
+    async def chunks():
+        for _ in range(20):
+            yield b"y" * 65536
+
+    async with aiohttp.ClientSession() as session:
+        async with session.post(capture_server.url + "/stream", data=chunks()) as response:
+            assert response.status == 413
+    [captured] = list(capture_server.store)
+    assert captured.rejected and captured.target == "/stream"
+
+
+async def test_body_just_under_the_limit_is_accepted_whole(capture_server):
+    body = bytes(range(256)) * 4096  # exactly 1 MiB, aiohttp's own default would refuse it
+    async with aiohttp.ClientSession() as session:
+        async with session.put(capture_server.url + "/edge", data=body) as response:
+            assert response.status == 200
+    assert [r.body for r in capture_server.store] == [body]
+
+
+async def test_expect_100_continue_is_answered_and_body_captured(capture_server):
+    reader, writer = await asyncio.open_connection("127.0.0.1", capture_server.port)
+    writer.write(
+        b"POST /expect HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"
+    )
+    await writer.drain()
+    interim = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+    assert interim.startswith(b"HTTP/1.1 100")
+    writer.write(b"data")
+    final = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+    writer.close()
+    assert final.startswith(b"HTTP/1.1 200")
+    assert [r.body for r in capture_server.store] == [b"data"]
+
+
+header_names = st.from_regex(r"\A[A-Za-z][A-Za-z0-9\-]{0,20}\Z").filter(
+    lambda n: (
+        n.lower()
+        not in (
+            "content-length",
+            "transfer-encoding",
+            "host",
+            "expect",
+            "content-encoding",
+            "connection",
+            "upgrade",
+        )
+    )
+)
+header_values = st.from_regex(r"\A[\x21-\x7e]([\x20-\x7e]{0,40}[\x21-\x7e])?\Z")
+targets = st.from_regex(r"\A/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,40}(\?[A-Za-z0-9=&%._-]{0,30})?\Z")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    method=st.sampled_from(METHODS),
+    target=targets,
+    headers=st.lists(st.tuples(header_names, header_values), max_size=12),
+    body=st.binary(max_size=4096),
+)
+async def test_capture_is_byte_exact_for_any_request(capture_server, method, target, headers, body):
+    capture_server.store.clear()
+    head = f"{method} {target} HTTP/1.1\r\nHost: t\r\n".encode()
+    for name, value in headers:
+        head += f"{name}: {value}\r\n".encode()
+    head += f"Content-Length: {len(body)}\r\n\r\n".encode()
+    answer = await send_raw(capture_server.port, head + body)
+    assert answer.startswith(b"HTTP/1.1 200")
+    [captured] = list(capture_server.store)
+    assert captured.method == method
+    assert captured.target == target
+    assert captured.body == body
+    expected = [(b"Host", b"t")] + [(n.encode(), v.encode()) for n, v in headers]
+    expected.append((b"Content-Length", str(len(body)).encode()))
+    assert list(captured.raw_headers) == expected

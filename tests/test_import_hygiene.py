@@ -1,0 +1,43 @@
+"""The core is plain Python: importing it must not load Textual or Rich."""
+
+import subprocess
+import sys
+
+CORE_MODULES = [
+    "whisper_tui.core",
+    "whisper_tui.core.models",
+    "whisper_tui.core.store",
+    "whisper_tui.core.content",
+    "whisper_tui.core.sanitize",
+    "whisper_tui.core.settings",
+    "whisper_tui.core.sizes",
+    "whisper_tui.server",
+]
+
+
+def test_core_imports_load_neither_textual_nor_rich():
+    import pkgutil
+
+    import whisper_tui.core
+
+    modules = CORE_MODULES + [
+        f"whisper_tui.core.{info.name}" for info in pkgutil.iter_modules(whisper_tui.core.__path__)
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {sorted(set(modules))!r}:\n"
+        "    importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "", f"core pulled in: {result.stdout.strip()}"
+
+
+def test_the_check_would_notice_textual():
+    # Guard against a hygiene test that cannot fail: the UI module does load Textual.
+    code = "import sys, whisper_tui.ui.app; print('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "True"

@@ -1,0 +1,158 @@
+"""The running app: a real port, real requests, what the screen shows."""
+
+from __future__ import annotations
+
+import aiohttp
+from yarl import URL
+
+from tests.helpers import screen_strips, screen_text
+from whisper_tui.core.settings import Settings
+from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.help_screen import HelpScreen
+
+JSON_BODY = b'{"type":"invoice.paid","data":{"object":{"id":"in_1","amount_paid":4200}}}'
+
+
+async def post(app: WhisperApp, path: str, body: bytes = b"", headers=None, method="POST"):
+    async with (
+        aiohttp.ClientSession() as session,
+        session.request(
+            # encoded=True sends the path exactly as written (brackets and all).
+            method,
+            URL(f"http://127.0.0.1:{app.port}{path}", encoded=True),
+            data=body,
+            headers=headers or {},
+        ) as response,
+    ):
+        return response.status, await response.read()
+
+
+def new_app() -> WhisperApp:
+    return WhisperApp(Settings(port=0))
+
+
+async def test_posted_request_is_listed_with_headers_and_highlighted_body():
+    app = new_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        status, answer = await post(
+            app,
+            "/hooks/stripe?live=1",
+            JSON_BODY,
+            {"Content-Type": "application/json", "X-Trace-Id": "abc-123"},
+        )
+        assert status == 200 and b'"id":1' in answer
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "1 request" in text
+        assert "/hooks/stripe?live=1" in text
+        assert "X-Trace-Id:" in text and "abc-123" in text
+        assert '"amount_paid": 4200' in text
+        # The body line is drawn in at least two colours (key vs number): highlighted.
+        [row] = [s for s in screen_strips(app) if '"amount_paid"' in s.text]
+        colours = {seg.style.color for seg in row if seg.style and seg.style.color}
+        assert len(colours) >= 2
+
+
+async def test_request_line_headers_and_body_fit_together_for_a_small_request():
+    app = new_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await post(app, "/small", b'{"a":1}', {"Content-Type": "application/json"})
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        for expected in ("POST /small HTTP/1.1", "Headers (", "Content-Type:", '"a": 1'):
+            assert expected in text
+
+
+async def test_sender_markup_and_escape_sequences_are_shown_literally():
+    app = new_app()
+    hostile_body = b"\x1b]0;title\x07\x1b[2J [bold]x[/bold] \x9b31m"
+    async with app.run_test(size=(160, 45)) as pilot:
+        await post(
+            app,
+            "/hooks/[b]x[/b]",
+            hostile_body,
+            {"X-Markup": "[red]boom[/red]", "Content-Type": "text/plain; charset=latin-1"},
+        )
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "/hooks/[b]x[/b]" in text  # in the list and the request line
+        assert text.count("/hooks/[b]x[/b]") >= 2
+        assert "[red]boom[/red]" in text
+        assert "[bold]x[/bold]" in text
+        assert "␛]0;title␇␛[2J" in text
+        for strip in screen_strips(app):
+            for segment in strip:
+                assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in segment.text)
+
+
+async def test_list_follows_newest_until_the_user_moves_away():
+    app = new_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        for number in range(3):
+            await post(app, f"/n/{number}")
+        await pilot.pause(0.3)
+        assert app.detail.request.target == "/n/2"
+        await pilot.press("k")
+        await pilot.pause(0.1)
+        assert app.detail.request.target == "/n/1"
+        await post(app, "/n/3")
+        await pilot.pause(0.3)
+        assert app.detail.request.target == "/n/1"  # the new arrival did not steal it
+        assert "/n/3" in screen_text(app)
+        await pilot.press("G")
+        await pilot.pause(0.1)
+        assert app.detail.request.target == "/n/3"
+        await post(app, "/n/4")
+        await pilot.pause(0.3)
+        assert app.detail.request.target == "/n/4"  # following again
+        await pilot.press("g")
+        await pilot.pause(0.1)
+        assert app.detail.request.target == "/n/0"
+
+
+async def test_help_lists_the_keys_and_closes_with_escape():
+    app = new_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "quit" in text and "k j" in text
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_tab_moves_focus_between_list_and_detail():
+    app = new_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        assert app.focused is app.request_list
+        await pilot.press("tab")
+        assert app.focused is app.detail
+        await pilot.press("tab")
+        assert app.focused is app.request_list
+
+
+async def test_rejected_body_is_listed_with_413():
+    app = WhisperApp(Settings(port=0, max_body=1000))
+    async with app.run_test(size=(160, 45)) as pilot:
+        status, _ = await post(app, "/too/big", b"z" * 5000)
+        assert status == 413
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "413" in text and "/too/big" in text
+        assert "rejected" in text
+
+
+async def test_quit_key_stops_the_server():
+    app = new_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        port = app.port
+        await pilot.press("q")
+    try:
+        async with aiohttp.ClientSession() as session:
+            await session.get(f"http://127.0.0.1:{port}/", timeout=aiohttp.ClientTimeout(total=2))
+        still_up = True
+    except aiohttp.ClientError:
+        still_up = False
+    assert not still_up

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
 from whisper_tui import __version__
 from whisper_tui.core.settings import DEFAULT_HOST, DEFAULT_MAX_BODY, DEFAULT_PORT, Settings
+from whisper_tui.core.signatures import parse_secret_arg, secrets_from_env
 from whisper_tui.core.sizes import parse_size
 from whisper_tui.core.store import DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS
 
@@ -64,6 +66,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _OneLineErrorParser(
         prog="whisper-tui",
@@ -106,13 +118,50 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SIZE",
         help="total bytes of captures kept; the oldest are evicted beyond it (default 512MiB)",
     )
+    parser.add_argument(
+        "--secret",
+        action="append",
+        default=[],
+        metavar="SCHEME=SECRET",
+        help="verify signatures of SCHEME (stripe, github, shopify, slack, standard/svix, "
+        "paddle, twilio) with SECRET; repeatable. Also read from WHISPER_SECRET_<SCHEME> "
+        "environment variables (flags win). Secrets are never shown or exported",
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=_seconds,
+        default=300.0,
+        metavar="SECONDS",
+        help="how far a signed timestamp may be from the arrival time (default 300)",
+    )
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the public base URL senders post to (e.g. your tunnel's https URL); Twilio "
+        "signs the full URL, so its signatures need it",
+    )
     parser.add_argument("--version", action="version", version=f"whisper-tui {__version__}")
     return parser
 
 
-def parse_settings(argv: Sequence[str] | None = None) -> Settings:
-    args = build_parser().parse_args(argv)
+def parse_settings(
+    argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        secrets = secrets_from_env(os.environ if environ is None else environ)
+        for text in args.secret:
+            scheme, secret = parse_secret_arg(text)
+            secrets[scheme] = secret
+    except ValueError as error:
+        parser.error(str(error))
+    if args.public_url and not args.public_url.startswith(("http://", "https://")):
+        parser.error(f"--public-url must start with http:// or https://, got {args.public_url!r}")
     return Settings(
+        secrets=tuple(sorted(secrets.items())),
+        signature_tolerance=args.tolerance,
+        public_url=args.public_url,
         host=args.host,
         port=args.port,
         max_body=args.max_body,

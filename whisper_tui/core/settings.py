@@ -18,6 +18,16 @@ class Settings:
     max_body: int = DEFAULT_MAX_BODY
     max_requests: int = DEFAULT_MAX_REQUESTS
     max_bytes: int = DEFAULT_MAX_BYTES
+    secrets: tuple[tuple[str, str], ...] = ()
+    """(scheme, secret) pairs for signature verification; never shown or exported."""
+    signature_tolerance: float = 300.0
+    public_url: str | None = None
+    """The public base URL senders post to (Twilio signs the full URL)."""
+
+    def __repr__(self) -> str:
+        # Secrets must not leak into tracebacks or logs through a repr.
+        shown = ", ".join(f"{scheme}=***" for scheme, _ in self.secrets)
+        return f"Settings(host={self.host!r}, port={self.port}, secrets=[{shown}])"
 
     @property
     def is_loopback(self) -> bool:

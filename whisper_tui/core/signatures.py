@@ -756,7 +756,8 @@ def parse_secret_arg(text: str) -> tuple[str, str]:
     """'SCHEME=SECRET' (as given to --secret) -> (scheme, secret)."""
     scheme, sep, secret = text.partition("=")
     if not sep or not scheme.strip():
-        raise ValueError(f"expected SCHEME=SECRET (e.g. github=mysecret), got {text!r}")
+        # The text is not echoed: it may be a secret typed without its scheme.
+        raise ValueError("--secret expects SCHEME=SECRET (e.g. github=mysecret)")
     if not secret:
         raise ValueError(f"empty secret for {scheme.strip()!r}; expected SCHEME=SECRET")
     return _canonical_scheme(scheme), secret

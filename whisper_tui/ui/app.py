@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
+from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.server import bind_socket, build_app, start_server
 from whisper_tui.ui.detail import RequestDetail
 from whisper_tui.ui.help_screen import HelpScreen
@@ -48,6 +49,7 @@ class WhisperApp(App[None]):
         self._serve = serve
         self.settings = settings or Settings()
         self.store = store or RequestStore(self.settings.max_requests, self.settings.max_bytes)
+        self.verdicts = Verdicts.from_settings(self.settings)
         self._sock = sock
         self._runner: web.AppRunner | None = None
         self._topbar_text = ""
@@ -60,8 +62,8 @@ class WhisperApp(App[None]):
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield Static(id="list-columns")
-                yield RequestList(self.store, id="requests")
-            yield RequestDetail(id="detail")
+                yield RequestList(self.store, self.verdicts, id="requests")
+            yield RequestDetail(self.verdicts, id="detail")
         yield Footer()
 
     @property
@@ -88,6 +90,7 @@ class WhisperApp(App[None]):
             app = build_app(self.store, self.settings.max_body)
             self._runner = await start_server(app, self._sock)
         self.request_list.focus()
+        self.detail.base_url = self.base_url
         self.detail.show(None)
         self.set_interval(REFRESH_INTERVAL, self.refresh_from_store)
         self.refresh_from_store()

@@ -7,6 +7,7 @@ waits on a 5 MB payload.
 
 from __future__ import annotations
 
+import textwrap
 import time
 from collections import OrderedDict
 
@@ -22,7 +23,9 @@ from textual.worker import get_current_worker
 from whisper_tui.core.content import BodyView, body_view
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
+from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.sizes import format_size
+from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.ui.highlight import highlight_line
 from whisper_tui.ui.request_list import METHOD_STYLES
 
@@ -56,8 +59,12 @@ class RequestDetail(ScrollView, can_focus=True):
             self.view = view
             super().__init__()
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self, verdicts: Verdicts | None = None, base_url: str = "", *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
+        self.verdicts = verdicts
+        self.base_url = base_url
         self.request: CapturedRequest | None = None
         self._head: list[Text] = []
         self._view: BodyView | None = None
@@ -68,7 +75,7 @@ class RequestDetail(ScrollView, can_focus=True):
 
     def show(self, request: CapturedRequest | None) -> None:
         """Display a capture (None shows the waiting message)."""
-        if request is self.request:
+        if request is self.request and self._head:
             return
         self.request = request
         self._cache.clear()
@@ -122,7 +129,11 @@ class RequestDetail(ScrollView, can_focus=True):
             self._update_size()
 
     def _rebuild(self) -> None:
-        self._head = head_lines(self.request, self._view, max(self.size.width, 20))
+        verdicts = (
+            self.verdicts.for_request(self.request) if self.verdicts and self.request else None
+        )
+        width = max(self.scrollable_content_region.width, 20)
+        self._head = head_lines(self.request, self._view, width, verdicts, self.base_url)
         self._cache.clear()
         self._update_size()
         self.refresh()
@@ -175,14 +186,21 @@ class RequestDetail(ScrollView, can_focus=True):
         return "\n".join(lines)
 
 
-def head_lines(request: CapturedRequest | None, view: BodyView | None, width: int) -> list[Text]:
-    """Request line, summary, query, headers and the body's title, as ready-made Text."""
+def head_lines(
+    request: CapturedRequest | None,
+    view: BodyView | None,
+    width: int,
+    verdicts: list[Verdict] | None = None,
+    base_url: str = "http://127.0.0.1:8080",
+) -> list[Text]:
+    """Request line, summary, signatures, query, headers and the body's title, as Text."""
     if request is None:
+        example = "curl -H 'Content-Type: application/json' -d '{\"hello\":\"world\"}' "
         return [
             Text(""),
-            Text("  Waiting for requests…", "dim"),
+            Text("  Waiting for requests…", "bold"),
             Text(""),
-            Text('  Send one with:  curl -d \'{"hello":"world"}\' <address shown above>', "dim"),
+            Text(f"  Send one with:  {example}{base_url}/hooks/test", "dim"),
         ]
     lines: list[Text] = []
     request_line = Text(no_wrap=True, end="")
@@ -202,6 +220,11 @@ def head_lines(request: CapturedRequest | None, view: BodyView | None, width: in
     lines.append(Text(summary, "dim", no_wrap=True, end=""))
     if request.rejected:
         lines.append(Text("rejected with 413: body over the --max-body limit", "bold red", end=""))
+
+    if verdicts:
+        lines.append(Text(""))
+        for verdict in verdicts:
+            lines.extend(verdict_lines(verdict, width))
 
     params = request.query_params
     if params:
@@ -224,6 +247,33 @@ def head_lines(request: CapturedRequest | None, view: BodyView | None, width: in
         lines.extend(Text(printable(note), "italic yellow", end="") for note in view.notes)
         if view.kind == "empty" and not view.notes:
             lines.append(Text("(empty)", "dim", end=""))
+    return lines
+
+
+VERDICT_STYLES = {"verified": "bold green", "failed": "bold red", "no-secret": "bold yellow"}
+
+
+def verdict_lines(verdict: Verdict, width: int) -> list[Text]:
+    """'signature: verified (github)' or 'signature: failed (stripe): <reason>', wrapped."""
+    line = Text(no_wrap=True, end="")
+    line.append("signature: ", "bold")
+    word = "not checked" if verdict.status == "no-secret" else verdict.status
+    line.append(word, VERDICT_STYLES.get(verdict.status, "bold"))
+    line.append(f" ({verdict.scheme})")
+    if not verdict.reason:
+        return [line]
+    line.append(": ")
+    indent = 4
+    # Wrap at word boundaries so figures like "tolerance 300 s" stay readable.
+    pieces = textwrap.wrap(
+        printable(verdict.reason),
+        width=max(width - indent, 24),
+        initial_indent=" " * (line.cell_len - indent),
+        break_on_hyphens=False,
+    )
+    line.append(pieces[0].lstrip() if pieces else "")
+    lines = [line]
+    lines.extend(Text(" " * indent + piece, no_wrap=True, end="") for piece in pieces[1:])
     return lines
 
 

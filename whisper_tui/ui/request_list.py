@@ -22,6 +22,7 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.sizes import format_size
 from whisper_tui.core.store import RequestStore
+from whisper_tui.core.verdicts import Verdicts
 
 METHOD_STYLES = {
     "GET": "bold green",
@@ -74,9 +75,14 @@ class RequestList(ScrollView, can_focus=True):
             self.request = request
             super().__init__()
 
-    def __init__(self, store: RequestStore, *, id: str | None = None) -> None:
+    def __init__(
+        self, store: RequestStore, verdicts: Verdicts | None = None, *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.store = store
+        self.verdicts = verdicts
+        self.marked: set[int] = set()
+        """Ids of captures marked with `m` (for diffing)."""
         # The cursor is an absolute index (position + evicted so far): it stays on the same
         # capture while older ones are evicted from the front.
         self._cursor_absolute = -1
@@ -85,7 +91,7 @@ class RequestList(ScrollView, can_focus=True):
         # Following: the cursor sits on the newest capture and moves with new arrivals.
         # Moving anywhere else stops it, so new arrivals never steal the selection.
         self._at_end = True
-        self._row_cache: OrderedDict[tuple[int, int, int, bool], Strip] = OrderedDict()
+        self._row_cache: OrderedDict[tuple[int, int, int, bool, bool], Strip] = OrderedDict()
         self._styles: dict[str, Style] = {}
 
     # -- state -----------------------------------------------------------------------------
@@ -110,9 +116,14 @@ class RequestList(ScrollView, can_focus=True):
         self.sync()
 
     def _cache_styles(self) -> None:
+        def background_of(name: str) -> Style:
+            # Only the background and weight: a row's own colours (method, size) stay visible.
+            style = self.get_component_rich_style(name)
+            return Style(bgcolor=style.bgcolor, bold=style.bold)
+
         self._styles = {
-            "cursor": self.get_component_rich_style("request-list--cursor"),
-            "blurred": self.get_component_rich_style("request-list--cursor-blurred"),
+            "cursor": background_of("request-list--cursor"),
+            "blurred": background_of("request-list--cursor-blurred"),
             "dim": self.get_component_rich_style("request-list--dim"),
         }
         self._row_cache.clear()
@@ -208,7 +219,7 @@ class RequestList(ScrollView, can_focus=True):
         request = self.store[position]
         selected = position == self.cursor
         state = (2 if self.has_focus else 1) if selected else 0
-        key = (request.id, width, state, self.app.current_theme.dark)
+        key = (request.id, width, state, self.app.current_theme.dark, request.id in self.marked)
         strip = self._row_cache.get(key)
         if strip is None:
             strip = self._render_row(request, width, state)
@@ -218,7 +229,8 @@ class RequestList(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, request: CapturedRequest, width: int, state: int) -> Strip:
-        row = row_text(request, width)
+        marker = self.verdicts.marker(request) if self.verdicts else ""
+        row = row_text(request, width, marker, request.id in self.marked)
         if not self._styles:
             self._cache_styles()
         if state:
@@ -228,19 +240,30 @@ class RequestList(ScrollView, can_focus=True):
         return strip.apply_style(self.rich_style)
 
 
-def row_text(request: CapturedRequest, width: int) -> Text:
-    """One list row: time, method, path, size, type. Path gets what the others leave."""
+SIGNATURE_STYLES = {"✓": "bold green", "✗": "bold red", "?": "yellow"}
+LEAD_WIDTH = 3
+"""Mark, signature marker, space."""
+
+
+def _path_width(width: int, show_type: bool) -> int:
+    fixed = LEAD_WIDTH + TIME_WIDTH + 1 + METHOD_WIDTH + 1 + SIZE_WIDTH + 1
+    return max(width - fixed - (TYPE_WIDTH if show_type else 0) - 1, 8)
+
+
+def row_text(request: CapturedRequest, width: int, marker: str = "", marked: bool = False) -> Text:
+    """One list row: mark, signature, time, method, path, size, type."""
     clock = time.strftime("%H:%M:%S", time.localtime(request.received_at))
     method = printable(request.method)[:METHOD_WIDTH]
     size = "413 " + format_size(request.size) if request.rejected else format_size(request.size)
     kind = printable(short_type(request.content_type))[: TYPE_WIDTH - 1]
     show_type = width >= 70
-    fixed = TIME_WIDTH + 1 + METHOD_WIDTH + 1 + SIZE_WIDTH + 1 + (TYPE_WIDTH if show_type else 0)
-    path_width = max(width - fixed - 1, 8)
+    path_width = _path_width(width, show_type)
     path = printable(request.target)
     if len(path) > path_width:
         path = path[: path_width - 1] + "…"
     text = Text(no_wrap=True, overflow="crop", end="")
+    text.append("●" if marked else " ", "bold magenta")
+    text.append(marker or " ", SIGNATURE_STYLES.get(marker, ""))
     text.append(" ")
     text.append(clock, "dim")
     text.append(" ")
@@ -258,9 +281,9 @@ def row_text(request: CapturedRequest, width: int) -> Text:
 def column_header(width: int) -> Text:
     """Column titles aligned with row_text's layout."""
     show_type = width >= 70
-    fixed = TIME_WIDTH + 1 + METHOD_WIDTH + 1 + SIZE_WIDTH + 1 + (TYPE_WIDTH if show_type else 0)
-    path_width = max(width - fixed - 1, 8)
-    title = f" {'Time':<{TIME_WIDTH}} {'Method':<{METHOD_WIDTH}} {'Path':<{path_width}} "
+    path_width = _path_width(width, show_type)
+    title = " " * LEAD_WIDTH
+    title += f"{'Time':<{TIME_WIDTH}} {'Method':<{METHOD_WIDTH}} {'Path':<{path_width}} "
     title += f"{'Size':>{SIZE_WIDTH}}"
     if show_type:
         title += f" {'Type':<{TYPE_WIDTH - 1}}"

@@ -1,0 +1,54 @@
+"""Signature verdicts per capture, judged at arrival time and remembered."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.signatures import SignatureSettings, Verdict, verify
+
+CACHE_SIZE = 4096
+
+
+class Verdicts:
+    """Checks each capture once; the timestamp tolerance is measured against its arrival.
+
+    A delivery that was fresh when it arrived stays "verified" when inspected an hour later:
+    what matters is whether the receiving app would have accepted it then.
+    """
+
+    def __init__(self, settings: SignatureSettings, cache_size: int = CACHE_SIZE) -> None:
+        self.settings = settings
+        self._cache: OrderedDict[int, list[Verdict]] = OrderedDict()
+        self._cache_size = cache_size
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Verdicts:
+        return cls(
+            SignatureSettings(
+                secrets=dict(settings.secrets),
+                tolerance_seconds=settings.signature_tolerance,
+                public_url=settings.public_url,
+            )
+        )
+
+    def for_request(self, request: CapturedRequest) -> list[Verdict]:
+        found = self._cache.get(request.id)
+        if found is None:
+            found = [] if request.rejected else verify(request, self.settings, request.received_at)
+            self._cache[request.id] = found
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return found
+
+    def marker(self, request: CapturedRequest) -> str:
+        """'✓' every checked signature verified, '✗' one failed, '?' no secret, '' unsigned."""
+        verdicts = self.for_request(request)
+        if not verdicts:
+            return ""
+        if any(v.status == "failed" for v in verdicts):
+            return "✗"
+        if all(v.status == "verified" for v in verdicts):
+            return "✓"
+        return "?"

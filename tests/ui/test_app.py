@@ -156,3 +156,29 @@ async def test_quit_key_stops_the_server():
     except aiohttp.ClientError:
         still_up = False
     assert not still_up
+
+
+async def test_slash_filters_the_list_and_escape_clears_it():
+    app = new_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        for path in ("/hooks/stripe", "/hooks/github", "/hooks/stripe/v2", "/other"):
+            await post(app, path)
+        await pilot.pause(0.3)
+        await pilot.press("slash")
+        await pilot.pause(0.1)
+        await pilot.press(*"stripe")
+        await pilot.pause(0.5)
+        text = screen_text(app)
+        assert "showing 2 of 4 for 'stripe'" in text
+        listed = [app.request_list.view[i].target for i in range(len(app.request_list.view))]
+        assert listed == ["/hooks/stripe", "/hooks/stripe/v2"]
+        # New arrivals that match join the filtered list; others don't.
+        await post(app, "/hooks/stripe/v3")
+        await post(app, "/nope")
+        await pilot.pause(0.3)
+        assert len(app.request_list.view) == 3
+        assert "showing 3 of 6" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert len(app.request_list.view) == 6
+        assert "showing" not in screen_text(app)

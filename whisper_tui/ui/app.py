@@ -7,11 +7,24 @@ from pathlib import Path
 
 from aiohttp import web
 from rich.text import Text
+from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
+from whisper_tui.core.filtering import (
+    FilteredView,
+    FilterError,
+    Predicate,
+    StoreView,
+    compile_filter,
+    scan,
+)
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.sanitize import printable
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
@@ -20,6 +33,7 @@ from whisper_tui.ui.detail import RequestDetail
 from whisper_tui.ui.help_screen import HelpScreen
 from whisper_tui.ui.request_list import RequestList, column_header
 
+FILTER_DEBOUNCE = 0.15
 REFRESH_INTERVAL = 0.1
 """Seconds between list/count refreshes: new captures are coalesced, never drawn one by one."""
 
@@ -32,6 +46,8 @@ class WhisperApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("slash", "filter", "Filter", key_display="/", id="filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("tab", "focus_next", "Switch pane", show=True, id="focus_next"),
         Binding("shift+tab", "focus_previous", "Switch pane", show=False),
     ]
@@ -53,6 +69,7 @@ class WhisperApp(App[None]):
         self._sock = sock
         self._runner: web.AppRunner | None = None
         self._topbar_text = ""
+        self._filter_timer: Timer | None = None
         self.port = self.settings.port
 
     # -- layout ----------------------------------------------------------------------------
@@ -63,6 +80,12 @@ class WhisperApp(App[None]):
             with Vertical(id="left"):
                 yield Static(id="list-columns")
                 yield RequestList(self.store, self.verdicts, id="requests")
+                yield Input(
+                    placeholder="filter: words, method:POST path:/hooks/* header:name=value "
+                    "status:413 body:text -exclude",
+                    id="filter",
+                )
+                yield Static(id="filter-error")
             yield RequestDetail(self.verdicts, id="detail")
         yield Footer()
 
@@ -89,6 +112,8 @@ class WhisperApp(App[None]):
             self.port = self._sock.getsockname()[1]
             app = build_app(self.store, self.settings.max_body)
             self._runner = await start_server(app, self._sock)
+        self.query_one("#filter", Input).display = False
+        self.query_one("#filter-error", Static).display = False
         self.request_list.focus()
         self.detail.base_url = self.base_url
         self.detail.show(None)
@@ -109,6 +134,9 @@ class WhisperApp(App[None]):
         text = f"{stats.received:,} request{'s' if stats.received != 1 else ''}"
         if stats.evicted:
             text += f" ({stats.evicted:,} evicted, {stats.stored:,} kept)"
+        view = self.request_list.view
+        if view.text:
+            text += f"   showing {len(view):,} of {stats.stored:,} for '{printable(view.text)}'"
         if text != self._topbar_text:
             self._topbar_text = text
             bar = Text(no_wrap=True, overflow="ellipsis")
@@ -135,3 +163,72 @@ class WhisperApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    # -- filter ----------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        # A widget that was hidden can take focus only once it has been laid out.
+        self.call_after_refresh(field.focus)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "filter":
+            return
+        # Typing is debounced: a filter over 100k captures starts once the user pauses.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DEBOUNCE, lambda: self.apply_filter(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.apply_filter(event.value)
+            self.request_list.focus()
+
+    def apply_filter(self, text: str) -> None:
+        """Show only the captures matching `text` ('' shows all)."""
+        error = self.query_one("#filter-error", Static)
+        text = text.strip()
+        if text == self.request_list.view.text:
+            return
+        if not text:
+            error.display = False
+            self.request_list.set_view(StoreView(self.store))
+            self._topbar_text = ""
+            self.refresh_from_store()
+            return
+        try:
+            predicate = compile_filter(text)
+        except FilterError as problem:
+            error.update(Text(f"filter: {problem}", "bold red"))
+            error.display = True
+            return
+        error.display = False
+        self._filter_in_worker(text, predicate, list(self.store), self.store.evicted)
+
+    @work(thread=True, exclusive=True, group="filter")
+    def _filter_in_worker(
+        self, text: str, predicate: Predicate, snapshot: list[CapturedRequest], first: int
+    ) -> None:
+        # The snapshot is a list of immutable captures: safe to read off the loop.
+        matches = scan(snapshot, predicate, first)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._show_filtered, text, matches, first + len(snapshot))
+
+    def _show_filtered(self, text: str, matches: list[int], scanned_to: int) -> None:
+        self.request_list.set_view(FilteredView(self.store, text, matches, scanned_to))
+        self._topbar_text = ""
+        self.refresh_from_store()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.display or self.request_list.view.text:
+            self.clear_filter()
+
+    def clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        field.display = False
+        self.query_one("#filter-error", Static).display = False
+        self.apply_filter("")
+        self.request_list.focus()

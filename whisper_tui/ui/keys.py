@@ -8,6 +8,8 @@ KEYS: list[tuple[str, str, str]] = [
     ("Anywhere", "q / Ctrl+C", "quit"),
     ("Anywhere", "Tab / Shift+Tab", "switch between the list and the detail"),
     ("Anywhere", "Ctrl+P", "command palette (every action by name)"),
+    ("Anywhere", "/", "filter: words, method:POST path:/hooks/* header:name=value status:413"),
+    ("Anywhere", "Esc", "clear the filter"),
     ("List", "↑ ↓ / k j", "previous / next capture"),
     ("List", "Home End / g G", "first / newest capture (End resumes following new arrivals)"),
     ("List", "PgUp PgDn", "a page up / down"),

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from whisper_tui.core.filtering import FilteredView, StoreView
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.sizes import format_size
@@ -80,6 +81,8 @@ class RequestList(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(id=id)
         self.store = store
+        self.view: StoreView | FilteredView = StoreView(store)
+        """What the list shows: every capture, or those matching the filter."""
         self.verdicts = verdicts
         self.marked: set[int] = set()
         """Ids of captures marked with `m` (for diffing)."""
@@ -98,10 +101,10 @@ class RequestList(ScrollView, can_focus=True):
 
     @property
     def cursor(self) -> int:
-        """Cursor position in the store (0 = oldest kept), -1 when empty."""
-        if not len(self.store):
+        """Cursor position in the view (0 = oldest shown), -1 when empty."""
+        if not len(self.view):
             return -1
-        return max(0, min(self._cursor_absolute - self.store.evicted, len(self.store) - 1))
+        return self.view.position_of(self._cursor_absolute)
 
     @property
     def following(self) -> bool:
@@ -110,7 +113,22 @@ class RequestList(ScrollView, can_focus=True):
     @property
     def selected(self) -> CapturedRequest | None:
         position = self.cursor
-        return self.store[position] if position >= 0 else None
+        return self.view[position] if position >= 0 else None
+
+    def set_view(self, view: StoreView | FilteredView) -> None:
+        """Show another view (a filter applied or cleared), keeping the selection if it's in it."""
+        self.view = view
+        self._seen_version = -1
+        count = len(view)
+        self._row_cache.clear()
+        self.virtual_size = Size(self.size.width, count)
+        if count:
+            position = view.position_of(self._cursor_absolute)
+            self._at_end = self._at_end or position == count - 1
+            self._move_to(count - 1 if self._at_end else position)
+        else:
+            self._announce_if_changed()
+        self.refresh()
 
     def on_mount(self) -> None:
         self.sync()
@@ -139,7 +157,8 @@ class RequestList(ScrollView, can_focus=True):
         if self.store.version == self._seen_version:
             return
         self._seen_version = self.store.version
-        count = len(self.store)
+        self.view.sync()
+        count = len(self.view)
         self.virtual_size = Size(self.size.width, count)
         if count and self._at_end:
             self._move_to(count - 1)
@@ -148,11 +167,11 @@ class RequestList(ScrollView, can_focus=True):
         self.refresh()
 
     def _move_to(self, position: int) -> None:
-        count = len(self.store)
+        count = len(self.view)
         if not count:
             return
         position = max(0, min(position, count - 1))
-        self._cursor_absolute = position + self.store.evicted
+        self._cursor_absolute = self.view.absolute(position)
         self._at_end = position == count - 1
         self._scroll_cursor_into_view()
         self.refresh()
@@ -186,7 +205,7 @@ class RequestList(ScrollView, can_focus=True):
         self._move_to(0)
 
     def action_last(self) -> None:
-        self._move_to(len(self.store) - 1)
+        self._move_to(len(self.view) - 1)
 
     def action_page_up(self) -> None:
         self._move_to(self.cursor - max(self.scrollable_content_region.height - 1, 1))
@@ -200,7 +219,7 @@ class RequestList(ScrollView, can_focus=True):
             self._move_to(round(self.scroll_y) + offset.y)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.store))
+        self.virtual_size = Size(self.size.width, len(self.view))
         self._row_cache.clear()
 
     def on_focus(self) -> None:
@@ -214,9 +233,9 @@ class RequestList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         position = round(self.scroll_y) + y
         width = self.scrollable_content_region.width
-        if not 0 <= position < len(self.store):
+        if not 0 <= position < len(self.view):
             return Strip.blank(width, self.rich_style)
-        request = self.store[position]
+        request = self.view[position]
         selected = position == self.cursor
         state = (2 if self.has_focus else 1) if selected else 0
         key = (request.id, width, state, self.app.current_theme.dark, request.id in self.marked)

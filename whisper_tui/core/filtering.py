@@ -1,0 +1,215 @@
+"""The `/` filter: a small query language and the filtered view of the store it drives.
+
+method:POST  path:/hooks/*  status:413  header:x-github-event=push  type:json  body:paid
+bare words match anywhere (method, target, header names and values, body)
+-word or -field:value excludes; "quoted words" keep spaces; all terms must match.
+"""
+
+from __future__ import annotations
+
+import bisect
+import fnmatch
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.store import RequestStore
+
+BODY_SEARCH_LIMIT = 4 * 1024 * 1024
+"""Only the first 4 MB of a body are searched, so one huge body can't stall a filter."""
+
+Predicate = Callable[[CapturedRequest], bool]
+FIELDS = ("method", "path", "status", "header", "type", "body", "remote")
+
+
+class FilterError(ValueError):
+    """A filter the user typed that can't be understood; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    field: str
+    """One of FIELDS, or '' for a bare word."""
+    value: str
+    negated: bool = False
+
+
+def parse_filter(text: str) -> list[Term]:
+    try:
+        words = shlex.split(text)
+    except ValueError as error:
+        raise FilterError(f"unbalanced quotes ({error})") from None
+    terms = []
+    for word in words:
+        negated = word.startswith("-") and len(word) > 1
+        if negated:
+            word = word[1:]
+        name, sep, value = word.partition(":")
+        if sep and name.lower() in FIELDS:
+            if not value:
+                raise FilterError(f"{name}: needs a value, e.g. {name}:{_EXAMPLES[name.lower()]}")
+            terms.append(Term(name.lower(), value, negated))
+        else:
+            terms.append(Term("", word, negated))
+    return terms
+
+
+_EXAMPLES = {
+    "method": "POST",
+    "path": "/hooks/*",
+    "status": "413",
+    "header": "x-github-event=push",
+    "type": "json",
+    "body": "paid",
+    "remote": "10.0.0.5",
+}
+
+
+def compile_filter(text: str) -> Predicate:
+    """A predicate for the filter text (empty text matches everything)."""
+    checks = [_compile_term(term) for term in parse_filter(text)]
+
+    def matches(request: CapturedRequest) -> bool:
+        return all(check(request) for check in checks)
+
+    return matches
+
+
+def _compile_term(term: Term) -> Predicate:
+    check = _positive_check(term)
+    if term.negated:
+        return lambda request: not check(request)
+    return check
+
+
+def _positive_check(term: Term) -> Predicate:
+    value = term.value
+    lowered = value.lower()
+    if term.field == "method":
+        return lambda r: r.method.lower() == lowered
+    if term.field == "path":
+        if any(c in value for c in "*?["):
+            return lambda r: fnmatch.fnmatchcase(r.path, value)
+        return lambda r: lowered in r.target.lower()
+    if term.field == "status":
+        return lambda r: str(status_of(r)) == value
+    if term.field == "type":
+        return lambda r: lowered in r.content_type
+    if term.field == "remote":
+        return lambda r: lowered in r.remote.lower()
+    if term.field == "body":
+        needle = lowered.encode("utf-8")
+        return lambda r: needle in r.body[:BODY_SEARCH_LIMIT].lower()
+    if term.field == "header":
+        name, sep, wanted = value.partition("=")
+        name_bytes = name.lower().encode("latin-1", "replace")
+        wanted_bytes = wanted.lower().encode("latin-1", "replace")
+
+        def header_check(r: CapturedRequest) -> bool:
+            for n, v in r.raw_headers:
+                if n.lower() == name_bytes and (not sep or wanted_bytes in v.lower()):
+                    return True
+            return False
+
+        return header_check
+    return _anywhere(lowered)
+
+
+def _anywhere(lowered: str) -> Predicate:
+    text_needle = lowered
+    bytes_needle = lowered.encode("utf-8")
+
+    def check(r: CapturedRequest) -> bool:
+        if text_needle in r.method.lower() or text_needle in r.target.lower():
+            return True
+        for n, v in r.raw_headers:
+            if bytes_needle in n.lower() or bytes_needle in v.lower():
+                return True
+        return bytes_needle in r.body[:BODY_SEARCH_LIMIT].lower()
+
+    return check
+
+
+def status_of(request: CapturedRequest) -> int:
+    """The status whisper-tui answered the sender with."""
+    return 413 if request.rejected else 200
+
+
+def scan(
+    requests: Sequence[CapturedRequest], predicate: Predicate, first_absolute: int
+) -> list[int]:
+    """Absolute indices of the matching requests (run in a worker thread for big stores)."""
+    return [first_absolute + i for i, request in enumerate(requests) if predicate(request)]
+
+
+class FilteredView:
+    """The captures that match a filter, kept current as captures arrive and are evicted.
+
+    Matches are absolute indices (position + evicted-so-far), which never change for a
+    capture, so evictions only trim the front and arrivals only append.
+    """
+
+    def __init__(
+        self,
+        store: RequestStore,
+        text: str,
+        matches: list[int] | None = None,
+        scanned_to: int | None = None,
+    ) -> None:
+        self.store = store
+        self.text = text
+        self.predicate = compile_filter(text)
+        self._matches = matches if matches is not None else []
+        self._scanned_to = store.evicted if scanned_to is None else scanned_to
+        self.sync()
+
+    def sync(self) -> None:
+        """Test captures that arrived since the last sync; forget evicted ones."""
+        store = self.store
+        end = store.evicted + len(store)
+        start = max(self._scanned_to, store.evicted)
+        for absolute in range(start, end):
+            if self.predicate(store[absolute - store.evicted]):
+                self._matches.append(absolute)
+        self._scanned_to = end
+        drop = bisect.bisect_left(self._matches, store.evicted)
+        if drop:
+            del self._matches[:drop]
+
+    def __len__(self) -> int:
+        return len(self._matches)
+
+    def __getitem__(self, position: int) -> CapturedRequest:
+        return self.store[self._matches[position] - self.store.evicted]
+
+    def absolute(self, position: int) -> int:
+        return self._matches[position]
+
+    def position_of(self, absolute: int) -> int:
+        """Position of the match at or after an absolute index (clamped to the last)."""
+        return min(bisect.bisect_left(self._matches, absolute), max(len(self._matches) - 1, 0))
+
+
+class StoreView:
+    """Every capture in the store, with the same interface as FilteredView."""
+
+    text = ""
+
+    def __init__(self, store: RequestStore) -> None:
+        self.store = store
+
+    def sync(self) -> None:
+        """Nothing to catch up: positions read the store directly."""
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def __getitem__(self, position: int) -> CapturedRequest:
+        return self.store[position]
+
+    def absolute(self, position: int) -> int:
+        return position + self.store.evicted
+
+    def position_of(self, absolute: int) -> int:
+        return max(0, min(absolute - self.store.evicted, len(self.store) - 1))

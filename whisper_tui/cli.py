@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import errno
 import os
 import socket
@@ -11,10 +12,12 @@ from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
 from whisper_tui import __version__
+from whisper_tui.core.har import load_har
+from whisper_tui.core.responses import Rule, RuleError, parse_delay, parse_rule, parse_status
 from whisper_tui.core.settings import DEFAULT_HOST, DEFAULT_MAX_BODY, DEFAULT_PORT, Settings
 from whisper_tui.core.signatures import parse_secret_arg, secrets_from_env
 from whisper_tui.core.sizes import parse_size
-from whisper_tui.core.store import DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS
+from whisper_tui.core.store import DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, RequestStore
 
 EXIT_USAGE = 2
 
@@ -74,6 +77,27 @@ def _seconds(text: str) -> float:
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
     return value
+
+
+def _status(text: str) -> int:
+    try:
+        return parse_status(text)
+    except RuleError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _delay(text: str) -> float:
+    try:
+        return parse_delay(text)
+    except RuleError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _rule(text: str) -> Rule:
+    try:
+        return parse_rule(text)
+    except RuleError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,6 +164,52 @@ def build_parser() -> argparse.ArgumentParser:
         help="the public base URL senders post to (e.g. your tunnel's https URL); Twilio "
         "signs the full URL, so its signatures need it",
     )
+    answers = parser.add_argument_group("answers (simulate failures to test provider retries)")
+    answers.add_argument(
+        "--status",
+        type=_status,
+        default=200,
+        metavar="CODE",
+        help="status to answer every capture with (default 200)",
+    )
+    answers.add_argument(
+        "--delay",
+        type=_delay,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long before answering (the capture is listed at once)",
+    )
+    answers.add_argument(
+        "--respond",
+        action="append",
+        default=[],
+        type=_rule,
+        metavar="'METHOD PATH STATUS [DELAYs]'",
+        help="answer matching requests differently, e.g. 'POST /hooks/stripe* 500' or "
+        "'ANY /slow 200 12s'; repeatable, first match wins. In the TUI, `a` cycles "
+        "normal / 500 / slow",
+    )
+    files = parser.add_argument_group("files and modes")
+    files.add_argument(
+        "--save",
+        metavar="FILE.har",
+        help="keep FILE.har current with every capture (HAR 1.2, written atomically; complete "
+        "at exit). Binary bodies round-trip byte-exact (base64 with _encoding)",
+    )
+    files.add_argument(
+        "--load",
+        metavar="FILE.har",
+        help="start with the entries of a HAR file (ours or a browser's)",
+    )
+    files.add_argument(
+        "--headless",
+        action="store_true",
+        help="no TUI: print one line per delivery on stdout; Ctrl-C (SIGINT/SIGTERM) stops "
+        "cleanly and completes --save",
+    )
+    files.add_argument(
+        "--json", action="store_true", help="with --headless, print JSON lines instead"
+    )
     parser.add_argument("--version", action="version", version=f"whisper-tui {__version__}")
     return parser
 
@@ -158,7 +228,16 @@ def parse_settings(
         parser.error(str(error))
     if args.public_url and not args.public_url.startswith(("http://", "https://")):
         parser.error(f"--public-url must start with http:// or https://, got {args.public_url!r}")
+    if args.json and not args.headless:
+        parser.error("--json goes with --headless")
     return Settings(
+        answer_status=args.status,
+        answer_delay=args.delay,
+        rules=tuple(args.respond),
+        save_path=args.save,
+        load_path=args.load,
+        headless=args.headless,
+        json_lines=args.json,
         secrets=tuple(sorted(secrets.items())),
         signature_tolerance=args.tolerance,
         public_url=args.public_url,
@@ -199,8 +278,55 @@ def main(argv: Sequence[str] | None = None) -> int:
             "in them) can be sent and seen from the network",
             file=sys.stderr,
         )
+    store = RequestStore(settings.max_requests, settings.max_bytes)
+    if settings.load_path:
+        try:
+            for request in load_har(settings.load_path):
+                store.add(request)
+        except (OSError, ValueError) as error:
+            sock.close()
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            print(
+                f"whisper-tui: error: cannot load {settings.load_path}: {reason}", file=sys.stderr
+            )
+            return EXIT_USAGE
+    if settings.save_path:
+        problem = _unwritable(settings.save_path)
+        if problem:
+            sock.close()
+            print(
+                f"whisper-tui: error: cannot save to {settings.save_path}: {problem}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    policy = settings.response_policy()
+    if settings.headless:
+        from whisper_tui.headless import serve_headless
+
+        return asyncio.run(
+            serve_headless(
+                settings,
+                sock,
+                store,
+                policy,
+                as_json=settings.json_lines,
+                save_path=settings.save_path,
+            )
+        )
     # Imported late so that --help and flag errors answer instantly.
     from whisper_tui.ui.app import WhisperApp
 
-    WhisperApp(settings, sock=sock).run()
+    WhisperApp(settings, sock=sock, store=store, policy=policy).run()
     return 0
+
+
+def _unwritable(path: str) -> str | None:
+    """Why a --save path can't be written, checked before anything starts (None if fine)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        return f"no such directory {directory}"
+    if not os.access(directory, os.W_OK):
+        return f"no permission to write in {directory}"
+    if os.path.isdir(path):
+        return "it is a directory"
+    return None

@@ -6,12 +6,14 @@ headless mode and the tests start it on a plain asyncio loop the same way.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 
 from aiohttp import web
 
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.store import RequestStore
 
 _ACK_TYPE = "application/json"
@@ -33,8 +35,11 @@ def bind_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
     return sock
 
 
-def build_app(store: RequestStore, max_body: int) -> web.Application:
+def build_app(
+    store: RequestStore, max_body: int, policy: ResponsePolicy | None = None
+) -> web.Application:
     """An application that captures every request, whatever its method or path."""
+    answers = policy or ResponsePolicy()
 
     async def capture(request: web.Request) -> web.StreamResponse:
         received_at = time.time()
@@ -45,6 +50,7 @@ def build_app(store: RequestStore, max_body: int) -> web.Application:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return _reject(request, store.next_id(), received_at, declared, max_body)
+        status, delay = answers.decide(request.method, request.path)
         # The id is taken only once the body is in, with no await before add(), so ids
         # follow the store's order even when a slow upload finishes after a quick one.
         request_id = store.next_id()
@@ -58,9 +64,20 @@ def build_app(store: RequestStore, max_body: int) -> web.Application:
                 http_version=(request.version.major, request.version.minor),
                 raw_headers=request.raw_headers,
                 body=body,
+                answered_status=status,
             )
         )
-        return web.Response(body=b'{"ok":true,"id":%d}' % request_id, content_type=_ACK_TYPE)
+        if delay:
+            # The capture is listed at once; only the sender waits (to trigger its timeout).
+            await asyncio.sleep(delay)
+        if status == 200:
+            return web.Response(body=b'{"ok":true,"id":%d}' % request_id, content_type=_ACK_TYPE)
+        return web.Response(
+            status=status,
+            body=b'{"ok":%s,"id":%d,"note":"status chosen by whisper-tui"}'
+            % (b"true" if status < 400 else b"false", request_id),
+            content_type=_ACK_TYPE,
+        )
 
     def _reject(
         request: web.Request, request_id: int, received_at: float, declared: int | None, limit: int
@@ -77,6 +94,7 @@ def build_app(store: RequestStore, max_body: int) -> web.Application:
                 body=b"",
                 rejected=True,
                 declared_length=declared,
+                answered_status=413,
             )
         )
         response = web.Response(

@@ -182,3 +182,18 @@ async def test_slash_filters_the_list_and_escape_clears_it():
         await pilot.pause(0.3)
         assert len(app.request_list.view) == 6
         assert "showing" not in screen_text(app)
+
+
+async def test_answer_mode_key_makes_senders_get_500_and_the_header_says_so():
+    app = new_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("a")
+        await pilot.pause(0.2)
+        assert "answering 500 to everything" in screen_text(app)
+        status, _ = await post(app, "/hooks/retry-me", b"{}")
+        assert status == 500
+        await pilot.press("a", "a")
+        await pilot.pause(0.2)
+        assert "answering 500" not in screen_text(app)
+        status, _ = await post(app, "/hooks/ok", b"{}")
+        assert status == 200

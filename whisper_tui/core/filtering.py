@@ -133,7 +133,7 @@ def _anywhere(lowered: str) -> Predicate:
 
 def status_of(request: CapturedRequest) -> int:
     """The status whisper-tui answered the sender with."""
-    return 413 if request.rejected else 200
+    return 413 if request.rejected else request.answered_status
 
 
 def scan(

@@ -28,6 +28,8 @@ class CapturedRequest:
     """True when the body was over the size limit: the sender got 413 and no body is kept."""
     declared_length: int | None = None
     """Content-Length the sender announced, kept for rejected requests."""
+    answered_status: int = 200
+    """The status whisper-tui answered with (413 when rejected, or a configured failure)."""
 
     @property
     def headers(self) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from whisper_tui.core.responses import ResponsePolicy, Rule
 from whisper_tui.core.store import DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS
 
 DEFAULT_HOST = "127.0.0.1"
@@ -23,6 +24,17 @@ class Settings:
     signature_tolerance: float = 300.0
     public_url: str | None = None
     """The public base URL senders post to (Twilio signs the full URL)."""
+    answer_status: int = 200
+    answer_delay: float = 0.0
+    rules: tuple[Rule, ...] = ()
+    """--respond rules, tried in order before the default answer."""
+    save_path: str | None = None
+    load_path: str | None = None
+    headless: bool = False
+    json_lines: bool = False
+
+    def response_policy(self) -> ResponsePolicy:
+        return ResponsePolicy(self.answer_status, self.answer_delay, list(self.rules))
 
     def __repr__(self) -> str:
         # Secrets must not leak into tracebacks or logs through a repr.

@@ -15,6 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from whisper_tui.core.autosave import HarAutosave
 from whisper_tui.core.filtering import (
     FilteredView,
     FilterError,
@@ -24,6 +25,7 @@ from whisper_tui.core.filtering import (
     scan,
 )
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
@@ -47,6 +49,7 @@ class WhisperApp(App[None]):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("slash", "filter", "Filter", key_display="/", id="filter"),
+        Binding("a", "cycle_answer", "Answer mode", id="cycle_answer"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("tab", "focus_next", "Switch pane", show=True, id="focus_next"),
         Binding("shift+tab", "focus_previous", "Switch pane", show=False),
@@ -59,6 +62,7 @@ class WhisperApp(App[None]):
         sock: socket.socket | None = None,
         store: RequestStore | None = None,
         serve: bool = True,
+        policy: ResponsePolicy | None = None,
     ) -> None:
         """`serve=False` shows a prepared store without listening (snapshot tests)."""
         super().__init__()
@@ -66,6 +70,12 @@ class WhisperApp(App[None]):
         self.settings = settings or Settings()
         self.store = store or RequestStore(self.settings.max_requests, self.settings.max_bytes)
         self.verdicts = Verdicts.from_settings(self.settings)
+        self.policy = policy or self.settings.response_policy()
+        self.autosave = (
+            HarAutosave(self.settings.save_path, self.store, lambda: self.base_url)
+            if self.settings.save_path
+            else None
+        )
         self._sock = sock
         self._runner: web.AppRunner | None = None
         self._topbar_text = ""
@@ -110,8 +120,10 @@ class WhisperApp(App[None]):
             if self._sock is None:
                 self._sock = bind_socket(self.settings.host, self.settings.port)
             self.port = self._sock.getsockname()[1]
-            app = build_app(self.store, self.settings.max_body)
+            app = build_app(self.store, self.settings.max_body, self.policy)
             self._runner = await start_server(app, self._sock)
+        if self.autosave is not None:
+            self.run_worker(self.autosave.run(), group="autosave", exit_on_error=False)
         self.query_one("#filter", Input).display = False
         self.query_one("#filter-error", Static).display = False
         self.request_list.focus()
@@ -124,6 +136,9 @@ class WhisperApp(App[None]):
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self.autosave is not None:
+            # Complete at exit: every capture, including those since the last periodic save.
+            self.autosave.save_now()
 
     # -- updates ---------------------------------------------------------------------------
 
@@ -134,6 +149,11 @@ class WhisperApp(App[None]):
         text = f"{stats.received:,} request{'s' if stats.received != 1 else ''}"
         if stats.evicted:
             text += f" ({stats.evicted:,} evicted, {stats.stored:,} kept)"
+        answering = self.policy.describe()
+        if answering != "answering 200":
+            text += f"   {answering}"
+        if self.autosave is not None and self.autosave.last_error:
+            text += f"   {self.autosave.last_error}"
         view = self.request_list.view
         if view.text:
             text += f"   showing {len(view):,} of {stats.stored:,} for '{printable(view.text)}'"
@@ -163,6 +183,13 @@ class WhisperApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def action_cycle_answer(self) -> None:
+        """Cycle what senders get: normal (200 or --status/rules), 500, slow."""
+        self.policy.cycle_mode()
+        self._topbar_text = ""
+        self.refresh_from_store()
+        self.notify(self.policy.describe().capitalize(), title="Answer mode", timeout=3)
 
     # -- filter ----------------------------------------------------------------------------
 

@@ -1,0 +1,105 @@
+"""Headless mode as a script would use it: its own process, stdout lines, --save on SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import subprocess
+import sys
+
+import aiohttp
+
+from tests.bench.tui_process import free_port, wait_listening
+from whisper_tui.core.har import load_har
+
+BINARY = bytes(range(256)) * 12
+
+
+def start(*args: str) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "whisper_tui", "--headless", "--port", str(port), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_listening(port)
+    return process, port
+
+
+async def deliver_three(port: int) -> None:
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as session:
+        for method, path, body, kind in (
+            ("POST", "/hooks/stripe", b'{"type":"invoice.paid"}', "application/json"),
+            ("PUT", "/upload?name=blob", BINARY, "application/octet-stream"),
+            ("GET", "/health?x=1", b"", ""),
+        ):
+            headers = {"Content-Type": kind} if kind else {}
+            data = body or None  # no body: aiohttp then adds no Content-Type of its own
+            async with session.request(method, base + path, data=data, headers=headers) as reply:
+                assert reply.status == 200
+
+
+def stop(process: subprocess.Popen) -> tuple[str, str]:
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err
+    return out, err
+
+
+def test_headless_prints_a_line_per_delivery_and_save_round_trips_bytes(tmp_path):
+    har = tmp_path / "out.har"
+    process, port = start("--save", str(har))
+    asyncio.run(deliver_three(port))
+    out, err = stop(process)
+    lines = out.strip().splitlines()
+    assert len(lines) == 3
+    assert " POST /hooks/stripe 23 B application/json 200" in lines[0]
+    assert " PUT /upload?name=blob 3.1 KB application/octet-stream 200" in lines[1]
+    assert " GET /health?x=1 0 B - 200" in lines[2]
+    assert "saved 3 capture(s)" in err
+    loaded = load_har(har)
+    assert [(r.method, r.target) for r in loaded] == [
+        ("POST", "/hooks/stripe"),
+        ("PUT", "/upload?name=blob"),
+        ("GET", "/health?x=1"),
+    ]
+    assert loaded[1].body == BINARY
+    assert loaded[0].body == b'{"type":"invoice.paid"}'
+
+
+def test_headless_json_lines_carry_headers_and_base64_for_binary():
+    process, port = start("--json")
+    asyncio.run(deliver_three(port))
+    out, _ = stop(process)
+    records = [json.loads(line) for line in out.strip().splitlines()]
+    assert [r["method"] for r in records] == ["POST", "PUT", "GET"]
+    assert records[1]["body_encoding"] == "base64"
+    assert records[0]["body"] == '{"type":"invoice.paid"}'
+    assert ["Content-Type", "application/json"] in records[0]["headers"]
+
+
+def test_load_lists_a_saved_har_and_bad_files_fail_in_one_line(tmp_path):
+    bad = tmp_path / "bad.har"
+    bad.write_text("{not json")
+    result = subprocess.run(
+        [sys.executable, "-m", "whisper_tui", "--port", "0", "--load", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "cannot load" in result.stderr
+
+
+def test_headless_sigterm_also_completes_the_save(tmp_path):
+    har = tmp_path / "term.har"
+    process, port = start("--save", str(har))
+    asyncio.run(deliver_three(port))
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=15)
+    assert process.returncode == 0
+    assert len(load_har(har)) == 3

@@ -1,0 +1,125 @@
+"""`--headless`: the same server and store, one line per delivery on stdout, no TUI."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import signal
+import socket
+import sys
+import time
+from typing import TextIO
+
+from whisper_tui.core.autosave import HarAutosave
+from whisper_tui.core.export import isoformat_utc
+from whisper_tui.core.filtering import status_of
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.responses import ResponsePolicy
+from whisper_tui.core.sanitize import printable
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.sizes import format_size
+from whisper_tui.core.store import RequestStore
+from whisper_tui.core.verdicts import Verdicts
+from whisper_tui.server import build_app, start_server
+
+
+def human_line(request: CapturedRequest, verdicts: Verdicts) -> str:
+    """'23:25:05.042 POST /hooks/stripe 529 B application/json 200 [signature ...]'."""
+    clock = time.strftime("%H:%M:%S", time.localtime(request.received_at))
+    millis = int((request.received_at % 1) * 1000)
+    parts = [
+        f"{clock}.{millis:03d}",
+        printable(request.method),
+        printable(request.target),
+        format_size(request.size),
+        printable(request.content_type or "-"),
+        str(status_of(request)),
+    ]
+    for verdict in verdicts.for_request(request):
+        parts.append(f"[signature {verdict.status} ({verdict.scheme})]")
+    return " ".join(parts)
+
+
+def json_line(request: CapturedRequest, verdicts: Verdicts) -> str:
+    """One JSON object per capture, body as UTF-8 text or base64, for scripts."""
+    try:
+        body, encoding = request.body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        body, encoding = base64.b64encode(request.body).decode("ascii"), "base64"
+    record = {
+        "id": request.id,
+        "received_at": isoformat_utc(request.received_at),
+        "remote": request.remote,
+        "method": request.method,
+        "target": request.target,
+        "http_version": request.version_text,
+        "headers": [[n, v] for n, v in request.headers],
+        "size": request.size,
+        "content_type": request.content_type,
+        "status": status_of(request),
+        "rejected": request.rejected,
+        "body": body,
+        "body_encoding": encoding,
+        "signatures": [
+            {"scheme": v.scheme, "status": v.status, "reason": v.reason}
+            for v in verdicts.for_request(request)
+        ],
+    }
+    # ensure_ascii keeps control characters escaped: the output is safe on a terminal.
+    return json.dumps(record, ensure_ascii=True, separators=(",", ":"))
+
+
+async def serve_headless(
+    settings: Settings,
+    sock: socket.socket,
+    store: RequestStore,
+    policy: ResponsePolicy,
+    *,
+    as_json: bool = False,
+    save_path: str | None = None,
+    out: TextIO = sys.stdout,
+    stop: asyncio.Event | None = None,
+) -> int:
+    """Capture until SIGINT/SIGTERM (or `stop` is set); returns the exit status."""
+    verdicts = Verdicts.from_settings(settings)
+    port = sock.getsockname()[1]
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    base_url = f"http://{host}:{port}"
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+
+    format_line = json_line if as_json else human_line
+
+    def announce(request: CapturedRequest) -> None:
+        out.write(format_line(request, verdicts) + "\n")
+        out.flush()
+
+    store.subscribe(announce)
+    runner = await start_server(build_app(store, settings.max_body, policy), sock)
+    autosave = HarAutosave(save_path, store, lambda: base_url) if save_path else None
+    saving = asyncio.create_task(autosave.run()) if autosave else None
+    print(f"whisper-tui: listening on {base_url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        if saving is not None:
+            saving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await saving
+        if autosave is not None:
+            autosave.save_now()
+            print(
+                f"whisper-tui: saved {len(store):,} capture(s) to {autosave.path}",
+                file=sys.stderr,
+                flush=True,
+            )
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signum)
+    return 0

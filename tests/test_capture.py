@@ -179,3 +179,13 @@ async def test_capture_is_byte_exact_for_any_request(capture_server, method, tar
     expected = [(b"Host", b"t")] + [(n.encode(), v.encode()) for n, v in headers]
     expected.append((b"Content-Length", str(len(body)).encode()))
     assert list(captured.raw_headers) == expected
+
+
+async def test_paths_with_encoded_newlines_and_nul_are_captured(capture_server):
+    # The route matches the decoded path; a "." pattern would stop at %0A and answer 404.
+    for target in (b"/%0A", b"/a%0d%0Ab?x=%0A", b"/%00"):
+        answer = await send_raw(
+            capture_server.port, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        assert answer.startswith(b"HTTP/1.1 200"), (target, answer)
+    assert [r.target for r in capture_server.store] == ["/%0A", "/a%0d%0Ab?x=%0A", "/%00"]

@@ -9,14 +9,27 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+from dataclasses import dataclass
 
 from aiohttp import web
+from multidict import CIMultiDict
 
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.replay import Sender, relay_parts
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.store import RequestStore
 
 _ACK_TYPE = "application/json"
+
+
+@dataclass(frozen=True, slots=True)
+class Forwarding:
+    """Live forwarding: every capture is also sent to `url` (path and query appended)."""
+
+    url: str
+    sender: Sender
+    relay_response: bool = False
+    """Answer the original sender with the target's answer (502 when it fails)."""
 
 
 def bind_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
@@ -36,10 +49,27 @@ def bind_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
 
 
 def build_app(
-    store: RequestStore, max_body: int, policy: ResponsePolicy | None = None
+    store: RequestStore,
+    max_body: int,
+    policy: ResponsePolicy | None = None,
+    forward: Forwarding | None = None,
 ) -> web.Application:
     """An application that captures every request, whatever its method or path."""
     answers = policy or ResponsePolicy()
+    # Fire-and-forget forwards, held so they are not garbage-collected mid-flight.
+    pending: set[asyncio.Task[None]] = set()
+
+    def sent_by_us(request: web.Request) -> bool:
+        # A forward that comes back to us (a tunnel URL pointing here) arrives from one of
+        # our Sender's own connections: capture it, but forwarding it again would loop.
+        assert forward is not None
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        return bool(peer) and forward.sender.is_own_source(peer[0], peer[1])
+
+    async def forward_later(captured: CapturedRequest) -> None:
+        assert forward is not None
+        attempt = await forward.sender.send(captured, forward.url, kind="forward")
+        store.add_attempt(captured.id, attempt)
 
     async def capture(request: web.Request) -> web.StreamResponse:
         received_at = time.time()
@@ -54,19 +84,29 @@ def build_app(
         # The id is taken only once the body is in, with no await before add(), so ids
         # follow the store's order even when a slow upload finishes after a quick one.
         request_id = store.next_id()
-        store.add(
-            CapturedRequest(
-                id=request_id,
-                received_at=received_at,
-                remote=request.remote or "",
-                method=request.method,
-                target=request.raw_path,
-                http_version=(request.version.major, request.version.minor),
-                raw_headers=request.raw_headers,
-                body=body,
-                answered_status=status,
-            )
+        captured = CapturedRequest(
+            id=request_id,
+            received_at=received_at,
+            remote=request.remote or "",
+            method=request.method,
+            target=request.raw_path,
+            http_version=(request.version.major, request.version.minor),
+            raw_headers=request.raw_headers,
+            body=body,
+            answered_status=status,
         )
+        store.add(captured)
+        if forward is not None and not sent_by_us(request):
+            if forward.relay_response:
+                attempt = await forward.sender.send(captured, forward.url, kind="forward")
+                store.add_attempt(request_id, attempt)
+                code, reason, headers, answer = relay_parts(attempt)
+                return web.Response(
+                    status=code, reason=reason, headers=CIMultiDict(headers), body=answer
+                )
+            task = asyncio.create_task(forward_later(captured))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
         if delay:
             # The capture is listed at once; only the sender waits (to trigger its timeout).
             await asyncio.sleep(delay)
@@ -121,9 +161,16 @@ def build_app(
         # Any other Expect value is captured like any request instead of refused with 417.
         return None
 
+    async def cancel_pending(_: web.Application) -> None:
+        for task in list(pending):
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
     # client_max_size makes request.read() stop at the limit (aiohttp's default is 1 MiB).
     app = web.Application(client_max_size=max_body)
-    app.router.add_route("*", "/{tail:.*}", capture, expect_handler=expect_continue)
+    # [\s\S] rather than ".": the path is matched decoded, and "." stops at a %0A.
+    app.router.add_route("*", r"/{tail:[\s\S]*}", capture, expect_handler=expect_continue)
+    app.on_cleanup.append(cancel_pending)
     return app
 
 

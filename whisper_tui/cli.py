@@ -13,6 +13,7 @@ from typing import NoReturn
 
 from whisper_tui import __version__
 from whisper_tui.core.har import load_har
+from whisper_tui.core.replay import validate_target
 from whisper_tui.core.responses import Rule, RuleError, parse_delay, parse_rule, parse_status
 from whisper_tui.core.settings import DEFAULT_HOST, DEFAULT_MAX_BODY, DEFAULT_PORT, Settings
 from whisper_tui.core.signatures import parse_secret_arg, secrets_from_env
@@ -164,6 +165,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="the public base URL senders post to (e.g. your tunnel's https URL); Twilio "
         "signs the full URL, so its signatures need it",
     )
+    relay = parser.add_argument_group("forwarding and replay")
+    relay.add_argument(
+        "--forward",
+        metavar="URL",
+        help="also send every capture live to URL, with the original path and query appended "
+        "(http://localhost:3000 + /hooks/x?a=1). Same method, body bytes and headers in order; "
+        "only Host and hop-by-hop headers change. `r` replays to the same URL",
+    )
+    relay.add_argument(
+        "--relay-response",
+        action="store_true",
+        help="answer the sender with the forward target's status, headers and body (502 when "
+        "the target is down), so a provider's retries behave as in production",
+    )
     answers = parser.add_argument_group("answers (simulate failures to test provider retries)")
     answers.add_argument(
         "--status",
@@ -230,10 +245,18 @@ def parse_settings(
         parser.error(f"--public-url must start with http:// or https://, got {args.public_url!r}")
     if args.json and not args.headless:
         parser.error("--json goes with --headless")
+    if args.relay_response and not args.forward:
+        parser.error("--relay-response needs --forward URL")
+    if args.forward:
+        problem = validate_target(args.forward)
+        if problem:
+            parser.error(f"--forward {args.forward!r}: {problem}")
     return Settings(
         answer_status=args.status,
         answer_delay=args.delay,
         rules=tuple(args.respond),
+        forward_url=args.forward,
+        relay_response=args.relay_response,
         save_path=args.save,
         load_path=args.load,
         headless=args.headless,

@@ -16,13 +16,14 @@ from whisper_tui.core.autosave import HarAutosave
 from whisper_tui.core.export import isoformat_utc
 from whisper_tui.core.filtering import status_of
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.replay import Sender
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.sizes import format_size
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.server import build_app, start_server
+from whisper_tui.server import Forwarding, build_app, start_server
 
 
 def human_line(request: CapturedRequest, verdicts: Verdicts) -> str:
@@ -100,7 +101,13 @@ async def serve_headless(
         out.flush()
 
     store.subscribe(announce)
-    runner = await start_server(build_app(store, settings.max_body, policy), sock)
+    sender = Sender(own_addresses=lambda: {(settings.host, port)})
+    forward = (
+        Forwarding(settings.forward_url, sender, settings.relay_response)
+        if settings.forward_url
+        else None
+    )
+    runner = await start_server(build_app(store, settings.max_body, policy, forward), sock)
     autosave = HarAutosave(save_path, store, lambda: base_url) if save_path else None
     saving = asyncio.create_task(autosave.run()) if autosave else None
     print(f"whisper-tui: listening on {base_url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
@@ -108,6 +115,7 @@ async def serve_headless(
         await stop.wait()
     finally:
         await runner.cleanup()
+        await sender.close()
         if saving is not None:
             saving.cancel()
             with contextlib.suppress(asyncio.CancelledError):

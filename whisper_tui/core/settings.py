@@ -28,6 +28,10 @@ class Settings:
     answer_delay: float = 0.0
     rules: tuple[Rule, ...] = ()
     """--respond rules, tried in order before the default answer."""
+    forward_url: str | None = None
+    """Every capture is also sent here live (path and query appended)."""
+    relay_response: bool = False
+    """Answer senders with the forward target's answer (502 when it fails)."""
     save_path: str | None = None
     load_path: str | None = None
     headless: bool = False

@@ -25,14 +25,17 @@ from whisper_tui.core.filtering import (
     scan,
 )
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.replay import Sender
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.settings import Settings
+from whisper_tui.core.signatures import detect_schemes, sign
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.server import bind_socket, build_app, start_server
+from whisper_tui.server import Forwarding, bind_socket, build_app, start_server
 from whisper_tui.ui.detail import RequestDetail
 from whisper_tui.ui.help_screen import HelpScreen
+from whisper_tui.ui.replay_screens import EditedRequest, EditReplayScreen, UrlPrompt
 from whisper_tui.ui.request_list import RequestList, column_header
 
 FILTER_DEBOUNCE = 0.15
@@ -49,6 +52,8 @@ class WhisperApp(App[None]):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("slash", "filter", "Filter", key_display="/", id="filter"),
+        Binding("r", "replay", "Replay", id="replay"),
+        Binding("R", "edit_replay", "Edit+replay", key_display="R", id="edit_replay"),
         Binding("a", "cycle_answer", "Answer mode", id="cycle_answer"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("tab", "focus_next", "Switch pane", show=True, id="focus_next"),
@@ -71,6 +76,9 @@ class WhisperApp(App[None]):
         self.store = store or RequestStore(self.settings.max_requests, self.settings.max_bytes)
         self.verdicts = Verdicts.from_settings(self.settings)
         self.policy = policy or self.settings.response_policy()
+        self.sender = Sender(own_addresses=lambda: {(self.settings.host, self.port)})
+        self.replay_url: str | None = self.settings.forward_url
+        """Where `r` sends; the --forward target, or asked once and remembered."""
         self.autosave = (
             HarAutosave(self.settings.save_path, self.store, lambda: self.base_url)
             if self.settings.save_path
@@ -96,7 +104,7 @@ class WhisperApp(App[None]):
                     id="filter",
                 )
                 yield Static(id="filter-error")
-            yield RequestDetail(self.verdicts, id="detail")
+            yield RequestDetail(self.verdicts, attempts_for=self.store.attempts, id="detail")
         yield Footer()
 
     @property
@@ -120,7 +128,12 @@ class WhisperApp(App[None]):
             if self._sock is None:
                 self._sock = bind_socket(self.settings.host, self.settings.port)
             self.port = self._sock.getsockname()[1]
-            app = build_app(self.store, self.settings.max_body, self.policy)
+            forward = (
+                Forwarding(self.settings.forward_url, self.sender, self.settings.relay_response)
+                if self.settings.forward_url
+                else None
+            )
+            app = build_app(self.store, self.settings.max_body, self.policy, forward)
             self._runner = await start_server(app, self._sock)
         if self.autosave is not None:
             self.run_worker(self.autosave.run(), group="autosave", exit_on_error=False)
@@ -136,6 +149,7 @@ class WhisperApp(App[None]):
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        await self.sender.close()
         if self.autosave is not None:
             # Complete at exit: every capture, including those since the last periodic save.
             self.autosave.save_now()
@@ -145,10 +159,15 @@ class WhisperApp(App[None]):
     def refresh_from_store(self) -> None:
         """Bring the list and the counts up to date (called on a timer, so bursts coalesce)."""
         self.request_list.sync()
+        self.detail.refresh_attempts()
         stats = self.store.stats()
         text = f"{stats.received:,} request{'s' if stats.received != 1 else ''}"
         if stats.evicted:
             text += f" ({stats.evicted:,} evicted, {stats.stored:,} kept)"
+        if self.settings.forward_url:
+            text += f"   forwarding to {printable(self.settings.forward_url)}"
+            if self.settings.relay_response:
+                text += " (relaying answers)"
         answering = self.policy.describe()
         if answering != "answering 200":
             text += f"   {answering}"
@@ -183,6 +202,89 @@ class WhisperApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    # -- replay ----------------------------------------------------------------------------
+
+    def action_replay(self) -> None:
+        """Send the selected capture again, byte for byte, to the replay target."""
+        request = self.request_list.selected
+        if request is None:
+            self.notify("Nothing to replay yet.", severity="warning")
+            return
+        if self.replay_url:
+            self._start_replay(request, self.replay_url)
+            return
+
+        def chosen(url: str | None) -> None:
+            if url:
+                self.replay_url = url
+                self._start_replay(request, url)
+
+        self.push_screen(UrlPrompt(), chosen)
+
+    def _start_replay(self, request: CapturedRequest, url: str, **overrides: object) -> None:
+        self.notify(f"Replaying #{request.id} to {printable(url)}…", timeout=2)
+        self.run_worker(self._replay(request, url, **overrides), group="replay")
+
+    async def _replay(
+        self, request: CapturedRequest, url: str, notes: list[str] | None = None, **overrides
+    ) -> None:
+        attempt = await self.sender.send(request, url, kind="replay", **overrides)
+        attempt.notes[:0] = notes or []
+        self.store.add_attempt(request.id, attempt)
+        self.detail.refresh_attempts()
+        if attempt.error:
+            self.notify(
+                printable(attempt.error), title=f"Replay #{request.id} failed", severity="error"
+            )
+        else:
+            latency = f" in {attempt.latency * 1000:.0f} ms" if attempt.latency else ""
+            self.notify(
+                f"{attempt.status} {printable(attempt.reason)}{latency}",
+                title=f"Replayed #{request.id}",
+            )
+
+    def action_edit_replay(self) -> None:
+        """Edit a copy of the selected capture (method, URL, headers, body), then send it."""
+        request = self.request_list.selected
+        if request is None:
+            self.notify("Nothing to replay yet.", severity="warning")
+            return
+        scheme = self._signing_scheme(request)
+        base = self.replay_url or "http://127.0.0.1:3000"
+        self.push_screen(
+            EditReplayScreen(request, base, scheme),
+            lambda edited: self._send_edited(request, edited),
+        )
+
+    def _signing_scheme(self, request: CapturedRequest) -> str | None:
+        secrets = dict(self.settings.secrets)
+        for scheme in detect_schemes(request):
+            if scheme in secrets:
+                return scheme
+        return None
+
+    def _send_edited(self, request: CapturedRequest, edited: EditedRequest | None) -> None:
+        if edited is None:
+            return
+        headers = edited.headers
+        notes = [f"edited: {', '.join(edited.changes)}" if edited.changes else "not edited"]
+        scheme = self._signing_scheme(request)
+        if scheme and edited.resign:
+            secret = dict(self.settings.secrets)[scheme]
+            headers = sign(edited.body, scheme, secret, headers, url=edited.url)
+            notes.append(f"re-signed ({scheme}) with a fresh timestamp")
+        elif scheme:
+            notes.append(f"original signature kept ({scheme})")
+        self._start_replay(
+            request,
+            edited.url,
+            notes=notes,
+            method=edited.method,
+            headers=headers,
+            body=edited.body,
+            exact_url=True,
+        )
 
     def action_cycle_answer(self) -> None:
         """Cycle what senders get: normal (200 or --status/rules), 500, slow."""

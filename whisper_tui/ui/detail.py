@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import work
@@ -20,8 +21,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from whisper_tui.core.content import BodyView, body_view
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.content import BodyView, body_view, view_for
+from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.sizes import format_size
@@ -60,9 +61,16 @@ class RequestDetail(ScrollView, can_focus=True):
             super().__init__()
 
     def __init__(
-        self, verdicts: Verdicts | None = None, base_url: str = "", *, id: str | None = None
+        self,
+        verdicts: Verdicts | None = None,
+        base_url: str = "",
+        attempts_for: Callable[[int], list[Attempt]] | None = None,
+        *,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.attempts_for = attempts_for
+        self._attempt_count = 0
         self.verdicts = verdicts
         self.base_url = base_url
         self.request: CapturedRequest | None = None
@@ -133,7 +141,9 @@ class RequestDetail(ScrollView, can_focus=True):
             self.verdicts.for_request(self.request) if self.verdicts and self.request else None
         )
         width = max(self.scrollable_content_region.width, 20)
-        self._head = head_lines(self.request, self._view, width, verdicts, self.base_url)
+        attempts = self.attempts_for(self.request.id) if self.attempts_for and self.request else []
+        self._attempt_count = len(attempts)
+        self._head = head_lines(self.request, self._view, width, verdicts, self.base_url, attempts)
         self._cache.clear()
         self._update_size()
         self.refresh()
@@ -147,6 +157,13 @@ class RequestDetail(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._rebuild()
+
+    def refresh_attempts(self) -> None:
+        """Redraw if the shown capture gained attempts (a replay or forward finished)."""
+        if self.request is None or self.attempts_for is None:
+            return
+        if len(self.attempts_for(self.request.id)) != self._attempt_count:
+            self._rebuild()
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -192,6 +209,7 @@ def head_lines(
     width: int,
     verdicts: list[Verdict] | None = None,
     base_url: str = "http://127.0.0.1:8080",
+    attempts: list[Attempt] | None = None,
 ) -> list[Text]:
     """Request line, summary, signatures, query, headers and the body's title, as Text."""
     if request is None:
@@ -226,6 +244,12 @@ def head_lines(
         for verdict in verdicts:
             lines.extend(verdict_lines(verdict, width))
 
+    if attempts:
+        lines.append(Text(""))
+        lines.append(section_title(f"Attempts ({len(attempts)}, latest first)"))
+        for number, attempt in enumerate(reversed(attempts)):
+            lines.extend(attempt_lines(attempt, width, with_body=number == 0))
+
     params = request.query_params
     if params:
         lines.append(Text(""))
@@ -248,6 +272,68 @@ def head_lines(
         if view.kind == "empty" and not view.notes:
             lines.append(Text("(empty)", "dim", end=""))
     return lines
+
+
+ATTEMPT_BODY_LINES = 30
+
+
+def attempt_lines(attempt: Attempt, width: int, with_body: bool) -> list[Text]:
+    """'replay -> URL  201 Created  12 ms', then (for the latest) the answer's body."""
+    line = Text(no_wrap=True, end="")
+    line.append(f"{attempt.kind} ", "bold")
+    line.append("→ ", "dim")
+    line.append(printable(attempt.target_url))
+    line.append("  ")
+    if attempt.error:
+        line.append("failed", "bold red")
+        lines = [line]
+        lines.extend(
+            Text("    " + piece, "red", no_wrap=True, end="")
+            for piece in textwrap.wrap(printable(attempt.error), max(width - 4, 24))
+        )
+        return lines
+    status = attempt.status or 0
+    style = "bold green" if status < 300 else "bold yellow" if status < 400 else "bold red"
+    line.append(f"{status} {printable(attempt.reason)}", style)
+    if attempt.latency is not None:
+        line.append(f"  {attempt.latency * 1000:.0f} ms", "dim")
+    clock = time.strftime("%H:%M:%S", time.localtime(attempt.started_at))
+    line.append(f"  {clock}", "dim")
+    lines = [line]
+    for note in attempt.notes:
+        lines.append(Text("    " + printable(note), "italic yellow", no_wrap=True, end=""))
+    if not with_body:
+        return lines
+    answer = view_for(
+        attempt.response_body,
+        _first(attempt.response_headers, b"content-type"),
+        [
+            v.decode("latin-1")
+            for n, v in attempt.response_headers
+            if n.lower() == b"content-encoding"
+        ],
+    )
+    kind = _first(attempt.response_headers, b"content-type") or answer.kind
+    lines.append(
+        Text(f"    answer: {len(attempt.response_body):,} B  {printable(kind)}", "dim", end="")
+    )
+    answer.lines.advance(ATTEMPT_BODY_LINES + 1)
+    shown = min(len(answer.lines), ATTEMPT_BODY_LINES)
+    dark = True
+    for index in range(shown):
+        text = Text("    ", end="")
+        text.append_text(highlight_line(answer.lines[index], answer.lexer, dark))
+        lines.append(text)
+    if len(answer.lines) > shown or not answer.lines.complete:
+        lines.append(Text("    … (answer continues; export the attempt to see it all)", "dim"))
+    return lines
+
+
+def _first(raw_headers: tuple[tuple[bytes, bytes], ...], name: bytes) -> str:
+    for key, value in raw_headers:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return ""
 
 
 VERDICT_STYLES = {"verified": "bold green", "failed": "bold red", "no-secret": "bold yellow"}

@@ -10,6 +10,8 @@ KEYS: list[tuple[str, str, str]] = [
     ("Anywhere", "Ctrl+P", "command palette (every action by name)"),
     ("Anywhere", "/", "filter: words, method:POST path:/hooks/* header:name=value status:413"),
     ("Anywhere", "Esc", "clear the filter"),
+    ("Anywhere", "r", "replay the selected capture (to --forward URL, or asked once)"),
+    ("Anywhere", "R", "edit, then replay: method, URL, headers, body; re-sign if a secret is set"),
     ("Anywhere", "a", "cycle the answer senders get: normal / 500 / slow (15 s)"),
     ("List", "↑ ↓ / k j", "previous / next capture"),
     ("List", "Home End / g G", "first / newest capture (End resumes following new arrivals)"),

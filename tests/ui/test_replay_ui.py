@@ -1,0 +1,164 @@
+"""Replay from the TUI: r, R (edit, re-sign), live forwarding, and a target that is down."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from aiohttp import web
+
+from tests.bench.tui_process import free_port
+from tests.helpers import screen_text, send_raw
+from whisper_tui.core.settings import Settings
+from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.replay_screens import EditReplayScreen, UrlPrompt
+
+BINARY = bytes((i * 7 + 3) % 256 for i in range(3 * 1024))
+
+
+class DownstreamApp:
+    """A real aiohttp app standing in for the developer's handler; it records arrivals."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[tuple[str, str, list[tuple[bytes, bytes]], bytes]] = []
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> None:
+        async def handle(request: web.Request) -> web.Response:
+            body = await request.read()
+            self.arrivals.append(
+                (request.method, request.raw_path, list(request.raw_headers), body)
+            )
+            return web.json_response({"stored": len(body)}, status=201)
+
+        app = web.Application(client_max_size=1 << 26)
+        app.router.add_route("*", "/{tail:.*}", handle)
+        self.runner = web.AppRunner(app, auto_decompress=False)
+        await self.runner.setup()
+        port = free_port()
+        await web.TCPSite(self.runner, "127.0.0.1", port).start()
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self.runner:
+            await self.runner.cleanup()
+
+
+def raw_post(path: str, body: bytes, extra: bytes = b"") -> bytes:
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: x\r\nX-Dup: 1\r\nx-dup: 2\r\n".encode()
+        + extra
+        + f"Content-Type: application/octet-stream\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+
+
+def end_to_end(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    skip = {b"host", b"content-length", b"connection"}
+    return [(n, v) for n, v in headers if n.lower() not in skip]
+
+
+async def wait_until(pilot, condition, seconds: float = 5.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition never held")
+
+
+async def test_forward_live_then_r_replays_byte_identical_and_shows_the_answer():
+    downstream = DownstreamApp()
+    await downstream.start()
+    app = WhisperApp(Settings(port=0, forward_url=downstream.url))
+    try:
+        async with app.run_test(size=(170, 50)) as pilot:
+            await send_raw(app.port, raw_post("/hooks/bin?x=1", BINARY))
+            await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+            await pilot.press("r")
+            await wait_until(pilot, lambda: len(downstream.arrivals) == 2)
+            await pilot.pause(0.3)
+            [captured] = list(app.store)
+            for method, target, headers, body in downstream.arrivals:
+                assert (method, target, body) == ("POST", "/hooks/bin?x=1", BINARY)
+                assert end_to_end(headers) == end_to_end(list(captured.raw_headers))
+            text = screen_text(app)
+            assert "replay → " in text and "forward → " in text
+            assert "201 Created" in text
+            assert '"stored": 3072' in text
+    finally:
+        await downstream.stop()
+
+
+async def test_r_without_a_target_asks_once_and_remembers():
+    downstream = DownstreamApp()
+    await downstream.start()
+    app = WhisperApp(Settings(port=0))
+    try:
+        async with app.run_test(size=(170, 50)) as pilot:
+            await send_raw(app.port, raw_post("/once", b"abc"))
+            await pilot.pause(0.3)
+            await pilot.press("r")
+            await pilot.pause(0.2)
+            assert isinstance(app.screen, UrlPrompt)
+            field = app.screen.query_one("#url")
+            field.value = downstream.url
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+            await pilot.press("r")  # no prompt the second time
+            await wait_until(pilot, lambda: len(downstream.arrivals) == 2)
+            assert app.replay_url == downstream.url
+    finally:
+        await downstream.stop()
+
+
+async def test_edit_and_replay_changes_the_copy_and_re_signs_it():
+    downstream = DownstreamApp()
+    await downstream.start()
+    secret = "It's a Secret to Everybody"
+    app = WhisperApp(Settings(port=0, secrets=(("github", secret),)))
+    app.replay_url = downstream.url
+    original = b'{"status":"pending"}'
+    mac = hmac.new(secret.encode(), original, hashlib.sha256).hexdigest()
+    try:
+        async with app.run_test(size=(170, 50)) as pilot:
+            await send_raw(
+                app.port,
+                raw_post(
+                    "/hooks/github", original, f"X-Hub-Signature-256: sha256={mac}\r\n".encode()
+                ),
+            )
+            await pilot.pause(0.3)
+            await pilot.press("R")
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, EditReplayScreen)
+            app.screen.query_one("#edit-body").text = '{"status":"paid"}'
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+            method, target, headers, body = downstream.arrivals[0]
+            assert (method, target) == ("POST", "/hooks/github")
+            assert body == b'{"status":"paid"}'
+            sent = dict((n.lower(), v) for n, v in headers)
+            expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+            assert sent[b"x-hub-signature-256"] == f"sha256={expected}".encode()
+            [captured] = list(app.store)
+            assert captured.body == original  # the capture itself is untouched
+            await pilot.pause(0.3)
+            text = screen_text(app)
+            assert "edited: body" in text and "re-signed (github)" in text
+    finally:
+        await downstream.stop()
+
+
+async def test_replay_to_a_down_target_says_so_and_keeps_running():
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = f"http://127.0.0.1:{free_port()}"
+    async with app.run_test(size=(170, 50)) as pilot:
+        await send_raw(app.port, raw_post("/x", b"1"))
+        await pilot.pause(0.3)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.store.attempts(1))
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "failed" in text and "refused" in text
+        assert app.is_running

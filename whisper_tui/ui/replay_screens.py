@@ -1,0 +1,160 @@
+"""Modals for replay: ask for a target URL once, and edit a request before replaying it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
+
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.replay import target_url, validate_target
+from whisper_tui.core.sanitize import printable
+
+
+class UrlPrompt(ModalScreen[str | None]):
+    """Where should replays go? Asked once; the answer is remembered for the session."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, suggestion: str = "http://127.0.0.1:3000") -> None:
+        super().__init__()
+        self.suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="url-box", classes="modal-box"):
+            yield Label("Replay to which server? (path and query of the capture are appended)")
+            yield Input(value=self.suggestion, id="url")
+            yield Static(id="url-error", classes="error")
+            yield Static(
+                "Enter replays, Esc cancels. Start with --forward URL to skip this.", classes="hint"
+            )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        url = event.value.strip()
+        problem = validate_target(url)
+        if problem:
+            self.query_one("#url-error", Static).update(f"{problem}: {url!r}")
+            return
+        self.dismiss(url)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True, slots=True)
+class EditedRequest:
+    """What the edit screen hands back: everything needed for Sender.send(exact_url=True)."""
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    resign: bool
+    changes: list[str]
+
+
+def headers_text(request: CapturedRequest) -> str:
+    return "\n".join(f"{name}: {value}" for name, value in request.headers)
+
+
+def parse_headers(text: str) -> list[tuple[str, str]]:
+    """'Name: value' per line, in order; blank lines ignored; a line without ':' is an error."""
+    headers = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, sep, value = line.partition(":")
+        if not sep or not name.strip():
+            raise ValueError(f"header line {number} needs 'Name: value'")
+        headers.append((name.strip(), value.strip()))
+    return headers
+
+
+class EditReplayScreen(ModalScreen[EditedRequest | None]):
+    """Method, URL, headers and body of a copy of the capture; the original stays as it was."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "send", "Send"),
+    ]
+
+    def __init__(self, request: CapturedRequest, base_url: str, signing: str | None) -> None:
+        super().__init__()
+        self.request = request
+        self.base_url = base_url
+        self.signing = signing
+        """The scheme a re-signature would use, or None when no scheme/secret is known."""
+        try:
+            self.body_text: str | None = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            self.body_text = None
+
+    def compose(self) -> ComposeResult:
+        request = self.request
+        with Vertical(id="edit-box", classes="modal-box"):
+            yield Label(f"Edit and replay capture #{request.id} (the original is kept as is)")
+            with Horizontal(id="edit-line"):
+                yield Input(value=printable(request.method), id="edit-method")
+                yield Input(value=target_url(self.base_url, request.target), id="edit-url")
+            yield Label("Headers (one 'Name: value' per line; Host and Content-Length are set)")
+            yield TextArea(headers_text(request), id="edit-headers", soft_wrap=False)
+            if self.body_text is None:
+                yield Label(
+                    f"Body: {len(request.body):,} bytes of binary, sent unchanged (not editable)"
+                )
+            else:
+                yield Label("Body")
+                language = "json" if "json" in request.content_type else None
+                yield TextArea.code_editor(
+                    self.body_text, id="edit-body", language=language, soft_wrap=True
+                )
+            if self.signing:
+                yield Checkbox(
+                    f"Re-sign ({self.signing}) with a fresh timestamp", True, id="edit-resign"
+                )
+            yield Static(id="edit-error", classes="error")
+            with Horizontal(id="edit-buttons"):
+                yield Button("Send (Ctrl+S)", variant="primary", id="edit-send")
+                yield Button("Cancel (Esc)", id="edit-cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "edit-send":
+            self.action_send()
+        else:
+            self.action_cancel()
+
+    def action_send(self) -> None:
+        error = self.query_one("#edit-error", Static)
+        method = self.query_one("#edit-method", Input).value.strip().upper()
+        url = self.query_one("#edit-url", Input).value.strip()
+        problem = validate_target(url)
+        if problem or not method:
+            error.update(problem or "the method is empty")
+            return
+        try:
+            headers = parse_headers(self.query_one("#edit-headers", TextArea).text)
+        except ValueError as bad:
+            error.update(str(bad))
+            return
+        if self.body_text is None:
+            body = self.request.body
+        else:
+            body = self.query_one("#edit-body", TextArea).text.encode("utf-8")
+        resign = bool(self.signing) and self.query_one("#edit-resign", Checkbox).value
+        changes = []
+        if method != self.request.method:
+            changes.append("method")
+        if url != target_url(self.base_url, self.request.target):
+            changes.append("url")
+        if headers != self.request.headers:
+            changes.append("headers")
+        if body != self.request.body:
+            changes.append("body")
+        self.dismiss(EditedRequest(method, url, headers, body, resign, changes))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

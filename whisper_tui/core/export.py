@@ -18,10 +18,11 @@ import base64
 import json
 import re
 import shlex
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import Attempt, CapturedRequest
 
 # Headers the client derives from the URL and the body; passing the captured ones would either
 # duplicate what the client sends or contradict it (a stale length, chunking that isn't done).
@@ -323,3 +324,41 @@ def dumps_portable(doc: Any, *, indent: int | None = 2) -> str:
     except UnicodeEncodeError:
         text = json.dumps(doc, ensure_ascii=True, indent=indent)
     return text
+
+
+# -- one entry point for the UI's export screen ----------------------------------------------
+
+FORMATS: dict[str, tuple[str, str]] = {
+    # key: (label, file extension)
+    "curl": ("curl", "sh"),
+    "httpie": ("HTTPie", "sh"),
+    "raw": ("raw HTTP", "http"),
+    "json": ("JSON", "json"),
+    "har": ("HAR 1.2", "har"),
+}
+
+
+def render_export(
+    fmt: str,
+    requests: list[CapturedRequest],
+    base_url: str,
+    attempts_for: Callable[[int], list[Attempt]] | None = None,
+) -> bytes:
+    """The exported bytes of one or many captures in a format of FORMATS."""
+    if fmt == "curl":
+        return "\n\n".join(to_curl(r, base_url) for r in requests).encode("utf-8") + b"\n"
+    if fmt == "httpie":
+        return "\n\n".join(to_httpie(r, base_url) for r in requests).encode("utf-8") + b"\n"
+    if fmt == "raw":
+        # Requests one after another, as they would go down a connection.
+        return b"".join(to_raw_http(r) for r in requests)
+    if fmt == "json":
+        if len(requests) == 1:
+            return to_json(requests[0]).encode("utf-8") + b"\n"
+        docs = [json.loads(to_json(r)) for r in requests]
+        return dumps_portable(docs).encode("utf-8") + b"\n"
+    if fmt == "har":
+        from whisper_tui.core.har import to_har  # har imports this module
+
+        return dumps_portable(to_har(requests, base_url, attempts_for)).encode("utf-8") + b"\n"
+    raise ValueError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")

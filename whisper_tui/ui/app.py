@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 from aiohttp import web
@@ -34,6 +35,7 @@ from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.server import Forwarding, bind_socket, build_app, start_server
 from whisper_tui.ui.detail import RequestDetail
+from whisper_tui.ui.export_screen import ExportScreen
 from whisper_tui.ui.help_screen import HelpScreen
 from whisper_tui.ui.replay_screens import EditedRequest, EditReplayScreen, UrlPrompt
 from whisper_tui.ui.request_list import RequestList, column_header
@@ -54,6 +56,7 @@ class WhisperApp(App[None]):
         Binding("slash", "filter", "Filter", key_display="/", id="filter"),
         Binding("r", "replay", "Replay", id="replay"),
         Binding("R", "edit_replay", "Edit+replay", key_display="R", id="edit_replay"),
+        Binding("e", "export", "Export", id="export"),
         Binding("a", "cycle_answer", "Answer mode", id="cycle_answer"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("tab", "focus_next", "Switch pane", show=True, id="focus_next"),
@@ -285,6 +288,23 @@ class WhisperApp(App[None]):
             body=edited.body,
             exact_url=True,
         )
+
+    def action_export(self) -> None:
+        """Export as curl, HTTPie, raw HTTP, JSON or HAR: this capture, the filtered, or all."""
+        scopes: list[tuple[str, Callable[[], list[CapturedRequest]]]] = []
+        selected = self.request_list.selected
+        if selected is not None:
+            scopes.append((f"capture #{selected.id}", lambda: [selected]))
+        view = self.request_list.view
+        if view.text:
+            scopes.append(
+                (f"filtered ({len(view):,})", lambda: [view[i] for i in range(len(view))])
+            )
+        scopes.append((f"all ({len(self.store):,})", lambda: list(self.store)))
+        if not len(self.store):
+            self.notify("Nothing to export yet.", severity="warning")
+            return
+        self.push_screen(ExportScreen(scopes, self.base_url, self.store.attempts))
 
     def action_cycle_answer(self) -> None:
         """Cycle what senders get: normal (200 or --status/rules), 500, slow."""

@@ -274,7 +274,7 @@ def head_lines(
     return lines
 
 
-ATTEMPT_BODY_LINES = 30
+ATTEMPT_BODY_LINES = 12
 
 
 def attempt_lines(attempt: Attempt, width: int, with_body: bool) -> list[Text]:

@@ -12,6 +12,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("Anywhere", "Esc", "clear the filter"),
     ("Anywhere", "r", "replay the selected capture (to --forward URL, or asked once)"),
     ("Anywhere", "R", "edit, then replay: method, URL, headers, body; re-sign if a secret is set"),
+    ("Anywhere", "e", "export: curl, HTTPie, raw HTTP, JSON, HAR; copy (OSC 52) or save"),
     ("Anywhere", "a", "cycle the answer senders get: normal / 500 / slow (15 s)"),
     ("List", "↑ ↓ / k j", "previous / next capture"),
     ("List", "Home End / g G", "first / newest capture (End resumes following new arrivals)"),

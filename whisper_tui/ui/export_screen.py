@@ -1,0 +1,153 @@
+"""`e`: export the selected capture (or the filtered set, or all) as curl, HTTPie, raw HTTP,
+JSON or HAR, to the clipboard (OSC 52: works over SSH and in tmux) or to a file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from whisper_tui.core.export import FORMATS, render_export
+from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.sanitize import printable
+
+PREVIEW_LINES = 40
+Scope = tuple[str, Callable[[], list[CapturedRequest]]]
+
+
+class ExportScreen(ModalScreen[None]):
+    """Pick a format and a scope, see a preview, then copy or save."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss_screen", "Close"),
+        Binding("ctrl+y", "copy", "Copy"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(
+        self,
+        scopes: list[Scope],
+        base_url: str,
+        attempts_for: Callable[[int], list[Attempt]],
+    ) -> None:
+        super().__init__()
+        self.scopes = scopes
+        self.base_url = base_url
+        self.attempts_for = attempts_for
+        self.format = "curl"
+        self.scope_index = 0
+        self.output: bytes | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-box", classes="modal-box"):
+            yield Label("Export")
+            with Horizontal(id="export-choices"):
+                with RadioSet(id="export-format"):
+                    for index, (key, (label, _)) in enumerate(FORMATS.items()):
+                        yield RadioButton(label, value=index == 0, name=key)
+                with RadioSet(id="export-scope"):
+                    for index, (label, _) in enumerate(self.scopes):
+                        yield RadioButton(label, value=index == 0)
+            with VerticalScroll(id="export-preview-box"):
+                yield Static(id="export-preview")
+            with Horizontal(id="export-save"):
+                yield Input(id="export-path")
+                yield Button("Save (Ctrl+S)", id="export-save-button")
+                yield Button("Copy (Ctrl+Y)", variant="primary", id="export-copy-button")
+            yield Static(id="export-status", classes="hint")
+
+    def on_mount(self) -> None:
+        self._refresh_output()
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        if event.radio_set.id == "export-format":
+            self.format = list(FORMATS)[event.index]
+        else:
+            self.scope_index = event.index
+        self._refresh_output()
+
+    def _default_path(self) -> str:
+        requests_label, _ = self.scopes[self.scope_index]
+        extension = FORMATS[self.format][1]
+        if self.scope_index == 0 and requests_label.startswith("capture #"):
+            number = requests_label.split("#", 1)[1].split()[0]
+            return f"whisper-{number}.{extension}"
+        return f"whisper-captures.{extension}"
+
+    def _refresh_output(self) -> None:
+        self.output = None
+        self.query_one("#export-path", Input).value = self._default_path()
+        self.query_one("#export-preview", Static).update(Text("building…", "dim"))
+        _, requests = self.scopes[self.scope_index]
+        self._build(self.format, requests())
+
+    @work(thread=True, exclusive=True, group="export")
+    def _build(self, fmt: str, requests: list[CapturedRequest]) -> None:
+        # HAR or JSON of thousands of captures takes a while: never on the loop.
+        output = render_export(fmt, requests, self.base_url, self.attempts_for)
+        self.app.call_from_thread(self._show, fmt, output)
+
+    def _show(self, fmt: str, output: bytes) -> None:
+        if fmt != self.format:
+            return
+        self.output = output
+        text = output.decode("utf-8", "replace")
+        lines = text.split("\n")
+        preview = Text()
+        for line in lines[:PREVIEW_LINES]:
+            preview.append(printable(line[:400]) + "\n")
+        if len(lines) > PREVIEW_LINES:
+            preview.append(f"… {len(lines) - PREVIEW_LINES:,} more lines", "dim")
+        self.query_one("#export-preview", Static).update(preview)
+        self._status(f"{len(output):,} bytes ready")
+
+    def _status(self, message: str, error: bool = False) -> None:
+        self.query_one("#export-status", Static).update(Text(message, "bold red" if error else ""))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "export-copy-button":
+            self.action_copy()
+        elif event.button.id == "export-save-button":
+            self.action_save()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def action_copy(self) -> None:
+        if self.output is None:
+            return
+        try:
+            text = self.output.decode("utf-8")
+        except UnicodeDecodeError:
+            self._status("binary content can't go through the clipboard: save it", error=True)
+            return
+        self.app.copy_to_clipboard(text)
+        self._status(f"copied {len(text):,} characters to the clipboard (OSC 52)")
+
+    def action_save(self) -> None:
+        if self.output is None:
+            return
+        path = os.path.expanduser(self.query_one("#export-path", Input).value.strip())
+        if not path:
+            self._status("give a file name", error=True)
+            return
+        try:
+            with open(path, "xb") as out:
+                out.write(self.output)
+        except FileExistsError:
+            self._status(f"{path} exists; choose another name", error=True)
+            return
+        except OSError as error:
+            self._status(f"cannot write {path}: {error.strerror or error}", error=True)
+            return
+        self._status(f"saved {len(self.output):,} bytes to {os.path.abspath(path)}")
+
+    def action_dismiss_screen(self) -> None:
+        self.dismiss(None)

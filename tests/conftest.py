@@ -33,3 +33,11 @@ async def capture_server() -> AsyncIterator[RunningServer]:
         yield RunningServer(store, sock.getsockname()[1], runner)
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture(autouse=True)
+def private_config_dir(tmp_path_factory, monkeypatch):
+    """Tests never read or write the user's real config file (or their secrets in env)."""
+    monkeypatch.setenv("WHISPER_TUI_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    for name in [n for n in __import__("os").environ if n.startswith("WHISPER_SECRET_")]:
+        monkeypatch.delenv(name)

@@ -71,3 +71,15 @@ def screen_strips(app) -> list:
 
 def screen_text(app) -> str:
     return "\n".join("".join(s.text for s in strip) for strip in screen_strips(app))
+
+
+async def wait_for_screen(pilot, app, *needles: str, timeout: float = 5.0) -> str:
+    """Poll the composed screen until every needle shows (machines under load are slow)."""
+    text = ""
+    for _ in range(int(timeout / 0.05)):
+        text = screen_text(app)
+        if all(needle in text for needle in needles):
+            return text
+        await pilot.pause(0.05)
+    missing = [n for n in needles if n not in text]
+    raise AssertionError(f"never on screen: {missing}\n{text}")

@@ -9,9 +9,11 @@ import os
 import socket
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from whisper_tui import __version__
+from whisper_tui.core.config import ConfigError, config_path, load_config
 from whisper_tui.core.har import load_har
 from whisper_tui.core.replay import validate_target
 from whisper_tui.core.responses import Rule, RuleError, parse_delay, parse_rule, parse_status
@@ -99,6 +101,34 @@ def _rule(text: str) -> Rule:
         return parse_rule(text)
     except RuleError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _config_defaults(config: dict) -> dict:
+    """argparse defaults from the config file's settings (values checked like flags)."""
+    defaults: dict = {}
+    simple = {
+        "host": "host",
+        "forward": "forward",
+        "relay_response": "relay_response",
+        "public_url": "public_url",
+        "max_requests": "max_requests",
+    }
+    for key, dest in simple.items():
+        if key in config:
+            defaults[dest] = config[key]
+    if "port" in config:
+        defaults["port"] = _port(str(config["port"]))
+    if "max_body" in config:
+        defaults["max_body"] = parse_size(config["max_body"])
+    if "max_memory" in config:
+        defaults["max_memory"] = parse_size(config["max_memory"])
+    if "tolerance" in config:
+        defaults["tolerance"] = float(config["tolerance"])
+    if "status" in config:
+        defaults["status"] = parse_status(str(config["status"]))
+    if "delay" in config:
+        defaults["delay"] = float(config["delay"])
+    return defaults
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -225,6 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
     files.add_argument(
         "--json", action="store_true", help="with --headless, print JSON lines instead"
     )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help=f"settings file (default {config_path()}); flags override it",
+    )
     parser.add_argument("--version", action="version", version=f"whisper-tui {__version__}")
     return parser
 
@@ -233,9 +268,23 @@ def parse_settings(
     argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
     parser = build_parser()
+    # The config file gives defaults; anything on the command line overrides them.
+    early, _ = parser.parse_known_args(argv)
+    try:
+        config = load_config(Path(early.config) if early.config else None)
+        parser.set_defaults(**_config_defaults(config))
+    except (ConfigError, ValueError) as error:
+        parser.error(str(error))
     args = parser.parse_args(argv)
     try:
-        secrets = secrets_from_env(os.environ if environ is None else environ)
+        secrets = {
+            scheme_name: secret
+            for scheme_name, secret in (
+                parse_secret_arg(f"{key}={value}")
+                for key, value in config.get("secrets", {}).items()
+            )
+        }
+        secrets.update(secrets_from_env(os.environ if environ is None else environ))
         for text in args.secret:
             scheme, secret = parse_secret_arg(text)
             secrets[scheme] = secret
@@ -243,6 +292,10 @@ def parse_settings(
         parser.error(str(error))
     if args.public_url and not args.public_url.startswith(("http://", "https://")):
         parser.error(f"--public-url must start with http:// or https://, got {args.public_url!r}")
+    try:
+        config_rules = [parse_rule(text) for text in config.get("respond", [])]
+    except RuleError as error:
+        parser.error(f"config respond: {error}")
     if args.json and not args.headless:
         parser.error("--json goes with --headless")
     if args.relay_response and not args.forward:
@@ -254,7 +307,7 @@ def parse_settings(
     return Settings(
         answer_status=args.status,
         answer_delay=args.delay,
-        rules=tuple(args.respond),
+        rules=tuple(args.respond or config_rules),
         forward_url=args.forward,
         relay_response=args.relay_response,
         save_path=args.save,
@@ -262,6 +315,9 @@ def parse_settings(
         headless=args.headless,
         json_lines=args.json,
         secrets=tuple(sorted(secrets.items())),
+        theme=config.get("theme"),
+        keymap=tuple(sorted((str(k), str(v)) for k, v in config.get("keymap", {}).items())),
+        config_file=early.config,
         signature_tolerance=args.tolerance,
         public_url=args.public_url,
         host=args.host,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from tests.helpers import delivery_body, load_deliveries, screen_text
+from tests.helpers import delivery_body, load_deliveries, screen_text, wait_for_screen
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 
@@ -38,21 +38,17 @@ async def test_github_vector_verifies_and_a_changed_body_fails_with_the_reason()
     app = WhisperApp(settings)
     async with app.run_test(size=(180, 45)) as pilot:
         await send(app, github)
-        await pilot.pause(0.3)
-        text = screen_text(app)
-        assert "signature: verified (github)" in text
+        text = await wait_for_screen(pilot, app, "signature: verified (github)")
         assert "✓" in text
 
         await send(app, github, b"Hello, World?")
-        await pilot.pause(0.3)
-        text = screen_text(app)
+        text = await wait_for_screen(pilot, app, "signature: failed (github)")
         assert "signature: failed (github)" in text
         assert "does not match" in text
         assert "✗" in text
 
         await send(app, standard)
-        await pilot.pause(0.3)
-        text = screen_text(app)
+        text = await wait_for_screen(pilot, app, "signature: failed (standard)")
         assert "signature: failed (standard): MAC valid but timestamp" in text
         assert "old" in text and "tolerance 300" in text
 
@@ -62,8 +58,6 @@ async def test_missing_secret_says_how_to_give_one_and_never_shows_secrets():
     app = WhisperApp(Settings(port=0, secrets=(("stripe", "whsec_do_not_show_me"),)))
     async with app.run_test(size=(180, 45)) as pilot:
         await send(app, github)
-        await pilot.pause(0.3)
-        text = screen_text(app)
-        assert "signature: not checked (github)" in text
+        text = await wait_for_screen(pilot, app, "signature: not checked (github)")
         assert "--secret" in text and "WHISPER_SECRET_GITHUB" in text
         assert "whsec_do_not_show_me" not in text

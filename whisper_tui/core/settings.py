@@ -36,6 +36,11 @@ class Settings:
     load_path: str | None = None
     headless: bool = False
     json_lines: bool = False
+    theme: str | None = None
+    """Textual theme from the config file (the app writes it back when the user picks one)."""
+    keymap: tuple[tuple[str, str], ...] = ()
+    """(binding id, keys) pairs from the config file's [keymap]."""
+    config_file: str | None = None
 
     def response_policy(self) -> ResponsePolicy:
         return ResponsePolicy(self.answer_status, self.answer_delay, list(self.rules))

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from aiohttp import web
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from whisper_tui.core.autosave import HarAutosave
+from whisper_tui.core.config import save_setting
 from whisper_tui.core.filtering import (
     FilteredView,
     FilterError,
@@ -40,6 +44,16 @@ from whisper_tui.ui.help_screen import HelpScreen
 from whisper_tui.ui.replay_screens import EditedRequest, EditReplayScreen, UrlPrompt
 from whisper_tui.ui.request_list import RequestList, column_header
 
+PALETTE_ACTIONS = [
+    # (title, help, action)
+    ("Replay", "Send the selected capture again to the replay target", "replay"),
+    ("Edit and replay", "Edit a copy (method, URL, headers, body), then send it", "edit_replay"),
+    ("Export", "curl, HTTPie, raw HTTP, JSON or HAR; copy or save", "export"),
+    ("Filter", "Show only captures matching a filter", "filter"),
+    ("Clear filter", "Show every capture again", "clear_filter"),
+    ("Cycle answer mode", "Answer senders normally, with 500, or slowly", "cycle_answer"),
+    ("Keys", "Every key, by where it works", "help"),
+]
 FILTER_DEBOUNCE = 0.15
 REFRESH_INTERVAL = 0.1
 """Seconds between list/count refreshes: new captures are coalesced, never drawn one by one."""
@@ -126,7 +140,18 @@ class WhisperApp(App[None]):
 
     # -- lifetime --------------------------------------------------------------------------
 
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action by name in the command palette (Ctrl+P), besides Textual's own."""
+        yield from super().get_system_commands(screen)
+        for title, help_text, action in PALETTE_ACTIONS:
+            yield SystemCommand(title, help_text, partial(self.run_action, action))
+
     async def on_mount(self) -> None:
+        if self.settings.theme and self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self._serve:
             if self._sock is None:
                 self._sock = bind_socket(self.settings.host, self.settings.port)
@@ -156,6 +181,13 @@ class WhisperApp(App[None]):
         if self.autosave is not None:
             # Complete at exit: every capture, including those since the last periodic save.
             self.autosave.save_now()
+
+    def _remember_theme(self, theme: Theme) -> None:
+        path = Path(self.settings.config_file) if self.settings.config_file else None
+        try:
+            save_setting("theme", theme.name, path)
+        except OSError as error:
+            self.notify(f"theme not saved: {error}", severity="warning")
 
     # -- updates ---------------------------------------------------------------------------
 

@@ -1,0 +1,84 @@
+"""The TOML config file: defaults for flags, secrets, theme remembered, errors in one line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+
+from whisper_tui.cli import parse_settings
+from whisper_tui.core.config import config_path, load_config, save_setting
+from whisper_tui.core.settings import Settings
+from whisper_tui.ui.app import WhisperApp
+
+CONFIG = """\
+# my settings
+port = 9123
+respond = ["POST /hooks/stripe* 500"]
+
+[secrets]
+github = "from-config"
+
+[keymap]
+replay = "r,ctrl+r"
+"""
+
+
+def test_config_gives_defaults_and_flags_override(monkeypatch):
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(CONFIG)
+    settings = parse_settings([], environ={})
+    assert settings.port == 9123
+    assert [rule.text() for rule in settings.rules] == ["POST /hooks/stripe* 500"]
+    assert settings.secrets == (("github", "from-config"),)
+    assert settings.keymap == (("replay", "r,ctrl+r"),)
+    settings = parse_settings(
+        ["--port", "7000", "--secret", "github=flag"], environ={"WHISPER_SECRET_STRIPE": "env"}
+    )
+    assert settings.port == 7000
+    assert dict(settings.secrets) == {"github": "flag", "stripe": "env"}
+
+
+def test_save_setting_keeps_the_users_file_and_comments():
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CONFIG)
+    save_setting("theme", "nord")
+    save_setting("theme", "gruvbox")
+    text = path.read_text()
+    assert text.startswith("# my settings\n")
+    assert text.count("theme =") == 1
+    data = tomllib.loads(text)
+    assert data["theme"] == "gruvbox" and data["secrets"] == {"github": "from-config"}
+    assert load_config()["port"] == 9123
+
+
+def test_a_broken_config_is_a_one_line_error(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("port = [")
+    result = subprocess.run(
+        [sys.executable, "-m", "whisper_tui", "--config", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "not valid TOML" in result.stderr
+
+
+async def test_theme_from_config_is_applied_and_a_new_choice_is_remembered():
+    app = WhisperApp(Settings(port=0, theme="nord"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        assert app.theme == "nord"
+        app.theme = "gruvbox"
+        await pilot.pause(0.2)
+    assert load_config()["theme"] == "gruvbox"
+
+
+async def test_palette_lists_every_action():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(120, 30)):
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+    for title in ("Replay", "Edit and replay", "Export", "Filter", "Cycle answer mode", "Keys"):
+        assert title in titles

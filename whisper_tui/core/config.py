@@ -1,0 +1,108 @@
+"""User settings in a TOML file in the platform's config directory; flags override it.
+
+# ~/.config/whisper-tui/config.toml
+port = 9000
+forward = "http://127.0.0.1:3000"
+theme = "nord"                       # written by the app when you pick a theme
+respond = ["POST /hooks/stripe* 500"]
+
+[secrets]                            # never shown, never exported
+github = "..."
+stripe = "whsec_..."
+
+[keymap]                             # binding id = keys (see the help screen for ids)
+replay = "r,ctrl+r"
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+KNOWN_KEYS = {
+    "host": str,
+    "port": int,
+    "max_body": str,
+    "max_requests": int,
+    "max_memory": str,
+    "forward": str,
+    "relay_response": bool,
+    "public_url": str,
+    "tolerance": (int, float),
+    "status": int,
+    "delay": (int, float),
+    "respond": list,
+    "theme": str,
+    "secrets": dict,
+    "keymap": dict,
+}
+
+
+class ConfigError(ValueError):
+    """The config file can't be used; the message names the file and the problem."""
+
+
+def config_dir() -> Path:
+    """$XDG_CONFIG_HOME/whisper-tui, ~/Library/Application Support/whisper-tui, %APPDATA%."""
+    if override := os.environ.get("WHISPER_TUI_CONFIG_DIR"):
+        return Path(override)
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "whisper-tui"
+    if sys.platform == "win32" and os.environ.get("APPDATA"):
+        return Path(os.environ["APPDATA"]) / "whisper-tui"
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "whisper-tui"
+
+
+def config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def load_config(path: Path | None = None) -> dict[str, Any]:
+    """The settings in the file ({} when there is none); ConfigError when it is unusable."""
+    path = path or config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read {path}: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    for key, value in data.items():
+        expected = KNOWN_KEYS.get(key)
+        if expected is None:
+            raise ConfigError(f"{path}: unknown setting {key!r}; known: {', '.join(KNOWN_KEYS)}")
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(f"{path}: {key} has the wrong type ({type(value).__name__})")
+    return data
+
+
+def save_setting(key: str, value: str, path: Path | None = None) -> None:
+    """Set one top-level string setting, keeping the rest of the file as the user wrote it."""
+    path = path or config_path()
+    line = f"{key} = {json.dumps(value)}\n"  # a JSON string is a valid TOML basic string
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except FileNotFoundError:
+        lines = []
+    # Top-level keys must come before the first [table]; replace in place or insert there.
+    first_table = next((i for i, text in enumerate(lines) if text.lstrip().startswith("[")), None)
+    top = lines[:first_table] if first_table is not None else lines
+    for index, text in enumerate(top):
+        if text.split("=", 1)[0].strip() == key:
+            lines[index] = line
+            break
+    else:
+        insert_at = first_table if first_table is not None else len(lines)
+        if insert_at and not lines[insert_at - 1].endswith("\n"):
+            lines[insert_at - 1] += "\n"
+        lines.insert(insert_at, line)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_suffix(".toml.tmp")
+    temp.write_text("".join(lines), encoding="utf-8")
+    os.replace(temp, path)

@@ -83,3 +83,12 @@ async def wait_for_screen(pilot, app, *needles: str, timeout: float = 5.0) -> st
         await pilot.pause(0.05)
     missing = [n for n in needles if n not in text]
     raise AssertionError(f"never on screen: {missing}\n{text}")
+
+
+async def wait_until(pilot, condition, timeout: float = 5.0) -> None:
+    """Poll until condition() is true (the app refreshes on a timer; loaded machines lag)."""
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition never held")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 from yarl import URL
 
-from tests.helpers import screen_strips, screen_text
+from tests.helpers import screen_strips, screen_text, wait_for_screen, wait_until
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.help_screen import HelpScreen
@@ -87,27 +87,25 @@ async def test_sender_markup_and_escape_sequences_are_shown_literally():
 
 async def test_list_follows_newest_until_the_user_moves_away():
     app = new_app()
+
+    def shown() -> str | None:
+        return app.detail.request.target if app.detail.request else None
+
     async with app.run_test(size=(160, 45)) as pilot:
         for number in range(3):
             await post(app, f"/n/{number}")
-        await pilot.pause(0.3)
-        assert app.detail.request.target == "/n/2"
+        await wait_until(pilot, lambda: shown() == "/n/2")
         await pilot.press("k")
-        await pilot.pause(0.1)
-        assert app.detail.request.target == "/n/1"
+        await wait_until(pilot, lambda: shown() == "/n/1")
         await post(app, "/n/3")
-        await pilot.pause(0.3)
-        assert app.detail.request.target == "/n/1"  # the new arrival did not steal it
-        assert "/n/3" in screen_text(app)
+        await wait_for_screen(pilot, app, "/n/3", "4 requests")
+        assert shown() == "/n/1"  # the new arrival did not steal the selection
         await pilot.press("G")
-        await pilot.pause(0.1)
-        assert app.detail.request.target == "/n/3"
+        await wait_until(pilot, lambda: shown() == "/n/3")
         await post(app, "/n/4")
-        await pilot.pause(0.3)
-        assert app.detail.request.target == "/n/4"  # following again
+        await wait_until(pilot, lambda: shown() == "/n/4")  # following again
         await pilot.press("g")
-        await pilot.pause(0.1)
-        assert app.detail.request.target == "/n/0"
+        await wait_until(pilot, lambda: shown() == "/n/0")
 
 
 async def test_help_lists_the_keys_and_closes_with_escape():

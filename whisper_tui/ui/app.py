@@ -39,6 +39,7 @@ from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.server import Forwarding, bind_socket, build_app, start_server
 from whisper_tui.ui.detail import RequestDetail
+from whisper_tui.ui.diff_screen import DiffScreen
 from whisper_tui.ui.export_screen import ExportScreen
 from whisper_tui.ui.help_screen import HelpScreen
 from whisper_tui.ui.replay_screens import EditedRequest, EditReplayScreen, UrlPrompt
@@ -52,8 +53,25 @@ PALETTE_ACTIONS = [
     ("Filter", "Show only captures matching a filter", "filter"),
     ("Clear filter", "Show every capture again", "clear_filter"),
     ("Cycle answer mode", "Answer senders normally, with 500, or slowly", "cycle_answer"),
+    ("Mark", "Mark or unmark the selected capture for diffing", "mark"),
+    ("Clear marks", "Unmark every capture", "clear_marks"),
+    ("Diff", "Compare the marked capture (or the previous delivery) with this one", "diff"),
     ("Keys", "Every key, by where it works", "help"),
 ]
+MAIN_SCREEN_ACTIONS = frozenset(
+    {
+        "filter",
+        "clear_filter",
+        "replay",
+        "edit_replay",
+        "export",
+        "mark",
+        "clear_marks",
+        "diff",
+        "cycle_answer",
+        "help",
+    }
+)
 FILTER_DEBOUNCE = 0.15
 REFRESH_INTERVAL = 0.1
 """Seconds between list/count refreshes: new captures are coalesced, never drawn one by one."""
@@ -71,6 +89,9 @@ class WhisperApp(App[None]):
         Binding("r", "replay", "Replay", id="replay"),
         Binding("R", "edit_replay", "Edit+replay", key_display="R", id="edit_replay"),
         Binding("e", "export", "Export", id="export"),
+        Binding("m", "mark", "Mark", id="mark"),
+        Binding("M", "clear_marks", "Clear marks", key_display="M", show=False, id="clear_marks"),
+        Binding("d", "diff", "Diff", id="diff"),
         Binding("a", "cycle_answer", "Answer mode", id="cycle_answer"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("tab", "focus_next", "Switch pane", show=True, id="focus_next"),
@@ -139,6 +160,10 @@ class WhisperApp(App[None]):
         return f"http://{shown}:{self.port}"
 
     # -- lifetime --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # List actions only make sense on the main screen, not under the diff or a modal.
+        return not (action in MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action by name in the command palette (Ctrl+P), besides Textual's own."""
@@ -337,6 +362,54 @@ class WhisperApp(App[None]):
             self.notify("Nothing to export yet.", severity="warning")
             return
         self.push_screen(ExportScreen(scopes, self.base_url, self.store.attempts))
+
+    # -- marks and diff --------------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        self.request_list.toggle_mark()
+
+    def action_clear_marks(self) -> None:
+        self.request_list.clear_marks()
+
+    def diff_pair(self) -> tuple[CapturedRequest, CapturedRequest] | None:
+        """The marked capture and the selected one, or the selected one and the previous
+        delivery with the same method and path; older first."""
+        selected = self.request_list.selected
+        if selected is None:
+            return None
+        other = None
+        for marked_id in reversed(self.request_list.marked):
+            if marked_id != selected.id and (found := self.store.get(marked_id)) is not None:
+                other = found
+                break
+        if other is None:
+            other = self._previous_like(selected)
+        if other is None:
+            return None
+        return (other, selected) if other.id < selected.id else (selected, other)
+
+    def _previous_like(self, request: CapturedRequest) -> CapturedRequest | None:
+        # Walk back from the newest: ids follow store order, so stop at the first older match.
+        for position in range(len(self.store) - 1, -1, -1):
+            candidate = self.store[position]
+            if candidate.id >= request.id:
+                continue
+            if candidate.method == request.method and candidate.path == request.path:
+                return candidate
+        return None
+
+    def action_diff(self) -> None:
+        """Diff the marked capture against the selected one (or the previous delivery)."""
+        pair = self.diff_pair()
+        if pair is None:
+            self.notify(
+                "Mark a capture with m, or select one that has an earlier delivery to the "
+                "same method and path.",
+                title="Nothing to diff",
+                severity="warning",
+            )
+            return
+        self.push_screen(DiffScreen(*pair))
 
     def action_cycle_answer(self) -> None:
         """Cycle what senders get: normal (200 or --status/rules), 500, slow."""

@@ -84,8 +84,8 @@ class RequestList(ScrollView, can_focus=True):
         self.view: StoreView | FilteredView = StoreView(store)
         """What the list shows: every capture, or those matching the filter."""
         self.verdicts = verdicts
-        self.marked: set[int] = set()
-        """Ids of captures marked with `m` (for diffing)."""
+        self.marked: dict[int, None] = {}
+        """Ids of captures marked with `m`, oldest mark first (an ordered set, for diffing)."""
         # The cursor is an absolute index (position + evicted so far): it stays on the same
         # capture while older ones are evicted from the front.
         self._cursor_absolute = -1
@@ -200,6 +200,21 @@ class RequestList(ScrollView, can_focus=True):
 
     def action_cursor_down(self) -> None:
         self._move_to(self.cursor + 1)
+
+    def toggle_mark(self) -> None:
+        """Mark or unmark the selected capture."""
+        request = self.selected
+        if request is None:
+            return
+        if request.id in self.marked:
+            del self.marked[request.id]
+        else:
+            self.marked[request.id] = None
+        self.refresh()
+
+    def clear_marks(self) -> None:
+        self.marked.clear()
+        self.refresh()
 
     def action_first(self) -> None:
         self._move_to(0)

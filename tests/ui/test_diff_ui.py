@@ -1,0 +1,149 @@
+"""Diffing two deliveries in the TUI: mark, select, d; aligned rows, summary, keys."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.helpers import send_raw, wait_for_screen
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.store import RequestStore
+from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.diff_screen import DiffScreen
+
+
+def event(status: str, order: str = "6735") -> bytes:
+    return json.dumps(
+        {
+            "id": "evt_1",
+            "type": "payment_intent.updated",
+            "data": {
+                "object": {
+                    "id": "pi_1",
+                    "amount": 2000,
+                    "status": status,
+                    "metadata": {"order": order},
+                }
+            },
+            "livemode": False,
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+def raw(body: bytes, request_id: str, path: str = "/hooks/stripe") -> bytes:
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+        f"X-Request-Id: {request_id}\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
+async def test_mark_select_d_puts_the_two_values_on_one_row_with_the_path_in_the_summary():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(180, 50)) as pilot:
+        await send_raw(app.port, raw(event("pending"), "a1"))
+        await send_raw(app.port, raw(event("paid"), "b2"))
+        await wait_for_screen(pilot, app, "2 requests")
+        await pilot.press("k", "m", "j", "d")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, DiffScreen)
+        text = await wait_for_screen(pilot, app, 'data.object.status: "pending" -> "paid"')
+        rows = text.splitlines()
+        [status_row] = [r for r in rows if '"status"' in r]
+        assert '"pending"' in status_row and '"paid"' in status_row
+        # Unchanged keys stand on one row each, aligned: same text on both sides.
+        for key in ('"amount": 2000', '"order": "6735"', '"livemode": false'):
+            [row] = [r for r in rows if key in r]
+            assert row.count(key) == 2
+        assert 'header X-Request-Id: "a1" -> "b2"' in text
+        await pilot.press("v")
+        text = await wait_for_screen(pilot, app, "volatile header line(s) hidden")
+        assert "X-Request-Id" not in text
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, DiffScreen)
+
+
+async def test_d_without_marks_compares_with_the_previous_delivery_to_the_same_route():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(180, 50)) as pilot:
+        await send_raw(app.port, raw(event("pending", "1"), "x"))
+        await send_raw(app.port, raw(b'{"other":true}', "y", "/hooks/github"))
+        await send_raw(app.port, raw(event("pending", "2"), "z"))
+        await wait_for_screen(pilot, app, "3 requests")
+        await pilot.press("d")
+        text = await wait_for_screen(pilot, app, 'data.object.metadata.order: "1" -> "2"')
+        assert "older #1" in text and "newer #3" in text
+
+
+async def test_reordered_keys_compare_equal_after_s():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(180, 50)) as pilot:
+        await send_raw(app.port, raw(b'{"a":1,"b":{"c":2,"d":3}}', "same"))
+        await send_raw(app.port, raw(b'{"b":{"d":3,"c":2},"a":1}', "same"))
+        await wait_for_screen(pilot, app, "2 requests")
+        await pilot.press("d")
+        await wait_for_screen(pilot, app, "older #1")
+        await pilot.press("s")
+        text = await wait_for_screen(pilot, app, "keys sorted")
+        assert "identical" in text
+
+
+async def test_n_and_p_jump_between_changes():
+    first = {f"k{i}": i for i in range(60)}
+    second = dict(first, k5=-5, k50=-50)
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(180, 40)) as pilot:
+        await send_raw(app.port, raw(json.dumps(first).encode(), "r"))
+        await send_raw(app.port, raw(json.dumps(second).encode(), "r"))
+        await wait_for_screen(pilot, app, "2 requests")
+        await pilot.press("d")
+        await wait_for_screen(pilot, app, "k5: 5 -> -5")
+        view = app.screen.query_one("#diff-view")
+        positions = []
+        for _ in range(3):
+            await pilot.press("n")
+            await pilot.pause(0.05)
+            positions.append(view.cursor)
+        assert positions[0] < positions[1] == positions[2]  # the last change stops the walk
+        row = view.items[view.cursor]
+        assert '"k50": -50' in (row.right or "")
+        await pilot.press("p")
+        await pilot.pause(0.05)
+        assert view.cursor == positions[0]
+
+
+@pytest.fixture
+def utc(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_diff_screen_snapshot(snap_compare, utc):
+    store = RequestStore()
+    for number, status in ((1, "pending"), (2, "paid")):
+        store.add(
+            CapturedRequest(
+                number,
+                1_764_250_000.0 + number,
+                "127.0.0.1",
+                "POST",
+                "/hooks/stripe",
+                (1, 1),
+                ((b"Content-Type", b"application/json"), (b"X-Request-Id", f"r{number}".encode())),
+                event(status),
+            )
+        )
+    app = WhisperApp(Settings(port=8080), store=store, serve=False)
+
+    async def open_diff(pilot):
+        await pilot.press("d")
+        await pilot.pause(0.5)
+
+    assert snap_compare(app, terminal_size=(160, 40), run_before=open_diff)

@@ -1,0 +1,280 @@
+"""The diff screen: two captures side by side, aligned row for row, changes emphasized.
+
+The diff itself is computed in whisper_tui.core.diff on a worker thread; this screen only
+draws the rows on screen (Line API) and computes character-level emphasis for the changed
+rows it draws.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Footer, Static
+
+from whisper_tui.core.diff import DiffRow, Folded, RequestDiff, diff_requests, fold, inline_changes
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.sanitize import printable
+
+NUMBER_WIDTH = 5
+SUMMARY_LINES = 12
+ROW_CACHE_SIZE = 1024
+
+STYLES = {
+    "deleted": Style(bgcolor="#3c1f1f"),
+    "inserted": Style(bgcolor="#1f3a24"),
+    "deleted-strong": Style(bgcolor="#7a2a2a", bold=True),
+    "inserted-strong": Style(bgcolor="#2a6a35", bold=True),
+    "number": Style(dim=True),
+    "section": Style(bold=True, underline=True),
+    "fold": Style(dim=True, italic=True),
+    "cursor": Style(reverse=True),
+}
+
+
+def cell(text: str | None, number: int | None, width: int, side: str, spans, kind: str) -> Text:
+    """One half of a row: line number, then the text cut to the width, coloured by kind."""
+    out = Text(no_wrap=True, end="")
+    out.append(
+        f"{number:>{NUMBER_WIDTH - 1}} " if number is not None else " " * NUMBER_WIDTH,
+        STYLES["number"],
+    )
+    room = max(width - NUMBER_WIDTH, 1)
+    if text is None:
+        out.append(" " * room)
+        return out
+    shown = printable(text)
+    body = Text(shown[:room] if len(shown) <= room else shown[: room - 1] + "…", end="")
+    tint = "deleted" if side == "left" else "inserted"
+    if kind in ("changed", "deleted", "inserted"):
+        body.stylize(STYLES[tint])
+        for start, end in spans:
+            body.stylize(STYLES[f"{tint}-strong"], start, min(end, room))
+    out.append_text(body)
+    out.pad_right(max(room - body.cell_len, 0))
+    return out
+
+
+class DiffView(ScrollView, can_focus=True):
+    """Rows of a RequestDiff, folded; j/k move a cursor line, Enter expands a fold."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "edge(0)", "Top", show=False),
+        Binding("end,G", "edge(1)", "Bottom", show=False),
+        Binding("enter", "expand", "Expand fold"),
+        Binding("n", "jump(1)", "Next change"),
+        Binding("p", "jump(-1)", "Previous change"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.diff: RequestDiff | None = None
+        self.items: list[DiffRow | Folded] = []
+        self.cursor = 0
+        self._cache: OrderedDict[tuple[int, int, bool], Strip] = OrderedDict()
+
+    def show(self, diff: RequestDiff) -> None:
+        self.diff = diff
+        self.items = fold(diff.rows)
+        self.cursor = 0
+        self._changed()
+        first = self._change_positions()
+        if first:
+            self._move(first[0])
+
+    def _changed(self) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, len(self.items))
+        self.refresh()
+
+    def _change_positions(self) -> list[int]:
+        """Display positions where a run of changes starts."""
+        if self.diff is None:
+            return []
+        starts = set(self.diff.change_rows)
+        positions = []
+        for position, item in enumerate(self.items):
+            if isinstance(item, DiffRow) and item.kind not in ("equal", "section"):
+                previous = self.items[position - 1] if position else None
+                if not (
+                    isinstance(previous, DiffRow) and previous.kind not in ("equal", "section")
+                ):
+                    positions.append(position)
+        return positions or sorted(starts)
+
+    def _move(self, position: int) -> None:
+        if not self.items:
+            return
+        self.cursor = max(0, min(position, len(self.items) - 1))
+        height = max(self.scrollable_content_region.height, 1)
+        top = round(self.scroll_y)
+        if not top <= self.cursor < top + height:
+            self.scroll_to(y=max(self.cursor - height // 3, 0), animate=False, immediate=True)
+        self.refresh()
+
+    def action_cursor(self, step: int) -> None:
+        self._move(self.cursor + step)
+
+    def action_page(self, step: int) -> None:
+        self._move(self.cursor + step * max(self.scrollable_content_region.height - 1, 1))
+
+    def action_edge(self, end: int) -> None:
+        self._move(len(self.items) - 1 if end else 0)
+
+    def action_jump(self, step: int) -> None:
+        positions = self._change_positions()
+        if step > 0:
+            ahead = [p for p in positions if p > self.cursor]
+            target = ahead[0] if ahead else None
+        else:
+            behind = [p for p in positions if p < self.cursor]
+            target = behind[-1] if behind else None
+        if target is None:
+            self.notify("No more changes that way.", timeout=2)
+            return
+        self._move(target)
+
+    def action_expand(self) -> None:
+        item = self.items[self.cursor] if self.items else None
+        if isinstance(item, Folded) and self.diff is not None:
+            self.items[self.cursor : self.cursor + 1] = self.diff.rows[item.start : item.end]
+            self._changed()
+
+    def on_resize(self) -> None:
+        self._changed()
+
+    def render_line(self, y: int) -> Strip:
+        position = round(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        if not 0 <= position < len(self.items):
+            return Strip.blank(width, self.rich_style)
+        key = (position, width, position == self.cursor)
+        strip = self._cache.get(key)
+        if strip is None:
+            text = self._row_text(self.items[position], width)
+            if position == self.cursor and self.has_focus:
+                text.stylize(Style(bold=True), 0, NUMBER_WIDTH)
+                text.stylize(STYLES["cursor"], 0, 1)
+            strip = Strip(list(text.render(self.app.console)), text.cell_len)
+            strip = strip.extend_cell_length(width).crop(0, width).apply_style(self.rich_style)
+            self._cache[key] = strip
+            if len(self._cache) > ROW_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return strip
+
+    def _row_text(self, item: DiffRow | Folded, width: int) -> Text:
+        if isinstance(item, Folded):
+            return Text(f"      ⋯ {item.count:,} equal lines (Enter expands)", STYLES["fold"])
+        if item.kind == "section":
+            return Text(printable(item.left or item.right or ""), STYLES["section"])
+        half = (width - 1) // 2
+        left_spans, right_spans = [], []
+        if item.kind == "changed" and item.left is not None and item.right is not None:
+            left_spans, right_spans = inline_changes(item.left, item.right)
+        row = cell(item.left, item.left_number, half, "left", left_spans, item.kind)
+        row.append("│", "dim")
+        row.append_text(
+            cell(item.right, item.right_number, width - half - 1, "right", right_spans, item.kind)
+        )
+        if item.volatile:
+            row.stylize(Style(dim=True))
+        return row
+
+
+class DiffScreen(Screen[None]):
+    """Older capture on the left, newer on the right, summary of changes above."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Back"),
+        Binding("s", "toggle_sort", "Sort keys"),
+        Binding("v", "toggle_volatile", "Hide volatile headers"),
+    ]
+
+    def __init__(self, older: CapturedRequest, newer: CapturedRequest) -> None:
+        super().__init__()
+        self.older = older
+        self.newer = newer
+        self.sort_keys = False
+        self.ignore_volatile = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="diff-title")
+        with VerticalScroll(id="diff-summary-box"):
+            yield Static(id="diff-summary")
+        yield DiffView(id="diff-view")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DiffView).focus()
+        self._recompute()
+
+    def _title(self) -> Text:
+        title = Text(no_wrap=True, overflow="ellipsis")
+        for label, request in (("older", self.older), ("newer", self.newer)):
+            title.append(f"{label} #{request.id} ", "bold")
+            title.append(f"{printable(request.method)} {printable(request.target)}")
+            title.append("   ")
+        options = []
+        if self.sort_keys:
+            options.append("keys sorted (s)")
+        if self.ignore_volatile:
+            options.append("volatile headers hidden (v)")
+        if options:
+            title.append(" · ".join(options), "italic")
+        return title
+
+    def _recompute(self) -> None:
+        self.query_one("#diff-title", Static).update(self._title())
+        self.query_one("#diff-summary", Static).update(Text("comparing…", "dim"))
+        self._compute(self.sort_keys, self.ignore_volatile)
+
+    @work(thread=True, exclusive=True, group="diff")
+    def _compute(self, sort_keys: bool, ignore_volatile: bool) -> None:
+        # Megabyte bodies take a few hundred ms: never on the loop the server shares.
+        diff = diff_requests(
+            self.older, self.newer, sort_keys=sort_keys, ignore_volatile=ignore_volatile
+        )
+        self.app.call_from_thread(self._show, diff)
+
+    def _show(self, diff: RequestDiff) -> None:
+        self.query_one("#diff-summary", Static).update(summary_text(diff))
+        self.query_one(DiffView).show(diff)
+
+    def action_toggle_sort(self) -> None:
+        self.sort_keys = not self.sort_keys
+        self._recompute()
+
+    def action_toggle_volatile(self) -> None:
+        self.ignore_volatile = not self.ignore_volatile
+        self._recompute()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+
+def summary_text(diff: RequestDiff) -> Text:
+    """What changed, by path: 'data.object.status: "pending" -> "paid"', then notes."""
+    text = Text()
+    if diff.identical:
+        text.append("identical: request line, headers and body are the same\n", "bold green")
+    styles = {"added": "green", "removed": "red", "changed": "yellow", "length": "yellow"}
+    for change in diff.changes:
+        style = styles.get(change.kind, "")
+        text.append(printable(change.text()) + "\n", f"dim {style}" if change.volatile else style)
+    for note in diff.notes:
+        text.append(printable(note) + "\n", "italic dim")
+    text.rstrip()
+    return text

@@ -13,6 +13,7 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
@@ -147,11 +148,12 @@ class WhisperApp(App[None]):
 
     @property
     def request_list(self) -> RequestList:
-        return self.query_one(RequestList)
+        # Looked up on the main screen, not self.screen: a modal or the diff may be on top.
+        return self.screen_stack[0].query_one(RequestList)
 
     @property
     def detail(self) -> RequestDetail:
-        return self.query_one(RequestDetail)
+        return self.screen_stack[0].query_one(RequestDetail)
 
     @property
     def base_url(self) -> str:
@@ -190,8 +192,8 @@ class WhisperApp(App[None]):
             self._runner = await start_server(app, self._sock)
         if self.autosave is not None:
             self.run_worker(self.autosave.run(), group="autosave", exit_on_error=False)
-        self.query_one("#filter", Input).display = False
-        self.query_one("#filter-error", Static).display = False
+        self.screen_stack[0].query_one("#filter", Input).display = False
+        self.screen_stack[0].query_one("#filter-error", Static).display = False
         self.request_list.focus()
         self.detail.base_url = self.base_url
         self.detail.show(None)
@@ -218,6 +220,10 @@ class WhisperApp(App[None]):
 
     def refresh_from_store(self) -> None:
         """Bring the list and the counts up to date (called on a timer, so bursts coalesce)."""
+        try:
+            self.request_list  # noqa: B018 - the widgets are gone while the app shuts down
+        except NoMatches:
+            return
         self.request_list.sync()
         self.detail.refresh_attempts()
         stats = self.store.stats()
@@ -246,7 +252,7 @@ class WhisperApp(App[None]):
             bar.append(text, "bold")
             if not self.request_list.following and stats.stored:
                 bar.append("   (End follows new arrivals)", "dim")
-            self.query_one("#topbar", Static).update(bar)
+            self.screen_stack[0].query_one("#topbar", Static).update(bar)
 
     def on_request_list_selected(self, message: RequestList.Selected) -> None:
         self.detail.show(message.request)
@@ -256,7 +262,7 @@ class WhisperApp(App[None]):
 
     def _update_columns(self) -> None:
         width = self.request_list.scrollable_content_region.width
-        self.query_one("#list-columns", Static).update(column_header(width))
+        self.screen_stack[0].query_one("#list-columns", Static).update(column_header(width))
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -421,7 +427,7 @@ class WhisperApp(App[None]):
     # -- filter ----------------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
+        field = self.screen_stack[0].query_one("#filter", Input)
         field.display = True
         # A widget that was hidden can take focus only once it has been laid out.
         self.call_after_refresh(field.focus)
@@ -441,7 +447,7 @@ class WhisperApp(App[None]):
 
     def apply_filter(self, text: str) -> None:
         """Show only the captures matching `text` ('' shows all)."""
-        error = self.query_one("#filter-error", Static)
+        error = self.screen_stack[0].query_one("#filter-error", Static)
         text = text.strip()
         if text == self.request_list.view.text:
             return
@@ -475,14 +481,14 @@ class WhisperApp(App[None]):
         self.refresh_from_store()
 
     def action_clear_filter(self) -> None:
-        field = self.query_one("#filter", Input)
+        field = self.screen_stack[0].query_one("#filter", Input)
         if field.display or self.request_list.view.text:
             self.clear_filter()
 
     def clear_filter(self) -> None:
-        field = self.query_one("#filter", Input)
+        field = self.screen_stack[0].query_one("#filter", Input)
         field.value = ""
         field.display = False
-        self.query_one("#filter-error", Static).display = False
+        self.screen_stack[0].query_one("#filter-error", Static).display = False
         self.apply_filter("")
         self.request_list.focus()

@@ -92,3 +92,9 @@ async def wait_until(pilot, condition, timeout: float = 5.0) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError("condition never held")
+
+
+async def wait_for_list(pilot, app, count: int, timeout: float = 5.0) -> None:
+    """Wait until the list shows `count` captures (it redraws a few times a second)."""
+    shown = app.request_list
+    await wait_until(pilot, lambda: shown.synced and len(shown.view) == count, timeout)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.helpers import send_raw, wait_for_screen
+from tests.helpers import send_raw, wait_for_list, wait_for_screen
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
@@ -46,7 +46,7 @@ async def test_mark_select_d_puts_the_two_values_on_one_row_with_the_path_in_the
     async with app.run_test(size=(180, 50)) as pilot:
         await send_raw(app.port, raw(event("pending"), "a1"))
         await send_raw(app.port, raw(event("paid"), "b2"))
-        await wait_for_screen(pilot, app, "2 requests")
+        await wait_for_list(pilot, app, 2)
         await pilot.press("k", "m", "j", "d")
         await pilot.pause(0.2)
         assert isinstance(app.screen, DiffScreen)
@@ -73,7 +73,7 @@ async def test_d_without_marks_compares_with_the_previous_delivery_to_the_same_r
         await send_raw(app.port, raw(event("pending", "1"), "x"))
         await send_raw(app.port, raw(b'{"other":true}', "y", "/hooks/github"))
         await send_raw(app.port, raw(event("pending", "2"), "z"))
-        await wait_for_screen(pilot, app, "3 requests")
+        await wait_for_list(pilot, app, 3)
         await pilot.press("d")
         text = await wait_for_screen(pilot, app, 'data.object.metadata.order: "1" -> "2"')
         assert "older #1" in text and "newer #3" in text
@@ -84,7 +84,7 @@ async def test_reordered_keys_compare_equal_after_s():
     async with app.run_test(size=(180, 50)) as pilot:
         await send_raw(app.port, raw(b'{"a":1,"b":{"c":2,"d":3}}', "same"))
         await send_raw(app.port, raw(b'{"b":{"d":3,"c":2},"a":1}', "same"))
-        await wait_for_screen(pilot, app, "2 requests")
+        await wait_for_list(pilot, app, 2)
         await pilot.press("d")
         await wait_for_screen(pilot, app, "older #1")
         await pilot.press("s")
@@ -99,7 +99,7 @@ async def test_n_and_p_jump_between_changes():
     async with app.run_test(size=(180, 40)) as pilot:
         await send_raw(app.port, raw(json.dumps(first).encode(), "r"))
         await send_raw(app.port, raw(json.dumps(second).encode(), "r"))
-        await wait_for_screen(pilot, app, "2 requests")
+        await wait_for_list(pilot, app, 2)
         await pilot.press("d")
         await wait_for_screen(pilot, app, "k5: 5 -> -5")
         view = app.screen.query_one("#diff-view")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import screen_text, send_raw
+from tests.helpers import screen_text, send_raw, wait_for_list
 from whisper_tui.core.export import render_export
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
@@ -19,7 +19,7 @@ async def test_export_previews_copies_and_saves(tmp_path):
     app = WhisperApp(Settings(port=0))
     async with app.run_test(size=(170, 50)) as pilot:
         await send_raw(app.port, RAW)
-        await pilot.pause(0.3)
+        await wait_for_list(pilot, app, 1)
         await pilot.press("e")
         await pilot.pause(0.5)
         assert isinstance(app.screen, ExportScreen)

@@ -8,7 +8,7 @@ import hmac
 from aiohttp import web
 
 from tests.bench.tui_process import free_port
-from tests.helpers import screen_text, send_raw
+from tests.helpers import screen_text, send_raw, wait_for_list
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.replay_screens import EditReplayScreen, UrlPrompt
@@ -97,7 +97,7 @@ async def test_r_without_a_target_asks_once_and_remembers():
     try:
         async with app.run_test(size=(170, 50)) as pilot:
             await send_raw(app.port, raw_post("/once", b"abc"))
-            await pilot.pause(0.3)
+            await wait_for_list(pilot, app, 1)
             await pilot.press("r")
             await pilot.pause(0.2)
             assert isinstance(app.screen, UrlPrompt)
@@ -128,7 +128,7 @@ async def test_edit_and_replay_changes_the_copy_and_re_signs_it():
                     "/hooks/github", original, f"X-Hub-Signature-256: sha256={mac}\r\n".encode()
                 ),
             )
-            await pilot.pause(0.3)
+            await wait_for_list(pilot, app, 1)
             await pilot.press("R")
             await pilot.pause(0.3)
             assert isinstance(app.screen, EditReplayScreen)
@@ -155,7 +155,7 @@ async def test_replay_to_a_down_target_says_so_and_keeps_running():
     app.replay_url = f"http://127.0.0.1:{free_port()}"
     async with app.run_test(size=(170, 50)) as pilot:
         await send_raw(app.port, raw_post("/x", b"1"))
-        await pilot.pause(0.3)
+        await wait_for_list(pilot, app, 1)
         await pilot.press("r")
         await wait_until(pilot, lambda: app.store.attempts(1))
         await pilot.pause(0.3)

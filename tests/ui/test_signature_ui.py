@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from tests.helpers import delivery_body, load_deliveries, screen_text, wait_for_screen
+from tests.helpers import delivery_body, load_deliveries, wait_for_screen
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 

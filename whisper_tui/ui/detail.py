@@ -29,6 +29,7 @@ from whisper_tui.core.sizes import format_size
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.ui.highlight import highlight_line
 from whisper_tui.ui.request_list import METHOD_STYLES
+from whisper_tui.ui.scrolling import set_virtual_size
 
 INLINE_DECODE_LIMIT = 256 * 1024
 """Bodies up to this size are decoded on the spot; bigger ones in a worker thread."""
@@ -152,7 +153,7 @@ class RequestDetail(ScrollView, can_focus=True):
         body_lines = len(self._view.lines) if self._view else 0
         height = len(self._head) + body_lines
         width = max(self.size.width, max((t.cell_len for t in self._head), default=0))
-        self.virtual_size = Size(width, height)
+        set_virtual_size(self, Size(width, height))
         self.refresh()
 
     def on_resize(self) -> None:

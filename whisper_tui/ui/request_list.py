@@ -24,6 +24,7 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.core.sizes import format_size
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
+from whisper_tui.ui.scrolling import set_virtual_size
 
 METHOD_STYLES = {
     "GET": "bold green",
@@ -107,6 +108,11 @@ class RequestList(ScrollView, can_focus=True):
         return self.view.position_of(self._cursor_absolute)
 
     @property
+    def synced(self) -> bool:
+        """True when every change to the store has been drawn."""
+        return self._seen_version == self.store.version
+
+    @property
     def following(self) -> bool:
         return self._at_end
 
@@ -159,12 +165,15 @@ class RequestList(ScrollView, can_focus=True):
         self._seen_version = self.store.version
         self.view.sync()
         count = len(self.view)
-        self.virtual_size = Size(self.size.width, count)
+        self._set_row_count(count)
         if count and self._at_end:
             self._move_to(count - 1)
         else:
             self._announce_if_changed()
         self.refresh()
+
+    def _set_row_count(self, count: int) -> None:
+        set_virtual_size(self, Size(self.size.width, count))
 
     def _move_to(self, position: int) -> None:
         count = len(self.view)

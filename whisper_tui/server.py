@@ -80,6 +80,9 @@ def build_app(
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return _reject(request, store.next_id(), received_at, declared, max_body)
+        except web.RequestPayloadError:
+            # Broken framing mid-body (a bad chunk): the sender's fault, not a 500.
+            raise web.HTTPBadRequest(text="malformed request body") from None
         status, delay = answers.decide(request.method, request.path)
         # The id is taken only once the body is in, with no await before add(), so ids
         # follow the store's order even when a slow upload finishes after a quick one.
@@ -166,8 +169,16 @@ def build_app(
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
 
+    @web.middleware
+    async def capture_pathless(request: web.Request, handler) -> web.StreamResponse:
+        # The route needs a path starting with "/": `OPTIONS *`, `CONNECT host:443` and
+        # `GET http://host` have none. Capture them too rather than answering 404.
+        if isinstance(request.match_info.http_exception, web.HTTPNotFound):
+            return await capture(request)
+        return await handler(request)
+
     # client_max_size makes request.read() stop at the limit (aiohttp's default is 1 MiB).
-    app = web.Application(client_max_size=max_body)
+    app = web.Application(client_max_size=max_body, middlewares=[capture_pathless])
     # [\s\S] rather than ".": the path is matched decoded, and "." stops at a %0A.
     app.router.add_route("*", r"/{tail:[\s\S]*}", capture, expect_handler=expect_continue)
     app.on_cleanup.append(cancel_pending)
@@ -177,7 +188,11 @@ def build_app(
 async def start_server(app: web.Application, sock: socket.socket) -> web.AppRunner:
     """Serve `app` on an already-bound socket on the running loop; stop with runner.cleanup()."""
     # auto_decompress=False keeps gzip bodies as they arrived; display decoding is capped.
-    runner = web.AppRunner(app, handle_signals=False, access_log=None, auto_decompress=False)
+    # lingering_time: after a 413 (body left unread) aiohttp drains for up to 10 s before it
+    # closes; 1 s lets the sender read the answer, then the connection goes, as promised.
+    runner = web.AppRunner(
+        app, handle_signals=False, access_log=None, auto_decompress=False, lingering_time=1.0
+    )
     await runner.setup()
     await web.SockSite(runner, sock).start()
     return runner

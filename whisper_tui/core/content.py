@@ -24,6 +24,12 @@ LONG_LINE = 4096
 MAX_INDENT_DEPTH = 40
 """Deeper nesting is shown without further indentation."""
 BYTES_PER_HEX_LINE = 16
+MAX_LINES = 1_000_000
+"""Text views stop here: 64 M one-character lines would cost half a gigabyte of pointers."""
+PRETTY_JSON_LIMIT = 16 * 1024 * 1024
+"""Bigger JSON is shown as sent: re-indenting it would take seconds of a worker's time."""
+VALIDATE_JSON_LIMIT = 1024 * 1024
+"""JSON up to this size is validated with json.loads before it is re-indented."""
 
 try:  # brotli is optional: decoded when installed, otherwise shown raw with a note
     import brotli  # type: ignore[import-not-found]
@@ -85,12 +91,15 @@ class LazyLines(Lines):
             if self._done:
                 return True
             append = self._lines.append
-            for _ in range(count):
+            for _ in range(min(count, MAX_LINES - len(self._lines))):
                 line = next(self._source, None)
                 if line is None:
                     self._done = True
                     break
                 append(line)
+            if not self._done and len(self._lines) >= MAX_LINES:
+                append(f"… display stops at {MAX_LINES:,} lines: export the capture to see it all")
+                self._done = True
             return self._done
 
     def __getitem__(self, index: int) -> str:
@@ -185,7 +194,7 @@ def view_for(
     if is_xml_type(media_type) or (not media_type and text.lstrip().startswith("<?xml")):
         return BodyView("xml", LazyLines(split_long(reindent_xml(text))), "xml", notes)
     lexer = LEXER_BY_TYPE.get(media_type)
-    return BodyView("text", LazyLines(split_long(iter(text.split("\n")))), lexer, notes)
+    return BodyView("text", LazyLines(split_long(iter_lines(text))), lexer, notes)
 
 
 LEXER_BY_TYPE = {
@@ -296,6 +305,15 @@ def looks_binary(text: str) -> bool:
     return len(_CONTROL.findall(sample)) > max(8, len(sample) // 20)
 
 
+def iter_lines(text: str) -> Iterator[str]:
+    """text.split("\\n") one line at a time: 64 M newlines must not become one list."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
+
+
 def split_long(lines: Iterator[str]) -> Iterator[str]:
     for line in lines:
         line = line.removesuffix("\r")
@@ -313,11 +331,22 @@ _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
 
 def json_view(text: str, notes: list[str]) -> BodyView | None:
     """Pretty JSON keeping every literal as sent (1.10 stays 1.10), or None if not JSON."""
+    if len(text) > PRETTY_JSON_LIMIT:
+        notes.append(f"JSON over {PRETTY_JSON_LIMIT:,} characters: shown as sent")
+        return BodyView("text", LazyLines(split_long(iter_lines(text))), "json", notes)
+    if len(text) > VALIDATE_JSON_LIMIT:
+        # json.loads holds the GIL for its whole run (~10 ms a megabyte), stalling the loop
+        # the server shares even from a worker thread; a cheap check on both ends instead.
+        stripped = text.strip()
+        if not (stripped[:1] in "{[" and stripped[-1:] in "}]"):
+            return None
+        notes.append("large JSON re-indented token by token without validating it first")
+        return BodyView("json", LazyLines(split_long(reindent_json(text))), "json", notes)
     try:
         json.loads(text)
     except RecursionError:
         notes.append("JSON nested too deep to pretty-print: shown as sent")
-        return BodyView("text", LazyLines(split_long(iter(text.split("\n")))), "json", notes)
+        return BodyView("text", LazyLines(split_long(iter_lines(text))), "json", notes)
     except ValueError:
         return None
     return BodyView("json", LazyLines(split_long(reindent_json(text))), "json", notes)
@@ -325,20 +354,26 @@ def json_view(text: str, notes: list[str]) -> BodyView | None:
 
 def reindent_json(text: str, indent: str = "  ") -> Iterator[str]:
     """Yield valid JSON re-indented line by line, without re-encoding any token."""
-    tokens = _JSON_TOKEN.findall(text)
+    # finditer, not findall: one C call over megabytes would hold the GIL (and the loop the
+    # server shares) for its whole run; token by token, the first screen is ready at once.
+    tokens = (match.group() for match in _JSON_TOKEN.finditer(text))
     closing = {"{": "}", "[": "]"}
     depth = 0
     line = ""
-    index = 0
-    count = len(tokens)
-    while index < count:
-        token = tokens[index]
-        index += 1
+    pending: str | None = None
+    while True:
+        if pending is not None:
+            token, pending = pending, None
+        else:
+            token = next(tokens, None)
+            if token is None:
+                break
         if token in closing:
-            if index < count and tokens[index] == closing[token]:
-                line += token + tokens[index]
-                index += 1
+            following = next(tokens, None)
+            if following == closing[token]:
+                line += token + following
                 continue
+            pending = following
             yield line + token
             depth += 1
             line = indent * min(depth, MAX_INDENT_DEPTH)

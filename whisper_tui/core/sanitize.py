@@ -18,6 +18,10 @@ def _build_table() -> dict[int, str]:
     # ("trojan source"); spell them out too.
     for code in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F):
         table[code] = f"\\u{code:04x}"
+    # Lone surrogates cannot be written to a UTF-8 terminal. U+DC80-U+DCFF are the bytes
+    # 0x80-0xFF that surrogateescape decoding could not read (a reason phrase, a target).
+    for code in range(0xD800, 0xE000):
+        table[code] = f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
     return table
 
 
@@ -30,3 +34,29 @@ def printable(text: str) -> str:
     if "\t" in text:
         text = text.expandtabs(_TAB_WIDTH)
     return text.translate(_TABLE)
+
+
+def _one_cell_table() -> dict[int, str]:
+    # For editable fields, where each character must stay one cell wide for the cursor.
+    table = {code: chr(0x2400 + code) for code in range(0x20)}
+    table[0x7F] = "\u2421"
+    table.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+    table.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
+    return table
+
+
+_ONE_CELL = _one_cell_table()
+
+
+def visible_same_width(text: str) -> str:
+    """Like printable(), but one visible character per character (for editors and inputs)."""
+    return text.translate(_ONE_CELL)
+
+
+class ControlPictures:
+    """An Input highlighter that draws control characters as marks; the value is unchanged."""
+
+    def __call__(self, text):  # type: ignore[no-untyped-def]
+        shown = text.copy()
+        shown.plain = visible_same_width(text.plain)
+        return shown

@@ -35,7 +35,7 @@ from whisper_tui.core.filtering import (
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.replay import Sender
 from whisper_tui.core.responses import ResponsePolicy
-from whisper_tui.core.sanitize import printable
+from whisper_tui.core.sanitize import ControlPictures, printable
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import detect_schemes, sign
 from whisper_tui.core.store import RequestStore
@@ -150,6 +150,8 @@ class WhisperApp(App[None]):
                     placeholder="filter: words, method:POST path:/hooks/* header:name=value "
                     "status:413 body:text -exclude",
                     id="filter",
+                    # What is typed or pasted is drawn with visible marks for control characters.
+                    highlighter=ControlPictures(),
                 )
                 yield Static(id="filter-error")
             yield RequestDetail(self.verdicts, attempts_for=self.store.attempts, id="detail")
@@ -223,7 +225,7 @@ class WhisperApp(App[None]):
         try:
             save_setting("theme", theme.name, path)
         except OSError as error:
-            self.notify(f"theme not saved: {error}", severity="warning")
+            self.notify(f"theme not saved: {error}", severity="warning", markup=False)
 
     # -- updates ---------------------------------------------------------------------------
 
@@ -313,7 +315,7 @@ class WhisperApp(App[None]):
         self.push_screen(UrlPrompt(), chosen)
 
     def _start_replay(self, request: CapturedRequest, url: str, **overrides: object) -> None:
-        self.notify(f"Replaying #{request.id} to {printable(url)}…", timeout=2)
+        self.notify(f"Replaying #{request.id} to {printable(url)}…", timeout=2, markup=False)
         self.run_worker(self._replay(request, url, **overrides), group="replay")
 
     async def _replay(
@@ -325,13 +327,17 @@ class WhisperApp(App[None]):
         self.detail.refresh_attempts()
         if attempt.error:
             self.notify(
-                printable(attempt.error), title=f"Replay #{request.id} failed", severity="error"
+                printable(attempt.error),
+                title=f"Replay #{request.id} failed",
+                severity="error",
+                markup=False,
             )
         else:
             latency = f" in {attempt.latency * 1000:.0f} ms" if attempt.latency else ""
             self.notify(
                 f"{attempt.status} {printable(attempt.reason)}{latency}",
                 title=f"Replayed #{request.id}",
+                markup=False,
             )
 
     def action_edit_replay(self) -> None:

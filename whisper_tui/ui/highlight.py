@@ -16,7 +16,7 @@ from whisper_tui.core.sanitize import printable
 
 DARK_THEME = "monokai"
 LIGHT_THEME = "friendly"
-MAX_HIGHLIGHT_CHARS = 4096
+MAX_HIGHLIGHT_CHARS = 1024
 """Longer lines are shown plain: lexing them would cost more than a frame."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,7 +13,16 @@ from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.replay import target_url, validate_target
-from whisper_tui.core.sanitize import printable
+from whisper_tui.core.sanitize import printable, visible_same_width
+
+
+class SafeTextArea(TextArea):
+    """A TextArea that draws control characters as visible marks (the text is unchanged)."""
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        line.plain = visible_same_width(line.plain)
+        return line
 
 
 class UrlPrompt(ModalScreen[str | None]):
@@ -37,7 +47,7 @@ class UrlPrompt(ModalScreen[str | None]):
         url = event.value.strip()
         problem = validate_target(url)
         if problem:
-            self.query_one("#url-error", Static).update(f"{problem}: {url!r}")
+            self.query_one("#url-error", Static).update(Text(f"{problem}: {printable(repr(url))}"))
             return
         self.dismiss(url)
 
@@ -101,7 +111,7 @@ class EditReplayScreen(ModalScreen[EditedRequest | None]):
                 yield Input(value=printable(request.method), id="edit-method")
                 yield Input(value=target_url(self.base_url, request.target), id="edit-url")
             yield Label("Headers (one 'Name: value' per line; Host and Content-Length are set)")
-            yield TextArea(headers_text(request), id="edit-headers", soft_wrap=False)
+            yield SafeTextArea(headers_text(request), id="edit-headers", soft_wrap=False)
             if self.body_text is None:
                 yield Label(
                     f"Body: {len(request.body):,} bytes of binary, sent unchanged (not editable)"
@@ -109,7 +119,7 @@ class EditReplayScreen(ModalScreen[EditedRequest | None]):
             else:
                 yield Label("Body")
                 language = "json" if "json" in request.content_type else None
-                yield TextArea.code_editor(
+                yield SafeTextArea.code_editor(
                     self.body_text, id="edit-body", language=language, soft_wrap=True
                 )
             if self.signing:
@@ -133,12 +143,12 @@ class EditReplayScreen(ModalScreen[EditedRequest | None]):
         url = self.query_one("#edit-url", Input).value.strip()
         problem = validate_target(url)
         if problem or not method:
-            error.update(problem or "the method is empty")
+            error.update(Text(problem or "the method is empty"))
             return
         try:
             headers = parse_headers(self.query_one("#edit-headers", TextArea).text)
         except ValueError as bad:
-            error.update(str(bad))
+            error.update(Text(str(bad)))
             return
         if self.body_text is None:
             body = self.request.body

@@ -103,3 +103,18 @@ def test_headless_sigterm_also_completes_the_save(tmp_path):
     process.communicate(timeout=15)
     assert process.returncode == 0
     assert len(load_har(har)) == 3
+
+
+def test_the_tui_on_sigterm_also_completes_the_save(tmp_path):
+    from tests.bench.tui_process import tui_process
+
+    har = tmp_path / "tui.har"
+    port = free_port()
+    with tui_process("--port", str(port), "--save", str(har)) as process:
+        wait_listening(port)
+        asyncio.run(deliver_three(port))
+        process.send_signal(signal.SIGTERM)
+        process.wait(15)
+    loaded = load_har(har)
+    assert [r.target for r in loaded] == ["/hooks/stripe", "/upload?name=blob", "/health?x=1"]
+    assert loaded[1].body == BINARY

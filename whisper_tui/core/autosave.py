@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Callable
 
 from whisper_tui.core.har import save_har
@@ -30,6 +31,7 @@ class HarAutosave:
         self.saved_version = -1
         self.saves = 0
         self.last_error: str | None = None
+        self.wait = interval
 
     def _snapshot(self) -> tuple[int, list]:
         # Taken on the loop: a list of immutable captures is then safe to serialize anywhere.
@@ -46,6 +48,7 @@ class HarAutosave:
         if self.store.version == self.saved_version:
             return False
         version, captures = self._snapshot()
+        started = time.monotonic()
         try:
             await asyncio.to_thread(
                 save_har, self.path, captures, self.base_url(), self.store.attempts
@@ -56,10 +59,13 @@ class HarAutosave:
         self.last_error = None
         self.saved_version = version
         self.saves += 1
+        # A big store takes a while to write: space saves out so writing stays under ~10%
+        # of the time (the worker thread still competes with the loop for the GIL).
+        self.wait = max(self.interval, (time.monotonic() - started) * 10)
         return True
 
     async def run(self) -> None:
         """Save every `interval` seconds while there is something new; cancel to stop."""
         while True:
-            await asyncio.sleep(self.interval)
+            await asyncio.sleep(self.wait)
             await self.save_if_changed()

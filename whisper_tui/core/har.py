@@ -213,14 +213,20 @@ def save_har(
     file system) with mode 0600, which the saved file keeps: captures carry secrets.
     """
     target = os.fspath(path)
-    data = dumps_portable(to_har(requests, base_url, attempts_for)).encode("utf-8")
     directory = os.path.dirname(os.path.abspath(target))
     fd, temp = tempfile.mkstemp(
         prefix="." + os.path.basename(target) + ".", suffix=".tmp", dir=directory
     )
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            # Entry by entry: 100k captures never exist as one document or one string.
+            empty = to_har([], base_url)
+            head, _, tail = dumps_portable(empty).partition('"entries": []')
+            out.write(head.encode("utf-8") + b'"entries": [')
+            for number, request in enumerate(requests):
+                entry = dumps_portable(_entry(request, base_url, attempts_for))
+                out.write((",\n" if number else "\n").encode() + entry.encode("utf-8"))
+            out.write(b"\n]" + tail.encode("utf-8"))
             out.flush()
             # Make the content durable before the rename publishes it.
             os.fsync(out.fileno())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+import signal
 import socket
 import time
 from collections.abc import Callable, Iterable
@@ -190,6 +193,12 @@ class WhisperApp(App[None]):
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        # SIGTERM (kill, systemd) and SIGHUP (the SSH session dropped) end the app the way `q`
+        # does, so the server stops cleanly and --save writes every capture.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.exit)
         if self._serve:
             if self._sock is None:
                 self._sock = bind_socket(self.settings.host, self.settings.port)
@@ -216,6 +225,10 @@ class WhisperApp(App[None]):
             await self._runner.cleanup()
             self._runner = None
         await self.sender.close()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(signum)
         if self.autosave is not None:
             # Complete at exit: every capture, including those since the last periodic save.
             self.autosave.save_now()

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 RawHeaders = tuple[tuple[bytes, bytes], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class CapturedRequest:
     """One HTTP request as received: never re-encoded, decoded only for display."""
 
@@ -30,6 +30,11 @@ class CapturedRequest:
     """Content-Length the sender announced, kept for rejected requests."""
     answered_status: int = 200
     """The status whisper-tui answered with (413 when rejected, or a configured failure)."""
+
+    def __repr__(self) -> str:
+        # Short on purpose: Textual's workers repr their arguments on the loop, and a 5 MB
+        # body (or 100k of them in a filter snapshot) must not become a string there.
+        return f"<CapturedRequest #{self.id} {self.method} {self.target[:60]!r} {len(self.body)} B>"
 
     @property
     def headers(self) -> list[tuple[str, str]]:

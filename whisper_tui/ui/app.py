@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import signal
 import socket
 import time
@@ -79,8 +78,6 @@ MAIN_SCREEN_ACTIONS = frozenset(
         "help",
     }
 )
-GC_FREEZE_EVERY = 5_000
-"""Captures between gc.freeze() calls."""
 FILTER_DEBOUNCE = 0.15
 REFRESH_INTERVAL = 0.1
 LIST_INTERVAL = 0.25
@@ -137,7 +134,6 @@ class WhisperApp(App[None]):
         self._runner: web.AppRunner | None = None
         self._topbar_text = ""
         self._filter_timer: Timer | None = None
-        self._frozen_at = 0
         self._list_synced_at = 0.0
         self.port = self.settings.port
 
@@ -248,7 +244,6 @@ class WhisperApp(App[None]):
             self.request_list  # noqa: B018 - the widgets are gone while the app shuts down
         except NoMatches:
             return
-        self._freeze_old_objects()
         # The count moves at the timer's rate; the list (and the detail that follows the
         # newest capture) at most LIST_INTERVAL, since redrawing them during a burst costs
         # capture throughput and nobody reads 10 new rows a second.
@@ -284,14 +279,6 @@ class WhisperApp(App[None]):
             if not self.request_list.following and stats.stored:
                 bar.append("   (End follows new arrivals)", "dim")
             self.screen_stack[0].query_one(TopBar).show(bar)
-
-    def _freeze_old_objects(self) -> None:
-        # Captures have no reference cycles, yet the cyclic GC would walk every one of them
-        # on each full collection (hundreds of ms at 100k). Freezing moves what exists now
-        # out of its sight; refcounting still frees evicted captures.
-        if self.store.received - self._frozen_at >= GC_FREEZE_EVERY:
-            self._frozen_at = self.store.received
-            gc.freeze()
 
     def on_request_list_selected(self, message: RequestList.Selected) -> None:
         self.detail.show(message.request)
@@ -509,7 +496,7 @@ class WhisperApp(App[None]):
         error.display = False
         self._filter_in_worker(text, predicate, list(self.store), self.store.evicted)
 
-    @work(thread=True, exclusive=True, group="filter")
+    @work(thread=True, exclusive=True, group="filter", description="filter")
     def _filter_in_worker(
         self, text: str, predicate: Predicate, snapshot: list[CapturedRequest], first: int
     ) -> None:

@@ -12,6 +12,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.binding import Binding
@@ -19,7 +20,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
+from textual.timer import Timer
 
 from whisper_tui.core.content import BodyView, body_view, view_for
 from whisper_tui.core.models import Attempt, CapturedRequest
@@ -34,7 +35,10 @@ from whisper_tui.ui.scrolling import set_virtual_size
 INLINE_DECODE_LIMIT = 256 * 1024
 """Bodies up to this size are decoded on the spot; bigger ones in a worker thread."""
 FIRST_SCREEN_LINES = 400
-WORKER_SLICE_LINES = 5000
+COUNT_EVERY = 0.02
+COUNT_BUDGET = 0.003
+"""Seconds of line counting per slice on the loop (every COUNT_EVERY)."""
+COUNT_STEP = 200
 LINE_CACHE_SIZE = 2048
 MAX_NAME_WIDTH = 32
 
@@ -79,6 +83,9 @@ class RequestDetail(ScrollView, can_focus=True):
         self._view: BodyView | None = None
         self._body_width = 0
         self._cache: OrderedDict[int, Strip] = OrderedDict()
+        self._counter: Timer | None = None
+        self._base_style: Style | None = None
+        self._sized_at = 0.0
 
     # -- content ---------------------------------------------------------------------------
 
@@ -104,29 +111,43 @@ class RequestDetail(ScrollView, can_focus=True):
 
     def _set_view(self, view: BodyView) -> None:
         self._view = view
-        complete = view.lines.advance(FIRST_SCREEN_LINES)
-        if not complete and self.request is not None:
-            self._finish_lines_in_worker(self.request.id, view)
+        if not view.lines.advance(FIRST_SCREEN_LINES):
+            self._count_rest()
 
-    @work(thread=True, exclusive=True, group="detail-body")
+    @work(thread=True, exclusive=True, group="detail-body", description="decode body")
     def _decode_in_worker(self, request: CapturedRequest) -> None:
+        # Decoding (content-encoding, charset) is C work that releases the GIL; only the
+        # first screen of lines is produced here, the rest is counted on the loop in slices.
         view = body_view(request)
         view.lines.advance(FIRST_SCREEN_LINES)
         self.post_message(self.BodyProgress(request.id, view))
-        self._advance(request.id, view)
 
-    @work(thread=True, exclusive=True, group="detail-body")
-    def _finish_lines_in_worker(self, request_id: int, view: BodyView) -> None:
-        self._advance(request_id, view)
+    def _count_rest(self) -> None:
+        """Produce the remaining lines a few milliseconds at a time on the loop.
 
-    def _advance(self, request_id: int, view: BodyView) -> None:
-        worker = get_current_worker()
-        last_post = time.monotonic()
-        while not worker.is_cancelled and not view.lines.advance(WORKER_SLICE_LINES):
-            if time.monotonic() - last_post > 0.2:
-                self.post_message(self.BodyProgress(request_id, None))
-                last_post = time.monotonic()
-        self.post_message(self.BodyProgress(request_id, None))
+        A worker thread would hold the GIL for hundreds of milliseconds of pure Python and
+        stall the loop the server shares; short slices between frames never do.
+        """
+        if self._counter is not None:
+            self._counter.stop()
+        self._counter = self.set_interval(COUNT_EVERY, self._count_slice)
+
+    def _count_slice(self) -> None:
+        view = self._view
+        if view is None or view.lines.complete:
+            if self._counter is not None:
+                self._counter.stop()
+                self._counter = None
+            self._update_size()
+            return
+        deadline = time.perf_counter() + COUNT_BUDGET
+        while time.perf_counter() < deadline:
+            if view.lines.advance(COUNT_STEP):
+                break
+        now = time.monotonic()
+        if view.lines.complete or now - self._sized_at > 0.25:
+            self._sized_at = now
+            self._update_size()
 
     def on_request_detail_body_progress(self, message: BodyProgress) -> None:
         if self.request is None or message.request_id != self.request.id:
@@ -134,8 +155,8 @@ class RequestDetail(ScrollView, can_focus=True):
         if message.view is not None:
             self._view = message.view
             self._rebuild()
-        else:
-            self._update_size()
+            if not message.view.lines.complete:
+                self._count_rest()
 
     def _rebuild(self) -> None:
         verdicts = (
@@ -175,14 +196,24 @@ class RequestDetail(ScrollView, can_focus=True):
         if strip is None:
             text = self._line_text(index)
             if text is None:
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, self._style())
             strip = Strip(list(text.render(self.app.console)), text.cell_len)
             self._cache[index] = strip
             if len(self._cache) > LINE_CACHE_SIZE:
                 self._cache.popitem(last=False)
         scroll_x = round(self.scroll_x)
         line = strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
-        return line.apply_style(self.rich_style)
+        return line.apply_style(self._style())
+
+    def _style(self) -> Style:
+        # rich_style walks the DOM (~0.2 ms); once per style change, not once per line.
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base_style = None
 
     def _line_text(self, index: int) -> Text | None:
         if index < len(self._head):

@@ -88,7 +88,7 @@ class ExportScreen(ModalScreen[None]):
         _, requests = self.scopes[self.scope_index]
         self._build(self.format, requests())
 
-    @work(thread=True, exclusive=True, group="export")
+    @work(thread=True, exclusive=True, group="export", description="export")
     def _build(self, fmt: str, requests: list[CapturedRequest]) -> None:
         # HAR or JSON of thousands of captures takes a while: never on the loop.
         output = render_export(fmt, requests, self.base_url, self.attempts_for)

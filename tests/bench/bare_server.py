@@ -1,0 +1,51 @@
+"""The baseline: a bare aiohttp catch-all server that reads the body and answers "ok".
+
+Run as its own process, like the app, so both are measured the same way:
+
+.venv/bin/python tests/bench/bare_server.py PORT
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+from collections.abc import Iterator
+
+from aiohttp import web
+
+
+async def handle(request: web.Request) -> web.Response:
+    await request.read()
+    return web.Response(text="ok")
+
+
+def make_app() -> web.Application:
+    app = web.Application(client_max_size=64 * 1024 * 1024)
+    app.router.add_route("*", r"/{tail:[\s\S]*}", handle)
+    return app
+
+
+@contextlib.contextmanager
+def bare_process(port: int) -> Iterator[subprocess.Popen]:
+    process = subprocess.Popen(
+        [sys.executable, __file__, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def main() -> None:
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 8081
+    web.run_app(make_app(), host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -10,6 +10,7 @@ import asyncio
 import socket
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 from multidict import CIMultiDict
@@ -30,6 +31,23 @@ class Forwarding:
     sender: Sender
     relay_response: bool = False
     """Answer the original sender with the target's answer (502 when it fails)."""
+
+
+def _captured(
+    request: web.Request, request_id: int, received_at: float, body: bytes, **flags: Any
+) -> CapturedRequest:
+    """The request as it arrived: raw target, the parser's raw header pairs, body bytes."""
+    return CapturedRequest(
+        id=request_id,
+        received_at=received_at,
+        remote=request.remote or "",
+        method=request.method,
+        target=request.raw_path,
+        http_version=(request.version.major, request.version.minor),
+        raw_headers=request.raw_headers,
+        body=body,
+        **flags,
+    )
 
 
 def bind_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
@@ -83,21 +101,15 @@ def build_app(
         except web.RequestPayloadError:
             # Broken framing mid-body (a bad chunk): the sender's fault, not a 500.
             raise web.HTTPBadRequest(text="malformed request body") from None
-        status, delay = answers.decide(request.method, request.path)
+        # request.path decodes the URL: only worth it when a --respond rule has to look.
+        if answers.uses_path:
+            status, delay = answers.decide(request.method, request.path)
+        else:
+            status, delay = answers.decide(request.method, "")
         # The id is taken only once the body is in, with no await before add(), so ids
         # follow the store's order even when a slow upload finishes after a quick one.
         request_id = store.next_id()
-        captured = CapturedRequest(
-            id=request_id,
-            received_at=received_at,
-            remote=request.remote or "",
-            method=request.method,
-            target=request.raw_path,
-            http_version=(request.version.major, request.version.minor),
-            raw_headers=request.raw_headers,
-            body=body,
-            answered_status=status,
-        )
+        captured = _captured(request, request_id, received_at, body, answered_status=status)
         store.add(captured)
         if forward is not None and not sent_by_us(request):
             if forward.relay_response:
@@ -125,21 +137,16 @@ def build_app(
     def _reject(
         request: web.Request, request_id: int, received_at: float, declared: int | None, limit: int
     ) -> web.Response:
-        store.add(
-            CapturedRequest(
-                id=request_id,
-                received_at=received_at,
-                remote=request.remote or "",
-                method=request.method,
-                target=request.raw_path,
-                http_version=(request.version.major, request.version.minor),
-                raw_headers=request.raw_headers,
-                body=b"",
-                rejected=True,
-                declared_length=declared,
-                answered_status=413,
-            )
+        rejected = _captured(
+            request,
+            request_id,
+            received_at,
+            b"",
+            rejected=True,
+            declared_length=declared,
+            answered_status=413,
         )
+        store.add(rejected)
         response = web.Response(
             status=413,
             body=b'{"ok":false,"id":%d,"error":"body over the %d-byte limit"}'

@@ -78,6 +78,11 @@ class ResponsePolicy:
     rules: list[Rule] = field(default_factory=list)
     mode: str = "normal"
 
+    @property
+    def uses_path(self) -> bool:
+        """Whether decide() looks at the path (only rules do, and only in normal mode)."""
+        return self.mode == "normal" and bool(self.rules)
+
     def decide(self, method: str, path: str) -> tuple[int, float]:
         if self.mode == "fail":
             return FAIL_STATUS, 0.0

@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from whisper_tui import __version__
 from whisper_tui.core.export import body_text, dumps_portable, isoformat_utc, request_url
-from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders
+from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders, first_header
 
 HAR_VERSION = "1.2"
 CREATOR = "whisper-tui"
@@ -100,11 +100,10 @@ def _attempt_entry(attempt: Attempt) -> dict[str, Any]:
     if attempt.sent_body:
         sent["postData"] = _post_data(attempt.sent_body, None)
     response_text = body_text(attempt.response_body)
-    content: dict[str, Any] = {"size": len(attempt.response_body), "mimeType": ""}
-    for name, value in attempt.response_headers:
-        if name.lower() == b"content-type":
-            content["mimeType"] = value.decode("latin-1")
-            break
+    content: dict[str, Any] = {
+        "size": len(attempt.response_body),
+        "mimeType": first_header(attempt.response_headers, "content-type") or "",
+    }
     if response_text is not None:
         content["text"] = response_text
     else:

@@ -11,6 +11,21 @@ from urllib.parse import parse_qsl
 RawHeaders = tuple[tuple[bytes, bytes], ...]
 
 
+def first_header(raw_headers: RawHeaders, name: str) -> str | None:
+    """The first value of a header in raw pairs (a capture's or an answer's), or None."""
+    wanted = name.lower().encode("latin-1")
+    for n, v in raw_headers:
+        if n.lower() == wanted:
+            return v.decode("latin-1")
+    return None
+
+
+def header_values(raw_headers: RawHeaders, name: str) -> list[str]:
+    """Every value of a header in raw pairs, in order, matched case-insensitively."""
+    wanted = name.lower().encode("latin-1")
+    return [v.decode("latin-1") for n, v in raw_headers if n.lower() == wanted]
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class CapturedRequest:
     """One HTTP request as received: never re-encoded, decoded only for display."""
@@ -43,16 +58,11 @@ class CapturedRequest:
 
     def header(self, name: str) -> str | None:
         """The first value of a header, matched case-insensitively, or None."""
-        wanted = name.lower().encode("latin-1")
-        for n, v in self.raw_headers:
-            if n.lower() == wanted:
-                return v.decode("latin-1")
-        return None
+        return first_header(self.raw_headers, name)
 
     def header_values(self, name: str) -> list[str]:
         """Every value of a header, in order."""
-        wanted = name.lower().encode("latin-1")
-        return [v.decode("latin-1") for n, v in self.raw_headers if n.lower() == wanted]
+        return header_values(self.raw_headers, name)
 
     @property
     def path(self) -> str:

@@ -23,7 +23,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from whisper_tui.core.content import BodyView, body_view, view_for
-from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.models import Attempt, CapturedRequest, first_header, header_values
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.sizes import format_size
@@ -336,16 +336,13 @@ def attempt_lines(attempt: Attempt, width: int, with_body: bool) -> list[Text]:
         lines.append(Text("    " + printable(note), "italic yellow", no_wrap=True, end=""))
     if not with_body:
         return lines
+    content_type = first_header(attempt.response_headers, "content-type") or ""
     answer = view_for(
         attempt.response_body,
-        _first(attempt.response_headers, b"content-type"),
-        [
-            v.decode("latin-1")
-            for n, v in attempt.response_headers
-            if n.lower() == b"content-encoding"
-        ],
+        content_type,
+        header_values(attempt.response_headers, "content-encoding"),
     )
-    kind = _first(attempt.response_headers, b"content-type") or answer.kind
+    kind = content_type or answer.kind
     lines.append(
         Text(f"    answer: {len(attempt.response_body):,} B  {printable(kind)}", "dim", end="")
     )
@@ -359,13 +356,6 @@ def attempt_lines(attempt: Attempt, width: int, with_body: bool) -> list[Text]:
     if len(answer.lines) > shown or not answer.lines.complete:
         lines.append(Text("    … (answer continues; export the attempt to see it all)", "dim"))
     return lines
-
-
-def _first(raw_headers: tuple[tuple[bytes, bytes], ...], name: bytes) -> str:
-    for key, value in raw_headers:
-        if key.lower() == name:
-            return value.decode("latin-1")
-    return ""
 
 
 VERDICT_STYLES = {"verified": "bold green", "failed": "bold red", "no-secret": "bold yellow"}

@@ -81,7 +81,6 @@ class RequestDetail(ScrollView, can_focus=True):
         self.request: CapturedRequest | None = None
         self._head: list[Text] = []
         self._view: BodyView | None = None
-        self._body_width = 0
         self._cache: OrderedDict[int, Strip] = OrderedDict()
         self._counter: Timer | None = None
         self._base_style: Style | None = None
@@ -96,7 +95,6 @@ class RequestDetail(ScrollView, can_focus=True):
         self.request = request
         self._cache.clear()
         self._view = None
-        self._body_width = 0
         self.scroll_to(0, 0, animate=False, immediate=True)
         if request is not None:
             if len(request.body) <= INLINE_DECODE_LIMIT:
@@ -227,13 +225,6 @@ class RequestDetail(ScrollView, can_focus=True):
             self._view.lines[body_index], self._view.lexer, self.app.current_theme.dark
         )
 
-    def visible_text(self) -> str:
-        """The plain text of the whole document (tests and copy use this)."""
-        lines = [t.plain for t in self._head]
-        if self._view is not None:
-            lines.extend(printable(self._view.lines[i]) for i in range(len(self._view.lines)))
-        return "\n".join(lines)
-
 
 def head_lines(
     request: CapturedRequest | None,
@@ -348,10 +339,9 @@ def attempt_lines(attempt: Attempt, width: int, with_body: bool) -> list[Text]:
     )
     answer.lines.advance(ATTEMPT_BODY_LINES + 1)
     shown = min(len(answer.lines), ATTEMPT_BODY_LINES)
-    dark = True
     for index in range(shown):
         text = Text("    ", end="")
-        text.append_text(highlight_line(answer.lines[index], answer.lexer, dark))
+        text.append_text(highlight_line(answer.lines[index], answer.lexer))
         lines.append(text)
     if len(answer.lines) > shown or not answer.lines.complete:
         lines.append(Text("    … (answer continues; export the attempt to see it all)", "dim"))

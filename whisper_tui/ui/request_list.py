@@ -67,7 +67,6 @@ class RequestList(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "request-list--cursor",
         "request-list--cursor-blurred",
-        "request-list--dim",
     }
 
     class Selected(Message):
@@ -148,7 +147,6 @@ class RequestList(ScrollView, can_focus=True):
         self._styles = {
             "cursor": background_of("request-list--cursor"),
             "blurred": background_of("request-list--cursor-blurred"),
-            "dim": self.get_component_rich_style("request-list--dim"),
         }
         self._row_cache.clear()
 

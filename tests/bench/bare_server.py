@@ -28,18 +28,16 @@ def make_app() -> web.Application:
 
 @contextlib.contextmanager
 def bare_process(port: int) -> Iterator[subprocess.Popen]:
+    # Imported here: the baseline server process itself loads nothing but aiohttp.
+    from tests.bench.tui_process import stop
+
     process = subprocess.Popen(
         [sys.executable, __file__, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench import common
+from tests.bench.bench_diff import capture
 from tests.bench.common import LoopMonitor, Row, json_events, median, ms
 
 SIZE = 1_000_000
@@ -48,25 +49,6 @@ def bodies(size: int = SIZE, seed: int = 11) -> tuple[bytes, bytes]:
     return (
         json.dumps({"events": older}, separators=compact).encode(),
         json.dumps({"events": newer}, separators=compact).encode(),
-    )
-
-
-def capture(body: bytes, number: int):
-    from whisper_tui.core.models import CapturedRequest
-
-    return CapturedRequest(
-        id=number,
-        received_at=1_764_000_000.0 + number,
-        remote="127.0.0.1",
-        method="POST",
-        target="/hooks/stripe",
-        http_version=(1, 1),
-        raw_headers=(
-            (b"Content-Type", b"application/json"),
-            (b"Stripe-Signature", f"t={number},v1={number:064x}".encode()),
-            (b"Content-Length", str(len(body)).encode()),
-        ),
-        body=body,
     )
 
 

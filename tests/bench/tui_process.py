@@ -37,6 +37,16 @@ def wait_listening(port: int, timeout: float = 10.0) -> float:
     raise TimeoutError(f"nothing listening on {port} after {timeout} s")
 
 
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if it is still there after 5 s."""
+    process.terminate()
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextlib.contextmanager
 def tui_process(*args: str, columns: int = 200, rows: int = 50) -> Iterator[subprocess.Popen]:
     """Start `python -m whisper_tui ARGS` on a pty sized columns x rows; drain its output."""
@@ -69,10 +79,6 @@ def tui_process(*args: str, columns: int = 200, rows: int = 50) -> Iterator[subp
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         with contextlib.suppress(OSError):
             os.close(primary)

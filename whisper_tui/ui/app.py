@@ -18,6 +18,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
@@ -173,6 +174,19 @@ class WhisperApp(App[None]):
 
     # -- lifetime --------------------------------------------------------------------------
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Like App.notify, but never parsing markup unless asked: messages carry sender
+        content (reason phrases, URLs, errors), and `[/bold]` in one would crash the app."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # List actions only make sense on the main screen, not under the diff or a modal.
         return not (action in MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1)
@@ -234,7 +248,7 @@ class WhisperApp(App[None]):
         try:
             save_setting("theme", theme.name, path)
         except OSError as error:
-            self.notify(f"theme not saved: {error}", severity="warning", markup=False)
+            self.notify(f"theme not saved: {error}", severity="warning")
 
     # -- updates ---------------------------------------------------------------------------
 
@@ -315,7 +329,7 @@ class WhisperApp(App[None]):
         self.push_screen(UrlPrompt(), chosen)
 
     def _start_replay(self, request: CapturedRequest, url: str, **overrides: object) -> None:
-        self.notify(f"Replaying #{request.id} to {printable(url)}…", timeout=2, markup=False)
+        self.notify(f"Replaying #{request.id} to {printable(url)}…", timeout=2)
         self.run_worker(self._replay(request, url, **overrides), group="replay")
 
     async def _replay(
@@ -330,14 +344,12 @@ class WhisperApp(App[None]):
                 printable(attempt.error),
                 title=f"Replay #{request.id} failed",
                 severity="error",
-                markup=False,
             )
         else:
             latency = f" in {attempt.latency * 1000:.0f} ms" if attempt.latency else ""
             self.notify(
                 f"{attempt.status} {printable(attempt.reason)}{latency}",
                 title=f"Replayed #{request.id}",
-                markup=False,
             )
 
     def action_edit_replay(self) -> None:

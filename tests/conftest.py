@@ -9,14 +9,14 @@ import pytest
 from aiohttp import web
 
 from whisper_tui.core.store import RequestStore
-from whisper_tui.server import bind_socket, build_app, start_server
+from whisper_tui.server import bind_socket, build_server, start_server
 
 
 @dataclass
 class RunningServer:
     store: RequestStore
     port: int
-    runner: web.AppRunner
+    runner: web.BaseRunner
 
     @property
     def url(self) -> str:
@@ -28,7 +28,7 @@ async def capture_server() -> AsyncIterator[RunningServer]:
     """The real capture server on a free port, with a small body limit for 413 tests."""
     store = RequestStore()
     sock = bind_socket("127.0.0.1", 0)
-    runner = await start_server(build_app(store, max_body=1024 * 1024), sock)
+    runner = await start_server(build_server(store, max_body=1024 * 1024), sock)
     try:
         yield RunningServer(store, sock.getsockname()[1], runner)
     finally:

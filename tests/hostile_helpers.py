@@ -29,7 +29,7 @@ class Server:
 
     store: RequestStore
     port: int
-    runner: web.AppRunner
+    runner: web.BaseRunner
 
 
 @dataclass

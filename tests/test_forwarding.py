@@ -8,7 +8,7 @@ from tests.core.test_replay import ECHO_BODY, EchoServer, free_port
 from tests.helpers import send_raw
 from whisper_tui.core.replay import Sender
 from whisper_tui.core.store import RequestStore
-from whisper_tui.server import Forwarding, bind_socket, build_app, start_server
+from whisper_tui.server import Forwarding, bind_socket, build_server, start_server
 
 RAW = (
     b"POST /hooks/x?a=1 HTTP/1.1\r\nHost: t\r\nX-Dup: 1\r\nx-dup: 2\r\nContent-Length: 2\r\n\r\nhi"
@@ -22,7 +22,7 @@ async def run(forward_url, relay, sender=None, url_from_port=False):
     sender = sender or Sender(timeout=2)
     url = f"http://127.0.0.1:{port}" if url_from_port else forward_url
     runner = await start_server(
-        build_app(store, 1 << 20, forward=Forwarding(url, sender, relay)), sock
+        build_server(store, 1 << 20, forward=Forwarding(url, sender, relay)), sock
     )
     return store, port, runner, sender
 

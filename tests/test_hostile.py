@@ -26,7 +26,7 @@ from tests.hostile_helpers import (
 )
 from whisper_tui.core.content import DECOMPRESS_CAP, LONG_LINE, VALIDATE_JSON_LIMIT, body_view
 from whisper_tui.core.store import RequestStore
-from whisper_tui.server import bind_socket, build_app, start_server
+from whisper_tui.server import bind_socket, build_server, start_server
 
 RSS_LIMIT_MB = 800
 RSS_AFTER_EACH_TEST: list[float] = []
@@ -44,7 +44,7 @@ async def big_server() -> AsyncIterator[Server]:
     """The capture server with a 32 MiB body limit (the default fixture allows 1 MiB)."""
     store = RequestStore()
     sock = bind_socket("127.0.0.1", 0)
-    runner = await start_server(build_app(store, max_body=32 * 1024 * 1024), sock)
+    runner = await start_server(build_server(store, max_body=32 * 1024 * 1024), sock)
     try:
         yield Server(store, sock.getsockname()[1], runner)
     finally:

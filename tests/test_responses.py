@@ -10,7 +10,7 @@ import pytest
 
 from whisper_tui.core.responses import ResponsePolicy, RuleError, parse_rule
 from whisper_tui.core.store import RequestStore
-from whisper_tui.server import bind_socket, build_app, start_server
+from whisper_tui.server import bind_socket, build_server, start_server
 
 
 def test_rules_parse_and_match_method_and_path_glob():
@@ -42,7 +42,7 @@ async def test_server_answers_by_rule_and_records_the_status():
     store = RequestStore()
     policy = ResponsePolicy(status=202, rules=[parse_rule("POST /hooks/stripe* 503")])
     sock = bind_socket("127.0.0.1", 0)
-    runner = await start_server(build_app(store, 1 << 20, policy), sock)
+    runner = await start_server(build_server(store, 1 << 20, policy), sock)
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
     try:
         async with aiohttp.ClientSession() as session:
@@ -59,7 +59,7 @@ async def test_delay_keeps_the_sender_waiting_but_lists_the_capture_at_once():
     store = RequestStore()
     policy = ResponsePolicy(rules=[parse_rule("ANY /slow 200 0.6s")])
     sock = bind_socket("127.0.0.1", 0)
-    runner = await start_server(build_app(store, 1 << 20, policy), sock)
+    runner = await start_server(build_server(store, 1 << 20, policy), sock)
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/slow"
     try:
         async with aiohttp.ClientSession() as session:

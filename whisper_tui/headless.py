@@ -23,7 +23,7 @@ from whisper_tui.core.settings import Settings
 from whisper_tui.core.sizes import format_size
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.server import Forwarding, build_app, start_server
+from whisper_tui.server import Forwarding, build_server, start_server
 
 
 def human_line(request: CapturedRequest, verdicts: Verdicts) -> str:
@@ -107,7 +107,7 @@ async def serve_headless(
         if settings.forward_url
         else None
     )
-    runner = await start_server(build_app(store, settings.max_body, policy, forward), sock)
+    runner = await start_server(build_server(store, settings.max_body, policy, forward), sock)
     autosave = HarAutosave(save_path, store, lambda: base_url) if save_path else None
     saving = asyncio.create_task(autosave.run()) if autosave else None
     print(f"whisper-tui: listening on {base_url} (Ctrl-C to stop)", file=sys.stderr, flush=True)

@@ -34,7 +34,11 @@ class Forwarding:
 
 
 def _captured(
-    request: web.Request, request_id: int, received_at: float, body: bytes, **flags: Any
+    request: web.BaseRequest,
+    request_id: int,
+    received_at: float,
+    body: bytes,
+    **flags: Any,
 ) -> CapturedRequest:
     """The request as it arrived: raw target, the parser's raw header pairs, body bytes."""
     return CapturedRequest(
@@ -66,18 +70,58 @@ def bind_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
     return sock
 
 
-def build_app(
+class CaptureServer(web.Server):
+    """aiohttp's low-level server with one handler for every request, whatever its target.
+
+    A catch-all route on a `web.Application` would do the same, but routing, match info and
+    the application's handler chain cost about a third of the throughput of a bare server;
+    we need none of them. Pathless targets (`OPTIONS *`, `CONNECT host:443`) need no special
+    case either, since nothing matches a path.
+    """
+
+    def __init__(self, handler: Any, max_body: int, pending: set[asyncio.Task[None]]) -> None:
+        loop = asyncio.get_running_loop()
+
+        def make_request(*parts: Any) -> web.BaseRequest:
+            # (message, payload, protocol, writer, task), as aiohttp's own factory gets them.
+            # client_max_size makes request.read() stop at the limit (aiohttp's default is
+            # 1 MiB); the low-level server has no Application to carry it.
+            return web.BaseRequest(*parts, loop, client_max_size=max_body)
+
+        # auto_decompress=False keeps gzip bodies as they arrived; display decoding is
+        # capped. lingering_time: after a 413 (body left unread) aiohttp drains for up to
+        # 10 s before it closes; 1 s lets the sender read the answer, then the connection
+        # goes, as promised.
+        super().__init__(
+            handler,
+            request_factory=make_request,
+            loop=loop,
+            access_log=None,
+            auto_decompress=False,
+            lingering_time=1.0,
+        )
+        self._pending = pending
+
+    async def shutdown(self, timeout: float | None = None) -> None:
+        await super().shutdown(timeout)
+        # Fire-and-forget forwards still in flight are abandoned with the server.
+        for task in list(self._pending):
+            task.cancel()
+        await asyncio.gather(*self._pending, return_exceptions=True)
+
+
+def build_server(
     store: RequestStore,
     max_body: int,
     policy: ResponsePolicy | None = None,
     forward: Forwarding | None = None,
-) -> web.Application:
-    """An application that captures every request, whatever its method or path."""
+) -> CaptureServer:
+    """A server that captures every request into `store`, whatever its method or target."""
     answers = policy or ResponsePolicy()
     # Fire-and-forget forwards, held so they are not garbage-collected mid-flight.
     pending: set[asyncio.Task[None]] = set()
 
-    def sent_by_us(request: web.Request) -> bool:
+    def sent_by_us(request: web.BaseRequest) -> bool:
         # A forward that comes back to us (a tunnel URL pointing here) arrives from one of
         # our Sender's own connections: capture it, but forwarding it again would loop.
         assert forward is not None
@@ -89,11 +133,13 @@ def build_app(
         attempt = await forward.sender.send(captured, forward.url, kind="forward")
         store.add_attempt(captured.id, attempt)
 
-    async def capture(request: web.Request) -> web.StreamResponse:
+    async def capture(request: web.BaseRequest) -> web.StreamResponse:
         received_at = time.time()
         declared = request.content_length
         if declared is not None and declared > max_body:
             return _reject(request, store.next_id(), received_at, declared, max_body)
+        if request.headers.get("Expect"):
+            await _expect_continue(request)
         try:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
@@ -135,7 +181,11 @@ def build_app(
         )
 
     def _reject(
-        request: web.Request, request_id: int, received_at: float, declared: int | None, limit: int
+        request: web.BaseRequest,
+        request_id: int,
+        received_at: float,
+        declared: int | None,
+        limit: int,
     ) -> web.Response:
         rejected = _captured(
             request,
@@ -157,49 +207,26 @@ def build_app(
         response.force_close()
         return response
 
-    async def expect_continue(request: web.Request) -> web.StreamResponse | None:
-        # Refuse an oversized body before the sender transmits it; otherwise say "go on".
-        declared = request.content_length
-        if declared is not None and declared > max_body:
-            return _reject(request, store.next_id(), time.time(), declared, max_body)
-        expect = request.headers.get("Expect", "").lower()
-        if request.version >= (1, 1) and expect == "100-continue":
-            interim = b"HTTP/1.1 100 Continue\r\n\r\n"
-            await request.writer.write(interim)
-            # The interim response is not part of the final one's size (as aiohttp does).
-            request.writer.output_size -= len(interim)
-        # Any other Expect value is captured like any request instead of refused with 417.
-        return None
-
-    async def cancel_pending(_: web.Application) -> None:
-        for task in list(pending):
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-
-    @web.middleware
-    async def capture_pathless(request: web.Request, handler) -> web.StreamResponse:
-        # The route needs a path starting with "/": `OPTIONS *`, `CONNECT host:443` and
-        # `GET http://host` have none. Capture them too rather than answering 404.
-        if isinstance(request.match_info.http_exception, web.HTTPNotFound):
-            return await capture(request)
-        return await handler(request)
-
-    # client_max_size makes request.read() stop at the limit (aiohttp's default is 1 MiB).
-    app = web.Application(client_max_size=max_body, middlewares=[capture_pathless])
-    # [\s\S] rather than ".": the path is matched decoded, and "." stops at a %0A.
-    app.router.add_route("*", r"/{tail:[\s\S]*}", capture, expect_handler=expect_continue)
-    app.on_cleanup.append(cancel_pending)
-    return app
+    return CaptureServer(capture, max_body, pending)
 
 
-async def start_server(app: web.Application, sock: socket.socket) -> web.AppRunner:
-    """Serve `app` on an already-bound socket on the running loop; stop with runner.cleanup()."""
-    # auto_decompress=False keeps gzip bodies as they arrived; display decoding is capped.
-    # lingering_time: after a 413 (body left unread) aiohttp drains for up to 10 s before it
-    # closes; 1 s lets the sender read the answer, then the connection goes, as promised.
-    runner = web.AppRunner(
-        app, handle_signals=False, access_log=None, auto_decompress=False, lingering_time=1.0
-    )
+async def _expect_continue(request: web.BaseRequest) -> None:
+    """Say "go on" to a sender waiting for 100 Continue before it sends the body.
+
+    Oversized bodies were refused before this. Any other Expect value is captured like any
+    request instead of refused with 417.
+    """
+    expect = request.headers.get("Expect", "").lower()
+    if request.version >= (1, 1) and expect == "100-continue":
+        interim = b"HTTP/1.1 100 Continue\r\n\r\n"
+        await request.writer.write(interim)
+        # The interim response is not part of the final one's size (as aiohttp does).
+        request.writer.output_size -= len(interim)
+
+
+async def start_server(server: CaptureServer, sock: socket.socket) -> web.ServerRunner:
+    """Serve on an already-bound socket on the running loop; stop with runner.cleanup()."""
+    runner = web.ServerRunner(server, handle_signals=False)
     await runner.setup()
     await web.SockSite(runner, sock).start()
     return runner

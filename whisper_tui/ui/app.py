@@ -43,7 +43,7 @@ from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import detect_schemes, sign
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.server import Forwarding, bind_socket, build_app, start_server
+from whisper_tui.server import Forwarding, bind_socket, build_server, start_server
 from whisper_tui.ui.detail import RequestDetail
 from whisper_tui.ui.diff_screen import DiffScreen
 from whisper_tui.ui.export_screen import ExportScreen
@@ -132,7 +132,7 @@ class WhisperApp(App[None]):
             else None
         )
         self._sock = sock
-        self._runner: web.AppRunner | None = None
+        self._runner: web.BaseRunner | None = None
         self._topbar_text = ""
         self._filter_timer: Timer | None = None
         self._list_synced_at = 0.0
@@ -218,7 +218,7 @@ class WhisperApp(App[None]):
                 if self.settings.forward_url
                 else None
             )
-            app = build_app(self.store, self.settings.max_body, self.policy, forward)
+            app = build_server(self.store, self.settings.max_body, self.policy, forward)
             self._runner = await start_server(app, self._sock)
         if self.autosave is not None:
             self.run_worker(self.autosave.run(), group="autosave", exit_on_error=False)

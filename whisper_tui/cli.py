@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ctypes
 import errno
 import os
 import socket
@@ -22,6 +21,7 @@ from whisper_tui.core.settings import DEFAULT_HOST, DEFAULT_MAX_BODY, DEFAULT_PO
 from whisper_tui.core.signatures import parse_secret_arg, secrets_from_env
 from whisper_tui.core.sizes import parse_size
 from whisper_tui.core.store import DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, RequestStore
+from whisper_tui.tuning import tune_process
 
 EXIT_USAGE = 2
 
@@ -343,28 +343,9 @@ def listen_error(settings: Settings, error: OSError) -> str:
     return f"cannot listen on {where}: {error.strerror or error}"
 
 
-def _give_big_blocks_back() -> None:
-    """Make glibc serve bodies over 128 KiB with mmap, so freed ones go back to the OS.
-
-    Without it, glibc's adaptive threshold keeps freed 256 KB body buffers (aiohttp's read
-    buffer, the copy it returns, display decoding) in the heap: measured +37% RSS over the
-    stored bytes with 256 KB deliveries, against -13% with it (tests/bench/bench_memory.py).
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(M_MMAP_THRESHOLD, 128 * 1024)
-    except (OSError, AttributeError):
-        pass  # not glibc (musl, ...): nothing to tune
-
-
-M_MMAP_THRESHOLD = -3  # from glibc's malloc.h
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     settings = parse_settings(argv)
-    _give_big_blocks_back()
+    tune_process()
     from whisper_tui.server import bind_socket
 
     try:
@@ -411,12 +392,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 policy,
                 as_json=settings.json_lines,
                 save_path=settings.save_path,
+                freeze_heap=True,
             )
         )
     # Imported late so that --help and flag errors answer instantly.
     from whisper_tui.ui.app import WhisperApp
 
-    WhisperApp(settings, sock=sock, store=store, policy=policy).run()
+    WhisperApp(settings, sock=sock, store=store, policy=policy, freeze_heap=True).run()
     return 0
 
 

@@ -24,6 +24,7 @@ from whisper_tui.core.sizes import format_size
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.server import Forwarding, build_server, start_server
+from whisper_tui.tuning import freeze_startup_heap
 
 
 def human_line(request: CapturedRequest, verdicts: Verdicts) -> str:
@@ -82,8 +83,12 @@ async def serve_headless(
     save_path: str | None = None,
     out: TextIO = sys.stdout,
     stop: asyncio.Event | None = None,
+    freeze_heap: bool = False,
 ) -> int:
-    """Capture until SIGINT/SIGTERM (or `stop` is set); returns the exit status."""
+    """Capture until SIGINT/SIGTERM (or `stop` is set); returns the exit status.
+
+    `freeze_heap`: hide what is alive once listening from the garbage collector (the CLI).
+    """
     verdicts = Verdicts.from_settings(settings)
     port = sock.getsockname()[1]
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
@@ -108,6 +113,8 @@ async def serve_headless(
         else None
     )
     runner = await start_server(build_server(store, settings.max_body, policy, forward), sock)
+    if freeze_heap:
+        freeze_startup_heap()
     autosave = HarAutosave(save_path, store, lambda: base_url) if save_path else None
     saving = asyncio.create_task(autosave.run()) if autosave else None
     print(f"whisper-tui: listening on {base_url} (Ctrl-C to stop)", file=sys.stderr, flush=True)

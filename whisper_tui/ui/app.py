@@ -44,6 +44,7 @@ from whisper_tui.core.signatures import detect_schemes, sign
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.server import Forwarding, bind_socket, build_server, start_server
+from whisper_tui.tuning import freeze_startup_heap
 from whisper_tui.ui.detail import RequestDetail
 from whisper_tui.ui.diff_screen import DiffScreen
 from whisper_tui.ui.export_screen import ExportScreen
@@ -115,10 +116,17 @@ class WhisperApp(App[None]):
         store: RequestStore | None = None,
         serve: bool = True,
         policy: ResponsePolicy | None = None,
+        freeze_heap: bool = False,
     ) -> None:
-        """`serve=False` shows a prepared store without listening (snapshot tests)."""
+        """`serve=False` shows a prepared store without listening (snapshot tests).
+
+        `freeze_heap`: once the first screen is drawn, hide everything alive from the garbage
+        collector (`tuning.freeze_startup_heap`). The CLI asks for it; tests, which run many
+        apps in one process, do not.
+        """
         super().__init__()
         self._serve = serve
+        self._freeze_heap = freeze_heap
         self.settings = settings or Settings()
         self.store = store or RequestStore(self.settings.max_requests, self.settings.max_bytes)
         self.verdicts = Verdicts.from_settings(self.settings)
@@ -229,6 +237,8 @@ class WhisperApp(App[None]):
         self.detail.show(None)
         self.set_interval(REFRESH_INTERVAL, self.refresh_from_store)
         self.refresh_from_store()
+        if self._freeze_heap:
+            self.call_after_refresh(freeze_startup_heap)
 
     async def on_unmount(self) -> None:
         if self._runner is not None:

@@ -295,6 +295,9 @@ class WhisperApp(App[None]):
         if now - self._list_synced_at >= LIST_INTERVAL or not self.request_list.following:
             self._list_synced_at = now
             self.request_list.sync()
+            # Now rather than on the Selected message the sync posts: the list and the detail
+            # of the newest capture then go out in one frame instead of two.
+            self.detail.show(self.request_list.selected)
         self.detail.refresh_attempts()
         stats = self.store.stats()
         text = f"{stats.received:,} request{'s' if stats.received != 1 else ''}"

@@ -17,10 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.bench import common
+from tests.bench import common, pinning
 from tests.bench.bare_server import bare_process
 from tests.bench.common import Row, median
 from tests.bench.load import SMALL_BODY, describe, run_load
+from tests.bench.pinning import pin_server
 from tests.bench.pty_screen import pty_app
 from tests.bench.tui_process import free_port, wait_listening
 
@@ -30,8 +31,9 @@ WARMUP = 1_000
 
 def bare_round(count: int) -> float:
     port = free_port()
-    with bare_process(port):
+    with bare_process(port) as process:
         wait_listening(port)
+        pin_server(process.pid)
         run_load(port, WARMUP)
         return run_load(port, count).rate
 
@@ -41,6 +43,8 @@ def app_round(count: int) -> tuple[float, int, int | None, str]:
     port = free_port()
     with pty_app("--port", str(port)) as app:
         wait_listening(port)
+        assert app.process is not None
+        pin_server(app.process.pid)
         app.wait_idle(0.3, timeout=10)
         warm = run_load(port, WARMUP)
         result = run_load(port, count)
@@ -60,8 +64,9 @@ def run(quick: bool = False, rounds: int | None = None, count: int | None = None
     lost: list[tuple[int, int | None]] = []
     problems: list[str] = []
     for number in range(rounds):
-        bare.append(bare_round(count))
-        rate, completed, shown, problem = app_round(count)
+        with pinning.harness_on_load_cpus():
+            bare.append(bare_round(count))
+            rate, completed, shown, problem = app_round(count)
         app.append(rate)
         lost.append((completed, shown))
         if problem:
@@ -83,7 +88,8 @@ def run(quick: bool = False, rounds: int | None = None, count: int | None = None
             [
                 f"throughput: medians of {rounds} alternating rounds of {count:,} POSTs "
                 f"({len(SMALL_BODY)} B) per process; app {', '.join(f'{r:,.0f}' for r in app)}"
-                f"; bare {', '.join(f'{r:,.0f}' for r in bare)} req/s; load: {describe()}",
+                f"; bare {', '.join(f'{r:,.0f}' for r in bare)} req/s; load: {describe()}; "
+                f"{pinning.describe()}",
                 *(f"throughput: {p}" for p in problems),
             ],
         )

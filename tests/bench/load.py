@@ -26,6 +26,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+# After the path is set: this file also runs alone, and as the aiohttp fallback's workers.
+from tests.bench.pinning import pin_load
+
 PATH = "/hooks/stripe?attempt=1"
 SMALL_BODY = (
     b'{"id":"evt_1NqLzW2eZvKYlo2C","object":"event","api_version":"2024-06-20",'
@@ -156,7 +161,12 @@ def _run_wrk(
     started = stopped = 0.0
     try:
         process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+            preexec_fn=pin_load,
         )
         assert process.stdout is not None
         stops = 0
@@ -247,6 +257,7 @@ def _run_aiohttp(
                 ],
                 stdout=subprocess.PIPE,
                 text=True,
+                preexec_fn=pin_load,
             )
             for count in per_process
         ]

@@ -1,0 +1,68 @@
+"""CPU pinning for throughput comparisons: the server on one core, the load on the others.
+
+Unpinned, the load generator's threads and the server under test share both cores of this
+machine as the scheduler pleases, and alternating rounds of the same build swing by +-30%.
+Pinned, the same comparison repeats within a few percent. Every thread of the server (the
+app's terminal writer and input threads too) shares its one core, the way a bare
+single-threaded aiohttp server has it; the load generator never competes with it.
+
+WHISPER_BENCH_PIN=0 turns pinning off; machines with one CPU are never pinned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+SERVER_CPU = 0
+
+
+def enabled() -> bool:
+    return (
+        os.environ.get("WHISPER_BENCH_PIN", "1") != "0"
+        and hasattr(os, "sched_setaffinity")
+        and len(os.sched_getaffinity(0)) >= 2
+    )
+
+
+def load_cpus() -> set[int]:
+    """Where the load generator runs: every CPU but the server's."""
+    return set(os.sched_getaffinity(0)) - {SERVER_CPU}
+
+
+def pin_server(pid: int) -> None:
+    """Pin every thread of a running process (and the threads it starts later) to SERVER_CPU."""
+    if not enabled():
+        return
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(ProcessLookupError, FileNotFoundError):
+            os.sched_setaffinity(int(task.name), {SERVER_CPU})
+
+
+@contextlib.contextmanager
+def harness_on_load_cpus() -> Iterator[None]:
+    """Keep this process (reading the app's terminal output) off the server's core too."""
+    if not enabled():
+        yield
+        return
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, load_cpus())
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
+
+
+def pin_load() -> None:
+    """A Popen preexec_fn: the load process (wrk, client workers) on the load CPUs."""
+    if enabled():
+        os.sched_setaffinity(0, load_cpus())
+
+
+def describe() -> str:
+    if not enabled():
+        return "not pinned"
+    load = ",".join(map(str, sorted(load_cpus())))
+    return f"server pinned to CPU {SERVER_CPU}, load to CPU {load}"

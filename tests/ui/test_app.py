@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
+from rich.cells import cell_len
 from yarl import URL
 
-from tests.helpers import screen_strips, screen_text, wait_for_screen, wait_until
+from tests.helpers import (
+    screen_strips,
+    screen_text,
+    wait_for_list,
+    wait_for_screen,
+    wait_until,
+)
+from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.help_screen import HelpScreen
@@ -195,3 +205,48 @@ async def test_answer_mode_key_makes_senders_get_500_and_the_header_says_so():
         assert "answering 500" not in screen_text(app)
         status, _ = await post(app, "/hooks/ok", b"{}")
         assert status == 200
+
+
+async def test_a_burst_is_drawn_in_full_once_it_has_arrived():
+    # 2,000 captures as fast as 8 connections send them: far over the rate at which the
+    # screen drops to a redraw every half second. The list, the count and the followed
+    # detail must still catch up with the last one.
+    app = new_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        body = b'{"n":1}'
+        async with aiohttp.ClientSession() as session:
+
+            async def sender(count: int) -> None:
+                for _ in range(count):
+                    async with session.post(f"http://127.0.0.1:{app.port}/burst", data=body):
+                        pass
+
+            await asyncio.gather(*(sender(250) for _ in range(8)))
+        await wait_for_list(pilot, app, 2000)
+        await wait_for_screen(pilot, app, "2,000 requests", "#2000 ")
+        assert app.request_list.selected is app.store[-1]
+
+
+async def test_list_rows_with_wide_characters_keep_every_column_in_place():
+    # aiohttp's parser refuses raw UTF-8 in a request target, but a HAR file (--load) can
+    # carry one; each CJK character and the emoji take two cells. A row measured in
+    # characters would push the size column right, past the pane.
+    app = new_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        plain = CapturedRequest(1, 1.0, "127.0.0.1", "POST", "/plain", (1, 1), (), b"x" * 17)
+        wide = CapturedRequest(
+            2, 2.0, "127.0.0.1", "POST", "/注文/確認済み/🎉/" + "長" * 60, (1, 1), (), b"y" * 17
+        )
+        app.store.add(plain)
+        app.store.add(wide)
+        await wait_for_list(pilot, app, 2)
+        shown = app.request_list
+        width = shown.scrollable_content_region.width
+        rows = [shown.render_line(y) for y in range(2)]
+        assert [row.cell_length for row in rows] == [width, width]
+        texts = [row.text for row in rows]
+        assert "/plain" in texts[0]
+        assert "/注文/確認済み/🎉/" in texts[1] and "…" in texts[1]
+        # The size column ends at the same cell in both rows.
+        ends = [cell_len(text[: text.index("17 B") + len("17 B")]) for text in texts]
+        assert ends[0] == ends[1]

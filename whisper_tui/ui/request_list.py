@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -320,8 +321,10 @@ def row_pieces(
     show_type = width >= 70
     path_width = _path_width(width, show_type)
     path = printable(request.target)
-    if len(path) > path_width:
-        path = path[: path_width - 1] + "…"
+    # Measured in cells, not characters: a CJK character or an emoji takes two, and a row
+    # cut by characters would push the size and type columns out of the pane.
+    if cell_len(path) > path_width:
+        path = set_cell_size(path, path_width - 1) + "…"
     pieces = [
         ("●" if marked else " ", "bold magenta"),
         (marker or " ", SIGNATURE_STYLES.get(marker, "")),
@@ -330,7 +333,7 @@ def row_pieces(
         (" ", ""),
         (f"{method:<{METHOD_WIDTH}}", METHOD_STYLES.get(request.method, "bold")),
         (" ", ""),
-        (f"{path:<{path_width}}", ""),
+        (set_cell_size(path, path_width), ""),
         (" ", ""),
         (f"{size:>{SIZE_WIDTH}}", "bold red" if request.rejected else ""),
     ]

@@ -82,14 +82,13 @@ MAIN_SCREEN_ACTIONS = frozenset(
 )
 FILTER_DEBOUNCE = 0.15
 REFRESH_INTERVAL = 0.1
-"""Seconds between count refreshes: new captures are coalesced, never drawn one by one."""
-LIST_INTERVAL = 0.25
-"""Seconds between list redraws while following new captures."""
-BUSY_RATE = 500
+"""Seconds between refreshes (count, list, the followed detail): new captures are coalesced,
+never drawn one by one, and a single webhook shows within this."""
+BUSY_RATE = 200
 """Captures per second from which the screen is refreshed only every BUSY_INTERVAL."""
 BUSY_INTERVAL = 0.5
 """During a burst every redraw (count, list, the newest capture's detail) competes with the
-server for the one loop, and a page of rows replaced 4 times a second is unreadable anyway:
+server for the one loop, and a page of rows replaced 10 times a second is unreadable anyway:
 measured with wrk, redraws were a tenth of the loop's time at 15,000 captures a second."""
 
 
@@ -149,7 +148,6 @@ class WhisperApp(App[None]):
         self._runner: web.BaseRunner | None = None
         self._topbar_text = ""
         self._filter_timer: Timer | None = None
-        self._list_synced_at = 0.0
         self._screen_synced_at = 0.0
         self._ticked_at = 0.0
         self._received_at_tick = 0
@@ -288,16 +286,10 @@ class WhisperApp(App[None]):
             self.request_list  # noqa: B018 - the widgets are gone while the app shuts down
         except NoMatches:
             return
-        # The count moves at the timer's rate; the list (and the detail that follows the
-        # newest capture) at most LIST_INTERVAL, since redrawing them during a burst costs
-        # capture throughput and nobody reads 10 new rows a second.
-        now = time.monotonic()
-        if now - self._list_synced_at >= LIST_INTERVAL or not self.request_list.following:
-            self._list_synced_at = now
-            self.request_list.sync()
-            # Now rather than on the Selected message the sync posts: the list and the detail
-            # of the newest capture then go out in one frame instead of two.
-            self.detail.show(self.request_list.selected)
+        self.request_list.sync()
+        # Now rather than on the Selected message the sync posts: the list and the detail of
+        # the newest capture then go out in one frame instead of two.
+        self.detail.show(self.request_list.selected)
         self.detail.refresh_attempts()
         stats = self.store.stats()
         text = f"{stats.received:,} request{'s' if stats.received != 1 else ''}"

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tests.helpers import delivery_request, load_deliveries
-from whisper_tui.core.content import BodyView, body_view, reindent_json, view_for
+from whisper_tui.core.content import BodyView, body_view, reindent_json, reindent_xml, view_for
 from whisper_tui.core.sanitize import printable
 
 
@@ -126,3 +130,34 @@ def test_printable_replaces_every_control_character():
     assert all(ord(c) >= 0x20 and not 0x7F <= ord(c) <= 0x9F for c in shown)
     assert "␛]0;title␇␛[2J" in shown
     assert "\\x9b" in shown and "\\u202e" in shown
+
+
+_XML_PIECES = st.sampled_from(
+    [
+        "<a>",
+        "</a>",
+        "<b x='1 2'>",
+        "</b>",
+        "<c/>",
+        "<?xml version='1.0'?>",
+        "<!-- note -->",
+        "<![CDATA[<x> & y]]>",
+        "text",
+        " more text ",
+        "\n",
+        "  ",
+        "&amp;",
+        "<",
+        ">",
+        "<d",
+    ]
+)
+
+
+@given(st.lists(_XML_PIECES, max_size=60))
+def test_xml_indenting_keeps_every_character_in_order(pieces):
+    # Whatever the markup (unbalanced, truncated, stray brackets), indenting only adds or
+    # removes whitespace: the non-space characters come out exactly as they went in.
+    text = "".join(pieces)
+    out = "".join(reindent_xml(text))
+    assert re.sub(r"\s", "", out) == re.sub(r"\s", "", text)

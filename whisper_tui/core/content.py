@@ -11,6 +11,7 @@ import json
 import re
 import threading
 import zlib
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
@@ -399,27 +400,42 @@ _XML_TOKEN = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[^>]*>?|[^<]+", re.S)
 
 
 def reindent_xml(text: str, indent: str = "  ") -> Iterator[str]:
-    """Indent XML by its tags without parsing it, so truncated or odd XML still shows."""
-    tokens = [t.strip() for t in _XML_TOKEN.findall(text) if t.strip()]
+    """Indent XML by its tags without parsing it, so truncated or odd XML still shows.
+
+    Tokens are read lazily: the first screen of a 5 MB document needs a few hundred of them,
+    and tokenizing all of it up front held the GIL for ~180 ms (the loop stalled with it).
+    """
+    stripped = (match.group().strip() for match in _XML_TOKEN.finditer(text))
+    tokens = (token for token in stripped if token)
+    ahead: deque[str] = deque()
+
+    def peek(offset: int) -> str | None:
+        while len(ahead) <= offset:
+            token = next(tokens, None)
+            if token is None:
+                return None
+            ahead.append(token)
+        return ahead[offset]
+
     depth = 0
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        index += 1
+    while (token := peek(0)) is not None:
+        ahead.popleft()
         opens = token.startswith("<") and not token.startswith(("</", "<?", "<!"))
         opens = opens and not token.endswith("/>")
         if token.startswith("</"):
             depth = max(depth - 1, 0)
         pad = indent * min(depth, MAX_INDENT_DEPTH)
         # <name>text</name> reads best on one line.
+        inner, closing = (peek(0), peek(1)) if opens else (None, None)
         if (
-            opens
-            and index + 1 < len(tokens)
-            and not tokens[index].startswith("<")
-            and tokens[index + 1].startswith("</")
+            inner is not None
+            and closing is not None
+            and not inner.startswith("<")
+            and closing.startswith("</")
         ):
-            token = token + tokens[index] + tokens[index + 1]
-            index += 2
+            token = token + inner + closing
+            ahead.popleft()
+            ahead.popleft()
             opens = False
         elif opens:
             depth += 1

@@ -1,4 +1,4 @@
-"""The capture server: one aiohttp catch-all route, run on whatever loop is current.
+"""The capture server: aiohttp's low-level server with one handler, on whatever loop is current.
 
 The Textual app starts it on its own loop (so there is one loop and no thread hand-off);
 headless mode and the tests start it on a plain asyncio loop the same way.

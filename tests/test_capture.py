@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import gzip
 import json
+import sys
 
 import aiohttp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import send_raw
+from whisper_tui.core.har import load_har, to_har
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.store import RequestStore
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "PROPFIND", "PURGE"]
 
@@ -189,3 +194,48 @@ async def test_paths_with_encoded_newlines_and_nul_are_captured(capture_server):
         )
         assert answer.startswith(b"HTTP/1.1 200"), (target, answer)
     assert [r.target for r in capture_server.store] == ["/%0A", "/a%0d%0Ab?x=%0A", "/%00"]
+
+
+def _atomic(value) -> bool:
+    """Immutable data that cannot refer back to anything: no reference cycle can pass it."""
+    if isinstance(value, tuple):
+        return all(_atomic(item) for item in value)
+    return value is None or type(value) in (int, float, bool, str, bytes)
+
+
+async def test_stored_captures_hold_only_atomic_data_and_are_hidden_from_the_collector(
+    capture_server, tmp_path
+):
+    # The store untracks captures from the cyclic garbage collector (a full collection
+    # would walk all 100,000 of them). That is only safe while a capture cannot be part of
+    # a reference cycle: every field must be atomic. Checked on what the real server
+    # stores (a rejected one too), and on what a HAR file loads.
+    await send_raw(
+        capture_server.port,
+        b"POST /a?b=1 HTTP/1.1\r\nHost: x\r\nX-Dup: 1\r\nX-Dup: 2\r\nContent-Length: 3\r\n\r\nabc",
+    )
+    await send_raw(
+        capture_server.port,
+        b"POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\nConnection: close\r\n\r\n",
+    )
+    stored = list(capture_server.store)
+    assert len(stored) == 2 and stored[1].rejected
+    path = tmp_path / "saved.har"
+    path.write_text(json.dumps(to_har(stored, capture_server.url)))
+    loaded = RequestStore()
+    for request in load_har(path):
+        loaded.add(request)
+    for request in [*stored, *loaded]:
+        for name in CapturedRequest.__slots__:
+            assert _atomic(getattr(request, name)), (name, getattr(request, name))
+        assert not gc.is_tracked(request)
+
+
+def test_an_evicted_capture_is_freed_by_reference_counting():
+    store = RequestStore(max_requests=1)
+    first = CapturedRequest(1, 0.0, "127.0.0.1", "POST", "/1", (1, 1), ((b"A", b"b"),), b"x")
+    store.add(first)
+    store.add(CapturedRequest(2, 0.0, "127.0.0.1", "POST", "/2", (1, 1), (), b"y"))
+    # Nothing but this test refers to it any more (the name and getrefcount's argument),
+    # so dropping the name frees it without the collector, which no longer sees it.
+    assert sys.getrefcount(first) == 2

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import aiohttp
+import pytest
 
 from tests.bench.tui_process import free_port, wait_listening
 from whisper_tui.core.har import load_har
@@ -95,11 +96,13 @@ def test_load_lists_a_saved_har_and_bad_files_fail_in_one_line(tmp_path):
     assert "cannot load" in result.stderr
 
 
-def test_headless_sigterm_also_completes_the_save(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_headless_sigterm_or_sighup_also_completes_the_save(tmp_path, signum):
+    # SIGHUP: the SSH session that started it went away.
     har = tmp_path / "term.har"
     process, port = start("--save", str(har))
     asyncio.run(deliver_three(port))
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     process.communicate(timeout=15)
     assert process.returncode == 0
     assert len(load_har(har)) == 3

@@ -24,6 +24,7 @@ from whisper_tui.core.sizes import format_size
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.server import Forwarding, build_server, start_server
+from whisper_tui.stopping import HANGUP_AND_TERMINATE, on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
 
 
@@ -94,10 +95,8 @@ async def serve_headless(
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     base_url = f"http://{host}:{port}"
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
+    # Ctrl-C too: unlike the TUI, nothing reads it as a key.
+    remove_signal_handlers = on_stop_signals(stop.set, (signal.SIGINT, *HANGUP_AND_TERMINATE))
 
     format_line = json_line if as_json else human_line
 
@@ -134,7 +133,5 @@ async def serve_headless(
                 file=sys.stderr,
                 flush=True,
             )
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(signum)
+        remove_signal_handlers()
     return 0

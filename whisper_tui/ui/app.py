@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import signal
 import socket
 import time
 from collections.abc import Callable, Iterable
@@ -44,6 +41,7 @@ from whisper_tui.core.signatures import detect_schemes, sign
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.server import Forwarding, bind_socket, build_server, start_server
+from whisper_tui.stopping import on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
 from whisper_tui.ui.detail import RequestDetail
 from whisper_tui.ui.diff_screen import DiffScreen
@@ -132,6 +130,7 @@ class WhisperApp(App[None]):
         super().__init__()
         self._serve = serve
         self._freeze_heap = freeze_heap
+        self._remove_signal_handlers: Callable[[], None] = lambda: None
         self.settings = settings or Settings()
         self.store = store or RequestStore(self.settings.max_requests, self.settings.max_bytes)
         self.verdicts = Verdicts.from_settings(self.settings)
@@ -220,10 +219,7 @@ class WhisperApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         # SIGTERM (kill, systemd) and SIGHUP (the SSH session dropped) end the app the way `q`
         # does, so the server stops cleanly and --save writes every capture.
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self.exit)
+        self._remove_signal_handlers = on_stop_signals(self.exit)
         if self._serve:
             if self._sock is None:
                 self._sock = bind_socket(self.settings.host, self.settings.port)
@@ -252,10 +248,7 @@ class WhisperApp(App[None]):
             await self._runner.cleanup()
             self._runner = None
         await self.sender.close()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.remove_signal_handler(signum)
+        self._remove_signal_handlers()
         if self.autosave is not None:
             # Complete at exit: every capture, including those since the last periodic save.
             self.autosave.save_now()

@@ -12,15 +12,14 @@ import sys
 M_MMAP_THRESHOLD = -3  # from glibc's malloc.h
 
 YOUNG_COLLECTION_THRESHOLD = 2_000
-"""Container allocations between young collections (CPython's default is 700).
+"""Container allocations, net of frees, between young collections (CPython's default: 700).
 
-Each request allocates dozens of containers in aiohttp and asyncio, so the default runs a
-young collection every few requests, and every tenth of those also scans the middle
-generation, where the UI's short-lived render objects wait. Measured with wrk against the
-TUI, server and load pinned to a core each (CPU per request, 4 alternating rounds): 61.4 us
-untuned, 56.3 with the freeze below, 54.3 with both. 5,000 and 20,000 were no better, and
-without the freeze 20,000 was worse than the default: uncollected cycles pile up and every
-request touches cold memory.
+Under load the default runs a young collection every few hundred requests and a middle one
+every tenth of those. Measured with wrk against the TUI, server and load pinned to a core
+each (CPU per request, 4 alternating rounds): 61.4 us untuned, 56.3 with the freeze below,
+54.3 with both. 5,000 and 20,000 were no better, and without the freeze 20,000 was worse
+than the default (our guess: cycles left uncollected longer make requests touch colder
+memory).
 """
 
 

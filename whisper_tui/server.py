@@ -138,8 +138,9 @@ def build_server(
         declared = request.content_length
         if declared is not None and declared > max_body:
             return _reject(request, store.next_id(), received_at, declared, max_body)
-        if request.headers.get("Expect"):
-            await _expect_continue(request)
+        expect = request.headers.get("Expect")
+        if expect:
+            await _expect_continue(request, expect)
         try:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
@@ -210,14 +211,13 @@ def build_server(
     return CaptureServer(capture, max_body, pending)
 
 
-async def _expect_continue(request: web.BaseRequest) -> None:
+async def _expect_continue(request: web.BaseRequest, expect: str) -> None:
     """Say "go on" to a sender waiting for 100 Continue before it sends the body.
 
     Oversized bodies were refused before this. Any other Expect value is captured like any
     request instead of refused with 417.
     """
-    expect = request.headers.get("Expect", "").lower()
-    if request.version >= (1, 1) and expect == "100-continue":
+    if request.version >= (1, 1) and expect.lower() == "100-continue":
         interim = b"HTTP/1.1 100 Continue\r\n\r\n"
         await request.writer.write(interim)
         # The interim response is not part of the final one's size (as aiohttp does).

@@ -285,9 +285,7 @@ class RequestList(ScrollView, can_focus=True):
         # (append, stylize, render) cost three times as much.
         marker = self.verdicts.marker(request) if self.verdicts else ""
         pieces = row_pieces(request, width, marker, request.id in self.marked)
-        style_of = self._combined_styles.get(state)
-        if style_of is None:
-            style_of = self._combined_styles[state] = {}
+        style_of = self._combined_styles.setdefault(state, {})
         segments = []
         for text, name in pieces:
             style = style_of.get(name)

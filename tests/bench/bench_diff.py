@@ -72,7 +72,14 @@ def bodies(size: int, seed: int = 7) -> tuple[bytes, bytes]:
     while total < size:
         events.append(event(rng, len(events)))
         total += len(json.dumps(events[-1], separators=(",", ":")))
-    older = json.loads(json.dumps(events))
+    return with_edits(events, rng)
+
+
+def with_edits(events: list[dict], rng: random.Random) -> tuple[bytes, bytes]:
+    """`events` and a copy changed in EDITS places, both as compact JSON bodies.
+
+    The edits: a changed value, an added key, a removed key, an inserted array item.
+    """
     newer = json.loads(json.dumps(events))
     for number, index in enumerate(sorted(rng.sample(range(len(newer)), EDITS))):
         target = newer[index]["data"]["object"]
@@ -83,11 +90,11 @@ def bodies(size: int, seed: int = 7) -> tuple[bytes, bytes]:
                 target["refund"] = {"id": f"re_{index}", "amount": target["amount"]}
             case 2:
                 del target["description"]
-            case 3:
+            case _:
                 target["items"].append({"sku": "sku_extra", "quantity": 1, "unit_amount": 2.5})
     compact = (",", ":")
     return (
-        json.dumps({"events": older}, separators=compact).encode(),
+        json.dumps({"events": events}, separators=compact).encode(),
         json.dumps({"events": newer}, separators=compact).encode(),
     )
 

@@ -11,7 +11,6 @@ diff_requests) is not there yet, the rows say "not available".
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import sys
 import time
@@ -20,36 +19,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench import common
-from tests.bench.bench_diff import capture
+from tests.bench.bench_diff import EDITS, capture, with_edits
 from tests.bench.common import LoopMonitor, Row, json_events, median, ms
 
 SIZE = 1_000_000
-EDITS = 50
 TARGET = 0.250
 TARGET_BLOCK = 0.050
 
 
 def bodies(size: int = SIZE, seed: int = 11) -> tuple[bytes, bytes]:
     """Two compact JSON bodies of about `size` bytes differing in EDITS places."""
-    rng = random.Random(seed)
-    older = json_events(size, seed)
-    newer = json.loads(json.dumps(older))
-    for number, index in enumerate(sorted(rng.sample(range(len(newer)), EDITS))):
-        target = newer[index]["data"]["object"]
-        match number % 4:
-            case 0:
-                target["status"] = "paid"
-            case 1:
-                target["refund"] = {"id": f"re_{index}", "amount": target["amount"]}
-            case 2:
-                del target["description"]
-            case _:
-                target["items"].append({"sku": "sku_extra", "quantity": 1, "unit_amount": 2.5})
-    compact = (",", ":")
-    return (
-        json.dumps({"events": older}, separators=compact).encode(),
-        json.dumps({"events": newer}, separators=compact).encode(),
-    )
+    return with_edits(json_events(size, seed), random.Random(seed))
 
 
 async def off_loop(diff, older, newer, runs: int) -> tuple[list[float], list[float]]:

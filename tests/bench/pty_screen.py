@@ -10,21 +10,16 @@ written as one contiguous run of characters and a regex over the stream finds it
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import pty
 import re
-import struct
 import subprocess
-import sys
-import termios
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.tui_process import spawn_on_pty
+
 TOTAL_PATTERN = re.compile(rb"(\d[\d,]*) requests?\b")
 KEEP_TAIL = 256 * 1024
 """Bytes of output kept for searching (the last top bar is always in the newest frames)."""
@@ -67,26 +62,8 @@ class PtyApp:
     # -- lifetime --------------------------------------------------------------------------
 
     def start(self) -> PtyApp:
-        primary, secondary = pty.openpty()
-        fcntl.ioctl(
-            secondary, termios.TIOCSWINSZ, struct.pack("HHHH", self.rows, self.columns, 0, 0)
-        )
-        env = dict(
-            os.environ, TERM="xterm-256color", COLUMNS=str(self.columns), LINES=str(self.rows)
-        )
-        env.pop("CI", None)
-        env.pop("TEXTUAL", None)
         self.started_at = time.perf_counter()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "whisper_tui", *self.args],
-            stdin=secondary,
-            stdout=secondary,
-            stderr=secondary,
-            env=env,
-            cwd=ROOT,
-            close_fds=True,
-        )
-        os.close(secondary)
+        self.process, primary = spawn_on_pty(self.args, self.columns, self.rows)
         self._primary = primary
         self._chunks = [] if self.record else None
         self._reader = threading.Thread(target=self._read, daemon=True)

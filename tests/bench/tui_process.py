@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import pty
 import socket
+import struct
 import subprocess
 import sys
+import termios
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -47,27 +53,36 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-@contextlib.contextmanager
-def tui_process(*args: str, columns: int = 200, rows: int = 50) -> Iterator[subprocess.Popen]:
-    """Start `python -m whisper_tui ARGS` on a pty sized columns x rows; drain its output."""
-    primary, secondary = pty.openpty()
-    os.set_blocking(primary, True)
-    import fcntl
-    import struct
-    import termios
+def spawn_on_pty(
+    args: tuple[str, ...], columns: int = 200, rows: int = 50
+) -> tuple[subprocess.Popen, int]:
+    """Start `python -m whisper_tui ARGS` on a new pty sized columns x rows.
 
+    Returns the process and the pty's primary side, which the caller must keep reading: a
+    terminal that is never read blocks the app once its buffer fills.
+    """
+    primary, secondary = pty.openpty()
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(columns), LINES=str(rows))
-    env.pop("CI", None)
+    env.pop("CI", None)  # the app in a terminal, as a user runs it
+    env.pop("TEXTUAL", None)  # no devtools
     process = subprocess.Popen(
         [sys.executable, "-m", "whisper_tui", *args],
         stdin=secondary,
         stdout=secondary,
         stderr=secondary,
         env=env,
+        cwd=ROOT,
         close_fds=True,
     )
     os.close(secondary)
+    return process, primary
+
+
+@contextlib.contextmanager
+def tui_process(*args: str, columns: int = 200, rows: int = 50) -> Iterator[subprocess.Popen]:
+    """Start `python -m whisper_tui ARGS` on a pty sized columns x rows; drain its output."""
+    process, primary = spawn_on_pty(args, columns, rows)
 
     def drain() -> None:
         # A terminal that is never read would block the app once its buffer fills.

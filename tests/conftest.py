@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -41,3 +42,13 @@ def private_config_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("WHISPER_TUI_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     for name in [n for n in __import__("os").environ if n.startswith("WHISPER_SECRET_")]:
         monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def utc(monkeypatch):
+    """Times shown in UTC, whatever the machine's zone (snapshots show clock times)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

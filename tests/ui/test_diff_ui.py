@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
-
-import pytest
 
 from tests.helpers import send_raw, wait_for_list, wait_for_screen
 from whisper_tui.core.models import CapturedRequest
@@ -114,15 +111,6 @@ async def test_n_and_p_jump_between_changes():
         await pilot.press("p")
         await pilot.pause(0.05)
         assert view.cursor == positions[0]
-
-
-@pytest.fixture
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_diff_screen_snapshot(snap_compare, utc):

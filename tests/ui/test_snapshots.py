@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.helpers import delivery_request, load_deliveries
@@ -14,13 +12,7 @@ from whisper_tui.ui.app import WhisperApp
 SIZE = (160, 42)
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def fixture_app() -> WhisperApp:

@@ -26,7 +26,7 @@ from tests.hostile_helpers import (
 )
 from whisper_tui.core.content import DECOMPRESS_CAP, LONG_LINE, VALIDATE_JSON_LIMIT, body_view
 from whisper_tui.core.store import RequestStore
-from whisper_tui.server import bind_socket, build_server, start_server
+from whisper_tui.core.server import bind_socket, build_server, start_server
 
 RSS_LIMIT_MB = 800
 RSS_AFTER_EACH_TEST: list[float] = []

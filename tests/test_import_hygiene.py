@@ -11,7 +11,7 @@ CORE_MODULES = [
     "whisper_tui.core.sanitize",
     "whisper_tui.core.settings",
     "whisper_tui.core.sizes",
-    "whisper_tui.server",
+    "whisper_tui.core.server",
 ]
 
 
@@ -20,8 +20,10 @@ def test_core_imports_load_neither_textual_nor_rich():
 
     import whisper_tui.core
 
+    # Every module of core, subpackages included (signature schemes, body views, diff).
     modules = CORE_MODULES + [
-        f"whisper_tui.core.{info.name}" for info in pkgutil.iter_modules(whisper_tui.core.__path__)
+        info.name
+        for info in pkgutil.walk_packages(whisper_tui.core.__path__, prefix="whisper_tui.core.")
     ]
     code = (
         "import importlib, sys\n"

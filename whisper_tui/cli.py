@@ -346,7 +346,7 @@ def listen_error(settings: Settings, error: OSError) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     settings = parse_settings(argv)
     tune_process()
-    from whisper_tui.server import bind_socket
+    from whisper_tui.core.server import bind_socket
 
     try:
         sock = bind_socket(settings.host, settings.port)

@@ -23,7 +23,7 @@ from whisper_tui.core.settings import Settings
 from whisper_tui.core.sizes import format_size
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.server import Forwarding, build_server, start_server
+from whisper_tui.core.server import Forwarding, build_server, start_server
 from whisper_tui.stopping import HANGUP_AND_TERMINATE, on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
 

@@ -74,7 +74,7 @@ class RequestStore:
     def add(self, request: CapturedRequest) -> None:
         # Kept captures are hidden from the cyclic garbage collector, as CPython does itself
         # for tuples and dicts that cannot be part of a cycle: a capture holds only ints,
-        # strings, bytes and tuples of them (tests/test_capture.py checks), so reference
+        # strings, bytes and tuples of them (tests/test_server.py checks), so reference
         # counting frees it on eviction. Otherwise every full collection walks them all,
         # with the loop stopped: 31-48 ms at 100,000 captures, 3 ms once untracked.
         _untrack(request)

@@ -40,7 +40,7 @@ from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import detect_schemes, sign
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.server import Forwarding, bind_socket, build_server, start_server
+from whisper_tui.core.server import Forwarding, bind_socket, build_server, start_server
 from whisper_tui.stopping import on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
 from whisper_tui.ui.detail import RequestDetail

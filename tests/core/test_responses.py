@@ -10,7 +10,7 @@ import pytest
 
 from whisper_tui.core.responses import ResponsePolicy, RuleError, parse_rule
 from whisper_tui.core.store import RequestStore
-from whisper_tui.server import bind_socket, build_server, start_server
+from whisper_tui.core.server import bind_socket, build_server, start_server
 
 
 def test_rules_parse_and_match_method_and_path_glob():

@@ -391,7 +391,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 store,
                 policy,
                 as_json=settings.json_lines,
-                save_path=settings.save_path,
                 freeze_heap=True,
             )
         )

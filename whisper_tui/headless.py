@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import json
 import signal
 import socket
@@ -12,18 +11,16 @@ import sys
 import time
 from typing import TextIO
 
-from whisper_tui.core.autosave import HarAutosave
 from whisper_tui.core.export import isoformat_utc
 from whisper_tui.core.filtering import status_of
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.replay import Sender
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import printable
+from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.sizes import format_size
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.core.server import Forwarding, build_server, start_server
 from whisper_tui.stopping import HANGUP_AND_TERMINATE, on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
 
@@ -81,7 +78,6 @@ async def serve_headless(
     policy: ResponsePolicy,
     *,
     as_json: bool = False,
-    save_path: str | None = None,
     out: TextIO = sys.stdout,
     stop: asyncio.Event | None = None,
     freeze_heap: bool = False,
@@ -90,10 +86,7 @@ async def serve_headless(
 
     `freeze_heap`: hide what is alive once listening from the garbage collector (the CLI).
     """
-    verdicts = Verdicts.from_settings(settings)
-    port = sock.getsockname()[1]
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    base_url = f"http://{host}:{port}"
+    session = Session(settings, store=store, policy=policy, sock=sock)
     stop = stop or asyncio.Event()
     # Ctrl-C too: unlike the TUI, nothing reads it as a key.
     remove_signal_handlers = on_stop_signals(stop.set, (signal.SIGINT, *HANGUP_AND_TERMINATE))
@@ -101,35 +94,25 @@ async def serve_headless(
     format_line = json_line if as_json else human_line
 
     def announce(request: CapturedRequest) -> None:
-        out.write(format_line(request, verdicts) + "\n")
+        out.write(format_line(request, session.verdicts) + "\n")
         out.flush()
 
     store.subscribe(announce)
-    sender = Sender(own_addresses=lambda: {(settings.host, port)})
-    forward = (
-        Forwarding(settings.forward_url, sender, settings.relay_response)
-        if settings.forward_url
-        else None
-    )
-    runner = await start_server(build_server(store, settings.max_body, policy, forward), sock)
+    await session.start()
     if freeze_heap:
         freeze_startup_heap()
-    autosave = HarAutosave(save_path, store, lambda: base_url) if save_path else None
-    saving = asyncio.create_task(autosave.run()) if autosave else None
-    print(f"whisper-tui: listening on {base_url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    print(
+        f"whisper-tui: listening on {session.base_url} (Ctrl-C to stop)",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         await stop.wait()
     finally:
-        await runner.cleanup()
-        await sender.close()
-        if saving is not None:
-            saving.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await saving
-        if autosave is not None:
-            autosave.save_now()
+        await session.stop()
+        if session.autosave is not None:
             print(
-                f"whisper-tui: saved {len(store):,} capture(s) to {autosave.path}",
+                f"whisper-tui: saved {len(store):,} capture(s) to {session.autosave.path}",
                 file=sys.stderr,
                 flush=True,
             )

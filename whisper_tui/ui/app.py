@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from aiohttp import web
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -22,7 +21,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from whisper_tui.core.autosave import HarAutosave
 from whisper_tui.core.config import save_setting
 from whisper_tui.core.filtering import (
     FilteredView,
@@ -33,14 +31,11 @@ from whisper_tui.core.filtering import (
     scan,
 )
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.replay import Sender
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import ControlPictures, printable
+from whisper_tui.core.session import EditedCopy, Session
 from whisper_tui.core.settings import Settings
-from whisper_tui.core.signatures import detect_schemes, sign
 from whisper_tui.core.store import RequestStore
-from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.core.server import Forwarding, bind_socket, build_server, start_server
 from whisper_tui.stopping import on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
 from whisper_tui.ui.detail import RequestDetail
@@ -131,26 +126,18 @@ class WhisperApp(App[None]):
         self._serve = serve
         self._freeze_heap = freeze_heap
         self._remove_signal_handlers: Callable[[], None] = lambda: None
-        self.settings = settings or Settings()
-        self.store = store or RequestStore(self.settings.max_requests, self.settings.max_bytes)
-        self.verdicts = Verdicts.from_settings(self.settings)
-        self.policy = policy or self.settings.response_policy()
-        self.sender = Sender(own_addresses=lambda: {(self.settings.host, self.port)})
+        self.session = Session(settings, store=store, policy=policy, sock=sock)
+        self.settings = self.session.settings
+        self.store = self.session.store
+        self.verdicts = self.session.verdicts
+        self.policy = self.session.policy
         self.replay_url: str | None = self.settings.forward_url
         """Where `r` sends; the --forward target, or asked once and remembered."""
-        self.autosave = (
-            HarAutosave(self.settings.save_path, self.store, lambda: self.base_url)
-            if self.settings.save_path
-            else None
-        )
-        self._sock = sock
-        self._runner: web.BaseRunner | None = None
         self._topbar_text = ""
         self._filter_timer: Timer | None = None
         self._screen_synced_at = 0.0
         self._ticked_at = 0.0
         self._received_at_tick = 0
-        self.port = self.settings.port
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -182,9 +169,11 @@ class WhisperApp(App[None]):
 
     @property
     def base_url(self) -> str:
-        host = self.settings.host
-        shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{self.port}"
+        return self.session.base_url
+
+    @property
+    def port(self) -> int:
+        return self.session.port
 
     # -- lifetime --------------------------------------------------------------------------
 
@@ -220,19 +209,7 @@ class WhisperApp(App[None]):
         # SIGTERM (kill, systemd) and SIGHUP (the SSH session dropped) end the app the way `q`
         # does, so the server stops cleanly and --save writes every capture.
         self._remove_signal_handlers = on_stop_signals(self.exit)
-        if self._serve:
-            if self._sock is None:
-                self._sock = bind_socket(self.settings.host, self.settings.port)
-            self.port = self._sock.getsockname()[1]
-            forward = (
-                Forwarding(self.settings.forward_url, self.sender, self.settings.relay_response)
-                if self.settings.forward_url
-                else None
-            )
-            app = build_server(self.store, self.settings.max_body, self.policy, forward)
-            self._runner = await start_server(app, self._sock)
-        if self.autosave is not None:
-            self.run_worker(self.autosave.run(), group="autosave", exit_on_error=False)
+        await self.session.start(serve=self._serve)
         self.screen_stack[0].query_one("#filter", Input).display = False
         self.screen_stack[0].query_one("#filter-error", Static).display = False
         self.request_list.focus()
@@ -244,14 +221,9 @@ class WhisperApp(App[None]):
             self.call_after_refresh(freeze_startup_heap)
 
     async def on_unmount(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-        await self.sender.close()
+        # Stops the server and completes --save (every capture, up to the last one).
+        await self.session.stop()
         self._remove_signal_handlers()
-        if self.autosave is not None:
-            # Complete at exit: every capture, including those since the last periodic save.
-            self.autosave.save_now()
 
     def _remember_theme(self, theme: Theme) -> None:
         path = Path(self.settings.config_file) if self.settings.config_file else None
@@ -285,18 +257,7 @@ class WhisperApp(App[None]):
         self.detail.show(self.request_list.selected)
         self.detail.refresh_attempts()
         stats = self.store.stats()
-        text = f"{stats.received:,} request{'s' if stats.received != 1 else ''}"
-        if stats.evicted:
-            text += f" ({stats.evicted:,} evicted, {stats.stored:,} kept)"
-        if self.settings.forward_url:
-            text += f"   forwarding to {printable(self.settings.forward_url)}"
-            if self.settings.relay_response:
-                text += " (relaying answers)"
-        answering = self.policy.describe()
-        if answering != "answering 200":
-            text += f"   {answering}"
-        if self.autosave is not None and self.autosave.last_error:
-            text += f"   {self.autosave.last_error}"
+        text = self.session.status_text()
         view = self.request_list.view
         if view.text:
             text += f"   showing {len(view):,} of {stats.stored:,} for '{printable(view.text)}'"
@@ -346,16 +307,16 @@ class WhisperApp(App[None]):
 
         self.push_screen(UrlPrompt(), chosen)
 
-    def _start_replay(self, request: CapturedRequest, url: str, **overrides: object) -> None:
+    def _start_replay(
+        self, request: CapturedRequest, url: str, edited: EditedCopy | None = None
+    ) -> None:
         self.notify(f"Replaying #{request.id} to {printable(url)}…", timeout=2)
-        self.run_worker(self._replay(request, url, **overrides), group="replay")
+        self.run_worker(self._replay(request, url, edited), group="replay")
 
     async def _replay(
-        self, request: CapturedRequest, url: str, notes: list[str] | None = None, **overrides
+        self, request: CapturedRequest, url: str, edited: EditedCopy | None = None
     ) -> None:
-        attempt = await self.sender.send(request, url, kind="replay", **overrides)
-        attempt.notes[:0] = notes or []
-        self.store.add_attempt(request.id, attempt)
+        attempt = await self.session.replay(request, url, edited=edited)
         self.detail.refresh_attempts()
         if attempt.error:
             self.notify(
@@ -376,41 +337,26 @@ class WhisperApp(App[None]):
         if request is None:
             self.notify("Nothing to replay yet.", severity="warning")
             return
-        scheme = self._signing_scheme(request)
+        scheme = self.session.signing_scheme(request)
         base = self.replay_url or "http://127.0.0.1:3000"
         self.push_screen(
             EditReplayScreen(request, base, scheme),
             lambda edited: self._send_edited(request, edited),
         )
 
-    def _signing_scheme(self, request: CapturedRequest) -> str | None:
-        secrets = dict(self.settings.secrets)
-        for scheme in detect_schemes(request):
-            if scheme in secrets:
-                return scheme
-        return None
-
     def _send_edited(self, request: CapturedRequest, edited: EditedRequest | None) -> None:
         if edited is None:
             return
-        headers = edited.headers
-        notes = [f"edited: {', '.join(edited.changes)}" if edited.changes else "not edited"]
-        scheme = self._signing_scheme(request)
-        if scheme and edited.resign:
-            secret = dict(self.settings.secrets)[scheme]
-            headers = sign(edited.body, scheme, secret, headers, url=edited.url)
-            notes.append(f"re-signed ({scheme}) with a fresh timestamp")
-        elif scheme:
-            notes.append(f"original signature kept ({scheme})")
-        self._start_replay(
+        copy = self.session.edited_copy(
             request,
-            edited.url,
-            notes=notes,
             method=edited.method,
-            headers=headers,
+            url=edited.url,
+            headers=edited.headers,
             body=edited.body,
-            exact_url=True,
+            changes=edited.changes,
+            resign=edited.resign,
         )
+        self._start_replay(request, edited.url, copy)
 
     def action_export(self) -> None:
         """Export as curl, HTTPie, raw HTTP, JSON or HAR: this capture, the filtered, or all."""
@@ -449,20 +395,10 @@ class WhisperApp(App[None]):
                 other = found
                 break
         if other is None:
-            other = self._previous_like(selected)
+            other = self.session.previous_delivery(selected)
         if other is None:
             return None
         return (other, selected) if other.id < selected.id else (selected, other)
-
-    def _previous_like(self, request: CapturedRequest) -> CapturedRequest | None:
-        # Walk back from the newest: ids follow store order, so stop at the first older match.
-        for position in range(len(self.store) - 1, -1, -1):
-            candidate = self.store[position]
-            if candidate.id >= request.id:
-                continue
-            if candidate.method == request.method and candidate.path == request.path:
-                return candidate
-        return None
 
     def action_diff(self) -> None:
         """Diff the marked capture against the selected one (or the previous delivery)."""

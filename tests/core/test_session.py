@@ -1,0 +1,194 @@
+"""A Session as the TUI, headless mode and tests drive it: real sockets on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from whisper_tui.core.har import load_har
+from whisper_tui.core.session import Session
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.store import RequestStore
+
+
+async def post(url: str, body: bytes, headers: dict[str, str] | None = None) -> int:
+    async with aiohttp.ClientSession() as client:
+        async with client.post(url, data=body, headers=headers or {}) as response:
+            await response.read()
+            return response.status
+
+
+@pytest.fixture
+async def downstream():
+    """A real app that records what it receives, as a replay target."""
+    received: list[tuple[str, str, bytes, list[tuple[str, str]]]] = []
+
+    async def handler(request: web.BaseRequest) -> web.Response:
+        received.append(
+            (request.method, request.path_qs, await request.read(), [*request.headers.items()])
+        )
+        return web.Response(text="thanks")
+
+    server = web.Server(handler)
+    runner = web.ServerRunner(server)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}", received
+    await runner.cleanup()
+
+
+async def test_a_started_session_captures_and_stop_closes_the_port():
+    session = Session(Settings(port=0))
+    await session.start()
+    try:
+        assert session.listening
+        assert session.port != 0
+        assert await post(f"{session.base_url}/hooks/a?x=1", b'{"n":1}') == 200
+        assert [c.target for c in session.store] == ["/hooks/a?x=1"]
+        assert session.store[0].body == b'{"n":1}'
+        assert session.status_text() == "1 request"
+    finally:
+        await session.stop()
+    assert not session.listening
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await post(f"{session.base_url}/again", b"")
+
+
+async def test_status_text_names_forwarding_and_the_answer_mode():
+    settings = Settings(port=0, forward_url="http://127.0.0.1:9", relay_response=True)
+    session = Session(settings)
+    assert session.status_text() == (
+        "0 requests   forwarding to http://127.0.0.1:9 (relaying answers)"
+    )
+    session.policy.cycle_mode()
+    assert session.status_text().endswith("answering 500 to everything")
+
+
+async def test_stop_completes_the_save_with_every_capture(tmp_path):
+    har = tmp_path / "out.har"
+    session = Session(Settings(port=0, save_path=str(har)))
+    await session.start()
+    for n in range(3):
+        await post(f"{session.base_url}/n/{n}", bytes([n, 255]))
+    await session.stop()
+    loaded = list(load_har(har))
+    assert [c.target for c in loaded] == ["/n/0", "/n/1", "/n/2"]
+    assert [c.body for c in loaded] == [b"\x00\xff", b"\x01\xff", b"\x02\xff"]
+
+
+async def test_previous_delivery_is_the_newest_earlier_one_to_the_same_method_and_path():
+    session = Session(Settings(port=0))
+    await session.start()
+    try:
+        for path in ("/a", "/b", "/a?v=2", "/a"):
+            await post(session.base_url + path, b"x")
+    finally:
+        await session.stop()
+    first_a, b, second_a, third_a = list(session.store)
+    assert session.previous_delivery(third_a) is second_a  # query strings don't matter
+    assert session.previous_delivery(second_a) is first_a
+    assert session.previous_delivery(b) is None
+    assert session.previous_delivery(first_a) is None
+
+
+async def test_replay_sends_the_stored_bytes_and_keeps_the_attempt(downstream):
+    url, received = downstream
+    session = Session(Settings(port=0))
+    await session.start()
+    try:
+        await post(f"{session.base_url}/hooks/x?a=1", b"\x00raw\xff", {"X-Dup": "1"})
+        capture = session.store[0]
+        attempt = await session.replay(capture, url)
+    finally:
+        await session.stop()
+    assert attempt.status == 200 and attempt.error is None
+    assert received[0][:3] == ("POST", "/hooks/x?a=1", b"\x00raw\xff")
+    assert session.store.attempts(capture.id) == [attempt]
+
+
+async def test_an_edited_copy_is_re_signed_when_the_secret_is_known(downstream):
+    url, received = downstream
+    secret = "It's a Secret to Everybody"
+    session = Session(Settings(port=0, secrets=(("github", secret),)))
+    await session.start()
+    try:
+        body = b'{"zen":"old"}'
+        signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        await post(f"{session.base_url}/gh", body, {"X-Hub-Signature-256": signature})
+        capture = session.store[0]
+        assert session.signing_scheme(capture) == "github"
+        new_body = json.dumps({"zen": "new"}).encode()
+        headers = [("X-Hub-Signature-256", signature), ("Content-Type", "application/json")]
+        copy = session.edited_copy(
+            capture,
+            method="POST",
+            url=f"{url}/gh",
+            headers=headers,
+            body=new_body,
+            changes=["body"],
+            resign=True,
+        )
+        kept = session.edited_copy(
+            capture,
+            method="POST",
+            url=f"{url}/gh",
+            headers=headers,
+            body=new_body,
+            changes=[],
+            resign=False,
+        )
+        attempt = await session.replay(capture, copy.url, edited=copy)
+    finally:
+        await session.stop()
+    expected = "sha256=" + hmac.new(secret.encode(), new_body, hashlib.sha256).hexdigest()
+    assert dict(copy.headers)["X-Hub-Signature-256"] == expected
+    assert copy.notes == ["edited: body", "re-signed (github) with a fresh timestamp"]
+    assert kept.notes == ["not edited", "original signature kept (github)"]
+    assert dict(kept.headers)["X-Hub-Signature-256"] == signature
+    assert received[0][2] == new_body
+    assert ("X-Hub-Signature-256", expected) in received[0][3]
+    assert attempt.notes == copy.notes
+
+
+async def test_no_scheme_to_re_sign_without_a_secret_for_it():
+    session = Session(Settings(port=0))
+    await session.start()
+    try:
+        await post(f"{session.base_url}/gh", b"{}", {"X-Hub-Signature-256": "sha256=00"})
+    finally:
+        await session.stop()
+    capture = session.store[0]
+    assert session.signing_scheme(capture) is None
+    copy = session.edited_copy(
+        capture, method="POST", url="http://x/", headers=[], body=b"", changes=[], resign=True
+    )
+    assert copy.notes == ["not edited"]
+
+
+async def test_a_session_that_does_not_serve_keeps_a_prepared_store():
+    session = Session(Settings(port=8080))
+    await session.start(serve=False)
+    assert not session.listening
+    assert session.base_url == "http://127.0.0.1:8080"
+    await session.stop()
+
+
+async def test_the_store_given_is_the_one_filled_even_when_it_starts_empty():
+    store = RequestStore()
+    seen = []
+    store.subscribe(seen.append)
+    session = Session(Settings(port=0), store=store)
+    await session.start()
+    try:
+        await post(f"{session.base_url}/first", b"")
+    finally:
+        await session.stop()
+    assert session.store is store
+    assert [c.target for c in seen] == ["/first"]

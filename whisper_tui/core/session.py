@@ -1,0 +1,208 @@
+"""One capture session: what the TUI, headless mode and tests all drive.
+
+A Session owns the store, the answer policy, the sender (replay and forwarding), the signature
+verdicts, `--save`, and the capture server's lifetime. Front ends only draw or print what it
+holds; none of them repeats its setup or its rules (when to re-sign, which capture is "the
+previous delivery", what the status line says).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from whisper_tui.core.autosave import HarAutosave
+from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.replay import Sender
+from whisper_tui.core.responses import ResponsePolicy
+from whisper_tui.core.sanitize import printable
+from whisper_tui.core.server import Forwarding, bind_socket, build_server, start_server
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.signatures import detect_schemes, sign
+from whisper_tui.core.store import RequestStore
+from whisper_tui.core.verdicts import Verdicts
+
+
+@dataclass(frozen=True, slots=True)
+class EditedCopy:
+    """An edited copy of a capture, as the sender will get it, and what the attempt notes."""
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    notes: list[str] = field(default_factory=list)
+
+
+class Session:
+    """Store, answers, sender, verdicts, autosave and the server, set up once from Settings."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        store: RequestStore | None = None,
+        policy: ResponsePolicy | None = None,
+        sock: socket.socket | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        # `is None`, not `or`: an empty store is falsy, and the caller may already listen to it.
+        self.store = (
+            store
+            if store is not None
+            else RequestStore(self.settings.max_requests, self.settings.max_bytes)
+        )
+        self.policy = policy if policy is not None else self.settings.response_policy()
+        self.verdicts = Verdicts.from_settings(self.settings)
+        self.sender = Sender(own_addresses=lambda: {(self.settings.host, self.port)})
+        self.port = sock.getsockname()[1] if sock is not None else self.settings.port
+        self.autosave = (
+            HarAutosave(self.settings.save_path, self.store, lambda: self.base_url)
+            if self.settings.save_path
+            else None
+        )
+        self._sock = sock
+        self._runner: web.BaseRunner | None = None
+        self._saving: asyncio.Task[None] | None = None
+
+    # -- lifetime ------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """Where senders reach this session, e.g. 'http://127.0.0.1:8080'."""
+        host = self.settings.host
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{self.port}"
+
+    @property
+    def listening(self) -> bool:
+        return self._runner is not None
+
+    async def start(self, *, serve: bool = True) -> None:
+        """Listen (binding the port unless a socket was given) and start `--save`.
+
+        `serve=False` keeps a prepared store on screen without listening (snapshot tests).
+        """
+        if serve:
+            if self._sock is None:
+                self._sock = bind_socket(self.settings.host, self.settings.port)
+            self.port = self._sock.getsockname()[1]
+            forward = (
+                Forwarding(self.settings.forward_url, self.sender, self.settings.relay_response)
+                if self.settings.forward_url
+                else None
+            )
+            server = build_server(self.store, self.settings.max_body, self.policy, forward)
+            self._runner = await start_server(server, self._sock)
+        if self.autosave is not None:
+            self._saving = asyncio.get_running_loop().create_task(self.autosave.run())
+
+    async def stop(self) -> None:
+        """Stop listening, close the sender's connections and complete `--save`."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        await self.sender.close()
+        if self._saving is not None:
+            self._saving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._saving
+            self._saving = None
+        if self.autosave is not None:
+            # Complete at exit: every capture, including those since the last periodic save.
+            self.autosave.save_now()
+
+    # -- what senders get ----------------------------------------------------------------
+
+    def status_text(self) -> str:
+        """The session's state in one line: counts, forwarding, answers, save problems."""
+        stats = self.store.stats()
+        text = f"{stats.received:,} request{'s' if stats.received != 1 else ''}"
+        if stats.evicted:
+            text += f" ({stats.evicted:,} evicted, {stats.stored:,} kept)"
+        if self.settings.forward_url:
+            text += f"   forwarding to {printable(self.settings.forward_url)}"
+            if self.settings.relay_response:
+                text += " (relaying answers)"
+        answering = self.policy.describe()
+        if answering != "answering 200":
+            text += f"   {answering}"
+        if self.autosave is not None and self.autosave.last_error:
+            text += f"   {self.autosave.last_error}"
+        return text
+
+    # -- replay --------------------------------------------------------------------------
+
+    async def replay(
+        self,
+        request: CapturedRequest,
+        url: str,
+        *,
+        notes: Sequence[str] = (),
+        edited: EditedCopy | None = None,
+    ) -> Attempt:
+        """Send the capture (or an edited copy of it) to `url`; the attempt is kept on it."""
+        if edited is None:
+            attempt = await self.sender.send(request, url, kind="replay")
+        else:
+            attempt = await self.sender.send(
+                request,
+                edited.url,
+                kind="replay",
+                method=edited.method,
+                headers=edited.headers,
+                body=edited.body,
+                exact_url=True,
+            )
+        attempt.notes[:0] = [*notes, *(edited.notes if edited else ())]
+        self.store.add_attempt(request.id, attempt)
+        return attempt
+
+    def signing_scheme(self, request: CapturedRequest) -> str | None:
+        """The first signature scheme on the capture that we hold a secret for (re-signable)."""
+        secrets = dict(self.settings.secrets)
+        for scheme in detect_schemes(request):
+            if scheme in secrets:
+                return scheme
+        return None
+
+    def edited_copy(
+        self,
+        request: CapturedRequest,
+        *,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        changes: Sequence[str],
+        resign: bool,
+    ) -> EditedCopy:
+        """What an edited replay sends: re-signed with a fresh signature when asked and known."""
+        notes = [f"edited: {', '.join(changes)}" if changes else "not edited"]
+        scheme = self.signing_scheme(request)
+        if scheme and resign:
+            secret = dict(self.settings.secrets)[scheme]
+            headers = sign(body, scheme, secret, headers, url=url)
+            notes.append(f"re-signed ({scheme}) with a fresh timestamp")
+        elif scheme:
+            notes.append(f"original signature kept ({scheme})")
+        return EditedCopy(method, url, headers, body, notes)
+
+    # -- finding captures ----------------------------------------------------------------
+
+    def previous_delivery(self, request: CapturedRequest) -> CapturedRequest | None:
+        """The newest capture before `request` with the same method and path."""
+        store = self.store
+        # Walk back from the newest: ids follow store order, so stop at the first older match.
+        for position in range(len(store) - 1, -1, -1):
+            candidate = store[position]
+            if candidate.id >= request.id:
+                continue
+            if candidate.method == request.method and candidate.path == request.path:
+                return candidate
+        return None

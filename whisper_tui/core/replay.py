@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -309,7 +310,7 @@ class _TrackingConnector(aiohttp.TCPConnector):
     back through a tunnel) before it forwards that one too.
     """
 
-    def __init__(self, sources: dict[tuple[str, int], asyncio.BaseTransport], **kw) -> None:
+    def __init__(self, sources: dict[tuple[str, int], asyncio.BaseTransport], **kw: Any) -> None:
         super().__init__(**kw)
         self._sources = sources
 
@@ -489,9 +490,9 @@ class Sender:
             return attempt
         attempt.sent_body = request.body if body is None else body
         raw = request.raw_headers if headers is None else _raw_pairs(headers)
-        for name, _ in raw:
-            if not _TOKEN.match(name.decode("latin-1")):
-                attempt.error = f"invalid header name {name.decode('latin-1')!r}"
+        for raw_name, _ in raw:
+            if not _TOKEN.match(raw_name.decode("latin-1")):
+                attempt.error = f"invalid header name {raw_name.decode('latin-1')!r}"
                 return attempt
         wire: list[tuple[str, str]] = []
         for name, value in outgoing_headers(raw, len(attempt.sent_body)):
@@ -517,7 +518,7 @@ class Sender:
 
         box = _TraceBox()
         session = self._get_session()
-        exact = _EXACT_HEADERS.set(wire)
+        exact_headers = _EXACT_HEADERS.set(wire)
         started = time.perf_counter()
         try:
             async with session.request(
@@ -545,7 +546,7 @@ class Sender:
         except Exception as exc:  # any failure becomes the attempt's one-line error
             attempt.error = _describe(exc, url, self.timeout)
         finally:
-            _EXACT_HEADERS.reset(exact)
+            _EXACT_HEADERS.reset(exact_headers)
         if box.headers is not None:
             attempt.sent_headers = _encode_sent(box.headers)
         return attempt

@@ -82,11 +82,15 @@ class CaptureServer(web.Server):
     def __init__(self, handler: Any, max_body: int, pending: set[asyncio.Task[None]]) -> None:
         loop = asyncio.get_running_loop()
 
-        def make_request(*parts: Any) -> web.BaseRequest:
-            # (message, payload, protocol, writer, task), as aiohttp's own factory gets them.
-            # client_max_size makes request.read() stop at the limit (aiohttp's default is
-            # 1 MiB); the low-level server has no Application to carry it.
-            return web.BaseRequest(*parts, loop, client_max_size=max_body)
+        def make_request(
+            message: Any, payload: Any, protocol: Any, writer: Any, task: Any
+        ) -> web.BaseRequest:
+            # The arguments aiohttp's own factory gets. client_max_size makes request.read()
+            # stop at the limit (aiohttp's default is 1 MiB); the low-level server has no
+            # Application to carry it.
+            return web.BaseRequest(
+                message, payload, protocol, writer, task, loop, client_max_size=max_body
+            )
 
         # auto_decompress=False keeps gzip bodies as they arrived; display decoding is
         # capped. lingering_time: after a 413 (body left unread) aiohttp drains for up to
@@ -125,7 +129,7 @@ def build_server(
         # A forward that comes back to us (a tunnel URL pointing here) arrives from one of
         # our Sender's own connections: capture it, but forwarding it again would loop.
         assert forward is not None
-        peer = request.transport.get_extra_info("peername") if request.transport else None
+        peer: Any = request.transport.get_extra_info("peername") if request.transport else None
         return bool(peer) and forward.sender.is_own_source(peer[0], peer[1])
 
     async def forward_later(captured: CapturedRequest) -> None:

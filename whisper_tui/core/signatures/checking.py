@@ -1,0 +1,102 @@
+"""Detecting which schemes signed a request and checking each, with a specific reason."""
+
+from __future__ import annotations
+
+import time
+
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.signatures.common import matches
+from whisper_tui.core.signatures.hints import mismatch_hints, secret_kind_hints
+from whisper_tui.core.signatures.registry import schemes
+from whisper_tui.core.signatures.scheme import Check, Malformed, Scheme, SignatureSettings
+from whisper_tui.core.signatures.verdict import Verdict, describe_age
+
+ENV_PREFIX = "WHISPER_SECRET_"
+
+
+def detect_schemes(request: CapturedRequest) -> list[str]:
+    """Schemes whose signature headers are on the request, in report order."""
+    return [scheme.name for scheme in _detect(request)]
+
+
+def _detect(request: CapturedRequest) -> list[Scheme]:
+    present = {name.lower() for name, _ in request.raw_headers}
+    return [
+        scheme
+        for scheme in schemes()
+        if any(h.encode("latin-1") in present for h in scheme.detect_headers)
+    ]
+
+
+def verify(
+    request: CapturedRequest, settings: SignatureSettings, now: float | None = None
+) -> list[Verdict]:
+    """One verdict per scheme whose headers are present on the request."""
+    when = time.time() if now is None else now
+    return [_verify_one(request, scheme, settings, when) for scheme in _detect(request)]
+
+
+def _verify_one(
+    request: CapturedRequest, scheme: Scheme, settings: SignatureSettings, now: float
+) -> Verdict:
+    name = scheme.name
+    secret = settings.secrets.get(name)
+    if not secret:
+        return Verdict(
+            name,
+            "no-secret",
+            f"no secret configured for {name}; pass one with --secret {name}=... "
+            f"or set {ENV_PREFIX}{name.upper()}",
+            None,
+        )
+    if request.rejected:
+        return Verdict(
+            name,
+            "failed",
+            "the body was over the size limit and not kept, so the signature can't be checked",
+            None,
+        )
+    try:
+        check = scheme.build_check(request, secret, settings)
+    except Malformed as exc:
+        return Verdict(name, "failed", str(exc), None)
+    if secret != secret.strip() and not scheme.trims_secret:
+        # Pasted secrets often drag a newline along.
+        check.alt_keys.append(
+            (
+                "the MAC matches once the secret's leading/trailing whitespace is removed",
+                secret.strip().encode(),
+            )
+        )
+    return _evaluate(scheme, check, request.body, secret, settings.tolerance_seconds, now)
+
+
+def _evaluate(
+    scheme: Scheme, check: Check, body: bytes, secret: str, tolerance: float, now: float
+) -> Verdict:
+    name = scheme.name
+    skew = None if check.timestamp is None else now - check.timestamp
+    stale = skew is not None and abs(skew) > tolerance
+    if matches(check.candidates, check.digests(check.key, body)):
+        if skew is not None and stale:
+            return Verdict(
+                name,
+                "failed",
+                f"MAC valid but timestamp is {describe_age(skew)} "
+                f"({abs(skew):.0f} s; tolerance {tolerance:g} s)",
+                True,
+                skew,
+            )
+        return Verdict(name, "verified", "", True, skew)
+
+    tried = ", ".join(
+        label if mac is not None else f"{label} (not {check.encoding})"
+        for label, mac in check.candidates
+    )
+    parts = [f"{check.what} (tried {tried})"]
+    parts += mismatch_hints(check, body)
+    parts += secret_kind_hints(scheme, secret)
+    parts += check.fail_notes
+    if skew is not None and stale:
+        parts.append(f"the timestamp is also {describe_age(skew)} ({abs(skew):.0f} s)")
+    return Verdict(name, "failed", "; ".join(parts), False, skew)

@@ -1,0 +1,78 @@
+"""Small shared pieces of signature maths: decoding MACs, reading headers, comparing safely."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+from collections.abc import Sequence
+
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.signatures.scheme import Malformed
+
+SHOWN_CHARS = 12
+"""How much of a signature a reason quotes: enough to recognise it, not a wall of hex."""
+
+
+def sha256(key: bytes, message: bytes) -> bytes:
+    """HMAC-SHA256 of message under key."""
+    return hmac.new(key, message, hashlib.sha256).digest()
+
+
+def short(text: str) -> str:
+    """The text cut to SHOWN_CHARS with an ellipsis."""
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
+
+def from_hex(text: str) -> bytes | None:
+    """Hex text as bytes, or None when it isn't hex."""
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        return None
+
+
+def from_b64(text: str) -> bytes | None:
+    """Strict base64 text as bytes, or None when it isn't base64."""
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def matches(candidates: list[tuple[str, bytes | None]], expected: list[bytes]) -> bool:
+    """True when any decoded candidate equals any expected MAC."""
+    found = False
+    # Compare against every candidate rather than stopping early: constant-time per pair, and
+    # which candidate matched is of no interest.
+    for _, mac in candidates:
+        if mac is None:
+            continue
+        for want in expected:
+            found |= hmac.compare_digest(mac, want)
+    return found
+
+
+def timestamp(value: str, where: str) -> int:
+    """A Unix timestamp in seconds; Malformed naming `where` otherwise."""
+    value = value.strip()
+    if not value.isdigit():
+        raise Malformed(f"{where} is {value!r}, not a Unix timestamp in seconds")
+    return int(value)
+
+
+def required(request: CapturedRequest, name: str) -> str:
+    """The header's stripped value; Malformed when it is missing or empty."""
+    value = request.header(name)
+    if value is None:
+        raise Malformed(f"{name} header is missing")
+    if not value.strip():
+        raise Malformed(f"{name} header is empty")
+    return value.strip()
+
+
+def find_header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
+    """The first value of a header in (name, value) pairs, matched case-insensitively."""
+    wanted = name.lower()
+    return next((v for n, v in headers if n.lower() == wanted), None)

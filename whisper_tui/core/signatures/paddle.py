@@ -1,0 +1,61 @@
+"""Paddle Billing: `Paddle-Signature: ts=<ts>;h1=<hex>` over '<ts>:' + body."""
+
+from __future__ import annotations
+
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.signatures.common import from_hex, required, sha256, short, timestamp
+from whisper_tui.core.signatures.registry import register
+from whisper_tui.core.signatures.scheme import (
+    Check,
+    Malformed,
+    Scheme,
+    SecretKind,
+    SignatureSettings,
+    SigningInput,
+)
+
+
+def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> Check:
+    """The h1 candidates and ts from Paddle-Signature."""
+    value = required(request, "Paddle-Signature")
+    ts: int | None = None
+    candidates: list[tuple[str, bytes | None]] = []
+    for item in value.split(";"):
+        name, sep, val = item.strip().partition("=")
+        if not sep:
+            raise Malformed(f"Paddle-Signature item {short(item)!r} is not key=value")
+        if name == "ts":
+            ts = timestamp(val, "Paddle-Signature ts=")
+        elif name == "h1":
+            candidates.append((f"h1={short(val)}", from_hex(val)))
+    if ts is None:
+        raise Malformed("Paddle-Signature has no ts= timestamp")
+    if not candidates:
+        raise Malformed("Paddle-Signature has no h1= signature")
+    signed = f"{ts}:".encode()
+    return Check(
+        key=secret.encode(),
+        digests=lambda key, body: [sha256(key, signed + body)],
+        candidates=candidates,
+        what="no h1 signature in Paddle-Signature matched",
+        timestamp=ts,
+    )
+
+
+def sign(given: SigningInput) -> list[tuple[str, str]]:
+    """A fresh Paddle-Signature with one h1 MAC."""
+    ts = given.timestamp
+    mac = sha256(given.secret.encode(), f"{ts}:".encode() + given.body).hex()
+    return [("Paddle-Signature", f"ts={ts};h1={mac}")]
+
+
+SCHEME = register(
+    Scheme(
+        name="paddle",
+        order=60,
+        detect_headers=("paddle-signature",),
+        build_check=build_check,
+        sign=sign,
+        secret_kinds=(SecretKind(("pdl_ntf_",), "a Paddle notification secret"),),
+    )
+)

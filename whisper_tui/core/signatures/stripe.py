@@ -1,0 +1,99 @@
+"""Stripe: `Stripe-Signature: t=<ts>,v1=<hex>`, HMAC-SHA256 of '<ts>.' + body keyed by whsec_..."""
+
+from __future__ import annotations
+
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.signatures.common import from_hex, sha256, short, timestamp
+from whisper_tui.core.signatures.registry import register
+from whisper_tui.core.signatures.scheme import (
+    Check,
+    Malformed,
+    Scheme,
+    SecretKind,
+    SignatureSettings,
+    SigningInput,
+)
+from whisper_tui.core.signatures.standard import WHSEC, standard_key
+
+
+def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> Check:
+    """The v1 candidates and timestamp from Stripe-Signature; Malformed when unusable."""
+    # Repeated headers are one comma-separated list in HTTP, so parse them as such.
+    value = ",".join(v.strip() for v in request.header_values("stripe-signature") if v.strip())
+    if not value:
+        raise Malformed("Stripe-Signature header is empty")
+    t: int | None = None
+    candidates: list[tuple[str, bytes | None]] = []
+    for item in value.split(","):
+        name, sep, val = item.strip().partition("=")
+        if not sep:
+            raise Malformed(f"Stripe-Signature item {short(item)!r} is not key=value")
+        if name == "t":
+            t = timestamp(val, "Stripe-Signature t=")
+        elif name == "v1":
+            candidates.append((f"v1={short(val)}", from_hex(val)))
+    if t is None:
+        raise Malformed("Stripe-Signature has no t= timestamp")
+    if not candidates:
+        raise Malformed(
+            "Stripe-Signature has no v1= signature (v0 is Stripe's legacy test scheme, not checked)"
+        )
+    signed = f"{t}.".encode()
+    alt_keys = []
+    if secret.startswith("whsec_"):
+        try:
+            decoded = standard_key(secret)
+        except Malformed:
+            pass
+        else:
+            alt_keys.append(
+                (
+                    "the MAC matches when the secret is base64-decoded after whsec_ (the "
+                    "Standard Webhooks way), so the sender is probably not Stripe",
+                    decoded,
+                )
+            )
+    return Check(
+        key=secret.encode(),
+        digests=lambda key, body: [sha256(key, signed + body)],
+        candidates=candidates,
+        what="no v1 signature in Stripe-Signature matched",
+        timestamp=t,
+        alt_keys=alt_keys,
+        fail_notes=[
+            "if the events come through `stripe listen`, use the whsec_ it prints, which "
+            "differs from the Dashboard endpoint's secret"
+        ],
+    )
+
+
+def sign(given: SigningInput) -> list[tuple[str, str]]:
+    """A fresh Stripe-Signature with one v1 MAC."""
+    ts = given.timestamp
+    mac = sha256(given.secret.encode(), f"{ts}.".encode() + given.body).hex()
+    return [("Stripe-Signature", f"t={ts},v1={mac}")]
+
+
+def secret_hints(secret: str) -> list[str]:
+    """Stripe's signing secrets always carry the whsec_ prefix."""
+    return [] if secret.startswith("whsec_") else ["Stripe signing secrets start with whsec_"]
+
+
+SCHEME = register(
+    Scheme(
+        name="stripe",
+        order=10,
+        detect_headers=("stripe-signature",),
+        build_check=build_check,
+        sign=sign,
+        secret_kinds=(
+            WHSEC,
+            SecretKind(
+                ("sk_", "rk_", "pk_"),
+                "a Stripe API key, not a webhook signing secret",
+                signing=False,
+            ),
+        ),
+        secret_hints=secret_hints,
+    )
+)

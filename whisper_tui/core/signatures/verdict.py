@@ -1,0 +1,51 @@
+"""A verdict: what checking one scheme's signature on one request concluded, and its wording."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What checking one scheme's signature on one request concluded."""
+
+    scheme: str
+    status: str
+    """'verified', 'failed' or 'no-secret'."""
+    reason: str
+    """Human-readable and specific; '' when verified."""
+    mac_valid: bool | None
+    """True when the MAC matched (even if the timestamp is stale), None when not computed."""
+    skew_seconds: float | None = None
+    """now - signed timestamp (positive: signed in the past), for schemes that sign one."""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "verified"
+
+    def line(self) -> str:
+        """One line for logs and the detail pane, e.g. 'signature: verified (github)'."""
+        head = f"signature: {self.status} ({self.scheme})"
+        return f"{head}: {self.reason}" if self.reason else head
+
+
+def describe_age(skew: float) -> str:
+    """'2y 3d old' or '4m 10s in the future' for a signed-timestamp skew."""
+    return f"{format_duration(skew)} {'old' if skew >= 0 else 'in the future'}"
+
+
+def format_duration(seconds: float) -> str:
+    """Two largest units of a duration, e.g. '2y 3d', '5m 12s', '42s'."""
+    remaining = int(abs(seconds))
+    units = (("y", 365 * 86400), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+    parts: list[str] = []
+    for suffix, size in units:
+        count, remaining = divmod(remaining, size)
+        if count or parts:
+            parts.append(f"{count}{suffix}")
+        if len(parts) == 2:
+            break
+    if not parts:
+        return "0s"
+    # '3d 0h' reads worse than '3d'.
+    return " ".join(p for i, p in enumerate(parts) if i == 0 or not p.startswith("0"))

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import textwrap
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -81,7 +81,7 @@ class RequestDetail(ScrollView, can_focus=True):
         self.request: CapturedRequest | None = None
         self._head: list[Text] = []
         self._view: BodyView | None = None
-        self._cache: OrderedDict[int, Strip] = OrderedDict()
+        self._cache: LRUCache[int, Strip] = LRUCache(LINE_CACHE_SIZE)
         self._counter: Timer | None = None
         self._base_style: Style | None = None
         self._sized_at = 0.0
@@ -196,9 +196,7 @@ class RequestDetail(ScrollView, can_focus=True):
             if text is None:
                 return Strip.blank(width, self._style())
             strip = Strip(list(text.render(self.app.console)), text.cell_len)
-            self._cache[index] = strip
-            if len(self._cache) > LINE_CACHE_SIZE:
-                self._cache.popitem(last=False)
+            self._cache.set(index, strip)
         scroll_x = round(self.scroll_x)
         line = strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
         return line.apply_style(self._style())

@@ -7,13 +7,12 @@ rows it draws.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.screen import Screen
@@ -84,7 +83,7 @@ class DiffView(ScrollView, can_focus=True):
         self.diff: RequestDiff | None = None
         self.items: list[DiffRow | Folded] = []
         self.cursor = 0
-        self._cache: OrderedDict[tuple[int, int, bool], Strip] = OrderedDict()
+        self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(ROW_CACHE_SIZE)
 
     def show(self, diff: RequestDiff) -> None:
         self.diff = diff
@@ -170,9 +169,7 @@ class DiffView(ScrollView, can_focus=True):
                 text.stylize(STYLES["cursor"], 0, 1)
             strip = Strip(list(text.render(self.app.console)), text.cell_len)
             strip = strip.extend_cell_length(width).crop(0, width).apply_style(self.rich_style)
-            self._cache[key] = strip
-            if len(self._cache) > ROW_CACHE_SIZE:
-                self._cache.popitem(last=False)
+            self._cache.set(key, strip)
         return strip
 
     def _row_text(self, item: DiffRow | Folded, width: int) -> Text:

@@ -8,13 +8,13 @@ a few times a second however fast requests arrive.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -96,7 +96,7 @@ class RequestList(ScrollView, can_focus=True):
         # Following: the cursor sits on the newest capture and moves with new arrivals.
         # Moving anywhere else stops it, so new arrivals never steal the selection.
         self._at_end = True
-        self._row_cache: OrderedDict[tuple[int, int, int, bool], Strip] = OrderedDict()
+        self._row_cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(ROW_CACHE_SIZE)
         self._styles: dict[str, Style] = {}
         self._combined_styles: dict[int, dict[str, Style]] = {}
         """Per cursor state: a piece's style name -> base + piece + cursor style."""
@@ -274,9 +274,7 @@ class RequestList(ScrollView, can_focus=True):
         strip = self._row_cache.get(key)
         if strip is None:
             strip = self._render_row(request, width, state)
-            self._row_cache[key] = strip
-            if len(self._row_cache) > ROW_CACHE_SIZE:
-                self._row_cache.popitem(last=False)
+            self._row_cache.set(key, strip)
         return strip
 
     def _render_row(self, request: CapturedRequest, width: int, state: int) -> Strip:

@@ -32,6 +32,7 @@ from aiohttp.typedefs import LooseHeaders
 from yarl import URL
 
 from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders
+from whisper_tui.core.sanitize import NOT_IN_URL
 
 HOP_BY_HOP: frozenset[str] = frozenset(
     {
@@ -57,7 +58,6 @@ KINDS = frozenset({"replay", "forward"})
 # aiohttp would otherwise add these to every request; the capture did not carry them.
 _SKIP_AUTO_HEADERS = ("User-Agent", "Accept", "Accept-Encoding", "Content-Type")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _MIB = 1024 * 1024
 
@@ -124,7 +124,7 @@ def outgoing_headers(
 
 def validate_target(url: str) -> str | None:
     """Why `url` cannot be sent to, as one line, or None when it is a usable http(s) URL."""
-    if _CONTROL.search(url) or " " in url:
+    if NOT_IN_URL.search(url) or " " in url:
         return "URL contains spaces or control characters"
     try:
         parts = urlsplit(url)

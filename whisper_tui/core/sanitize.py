@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
+# The control characters each rule cares about, declared together so the differences are
+# deliberate and visible. Display (printable) replaces all of them, and more, below.
+NOT_IN_URL = re.compile(r"[\x00-\x1f\x7f]")
+"""C0 and DEL: never valid in a URL or a header (RFC 3986, RFC 9110)."""
+BINARY_MARKERS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+"""What text almost never holds: C0 minus tab, newlines, form feed, CR and ESC (coloured
+logs carry ESC), so a body dense with these is shown as hex."""
+NOT_LITERAL_IN_SHELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""What an exported command can't carry inside quotes and stay readable and exact: C0 but
+tab, LF and CR, then DEL and C1; such bodies are exported as base64 instead."""
+
 
 def _build_table() -> dict[int, str]:
     table: dict[int, str] = {}

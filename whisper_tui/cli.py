@@ -13,14 +13,12 @@ from pathlib import Path
 from typing import NoReturn
 
 from whisper_tui import __version__
-from whisper_tui.core.config import ConfigError, config_path, load_config
+from whisper_tui.core.config import config_path, load_config
 from whisper_tui.core.har import load_har
-from whisper_tui.core.replay import validate_target
-from whisper_tui.core.responses import Rule, RuleError, parse_delay, parse_rule, parse_status
-from whisper_tui.core.settings import DEFAULT_HOST, DEFAULT_MAX_BODY, DEFAULT_PORT, Settings
-from whisper_tui.core.signatures import parse_secret_arg, secrets_from_env
-from whisper_tui.core.sizes import parse_size
-from whisper_tui.core.store import DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, RequestStore
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.signatures import secrets_from_env
+from whisper_tui.core.store import RequestStore
+from whisper_tui.options import add_flags, config_values, flag_values
 from whisper_tui.tuning import tune_process
 
 EXIT_USAGE = 2
@@ -46,221 +44,15 @@ class _OneLineErrorParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"whisper-tui: error: {message} (see whisper-tui --help)\n")
 
 
-def _size(text: str) -> int:
-    try:
-        return parse_size(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"port {value} is outside 0-65535")
-    return value
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must not be negative")
-    return value
-
-
-def _status(text: str) -> int:
-    try:
-        return parse_status(text)
-    except RuleError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _delay(text: str) -> float:
-    try:
-        return parse_delay(text)
-    except RuleError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _rule(text: str) -> Rule:
-    try:
-        return parse_rule(text)
-    except RuleError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _config_defaults(config: dict) -> dict:
-    """argparse defaults from the config file's settings (values checked like flags)."""
-    defaults: dict = {}
-    simple = {
-        "host": "host",
-        "forward": "forward",
-        "relay_response": "relay_response",
-        "public_url": "public_url",
-        "max_requests": "max_requests",
-    }
-    for key, dest in simple.items():
-        if key in config:
-            defaults[dest] = config[key]
-    if "port" in config:
-        defaults["port"] = _port(str(config["port"]))
-    if "max_body" in config:
-        defaults["max_body"] = parse_size(config["max_body"])
-    if "max_memory" in config:
-        defaults["max_memory"] = parse_size(config["max_memory"])
-    if "tolerance" in config:
-        defaults["tolerance"] = float(config["tolerance"])
-    if "status" in config:
-        defaults["status"] = parse_status(str(config["status"]))
-    if "delay" in config:
-        defaults["delay"] = float(config["delay"])
-    return defaults
-
-
 def build_parser() -> argparse.ArgumentParser:
+    """The command line, built from the option table (see whisper_tui/options.py)."""
     parser = _OneLineErrorParser(
         prog="whisper-tui",
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--host",
-        default=DEFAULT_HOST,
-        help=f"address to listen on (default {DEFAULT_HOST}: only this machine can send; "
-        "0.0.0.0 exposes captures to the network)",
-    )
-    parser.add_argument(
-        "--port",
-        type=_port,
-        default=DEFAULT_PORT,
-        help=f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)",
-    )
-    parser.add_argument(
-        "--max-body",
-        type=_size,
-        default=DEFAULT_MAX_BODY,
-        metavar="SIZE",
-        help="largest body accepted; bigger ones get 413 and are listed as rejected with "
-        "their headers (default 32MiB; units B, KB, KiB, MB, MiB, GB, GiB)",
-    )
-    parser.add_argument(
-        "--max-requests",
-        type=_positive,
-        default=DEFAULT_MAX_REQUESTS,
-        metavar="N",
-        help=f"captures kept in memory; the oldest are evicted beyond it "
-        f"(default {DEFAULT_MAX_REQUESTS:,})",
-    )
-    parser.add_argument(
-        "--max-memory",
-        type=_size,
-        default=DEFAULT_MAX_BYTES,
-        metavar="SIZE",
-        help="total bytes of captures kept; the oldest are evicted beyond it (default 512MiB)",
-    )
-    parser.add_argument(
-        "--secret",
-        action="append",
-        default=[],
-        metavar="SCHEME=SECRET",
-        help="verify signatures of SCHEME (stripe, github, shopify, slack, standard/svix, "
-        "paddle, twilio) with SECRET; repeatable. Also read from WHISPER_SECRET_<SCHEME> "
-        "environment variables (flags win). Secrets are never shown or exported",
-    )
-    parser.add_argument(
-        "--tolerance",
-        type=_seconds,
-        default=300.0,
-        metavar="SECONDS",
-        help="how far a signed timestamp may be from the arrival time (default 300)",
-    )
-    parser.add_argument(
-        "--public-url",
-        metavar="URL",
-        help="the public base URL senders post to (e.g. your tunnel's https URL); Twilio "
-        "signs the full URL, so its signatures need it",
-    )
-    relay = parser.add_argument_group("forwarding and replay")
-    relay.add_argument(
-        "--forward",
-        metavar="URL",
-        help="also send every capture live to URL, with the original path and query appended "
-        "(http://localhost:3000 + /hooks/x?a=1). Same method, body bytes and headers in order; "
-        "only Host and hop-by-hop headers change. `r` replays to the same URL",
-    )
-    relay.add_argument(
-        "--relay-response",
-        action="store_true",
-        help="answer the sender with the forward target's status, headers and body (502 when "
-        "the target is down), so a provider's retries behave as in production",
-    )
-    answers = parser.add_argument_group("answers (simulate failures to test provider retries)")
-    answers.add_argument(
-        "--status",
-        type=_status,
-        default=200,
-        metavar="CODE",
-        help="status to answer every capture with (default 200)",
-    )
-    answers.add_argument(
-        "--delay",
-        type=_delay,
-        default=0.0,
-        metavar="SECONDS",
-        help="wait this long before answering (the capture is listed at once)",
-    )
-    answers.add_argument(
-        "--respond",
-        action="append",
-        default=[],
-        type=_rule,
-        metavar="'METHOD PATH STATUS [DELAYs]'",
-        help="answer matching requests differently, e.g. 'POST /hooks/stripe* 500' or "
-        "'ANY /slow 200 12s'; repeatable, first match wins. In the TUI, `a` cycles "
-        "normal / 500 / slow",
-    )
-    files = parser.add_argument_group("files and modes")
-    files.add_argument(
-        "--save",
-        metavar="FILE.har",
-        help="keep FILE.har current with every capture (HAR 1.2, written atomically; complete "
-        "at exit). Binary bodies round-trip byte-exact (base64 with _encoding)",
-    )
-    files.add_argument(
-        "--load",
-        metavar="FILE.har",
-        help="start with the entries of a HAR file (ours or a browser's)",
-    )
-    files.add_argument(
-        "--headless",
-        action="store_true",
-        help="no TUI: print one line per delivery on stdout; Ctrl-C (SIGINT/SIGTERM) stops "
-        "cleanly and completes --save",
-    )
-    files.add_argument(
-        "--json", action="store_true", help="with --headless, print JSON lines instead"
-    )
-    parser.add_argument(
-        "--config",
-        metavar="FILE",
-        help=f"settings file (default {config_path()}); flags override it",
-    )
+    add_flags(parser)
     parser.add_argument("--version", action="version", version=f"whisper-tui {__version__}")
     return parser
 
@@ -268,65 +60,26 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_settings(
     argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
+    """Settings from the flags, over the config file, over the defaults; a bad value exits 2."""
     parser = build_parser()
-    # The config file gives defaults; anything on the command line overrides them.
-    early, _ = parser.parse_known_args(argv)
+    flags = flag_values(parser.parse_args(argv))
+    config_file = flags.get("config_file")
     try:
-        config = load_config(Path(early.config) if early.config else None)
-        parser.set_defaults(**_config_defaults(config))
-    except (ConfigError, ValueError) as error:
-        parser.error(str(error))
-    args = parser.parse_args(argv)
-    try:
-        secrets = {
-            scheme_name: secret
-            for scheme_name, secret in (
-                parse_secret_arg(f"{key}={value}")
-                for key, value in config.get("secrets", {}).items()
-            )
-        }
-        secrets.update(secrets_from_env(os.environ if environ is None else environ))
-        for text in args.secret:
-            scheme, secret = parse_secret_arg(text)
-            secrets[scheme] = secret
+        path = Path(config_file) if config_file else config_path()
+        from_file = config_values(load_config(path, must_exist=bool(config_file)), path)
+        from_env = secrets_from_env(os.environ if environ is None else environ)
     except ValueError as error:
         parser.error(str(error))
-    if args.public_url and not args.public_url.startswith(("http://", "https://")):
-        parser.error(f"--public-url must start with http:// or https://, got {args.public_url!r}")
-    try:
-        config_rules = [parse_rule(text) for text in config.get("respond", [])]
-    except RuleError as error:
-        parser.error(f"config respond: {error}")
-    if args.json and not args.headless:
+    values = {**from_file, **flags}  # a flag overrides the file
+    # Secrets merge per scheme instead: file, then environment, then flags.
+    secrets = dict(from_file.get("secrets", ())) | from_env | dict(flags.get("secrets", ()))
+    values["secrets"] = tuple(sorted(secrets.items()))
+    settings = Settings(**values)
+    if settings.json_lines and not settings.headless:
         parser.error("--json goes with --headless")
-    if args.relay_response and not args.forward:
+    if settings.relay_response and not settings.forward_url:
         parser.error("--relay-response needs --forward URL")
-    if args.forward:
-        problem = validate_target(args.forward)
-        if problem:
-            parser.error(f"--forward {args.forward!r}: {problem}")
-    return Settings(
-        answer_status=args.status,
-        answer_delay=args.delay,
-        rules=tuple(args.respond or config_rules),
-        forward_url=args.forward,
-        relay_response=args.relay_response,
-        save_path=args.save,
-        load_path=args.load,
-        headless=args.headless,
-        json_lines=args.json,
-        secrets=tuple(sorted(secrets.items())),
-        theme=config.get("theme"),
-        keymap=tuple(sorted((str(k), str(v)) for k, v in config.get("keymap", {}).items())),
-        config_file=early.config,
-        signature_tolerance=args.tolerance,
-        public_url=args.public_url,
-        host=args.host,
-        port=args.port,
-        max_body=args.max_body,
-        max_requests=args.max_requests,
-        max_bytes=args.max_memory,
-    )
+    return settings
 
 
 def listen_error(settings: Settings, error: OSError) -> str:

@@ -1,5 +1,8 @@
 """User settings in a TOML file in the platform's config directory; flags override it.
 
+This module finds, reads and writes the file; which keys it may hold and how their values are
+read is the option table's (whisper_tui/options.py), shared with the command line.
+
 # ~/.config/whisper-tui/config.toml
 port = 9000
 forward = "http://127.0.0.1:3000"
@@ -23,24 +26,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-KNOWN_KEYS = {
-    "host": str,
-    "port": int,
-    "max_body": str,
-    "max_requests": int,
-    "max_memory": str,
-    "forward": str,
-    "relay_response": bool,
-    "public_url": str,
-    "tolerance": (int, float),
-    "status": int,
-    "delay": (int, float),
-    "respond": list,
-    "theme": str,
-    "secrets": dict,
-    "keymap": dict,
-}
-
 
 class ConfigError(ValueError):
     """The config file can't be used; the message names the file and the problem."""
@@ -59,27 +44,27 @@ def config_dir() -> Path:
 
 
 def config_path() -> Path:
+    """The default settings file: config.toml in config_dir()."""
     return config_dir() / "config.toml"
 
 
-def load_config(path: Path | None = None) -> dict[str, Any]:
-    """The settings in the file ({} when there is none); ConfigError when it is unusable."""
+def load_config(path: Path | None = None, *, must_exist: bool = False) -> dict[str, Any]:
+    """The file's TOML data ({} when there is none); ConfigError, in one line, when unusable.
+
+    The default file is optional; a file the user named (`must_exist`) is not: a typo in
+    --config would otherwise run silently without the settings they meant.
+    """
     path = path or config_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
+        if must_exist:
+            raise ConfigError(f"cannot read {path}: no such file") from None
         return {}
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read {path}: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
-    for key, value in data.items():
-        expected = KNOWN_KEYS.get(key)
-        if expected is None:
-            raise ConfigError(f"{path}: unknown setting {key!r}; known: {', '.join(KNOWN_KEYS)}")
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ConfigError(f"{path}: {key} has the wrong type ({type(value).__name__})")
-    return data
 
 
 def save_setting(key: str, value: str, path: Path | None = None) -> None:

@@ -15,6 +15,10 @@ FAIL_STATUS = 500
 SLOW_DELAY = 15.0
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
+"""Methods a rule may name (RFC 9110 and PATCH); ANY (or *) matches every method."""
+
+
 class RuleError(ValueError):
     """A --respond rule that can't be understood."""
 
@@ -42,6 +46,11 @@ def parse_rule(text: str) -> Rule:
         raise RuleError(f"rule {text!r} should be 'METHOD PATH STATUS [DELAYs]'")
     method, path, status_text = parts[:3]
     method = "*" if method.upper() in ("*", "ANY") else method.upper()
+    if method != "*" and method not in METHODS:
+        # A misspelt method would make a rule that silently never matches.
+        raise RuleError(
+            f"rule {text!r}: unknown method {parts[0]!r}; use {', '.join(METHODS)} or ANY"
+        )
     if not path.startswith("/"):
         raise RuleError(f"rule {text!r}: the path must start with / (globs like /hooks/* work)")
     status = parse_status(status_text)

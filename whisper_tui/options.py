@@ -1,0 +1,444 @@
+"""Every option, declared once: its flag, config key, parser, help and the Settings field it fills.
+
+The command line (`cli.build_parser`) and the config-file check (`config_values`) are both built
+from OPTIONS, so a bad value gets the same one-line message from either and exit status 2.
+Adding an option means adding one entry here (and, when it is new, a field to Settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from whisper_tui.core.config import ConfigError, config_path
+from whisper_tui.core.replay import validate_target
+from whisper_tui.core.responses import parse_delay, parse_rule, parse_status
+from whisper_tui.core.settings import DEFAULT_HOST, DEFAULT_PORT, Settings
+from whisper_tui.core.signatures import parse_secret_arg
+from whisper_tui.core.sizes import parse_size
+from whisper_tui.core.store import DEFAULT_MAX_REQUESTS
+
+# -- parsers: text (a flag's, or a config value's) to the typed value, or ValueError in one line --
+
+
+def parse_port(text: str) -> int:
+    """'8080' -> 8080; 0 picks a free port."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise ValueError(f"port {value} is outside 0-65535")
+    return value
+
+
+def parse_count(text: str) -> int:
+    """A whole number of at least 1; '100_000' and '100,000' are read as 100000."""
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise ValueError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise ValueError(f"must be at least 1, got {value}")
+    return value
+
+
+def parse_seconds(text: str) -> float:
+    """A duration in seconds, not negative."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"not a number of seconds: {text!r}") from None
+    if value < 0:
+        raise ValueError("must not be negative")
+    return value
+
+
+def parse_forward_url(text: str) -> str:
+    """An http(s) URL captures can be sent to ('' means none, as it always has)."""
+    problem = validate_target(text) if text else None
+    if problem:
+        raise ValueError(f"{text!r}: {problem}")
+    return text
+
+
+def parse_public_url(text: str) -> str:
+    """The base URL senders post to; it must say http:// or https://."""
+    if text and not text.startswith(("http://", "https://")):
+        raise ValueError(f"must start with http:// or https://, got {text!r}")
+    return text
+
+
+def _text(text: str) -> str:
+    return text
+
+
+def _secrets_table(value: object) -> tuple[tuple[str, str], ...]:
+    # [secrets] holds `scheme = "secret"` lines: each is read as --secret scheme=secret would be.
+    assert isinstance(value, dict)
+    return tuple(parse_secret_arg(f"{key}={secret}") for key, secret in value.items())
+
+
+def _keymap_table(value: object) -> tuple[tuple[str, str], ...]:
+    # Binding ids and keys are checked by the UI, which knows its bindings; passed through here.
+    assert isinstance(value, dict)
+    return tuple(sorted((str(key), str(keys)) for key, keys in value.items()))
+
+
+# -- the table ------------------------------------------------------------------------------------
+
+Action = Literal["store", "store_true", "append"]
+
+FORWARDING = "forwarding and replay"
+ANSWERS = "answers (simulate failures to test provider retries)"
+FILES = "files and modes"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One setting: where it can be given (flag, config key), how it is read, what it fills."""
+
+    field: str
+    """The Settings field it fills."""
+    help: str | Callable[[], str]
+    """Help text for --help (a function when it names something known only at run time)."""
+    flag: str | None = None
+    """The command-line flag, or None when only the config file sets it."""
+    parse: Callable[[str], Any] = _text
+    """Text -> typed value, raising ValueError with a one-line message; flags and file share it."""
+    config_key: str | None = None
+    """The key in config.toml, or None when the file can't set it."""
+    config_types: tuple[type, ...] = (str,)
+    """The TOML types the file may give; the value is then read by `parse` like a flag's text."""
+    from_table: Callable[[object], Any] | None = None
+    """For a [table] in the file: reads the whole table instead of `parse`."""
+    action: Action = "store"
+    """argparse action: a value, a switch, or a repeatable value (a list in the file)."""
+    group: str | None = None
+    """The --help section it is listed under (None: the main list)."""
+    metavar: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How messages name it: the flag, or the config key for file-only settings."""
+        return self.flag or str(self.config_key)
+
+    @property
+    def default(self) -> Any:
+        """The value when neither flag nor file gives one: the Settings field's default."""
+        return _SETTINGS_DEFAULTS[self.field]
+
+    def help_text(self) -> str:
+        """The help text, resolved now."""
+        return self.help() if callable(self.help) else self.help
+
+    def from_config(self, value: object) -> Any:
+        """The typed value for a config-file value; ValueError in one line when it is unusable."""
+        if not _is_instance(value, self.config_types):
+            expected = " or ".join(_TOML_NAMES[kind] for kind in self.config_types)
+            raise ValueError(f"expected {expected}, got {_toml_name(value)}")
+        if self.from_table is not None:
+            return self.from_table(value)
+        if self.action == "store_true":
+            return value
+        if self.action == "append":
+            assert isinstance(value, list)
+            if not all(isinstance(item, str) for item in value):
+                raise ValueError("every entry must be a string")
+            return tuple(self.parse(item) for item in value)
+        return self.parse(str(value))
+
+
+_SETTINGS_DEFAULTS: dict[str, Any] = {
+    field.name: field.default for field in dataclasses.fields(Settings)
+}
+
+_TOML_NAMES: dict[type, str] = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a table",
+}
+
+
+def _toml_name(value: object) -> str:
+    # bool first: TOML's true is an int to isinstance.
+    for kind in (bool, str, int, float, list, dict):
+        if isinstance(value, kind):
+            return _TOML_NAMES[kind]
+    return type(value).__name__
+
+
+def _is_instance(value: object, kinds: tuple[type, ...]) -> bool:
+    # TOML's true is a Python int too; it is only a bool where a bool is expected.
+    if isinstance(value, bool) and bool not in kinds:
+        return False
+    return isinstance(value, kinds)
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "host",
+        f"address to listen on (default {DEFAULT_HOST}: only this machine can send; "
+        "0.0.0.0 exposes captures to the network)",
+        flag="--host",
+        config_key="host",
+        metavar="HOST",
+    ),
+    Option(
+        "port",
+        f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)",
+        flag="--port",
+        parse=parse_port,
+        config_key="port",
+        config_types=(int,),
+        metavar="PORT",
+    ),
+    Option(
+        "max_body",
+        "largest body accepted; bigger ones get 413 and are listed as rejected with "
+        "their headers (default 32MiB; units B, KB, KiB, MB, MiB, GB, GiB)",
+        flag="--max-body",
+        parse=parse_size,
+        config_key="max_body",
+        metavar="SIZE",
+    ),
+    Option(
+        "max_requests",
+        f"captures kept in memory; the oldest are evicted beyond it "
+        f"(default {DEFAULT_MAX_REQUESTS:,})",
+        flag="--max-requests",
+        parse=parse_count,
+        config_key="max_requests",
+        config_types=(int,),
+        metavar="N",
+    ),
+    Option(
+        "max_bytes",
+        "total bytes of captures kept; the oldest are evicted beyond it (default 512MiB)",
+        flag="--max-memory",
+        parse=parse_size,
+        config_key="max_memory",
+        metavar="SIZE",
+    ),
+    Option(
+        "secrets",
+        "verify signatures of SCHEME (stripe, github, shopify, slack, standard/svix, "
+        "paddle, twilio) with SECRET; repeatable. Also read from WHISPER_SECRET_<SCHEME> "
+        "environment variables (flags win). Secrets are never shown or exported",
+        flag="--secret",
+        parse=parse_secret_arg,
+        config_key="secrets",
+        config_types=(dict,),
+        from_table=_secrets_table,
+        action="append",
+        metavar="SCHEME=SECRET",
+    ),
+    Option(
+        "signature_tolerance",
+        "how far a signed timestamp may be from the arrival time (default 300)",
+        flag="--tolerance",
+        parse=parse_seconds,
+        config_key="tolerance",
+        config_types=(int, float),
+        metavar="SECONDS",
+    ),
+    Option(
+        "public_url",
+        "the public base URL senders post to (e.g. your tunnel's https URL); Twilio "
+        "signs the full URL, so its signatures need it",
+        flag="--public-url",
+        parse=parse_public_url,
+        config_key="public_url",
+        metavar="URL",
+    ),
+    Option(
+        "forward_url",
+        "also send every capture live to URL, with the original path and query appended "
+        "(http://localhost:3000 + /hooks/x?a=1). Same method, body bytes and headers in order; "
+        "only Host and hop-by-hop headers change. `r` replays to the same URL",
+        flag="--forward",
+        parse=parse_forward_url,
+        config_key="forward",
+        group=FORWARDING,
+        metavar="URL",
+    ),
+    Option(
+        "relay_response",
+        "answer the sender with the forward target's status, headers and body (502 when "
+        "the target is down), so a provider's retries behave as in production",
+        flag="--relay-response",
+        config_key="relay_response",
+        config_types=(bool,),
+        action="store_true",
+        group=FORWARDING,
+    ),
+    Option(
+        "answer_status",
+        "status to answer every capture with (default 200)",
+        flag="--status",
+        parse=parse_status,
+        config_key="status",
+        config_types=(int,),
+        group=ANSWERS,
+        metavar="CODE",
+    ),
+    Option(
+        "answer_delay",
+        "wait this long before answering (the capture is listed at once)",
+        flag="--delay",
+        parse=parse_delay,
+        config_key="delay",
+        config_types=(int, float),
+        group=ANSWERS,
+        metavar="SECONDS",
+    ),
+    Option(
+        "rules",
+        "answer matching requests differently, e.g. 'POST /hooks/stripe* 500' or "
+        "'ANY /slow 200 12s'; repeatable, first match wins. In the TUI, `a` cycles "
+        "normal / 500 / slow",
+        flag="--respond",
+        parse=parse_rule,
+        config_key="respond",
+        config_types=(list,),
+        action="append",
+        group=ANSWERS,
+        metavar="'METHOD PATH STATUS [DELAYs]'",
+    ),
+    Option(
+        "save_path",
+        "keep FILE.har current with every capture (HAR 1.2, written atomically; complete "
+        "at exit). Binary bodies round-trip byte-exact (base64 with _encoding)",
+        flag="--save",
+        group=FILES,
+        metavar="FILE.har",
+    ),
+    Option(
+        "load_path",
+        "start with the entries of a HAR file (ours or a browser's)",
+        flag="--load",
+        group=FILES,
+        metavar="FILE.har",
+    ),
+    Option(
+        "headless",
+        "no TUI: print one line per delivery on stdout; Ctrl-C (SIGINT/SIGTERM) stops "
+        "cleanly and completes --save",
+        flag="--headless",
+        action="store_true",
+        group=FILES,
+    ),
+    Option(
+        "json_lines",
+        "with --headless, print JSON lines instead",
+        flag="--json",
+        action="store_true",
+        group=FILES,
+    ),
+    Option(
+        "config_file",
+        lambda: f"settings file (default {config_path()}); flags override it",
+        flag="--config",
+        metavar="FILE",
+    ),
+    Option(
+        "theme",
+        "Textual theme; the app writes it back when you pick one in the palette",
+        config_key="theme",
+    ),
+    Option(
+        "keymap",
+        "[keymap] table: binding id = keys (checked by the app, which knows its bindings)",
+        config_key="keymap",
+        config_types=(dict,),
+        from_table=_keymap_table,
+    ),
+)
+
+CONFIG_KEYS: dict[str, Option] = {
+    option.config_key: option for option in OPTIONS if option.config_key is not None
+}
+"""The options config.toml may set, by key."""
+
+FLAGS: dict[str, Option] = {option.flag: option for option in OPTIONS if option.flag is not None}
+"""The options the command line takes, by flag."""
+
+
+def _argparse_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    # argparse shows an ArgumentTypeError's own text; any other error becomes a vague
+    # "invalid value", so the parser's one-line message is carried over.
+    def convert(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    convert.__name__ = parse.__name__
+    return convert
+
+
+def add_flags(parser: argparse.ArgumentParser) -> None:
+    """Add every option that has a flag, in table order, under its --help section.
+
+    No defaults are set (argparse.SUPPRESS): the parsed namespace holds only the flags given,
+    so they can override the config file and the file can override Settings' defaults.
+    """
+    groups: dict[str | None, argparse._ActionsContainer] = {None: parser}
+    for option in OPTIONS:
+        if option.flag is None:
+            continue
+        if option.group not in groups:
+            groups[option.group] = parser.add_argument_group(option.group)
+        target = groups[option.group]
+        if option.action == "store_true":
+            target.add_argument(
+                option.flag,
+                action="store_true",
+                dest=option.field,
+                default=argparse.SUPPRESS,
+                help=option.help_text(),
+            )
+        else:
+            target.add_argument(
+                option.flag,
+                action=option.action,
+                type=_argparse_type(option.parse),
+                dest=option.field,
+                default=argparse.SUPPRESS,
+                metavar=option.metavar,
+                help=option.help_text(),
+            )
+
+
+def flag_values(namespace: argparse.Namespace) -> dict[str, Any]:
+    """The Settings fields the flags given on the command line set (repeated flags as tuples)."""
+    return {
+        field: tuple(value) if isinstance(value, list) else value
+        for field, value in vars(namespace).items()
+    }
+
+
+def config_values(data: Mapping[str, object], source: Path) -> dict[str, Any]:
+    """The Settings fields a config file's data sets, each value read by its option's parser.
+
+    Raises ConfigError, one line naming the file, the key and the problem (the same words a bad
+    flag value gets).
+    """
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        option = CONFIG_KEYS.get(key)
+        if option is None:
+            known = ", ".join(CONFIG_KEYS)
+            raise ConfigError(f"{source}: unknown setting {key!r}; known: {known}")
+        try:
+            values[option.field] = option.from_config(value)
+        except ValueError as error:
+            raise ConfigError(f"{source}: {key}: {error}") from None
+    return values

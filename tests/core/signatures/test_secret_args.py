@@ -1,0 +1,48 @@
+"""Secrets from --secret SCHEME=SECRET and WHISPER_SECRET_<SCHEME>."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from whisper_tui.core.signatures import (
+    parse_secret_arg,
+    secrets_from_env,
+)
+
+
+def test_parse_secret_arg_splits_scheme_and_secret() -> None:
+    assert parse_secret_arg("github=s3cret") == ("github", "s3cret")
+    assert parse_secret_arg("Stripe=whsec_abc==") == ("stripe", "whsec_abc==")
+    assert parse_secret_arg("svix=whsec_abc") == ("standard", "whsec_abc")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("github", "expects SCHEME=SECRET"),
+        ("=s3cret", "expects SCHEME=SECRET"),
+        ("github=", "empty secret"),
+        ("acme=s3cret", "unknown signature scheme 'acme'; known: stripe, github"),
+    ],
+)
+def test_parse_secret_arg_rejects_bad_input_in_one_line(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)) as info:
+        parse_secret_arg(text)
+    assert "\n" not in str(info.value)
+
+
+def test_secrets_from_env_reads_whisper_secret_variables() -> None:
+    environ = {
+        "WHISPER_SECRET_GITHUB": "gh",
+        "WHISPER_SECRET_STANDARD": "whsec_abc",
+        "WHISPER_SECRET_SLACK": "",
+        "HOME": "/root",
+    }
+    assert secrets_from_env(environ) == {"github": "gh", "standard": "whsec_abc"}
+
+
+def test_secrets_from_env_rejects_an_unknown_scheme_by_variable_name() -> None:
+    with pytest.raises(ValueError, match="WHISPER_SECRET_GITLAB: unknown signature scheme"):
+        secrets_from_env({"WHISPER_SECRET_GITLAB": "x"})

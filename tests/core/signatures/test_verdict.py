@@ -1,0 +1,25 @@
+"""How a verdict and a duration read."""
+
+from __future__ import annotations
+
+import pytest
+
+from whisper_tui.core.signatures import (
+    Verdict,
+    format_duration,
+)
+
+
+def test_verdict_line_reads_naturally() -> None:
+    assert Verdict("github", "verified", "", True).line() == "signature: verified (github)"
+    failed = Verdict("stripe", "failed", "no v1 matched", False)
+    assert failed.line() == "signature: failed (stripe): no v1 matched"
+    assert not failed.ok
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0, "0s"), (42, "42s"), (312, "5m 12s"), (3600, "1h"), (90061, "1d 1h"), (63331200, "2y 3d")],
+)
+def test_durations_read_as_the_two_largest_units(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text

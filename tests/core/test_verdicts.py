@@ -1,0 +1,70 @@
+"""Verdicts per capture: judged once, at the moment the capture arrived."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from tests.helpers import delivery_request, load_deliveries
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.signatures import SignatureSettings
+from whisper_tui.core.verdicts import Verdicts
+
+DELIVERIES = {d["name"]: d for d in load_deliveries()}
+SLACK = DELIVERIES["slack-slash-command-vector"]
+SLACK_SIGNED_AT = 1531420618  # its X-Slack-Request-Timestamp
+SLACK_SECRETS = {"slack": SLACK["signature"]["secret"]}
+
+
+def test_a_delivery_fresh_on_arrival_stays_verified_however_late_it_is_inspected() -> None:
+    verdicts = Verdicts(SignatureSettings(SLACK_SECRETS))
+    request = delivery_request(SLACK, at=SLACK_SIGNED_AT + 10)
+    [verdict] = verdicts.for_request(request)
+    assert verdict.status == "verified"
+    assert verdict.skew_seconds == 10
+
+
+def test_a_delivery_stale_on_arrival_fails_with_its_age() -> None:
+    verdicts = Verdicts(SignatureSettings(SLACK_SECRETS))
+    [verdict] = verdicts.for_request(delivery_request(SLACK, at=SLACK_SIGNED_AT + 3600))
+    assert verdict.reason == "MAC valid but timestamp is 1h old (3600 s; tolerance 300 s)"
+
+
+def test_each_capture_is_checked_once() -> None:
+    verdicts = Verdicts(SignatureSettings(SLACK_SECRETS))
+    request = delivery_request(SLACK, at=SLACK_SIGNED_AT)
+    assert verdicts.for_request(request) is verdicts.for_request(request)
+
+
+def test_the_cache_forgets_the_oldest_captures_beyond_its_size() -> None:
+    verdicts = Verdicts(SignatureSettings(SLACK_SECRETS), cache_size=2)
+    first = verdicts.for_request(delivery_request(SLACK, request_id=1, at=SLACK_SIGNED_AT))
+    for request_id in (2, 3):
+        verdicts.for_request(delivery_request(SLACK, request_id=request_id, at=SLACK_SIGNED_AT))
+    again = verdicts.for_request(delivery_request(SLACK, request_id=1, at=SLACK_SIGNED_AT))
+    assert again == first and again is not first
+
+
+def test_a_capture_whose_body_was_not_kept_gets_no_verdicts() -> None:
+    request = dataclasses.replace(delivery_request(SLACK), body=b"", rejected=True)
+    verdicts = Verdicts(SignatureSettings(SLACK_SECRETS))
+    assert verdicts.for_request(request) == []
+    assert verdicts.marker(request) == ""
+
+
+def test_the_list_marker_sums_up_the_verdicts() -> None:
+    verdicts = Verdicts(SignatureSettings(SLACK_SECRETS))
+    assert verdicts.marker(delivery_request(SLACK, 1, at=SLACK_SIGNED_AT)) == "✓"
+    assert verdicts.marker(delivery_request(SLACK, 2, at=SLACK_SIGNED_AT + 3600)) == "✗"
+    assert verdicts.marker(delivery_request(DELIVERIES["github-push"], 3)) == "?"
+    assert verdicts.marker(delivery_request(DELIVERIES["xml-callback"], 4)) == ""
+
+
+def test_from_settings_takes_secrets_tolerance_and_public_url() -> None:
+    settings = Settings(
+        port=0,
+        secrets=(("slack", "s"),),
+        signature_tolerance=30.0,
+        public_url="https://example.com",
+    )
+    built = Verdicts.from_settings(settings).settings
+    assert built == SignatureSettings({"slack": "s"}, 30.0, "https://example.com")

@@ -1,0 +1,61 @@
+"""WebhookInbox on its own: a real server in a thread, used from plain synchronous code."""
+
+from __future__ import annotations
+
+import socket
+import urllib.request
+
+import pytest
+
+from whisper_tui.inbox import InboxTimeout, WebhookInbox
+
+
+def post(url: str, body: bytes = b"") -> int:
+    with urllib.request.urlopen(urllib.request.Request(url, data=body)) as answer:
+        return answer.status
+
+
+def test_the_inbox_listens_on_loopback_and_stops_cleanly():
+    with WebhookInbox() as inbox:
+        host, port = inbox.url.removeprefix("http://").split(":")
+        assert host == "127.0.0.1"
+        assert post(inbox.url + "/x", b"1") == 200
+        assert [c.target for c in inbox.captures] == ["/x"]
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", int(port)), timeout=1):
+        pass
+
+
+def test_matching_uses_the_filter_language_and_clear_forgets():
+    with WebhookInbox() as inbox:
+        post(inbox.url + "/hooks/a", b'{"type":"paid"}')
+        post(inbox.url + "/other", b"nothing")
+        assert [c.path for c in inbox.matching("body:paid")] == ["/hooks/a"]
+        assert [c.path for c in inbox.matching("-path:/hooks/*")] == ["/other"]
+        inbox.clear()
+        assert inbox.captures == []
+
+
+def test_a_timeout_is_an_assertion_that_lists_what_arrived():
+    with WebhookInbox() as inbox:
+        port = int(inbox.url.rsplit(":", 1)[1])
+        raw = (
+            b"POST /one HTTP/1.1\r\nHost: x\r\nContent-Type: text/\xe2\x80\xaetxt.exe\r\n"
+            b"Content-Length: 3\r\n\r\nabc"
+        )
+        with socket.create_connection(("127.0.0.1", port)) as connection:
+            connection.sendall(raw)
+            assert connection.recv(100).startswith(b"HTTP/1.1 200")
+        with pytest.raises(InboxTimeout) as failure:
+            inbox.wait_for("method:PUT", timeout=0.1)
+    message = str(failure.value)
+    assert isinstance(failure.value, AssertionError)
+    assert "0 matched, 1 arrived" in message
+    assert "#1 POST /one 3 B text/" in message
+    # Sender bytes that could reorder or drive the terminal (a bidi override, C1) are spelled
+    # out, never printed raw.
+    assert not {"\u202e", "\x80", "\x9b"} & set(message)
+
+
+def test_a_bad_answer_rule_is_refused_in_one_line():
+    with WebhookInbox() as inbox, pytest.raises(ValueError, match="status"):
+        inbox.respond("POST /x nine-hundred")

@@ -1,0 +1,228 @@
+"""A capture server for automated tests: a Session on a free loopback port, in its own thread.
+
+The server runs on a private event loop in a daemon thread, so a synchronous test (requests,
+urllib, a subprocess) and an asynchronous one (its own loop, aiohttp or httpx) can both send
+to it while the test waits. `whisper_tui.pytest_plugin` exposes it as the `webhook_inbox`
+fixture; anything else can use `WebhookInbox` directly as a context manager.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from whisper_tui.core.filtering import compile_filter, status_of
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.responses import parse_rule
+from whisper_tui.core.sanitize import printable
+from whisper_tui.core.session import Session
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.signatures import SignatureSettings, Verdict, get_scheme, verify
+
+T = TypeVar("T")
+POLL_INTERVAL = 0.01
+
+
+class InboxTimeout(AssertionError):
+    """Fewer matching captures arrived than a test waited for; the message lists what came."""
+
+
+class Capture:
+    """One captured request, as a test reads it: exact bytes and headers, and helpers."""
+
+    def __init__(self, request: CapturedRequest) -> None:
+        self.request = request
+
+    def __repr__(self) -> str:
+        return f"<Capture #{self.id} {self.method} {self.target!r} {len(self.body)} B>"
+
+    @property
+    def id(self) -> int:
+        return self.request.id
+
+    @property
+    def method(self) -> str:
+        return self.request.method
+
+    @property
+    def target(self) -> str:
+        """Path and query exactly as they were on the request line."""
+        return self.request.target
+
+    @property
+    def path(self) -> str:
+        return self.request.path
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        """(name, value) pairs in the order they came, duplicates and casing kept."""
+        return self.request.headers
+
+    def header(self, name: str) -> str | None:
+        """The first value of a header (any casing), or None."""
+        return self.request.header(name)
+
+    @property
+    def body(self) -> bytes:
+        """The body bytes exactly as received (never decompressed or re-encoded)."""
+        return self.request.body
+
+    def json(self) -> Any:
+        """The body parsed as JSON (raises ValueError when it isn't)."""
+        return json.loads(self.request.body)
+
+    @property
+    def status(self) -> int:
+        """What the inbox answered this request with."""
+        return status_of(self.request)
+
+    def verify(self, scheme: str, secret: str, *, public_url: str | None = None) -> Verdict:
+        """Check the signature of `scheme` with `secret`, as of the moment it arrived.
+
+        The verdict's `.ok` says whether it verified and `.reason` why not. A request that
+        carries no signature of that scheme gets a failed verdict saying so.
+        """
+        name = get_scheme(scheme).name
+        settings = SignatureSettings(secrets={name: secret}, public_url=public_url)
+        for verdict in verify(self.request, settings, self.request.received_at):
+            if verdict.scheme == name:
+                return verdict
+        return Verdict(name, "failed", f"no {name} signature headers on this request", None)
+
+
+def summary(captures: list[CapturedRequest], limit: int = 20) -> str:
+    """One line per capture (method, target, size, status), for failure messages."""
+    if not captures:
+        return "  (nothing arrived)"
+    lines = [
+        f"  #{c.id} {printable(c.method)} {printable(c.target)} "
+        f"{len(c.body)} B {printable(c.content_type or '-')} -> {status_of(c)}"
+        for c in captures[-limit:]
+    ]
+    if len(captures) > limit:
+        lines.insert(0, f"  ... {len(captures) - limit} earlier")
+    return "\n".join(lines)
+
+
+class WebhookInbox:
+    """A real capture server on 127.0.0.1 for tests. Use as a context manager or start/stop."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self._settings = settings or Settings(port=0)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="webhook-inbox", daemon=True
+        )
+        self._session: Session | None = None
+
+    # -- lifetime ------------------------------------------------------------------------
+
+    def start(self) -> WebhookInbox:
+        self._thread.start()
+        self._session = Session(self._settings)
+        self._call(self._session.start())
+        return self
+
+    def stop(self) -> None:
+        if self._session is not None:
+            self._call(self._session.stop())
+            self._session = None
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+        self._loop.close()
+
+    def __enter__(self) -> WebhookInbox:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def _call(self, coroutine: Awaitable[T]) -> T:
+        async def run() -> T:
+            return await coroutine
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout=30)
+
+    def _on_loop(self, function: Callable[[], T]) -> T:
+        async def run() -> T:
+            return function()
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout=30)
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("the inbox is not started")
+        return self._session
+
+    # -- what a test uses ----------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The base URL to send to, e.g. 'http://127.0.0.1:40123' (append any path)."""
+        return self.session.base_url
+
+    @property
+    def captures(self) -> list[Capture]:
+        """Everything received so far, oldest first."""
+        return [Capture(r) for r in self._on_loop(lambda: list(self.session.store))]
+
+    def respond(self, rule: str) -> None:
+        """Answer matching requests differently, as --respond does: 'POST /hooks/* 500 2s'.
+
+        Rules added later are tried after earlier ones; the first match wins.
+        """
+        parsed = parse_rule(rule)
+        self._on_loop(lambda: self.session.policy.rules.append(parsed))
+
+    def clear(self) -> None:
+        """Forget every capture (and the answers' rules stay as they are)."""
+        self._on_loop(self.session.store.clear)
+
+    def matching(self, query: str = "") -> list[Capture]:
+        """The captures matching a filter (the TUI's `/` language), oldest first."""
+        predicate = compile_filter(query)
+        return [c for c in self.captures if predicate(c.request)]
+
+    def wait_for(self, query: str = "", count: int = 1, timeout: float = 5.0) -> list[Capture]:
+        """Block until `count` captures match `query`; return them (oldest first).
+
+        Raises InboxTimeout (an AssertionError, so pytest shows it as a failure) listing
+        what did arrive. Blocks the calling thread: in an async test whose sender runs on the
+        test's own loop, use `await inbox.wait_for_async(...)` instead.
+        """
+        predicate = compile_filter(query)
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [c for c in self.captures if predicate(c.request)]
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                raise InboxTimeout(self._timeout_message(query, count, timeout, len(found)))
+            time.sleep(POLL_INTERVAL)
+
+    async def wait_for_async(
+        self, query: str = "", count: int = 1, timeout: float = 5.0
+    ) -> list[Capture]:
+        """Like wait_for, but lets the caller's event loop run while it waits."""
+        predicate = compile_filter(query)
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [c for c in self.captures if predicate(c.request)]
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                raise InboxTimeout(self._timeout_message(query, count, timeout, len(found)))
+            await asyncio.sleep(POLL_INTERVAL)
+
+    def _timeout_message(self, query: str, count: int, timeout: float, matched: int) -> str:
+        everything = self._on_loop(lambda: list(self.session.store))
+        wanted = f"matching {query!r}" if query else "(any)"
+        return (
+            f"webhook_inbox: waited {timeout:g} s for {count} capture(s) {wanted} at "
+            f"{self.url}; {matched} matched, {len(everything)} arrived:\n{summary(everything)}"
+        )

@@ -82,3 +82,63 @@ def test_ci_runs_the_readme_test_command():
     assert len(commands) == 2
     ci_lines = (root / ".ci" / "run").read_text().strip().splitlines()
     assert ci_lines[-1] == commands[1]
+
+
+def refusal(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line parse_settings prints when it refuses argv with exit status 2."""
+    with pytest.raises(SystemExit) as exited:
+        parse_settings(argv, environ={})
+    assert exited.value.code == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_max_requests_0_in_the_config_file_is_a_one_line_error_not_a_traceback(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("max_requests = 0\n")
+    result = run_cli("--config", str(config), "--port", "0", "--headless")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("whisper-tui: error:")
+    assert "max_requests: must be at least 1, got 0" in lines[0]
+
+
+def test_a_negative_tolerance_is_refused_from_the_file_as_from_the_flag(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_text("tolerance = -5\n")
+    assert "must not be negative" in refusal(["--config", str(config)], capsys)
+    assert "must not be negative" in refusal(["--tolerance", "-5"], capsys)
+
+
+def test_a_config_file_named_with_config_must_exist(tmp_path, capsys):
+    missing = tmp_path / "typo.toml"
+    line = refusal(["--config", str(missing)], capsys)
+    assert f"cannot read {missing}: no such file" in line
+
+
+def test_the_default_config_file_may_be_missing():
+    settings = parse_settings([], environ={})
+    assert settings.port == 8080 and settings.config_file is None
+
+
+def test_a_respond_rule_with_an_unknown_method_is_refused_naming_the_methods(capsys):
+    line = refusal(["--respond", "FOO /x 200"], capsys)
+    assert "unknown method 'FOO'" in line
+    assert "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE, CONNECT or ANY" in line
+
+
+def test_help_keeps_its_sections_in_order():
+    result = run_cli("--help")
+    sections = [line for line in result.stdout.splitlines() if line.endswith(":")]
+    assert sections[1:] == [  # [0] is the description's first line
+        "options:",
+        "forwarding and replay:",
+        "answers (simulate failures to test provider retries):",
+        "files and modes:",
+        "examples:",
+    ]
+    options = result.stdout.split("options:\n", 1)[1].split("\n\n", 1)[0]
+    assert "--config FILE" in options and "--version" in options and "--tolerance" in options

@@ -6,8 +6,10 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from whisper_tui.cli import parse_settings
-from whisper_tui.core.config import config_path, load_config, save_setting
+from whisper_tui.core.config import ConfigError, config_path, load_config, save_setting
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 
@@ -82,3 +84,39 @@ async def test_palette_lists_every_action():
         titles = {command.title for command in app.get_system_commands(app.screen)}
     for title in ("Replay", "Edit and replay", "Export", "Filter", "Cycle answer mode", "Keys"):
         assert title in titles
+
+
+def test_the_default_file_may_be_missing_but_a_named_one_must_exist(tmp_path):
+    assert load_config() == {}
+    assert load_config(tmp_path / "none.toml") == {}
+    with pytest.raises(ConfigError, match=r"cannot read .*none\.toml: no such file"):
+        load_config(tmp_path / "none.toml", must_exist=True)
+
+
+def test_load_config_returns_the_files_toml_data(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(CONFIG)
+    assert load_config(path, must_exist=True) == tomllib.loads(CONFIG)
+
+
+def test_unreadable_or_invalid_files_are_one_line_errors(tmp_path):
+    not_utf8 = tmp_path / "latin1.toml"
+    not_utf8.write_bytes(b'theme = "caf\xe9"\n')
+    with pytest.raises(ConfigError, match="cannot read") as unreadable:
+        load_config(not_utf8)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("port = [")
+    with pytest.raises(ConfigError, match="is not valid TOML") as invalid:
+        load_config(broken)
+    for error in (unreadable, invalid):
+        assert "\n" not in str(error.value)
+
+
+def test_save_setting_creates_the_file_and_puts_keys_before_the_first_table(tmp_path):
+    path = tmp_path / "new" / "config.toml"
+    save_setting("theme", "nord", path)
+    assert load_config(path) == {"theme": "nord"}
+    path.write_text('[keymap]\nreplay = "r"\n')
+    save_setting("theme", 'say "hi"', path)
+    assert path.read_text().startswith('theme = "say \\"hi\\""\n[keymap]')
+    assert load_config(path) == {"theme": 'say "hi"', "keymap": {"replay": "r"}}

@@ -8,9 +8,9 @@ import time
 import aiohttp
 import pytest
 
-from whisper_tui.core.responses import ResponsePolicy, RuleError, parse_rule
-from whisper_tui.core.store import RequestStore
+from whisper_tui.core.responses import METHODS, ResponsePolicy, RuleError, parse_rule
 from whisper_tui.core.server import bind_socket, build_server, start_server
+from whisper_tui.core.store import RequestStore
 
 
 def test_rules_parse_and_match_method_and_path_glob():
@@ -21,10 +21,27 @@ def test_rules_parse_and_match_method_and_path_glob():
     assert parse_rule("ANY /x 204").method == "*"
 
 
-@pytest.mark.parametrize("text", ["POST /x", "POST x 500", "POST /x 99", "POST /x 500 soon"])
+@pytest.mark.parametrize(
+    "text", ["POST /x", "POST x 500", "POST /x 99", "POST /x 500 soon", "FOO /x 200", "POTS /x 500"]
+)
 def test_bad_rules_are_refused(text):
     with pytest.raises(RuleError):
         parse_rule(text)
+
+
+def test_a_rule_names_a_standard_method_in_any_case_or_any():
+    for method in METHODS:
+        assert parse_rule(f"{method.lower()} /x 500").method == method
+    assert parse_rule("* /x 500").method == "*"
+
+
+def test_an_unknown_method_is_refused_with_the_methods_a_rule_accepts():
+    with pytest.raises(RuleError) as refused:
+        parse_rule("FOO /x 200")
+    assert str(refused.value) == (
+        "rule 'FOO /x 200': unknown method 'FOO'; "
+        "use GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE, CONNECT or ANY"
+    )
 
 
 def test_policy_modes_override_rules_and_cycle():

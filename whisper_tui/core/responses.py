@@ -59,6 +59,7 @@ def parse_rule(text: str) -> Rule:
 
 
 def parse_status(text: str) -> int:
+    """'503' -> 503; informational (1xx) codes can't answer a request."""
     try:
         status = int(text)
     except ValueError:
@@ -69,6 +70,7 @@ def parse_status(text: str) -> int:
 
 
 def parse_delay(text: str) -> float:
+    """'12', '12s' or '2.5s' -> seconds, at most an hour."""
     try:
         delay = float(text.lower().removesuffix("s"))
     except ValueError:

@@ -1,4 +1,8 @@
-"""Everything the command line decides, as one plain object."""
+"""Everything the command line decides, as one plain object.
+
+The field defaults here are the options' defaults: whisper_tui/options.py reads them, so a default
+is written once. That table says which flag and config key fill each field.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ DEFAULT_MAX_BODY = 32 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """The settings the app runs with: flags over the config file over these defaults."""
+
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     max_body: int = DEFAULT_MAX_BODY
@@ -43,6 +49,7 @@ class Settings:
     config_file: str | None = None
 
     def response_policy(self) -> ResponsePolicy:
+        """A fresh answer policy from --status, --delay and the --respond rules."""
         return ResponsePolicy(self.answer_status, self.answer_delay, list(self.rules))
 
     def __repr__(self) -> str:
@@ -52,4 +59,5 @@ class Settings:
 
     @property
     def is_loopback(self) -> bool:
+        """Whether only this machine can reach the listening address."""
         return self.host in ("127.0.0.1", "::1", "localhost") or self.host.startswith("127.")

@@ -1,0 +1,227 @@
+"""The option table: flags and config.toml keys declared once, read by the same parser."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from whisper_tui.cli import parse_settings
+from whisper_tui.core.config import ConfigError, config_path
+from whisper_tui.core.settings import Settings
+from whisper_tui.options import (
+    CONFIG_KEYS,
+    FLAGS,
+    OPTIONS,
+    config_values,
+    parse_count,
+    parse_forward_url,
+    parse_port,
+    parse_public_url,
+    parse_seconds,
+)
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+# One usable value of every config key, as a user would write it in config.toml.
+GOOD_CONFIG = """\
+host = "0.0.0.0"
+port = 9000
+max_body = "1MiB"
+max_requests = 50
+max_memory = "64MiB"
+tolerance = 60
+public_url = "https://example.test"
+forward = "http://127.0.0.1:3000"
+relay_response = true
+status = 503
+delay = 1.5
+respond = ["POST /hooks/* 500", "ANY /slow 200 2s"]
+theme = "nord"
+
+[secrets]
+github = "s3cret"
+
+[keymap]
+replay = "r,ctrl+r"
+"""
+
+
+def readme_section(title: str) -> str:
+    return README.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def error_of(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line parse_settings prints when it refuses argv (it must exit with status 2)."""
+    with pytest.raises(SystemExit) as exited:
+        parse_settings(argv, environ={})
+    assert exited.value.code == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("whisper-tui: error: ")
+    return lines[0]
+
+
+def write_config(text: str) -> Path:
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_option_fills_one_settings_field_and_names_are_unique():
+    fields = {field.name for field in dataclasses.fields(Settings)}
+    assert all(option.field in fields for option in OPTIONS)
+    assert len({option.field for option in OPTIONS}) == len(OPTIONS)
+    assert len(FLAGS) == len([option for option in OPTIONS if option.flag])
+    assert len(CONFIG_KEYS) == len([option for option in OPTIONS if option.config_key])
+    assert all(option.flag or option.config_key for option in OPTIONS)
+
+
+def test_an_options_default_is_its_settings_fields_default():
+    defaults = Settings()
+    for option in OPTIONS:
+        assert option.default == getattr(defaults, option.field), option.name
+
+
+def test_every_config_key_is_accepted_by_the_config_check():
+    path = write_config(GOOD_CONFIG)
+    assert set(config_values(tomllib.loads(GOOD_CONFIG), path)) == {
+        option.field for option in CONFIG_KEYS.values()
+    }
+    settings = parse_settings([], environ={})
+    assert (settings.host, settings.port, settings.max_body) == ("0.0.0.0", 9000, 1024 * 1024)
+    assert (settings.max_requests, settings.max_bytes) == (50, 64 * 1024 * 1024)
+    assert (settings.signature_tolerance, settings.public_url) == (60.0, "https://example.test")
+    assert (settings.forward_url, settings.relay_response) == ("http://127.0.0.1:3000", True)
+    assert (settings.answer_status, settings.answer_delay) == (503, 1.5)
+    assert [rule.text() for rule in settings.rules] == ["POST /hooks/* 500", "* /slow 200 2s"]
+    assert settings.theme == "nord"
+    assert settings.secrets == (("github", "s3cret"),)
+    assert settings.keymap == (("replay", "r,ctrl+r"),)
+
+
+@pytest.mark.parametrize(
+    ("flag", "text", "key", "toml"),
+    [
+        ("--max-requests", "0", "max_requests", "0"),
+        ("--tolerance", "-5", "tolerance", "-5"),
+        ("--port", "70000", "port", "70000"),
+        ("--max-body", "lots", "max_body", '"lots"'),
+        ("--max-memory", "1 parsec", "max_memory", '"1 parsec"'),
+        ("--status", "99", "status", "99"),
+        ("--delay", "5000", "delay", "5000"),
+        ("--respond", "FOO /x 200", "respond", '["FOO /x 200"]'),
+        ("--public-url", "ftp://x", "public_url", '"ftp://x"'),
+        ("--forward", "ftp://x", "forward", '"ftp://x"'),
+    ],
+)
+def test_a_bad_value_gets_the_same_message_from_a_flag_and_from_the_file(
+    flag, text, key, toml, capsys
+):
+    from_flag = error_of([f"{flag}={text}"], capsys)
+    path = write_config(f"{key} = {toml}\n")
+    from_file = error_of([], capsys)
+    flag_problem = from_flag.split(f"argument {flag}: ", 1)[1]
+    file_problem = from_file.split(f"{path}: {key}: ", 1)[1]
+    assert flag_problem == file_problem
+
+
+def test_a_flag_overrides_the_file_and_the_file_overrides_the_default():
+    write_config('port = 9000\nstatus = 503\nrespond = ["POST /a 500"]\nrelay_response = true\n')
+    settings = parse_settings(
+        ["--port", "7000", "--respond", "GET /b 404", "--forward", "http://127.0.0.1:1"],
+        environ={},
+    )
+    assert settings.port == 7000
+    assert settings.answer_status == 503
+    assert [rule.text() for rule in settings.rules] == ["GET /b 404"]
+    assert settings.relay_response is True
+    assert settings.host == Settings().host
+
+
+def test_a_value_of_the_wrong_toml_type_names_the_key_and_both_types():
+    with pytest.raises(ConfigError, match=r"x\.toml: port: expected an integer, got a string$"):
+        config_values({"port": "9000"}, Path("x.toml"))
+    with pytest.raises(ConfigError, match="relay_response: expected true or false, got an integer"):
+        config_values({"relay_response": 1}, Path("x.toml"))
+    with pytest.raises(ConfigError, match="max_requests: expected an integer, got true or false"):
+        config_values({"max_requests": True}, Path("x.toml"))
+    with pytest.raises(ConfigError, match="respond: every entry must be a string"):
+        config_values({"respond": [500]}, Path("x.toml"))
+
+
+def test_an_unknown_key_lists_the_known_ones():
+    with pytest.raises(ConfigError, match="unknown setting 'prot'; known: host, port, "):
+        config_values({"prot": 1}, Path("x.toml"))
+
+
+def test_keymap_values_pass_through_for_the_app_to_check():
+    values = config_values({"keymap": {"replay": "r", "no_such_action": "z"}}, Path("x.toml"))
+    assert values["keymap"] == (("no_such_action", "z"), ("replay", "r"))
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "value"),
+    [
+        (parse_port, "0", 0),
+        (parse_port, "65535", 65535),
+        (parse_count, "50_000", 50_000),
+        (parse_count, "1,000", 1000),
+        (parse_seconds, "0", 0.0),
+        (parse_seconds, "2.5", 2.5),
+        (parse_public_url, "https://abc.ngrok.app", "https://abc.ngrok.app"),
+        (parse_forward_url, "http://localhost:3000", "http://localhost:3000"),
+        (parse_forward_url, "", ""),  # an empty forward has always meant none
+    ],
+)
+def test_parsers_read_good_text(parse, text, value):
+    assert parse(text) == value
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "words"),
+    [
+        (parse_port, "http", "not a port number: 'http'"),
+        (parse_port, "-1", "outside 0-65535"),
+        (parse_count, "many", "not a whole number"),
+        (parse_count, "0", "must be at least 1, got 0"),
+        (parse_seconds, "soon", "not a number of seconds"),
+        (parse_seconds, "-0.5", "must not be negative"),
+        (parse_public_url, "abc.ngrok.app", "must start with http:// or https://"),
+        (parse_forward_url, "http://", "URL has no host"),
+    ],
+)
+def test_parsers_refuse_bad_text_in_one_line(parse, text, words):
+    with pytest.raises(ValueError, match=re.escape(words)) as refused:
+        parse(text)
+    assert "\n" not in str(refused.value)
+
+
+def test_readme_flags_table_names_every_flag_and_only_real_ones():
+    rows = [line for line in readme_section("Flags").splitlines() if line.startswith("| `")]
+    named = {flag for row in rows for flag in re.findall(r"--[a-z][a-z-]*", row.split("|")[1])}
+    assert named == set(FLAGS)
+
+
+def test_readme_flags_table_defaults_are_the_real_defaults():
+    for row in readme_section("Flags").splitlines():
+        cells = [cell.strip() for cell in row.split("|")[1:-1]]
+        if not row.startswith("| `") or not cells[1]:
+            continue
+        option = FLAGS[cells[0].strip("`").split()[0]]
+        assert option.parse(cells[1].strip("`")) == option.default, option.name
+
+
+def test_readme_configuration_names_every_config_key_and_only_real_ones():
+    section = readme_section("Configuration")
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    in_example = set(re.findall(r"^([a-z_]+) =", example.split("\n[", 1)[0], flags=re.M))
+    in_example |= set(re.findall(r"^\[([a-z_]+)\]", example, flags=re.M))
+    keys_paragraph = section.split("\nKeys: ", 1)[1].split("\n\n", 1)[0]
+    listed = {name.strip("[]") for name in re.findall(r"`([a-z_\[\]]+)`", keys_paragraph)}
+    assert in_example <= set(CONFIG_KEYS)
+    assert listed == set(CONFIG_KEYS)

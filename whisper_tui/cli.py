@@ -97,7 +97,13 @@ def listen_error(settings: Settings, error: OSError) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    settings = parse_settings(argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["send"]:
+        # A command of its own (sending recorded deliveries), with its own flags.
+        from whisper_tui.send import main as send_main
+
+        return send_main(args[1:])
+    settings = parse_settings(args)
     tune_process()
     from whisper_tui.core.server import bind_socket
 

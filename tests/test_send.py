@@ -1,0 +1,188 @@
+"""`whisper-tui send`: recorded deliveries sent again, judged by real receivers.
+
+The receivers are real: scripts/echo_app.py (answers with the SHA-256 of what it got) and a
+WebhookInbox (which captures exactly and checks signatures with the same verifiers as the TUI).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.bench.tui_process import free_port
+from whisper_tui.core.har import save_har
+from whisper_tui.inbox import WebhookInbox
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "It's a Secret to Everybody"
+BODIES = [
+    b'{"action":"opened","amount":1.10,"name":"Zo\xc3\xab"}',
+    b"\x00\x01binary\xff\xfe",
+    b"",
+]
+
+
+def send(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "whisper_tui", "send", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+
+
+@pytest.fixture
+def recorded(tmp_path) -> Path:
+    """A HAR of three deliveries recorded by a real capture: JSON, binary and empty."""
+    har = tmp_path / "recorded.har"
+    with WebhookInbox() as inbox:
+        for n, body in enumerate(BODIES):
+            request = urllib.request.Request(
+                f"{inbox.url}/hooks/{n}?try=1",
+                data=body,
+                method="POST",
+                headers={"Content-Type": "application/json", "X-Hub-Signature-256": "sha256=0"},
+            )
+            urllib.request.urlopen(request).read()
+        captures = [c.request for c in inbox.wait_for(count=3)]
+        save_har(har, captures, inbox.url)
+    return har
+
+
+@pytest.fixture
+def echo_app():
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "scripts/echo_app.py", "--port", str(port), "--status", "200"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/ready").read()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", process
+    process.terminate()
+    process.wait(timeout=5)
+
+
+def test_send_delivers_byte_identical_bodies_to_the_recorded_paths(recorded, echo_app):
+    url, process = echo_app
+    result = send(str(recorded), "--to", url, "--json")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["url"] for r in records] == [f"{url}/hooks/{n}?try=1" for n in range(3)]
+    assert [r["status"] for r in records] == [200, 200, 200]
+    assert all(r["ok"] for r in records)
+    process.terminate()
+    echoed = [line for line in process.stdout.read().splitlines() if "/hooks/" in line]
+    expected = [
+        f"POST /hooks/{n}?try=1 {len(body)} bytes sha256={hashlib.sha256(body).hexdigest()}"
+        for n, body in enumerate(BODIES)
+    ]
+    assert echoed == expected
+
+
+def test_sign_and_set_send_a_copy_that_verifies(recorded):
+    with WebhookInbox() as inbox:
+        result = send(
+            str(recorded),
+            "--to",
+            inbox.url,
+            "--only",
+            "path:/hooks/0",
+            "--set",
+            "amount=4200",
+            "--set",
+            'name="Zoë Müller"',
+            "--sign",
+            f"github={SECRET}",
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        [copy] = inbox.wait_for(count=1)
+    assert copy.json() == {"action": "opened", "amount": 4200, "name": "Zoë Müller"}
+    verdict = copy.verify("github", SECRET)
+    assert verdict.ok, verdict.reason
+    expected = "sha256=" + hmac.new(SECRET.encode(), copy.body, hashlib.sha256).hexdigest()
+    assert copy.header("X-Hub-Signature-256") == expected
+    assert "edited amount, name; signed (github)" in result.stdout
+    assert result.stderr.strip() == "whisper-tui send: 1 of 1 answered 2xx"
+
+
+def test_an_answer_outside_expect_exits_1_and_says_which(recorded):
+    with WebhookInbox() as inbox:
+        inbox.respond("POST /hooks/1 500")
+        url = inbox.url
+        result = send(str(recorded), "--to", url)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["ok", "FAIL", "ok"]
+    assert " 500 " in lines[1] and lines[1].endswith(f"POST {url}/hooks/1?try=1")
+    assert "2 of 3 answered 2xx" in result.stderr
+    with WebhookInbox() as inbox:
+        inbox.respond("ANY /* 500")
+        assert send(str(recorded), "--to", inbox.url, "--expect", "5xx").returncode == 0
+
+
+def test_an_unreachable_target_is_a_failed_send_not_a_traceback(recorded):
+    result = send(str(recorded), "--to", f"http://127.0.0.1:{free_port()}")
+    assert result.returncode == 1
+    assert "connection refused" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--to", "ftp://x"], "--to 'ftp://x'"),
+        (["--to", "http://127.0.0.1:9", "--expect", "2yy"], "--expect '2yy'"),
+        (["--to", "http://127.0.0.1:9", "--sign", "nope=1"], "unknown signature scheme"),
+        (["--to", "http://127.0.0.1:9", "--set", "=1"], "--set '=1'"),
+        (["--to", "http://127.0.0.1:9", "--only", '"open'], "unbalanced quotes"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(recorded, args, message):
+    result = send(str(recorded), *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("whisper-tui send: error: ") and message in line
+
+
+def test_a_missing_file_is_a_usage_error(tmp_path):
+    result = send(str(tmp_path / "nope.har"), "--to", "http://127.0.0.1:9")
+    assert result.returncode == 2
+    assert "cannot load" in result.stderr and "No such file" in result.stderr
+
+
+def test_progress_goes_to_stderr_for_long_files(tmp_path):
+    with WebhookInbox() as inbox:
+        for n in range(3):
+            urllib.request.urlopen(f"{inbox.url}/p/{n}", data=b"x").read()
+        captures = [c.request for c in inbox.wait_for(count=3)]
+    har = tmp_path / "many.har"
+    save_har(har, captures * 70, "http://127.0.0.1:1")
+    with WebhookInbox() as target:
+        result = send(str(har), "--to", target.url, "--json")
+        assert len(target.wait_for(count=210)) == 210
+    assert result.returncode == 0
+    assert "100/210 sent" in result.stderr and "200/210 sent" in result.stderr
+    assert len(result.stdout.splitlines()) == 210
+    assert os.path.getsize(har) > 0

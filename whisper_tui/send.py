@@ -1,0 +1,280 @@
+"""`whisper-tui send FILE.har --to URL`: deliver recorded requests again, for scripts and CI.
+
+Byte-exact by default (the stored method, body bytes and headers in order, path and query
+appended to the URL as --forward does); `--set` edits a JSON field and `--sign` puts a fresh
+signature on. Exit status: 0 when every answer matches --expect, 1 when any doesn't (or could
+not be sent), 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn, TextIO
+
+from whisper_tui.core.filtering import FilterError, compile_filter
+from whisper_tui.core.har import load_har
+from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.replay import Sender, target_url, validate_target
+from whisper_tui.core.sanitize import printable
+from whisper_tui.core.signatures import detect_schemes, get_scheme, parse_secret_arg, sign
+
+EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
+PROGRESS_EVERY = 100
+"""Files with more entries than this report progress on stderr every so many sends."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"whisper-tui send: error: {message} (see whisper-tui send --help)\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """Which statuses count as success: '2xx', '200', '200,202,4xx'."""
+
+    text: str
+    classes: frozenset[int]
+    exact: frozenset[int]
+
+    def accepts(self, status: int | None) -> bool:
+        return status is not None and (status in self.exact or status // 100 in self.classes)
+
+
+def parse_expect(text: str) -> Expectation:
+    classes: set[int] = set()
+    exact: set[int] = set()
+    for part in (p.strip().lower() for p in text.split(",")):
+        if len(part) == 3 and part[0] in "12345" and part[1:] == "xx":
+            classes.add(int(part[0]))
+        elif part.isdigit() and 100 <= int(part) <= 599:
+            exact.add(int(part))
+        else:
+            raise ValueError(f"--expect {text!r}: use statuses or classes like 2xx, 200,202, 4xx")
+    return Expectation(text, frozenset(classes), frozenset(exact))
+
+
+@dataclass(frozen=True, slots=True)
+class JsonEdit:
+    """`--set data.object.amount=4200`: a dotted path (numbers index arrays) and a value."""
+
+    path: tuple[str, ...]
+    value: Any
+
+    def apply(self, document: Any) -> None:
+        node = document
+        for step in self.path[:-1]:
+            node = node[int(step)] if isinstance(node, list) else node[step]
+        last = self.path[-1]
+        if isinstance(node, list):
+            node[int(last)] = self.value
+        elif isinstance(node, dict):
+            node[last] = self.value
+        else:
+            raise TypeError(f"{'.'.join(self.path[:-1]) or 'the body'} is not an object or array")
+
+
+def parse_set(text: str) -> JsonEdit:
+    path, sep, raw = text.partition("=")
+    if not sep or not path.strip():
+        raise ValueError(f"--set {text!r}: use JSON.PATH=VALUE, e.g. data.object.amount=4200")
+    try:
+        value = json.loads(raw)  # numbers, true/false/null, objects, "quoted strings"
+    except json.JSONDecodeError:
+        value = raw  # anything else is a plain string
+    return JsonEdit(tuple(path.strip().split(".")), value)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="whisper-tui send",
+        description="Send the requests recorded in a HAR file (ours or a browser's) to a URL.",
+        epilog="example: whisper-tui send deliveries.har --to http://127.0.0.1:3000 "
+        "--only 'header:x-github-event=push' --sign github=$SECRET",
+    )
+    parser.add_argument("har", metavar="FILE.har", help="recorded deliveries")
+    parser.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="where to send; each request's path and query are appended (as --forward does)",
+    )
+    parser.add_argument("--only", default="", metavar="QUERY", help="send only matching entries")
+    parser.add_argument(
+        "--sign",
+        action="append",
+        default=[],
+        metavar="SCHEME=SECRET",
+        help="put a fresh signature (and timestamp) of SCHEME on every request; repeatable",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="JSON.PATH=VALUE",
+        help="edit a JSON body field (VALUE is JSON, or else a string), e.g. "
+        "data.object.amount=4200; repeatable; combine with --sign to re-sign",
+    )
+    parser.add_argument(
+        "--delay", type=float, default=0.0, metavar="S", help="seconds between sends"
+    )
+    parser.add_argument(
+        "--expect", default="2xx", metavar="STATUSES", help="what counts as success (2xx)"
+    )
+    parser.add_argument("--json", action="store_true", help="JSON lines instead of text")
+    parser.add_argument(
+        "--timeout", type=float, default=10.0, metavar="S", help="per request (10 s)"
+    )
+    return parser
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to send and how, checked before anything goes out."""
+
+    captures: list[CapturedRequest]
+    to: str
+    secrets: dict[str, str]
+    edits: list[JsonEdit]
+    delay: float
+    expect: Expectation
+    as_json: bool
+    timeout: float
+
+
+def make_plan(argv: Sequence[str]) -> Plan:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    problem = validate_target(args.to)
+    if problem:
+        parser.error(f"--to {args.to!r}: {problem}")
+    try:
+        expect = parse_expect(args.expect)
+        edits = [parse_set(text) for text in args.set]
+        secrets: dict[str, str] = {}
+        for text in args.sign:
+            scheme, secret = parse_secret_arg(text)
+            if get_scheme(scheme).sign is None:
+                raise ValueError(f"--sign {scheme}: requests of this scheme can't be signed")
+            secrets[scheme] = secret
+        predicate = compile_filter(args.only)
+    except (ValueError, FilterError) as error:
+        parser.error(str(error))
+    if args.delay < 0 or args.timeout <= 0:
+        parser.error("--delay must be >= 0 and --timeout > 0")
+    try:
+        captures = [c for c in load_har(args.har) if predicate(c)]
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        parser.error(f"cannot load {args.har}: {reason}")
+    return Plan(captures, args.to, secrets, edits, args.delay, expect, args.json, args.timeout)
+
+
+def prepared(
+    capture: CapturedRequest, plan: Plan
+) -> tuple[list[tuple[str, str]] | None, bytes | None, list[str]]:
+    """(headers, body, notes) to send instead of the stored ones; Nones mean 'as stored'."""
+    notes: list[str] = []
+    body: bytes | None = None
+    headers: list[tuple[str, str]] | None = None
+    if plan.edits:
+        document = json.loads(capture.body)
+        for edit in plan.edits:
+            edit.apply(document)
+        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        notes.append(f"edited {', '.join('.'.join(e.path) for e in plan.edits)}")
+    for scheme, secret in plan.secrets.items():
+        url = target_url(plan.to, capture.target)
+        headers = sign(
+            capture.body if body is None else body,
+            scheme,
+            secret,
+            capture.headers if headers is None else headers,
+            url=url,
+        )
+        notes.append(f"signed ({scheme})")
+    if body is not None and not plan.secrets and detect_schemes(capture):
+        notes.append("body edited but not re-signed: pass --sign SCHEME=SECRET")
+    return headers, body, notes
+
+
+def text_line(index: int, capture: CapturedRequest, attempt: Attempt, ok: bool) -> str:
+    mark = "ok  " if ok else "FAIL"
+    if attempt.error:
+        outcome = f"ERR {printable(attempt.error)}"
+    else:
+        latency = f"{(attempt.latency or 0) * 1000:.1f} ms"
+        outcome = f"{attempt.status} {latency}"
+    line = f"{mark} #{index} {outcome} {printable(capture.method)} {printable(attempt.target_url)}"
+    if attempt.notes:
+        line += f" ({printable('; '.join(attempt.notes))})"
+    return line
+
+
+def json_record(index: int, capture: CapturedRequest, attempt: Attempt, ok: bool) -> str:
+    record = {
+        "index": index,
+        "capture": capture.id,
+        "method": capture.method,
+        "url": attempt.target_url,
+        "status": attempt.status,
+        "latency_ms": None if attempt.latency is None else round(attempt.latency * 1000, 3),
+        "error": attempt.error,
+        "ok": ok,
+        "notes": attempt.notes,
+    }
+    return json.dumps(record, ensure_ascii=True, separators=(",", ":"))
+
+
+async def send_all(plan: Plan, out: TextIO, err: TextIO) -> int:
+    sender = Sender(timeout=plan.timeout)
+    failures = 0
+    total = len(plan.captures)
+    started = time.monotonic()
+    try:
+        for index, capture in enumerate(plan.captures, start=1):
+            if index > 1 and plan.delay:
+                await asyncio.sleep(plan.delay)
+            try:
+                headers, body, notes = prepared(capture, plan)
+            except (ValueError, TypeError, KeyError, IndexError) as error:
+                attempt = Attempt(target_url=target_url(plan.to, capture.target), started_at=0)
+                attempt.error = f"not sent: {error}"
+                notes = []
+            else:
+                attempt = await sender.send(
+                    capture,
+                    plan.to,
+                    kind="replay",
+                    headers=headers,
+                    body=body,
+                )
+            attempt.notes[:0] = notes
+            ok = attempt.error is None and plan.expect.accepts(attempt.status)
+            failures += not ok
+            line = json_record if plan.as_json else text_line
+            out.write(line(index, capture, attempt, ok) + "\n")
+            out.flush()
+            if total > PROGRESS_EVERY and index % PROGRESS_EVERY == 0:
+                elapsed = time.monotonic() - started
+                err.write(f"whisper-tui send: {index:,}/{total:,} sent in {elapsed:.1f} s\n")
+    finally:
+        await sender.close()
+    if not plan.as_json:
+        err.write(
+            f"whisper-tui send: {total - failures:,} of {total:,} answered {plan.expect.text}\n"
+        )
+    return EXIT_MISMATCH if failures else EXIT_OK
+
+
+def main(argv: Sequence[str]) -> int:
+    plan = make_plan(argv)
+    if not plan.captures:
+        print("whisper-tui send: nothing to send (no entries match)", file=sys.stderr)
+        return EXIT_MISMATCH
+    return asyncio.run(send_all(plan, sys.stdout, sys.stderr))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 GITHUB_SECRET = "It's a Secret to Everybody"
 
@@ -136,4 +137,14 @@ def test_verify_gives_the_verdict_and_its_reason(pytester):
             assert "no github signature" in plain.verify("github", SECRET).reason
         """,
     )
+    result.assert_outcomes(passed=1)
+
+
+def test_the_readme_example_passes_as_written(pytester):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## In your tests and CI", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert "def test_" in example
+    pytester.makepyfile(test_readme=example)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)

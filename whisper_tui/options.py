@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from whisper_tui.core.config import ConfigError, config_path
-from whisper_tui.core.replay import validate_target
+from whisper_tui.core.targets import validate_target
 from whisper_tui.core.responses import parse_delay, parse_rule, parse_status
 from whisper_tui.core.settings import DEFAULT_HOST, DEFAULT_PORT, Settings
 from whisper_tui.core.signatures import parse_secret_arg

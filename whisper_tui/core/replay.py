@@ -15,9 +15,7 @@ Known limits of going through aiohttp's client, each reported in `Attempt.notes`
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import re
-import socket
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -32,7 +30,13 @@ from aiohttp.typedefs import LooseHeaders
 from yarl import URL
 
 from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders
-from whisper_tui.core.sanitize import NOT_IN_URL
+from whisper_tui.core.targets import (
+    DEFAULT_PORTS,
+    is_own_target,
+    normal_host,
+    target_url,
+    validate_target,
+)
 
 HOP_BY_HOP: frozenset[str] = frozenset(
     {
@@ -58,34 +62,10 @@ KINDS = frozenset({"replay", "forward"})
 # aiohttp would otherwise add these to every request; the capture did not carry them.
 _SKIP_AUTO_HEADERS = ("User-Agent", "Accept", "Accept-Encoding", "Content-Type")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _MIB = 1024 * 1024
 
 
 # -- building the request --------------------------------------------------------------------
-
-
-def target_url(base: str, request_target: str) -> str:
-    """The URL to send to: the captured path and query appended to the base URL's path.
-
-    `http://localhost:3000` + `/hooks/x?a=1` -> `http://localhost:3000/hooks/x?a=1`;
-    `http://h/base/` + `/x` -> `http://h/base/x`. A query on the base comes first, then the
-    capture's. Nothing is re-quoted: the path text is used exactly as it arrived.
-    """
-    parts = urlsplit(base)
-    target = request_target
-    if target == "*":
-        # OPTIONS * has no path of its own: aim at the base itself.
-        target = ""
-    elif target and not target.startswith("/"):
-        # Absolute-form (a request meant for a proxy): keep only its path and query.
-        absolute = urlsplit(target)
-        target = absolute.path + ("?" + absolute.query if absolute.query else "")
-    path, has_query, query = target.partition("?")
-    full_path = parts.path.rstrip("/") + path or "/"
-    queries = [q for q in (parts.query, query) if q]
-    suffix = "?" + "&".join(queries) if queries else ("?" if has_query else "")
-    return f"{parts.scheme}://{parts.netloc}{full_path}{suffix}"
 
 
 def outgoing_headers(
@@ -120,87 +100,6 @@ def outgoing_headers(
     if not length_placed and body_length:
         result.append(("Content-Length", str(body_length)))
     return result
-
-
-def validate_target(url: str) -> str | None:
-    """Why `url` cannot be sent to, as one line, or None when it is a usable http(s) URL."""
-    if NOT_IN_URL.search(url) or " " in url:
-        return "URL contains spaces or control characters"
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        return f"invalid URL: {exc}"
-    if parts.scheme.lower() not in _DEFAULT_PORTS:
-        return "not an http(s) URL"
-    if not parts.hostname:
-        return "URL has no host"
-    if port == 0:
-        return "invalid URL: port 0"
-    return None
-
-
-# -- loop protection -------------------------------------------------------------------------
-
-
-def _normal_host(host: str) -> str:
-    """Lower-case, unbracketed, with IPv4-mapped IPv6 shown as IPv4 so addresses compare."""
-    host = host.strip("[]").lower().rstrip(".")
-    try:
-        address = ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return host
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return str(address.ipv4_mapped)
-    return str(address)
-
-
-def _locality(host: str) -> str | None:
-    """'loopback', 'any' (an unspecified address) or None for a normalised host."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return "loopback"
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return None
-    if address.is_loopback:
-        return "loopback"
-    if address.is_unspecified:
-        return "any"
-    return None
-
-
-def is_own_target(url: str, own_addresses: Iterable[tuple[str, int]]) -> bool:
-    """True when `url` points at one of our listening (host, port) addresses.
-
-    DNS-free on purpose (it runs before every send): it recognises literal addresses,
-    'localhost' and this machine's hostname. A listener on 0.0.0.0 or :: owns its port on
-    every local address. A name that merely resolves to us, such as a public tunnel, is not
-    caught here; `Sender.is_own_source` lets the server catch that loop on arrival instead.
-    """
-    try:
-        parts = urlsplit(url)
-        port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
-    except ValueError:
-        return False
-    if not parts.hostname or port is None:
-        return False
-    host = _normal_host(parts.hostname)
-    here = _normal_host(socket.gethostname())
-    target_kind = _locality(host) or ("loopback" if host == here else None)
-    for own_host, own_port in own_addresses:
-        if own_port != port:
-            continue
-        own = _normal_host(own_host)
-        own_kind = _locality(own) if own else "any"
-        if own == host:
-            return True
-        if own_kind == "any" and target_kind is not None:
-            return True
-        # Connecting to 0.0.0.0 reaches the loopback interface.
-        if own_kind == "loopback" and target_kind in ("loopback", "any"):
-            return True
-    return False
 
 
 # -- header text as aiohttp writes it --------------------------------------------------------
@@ -321,7 +220,7 @@ class _TrackingConnector(aiohttp.TCPConnector):
         transport = conn.transport
         local = transport.get_extra_info("sockname") if transport is not None else None
         if transport is not None and isinstance(local, tuple) and len(local) >= 2:
-            self._sources[(_normal_host(str(local[0])), int(local[1]))] = transport
+            self._sources[(normal_host(str(local[0])), int(local[1]))] = transport
         return conn
 
 
@@ -330,7 +229,7 @@ def _host_port(url: str) -> str:
     host = parts.hostname or "?"
     host = f"[{host}]" if ":" in host else host
     try:
-        port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower(), 0)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower(), 0)
     except ValueError:
         port = 0
     return f"{host}:{port}"
@@ -441,7 +340,7 @@ class Sender:
 
     def is_own_source(self, ip: str, port: int) -> bool:
         """Whether a peer address seen by the server is one of our outgoing connections."""
-        key = (_normal_host(ip), port)
+        key = (normal_host(ip), port)
         transport = self._sources.get(key)
         return transport is not None and not transport.is_closing()
 

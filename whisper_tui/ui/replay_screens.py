@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.replay import target_url, validate_target
+from whisper_tui.core.targets import target_url, validate_target
 from whisper_tui.core.sanitize import printable, visible_same_width
 
 

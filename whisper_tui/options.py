@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from whisper_tui.core.config import ConfigError, config_path
-from whisper_tui.core.targets import validate_target
 from whisper_tui.core.responses import parse_delay, parse_rule, parse_status
 from whisper_tui.core.settings import DEFAULT_HOST, DEFAULT_PORT, Settings
-from whisper_tui.core.signatures import parse_secret_arg
+from whisper_tui.core.signatures import get_scheme, parse_secret_arg
 from whisper_tui.core.sizes import parse_size
 from whisper_tui.core.store import DEFAULT_MAX_REQUESTS
+from whisper_tui.core.targets import validate_target
 
 # -- parsers: text (a flag's, or a config value's) to the typed value, or ValueError in one line --
 
@@ -56,6 +56,24 @@ def parse_seconds(text: str) -> float:
     if value < 0:
         raise ValueError("must not be negative")
     return value
+
+
+def parse_tolerance(text: str) -> tuple[str, float]:
+    """'600' -> ('', 600.0), every scheme; 'svix=60' -> ('standard', 60.0), one scheme."""
+    name, sep, seconds = text.rpartition("=")
+    if not sep:
+        return "", parse_seconds(text)
+    return get_scheme(name).name, parse_seconds(seconds.strip())
+
+
+def _tolerance_config(value: object) -> tuple[tuple[str, float], ...]:
+    # `tolerance = 600` for every scheme, or a table `tolerance = {paddle = 60}` per scheme.
+    if not isinstance(value, dict):
+        return (parse_tolerance(str(value)),)
+    for seconds in value.values():
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise ValueError(f"expected a number of seconds per scheme, got {_toml_name(seconds)}")
+    return tuple(parse_tolerance(f"{name}={seconds}") for name, seconds in value.items())
 
 
 def parse_forward_url(text: str) -> str:
@@ -241,13 +259,17 @@ OPTIONS: tuple[Option, ...] = (
         metavar="SCHEME=SECRET",
     ),
     Option(
-        "signature_tolerance",
-        "how far a signed timestamp may be from the arrival time (default 300)",
+        "tolerances",
+        "how far a signed timestamp may be from the arrival time, for every scheme or for one "
+        "(paddle=60); repeatable. Default: what each provider's SDK accepts (Paddle 5 s, "
+        "Stripe, Slack and Standard Webhooks 300 s)",
         flag="--tolerance",
-        parse=parse_seconds,
+        parse=parse_tolerance,
         config_key="tolerance",
-        config_types=(int, float),
-        metavar="SECONDS",
+        config_types=(int, float, dict),
+        from_table=_tolerance_config,
+        action="append",
+        metavar="[SCHEME=]SECONDS",
     ),
     Option(
         "public_url",

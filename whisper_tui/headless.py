@@ -11,9 +11,9 @@ import sys
 import time
 from typing import TextIO
 
-from whisper_tui.core.export import isoformat_utc
 from whisper_tui.core.filtering import status_of
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.portable import isoformat_utc
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import Session

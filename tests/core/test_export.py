@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from whisper_tui.core.export import to_curl, to_httpie, to_json, to_raw_http
+from whisper_tui.core.export.curl import to_curl
+from whisper_tui.core.export.httpie import to_httpie
+from whisper_tui.core.export.json_doc import to_json
+from whisper_tui.core.export.raw_http import to_raw_http
 from whisper_tui.core.models import CapturedRequest
 
 CURL = shutil.which("curl")

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from whisper_tui.core.har import save_har
+from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import RequestStore
 
 SAVE_INTERVAL = 2.0
@@ -33,7 +34,7 @@ class HarAutosave:
         self.last_error: str | None = None
         self.wait = interval
 
-    def _snapshot(self) -> tuple[int, list]:
+    def _snapshot(self) -> tuple[int, list[CapturedRequest]]:
         # Taken on the loop: a list of immutable captures is then safe to serialize anywhere.
         return self.store.version, list(self.store)
 

@@ -29,12 +29,12 @@ import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from whisper_tui import __version__
-from whisper_tui.core.export import body_text, dumps_portable, isoformat_utc, request_url
 from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders, first_header
+from whisper_tui.core.portable import body_text, dumps_portable, isoformat_utc, request_url
 
 HAR_VERSION = "1.2"
 CREATOR = "whisper-tui"
@@ -301,7 +301,8 @@ def _body(post: object, index: int) -> bytes:
     return b""
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
+    # A TypeGuard, so a checked JSON value can be used as the int it is.
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -316,8 +317,11 @@ def from_har(document: Any) -> list[CapturedRequest]:
     if not isinstance(entries, list):
         raise HarError("not a HAR document: no log.entries list")
 
-    extras = [e.get("_whisper") if isinstance(e, dict) else None for e in entries]
-    extras = [x if isinstance(x, dict) else {} for x in extras]
+    # Our own fields, or an empty dict for an entry without them (a browser's export).
+    extras: list[dict[str, Any]] = []
+    for entry in entries:
+        own = entry.get("_whisper") if isinstance(entry, dict) else None
+        extras.append(own if isinstance(own, dict) else {})
     # First holder of an id keeps it; missing or repeated ids get the lowest free numbers.
     claimed: set[int] = set()
     ids: list[int | None] = []

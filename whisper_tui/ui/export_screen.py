@@ -9,14 +9,14 @@ from collections.abc import Callable
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from whisper_tui.core.export import FORMATS, render_export
+from whisper_tui.core.export import ExportFormat, formats
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.sanitize import printable
+from whisper_tui.ui.actions import bindings_for
 
 PREVIEW_LINES = 40
 Scope = tuple[str, Callable[[], list[CapturedRequest]]]
@@ -25,11 +25,7 @@ Scope = tuple[str, Callable[[], list[CapturedRequest]]]
 class ExportScreen(ModalScreen[None]):
     """Pick a format and a scope, see a preview, then copy or save."""
 
-    BINDINGS = [
-        Binding("escape", "dismiss_screen", "Close"),
-        Binding("ctrl+y", "copy", "Copy"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
+    BINDINGS = bindings_for("export_screen")
 
     def __init__(
         self,
@@ -41,7 +37,9 @@ class ExportScreen(ModalScreen[None]):
         self.scopes = scopes
         self.base_url = base_url
         self.attempts_for = attempts_for
-        self.format = "curl"
+        # The formats registered when the dialog opens, in dialog order; the first is chosen.
+        self.formats: tuple[ExportFormat, ...] = formats()
+        self.format = self.formats[0].key
         self.scope_index = 0
         self.output: bytes | None = None
 
@@ -50,8 +48,10 @@ class ExportScreen(ModalScreen[None]):
             yield Label("Export")
             with Horizontal(id="export-choices"):
                 with RadioSet(id="export-format"):
-                    for index, (key, (label, _)) in enumerate(FORMATS.items()):
-                        yield RadioButton(label, value=index == 0, name=key)
+                    for index, export_format in enumerate(self.formats):
+                        yield RadioButton(
+                            export_format.label, value=index == 0, name=export_format.key
+                        )
                 with RadioSet(id="export-scope"):
                     for index, (label, _) in enumerate(self.scopes):
                         yield RadioButton(label, value=index == 0)
@@ -68,31 +68,34 @@ class ExportScreen(ModalScreen[None]):
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if event.radio_set.id == "export-format":
-            self.format = list(FORMATS)[event.index]
+            self.format = self.formats[event.index].key
         else:
             self.scope_index = event.index
         self._refresh_output()
 
     def _default_path(self) -> str:
         requests_label, _ = self.scopes[self.scope_index]
-        extension = FORMATS[self.format][1]
+        extension = self._chosen().extension
         if self.scope_index == 0 and requests_label.startswith("capture #"):
             number = requests_label.split("#", 1)[1].split()[0]
             return f"whisper-{number}.{extension}"
         return f"whisper-captures.{extension}"
+
+    def _chosen(self) -> ExportFormat:
+        return next(f for f in self.formats if f.key == self.format)
 
     def _refresh_output(self) -> None:
         self.output = None
         self.query_one("#export-path", Input).value = self._default_path()
         self.query_one("#export-preview", Static).update(Text("building…", "dim"))
         _, requests = self.scopes[self.scope_index]
-        self._build(self.format, requests())
+        self._build(self._chosen(), requests())
 
     @work(thread=True, exclusive=True, group="export", description="export")
-    def _build(self, fmt: str, requests: list[CapturedRequest]) -> None:
+    def _build(self, export_format: ExportFormat, requests: list[CapturedRequest]) -> None:
         # HAR or JSON of thousands of captures takes a while: never on the loop.
-        output = render_export(fmt, requests, self.base_url, self.attempts_for)
-        self.app.call_from_thread(self._show, fmt, output)
+        output = export_format.render(requests, self.base_url, self.attempts_for)
+        self.app.call_from_thread(self._show, export_format.key, output)
 
     def _show(self, fmt: str, output: bytes) -> None:
         if fmt != self.format:

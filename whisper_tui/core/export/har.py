@@ -1,0 +1,20 @@
+"""HAR 1.2: the captures (and their replays) as one HAR document; the writing is `core.har`'s."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from whisper_tui.core.export.registry import AttemptsFor, ExportFormat, register
+from whisper_tui.core.har import to_har
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.portable import dumps_portable
+
+
+def render(
+    requests: Sequence[CapturedRequest], base_url: str, attempts_for: AttemptsFor | None
+) -> bytes:
+    """The HAR document, with each capture's attempts as `_attempts` when given."""
+    return dumps_portable(to_har(requests, base_url, attempts_for)).encode("utf-8") + b"\n"
+
+
+FORMAT = register(ExportFormat("har", "HAR 1.2", "har", render, order=50))

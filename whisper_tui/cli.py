@@ -8,6 +8,7 @@ import errno
 import os
 import socket
 import sys
+import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -15,6 +16,8 @@ from typing import NoReturn
 from whisper_tui import __version__
 from whisper_tui.core.config import config_path, load_config
 from whisper_tui.core.har import load_har
+from whisper_tui.core.redaction import RedactingStream, Redactor
+from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import secrets_from_env
 from whisper_tui.core.store import RequestStore
@@ -141,8 +144,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
     policy = settings.response_policy()
     if settings.headless:
-        from whisper_tui.headless import serve_headless
+        return _run_headless(settings, sock, store, policy)
+    # Imported late so that --help and flag errors answer instantly.
+    from whisper_tui.ui.app import WhisperApp
 
+    app = WhisperApp(settings, sock=sock, store=store, policy=policy, freeze_heap=True)
+    app.run()
+    # 1 after a crash (Textual sets it), so scripts and shells see the failure.
+    return app.return_code or 0
+
+
+def _run_headless(
+    settings: Settings, sock: socket.socket, store: RequestStore, policy: ResponsePolicy
+) -> int:
+    """Headless mode with every configured secret masked in what it prints, crashes included."""
+    from whisper_tui.headless import serve_headless
+
+    redactor = Redactor(secret for _, secret in settings.secrets)
+    if redactor:
+        # Error messages (ours, aiohttp's logged tracebacks) could quote a secret back.
+        sys.stdout = RedactingStream(sys.stdout, redactor)  # type: ignore[assignment]
+        sys.stderr = RedactingStream(sys.stderr, redactor)  # type: ignore[assignment]
+    try:
         return asyncio.run(
             serve_headless(
                 settings,
@@ -150,14 +173,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 store,
                 policy,
                 as_json=settings.json_lines,
+                out=sys.stdout,
                 freeze_heap=True,
             )
         )
-    # Imported late so that --help and flag errors answer instantly.
-    from whisper_tui.ui.app import WhisperApp
-
-    WhisperApp(settings, sock=sock, store=store, policy=policy, freeze_heap=True).run()
-    return 0
+    except Exception as error:
+        # No locals (standard tracebacks have none) and secrets masked: safe to print.
+        report = "".join(traceback.format_exception(error))
+        print(
+            f"whisper-tui: crashed; please report this:\n{redactor.redact(report)}", file=sys.stderr
+        )
+        return 1
 
 
 def _unwritable(path: str) -> str | None:

@@ -13,17 +13,19 @@ import contextlib
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from whisper_tui.core.autosave import HarAutosave
 from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.redaction import Redactor
 from whisper_tui.core.replay import Sender
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.server import Forwarding, bind_socket, build_server, start_server
 from whisper_tui.core.settings import Settings
-from whisper_tui.core.signatures import detect_schemes, sign
+from whisper_tui.core.signatures import detect_schemes, get_scheme, sign
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
 
@@ -61,6 +63,8 @@ class Session:
         self.verdicts = Verdicts.from_settings(self.settings)
         self.sender = Sender(own_addresses=lambda: {(self.settings.host, self.port)})
         self.port = sock.getsockname()[1] if sock is not None else self.settings.port
+        self.redactor = Redactor(secret for _, secret in self.settings.secrets)
+        """Masks every configured secret in text we print (crash reports, headless output)."""
         self.autosave = (
             HarAutosave(self.settings.save_path, self.store, lambda: self.base_url)
             if self.settings.save_path
@@ -182,16 +186,38 @@ class Session:
         changes: Sequence[str],
         resign: bool,
     ) -> EditedCopy:
-        """What an edited replay sends: re-signed with a fresh signature when asked and known."""
+        """What an edited replay sends: re-signed with a fresh signature when asked and known.
+
+        A scheme that signs the URL (Twilio) is signed for what the receiving app sees: the
+        --public-url with the replay URL's path and query when a public URL is set (an app
+        behind a tunnel checks that), else the replay URL itself. Raises ValueError, one line
+        without the secret, when the copy can't be signed (e.g. a Standard Webhooks id removed).
+        """
         notes = [f"edited: {', '.join(changes)}" if changes else "not edited"]
         scheme = self.signing_scheme(request)
         if scheme and resign:
             secret = dict(self.settings.secrets)[scheme]
-            headers = sign(body, scheme, secret, headers, url=url)
-            notes.append(f"re-signed ({scheme}) with a fresh timestamp")
+            found = get_scheme(scheme)
+            signed_url = self._url_the_receiver_checks(url)
+            headers = sign(body, scheme, secret, headers, url=signed_url)
+            if found.signs_url:
+                notes.append(f"re-signed ({scheme}) for {printable(signed_url)}")
+            elif found.has_timestamp:
+                notes.append(f"re-signed ({scheme}) with a fresh timestamp")
+            else:
+                notes.append(f"re-signed ({scheme})")
         elif scheme:
             notes.append(f"original signature kept ({scheme})")
         return EditedCopy(method, url, headers, body, notes)
+
+    def _url_the_receiver_checks(self, url: str) -> str:
+        """`url`'s path and query under --public-url when one is set, else `url` as it is."""
+        public = self.settings.public_url
+        if not public:
+            return url
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        return public.rstrip("/") + target
 
     # -- finding captures ----------------------------------------------------------------
 

@@ -95,7 +95,7 @@ def test_every_config_key_is_accepted_by_the_config_check():
     settings = parse_settings([], environ={})
     assert (settings.host, settings.port, settings.max_body) == ("0.0.0.0", 9000, 1024 * 1024)
     assert (settings.max_requests, settings.max_bytes) == (50, 64 * 1024 * 1024)
-    assert (settings.signature_tolerance, settings.public_url) == (60.0, "https://example.test")
+    assert (settings.tolerances, settings.public_url) == ((("", 60.0),), "https://example.test")
     assert (settings.forward_url, settings.relay_response) == ("http://127.0.0.1:3000", True)
     assert (settings.answer_status, settings.answer_delay) == (503, 1.5)
     assert [rule.text() for rule in settings.rules] == ["POST /hooks/* 500", "* /slow 200 2s"]

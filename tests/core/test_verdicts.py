@@ -26,7 +26,7 @@ def test_a_delivery_fresh_on_arrival_stays_verified_however_late_it_is_inspected
 def test_a_delivery_stale_on_arrival_fails_with_its_age() -> None:
     verdicts = Verdicts(SignatureSettings(SLACK_SECRETS))
     [verdict] = verdicts.for_request(delivery_request(SLACK, at=SLACK_SIGNED_AT + 3600))
-    assert verdict.reason == "MAC valid but timestamp is 1h old (3600 s; tolerance 300 s)"
+    assert verdict.reason == "MAC valid but timestamp is 1h old (3600 s); Slack's SDK accepts 300 s"
 
 
 def test_each_capture_is_checked_once() -> None:
@@ -59,12 +59,21 @@ def test_the_list_marker_sums_up_the_verdicts() -> None:
     assert verdicts.marker(delivery_request(DELIVERIES["xml-callback"], 4)) == ""
 
 
-def test_from_settings_takes_secrets_tolerance_and_public_url() -> None:
+def test_from_settings_takes_secrets_tolerances_and_public_url() -> None:
     settings = Settings(
         port=0,
         secrets=(("slack", "s"),),
-        signature_tolerance=30.0,
+        tolerances=(("", 30.0), ("paddle", 60.0), ("", 40.0), ("paddle", 90.0)),
         public_url="https://example.com",
     )
     built = Verdicts.from_settings(settings).settings
-    assert built == SignatureSettings({"slack": "s"}, 30.0, "https://example.com")
+    # The last value given wins, for every scheme and for each scheme alike.
+    assert built == SignatureSettings({"slack": "s"}, 40.0, "https://example.com", {"paddle": 90.0})
+
+
+def test_without_tolerance_settings_each_scheme_uses_its_sdk_default() -> None:
+    built = Verdicts.from_settings(Settings(port=0)).settings
+    assert (built.tolerance_seconds, dict(built.scheme_tolerances)) == (None, {})
+    verdicts = Verdicts(built)
+    late = delivery_request(SLACK, at=SLACK_SIGNED_AT + 301)
+    assert verdicts.for_request(late)[0].status == "no-secret"

@@ -27,7 +27,9 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     secrets: tuple[tuple[str, str], ...] = ()
     """(scheme, secret) pairs for signature verification; never shown or exported."""
-    signature_tolerance: float = 300.0
+    tolerances: tuple[tuple[str, float], ...] = ()
+    """--tolerance values as (scheme, seconds); scheme '' means every scheme. Without one, each
+    scheme uses its provider SDK's default (core/signatures); a scheme's own entry wins."""
     public_url: str | None = None
     """The public base URL senders post to (Twilio signs the full URL)."""
     answer_status: int = 200

@@ -25,13 +25,8 @@ class Verdicts:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Verdicts:
-        return cls(
-            SignatureSettings(
-                secrets=dict(settings.secrets),
-                tolerance_seconds=settings.signature_tolerance,
-                public_url=settings.public_url,
-            )
-        )
+        """Verdicts with the session's secrets, public URL and --tolerance values."""
+        return cls(signature_settings(settings))
 
     def for_request(self, request: CapturedRequest) -> list[Verdict]:
         found = self._cache.get(request.id)
@@ -52,3 +47,14 @@ class Verdicts:
         if all(v.status == "verified" for v in verdicts):
             return "✓"
         return "?"
+
+
+def signature_settings(settings: Settings) -> SignatureSettings:
+    """What verification needs from the settings; a later --tolerance for a scheme wins."""
+    every = [seconds for scheme, seconds in settings.tolerances if not scheme]
+    return SignatureSettings(
+        secrets=dict(settings.secrets),
+        tolerance_seconds=every[-1] if every else None,
+        public_url=settings.public_url,
+        scheme_tolerances={scheme: seconds for scheme, seconds in settings.tolerances if scheme},
+    )

@@ -22,6 +22,7 @@ from whisper_tui.core.signatures import (
     SCHEMES,
     SignatureSettings,
     detect_schemes,
+    get_scheme,
     verify,
 )
 
@@ -46,17 +47,18 @@ def test_fixture_vector_reaches_the_expected_verdict(name: str) -> None:
         assert verdict.status == "failed"
         assert not verdict.ok
         assert verdict.mac_valid is True
-        assert verdict.skew_seconds is not None and verdict.skew_seconds > 300
+        tolerance = get_scheme(scheme_of(name)).default_tolerance
+        assert verdict.skew_seconds is not None and verdict.skew_seconds > tolerance
         assert verdict.reason.startswith("MAC valid but timestamp is ")
-        assert "tolerance 300 s" in verdict.reason
+        assert verdict.reason.endswith(f" accepts {tolerance:g} s") and "SDK" in verdict.reason
 
 
 @pytest.mark.parametrize("name", STALE)
 def test_stale_vector_verifies_when_checked_at_its_signing_time(name: str) -> None:
-    now = signed_at(name) + 10
+    now = signed_at(name) + 3
     verdict = only(verify(make_request(name), settings_for(name), now=now))
     assert verdict.status == "verified"
-    assert verdict.skew_seconds == pytest.approx(10)
+    assert verdict.skew_seconds == pytest.approx(3)
 
 
 @pytest.mark.parametrize("name", SIGNED)
@@ -146,18 +148,48 @@ def test_timestamp_from_the_future_is_reported_as_such() -> None:
     assert "timestamp is 1h in the future" in verdict.reason
 
 
-def test_timestamp_just_inside_tolerance_verifies() -> None:
+def test_timestamp_exactly_at_the_sdk_tolerance_verifies_and_just_past_it_fails() -> None:
     name = "paddle-sdk-vector"
-    verdict = only(verify(make_request(name), settings_for(name), now=signed_at(name) + 300))
-    assert verdict.status == "verified"
+    at_edge = only(verify(make_request(name), settings_for(name), now=signed_at(name) + 5))
+    assert at_edge.status == "verified"
+    past = only(verify(make_request(name), settings_for(name), now=signed_at(name) + 60))
+    assert past.status == "failed"
+    assert past.reason == "MAC valid but timestamp is 60 s old; Paddle's SDK accepts 5 s"
 
 
-def test_tolerance_is_configurable() -> None:
+def test_a_fraction_past_the_tolerance_is_shown_so_it_does_not_read_as_inside() -> None:
+    name = "paddle-sdk-vector"
+    verdict = only(verify(make_request(name), settings_for(name), now=signed_at(name) + 5.5))
+    assert verdict.reason == "MAC valid but timestamp is 5.5 s old; Paddle's SDK accepts 5 s"
+
+
+def test_tolerance_is_configurable_for_every_scheme() -> None:
     name = "standard-webhooks-vector"
     settings = settings_for(name, tolerance_seconds=30.0)
-    assert only(verify(make_request(name), settings, now=signed_at(name) + 31)).status == "failed"
+    strict = only(verify(make_request(name), settings, now=signed_at(name) + 31))
+    assert strict.reason == "MAC valid but timestamp is 31 s old; --tolerance is 30 s"
     generous = settings_for(name, tolerance_seconds=1e10)
     assert only(verify(make_request(name), generous)).status == "verified"
+
+
+def test_a_scheme_s_own_tolerance_wins_over_the_one_for_every_scheme() -> None:
+    name = "paddle-sdk-vector"
+    settings = settings_for(name, tolerance_seconds=1.0, scheme_tolerances={"paddle": 60.0})
+    assert only(verify(make_request(name), settings, now=signed_at(name) + 60)).ok
+    verdict = only(verify(make_request(name), settings, now=signed_at(name) + 61))
+    assert verdict.reason == "MAC valid but timestamp is 61 s old; --tolerance paddle=60"
+    # Other schemes keep the value given for all.
+    slack = "slack-slash-command-vector"
+    other = settings_for(slack, tolerance_seconds=1.0, scheme_tolerances={"paddle": 60.0})
+    assert not only(verify(make_request(slack), other, now=signed_at(slack) + 2)).ok
+
+
+def test_stripe_like_its_sdk_accepts_a_timestamp_from_the_future() -> None:
+    name = "stripe-payment-intent"
+    ahead = signed_at(name) - 3600
+    assert only(verify(make_request(name), settings_for(name), now=ahead)).status == "verified"
+    slack = "slack-slash-command-vector"
+    assert not only(verify(make_request(slack), settings_for(slack), now=signed_at(slack) - 301)).ok
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 from whisper_tui.core.signatures import (
     DEFAULT_TOLERANCE,
     SignatureSettings,
+    get_scheme,
     schemes,
 )
 from whisper_tui.core.signatures.scheme import Check, Scheme, SecretKind
@@ -26,6 +27,7 @@ def test_a_scheme_needs_only_name_order_headers_and_check() -> None:
     assert scheme.secret_hints is None
     assert not scheme.trims_secret
     assert scheme.default_tolerance == DEFAULT_TOLERANCE == 300.0
+    assert (scheme.has_timestamp, scheme.signs_url, scheme.rejects_future) == (False, False, True)
     assert scheme.delivery_id is None
 
 
@@ -35,15 +37,42 @@ def test_a_scheme_is_frozen() -> None:
         scheme.name = "other"  # type: ignore[misc]
 
 
-def test_every_builtin_scheme_keeps_the_300_second_tolerance_and_can_sign() -> None:
+def test_every_builtin_scheme_can_sign() -> None:
     for scheme in schemes():
-        assert scheme.default_tolerance == 300.0, scheme.name
         assert scheme.sign is not None, scheme.name
         assert scheme.delivery_id is None, scheme.name
 
 
-def test_settings_default_tolerance_is_the_shared_default() -> None:
-    assert SignatureSettings({}).tolerance_seconds == DEFAULT_TOLERANCE
+def test_each_timestamped_scheme_declares_its_provider_sdk_s_default_tolerance() -> None:
+    declared = {
+        s.name: (s.default_tolerance, s.tolerance_source, s.rejects_future)
+        for s in schemes()
+        if s.has_timestamp
+    }
+    assert declared == {
+        "stripe": (300.0, "Stripe's SDK", False),
+        "slack": (300.0, "Slack's SDK", True),
+        "standard": (300.0, "the Standard Webhooks SDK (and Svix's)", True),
+        "paddle": (5.0, "Paddle's SDK", True),
+    }
+    untimed = {s.name for s in schemes() if not s.has_timestamp}
+    assert untimed == {"github", "shopify", "twilio"}
+    assert [s.name for s in schemes() if s.signs_url] == ["twilio"]
+
+
+def test_settings_say_where_each_scheme_s_tolerance_comes_from() -> None:
+    paddle, slack = get_scheme("paddle"), get_scheme("slack")
+    assert SignatureSettings({}).tolerance_for(paddle) == (5.0, "Paddle's SDK accepts 5 s")
+    every = SignatureSettings({}, tolerance_seconds=600.0)
+    assert every.tolerance_for(paddle) == (600.0, "--tolerance is 600 s")
+    own = SignatureSettings({}, 600.0, scheme_tolerances={"paddle": 60.0})
+    assert own.tolerance_for(paddle) == (60.0, "--tolerance paddle=60")
+    assert own.tolerance_for(slack) == (600.0, "--tolerance is 600 s")
+    bare = Scheme("acme", 5, ("x-acme-signature",), _no_check)
+    assert SignatureSettings({}).tolerance_for(bare) == (
+        DEFAULT_TOLERANCE,
+        "the default tolerance accepts 300 s",
+    )
 
 
 def test_secret_kinds_are_values_so_providers_can_share_one() -> None:

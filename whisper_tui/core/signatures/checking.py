@@ -68,24 +68,26 @@ def _verify_one(
                 secret.strip().encode(),
             )
         )
-    return _evaluate(scheme, check, request.body, secret, settings.tolerance_seconds, now)
+    return _evaluate(scheme, check, request.body, secret, settings, now)
 
 
 def _evaluate(
-    scheme: Scheme, check: Check, body: bytes, secret: str, tolerance: float, now: float
+    scheme: Scheme,
+    check: Check,
+    body: bytes,
+    secret: str,
+    settings: SignatureSettings,
+    now: float,
 ) -> Verdict:
     name = scheme.name
     skew = None if check.timestamp is None else now - check.timestamp
-    stale = skew is not None and abs(skew) > tolerance
+    tolerance, rule = settings.tolerance_for(scheme)
+    # Same comparison as the SDKs: exactly `tolerance` seconds off is still accepted.
+    stale = skew is not None and (skew > tolerance or (scheme.rejects_future and -skew > tolerance))
     if matches(check.candidates, check.digests(check.key, body)):
         if skew is not None and stale:
             return Verdict(
-                name,
-                "failed",
-                f"MAC valid but timestamp is {describe_age(skew)} "
-                f"({abs(skew):.0f} s; tolerance {tolerance:g} s)",
-                True,
-                skew,
+                name, "failed", f"MAC valid but timestamp is {_age(skew)}; {rule}", True, skew
             )
         return Verdict(name, "verified", "", True, skew)
 
@@ -98,5 +100,13 @@ def _evaluate(
     parts += secret_kind_hints(scheme, secret)
     parts += check.fail_notes
     if skew is not None and stale:
-        parts.append(f"the timestamp is also {describe_age(skew)} ({abs(skew):.0f} s)")
+        parts.append(f"the timestamp is also {_age(skew)} ({rule})")
     return Verdict(name, "failed", "; ".join(parts), False, skew)
+
+
+def _age(skew: float) -> str:
+    """'60 s old', or '1h old (3600 s)' once seconds alone get hard to read."""
+    if abs(skew) < 120:
+        # A tenth of a second shown: "5.4 s old" next to "accepts 5 s" must not read as "5 s".
+        return f"{round(abs(skew), 1):g} s {'old' if skew >= 0 else 'in the future'}"
+    return f"{describe_age(skew)} ({abs(skew):.0f} s)"

@@ -57,5 +57,10 @@ SCHEME = register(
         build_check=build_check,
         sign=sign,
         secret_kinds=(SecretKind(("pdl_ntf_",), "a Paddle notification secret"),),
+        has_timestamp=True,
+        # paddle_billing/Notifications/Verifier.py: `Verifier(maximum_variance=5)`, checked
+        # both ways (`now > ts + 5`, `ts - 5 > now`).
+        default_tolerance=5.0,
+        tolerance_source="Paddle's SDK",
     )
 )

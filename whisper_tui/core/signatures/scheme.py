@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from whisper_tui.core.models import CapturedRequest
 
 DEFAULT_TOLERANCE = 300.0
-"""Seconds a signed timestamp may be off; today every scheme uses it (and the setting wins)."""
+"""Seconds a signed timestamp may be off, for a scheme that declares no tolerance of its own."""
 
 Digests = Callable[[bytes, bytes], list[bytes]]
 """(key, body) -> the MACs a genuine sender could have produced."""
@@ -24,9 +25,26 @@ class SignatureSettings:
 
     secrets: Mapping[str, str]
     """Scheme -> secret."""
-    tolerance_seconds: float = DEFAULT_TOLERANCE
+    tolerance_seconds: float | None = None
+    """--tolerance SECONDS: one tolerance for every scheme; None keeps each scheme's default."""
     public_url: str | None = None
     """Public base URL the sender posted to (e.g. https://example.com); Twilio signs it."""
+    scheme_tolerances: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    """--tolerance SCHEME=SECONDS: canonical scheme name -> seconds; wins over the others."""
+
+    def tolerance_for(self, scheme: Scheme) -> tuple[float, str]:
+        """(seconds a signed timestamp may be off, where that number comes from) for a scheme.
+
+        The second is a clause for reasons, e.g. "Paddle's SDK accepts 5 s" or "--tolerance is
+        600 s", so a stale verdict says whose rule it applied.
+        """
+        own = self.scheme_tolerances.get(scheme.name)
+        if own is not None:
+            return own, f"--tolerance {scheme.name}={own:g}"
+        if self.tolerance_seconds is not None:
+            return self.tolerance_seconds, f"--tolerance is {self.tolerance_seconds:g} s"
+        source = scheme.tolerance_source or "the default tolerance"
+        return scheme.default_tolerance, f"{source} accepts {scheme.default_tolerance:g} s"
 
 
 @dataclass(slots=True)
@@ -110,6 +128,14 @@ class Scheme:
     """Extra hints about the configured secret when the MAC fails."""
     trims_secret: bool = False
     """True when the key decoding already strips whitespace (no 'pasted newline' hint)."""
+    signs_url: bool = False
+    """True when the signature covers the URL posted to (Twilio), so re-signing needs it."""
+    has_timestamp: bool = False
+    """True when the scheme signs a timestamp (checked against a tolerance, fresh on re-sign)."""
     default_tolerance: float = DEFAULT_TOLERANCE
-    """Declared per provider; verification still uses the configured tolerance for all."""
+    """Seconds the provider's own SDK accepts by default, so verdicts predict a receiver's."""
+    tolerance_source: str = ""
+    """Whose default that is, read before 'accepts', e.g. "Paddle's SDK"."""
+    rejects_future: bool = True
+    """False when the provider's SDK accepts timestamps however far in the future (Stripe)."""
     delivery_id: DeliveryIdRule | None = None

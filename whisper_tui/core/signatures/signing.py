@@ -24,13 +24,20 @@ def sign(
     Existing signature headers keep their position and spelling; later duplicates of them are
     dropped (they would carry stale MACs) and missing ones are appended. Twilio needs `url`,
     the full URL the request will be posted to; Standard Webhooks takes the message id from
-    the headers unless `webhook_id` is given.
+    the headers unless `webhook_id` is given. Every failure is a ValueError whose one-line
+    message never contains the secret.
     """
     found = get_scheme(scheme)
     if found.sign is None:
         raise ValueError(f"{found.name} requests can't be re-signed")
     ts = int(time.time()) if timestamp is None else int(timestamp)
-    fresh = found.sign(SigningInput(request_body, secret, headers, ts, url, webhook_id))
+    try:
+        fresh = found.sign(SigningInput(request_body, secret, headers, ts, url, webhook_id))
+    except UnicodeError:
+        # Its text quotes the offending string, which may be the secret: say only where.
+        raise ValueError(
+            f"{found.name} signing needs UTF-8 text: the secret, URL or a header is not"
+        ) from None
     return replace_headers(headers, fresh)
 
 

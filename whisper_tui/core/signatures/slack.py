@@ -53,5 +53,9 @@ SCHEME = register(
                 signing=False,
             ),
         ),
+        has_timestamp=True,
+        # slack_sdk/signature/__init__.py: `abs(self.clock.now() - int(timestamp)) > 60 * 5`.
+        default_tolerance=300.0,
+        tolerance_source="Slack's SDK",
     )
 )

@@ -121,5 +121,10 @@ SCHEME = register(
         secret_kinds=(WHSEC,),
         # The key decoder strips whitespace itself, so a pasted newline is harmless here.
         trims_secret=True,
+        has_timestamp=True,
+        # standardwebhooks/webhooks.py: `webhook_tolerance = timedelta(minutes=5)`, both
+        # directions; svix/webhooks.py delegates to it.
+        default_tolerance=300.0,
+        tolerance_source="the Standard Webhooks SDK (and Svix's)",
     )
 )

@@ -95,5 +95,11 @@ SCHEME = register(
             ),
         ),
         secret_hints=secret_hints,
+        has_timestamp=True,
+        # stripe/_webhook.py: Webhook.DEFAULT_TOLERANCE = 300 (construct_event's default), and
+        # verify_header rejects only `timestamp < time.time() - tolerance`: never the future.
+        default_tolerance=300.0,
+        tolerance_source="Stripe's SDK",
+        rejects_future=False,
     )
 )

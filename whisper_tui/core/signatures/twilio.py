@@ -1,6 +1,9 @@
-"""Twilio: `X-Twilio-Signature: <base64>`, HMAC-SHA1 of the full public URL + sorted form params.
+"""Twilio: `X-Twilio-Signature: <base64>`, an HMAC of the full public URL + sorted form params.
 
 The URL is the one Twilio posted to, which the capture can't see: it needs the public base URL.
+The HMAC is SHA-1 keyed by the Auth Token (legacy), or what `X-Twilio-Webhooks-Signature-Settings:
+key=...,algorithm=HMAC_SHA256` names (a SharedKey), as twilio's `get_signature_algorithm` reads it
+(twilio/request_validator.py).
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable, Sequence
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from whisper_tui.core.models import CapturedRequest
@@ -21,6 +25,33 @@ from whisper_tui.core.signatures.scheme import (
     SignatureSettings,
     SigningInput,
 )
+
+SETTINGS_HEADER = "X-Twilio-Webhooks-Signature-Settings"
+HashFunction = Callable[..., "hashlib._Hash"]
+ALGORITHMS: dict[str, HashFunction] = {"HMAC_SHA1": hashlib.sha1, "HMAC_SHA256": hashlib.sha256}
+"""The algorithms twilio's RequestValidator supports, by the name the settings header uses."""
+
+
+def signature_algorithm(settings_header: str | None) -> str:
+    """The algorithm the settings header names (upper-cased); HMAC_SHA1 when it names none.
+
+    Read as twilio's `get_signature_algorithm` does: the first non-empty `algorithm=` part.
+    """
+    for part in (settings_header or "").split(","):
+        name, sep, value = part.partition("=")
+        if sep and name.strip() == "algorithm" and value.strip():
+            return value.strip().upper()
+    return "HMAC_SHA1"
+
+
+def _hash_for(algorithm: str) -> HashFunction:
+    found = ALGORITHMS.get(algorithm)
+    if found is None:
+        raise Malformed(
+            f"{SETTINGS_HEADER} names algorithm {short(algorithm)!r}, which Twilio's SDK does "
+            f"not verify (it knows {', '.join(ALGORITHMS)})"
+        )
+    return found
 
 
 def twilio_message(url: str, method: str, content_type: str, body: bytes) -> bytes:
@@ -56,13 +87,13 @@ def port_variants(url: str) -> list[str]:
     return [url, urlunsplit(other)]
 
 
-def _digests_for(url: str, request: CapturedRequest) -> Digests:
+def _digests_for(url: str, request: CapturedRequest, hash_function: HashFunction) -> Digests:
     urls = port_variants(url)
     method, content_type = request.method, request.content_type
 
     def digests(key: bytes, body: bytes) -> list[bytes]:
         return [
-            hmac.new(key, twilio_message(u, method, content_type, body), hashlib.sha1).digest()
+            hmac.new(key, twilio_message(u, method, content_type, body), hash_function).digest()
             for u in urls
         ]
 
@@ -74,20 +105,23 @@ def build_check(request: CapturedRequest, secret: str, settings: SignatureSettin
     value = required(request, "X-Twilio-Signature")
     candidates: list[tuple[str, bytes | None]] = [(short(value), from_b64(value))]
     key = secret.encode()
+    algorithm = signature_algorithm(request.header(SETTINGS_HEADER))
+    hash_function = _hash_for(algorithm)
     if not settings.public_url:
-        hint = _host_hint(request, candidates, key)
+        hint = _host_hint(request, candidates, key, hash_function)
         raise Malformed(
             "no public URL configured: Twilio signs the full URL it posted to, so set the "
             f"public base URL (e.g. https://example.com) to check it{hint}"
         )
-    for name, want in request.query_params:
-        if name == "bodySHA256":
-            got = hashlib.sha256(request.body).hexdigest()
-            if not hmac.compare_digest(got.encode(), want.lower().encode()):
-                raise Malformed(
-                    f"bodySHA256 in the URL ({short(want)}) is not the SHA-256 of the body "
-                    f"({short(got)}): the body changed after signing"
-                )
+    # twilio's SDK compares the first bodySHA256 with the body's lowercase hex digest, exactly.
+    want = next((v for n, v in request.query_params if n == "bodySHA256"), None)
+    if want is not None:
+        got = hashlib.sha256(request.body).hexdigest()
+        if not hmac.compare_digest(got.encode(), want.encode()):
+            raise Malformed(
+                f"bodySHA256 in the URL ({short(want)}) is not the SHA-256 of the body "
+                f"({short(got)}, lowercase hex): the body changed after signing"
+            )
     base = settings.public_url.rstrip("/")
     url = base + request.target
     alt_digests: list[tuple[str, Digests]] = []
@@ -99,14 +133,30 @@ def build_check(request: CapturedRequest, secret: str, settings: SignatureSettin
             (
                 f"the MAC matches with {swapped}:// instead of {parts.scheme}://; fix the "
                 "public URL's scheme",
-                _digests_for(alt_url, request),
+                _digests_for(alt_url, request, hash_function),
             )
         )
+    for other, other_hash in ALGORITHMS.items():
+        if other != algorithm:
+            said = (
+                f"{SETTINGS_HEADER} says {algorithm}"
+                if algorithm != "HMAC_SHA1"
+                else (f"there is no {SETTINGS_HEADER} header naming it")
+            )
+            alt_digests.append(
+                (
+                    f"the MAC matches with {other}, but {said}",
+                    _digests_for(url, request, other_hash),
+                )
+            )
+    source = (
+        f"as {SETTINGS_HEADER} says" if request.header(SETTINGS_HEADER) else "the legacy default"
+    )
     return Check(
         key=key,
-        digests=_digests_for(url, request),
+        digests=_digests_for(url, request, hash_function),
         candidates=candidates,
-        what=f"X-Twilio-Signature does not match for URL {url}",
+        what=f"X-Twilio-Signature does not match for URL {url} with {algorithm} ({source})",
         encoding="base64",
         vary_body=False,
         alt_digests=alt_digests,
@@ -114,7 +164,10 @@ def build_check(request: CapturedRequest, secret: str, settings: SignatureSettin
 
 
 def _host_hint(
-    request: CapturedRequest, candidates: list[tuple[str, bytes | None]], key: bytes
+    request: CapturedRequest,
+    candidates: list[tuple[str, bytes | None]],
+    key: bytes,
+    hash_function: HashFunction,
 ) -> str:
     """'; the MAC does match ...' when a URL built from the Host header verifies, else ''."""
     host = request.header("host")
@@ -122,7 +175,8 @@ def _host_hint(
         return ""
     for guess_scheme in ("https", "http"):
         guess = f"{guess_scheme}://{host.strip()}{request.target}"
-        if matches(candidates, _digests_for(guess, request)(key, request.body)):
+        digests = _digests_for(guess, request, hash_function)
+        if matches(candidates, digests(key, request.body)):
             return (
                 f"; the MAC does match {guess_scheme}://{host.strip()} built from the "
                 "Host header, so that is probably the public URL"
@@ -131,18 +185,31 @@ def _host_hint(
 
 
 def sign(given: SigningInput) -> list[tuple[str, str]]:
-    """A fresh X-Twilio-Signature for the full URL the request will be posted to."""
+    """A fresh X-Twilio-Signature for the full URL the request will be posted to.
+
+    Signed with the algorithm the request's settings header names (HMAC-SHA1 without one).
+    """
     url, body = given.url, given.body
     if not url:
         raise ValueError("twilio signing needs the full URL the request is posted to")
-    content_type = (find_header(given.headers, "content-type") or "").split(";", 1)[0]
-    content_type = content_type.strip().lower()
+    try:
+        hash_function = _hash_for(signature_algorithm(find_header(given.headers, SETTINGS_HEADER)))
+    except Malformed as exc:
+        raise ValueError(str(exc)) from None
+    content_type = _content_type(given.headers)
     for name, want in parse_qsl(urlsplit(url).query, keep_blank_values=True):
-        if name == "bodySHA256" and want.lower() != hashlib.sha256(body).hexdigest():
-            raise ValueError("the URL's bodySHA256 is not the SHA-256 of the body; update it")
+        if name == "bodySHA256" and want != hashlib.sha256(body).hexdigest():
+            raise ValueError(
+                "the URL's bodySHA256 is not the SHA-256 of the edited body; update it in the URL"
+            )
     message = twilio_message(url, "POST", content_type, body)
-    mac = hmac.new(given.secret.encode(), message, hashlib.sha1).digest()
+    mac = hmac.new(given.secret.encode(), message, hash_function).digest()
     return [("X-Twilio-Signature", base64.b64encode(mac).decode())]
+
+
+def _content_type(headers: Sequence[tuple[str, str]]) -> str:
+    value = (find_header(headers, "content-type") or "").split(";", 1)[0]
+    return value.strip().lower()
 
 
 SCHEME = register(
@@ -152,5 +219,7 @@ SCHEME = register(
         detect_headers=("x-twilio-signature",),
         build_check=build_check,
         sign=sign,
+        signs_url=True,
+        # Twilio signs no timestamp: there is no tolerance to apply.
     )
 )

@@ -50,7 +50,7 @@ async def test_github_vector_verifies_and_a_changed_body_fails_with_the_reason()
         await send(app, standard)
         text = await wait_for_screen(pilot, app, "signature: failed (standard)")
         assert "signature: failed (standard): MAC valid but timestamp" in text
-        assert "old" in text and "tolerance 300" in text
+        assert "old" in text and "accepts 300 s" in text
 
 
 async def test_missing_secret_says_how_to_give_one_and_never_shows_secrets():

@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
@@ -38,6 +38,13 @@ from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.stopping import on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
+from whisper_tui.ui.actions import (
+    bindings_for,
+    contributed_bindings,
+    main_screen_only,
+    palette_actions,
+    run_contributed,
+)
 from whisper_tui.ui.detail import RequestDetail
 from whisper_tui.ui.diff_screen import DiffScreen
 from whisper_tui.ui.export_screen import ExportScreen
@@ -46,33 +53,6 @@ from whisper_tui.ui.replay_screens import EditedRequest, EditReplayScreen, UrlPr
 from whisper_tui.ui.request_list import RequestList, column_header
 from whisper_tui.ui.topbar import TopBar
 
-PALETTE_ACTIONS = [
-    # (title, help, action)
-    ("Replay", "Send the selected capture again to the replay target", "replay"),
-    ("Edit and replay", "Edit a copy (method, URL, headers, body), then send it", "edit_replay"),
-    ("Export", "curl, HTTPie, raw HTTP, JSON or HAR; copy or save", "export"),
-    ("Filter", "Show only captures matching a filter", "filter"),
-    ("Clear filter", "Show every capture again", "clear_filter"),
-    ("Cycle answer mode", "Answer senders normally, with 500, or slowly", "cycle_answer"),
-    ("Mark", "Mark or unmark the selected capture for diffing", "mark"),
-    ("Clear marks", "Unmark every capture", "clear_marks"),
-    ("Diff", "Compare the marked capture (or the previous delivery) with this one", "diff"),
-    ("Keys", "Every key, by where it works", "help"),
-]
-MAIN_SCREEN_ACTIONS = frozenset(
-    {
-        "filter",
-        "clear_filter",
-        "replay",
-        "edit_replay",
-        "export",
-        "mark",
-        "clear_marks",
-        "diff",
-        "cycle_answer",
-        "help",
-    }
-)
 FILTER_DEBOUNCE = 0.15
 REFRESH_INTERVAL = 0.1
 """Seconds between refreshes (count, list, the followed detail): new captures are coalesced,
@@ -90,21 +70,7 @@ class WhisperApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "whisper-tui"
-    BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "help", "Help", key_display="?", id="help"),
-        Binding("slash", "filter", "Filter", key_display="/", id="filter"),
-        Binding("r", "replay", "Replay", id="replay"),
-        Binding("R", "edit_replay", "Edit+replay", key_display="R", id="edit_replay"),
-        Binding("e", "export", "Export", id="export"),
-        Binding("m", "mark", "Mark", id="mark"),
-        Binding("M", "clear_marks", "Clear marks", key_display="M", show=False, id="clear_marks"),
-        Binding("d", "diff", "Diff", id="diff"),
-        Binding("a", "cycle_answer", "Answer mode", id="cycle_answer"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
-        Binding("tab", "focus_next", "Switch pane", show=True, id="focus_next"),
-        Binding("shift+tab", "focus_previous", "Switch pane", show=False),
-    ]
+    BINDINGS = bindings_for("app")
 
     def __init__(
         self,
@@ -123,6 +89,7 @@ class WhisperApp(App[None]):
         apps in one process, do not.
         """
         super().__init__()
+        self._bind_contributed_actions()
         self._serve = serve
         self._freeze_heap = freeze_heap
         self._remove_signal_handlers: Callable[[], None] = lambda: None
@@ -192,13 +159,20 @@ class WhisperApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # List actions only make sense on the main screen, not under the diff or a modal.
-        return not (action in MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1)
+        return not (main_screen_only(action, parameters) and len(self.screen_stack) > 1)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action by name in the command palette (Ctrl+P), besides Textual's own."""
-        yield from super().get_system_commands(screen)
-        for title, help_text, action in PALETTE_ACTIONS:
-            yield SystemCommand(title, help_text, partial(self.run_action, action))
+        ours = palette_actions()
+        titles = {action.palette for action in ours}
+        for command in super().get_system_commands(screen):
+            # Textual's own "Keys" (its key panel) would stand beside ours, the full reference.
+            if command.title not in titles:
+                yield command
+        for action in ours:
+            yield SystemCommand(
+                action.palette, action.palette_help, partial(self.run_action, action.runs)
+            )
 
     async def on_mount(self) -> None:
         if self.settings.theme and self.settings.theme in self.available_themes:
@@ -287,6 +261,17 @@ class WhisperApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def action_contributed(self, action_id: str) -> None:
+        """Run an action another module registered (`actions.register`)."""
+        run_contributed(action_id, self)
+
+    def _bind_contributed_actions(self) -> None:
+        # BINDINGS were fixed when the class was built; actions registered by other modules
+        # since then are bound on each app (Textual keeps an app's bindings in `_bindings`).
+        extra = contributed_bindings("app")
+        if extra:
+            self._bindings = BindingsMap.merge([self._bindings, BindingsMap(extra)])
 
     # -- replay ----------------------------------------------------------------------------
 

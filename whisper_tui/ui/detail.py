@@ -14,7 +14,6 @@ from collections.abc import Callable
 from rich.style import Style
 from rich.text import Text
 from textual import work
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -28,6 +27,7 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.sizes import format_size
 from whisper_tui.core.verdicts import Verdicts
+from whisper_tui.ui.actions import bindings_for
 from whisper_tui.ui.highlight import highlight_line
 from whisper_tui.ui.request_list import METHOD_STYLES
 from whisper_tui.ui.scrolling import set_virtual_size
@@ -46,16 +46,7 @@ MAX_NAME_WIDTH = 32
 class RequestDetail(ScrollView, can_focus=True):
     """Everything about one capture, top to bottom, highlighted lazily."""
 
-    BINDINGS = [
-        Binding("up,k", "scroll_up", "Up", show=False),
-        Binding("down,j", "scroll_down", "Down", show=False),
-        Binding("home,g", "scroll_home", "Top", show=False),
-        Binding("end,G", "scroll_end", "Bottom", show=False),
-        Binding("left,h", "scroll_left", "Left", show=False),
-        Binding("right,l", "scroll_right", "Right", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-    ]
+    BINDINGS = bindings_for("detail")
 
     class BodyProgress(Message):
         """A worker produced more body lines (or finished) for the shown capture."""

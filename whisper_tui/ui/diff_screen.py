@@ -11,7 +11,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.containers import VerticalScroll
 from textual.geometry import Size
@@ -23,6 +22,7 @@ from textual.widgets import Footer, Static
 from whisper_tui.core.diff import DiffRow, Folded, RequestDiff, diff_requests, fold, inline_changes
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
+from whisper_tui.ui.actions import bindings_for
 
 NUMBER_WIDTH = 5
 SUMMARY_LINES = 12
@@ -66,17 +66,7 @@ def cell(text: str | None, number: int | None, width: int, side: str, spans, kin
 class DiffView(ScrollView, can_focus=True):
     """Rows of a RequestDiff, folded; j/k move a cursor line, Enter expands a fold."""
 
-    BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "edge(0)", "Top", show=False),
-        Binding("end,G", "edge(1)", "Bottom", show=False),
-        Binding("enter", "expand", "Expand fold"),
-        Binding("n", "jump(1)", "Next change"),
-        Binding("p", "jump(-1)", "Previous change"),
-    ]
+    BINDINGS = bindings_for("diff_view")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -194,11 +184,7 @@ class DiffView(ScrollView, can_focus=True):
 class DiffScreen(Screen[None]):
     """Older capture on the left, newer on the right, summary of changes above."""
 
-    BINDINGS = [
-        Binding("escape,q", "close", "Back"),
-        Binding("s", "toggle_sort", "Sort keys"),
-        Binding("v", "toggle_volatile", "Hide volatile headers"),
-    ]
+    BINDINGS = bindings_for("diff")
 
     def __init__(self, older: CapturedRequest, newer: CapturedRequest) -> None:
         super().__init__()

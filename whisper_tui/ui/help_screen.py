@@ -1,43 +1,52 @@
-"""The `?` screen: every key, grouped by where it works."""
+"""The `?` screen: every key in effect (after any [keymap] remaps), grouped by where it works."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from whisper_tui.ui.keys import KEYS
+from whisper_tui.ui.actions import active_keymap, bindings_for, get_action, keys_in_effect
+from whisper_tui.ui.keys import display_key, help_rows
 
 
-def keys_table() -> Table:
+def keys_table(keymap: Mapping[str, str]) -> Table:
+    """Every action's row: section, keys in effect, what they do."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
     table.add_column(style="bold")
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
     previous = None
-    for context, keys, meaning in KEYS:
-        if previous is not None and context != previous:
+    for row in help_rows(keymap):
+        if previous is not None and row.section != previous:
             table.add_row("", "", "")
-        table.add_row(context if context != previous else "", keys, meaning)
-        previous = context
+        table.add_row(row.section if row.section != previous else "", row.keys, row.text)
+        previous = row.section
     return table
 
 
-class HelpScreen(ModalScreen[None]):
-    """Key reference; any of Esc, q or ? closes it."""
+def closing_hint(keymap: Mapping[str, str]) -> str:
+    """The hint "Esc, q or ? closes this screen.", naming the keys in effect."""
+    keys = [display_key(key) for key in keys_in_effect(get_action("help_close"), keymap)]
+    listed = ", ".join(keys[:-1]) + " or " + keys[-1] if len(keys) > 1 else keys[0]
+    return f"{listed} closes this screen."
 
-    BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close", show=True),
-    ]
+
+class HelpScreen(ModalScreen[None]):
+    """Key reference; its close keys (Esc, q or ?) close it."""
+
+    BINDINGS = bindings_for("help_screen")
 
     def compose(self) -> ComposeResult:
+        keymap = active_keymap(self.app)
         with VerticalScroll(id="help-box"):
             yield Static("whisper-tui keys", id="help-title")
-            yield Static(keys_table())
-            yield Static("Esc, q or ? closes this screen.", id="help-hint")
+            yield Static(keys_table(keymap))
+            yield Static(closing_hint(keymap), id="help-hint")
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

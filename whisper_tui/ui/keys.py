@@ -1,36 +1,108 @@
-"""Every key the app answers, in one table: the help screen and the README are built from it."""
+"""How keys are written for people: the help screen's rows and the README's key table, both
+built from the action table with the keys in effect."""
 
 from __future__ import annotations
 
-KEYS: list[tuple[str, str, str]] = [
-    # (context, keys, what it does)
-    ("Anywhere", "?", "this help"),
-    ("Anywhere", "q / Ctrl+C", "quit"),
-    ("Anywhere", "Tab / Shift+Tab", "switch between the list and the detail"),
-    ("Anywhere", "Ctrl+P", "command palette (every action by name)"),
-    ("Anywhere", "/", "filter: words, method:POST path:/hooks/* header:name=value status:413"),
-    ("Anywhere", "Esc", "clear the filter"),
-    ("Anywhere", "r", "replay the selected capture (to --forward URL, or asked once)"),
-    ("Anywhere", "R", "edit, then replay: method, URL, headers, body; re-sign if a secret is set"),
-    ("Anywhere", "e", "export: curl, HTTPie, raw HTTP, JSON, HAR; copy (OSC 52) or save"),
-    ("Anywhere", "a", "cycle the answer senders get: normal / 500 / slow (15 s)"),
-    ("List", "m / M", "mark or unmark the selected capture / clear every mark"),
-    (
-        "List",
-        "d",
-        "diff the marked capture with this one (none marked: the previous delivery"
-        " to the same method and path)",
-    ),
-    ("List", "↑ ↓ / k j", "previous / next capture"),
-    ("List", "Home End / g G", "first / newest capture (End resumes following new arrivals)"),
-    ("List", "PgUp PgDn", "a page up / down"),
-    ("Detail", "↑ ↓ / k j", "scroll a line"),
-    ("Detail", "← → / h l", "scroll sideways (long body lines)"),
-    ("Detail", "Home End / g G", "top / bottom of the request"),
-    ("Detail", "PgUp PgDn", "a page up / down"),
-    ("Diff", "n / p", "next / previous change"),
-    ("Diff", "Enter", "expand the folded equal lines under the cursor"),
-    ("Diff", "s", "sort JSON keys (reordered objects compare equal)"),
-    ("Diff", "v", "hide / show headers that differ on every delivery (ids, signatures, dates)"),
-    ("Diff", "Esc", "back to the list"),
-]
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from textual.keys import key_to_character
+
+from whisper_tui.ui.actions import Action, all_actions, keys_in_effect
+
+_NAMES = {
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "home": "Home",
+    "end": "End",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "slash": "/",
+    "space": "Space",
+    "backspace": "Backspace",
+    "delete": "Del",
+    "insert": "Ins",
+}
+_MODIFIERS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "meta": "Meta", "super": "Super"}
+
+
+def display_key(key: str) -> str:
+    """A Textual key name as a person writes it: `question_mark` -> `?`, `ctrl+p` -> `Ctrl+P`."""
+    *modifiers, name = key.split("+")
+    if name in _NAMES:
+        shown = _NAMES[name]
+    elif len(name) == 1:
+        shown = name.upper() if modifiers else name
+    else:
+        character = key_to_character(name)
+        # Names like "escape" or "delete" also map to characters, unprintable ones.
+        shown = character if character and character.isprintable() else name.capitalize()
+    return "+".join([*(_MODIFIERS.get(m, m.capitalize()) for m in modifiers), shown])
+
+
+@dataclass(frozen=True)
+class HelpRow:
+    """One line of the key reference: where, which keys, what they do."""
+
+    section: str
+    keys: str
+    text: str
+
+
+def row_keys(parts: list[tuple[str, list[str]]]) -> str:
+    """The keys of a row's actions, given as (joiner, keys) with the first joiner unused.
+
+    When every action has as many keys, the alternatives line up: up `up,k` and down
+    `down,j` joined by " " read `↑ ↓ / k j`. Otherwise each action's keys stay together.
+    """
+    counts = {len(keys) for _, keys in parts}
+    if len(counts) == 1:
+        alternatives = []
+        for index in range(counts.pop()):
+            text = parts[0][1][index]
+            for joiner, keys in parts[1:]:
+                text += joiner + keys[index]
+            alternatives.append(text)
+        return " / ".join(alternatives)
+    return " / ".join(" ".join(keys) for _, keys in parts)
+
+
+def help_rows(
+    keymap: Mapping[str, str],
+    actions: Iterable[Action] | None = None,
+    show_key: Callable[[str], str] = display_key,
+) -> list[HelpRow]:
+    """The key reference, grouped by section, with the keys `keymap` leaves in effect."""
+    grouped: dict[str, list[tuple[list[tuple[str, list[str]]], list[str]]]] = {}
+    for action in all_actions() if actions is None else actions:
+        section = action.help_section
+        if section is None:
+            continue
+        keys = [show_key(key) for key in keys_in_effect(action, keymap)]
+        rows = grouped.setdefault(section, [])
+        if action.joins_row is not None and rows:
+            parts, texts = rows[-1]
+            parts.append((action.joins_row, keys))
+        else:
+            parts, texts = [("", keys)], []
+            rows.append((parts, texts))
+        if action.help:
+            texts.append(action.help)
+    return [
+        HelpRow(section, row_keys(parts), " / ".join(texts))
+        for section, rows in grouped.items()
+        for parts, texts in rows
+    ]
+
+
+def readme_key_table(actions: Iterable[Action] | None = None) -> list[str]:
+    """The README's "Keys" table (default keys), line by line."""
+    lines = ["| where | keys | what |", "|---|---|---|"]
+    for row in help_rows({}, actions, show_key=lambda key: f"`{display_key(key)}`"):
+        lines.append(f"| {row.section.lower()} | {row.keys} | {row.text} |")
+    return lines

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
@@ -14,6 +13,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.targets import target_url, validate_target
 from whisper_tui.core.sanitize import printable, visible_same_width
+from whisper_tui.ui.actions import bindings_for
 
 
 class SafeTextArea(TextArea):
@@ -28,7 +28,7 @@ class SafeTextArea(TextArea):
 class UrlPrompt(ModalScreen[str | None]):
     """Where should replays go? Asked once; the answer is remembered for the session."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = bindings_for("url_prompt")
 
     def __init__(self, suggestion: str = "http://127.0.0.1:3000") -> None:
         super().__init__()
@@ -87,10 +87,7 @@ def parse_headers(text: str) -> list[tuple[str, str]]:
 class EditReplayScreen(ModalScreen[EditedRequest | None]):
     """Method, URL, headers and body of a copy of the capture; the original stays as it was."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "send", "Send"),
-    ]
+    BINDINGS = bindings_for("edit_replay_screen")
 
     def __init__(self, request: CapturedRequest, base_url: str, signing: str | None) -> None:
         super().__init__()

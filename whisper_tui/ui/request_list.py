@@ -13,7 +13,6 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -26,6 +25,7 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.core.sizes import format_size
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
+from whisper_tui.ui.actions import bindings_for
 from whisper_tui.ui.scrolling import set_virtual_size
 
 METHOD_STYLES = {
@@ -57,14 +57,7 @@ def short_type(content_type: str) -> str:
 class RequestList(ScrollView, can_focus=True):
     """Captures oldest first; the cursor follows new arrivals while it sits on the newest."""
 
-    BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-    ]
+    BINDINGS = bindings_for("list")
 
     COMPONENT_CLASSES = {
         "request-list--cursor",

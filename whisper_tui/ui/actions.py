@@ -1,0 +1,438 @@
+"""Every action the app answers, declared once: its id, default keys, labels, help and scope.
+
+The widgets' and screens' `BINDINGS`, the command palette, the actions that only work on the
+main screen, the help screen and the README's key table are all derived from `ACTIONS`. Every
+binding carries its action's id, so `[keymap]` in config.toml can remap any key by id.
+
+Adding an action is one entry in `ACTIONS` plus its `action_` method where the scope's widget
+lives. A module outside this one adds an app-wide action with `register(action, handler)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from textual.binding import Binding
+
+Scope = Literal[
+    "app",  # WhisperApp: works anywhere (unless main_screen says otherwise)
+    "list",  # RequestList
+    "detail",  # RequestDetail
+    "diff_view",  # DiffView, the rows of the diff
+    "diff",  # DiffScreen
+    "help_screen",  # dialogs from here on
+    "url_prompt",
+    "edit_replay_screen",
+    "export_screen",
+]
+
+SECTIONS: dict[Scope, str | None] = {
+    "app": "Anywhere",
+    "list": "List",
+    "detail": "Detail",
+    "diff_view": "Diff",
+    "diff": "Diff",
+}
+"""The help screen's section for each scope; dialogs show their keys in their own footer."""
+
+CONTRIBUTED = "contributed"
+"""The app's action that runs a registered handler: `contributed('<id>')`."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a key does. Only id, keys, label and scope are required."""
+
+    id: str
+    """The binding id: the name `[keymap]` remaps (`replay = "r,ctrl+r"`)."""
+    keys: str
+    """Default keys in Textual's syntax, comma separated: `"up,k"`."""
+    label: str
+    """Short label: the footer's, and the binding's description."""
+    scope: Scope
+    help: str = ""
+    """The help screen's text. Actions sharing a row each give a part ("previous" / "next
+    capture"), joined with " / "; empty when the row's first part says it all."""
+    action: str = ""
+    """The Textual action the keys run, when it differs from the id (`"jump(1)"`)."""
+    section: str | None = ""
+    """The help screen's section; "" takes the scope's, None keeps it out of the help."""
+    joins_row: str | None = None
+    """Shown on the previous action's help row; this joins the two actions' keys (" " for
+    the two ends of one motion, `↑ ↓`, " / " for alternatives, `m / M`)."""
+    footer: int | None = None
+    """Place in its scope's footer (1 first); None: not in the footer."""
+    key_display: str | None = None
+    """The footer's text for the key, when Textual's own would differ from today's."""
+    palette: str = ""
+    """The command palette's title; "" keeps the action out of the palette."""
+    palette_help: str = ""
+    main_screen: bool = False
+    """Only on the main screen: not under the diff or a dialog (list actions)."""
+    priority: bool = False
+    system: bool = False
+    tooltip: str = ""
+
+    @property
+    def runs(self) -> str:
+        """The Textual action string the binding and the palette run."""
+        return self.action or self.id
+
+    def binding(self) -> Binding:
+        """This action's binding, with its id so a keymap can remap it."""
+        return Binding(
+            self.keys,
+            self.runs,
+            self.label,
+            show=self.footer is not None,
+            key_display=self.key_display,
+            priority=self.priority,
+            tooltip=self.tooltip,
+            id=self.id,
+            system=self.system,
+        )
+
+    @property
+    def help_section(self) -> str | None:
+        """Where the help screen lists this action (None: not listed)."""
+        return SECTIONS.get(self.scope) if self.section == "" else self.section
+
+
+def _app(id: str, keys: str, label: str, help: str, **more: Any) -> Action:
+    return Action(id, keys, label, "app", help, **more)
+
+
+ACTIONS: tuple[Action, ...] = (
+    # -- anywhere, in the order the help screen shows them
+    _app(
+        "help",
+        "question_mark",
+        "Help",
+        "this help",
+        footer=2,
+        key_display="?",
+        palette="Keys",
+        palette_help="Every key, by where it works",
+        main_screen=True,
+    ),
+    _app("quit", "q", "Quit", "quit", footer=1),
+    # Textual's own Ctrl+C (it says how to quit), declared here to give it an id.
+    _app("help_quit", "ctrl+c", "", "", action="help_quit", joins_row=" / ", system=True),
+    _app("focus_next", "tab", "Switch pane", "switch between the list and the detail", footer=10),
+    _app("focus_previous", "shift+tab", "Switch pane", "", joins_row=" / "),
+    # Textual's own palette key, declared here (same binding) to give it an id.
+    _app(
+        "command_palette",
+        "ctrl+p",
+        "palette",
+        "command palette (every action by name)",
+        priority=True,
+        tooltip="Open the command palette",
+    ),
+    _app(
+        "filter",
+        "slash",
+        "Filter",
+        "filter: words, method:POST path:/hooks/* header:name=value status:413",
+        footer=3,
+        key_display="/",
+        palette="Filter",
+        palette_help="Show only captures matching a filter",
+        main_screen=True,
+    ),
+    _app(
+        "clear_filter",
+        "escape",
+        "Clear filter",
+        "clear the filter",
+        palette="Clear filter",
+        palette_help="Show every capture again",
+        main_screen=True,
+    ),
+    _app(
+        "replay",
+        "r",
+        "Replay",
+        "replay the selected capture (to --forward URL, or asked once)",
+        footer=4,
+        palette="Replay",
+        palette_help="Send the selected capture again to the replay target",
+        main_screen=True,
+    ),
+    _app(
+        "edit_replay",
+        "R",
+        "Edit+replay",
+        "edit, then replay: method, URL, headers, body; re-sign if a secret is set",
+        footer=5,
+        key_display="R",
+        palette="Edit and replay",
+        palette_help="Edit a copy (method, URL, headers, body), then send it",
+        main_screen=True,
+    ),
+    _app(
+        "export",
+        "e",
+        "Export",
+        "export: curl, HTTPie, raw HTTP, JSON, HAR; copy (OSC 52) or save",
+        footer=6,
+        palette="Export",
+        palette_help="curl, HTTPie, raw HTTP, JSON or HAR; copy or save",
+        main_screen=True,
+    ),
+    _app(
+        "cycle_answer",
+        "a",
+        "Answer mode",
+        "cycle the answer senders get: normal / 500 / slow (15 s)",
+        footer=9,
+        palette="Cycle answer mode",
+        palette_help="Answer senders normally, with 500, or slowly",
+        main_screen=True,
+    ),
+    # -- list: marks and diff are bound on the app (they work with the detail focused too)
+    _app(
+        "mark",
+        "m",
+        "Mark",
+        "mark or unmark the selected capture",
+        section="List",
+        footer=7,
+        palette="Mark",
+        palette_help="Mark or unmark the selected capture for diffing",
+        main_screen=True,
+    ),
+    _app(
+        "clear_marks",
+        "M",
+        "Clear marks",
+        "clear every mark",
+        section="List",
+        joins_row=" / ",
+        key_display="M",
+        palette="Clear marks",
+        palette_help="Unmark every capture",
+        main_screen=True,
+    ),
+    _app(
+        "diff",
+        "d",
+        "Diff",
+        "diff the marked capture with this one (none marked: the previous delivery"
+        " to the same method and path)",
+        section="List",
+        footer=8,
+        palette="Diff",
+        palette_help="Compare the marked capture (or the previous delivery) with this one",
+        main_screen=True,
+    ),
+    Action("list_up", "up,k", "Up", "list", "previous", action="cursor_up"),
+    Action("list_down", "down,j", "Down", "list", "next capture", "cursor_down", joins_row=" "),
+    Action("list_first", "home,g", "First", "list", "first", action="first"),
+    Action(
+        "list_last",
+        "end,G",
+        "Last",
+        "list",
+        "newest capture (End resumes following new arrivals)",
+        action="last",
+        joins_row=" ",
+    ),
+    Action("list_page_up", "pageup", "Page up", "list", "a page up", action="page_up"),
+    Action("list_page_down", "pagedown", "Page down", "list", "down", "page_down", joins_row=" "),
+    # -- detail
+    Action("detail_up", "up,k", "Up", "detail", "scroll a line", action="scroll_up"),
+    Action("detail_down", "down,j", "Down", "detail", "", "scroll_down", joins_row=" "),
+    Action(
+        "detail_left",
+        "left,h",
+        "Left",
+        "detail",
+        "scroll sideways (long body lines)",
+        action="scroll_left",
+    ),
+    Action("detail_right", "right,l", "Right", "detail", "", "scroll_right", joins_row=" "),
+    Action("detail_top", "home,g", "Top", "detail", "top", action="scroll_home"),
+    Action(
+        "detail_bottom",
+        "end,G",
+        "Bottom",
+        "detail",
+        "bottom of the request",
+        action="scroll_end",
+        joins_row=" ",
+    ),
+    Action("detail_page_up", "pageup", "Page up", "detail", "a page up", action="page_up"),
+    Action(
+        "detail_page_down", "pagedown", "Page down", "detail", "down", "page_down", joins_row=" "
+    ),
+    # -- diff screen (the rows' moves stay out of the help: it lists today's rows only)
+    Action("diff_next_change", "n", "Next change", "diff_view", "next", "jump(1)", footer=2),
+    Action(
+        "diff_previous_change",
+        "p",
+        "Previous change",
+        "diff_view",
+        "previous change",
+        action="jump(-1)",
+        joins_row=" / ",
+        footer=3,
+    ),
+    Action(
+        "diff_expand",
+        "enter",
+        "Expand fold",
+        "diff_view",
+        "expand the folded equal lines under the cursor",
+        action="expand",
+        footer=1,
+    ),
+    Action(
+        "diff_sort_keys",
+        "s",
+        "Sort keys",
+        "diff",
+        "sort JSON keys (reordered objects compare equal)",
+        action="toggle_sort",
+        footer=2,
+    ),
+    Action(
+        "diff_hide_volatile",
+        "v",
+        "Hide volatile headers",
+        "diff",
+        "hide / show headers that differ on every delivery (ids, signatures, dates)",
+        action="toggle_volatile",
+        footer=3,
+    ),
+    Action("diff_back", "escape,q", "Back", "diff", "back to the list", "close", footer=1),
+    Action("diff_up", "up,k", "Up", "diff_view", "cursor up a row", "cursor(-1)", section=None),
+    Action("diff_down", "down,j", "Down", "diff_view", "down", "cursor(1)", section=None),
+    Action("diff_page_up", "pageup", "Page up", "diff_view", "a page up", "page(-1)", section=None),
+    Action("diff_page_down", "pagedown", "Page down", "diff_view", "down", "page(1)", section=None),
+    Action("diff_top", "home,g", "Top", "diff_view", "first row", "edge(0)", section=None),
+    Action("diff_bottom", "end,G", "Bottom", "diff_view", "last row", "edge(1)", section=None),
+    # -- dialogs (each shows its keys in its footer)
+    Action(
+        "help_close",
+        "escape,q,question_mark",
+        "Close",
+        "help_screen",
+        "close the help",
+        "dismiss",
+        footer=1,
+    ),
+    Action("url_cancel", "escape", "Cancel", "url_prompt", "replay nothing", "cancel", footer=1),
+    Action(
+        "edit_replay_cancel",
+        "escape",
+        "Cancel",
+        "edit_replay_screen",
+        "send nothing",
+        "cancel",
+        footer=1,
+    ),
+    Action(
+        "edit_replay_send",
+        "ctrl+s",
+        "Send",
+        "edit_replay_screen",
+        "send the copy",
+        "send",
+        footer=2,
+    ),
+    Action("export_close", "escape", "Close", "export_screen", "close", "dismiss_screen", footer=1),
+    Action("export_copy", "ctrl+y", "Copy", "export_screen", "copy (OSC 52)", "copy", footer=2),
+    Action("export_save", "ctrl+s", "Save", "export_screen", "save to a file", "save", footer=3),
+)
+
+# -- actions contributed by other modules ------------------------------------------------------
+
+Handler = Callable[[Any], object]
+"""Runs a contributed action; it gets the app."""
+
+_contributed: dict[str, tuple[Action, Handler]] = {}
+
+
+def register(action: Action, handler: Handler) -> Action:
+    """Add an app-wide action from another module: bound, in the palette and in the help of
+    every app started from now on. `handler(app)` runs it. Returns the action as registered."""
+    if action.scope != "app":
+        raise ValueError(f"{action.id}: only app-wide actions can be registered")
+    if any(known.id == action.id for known in all_actions()):
+        raise ValueError(f"{action.id}: an action with this id exists")
+    registered = replace(action, action=f"{CONTRIBUTED}({action.id!r})")
+    _contributed[action.id] = (registered, handler)
+    return registered
+
+
+def unregister(action_id: str) -> None:
+    """Remove a registered action (apps started afterwards no longer have it)."""
+    _contributed.pop(action_id, None)
+
+
+def run_contributed(action_id: str, app: object) -> None:
+    """Run a registered action's handler on `app` (nothing if it was unregistered)."""
+    if (entry := _contributed.get(action_id)) is not None:
+        entry[1](app)
+
+
+def all_actions() -> tuple[Action, ...]:
+    """The built-in actions, then those registered, in the help screen's order."""
+    return ACTIONS + tuple(action for action, _ in _contributed.values())
+
+
+def get_action(action_id: str) -> Action:
+    """The action with this id (KeyError if none)."""
+    for action in all_actions():
+        if action.id == action_id:
+            return action
+    raise KeyError(action_id)
+
+
+# -- what is derived from the table ------------------------------------------------------------
+
+
+def bindings_for(scope: Scope, actions: Iterable[Action] = ACTIONS) -> list[Binding]:
+    """The BINDINGS of the widget or screen holding `scope`: the footer's in its order first."""
+    chosen = [action for action in actions if action.scope == scope]
+    # Hidden bindings keep the table's order after the footer's; order only matters to the footer.
+    chosen.sort(key=lambda action: (action.footer is None, action.footer or 0))
+    return [action.binding() for action in chosen]
+
+
+def contributed_bindings(scope: Scope) -> list[Binding]:
+    """Bindings of the actions registered for `scope` (the built-ins' are in the class)."""
+    return bindings_for(scope, (action for action, _ in _contributed.values()))
+
+
+def palette_actions() -> list[Action]:
+    """The actions the command palette offers, each once."""
+    return [action for action in all_actions() if action.palette]
+
+
+_MAIN_SCREEN = frozenset(a.runs for a in ACTIONS if a.scope == "app" and a.main_screen)
+
+
+def main_screen_only(action: str, parameters: tuple[object, ...] = ()) -> bool:
+    """Whether the app's `action` works only on the main screen (not under the diff or a
+    dialog). `action` is Textual's name, as `App.check_action` receives it."""
+    if action == CONTRIBUTED and parameters:
+        entry = _contributed.get(str(parameters[0]))
+        return entry is not None and entry[0].main_screen
+    return action in _MAIN_SCREEN
+
+
+def keys_in_effect(action: Action, keymap: Mapping[str, str]) -> list[str]:
+    """The keys that run `action` now: the keymap's for its id, else its defaults."""
+    keys = keymap.get(action.id) or action.keys
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+def active_keymap(app: object) -> Mapping[str, str]:
+    """The keymap an app applies (set_keymap). Textual keeps it in `App._keymap` and has no
+    public getter; its binding chain reads the same attribute."""
+    keymap: Mapping[str, str] = getattr(app, "_keymap", {})
+    return keymap

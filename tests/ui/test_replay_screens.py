@@ -162,3 +162,35 @@ async def test_replay_to_a_down_target_says_so_and_keeps_running():
         text = screen_text(app)
         assert "failed" in text and "refused" in text
         assert app.is_running
+
+
+async def test_a_copy_that_cannot_be_re_signed_says_why_in_the_editor_and_sends_nothing():
+    # Standard Webhooks signs the message id: with the webhook-id line deleted in the editor
+    # there is nothing to sign. This crashed the app (printing the secret) before.
+    downstream = DownstreamApp()
+    await downstream.start()
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    app = WhisperApp(Settings(port=0, secrets=(("standard", secret),)))
+    app.replay_url = downstream.url
+    headers = b"webhook-id: msg_1\r\nwebhook-timestamp: 1\r\nwebhook-signature: v1,AAAA\r\n"
+    try:
+        async with app.run_test(size=(170, 50)) as pilot:
+            await send_raw(app.port, raw_post("/hooks/std", b"{}", headers))
+            await wait_for_list(pilot, app, 1)
+            await pilot.press("R")
+            await pilot.pause(0.3)
+            editor = app.screen
+            assert isinstance(editor, EditReplayScreen)
+            field = editor.query_one("#edit-headers")
+            field.text = "\n".join(
+                line for line in field.text.splitlines() if not line.startswith("webhook-id")
+            )
+            await pilot.press("ctrl+s")
+            await pilot.pause(0.3)
+            assert app.is_running and app.screen is editor
+            shown = str(editor.query_one("#edit-error").render())
+            assert shown.startswith("not sent: ") and "webhook-id" in shown
+            assert secret not in shown and secret[6:] not in shown
+            assert downstream.arrivals == [] and app.store.attempts(1) == []
+    finally:
+        await downstream.stop()

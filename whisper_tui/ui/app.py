@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import socket
+import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -156,6 +158,22 @@ class WhisperApp(App[None]):
         """Like App.notify, but never parsing markup unless asked: messages carry sender
         content (reason phrases, URLs, errors), and `[/bold]` in one would crash the app."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _fatal_error(self) -> None:
+        """The crash report, without what Textual's default one shows that could hold secrets.
+
+        Textual prints a Rich traceback with every frame's local variables, which for a
+        signing error includes the secret and the key bytes. Ours has no locals, and every
+        configured secret is masked in what remains (an exception message may quote one).
+        """
+        error = self._exception or sys.exc_info()[1]
+        report = "".join(traceback.format_exception(error)) if error else "unknown error\n"
+        report = self.session.redactor.redact(report)
+        self.bell()
+        self._exit_renderables.append(
+            Text(f"whisper-tui crashed; please report this (secrets are masked):\n\n{report}")
+        )
+        self._close_messages_no_wait()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # List actions only make sense on the main screen, not under the diff or a modal.
@@ -324,24 +342,24 @@ class WhisperApp(App[None]):
             return
         scheme = self.session.signing_scheme(request)
         base = self.replay_url or "http://127.0.0.1:3000"
-        self.push_screen(
-            EditReplayScreen(request, base, scheme),
-            lambda edited: self._send_edited(request, edited),
-        )
 
-    def _send_edited(self, request: CapturedRequest, edited: EditedRequest | None) -> None:
-        if edited is None:
-            return
-        copy = self.session.edited_copy(
-            request,
-            method=edited.method,
-            url=edited.url,
-            headers=edited.headers,
-            body=edited.body,
-            changes=edited.changes,
-            resign=edited.resign,
-        )
-        self._start_replay(request, edited.url, copy)
+        def prepare(edited: EditedRequest) -> EditedCopy:
+            # Raises ValueError with a one-line reason (shown in the editor, nothing sent).
+            return self.session.edited_copy(
+                request,
+                method=edited.method,
+                url=edited.url,
+                headers=edited.headers,
+                body=edited.body,
+                changes=edited.changes,
+                resign=edited.resign,
+            )
+
+        def send(copy: EditedCopy | None) -> None:
+            if copy is not None:
+                self._start_replay(request, copy.url, copy)
+
+        self.push_screen(EditReplayScreen(request, base, scheme, prepare), send)
 
     def action_export(self) -> None:
         """Export as curl, HTTPie, raw HTTP, JSON or HAR: this capture, the filtered, or all."""

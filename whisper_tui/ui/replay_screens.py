@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -11,8 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.targets import target_url, validate_target
 from whisper_tui.core.sanitize import printable, visible_same_width
+from whisper_tui.core.session import EditedCopy
+from whisper_tui.core.targets import target_url, validate_target
 from whisper_tui.ui.actions import bindings_for
 
 
@@ -84,14 +86,26 @@ def parse_headers(text: str) -> list[tuple[str, str]]:
     return headers
 
 
-class EditReplayScreen(ModalScreen[EditedRequest | None]):
-    """Method, URL, headers and body of a copy of the capture; the original stays as it was."""
+class EditReplayScreen(ModalScreen[EditedCopy | None]):
+    """Method, URL, headers and body of a copy of the capture; the original stays as it was.
+
+    `prepare` turns what was typed into what will be sent (re-signing it when asked); when
+    it can't (a signature that needs a header the edit removed), its one-line reason is shown
+    here and nothing is sent.
+    """
 
     BINDINGS = bindings_for("edit_replay_screen")
 
-    def __init__(self, request: CapturedRequest, base_url: str, signing: str | None) -> None:
+    def __init__(
+        self,
+        request: CapturedRequest,
+        base_url: str,
+        signing: str | None,
+        prepare: Callable[[EditedRequest], EditedCopy],
+    ) -> None:
         super().__init__()
         self.request = request
+        self.prepare = prepare
         self.base_url = base_url
         self.signing = signing
         """The scheme a re-signature would use, or None when no scheme/secret is known."""
@@ -161,7 +175,12 @@ class EditReplayScreen(ModalScreen[EditedRequest | None]):
             changes.append("headers")
         if body != self.request.body:
             changes.append("body")
-        self.dismiss(EditedRequest(method, url, headers, body, resign, changes))
+        try:
+            copy = self.prepare(EditedRequest(method, url, headers, body, resign, changes))
+        except ValueError as bad:
+            error.update(Text(f"not sent: {bad}"))
+            return
+        self.dismiss(copy)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

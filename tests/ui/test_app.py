@@ -58,15 +58,6 @@ async def test_posted_request_is_listed_with_headers_and_highlighted_body():
         assert len(colours) >= 2
 
 
-async def test_request_line_headers_and_body_fit_together_for_a_small_request():
-    app = new_app()
-    async with app.run_test(size=(160, 45)) as pilot:
-        await post(app, "/small", b'{"a":1}', {"Content-Type": "application/json"})
-        await wait_for_screen(
-            pilot, app, "POST /small HTTP/1.1", "Headers (", "Content-Type:", '"a": 1'
-        )
-
-
 async def test_sender_markup_and_escape_sequences_are_shown_literally():
     app = new_app()
     hostile_body = b"\x1b]0;title\x07\x1b[2J [bold]x[/bold] \x9b31m"

@@ -1,0 +1,363 @@
+"""The detail pane: request line, summary, query, headers, body and attempts of one capture."""
+
+from __future__ import annotations
+
+import json
+
+import aiohttp
+import pytest
+from textual.app import App, ComposeResult
+
+from tests.helpers import screen_text, wait_for_screen, wait_until
+from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.signatures import Verdict
+from whisper_tui.core.store import RequestStore
+from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.detail import RequestDetail, pair_lines, verdict_lines
+
+pytestmark = pytest.mark.usefixtures("utc")
+
+AT = 1_764_000_000.25  # 2025-11-24 16:00:00.250 UTC
+BASE_URL = "http://127.0.0.1:9999"
+
+
+def capture(
+    target: str = "/hooks/stripe?live=1&tag=a",
+    body: bytes = b'{"type":"invoice.paid","amount":4200}',
+    headers: tuple[tuple[bytes, bytes], ...] = (
+        (b"Content-Type", b"application/json"),
+        (b"X-Dup", b"1"),
+        (b"X-Dup", b"2"),
+    ),
+    request_id: int = 7,
+    **changes: object,
+) -> CapturedRequest:
+    return CapturedRequest(
+        request_id,
+        AT,
+        "10.0.0.5",
+        "POST",
+        target,
+        (1, 1),
+        headers,
+        body,
+        **changes,  # type: ignore[arg-type]
+    )
+
+
+class DetailApp(App[None]):
+    """Just the detail pane, over a real store (attempts are read from it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store = RequestStore()
+
+    def compose(self) -> ComposeResult:
+        yield RequestDetail(base_url=BASE_URL, attempts_for=self.store.attempts)
+
+    @property
+    def detail(self) -> RequestDetail:
+        return self.query_one(RequestDetail)
+
+    def show(self, request: CapturedRequest | None) -> None:
+        if request is not None and self.store.get(request.id) is None:
+            self.store.add(request)
+        self.detail.show(request)
+
+
+def lines(app: App) -> list[str]:
+    return [line.rstrip() for line in screen_text(app).splitlines()]
+
+
+# -- what one capture shows ---------------------------------------------------------------------
+
+
+async def test_with_nothing_to_show_it_says_how_to_send_a_request():
+    app = DetailApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        app.show(None)
+        await wait_for_screen(
+            pilot, app, "Waiting for requests…", "curl -H 'Content-Type: application/json'"
+        )
+        assert f"{BASE_URL}/hooks/test" in screen_text(app)
+
+
+async def test_the_request_line_and_summary_come_first():
+    app = DetailApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.show(capture())
+        await pilot.pause()
+        shown = lines(app)
+        assert shown[0] == "POST /hooks/stripe?live=1&tag=a HTTP/1.1"
+        assert shown[1] == ("#7  2025-11-24 16:00:00.250  from 10.0.0.5  37 B  application/json")
+
+
+async def test_query_parameters_and_headers_are_listed_in_order_with_counts():
+    app = DetailApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.show(capture())
+        await pilot.pause()
+        shown = lines(app)
+        query = shown.index("Query (2)")
+        assert shown[query + 1 : query + 3] == ["live = 1", "tag =  a"]
+        headers = shown.index("Headers (3)")
+        assert shown[headers + 1 : headers + 4] == [
+            "Content-Type: application/json",
+            "X-Dup:        1",
+            "X-Dup:        2",
+        ]
+
+
+async def test_a_target_without_a_query_has_no_query_section():
+    app = DetailApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.show(capture(target="/plain"))
+        await pilot.pause()
+        assert "Headers (3)" in lines(app)
+        assert not any(line.startswith("Query") for line in lines(app))
+
+
+async def test_a_json_body_is_titled_with_its_size_and_kind_and_pretty_printed():
+    app = DetailApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.show(capture())
+        await pilot.pause()
+        shown = lines(app)
+        body = shown.index("Body  37 B  json")
+        assert shown[body + 1 : body + 5] == [
+            "{",
+            '  "type": "invoice.paid",',
+            '  "amount": 4200',
+            "}",
+        ]
+
+
+async def test_an_empty_body_says_so():
+    app = DetailApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.show(capture(body=b"", headers=()))
+        await pilot.pause()
+        shown = lines(app)
+        assert "Headers (0)" in shown
+        assert shown[shown.index("Body  0 B  empty") + 1] == "(empty)"
+
+
+async def test_a_rejected_capture_says_it_was_answered_413_and_shows_the_announced_size():
+    app = DetailApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.show(capture(body=b"", rejected=True, declared_length=5_000_000, answered_status=413))
+        await wait_for_screen(pilot, app, "rejected with 413: body over the --max-body limit")
+        assert "5.0 MB" in lines(app)[1]
+
+
+async def test_sender_markup_and_control_characters_are_shown_literally():
+    app = DetailApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.show(
+            capture(
+                target="/[b]x[/b]?q=\x1b[2J",
+                headers=((b"X-Markup", b"[red]boom[/red]\x07"),),
+                body=b"[bold]hi[/bold] \x1b]0;t\x07",
+            )
+        )
+        await pilot.pause()
+        text = screen_text(app)
+        assert "POST /[b]x[/b]?q=␛[2J HTTP/1.1" in text
+        assert "X-Markup: [red]boom[/red]␇" in text
+        assert "[bold]hi[/bold] ␛]0;t␇" in text
+
+
+async def test_a_long_header_value_wraps_under_the_value_column():
+    app = DetailApp()
+    async with app.run_test(size=(60, 30)) as pilot:
+        value = "v" * 150
+        app.show(capture(headers=((b"X-Long", value.encode()), (b"A", b"b"))))
+        await pilot.pause()
+        shown = lines(app)
+        first = shown.index(next(line for line in shown if line.startswith("X-Long: ")))
+        column = len("X-Long: ")
+        wrapped = [shown[first]]
+        for line in shown[first + 1 :]:
+            if not line.startswith(" " * column):
+                break
+            wrapped.append(line)
+        assert len(wrapped) >= 3
+        assert "".join(line[column:] for line in wrapped) == value
+        assert shown[first + len(wrapped)] == "A:      b"
+
+
+async def test_showing_another_capture_replaces_everything_and_scrolls_to_the_top():
+    app = DetailApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        long_body = json.dumps([{"n": n} for n in range(200)]).encode()
+        app.show(capture(body=long_body, request_id=1))
+        await pilot.pause()
+        app.detail.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        app.show(capture(target="/second", body=b"{}", request_id=2))
+        await pilot.pause()
+        assert app.detail.scroll_y == 0
+        assert lines(app)[0] == "POST /second HTTP/1.1"
+        assert '"n"' not in screen_text(app)
+
+
+# -- bodies, big and long -----------------------------------------------------------------------
+
+
+async def test_a_long_body_scrolls_line_by_line_to_its_last_line():
+    app = DetailApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        body = "\n".join(f"line {n}" for n in range(5_000)).encode()
+        app.show(capture(body=body, headers=((b"Content-Type", b"text/plain"),)))
+        detail = app.detail
+        # Lines past the first screen are counted in slices; the height catches up.
+        await wait_until(pilot, lambda: detail.virtual_size.height > 5_000)
+        assert "line 4999" not in screen_text(app)
+        detail.scroll_end(animate=False, immediate=True)
+        await wait_for_screen(pilot, app, "line 4999")
+        assert "line 0" not in lines(app)
+
+
+async def test_a_big_body_is_decoded_off_the_loop_and_then_shown():
+    app = DetailApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        big = json.dumps({"items": ["x" * 100] * 5_000, "last": True}).encode()
+        assert len(big) > 256 * 1024
+        app.show(capture(body=big))
+        # Straight after show(), before the worker answers: the title says it is decoding.
+        detail = app.detail
+        head = [detail.render_line(y).text for y in range(detail.size.height)]
+        assert any("Body  decoding" in line for line in head)
+        await wait_for_screen(pilot, app, '"items": [', "json")
+        text = screen_text(app)
+        assert "decoding" not in text
+        assert "Body  " in text
+
+
+# -- attempts -----------------------------------------------------------------------------------
+
+
+def replayed(status: int, reason: str, body: bytes = b"", started: float = AT + 60, **changes):
+    return Attempt(
+        target_url="http://127.0.0.1:3000/hooks",
+        started_at=started,
+        status=status,
+        reason=reason,
+        response_headers=((b"Content-Type", b"application/json"),),
+        response_body=body,
+        latency=0.012,
+        **changes,
+    )
+
+
+async def test_attempts_are_listed_latest_first_with_the_latest_answer_shown():
+    app = DetailApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        request = capture()
+        app.show(request)
+        await pilot.pause()
+        assert not any(line.startswith("Attempts") for line in lines(app))
+        app.store.add_attempt(request.id, replayed(500, "Internal Server Error", b'{"e":1}'))
+        app.store.add_attempt(
+            request.id, replayed(201, "Created", b'{"ok":true}', started=AT + 120)
+        )
+        app.detail.refresh_attempts()
+        await wait_for_screen(pilot, app, "Attempts (2, latest first)")
+        shown = lines(app)
+        first = shown.index("Attempts (2, latest first)")
+        assert shown[first + 1] == (
+            "replay → http://127.0.0.1:3000/hooks  201 Created  12 ms  16:02:00"
+        )
+        assert shown[first + 2] == "    answer: 11 B  application/json"
+        assert shown[first + 3 : first + 6] == ["    {", '      "ok": true', "    }"]
+        assert shown[first + 6] == (
+            "replay → http://127.0.0.1:3000/hooks  500 Internal Server Error  12 ms  16:01:00"
+        )
+        assert '"e": 1' not in screen_text(app)  # only the latest answer's body
+
+
+async def test_a_failed_attempt_shows_its_error_and_notes_are_shown_under_a_success():
+    app = DetailApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        request = capture()
+        app.show(request)
+        app.store.add_attempt(
+            request.id,
+            Attempt(
+                target_url="http://127.0.0.1:1/x",
+                started_at=AT,
+                kind="forward",
+                error="Cannot connect to host 127.0.0.1:1 [Connection refused]",
+            ),
+        )
+        app.store.add_attempt(
+            request.id, replayed(200, "OK", notes=["re-signed with the stripe secret"])
+        )
+        app.detail.refresh_attempts()
+        await wait_for_screen(pilot, app, "Attempts (2, latest first)")
+        shown = lines(app)
+        assert "    re-signed with the stripe secret" in shown
+        failed = shown.index("forward → http://127.0.0.1:1/x  failed")
+        assert shown[failed + 1] == ("    Cannot connect to host 127.0.0.1:1 [Connection refused]")
+
+
+async def test_a_long_answer_is_cut_after_twelve_lines():
+    app = DetailApp()
+    async with app.run_test(size=(120, 60)) as pilot:
+        request = capture()
+        app.show(request)
+        answer = json.dumps(list(range(40)), indent=0).encode()
+        app.store.add_attempt(request.id, replayed(200, "OK", answer))
+        app.detail.refresh_attempts()
+        text = await wait_for_screen(pilot, app, "… (answer continues; export the attempt")
+        assert "    10," in text
+        assert "    11," not in text  # "[" then 0..10: twelve lines
+
+
+# -- signatures ---------------------------------------------------------------------------------
+
+
+def test_a_verified_signature_is_one_line():
+    [line] = verdict_lines(Verdict("github", "verified", "", True), 80)
+    assert line.plain == "signature: verified (github)"
+
+
+def test_a_missing_secret_reads_not_checked():
+    [line] = verdict_lines(Verdict("stripe", "no-secret", "no secret for stripe", None), 80)
+    assert line.plain == "signature: not checked (stripe): no secret for stripe"
+
+
+def test_a_failed_signatures_reason_wraps_at_words_under_an_indent():
+    reason = "timestamp 1764000000 is 900 s old, over the tolerance 300 s " * 3
+    shown = [t.plain for t in verdict_lines(Verdict("stripe", "failed", reason, True), 60)]
+    assert shown[0].startswith("signature: failed (stripe): timestamp")
+    assert len(shown) > 1
+    assert all(line.startswith("    ") and len(line) <= 60 for line in shown[1:])
+    assert " ".join(piece.strip() for piece in shown).endswith(reason.strip())
+    assert "tolerance 300 s" in " ".join(shown)
+
+
+def test_pair_lines_align_values_after_the_longest_name():
+    shown = [t.plain for t in pair_lines([("a", "1"), ("long-name", "2")], 80, ":", "bold")]
+    assert shown == ["a:         1", "long-name: 2"]
+
+
+# -- in the app ---------------------------------------------------------------------------------
+
+
+async def test_request_line_headers_and_body_fit_together_for_a_small_request():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(160, 45)) as pilot:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(
+                f"http://127.0.0.1:{app.port}/small",
+                data=b'{"a":1}',
+                headers={"Content-Type": "application/json"},
+            ),
+        ):
+            pass
+        await wait_for_screen(
+            pilot, app, "POST /small HTTP/1.1", "Headers (", "Content-Type:", '"a": 1'
+        )

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 Scope = Literal[
     "app",  # WhisperApp: works anywhere (unless main_screen says otherwise)
@@ -395,7 +395,7 @@ def get_action(action_id: str) -> Action:
 # -- what is derived from the table ------------------------------------------------------------
 
 
-def bindings_for(scope: Scope, actions: Iterable[Action] = ACTIONS) -> list[Binding]:
+def bindings_for(scope: Scope, actions: Iterable[Action] = ACTIONS) -> list[BindingType]:
     """The BINDINGS of the widget or screen holding `scope`: the footer's in its order first."""
     chosen = [action for action in actions if action.scope == scope]
     # Hidden bindings keep the table's order after the footer's; order only matters to the footer.
@@ -403,7 +403,7 @@ def bindings_for(scope: Scope, actions: Iterable[Action] = ACTIONS) -> list[Bind
     return [action.binding() for action in chosen]
 
 
-def contributed_bindings(scope: Scope) -> list[Binding]:
+def contributed_bindings(scope: Scope) -> list[BindingType]:
     """Bindings of the actions registered for `scope` (the built-ins' are in the class)."""
     return bindings_for(scope, (action for action, _ in _contributed.values()))
 

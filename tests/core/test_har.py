@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import json
 import os
 import stat
 import string
+import subprocess
+import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -480,3 +483,80 @@ def test_bad_base64_is_reported() -> None:
     entry["request"]["postData"]["text"] = "!!!"
     with pytest.raises(HarError, match="base64"):
         from_har({"log": {"entries": [entry]}})
+
+
+# -- no import cycle -------------------------------------------------------------------------------
+
+CORE = Path(__file__).resolve().parents[2] / "whisper_tui" / "core"
+
+
+def _core_imports() -> dict[str, set[str]]:
+    """Each core module's imports of other core modules, read from the source."""
+    names = {}
+    for path in CORE.rglob("*.py"):
+        parts = ["whisper_tui", *path.relative_to(CORE.parent).with_suffix("").parts]
+        if parts[-1] == "__init__":
+            parts.pop()
+        names[".".join(parts)] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names if a.name in names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    submodule = f"{node.module}.{alias.name}"
+                    if submodule in names:
+                        found.add(submodule)
+                    elif node.module in names:
+                        found.add(node.module)
+        graph[name] = found
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(name: str) -> None:
+        path.append(name)
+        for imported in sorted(graph[name]):
+            if imported in path:
+                cycles.append([*path[path.index(imported) :], imported])
+            elif imported not in done:
+                visit(imported)
+        path.pop()
+        done.add(name)
+
+    for name in sorted(graph):
+        if name not in done:
+            visit(name)
+    return cycles
+
+
+def test_no_core_module_imports_its_importer() -> None:
+    # core/har.py and the export code used to import each other; the shared helpers now live
+    # in core/portable.py. (A package's __init__ importing its own modules is not counted.)
+    graph = _core_imports()
+    assert "whisper_tui.core.export.har" in graph
+    assert "whisper_tui.core.har" in graph["whisper_tui.core.export.har"]
+    assert not any(
+        name.startswith("whisper_tui.core.export") for name in graph["whisper_tui.core.har"]
+    )
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_check_would_see_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_loading_har_files_loads_no_export_format() -> None:
+    script = (
+        "import sys, whisper_tui.core.har; print(sorted(m for m in sys.modules if '.export' in m))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from tests.helpers import screen_text, send_raw, wait_for_list
-from whisper_tui.core.export import render_export
+import importlib
+import sys
+from collections.abc import Iterator
+
+import pytest
+from rich.text import Text
+from textual.widgets import Input, RadioButton, RadioSet, Static
+
+from tests.helpers import screen_text, send_raw, wait_for_list, wait_until
+from whisper_tui.core.export import ExportFormat, formats, render_export, unregister
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.export_screen import ExportScreen
@@ -40,3 +48,77 @@ async def test_export_previews_copies_and_saves(tmp_path):
         await pilot.press("ctrl+s")  # never overwrites
         await pilot.pause(0.1)
         assert "exists" in screen_text(app)
+
+
+# -- the format choices are the export registry -------------------------------------------------
+
+DUMMY_MODULE = "tests.fixtures.addons.dummy_export"
+
+
+@pytest.fixture
+def dummy_format() -> Iterator[ExportFormat]:
+    """The dummy format's module imported fresh (its import registers it), removed afterwards."""
+    sys.modules.pop(DUMMY_MODULE, None)
+    module = importlib.import_module(DUMMY_MODULE)
+    try:
+        yield module.FORMAT
+    finally:
+        unregister(module.FORMAT.key)
+        sys.modules.pop(DUMMY_MODULE, None)
+
+
+def format_buttons(app: WhisperApp) -> list[RadioButton]:
+    return list(app.screen.query_one("#export-format", RadioSet).query(RadioButton))
+
+
+async def open_export(pilot, app: WhisperApp) -> None:
+    await send_raw(app.port, RAW)
+    await wait_for_list(pilot, app, 1)
+    await pilot.press("e")
+    await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+    await wait_until(pilot, lambda: app.screen.output is not None)
+
+
+async def choose(pilot, app: WhisperApp, key: str) -> bytes:
+    """Click the format's radio button and wait for its export to be built; returns it."""
+    [button] = [b for b in format_buttons(app) if b.name == key]
+    await pilot.click(button)
+    await wait_until(pilot, lambda: app.screen.format == key and app.screen.output is not None)
+    return app.screen.output
+
+
+async def test_the_format_choices_are_the_registered_formats_in_order():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(170, 50)) as pilot:
+        await open_export(pilot, app)
+        buttons = format_buttons(app)
+        assert [(b.name, str(b.label)) for b in buttons] == [(f.key, f.label) for f in formats()]
+        assert [str(b.label) for b in buttons] == ["curl", "HTTPie", "raw HTTP", "JSON", "HAR 1.2"]
+        assert buttons[0].value  # curl, as before
+        [request] = list(app.store)
+        output = await choose(pilot, app, "har")
+        assert output == render_export("har", [request], app.base_url, app.store.attempts)
+        assert app.screen.query_one("#export-path", Input).value == "whisper-1.har"
+        assert '"version": "1.2"' in screen_text(app)
+
+
+async def test_a_format_from_one_new_module_is_offered_and_previewed(tmp_path, dummy_format):
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(170, 50)) as pilot:
+        await open_export(pilot, app)
+        assert str(format_buttons(app)[-1].label) == "Dummy lines"
+        output = await choose(pilot, app, "dummy")
+        [request] = list(app.store)
+        assert output == dummy_format.render([request], app.base_url, app.store.attempts)
+        assert output.startswith(b"DUMMY POST http://127.0.0.1:")
+        # What the preview shows is that output, line for line.
+        preview = app.screen.query_one("#export-preview", Static).content
+        assert isinstance(preview, Text)
+        assert preview.plain.rstrip("\n") == output.decode().rstrip("\n")
+        assert output.decode().strip() in screen_text(app)
+        path = app.screen.query_one("#export-path", Input)
+        assert path.value == "whisper-1.dummy"  # the format's extension
+        path.value = str(tmp_path / "out.dummy")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: (tmp_path / "out.dummy").exists())
+        assert (tmp_path / "out.dummy").read_bytes() == output

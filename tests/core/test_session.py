@@ -9,7 +9,9 @@ import json
 import aiohttp
 import pytest
 from aiohttp import web
+from twilio.request_validator import RequestValidator
 
+from tests.core.signatures.sdk_cases import capture
 from whisper_tui.core.har import load_har
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
@@ -192,3 +194,79 @@ async def test_the_store_given_is_the_one_filled_even_when_it_starts_empty():
         await session.stop()
     assert session.store is store
     assert [c.target for c in seen] == ["/first"]
+
+
+def _twilio_capture(token: str):  # type: ignore[no-untyped-def]
+    """A Twilio form post as signed for some other URL (the capture's own is stale anyway)."""
+    body = b"Body=hi&From=%2B1555"
+    signature = RequestValidator(token).compute_signature(
+        "https://old.example/hooks/sms", {"Body": "hi", "From": "+1555"}
+    )
+    headers = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("X-Twilio-Signature", signature),
+    ]
+    return capture(headers, body, at=0.0, target="/hooks/sms"), headers, body
+
+
+@pytest.mark.parametrize(
+    ("public_url", "signed_for"),
+    [
+        ("https://pub.example/", "https://pub.example/hooks/sms?x=1"),
+        (None, "http://127.0.0.1:3000/hooks/sms?x=1"),
+    ],
+)
+def test_re_signing_twilio_signs_the_url_the_receiving_app_checks(public_url, signed_for):
+    token = "0123456789abcdef0123456789abcdef"
+    session = Session(Settings(port=0, secrets=(("twilio", token),), public_url=public_url))
+    request, headers, body = _twilio_capture(token)
+    copy = session.edited_copy(
+        request,
+        method="POST",
+        url="http://127.0.0.1:3000/hooks/sms?x=1",
+        headers=headers,
+        body=body,
+        changes=[],
+        resign=True,
+    )
+    assert copy.notes == ["not edited", f"re-signed (twilio) for {signed_for}"]
+    signature = dict(copy.headers)["X-Twilio-Signature"]
+    params = {"Body": "hi", "From": "+1555"}
+    assert RequestValidator(token).validate(signed_for, params, signature)
+
+
+def test_re_signing_a_timestamped_scheme_says_the_timestamp_is_fresh():
+    session = Session(Settings(port=0, secrets=(("slack", "s3cret"),)))
+    headers = [("X-Slack-Request-Timestamp", "1"), ("X-Slack-Signature", "v0=00")]
+    request = capture(headers, b"{}", at=0.0)
+    copy = session.edited_copy(
+        request,
+        method="POST",
+        url="http://x/",
+        headers=headers,
+        body=b"{}",
+        changes=[],
+        resign=True,
+    )
+    assert copy.notes[-1] == "re-signed (slack) with a fresh timestamp"
+
+
+def test_a_copy_that_cannot_be_signed_raises_one_line_without_the_secret():
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    session = Session(Settings(port=0, secrets=(("standard", secret),)))
+    headers = [("svix-id", "msg_1"), ("svix-timestamp", "1"), ("svix-signature", "v1,AA==")]
+    request = capture(headers, b"{}", at=0.0)
+    edited = [h for h in headers if h[0] != "svix-id"]  # the id line deleted in the editor
+    with pytest.raises(ValueError) as raised:
+        session.edited_copy(
+            request,
+            method="POST",
+            url="http://x/",
+            headers=edited,
+            body=b"{}",
+            changes=[],
+            resign=True,
+        )
+    message = str(raised.value)
+    assert message == "standard signing needs a message id: no svix-id header given"
+    assert "\n" not in message and "MfKQ9r8" not in message

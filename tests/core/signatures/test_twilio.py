@@ -101,3 +101,65 @@ def test_twilio_message_of_a_json_body_is_the_url_alone() -> None:
 def test_twilio_sign_refuses_a_stale_body_sha256_in_the_url() -> None:
     with pytest.raises(ValueError, match="bodySHA256 is not the SHA-256"):
         sign(b"{}", "twilio", "k", [], url="https://x/y?bodySHA256=00")
+
+
+SHA256_SETTINGS = (
+    "X-Twilio-Webhooks-Signature-Settings",
+    "key=webhooks_sk_1,algorithm=HMAC_SHA256",
+)
+
+
+def _signed_doc_example(*extra: tuple[str, str]) -> list[tuple[str, str]]:
+    """The docs example's headers re-signed (with `extra` headers) for its public URL."""
+    name = "twilio-doc-example"
+    request = make_request(name)
+    headers = [*request.headers, *extra]
+    url = twilio_public_url() + request.target
+    return sign(request.body, "twilio", "12345", headers, url=url)
+
+
+def test_twilio_hmac_sha256_named_by_the_settings_header_verifies() -> None:
+    name = "twilio-doc-example"
+    headers = _signed_doc_example(SHA256_SETTINGS)
+    legacy = dict(_signed_doc_example())["X-Twilio-Signature"]
+    assert dict(headers)["X-Twilio-Signature"] != legacy  # signed with SHA-256, not SHA-1
+    request = make_request(name, headers=headers)
+    settings = settings_for(name, secrets={"twilio": "12345"})
+    assert only(verify(request, settings)).status == "verified"
+
+
+def test_twilio_failure_names_the_algorithm_tried_and_spots_the_other_one() -> None:
+    name = "twilio-doc-example"
+    settings = settings_for(name, secrets={"twilio": "12345"})
+    # Signed with SHA-1, but the settings header (added afterwards) claims SHA-256.
+    claimed = make_request(name, headers=[*_signed_doc_example(), SHA256_SETTINGS])
+    verdict = only(verify(claimed, settings))
+    assert verdict.status == "failed"
+    assert "with HMAC_SHA256 (as X-Twilio-Webhooks-Signature-Settings says)" in verdict.reason
+    assert "the MAC matches with HMAC_SHA1, but X-Twilio-Webhooks-Signature-Settings says" in (
+        verdict.reason
+    )
+    plain = make_request(name)
+    wrong = only(verify(plain, settings_for(name, secrets={"twilio": "not-it"})))
+    assert "with HMAC_SHA1 (the legacy default)" in wrong.reason
+
+
+def test_twilio_settings_header_naming_an_unknown_algorithm_is_reported() -> None:
+    name = "twilio-doc-example"
+    odd = ("X-Twilio-Webhooks-Signature-Settings", "key=k,algorithm=HMAC_SHA512")
+    request = make_request(name, headers=[*make_request(name).headers, odd])
+    verdict = only(verify(request, settings_for(name)))
+    assert verdict.mac_valid is None
+    assert "names algorithm 'HMAC_SHA512', which Twilio's SDK does not verify" in verdict.reason
+    with pytest.raises(ValueError, match=r"^X-Twilio-Webhooks-Signature-Settings names"):
+        sign(b"", "twilio", "k", [odd], url="https://x/y")
+
+
+def test_twilio_body_sha256_is_compared_exactly_like_the_sdk() -> None:
+    body = b'{"a":1}'
+    upper = hashlib.sha256(body).hexdigest().upper()
+    target = f"/hook?bodySHA256={upper}"
+    headers = [("Content-Type", "application/json"), ("X-Twilio-Signature", "AAAA")]
+    request = make_request("twilio-doc-example", body=body, headers=headers, target=target)
+    verdict = only(verify(request, settings_for("twilio-doc-example")))
+    assert "is not the SHA-256 of the body" in verdict.reason and "lowercase hex" in verdict.reason

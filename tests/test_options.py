@@ -225,3 +225,15 @@ def test_readme_configuration_names_every_config_key_and_only_real_ones():
     listed = {name.strip("[]") for name in re.findall(r"`([a-z_\[\]]+)`", keys_paragraph)}
     assert in_example <= set(CONFIG_KEYS)
     assert listed == set(CONFIG_KEYS)
+
+
+def test_tolerance_is_given_for_every_scheme_or_per_scheme_by_flag_or_file(capsys):
+    flags = ["--tolerance", "600", "--tolerance", "paddle=60", "--tolerance", "SVIX=10"]
+    settings = parse_settings(flags, environ={})
+    assert settings.tolerances == (("", 600.0), ("paddle", 60.0), ("standard", 10.0))
+    write_config("tolerance = {paddle = 60, stripe = 1.5}\n")
+    from_file = parse_settings([], environ={})
+    assert from_file.tolerances == (("paddle", 60.0), ("stripe", 1.5))
+    assert "unknown signature scheme 'acme'" in error_of(["--tolerance", "acme=5"], capsys)
+    write_config('tolerance = {paddle = "soon"}\n')
+    assert "expected a number of seconds per scheme, got a string" in error_of([], capsys)

@@ -170,3 +170,9 @@ TRICKY_BODIES: tuple[str, ...] = (
     "x" * 70_000,
 )
 """Bodies forwarded in the forwarding tests (text: every SDK here decodes the body as UTF-8)."""
+
+
+binary_bodies = st.tuples(st.binary(max_size=32), st.binary(max_size=32)).map(
+    lambda halves: halves[0] + b"\xff" + halves[1]
+)
+"""Bodies that are not UTF-8 (0xFF never is): these SDKs decode the body before checking."""

@@ -23,6 +23,7 @@ from whisper_tui.core.signatures import (
     SignatureSettings,
     detect_schemes,
     get_scheme,
+    sign,
     verify,
 )
 
@@ -228,3 +229,18 @@ def test_missing_secret_says_how_to_pass_one(name: str) -> None:
     assert verdict.mac_valid is None
     assert f"--secret {scheme}=..." in verdict.reason
     assert f"WHISPER_SECRET_{scheme.upper()}" in verdict.reason
+
+
+def test_a_body_that_is_not_utf8_fails_where_the_provider_s_sdk_decodes_it() -> None:
+    body = b"\xff\xfe{}"
+    headers = sign(body, "paddle", "pdl_ntf_k", [], 1_764_000_000)
+    request = make_request("paddle-sdk-vector", body=body, headers=headers)
+    settings = SignatureSettings({"paddle": "pdl_ntf_k"})
+    verdict = only(verify(request, settings, now=1_764_000_000))
+    assert (verdict.status, verdict.mac_valid) == ("failed", True)
+    assert verdict.reason == (
+        "MAC valid but the body is not UTF-8 text, which Paddle's SDK decodes first "
+        "(it raises there)"
+    )
+    github = make_request("github-push", body=body, headers=sign(body, "github", "k", [], 1))
+    assert only(verify(github, SignatureSettings({"github": "k"}))).ok  # GitHub signs bytes

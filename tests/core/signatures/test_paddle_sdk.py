@@ -24,6 +24,7 @@ from tests.core.signatures.sdk_cases import (
     SDK_CASES,
     SIGNED_AT,
     TRICKY_BODIES,
+    binary_bodies,
     capture,
     clock_at,
     edge_offsets,
@@ -113,3 +114,15 @@ async def test_a_forwarded_paddle_delivery_still_verifies_with_the_sdk() -> None
     assert len(arrived) == len(captures)
     for copy in arrived:
         assert paddle_accepts(copy.body, copy.headers, secret, SIGNED_AT + 1)
+
+
+@SDK_CASES
+@given(body=binary_bodies, secret=secrets)
+def test_a_body_that_is_not_utf8_is_refused_like_the_sdk_does(body: bytes, secret: str) -> None:
+    headers = [("Paddle-Signature", documented_signature(secret, body))]
+    request = capture(headers, body, at=SIGNED_AT)
+    try:
+        expected = paddle_accepts(body, dict(headers), secret, SIGNED_AT)
+    except UnicodeDecodeError:
+        expected = False
+    assert whisper_verdict(request, "paddle", secret).ok == expected

@@ -10,6 +10,8 @@ only after the signature passed, so bodies here are JSON as a sender writes it.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 from datetime import UTC, datetime
 
 import standardwebhooks
@@ -21,6 +23,7 @@ from standardwebhooks import webhooks as standard_module
 from tests.core.signatures.sdk_cases import (
     SDK_CASES,
     SIGNED_AT,
+    binary_bodies,
     capture,
     clock_at,
     edge_offsets,
@@ -135,3 +138,25 @@ async def test_forwarded_standard_and_svix_deliveries_still_verify_with_the_sdks
     assert len(arrived) == len(captures)
     for sdk, copy in zip(sdks, arrived, strict=True):
         assert sdk_accepts(sdk, copy.body, copy.headers, secret, SIGNED_AT + 2)
+
+
+@SDK_CASES
+@given(body=binary_bodies, secret=secrets, svix_names=st.booleans())
+def test_a_body_that_is_not_utf8_is_refused_like_the_sdks_do(
+    body: bytes, secret: str, svix_names: bool
+) -> None:
+    # The SDKs' signers take text, so sign as the spec says: HMAC-SHA256 of "<id>.<ts>." + body.
+    prefix, sdk = ("svix", svix.Webhook) if svix_names else ("webhook", standardwebhooks.Webhook)
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    mac = hmac.new(key, f"msg_1.{SIGNED_AT}.".encode() + body, hashlib.sha256).digest()
+    headers = [
+        (f"{prefix}-id", "msg_1"),
+        (f"{prefix}-timestamp", str(SIGNED_AT)),
+        (f"{prefix}-signature", "v1," + base64.b64encode(mac).decode()),
+    ]
+    request = capture(headers, body, at=SIGNED_AT)
+    try:
+        expected = sdk_accepts(sdk, body, dict(headers), secret, SIGNED_AT)
+    except UnicodeDecodeError:
+        expected = False
+    assert whisper_verdict(request, "standard", secret).ok == expected

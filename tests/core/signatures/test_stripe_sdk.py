@@ -8,6 +8,8 @@ in the future is accepted) and reads the module's `time.time()`, replaced here b
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import types
 
 import stripe
@@ -19,6 +21,7 @@ from tests.core.signatures.sdk_cases import (
     SDK_CASES,
     SIGNED_AT,
     TRICKY_BODIES,
+    binary_bodies,
     capture,
     clock_at,
     edge_offsets,
@@ -84,3 +87,22 @@ async def test_a_forwarded_stripe_delivery_still_verifies_with_the_sdk() -> None
     for copy in arrived:
         header = copy.headers["stripe-signature"]
         assert stripe_accepts(copy.body, header, secret, SIGNED_AT + 1)
+
+
+def stripe_accepts_bytes(body: bytes, header: str, secret: str, now: float) -> bool:
+    """As stripe_accepts, counting the SDK's UnicodeDecodeError as the refusal it is."""
+    try:
+        return stripe_accepts(body, header, secret, now)
+    except UnicodeDecodeError:
+        return False
+
+
+@SDK_CASES
+@given(body=binary_bodies, secret=secrets)
+def test_a_body_that_is_not_utf8_is_refused_like_the_sdk_does(body: bytes, secret: str) -> None:
+    # The SDK's signer takes text, so sign as Stripe documents: HMAC-SHA256 of "<t>." + body.
+    mac = hmac.new(secret.encode(), f"{SIGNED_AT}.".encode() + body, hashlib.sha256).hexdigest()
+    header = f"t={SIGNED_AT},v1={mac}"
+    request = capture([("Stripe-Signature", header)], body, at=SIGNED_AT)
+    verdict = whisper_verdict(request, "stripe", secret)
+    assert verdict.ok == stripe_accepts_bytes(body, header, secret, SIGNED_AT), verdict

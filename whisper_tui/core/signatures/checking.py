@@ -85,6 +85,16 @@ def _evaluate(
     # Same comparison as the SDKs: exactly `tolerance` seconds off is still accepted.
     stale = skew is not None and (skew > tolerance or (scheme.rejects_future and -skew > tolerance))
     if matches(check.candidates, check.digests(check.key, body)):
+        if scheme.utf8_body and not _is_utf8(body):
+            source = scheme.tolerance_source or "the provider's SDK"
+            return Verdict(
+                name,
+                "failed",
+                f"MAC valid but the body is not UTF-8 text, which {source} decodes first "
+                "(it raises there)",
+                True,
+                skew,
+            )
         if skew is not None and stale:
             return Verdict(
                 name, "failed", f"MAC valid but timestamp is {_age(skew)}; {rule}", True, skew
@@ -102,6 +112,14 @@ def _evaluate(
     if skew is not None and stale:
         parts.append(f"the timestamp is also {_age(skew)} ({rule})")
     return Verdict(name, "failed", "; ".join(parts), False, skew)
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _age(skew: float) -> str:

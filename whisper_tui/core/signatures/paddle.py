@@ -62,5 +62,6 @@ SCHEME = register(
         # both ways (`now > ts + 5`, `ts - 5 > now`).
         default_tolerance=5.0,
         tolerance_source="Paddle's SDK",
+        utf8_body=True,
     )
 )

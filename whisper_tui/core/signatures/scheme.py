@@ -137,5 +137,8 @@ class Scheme:
     tolerance_source: str = ""
     """Whose default that is, read before 'accepts', e.g. "Paddle's SDK"."""
     rejects_future: bool = True
+    utf8_body: bool = False
+    """True when the provider's SDK decodes the body as UTF-8 before checking it, so a body
+    that isn't UTF-8 fails there even with a valid MAC."""
     """False when the provider's SDK accepts timestamps however far in the future (Stripe)."""
     delivery_id: DeliveryIdRule | None = None

@@ -57,5 +57,6 @@ SCHEME = register(
         # slack_sdk/signature/__init__.py: `abs(self.clock.now() - int(timestamp)) > 60 * 5`.
         default_tolerance=300.0,
         tolerance_source="Slack's SDK",
+        utf8_body=True,
     )
 )

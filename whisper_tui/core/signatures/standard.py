@@ -126,5 +126,6 @@ SCHEME = register(
         # directions; svix/webhooks.py delegates to it.
         default_tolerance=300.0,
         tolerance_source="the Standard Webhooks SDK (and Svix's)",
+        utf8_body=True,
     )
 )

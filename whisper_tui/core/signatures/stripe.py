@@ -101,5 +101,6 @@ SCHEME = register(
         default_tolerance=300.0,
         tolerance_source="Stripe's SDK",
         rejects_future=False,
+        utf8_body=True,
     )
 )

@@ -446,6 +446,8 @@ class WhisperApp(App[None]):
 
     def apply_filter(self, text: str) -> None:
         """Show only the captures matching `text` ('' shows all)."""
+        if not self.screen_stack:
+            return  # the debounce timer fired while the app was shutting down
         error = self.screen_stack[0].query_one("#filter-error", Static)
         text = text.strip()
         if text == self.request_list.view.text:

@@ -195,6 +195,7 @@ class WebhookInbox:
         what did arrive. Blocks the calling thread: in an async test whose sender runs on the
         test's own loop, use `await inbox.wait_for_async(...)` instead.
         """
+        __tracebackhide__ = True  # pytest shows the test's line, not this loop
         predicate = compile_filter(query)
         deadline = time.monotonic() + timeout
         while True:
@@ -209,6 +210,7 @@ class WebhookInbox:
         self, query: str = "", count: int = 1, timeout: float = 5.0
     ) -> list[Capture]:
         """Like wait_for, but lets the caller's event loop run while it waits."""
+        __tracebackhide__ = True
         predicate = compile_filter(query)
         deadline = time.monotonic() + timeout
         while True:

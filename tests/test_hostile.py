@@ -24,7 +24,8 @@ from tests.hostile_helpers import (
     read_response,
     vm_rss_mb,
 )
-from whisper_tui.core.content import DECOMPRESS_CAP, LONG_LINE, VALIDATE_JSON_LIMIT, body_view
+from whisper_tui.core.contentviews import DECOMPRESS_CAP, LONG_LINE, body_view
+from whisper_tui.core.contentviews.json_view import VALIDATE_JSON_LIMIT
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.server import bind_socket, build_server, start_server
 

@@ -7,7 +7,7 @@ CORE_MODULES = [
     "whisper_tui.core",
     "whisper_tui.core.models",
     "whisper_tui.core.store",
-    "whisper_tui.core.content",
+    "whisper_tui.core.contentviews",
     "whisper_tui.core.sanitize",
     "whisper_tui.core.settings",
     "whisper_tui.core.sizes",

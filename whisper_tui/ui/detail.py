@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from whisper_tui.core.content import BodyView, body_view, view_for
+from whisper_tui.core.contentviews import BodyView, body_view, view_for
 from whisper_tui.core.models import Attempt, CapturedRequest, first_header, header_values
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import Verdict

@@ -1,0 +1,28 @@
+"""Display decoding: content-encodings undone for display only, within the cap."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+
+from tests.core.contentviews.helpers import all_lines
+from whisper_tui.core.contentviews import view_for
+
+
+def test_gzip_and_deflate_are_decoded_for_display_only():
+    original = b'{"zipped":true}'
+    for encoded, coding in (
+        (gzip.compress(original), "gzip"),
+        (zlib.compress(original), "deflate"),
+    ):
+        view = view_for(encoded, "application/json", [coding])
+        assert view.kind == "json"
+        assert all_lines(view) == ["{", '  "zipped": true', "}"]
+        assert any(coding in note for note in view.notes)
+
+
+def test_gzip_bomb_stops_at_the_display_cap():
+    bomb = gzip.compress(b"\0" * (20 * 1024 * 1024))
+    view = view_for(bomb, "application/octet-stream", ["gzip"], decompress_cap=1024 * 1024)
+    assert len(view.lines) * 16 <= 1024 * 1024
+    assert any("cap" in note for note in view.notes)

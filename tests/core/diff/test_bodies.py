@@ -1,0 +1,33 @@
+"""Comparable bodies: the detail's own lines, JSON parsed for the summary, forms as pairs."""
+
+from __future__ import annotations
+
+import gzip
+
+from tests.core.diff.helpers import capture
+from whisper_tui.core.contentviews import body_view
+from whisper_tui.core.diff.bodies import all_lines, comparable_body
+
+
+def test_json_bodies_are_parsed_and_shown_as_the_detail_shows_them():
+    request = capture('{"b":1.10,"a":[1]}')
+    body = comparable_body(request, sort_keys=False)
+    assert body.kind == "json" and body.parsed
+    assert body.lines == all_lines(body_view(request))
+    sorted_body = comparable_body(request, sort_keys=True)
+    assert sorted_body.lines[1] == '  "a": ['  # keys sorted, literals kept
+    assert "1.10" in sorted_body.lines[-2]
+
+
+def test_the_body_is_decoded_once_like_the_detail():
+    request = capture(gzip.compress(b'{"x":1}'), headers=[("Content-Encoding", "gzip")])
+    body = comparable_body(request, sort_keys=False)
+    assert body.lines == ["{", '  "x": 1', "}"]
+    assert body.notes == body_view(request).notes
+
+
+def test_forms_carry_their_pairs_and_other_bodies_their_view():
+    form = comparable_body(capture("a=1&b=2", "application/x-www-form-urlencoded"), False)
+    assert (form.kind, form.pairs) == ("form", [("a", "1"), ("b", "2")])
+    text = comparable_body(capture("{not json", "text/plain"), False)
+    assert (text.kind, text.parsed, text.lines) == ("text", False, ["{not json"])

@@ -1,0 +1,184 @@
+"""Decode a body for display only: content-encoding (capped), then the charset.
+
+Both the detail's body views and the diff read bodies through decode_body, so a body is
+shown and compared as the same text. Nothing here changes what is stored.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from whisper_tui.core.models import CapturedRequest
+
+DECOMPRESS_CAP = 64 * 1024 * 1024
+"""Display decoding never inflates a body beyond this (a gzip bomb stops here)."""
+
+brotli: Any
+try:  # brotli is optional: decoded when installed, otherwise shown raw with a note
+    import brotli  # type: ignore[import-not-found, no-redef]
+except ImportError:  # pragma: no cover - depends on the environment
+    brotli = None
+
+
+@dataclass
+class DecodedBody:
+    """A body as the views see it: bytes with content-encoding undone, media type, notes."""
+
+    data: bytes
+    """The bytes after undoing Content-Encoding (the raw bytes when that failed)."""
+    decoded: bool
+    """False when a content-encoding could not be undone: only a hex dump is honest."""
+    media_type: str
+    """Lower-cased type/subtype without parameters, '' when there is no Content-Type."""
+    params: dict[str, str]
+    """Content-Type parameters, names lower-cased (charset, boundary...)."""
+    notes: list[str] = field(default_factory=list)
+    """What decoding did or could not do, shown above the body."""
+
+    @cached_property
+    def text(self) -> str | None:
+        """The data as text in its charset, or None when it is not text (or not decoded)."""
+        if not self.decoded or not self.data:
+            return None
+        text = decode_text(self.data, self.params.get("charset", "utf-8"))
+        if text is None or looks_binary(text):
+            return None
+        return text
+
+    @cached_property
+    def head(self) -> str:
+        """The first characters of the text after leading whitespace, for sniffing."""
+        return self.text.lstrip()[:8] if self.text is not None else ""
+
+    def looks_like_json(self) -> bool:
+        """Declared JSON, or untyped / text/plain text that starts like a JSON document."""
+        if self.text is None:
+            return False
+        media_type = self.media_type
+        return is_json_type(media_type) or (
+            (not media_type or media_type == "text/plain") and self.head[:1] in ("{", "[")
+        )
+
+
+def decode_body(
+    body: bytes,
+    content_type_header: str,
+    content_encodings: list[str] | None = None,
+    decompress_cap: int = DECOMPRESS_CAP,
+) -> DecodedBody:
+    """Undo content-encoding (never past the cap) and read the Content-Type."""
+    notes: list[str] = []
+    data, decoded = decode_content_encoding(body, content_encodings or [], decompress_cap, notes)
+    media_type, params = parse_content_type(content_type_header)
+    return DecodedBody(data, decoded, media_type, params, notes)
+
+
+def decode_request_body(
+    request: CapturedRequest, decompress_cap: int = DECOMPRESS_CAP
+) -> DecodedBody:
+    """decode_body for a capture's body and its Content-Type / Content-Encoding headers."""
+    return decode_body(
+        request.body,
+        request.header("content-type") or "",
+        request.header_values("content-encoding"),
+        decompress_cap,
+    )
+
+
+def parse_content_type(value: str) -> tuple[str, dict[str, str]]:
+    """('type/subtype', {param: value}) from a Content-Type header value."""
+    parts = value.split(";")
+    params: dict[str, str] = {}
+    for part in parts[1:]:
+        if "=" in part:
+            key, _, val = part.partition("=")
+            params[key.strip().lower()] = val.strip().strip('"')
+    return parts[0].strip().lower(), params
+
+
+def is_json_type(media_type: str) -> bool:
+    """application/json, text/json and any +json type."""
+    return media_type in ("application/json", "text/json") or media_type.endswith("+json")
+
+
+def is_xml_type(media_type: str) -> bool:
+    """application/xml, text/xml and any +xml type."""
+    return media_type in ("application/xml", "text/xml") or media_type.endswith("+xml")
+
+
+def decode_content_encoding(
+    body: bytes, encodings: list[str], cap: int, notes: list[str]
+) -> tuple[bytes, bool]:
+    """Undo Content-Encoding for display, never inflating past `cap`. Returns (data, ok)."""
+    codings = [c.strip().lower() for value in encodings for c in value.split(",") if c.strip()]
+    data = body
+    # Codings are listed in the order they were applied, so they are undone last to first.
+    for coding in reversed(codings):
+        if coding == "identity":
+            continue
+        try:
+            if coding in ("gzip", "x-gzip"):
+                data, capped = _inflate(data, zlib.MAX_WBITS | 16, cap)
+            elif coding == "deflate":
+                try:
+                    data, capped = _inflate(data, zlib.MAX_WBITS, cap)
+                except zlib.error:  # some senders send raw deflate without the zlib header
+                    data, capped = _inflate(data, -zlib.MAX_WBITS, cap)
+            elif coding == "br" and brotli is not None:
+                data, capped = _unbrotli(data, cap)
+            else:
+                notes.append(f"content-encoding {coding!r} not decoded: showing the raw bytes")
+                return data, False
+        except Exception as error:  # zlib.error, brotli.error: a broken stream is data too
+            notes.append(f"content-encoding {coding} failed to decode ({error}): raw bytes shown")
+            return body, False
+        size = f"{len(body):,} B -> {len(data):,} B"
+        notes.append(f"decoded {coding} for display ({size})")
+        if capped:
+            notes.append(f"decompression stopped at the display cap of {cap:,} bytes")
+    return data, True
+
+
+def _inflate(data: bytes, wbits: int, cap: int) -> tuple[bytes, bool]:
+    inflater = zlib.decompressobj(wbits)
+    out = inflater.decompress(data, cap)
+    capped = bool(inflater.unconsumed_tail) or (len(out) >= cap and not inflater.eof)
+    return out, capped
+
+
+def _unbrotli(data: bytes, cap: int) -> tuple[bytes, bool]:
+    decompressor = brotli.Decompressor()
+    out = bytearray()
+    for start in range(0, len(data), 16384):
+        out += decompressor.process(data[start : start + 16384])
+        if len(out) > cap:
+            return bytes(out[:cap]), True
+    return bytes(out), False
+
+
+def decode_text(data: bytes, charset: str) -> str | None:
+    """Decode with the declared charset; None when the bytes are not text in it."""
+    try:
+        return data.decode(charset)
+    except (UnicodeDecodeError, LookupError):
+        if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+        return None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def looks_binary(text: str) -> bool:
+    """NUL bytes or many control characters mean a hex dump reads better than text."""
+    sample = text[:8192]
+    if "\x00" in sample:
+        return True
+    return len(_CONTROL.findall(sample)) > max(8, len(sample) // 20)

@@ -1,0 +1,48 @@
+"""JSON, pretty-printed keeping every literal as sent; declared or sniffed from the text."""
+
+from __future__ import annotations
+
+import json
+
+from whisper_tui.core.contentviews.decoding import DecodedBody
+from whisper_tui.core.contentviews.json_lines import reindent_json
+from whisper_tui.core.contentviews.lines import LazyLines, iter_lines, split_long
+from whisper_tui.core.contentviews.view import BodyView, ContentView, drawn
+
+PRETTY_JSON_LIMIT = 16 * 1024 * 1024
+"""Bigger JSON is shown as sent: re-indenting it would take seconds of a worker's time."""
+VALIDATE_JSON_LIMIT = 1024 * 1024
+"""JSON up to this size is validated with json.loads before it is re-indented."""
+
+
+def fit(body: DecodedBody) -> float:
+    """Declared JSON, or untyped / text/plain text starting with { or [."""
+    return 60 if body.looks_like_json() else 0
+
+
+def render(body: DecodedBody) -> BodyView | None:
+    """Pretty JSON, or None if it is not JSON after all (then another view draws it)."""
+    text = body.text
+    assert text is not None
+    if len(text) > PRETTY_JSON_LIMIT:
+        note = f"JSON over {PRETTY_JSON_LIMIT:,} characters: shown as sent"
+        return drawn(body, "text", LazyLines(split_long(iter_lines(text))), "json", note)
+    if len(text) > VALIDATE_JSON_LIMIT:
+        # json.loads holds the GIL for its whole run (~10 ms a megabyte), stalling the loop
+        # the server shares even from a worker thread; a cheap check on both ends instead.
+        stripped = text.strip()
+        if not (stripped[:1] in "{[" and stripped[-1:] in "}]"):
+            return None
+        note = "large JSON re-indented token by token without validating it first"
+        return drawn(body, "json", LazyLines(split_long(reindent_json(text))), "json", note)
+    try:
+        json.loads(text)
+    except RecursionError:
+        note = "JSON nested too deep to pretty-print: shown as sent"
+        return drawn(body, "text", LazyLines(split_long(iter_lines(text))), "json", note)
+    except ValueError:
+        return None
+    return drawn(body, "json", LazyLines(split_long(reindent_json(text))), "json")
+
+
+VIEW = ContentView("json", fit, render)

@@ -1,0 +1,126 @@
+"""Display lines: plain, lazy (pulled from a generator as needed) or a hex dump per line."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+LONG_LINE = 4096
+"""Lines longer than this are split for display so no single line is megabytes wide."""
+BYTES_PER_HEX_LINE = 16
+MAX_LINES = 1_000_000
+"""Text views stop here: 64 M one-character lines would cost half a gigabyte of pointers."""
+
+
+class Lines:
+    """A sequence of display lines that may be produced lazily."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def __getitem__(self, index: int) -> str:
+        raise NotImplementedError
+
+    @property
+    def complete(self) -> bool:
+        """True once the line count is final."""
+        return True
+
+    def advance(self, count: int) -> bool:
+        """Produce up to `count` more lines; True when complete. Safe from a worker thread."""
+        return True
+
+
+class ListLines(Lines):
+    """Lines already in a list."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, index: int) -> str:
+        return self._lines[index]
+
+
+class LazyLines(Lines):
+    """Lines pulled from a generator as they are needed (first screen first, rest later)."""
+
+    def __init__(self, source: Iterator[str]) -> None:
+        self._source = source
+        self._lines: list[str] = []
+        self._done = False
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @property
+    def complete(self) -> bool:
+        return self._done
+
+    def advance(self, count: int) -> bool:
+        with self._lock:
+            if self._done:
+                return True
+            append = self._lines.append
+            for _ in range(min(count, MAX_LINES - len(self._lines))):
+                line = next(self._source, None)
+                if line is None:
+                    self._done = True
+                    break
+                append(line)
+            if not self._done and len(self._lines) >= MAX_LINES:
+                append(f"… display stops at {MAX_LINES:,} lines: export the capture to see it all")
+                self._done = True
+            return self._done
+
+    def __getitem__(self, index: int) -> str:
+        if index >= len(self._lines) and not self._done:
+            self.advance(index - len(self._lines) + 256)
+        return self._lines[index]
+
+
+class HexLines(Lines):
+    """A hex dump computed per line from the bytes, so a 32 MB body costs nothing up front."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def __len__(self) -> int:
+        return (len(self._data) + BYTES_PER_HEX_LINE - 1) // BYTES_PER_HEX_LINE
+
+    def __getitem__(self, index: int) -> str:
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return hex_line(self._data, index * BYTES_PER_HEX_LINE)
+
+
+def hex_line(data: bytes, offset: int) -> str:
+    """One hex dump line: offset, 16 bytes in two groups, and the printable ASCII."""
+    chunk = data[offset : offset + BYTES_PER_HEX_LINE]
+    left = " ".join(f"{b:02x}" for b in chunk[:8])
+    right = " ".join(f"{b:02x}" for b in chunk[8:])
+    text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
+    return f"{offset:08x}  {left:<23}  {right:<23}  |{text}|"
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """text.split("\\n") one line at a time: 64 M newlines must not become one list."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
+
+
+def split_long(lines: Iterator[str]) -> Iterator[str]:
+    """Drop a trailing CR and cut lines longer than LONG_LINE into LONG_LINE pieces."""
+    for line in lines:
+        line = line.removesuffix("\r")
+        if len(line) <= LONG_LINE:
+            yield line
+        else:
+            for start in range(0, len(line), LONG_LINE):
+                yield line[start : start + LONG_LINE]

@@ -1,0 +1,52 @@
+"""Compare two captures side by side: request line, headers and body, plus a change summary.
+
+Bodies are normalized before comparing (JSON re-indented, forms one pair a line, XML
+indented, binary as a hex dump: the detail's own views) so the diff shows what changed,
+not how it was written. Modules by concern:
+
+- myers: the line diff (Myers' O(ND), patience anchors past a work budget);
+- inline: character and word emphasis inside a changed row pair, on demand;
+- json_changes: the structural JSON summary; headers: volatile headers and name/value
+  summaries; bodies: the comparable lines of a body; rows: display rows from opcodes;
+- folding: long equal runs folded; request_diff: diff_requests, putting it together.
+"""
+
+from whisper_tui.core.contentviews.json_lines import pretty_json_lines
+from whisper_tui.core.diff.folding import fold
+from whisper_tui.core.diff.headers import VOLATILE_HEADERS, is_volatile_header, pair_changes
+from whisper_tui.core.diff.inline import INLINE_CAP, WORD_BACKOFF, Spans, inline_changes
+from whisper_tui.core.diff.json_changes import (
+    ARRAY_ALIGN_CAP,
+    MAX_CHANGES,
+    MAX_JSON_DEPTH,
+    json_changes,
+)
+from whisper_tui.core.diff.models import VALUE_CAP, Change, DiffRow, Folded, Opcode, RequestDiff
+from whisper_tui.core.diff.myers import BISECT_MAX_D, DIFF_WORK_BUDGET, diff_lines
+from whisper_tui.core.diff.request_diff import diff_requests
+
+__all__ = [
+    "ARRAY_ALIGN_CAP",
+    "BISECT_MAX_D",
+    "DIFF_WORK_BUDGET",
+    "INLINE_CAP",
+    "MAX_CHANGES",
+    "MAX_JSON_DEPTH",
+    "VALUE_CAP",
+    "VOLATILE_HEADERS",
+    "WORD_BACKOFF",
+    "Change",
+    "DiffRow",
+    "Folded",
+    "Opcode",
+    "RequestDiff",
+    "Spans",
+    "diff_lines",
+    "diff_requests",
+    "fold",
+    "inline_changes",
+    "is_volatile_header",
+    "json_changes",
+    "pair_changes",
+    "pretty_json_lines",
+]

@@ -1,0 +1,171 @@
+"""The structural summary of two JSON bodies: what changed, by path, key order ignored."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from whisper_tui.core.diff.models import Change, Opcode, cut_value
+from whisper_tui.core.diff.myers import diff_lines
+
+MAX_CHANGES = 500
+"""The summary stops after this many entries (a note says so)."""
+MAX_JSON_DEPTH = 256
+"""Deeper JSON differences are reported whole at this depth instead of descended into."""
+ARRAY_ALIGN_CAP = 10_000
+"""Arrays longer than this are compared index by index rather than aligned."""
+
+# Numbers are parsed as marked strings holding their literal text, so 1.10 and 1.1 differ
+# like they do on the wire, 1 never equals true, and C-level == can compare whole subtrees.
+_NUM = "\x00\x1e"
+_NUM_END = "\x1e\x00"
+_NUM_JSON = re.compile(r'"\\u0000\\u001e([^"\\]*)\\u001e\\u0000"')
+_SIMPLE_KEY = re.compile(r"[\w$@-]+\Z")
+
+
+def _number(literal: str) -> str:
+    return _NUM + literal + _NUM_END
+
+
+def parse_json_literals(text: str) -> Any:
+    """json.loads keeping number literals (see _NUM); raises ValueError or RecursionError."""
+    return json.loads(text, parse_int=_number, parse_float=_number, parse_constant=_number)
+
+
+def json_changes(
+    before: Any,
+    after: Any,
+    path: str = "",
+    *,
+    limit: int = MAX_CHANGES,
+    max_depth: int = MAX_JSON_DEPTH,
+) -> list[Change]:
+    """Structural differences between two JSON values, by path, key order ignored.
+
+    Objects report added and removed keys and descend into common ones; arrays of equal
+    length compare by index, arrays of different length report the length change and are
+    aligned on their elements first, so one inserted item is one '+' entry. A change of
+    the whole document is reported at path 'body'. Equal subtrees are skipped with one
+    C-level ==, so on plain json.loads output 1, 1.0 and true inside an otherwise equal
+    container count as equal; diff_requests parses numbers as their literals, where not.
+    """
+    return json_change_list(before, after, path, limit, max_depth)[0]
+
+
+def json_change_list(
+    before: Any, after: Any, path: str, limit: int, max_depth: int
+) -> tuple[list[Change], bool]:
+    """json_changes stopping at `limit` entries, and whether it stopped early."""
+    changes: list[Change] = []
+    # An explicit stack, children pushed in reverse, gives document order without recursion,
+    # so 200,000 nested brackets cannot exhaust the interpreter stack.
+    stack: list[Any] = [(path, before, after, 0)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Change):
+            changes.append(item)
+            if len(changes) >= limit:
+                return changes, bool(stack)
+            continue
+        where, old, new, depth = item
+        if type(old) is type(new):
+            try:
+                if old == new:
+                    continue
+            except RecursionError:
+                pass  # too deep to compare at once: descend and compare piecewise
+            if type(old) is dict and depth < max_depth:
+                stack.extend(reversed(_object_children(where, old, new, depth + 1)))
+                continue
+            if type(old) is list and depth < max_depth:
+                stack.extend(reversed(_array_children(where, old, new, depth + 1)))
+                continue
+        item = Change(where or "body", "changed", _literal(old), _literal(new))
+        changes.append(item)
+        if len(changes) >= limit:
+            return changes, bool(stack)
+    return changes, False
+
+
+def _object_children(where: str, old: dict[str, Any], new: dict[str, Any], depth: int) -> list[Any]:
+    children: list[Any] = []
+    for key, value in old.items():
+        child = _key_path(where, key)
+        if key in new:
+            children.append((child, value, new[key], depth))
+        else:
+            children.append(Change(child, "removed", _literal(value), None))
+    for key, value in new.items():
+        if key not in old:
+            children.append(Change(_key_path(where, key), "added", None, _literal(value)))
+    return children
+
+
+def _array_children(where: str, old: list[Any], new: list[Any], depth: int) -> list[Any]:
+    if len(old) == len(new):
+        return [
+            (f"{where}[{i}]", x, y, depth) for i, (x, y) in enumerate(zip(old, new, strict=True))
+        ]
+    children: list[Any] = [Change(where or "body", "length", str(len(old)), str(len(new)))]
+    keys = None
+    if max(len(old), len(new)) <= ARRAY_ALIGN_CAP:
+        try:
+            # Elements as canonical text, so the alignment finds the unchanged ones.
+            keys = (_element_key(old), _element_key(new))
+        except (RecursionError, ValueError, TypeError):
+            keys = None
+    if keys is None:
+        ops: list[Opcode] = [("replace", 0, len(old), 0, len(new))]
+    else:
+        ops = diff_lines(*keys)
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            continue
+        paired = min(i2 - i1, j2 - j1)
+        for offset in range(paired):
+            children.append((f"{where}[{j1 + offset}]", old[i1 + offset], new[j1 + offset], depth))
+        for i in range(i1 + paired, i2):
+            children.append(Change(f"{where}[{i}]", "removed", _literal(old[i]), None))
+        for j in range(j1 + paired, j2):
+            children.append(Change(f"{where}[{j}]", "added", None, _literal(new[j])))
+    return children
+
+
+def _element_key(values: list[Any]) -> list[str]:
+    dumps = json.JSONEncoder(sort_keys=True, ensure_ascii=False, check_circular=False).encode
+    return [dumps(value) for value in values]
+
+
+def _key_path(where: str, key: str) -> str:
+    if _SIMPLE_KEY.match(key):
+        return f"{where}.{key}" if where else key
+    return f"{where}[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def _literal(value: Any) -> str:
+    """A short display form of a JSON value: scalars as JSON, containers as {...} / [...]."""
+    if isinstance(value, str):
+        if value.startswith(_NUM) and value.endswith(_NUM_END):
+            text = value[len(_NUM) : -len(_NUM_END)]
+        else:
+            text = json.dumps(value, ensure_ascii=False)
+    elif value is None or isinstance(value, bool | int | float):
+        text = json.dumps(value)
+    elif isinstance(value, dict):
+        text = "{...}" if value else "{}"
+    elif isinstance(value, list):
+        text = "[...]" if value else "[]"
+    else:
+        text = repr(value)
+    return cut_value(text)
+
+
+def sorted_json(value: Any, text: str) -> str:
+    """Compact JSON with sorted keys and every number literal as it was sent."""
+    ordered = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if "\\u00" not in text:
+        # No escaped control characters in the source, so the escaped markers can only
+        # come from numbers: two plain replaces unwrap them faster than a regex.
+        return ordered.replace('"\\u0000\\u001e', "").replace('\\u001e\\u0000"', "")
+    return _NUM_JSON.sub(r"\1", ordered)

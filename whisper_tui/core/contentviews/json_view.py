@@ -42,7 +42,8 @@ def render(body: DecodedBody) -> BodyView | None:
         return drawn(body, "text", LazyLines(split_long(iter_lines(text))), "json", note)
     except ValueError:
         return None
-    return drawn(body, "json", LazyLines(split_long(reindent_json(text))), "json")
+    lines = LazyLines(split_long(reindent_json(text, valid=True)))
+    return drawn(body, "json", lines, "json")
 
 
 VIEW = ContentView("json", fit, render)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
 
 import pytest
 
-from whisper_tui.cli import parse_settings
+from tests.bench.tui_process import free_port
+from whisper_tui.cli import load_files, parse_settings
+from whisper_tui.core.har import load_har, save_har
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.store import RequestStore
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -142,3 +147,54 @@ def test_help_keeps_its_sections_in_order():
     ]
     options = result.stdout.split("options:\n", 1)[1].split("\n\n", 1)[0]
     assert "--config FILE" in options and "--version" in options and "--tolerance" in options
+
+
+def har_of(tmp_path, name: str, targets: list[str]) -> str:
+    requests = [
+        CapturedRequest(n, 1_764_000_000.0 + n, "127.0.0.1", "POST", t, (1, 1), (), t.encode())
+        for n, t in enumerate(targets, start=1)
+    ]
+    path = tmp_path / name
+    save_har(path, requests, "http://127.0.0.1:8080")
+    return str(path)
+
+
+def test_every_load_flag_is_loaded_in_order_and_numbered_on(tmp_path):
+    first = har_of(tmp_path, "a.har", ["/a1", "/a2"])
+    second = har_of(tmp_path, "b.har", ["/b1"])
+    settings = parse_settings(["--load", first, "--load", second])
+    assert settings.load_paths == (first, second)
+    store = RequestStore()
+    assert load_files(settings.load_paths, store) is None
+    assert [(r.id, r.target, r.body) for r in store] == [
+        (1, "/a1", b"/a1"),
+        (2, "/a2", b"/a2"),
+        (3, "/b1", b"/b1"),
+    ]
+
+
+def test_a_bad_second_load_file_is_named_in_the_one_line_error(tmp_path):
+    good = har_of(tmp_path, "a.har", ["/a1"])
+    result = run_cli("--port", "0", "--load", good, "--load", str(tmp_path / "missing.har"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"whisper-tui: error: cannot load {tmp_path / 'missing.har'}: No such file or directory"
+    ]
+
+
+def test_two_loads_both_reach_the_saved_har(tmp_path):
+    first = har_of(tmp_path, "a.har", ["/a1"])
+    second = har_of(tmp_path, "b.har", ["/b1", "/b2"])
+    out = tmp_path / "out.har"
+    port = free_port()
+    flags = ["--load", first, "--load", second, "--save", str(out)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "whisper_tui", "--headless", "--port", str(port), *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    process.stderr.readline()  # listening: SIGINT is handled from here on
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=15)
+    assert [r.target for r in load_har(out)] == ["/a1", "/b1", "/b2"]

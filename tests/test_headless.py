@@ -12,7 +12,12 @@ import aiohttp
 import pytest
 
 from tests.bench.tui_process import free_port, wait_listening
+from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.verdicts import Verdicts
+from whisper_tui.headless import json_line
 
 BINARY = bytes(range(256)) * 12
 
@@ -79,7 +84,43 @@ def test_headless_json_lines_carry_headers_and_base64_for_binary():
     assert [r["method"] for r in records] == ["POST", "PUT", "GET"]
     assert records[1]["body_encoding"] == "base64"
     assert records[0]["body"] == '{"type":"invoice.paid"}'
-    assert ["Content-Type", "application/json"] in records[0]["headers"]
+    # Objects, as the JSON export and HAR write them, in arrival order.
+    assert {"name": "Content-Type", "value": "application/json"} in records[0]["headers"]
+    assert all(set(header) == {"name", "value"} for r in records for header in r["headers"])
+
+
+def test_json_lines_write_headers_as_the_json_export_does():
+    request = CapturedRequest(
+        1,
+        1_764_000_000.0,
+        "127.0.0.1",
+        "POST",
+        "/h",
+        (1, 1),
+        ((b"X-Dup", b"1"), (b"x-dup", b"2"), (b"Content-Type", b"text/plain")),
+        b"hi",
+    )
+    line = json.loads(json_line(request, Verdicts.from_settings(Settings())))
+    exported = json.loads(render_export("json", [request], "http://h"))
+    assert line["headers"] == exported["headers"]
+    assert line["headers"][:2] == [{"name": "X-Dup", "value": "1"}, {"name": "x-dup", "value": "2"}]
+
+
+def test_a_host_beyond_loopback_is_warned_about_once_listening():
+    # 0.0.0.0 includes loopback: start() sees it listening on 127.0.0.1.
+    process, _ = start("--host", "0.0.0.0")
+    listening = process.stderr.readline()  # SIGINT is handled from this line on
+    warning = process.stderr.readline()
+    stop(process)
+    assert listening.startswith("whisper-tui: listening on http://0.0.0.0:")
+    assert warning.startswith("whisper-tui: warning: listening on 0.0.0.0: captures (with any")
+
+
+def test_loopback_gets_no_warning():
+    process, _ = start()
+    process.stderr.readline()
+    _, err = stop(process)
+    assert "warning" not in err
 
 
 def test_load_lists_a_saved_har_and_bad_files_fail_in_one_line(tmp_path):

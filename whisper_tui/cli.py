@@ -10,6 +10,7 @@ import socket
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -115,24 +116,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"whisper-tui: error: {listen_error(settings, error)}", file=sys.stderr)
         return EXIT_USAGE
-    if not settings.is_loopback:
-        print(
-            f"whisper-tui: warning: listening on {settings.host}: captures (with any secrets "
-            "in them) can be sent and seen from the network",
-            file=sys.stderr,
-        )
+    # The warning that --host beyond loopback exposes captures is shown where it is seen: in
+    # the TUI (a line under the top bar), or by headless mode once it listens.
     store = RequestStore(settings.max_requests, settings.max_bytes)
-    if settings.load_path:
-        try:
-            for request in load_har(settings.load_path):
-                store.add(request)
-        except (OSError, ValueError) as error:
-            sock.close()
-            reason = error.strerror if isinstance(error, OSError) else str(error)
-            print(
-                f"whisper-tui: error: cannot load {settings.load_path}: {reason}", file=sys.stderr
-            )
-            return EXIT_USAGE
+    problem = load_files(settings.load_paths, store)
+    if problem:
+        sock.close()
+        print(f"whisper-tui: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     if settings.save_path:
         problem = _unwritable(settings.save_path)
         if problem:
@@ -152,6 +143,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.run()
     # 1 after a crash (Textual sets it), so scripts and shells see the failure.
     return app.return_code or 0
+
+
+def load_files(paths: Sequence[str], store: RequestStore) -> str | None:
+    """Every --load file's entries into the store, in the order given; why one failed, or None.
+
+    A file whose numbers are already taken (each file counts from 1) is renumbered after the
+    captures before it, in its own order, so `#N` stays unique and grows down the list.
+    """
+    for path in paths:
+        try:
+            requests = load_har(path)
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            return f"cannot load {path}: {reason}"
+        highest = max((request.id for request in store), default=0)
+        taken = min((request.id for request in requests), default=highest + 1) <= highest
+        for request in requests:
+            store.add(replace(request, id=store.next_id()) if taken else request)
+    return None
 
 
 def _run_headless(

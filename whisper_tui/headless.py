@@ -25,6 +25,14 @@ from whisper_tui.stopping import HANGUP_AND_TERMINATE, on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
 
 
+def exposure_text(host: str) -> str:
+    """The warning for an address reachable beyond this machine (the TUI shows the same)."""
+    return (
+        f"listening on {host}: captures (with any secrets in them) can be sent and seen "
+        "from the network"
+    )
+
+
 def human_line(request: CapturedRequest, verdicts: Verdicts) -> str:
     """'23:25:05.042 POST /hooks/stripe 529 B application/json 200 [signature ...]'."""
     clock = time.strftime("%H:%M:%S", time.localtime(request.received_at))
@@ -55,7 +63,8 @@ def json_line(request: CapturedRequest, verdicts: Verdicts) -> str:
         "method": request.method,
         "target": request.target,
         "http_version": request.version_text,
-        "headers": [[n, v] for n, v in request.headers],
+        # Objects, as in the JSON export and HAR: {"name": ..., "value": ...}, in arrival order.
+        "headers": [{"name": name, "value": value} for name, value in request.headers],
         "size": request.size,
         "content_type": request.content_type,
         "status": status_of(request),
@@ -106,6 +115,8 @@ async def serve_headless(
         file=sys.stderr,
         flush=True,
     )
+    if not settings.is_loopback:
+        print(f"whisper-tui: warning: {exposure_text(settings.host)}", file=sys.stderr, flush=True)
     try:
         await stop.wait()
     finally:

@@ -343,9 +343,11 @@ OPTIONS: tuple[Option, ...] = (
         metavar="FILE.har",
     ),
     Option(
-        "load_path",
-        "start with the entries of a HAR file (ours or a browser's)",
+        "load_paths",
+        "start with the entries of a HAR file (ours or a browser's); repeat to load several, "
+        "in order",
         flag="--load",
+        action="append",
         group=FILES,
         metavar="FILE.har",
     ),

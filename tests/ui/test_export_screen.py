@@ -14,7 +14,7 @@ from tests.helpers import screen_text, send_raw, wait_for_list, wait_until
 from whisper_tui.core.export import ExportFormat, formats, render_export, unregister
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
-from whisper_tui.ui.export_screen import ExportScreen
+from whisper_tui.ui.export_screen import ExportScreen, default_directory, preview_text
 
 BODY = b'{"esc":"\\u001b[2J ok"}'
 RAW = (
@@ -98,7 +98,7 @@ async def test_the_format_choices_are_the_registered_formats_in_order():
         [request] = list(app.store)
         output = await choose(pilot, app, "har")
         assert output == render_export("har", [request], app.base_url, app.store.attempts)
-        assert app.screen.query_one("#export-path", Input).value == "whisper-1.har"
+        assert app.screen.query_one("#export-path", Input).value.endswith("/whisper-1.har")
         assert '"version": "1.2"' in screen_text(app)
 
 
@@ -117,8 +117,74 @@ async def test_a_format_from_one_new_module_is_offered_and_previewed(tmp_path, d
         assert preview.plain.rstrip("\n") == output.decode().rstrip("\n")
         assert output.decode().strip() in screen_text(app)
         path = app.screen.query_one("#export-path", Input)
-        assert path.value == "whisper-1.dummy"  # the format's extension
+        assert path.value.endswith("/whisper-1.dummy")  # the format's extension
         path.value = str(tmp_path / "out.dummy")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: (tmp_path / "out.dummy").exists())
         assert (tmp_path / "out.dummy").read_bytes() == output
+
+
+# -- every control in view at 80x24, the room used at 200x50 --------------------------------------
+
+
+def fully_visible(app: WhisperApp, selector: str) -> bool:
+    widget = app.screen.query_one(selector)
+    region = widget.region
+    return region.height > 0 and app.screen.region.contains_region(region)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_the_file_name_buttons_and_result_line_are_in_view_and_reached_by_tab(size):
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=size) as pilot:
+        await open_export(pilot, app)
+        for selector in ("#export-path", "#export-save-button", "#export-copy-button"):
+            assert fully_visible(app, selector), selector
+        assert fully_visible(app, "#export-status")
+        assert "bytes ready" in screen_text(app)
+        reached = set()
+        for _ in range(8):
+            await pilot.press("tab")
+            reached.add(app.focused.id if app.focused else None)
+        assert {"export-path", "export-save-button", "export-copy-button"} <= reached
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ExportScreen))
+
+
+async def test_the_preview_grows_with_the_terminal():
+    heights = []
+    for size in [(80, 24), (200, 50)]:
+        app = WhisperApp(Settings(port=0))
+        async with app.run_test(size=size) as pilot:
+            await open_export(pilot, app)
+            heights.append(app.screen.query_one("#export-preview-box").region.height)
+    assert heights[0] >= 5 and heights[1] >= 30
+
+
+def test_a_long_line_in_the_preview_says_how_much_is_cut():
+    preview = preview_text(["x" * 1634, "short"])
+    first, second, _ = preview.plain.split("\n")
+    assert first == "x" * 400 + " … (+1,234 chars)"
+    assert second == "short"
+
+
+def test_exports_go_beside_the_save_file_or_else_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert default_directory(None) == str(tmp_path)
+    assert default_directory(str(tmp_path / "sub" / "out.har")) == str(tmp_path / "sub")
+    assert default_directory("out.har") == str(tmp_path)  # absolute, from a relative --save
+
+
+async def test_the_default_file_name_is_an_absolute_path_beside_save(tmp_path):
+    app = WhisperApp(Settings(port=0, save_path=str(tmp_path / "session.har")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_export(pilot, app)
+        path = app.screen.query_one("#export-path", Input).value
+        assert path == str(tmp_path / "whisper-1.sh")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: (tmp_path / "whisper-1.sh").exists())
+        status = app.screen.query_one("#export-status", Static)
+        assert str(status.content).endswith(f"bytes to {tmp_path / 'whisper-1.sh'}")
+        await pilot.pause(0.1)
+        assert fully_visible(app, "#export-status")  # wrapped, not cut, at 80 columns
+        assert status.region.height >= 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+import pytest
 from aiohttp import web
 
 from tests.bench.tui_process import free_port
@@ -194,3 +195,64 @@ async def test_a_copy_that_cannot_be_re_signed_says_why_in_the_editor_and_sends_
             assert downstream.arrivals == [] and app.store.attempts(1) == []
     finally:
         await downstream.stop()
+
+
+# -- every control in view at 80x24, the room used at 200x50 --------------------------------------
+
+STRIPE_BODY = b'{"id":"evt_1","type":"invoice.paid","data":{"object":{"amount_paid":4200}}}'
+
+
+def fully_visible(app: WhisperApp, selector: str) -> bool:
+    region = app.screen.query_one(selector).region
+    return region.height > 0 and app.screen.region.contains_region(region)
+
+
+def signed_stripe_post() -> bytes:
+    timestamp = "1764000000"
+    mac = hmac.new(b"whsec_test", f"{timestamp}.".encode() + STRIPE_BODY, hashlib.sha256)
+    signature = f"Stripe-Signature: t={timestamp},v1={mac.hexdigest()}\r\n".encode()
+    return (
+        b"POST /hooks/stripe HTTP/1.1\r\nHost: x\r\n"
+        + signature
+        + b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(STRIPE_BODY)
+        + STRIPE_BODY
+    )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_the_editor_keeps_send_cancel_and_re_sign_in_view(size):
+    settings = Settings(
+        port=0, forward_url="http://127.0.0.1:9", secrets=(("stripe", "whsec_test"),)
+    )
+    app = WhisperApp(settings)
+    async with app.run_test(size=size) as pilot:
+        await send_raw(app.port, signed_stripe_post())
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        await pilot.pause(0.2)
+        for selector in ("#edit-send", "#edit-cancel", "#edit-resign", "#edit-url"):
+            assert fully_visible(app, selector), selector
+        headers = app.screen.query_one("#edit-headers").region
+        body = app.screen.query_one("#edit-body").region
+        assert headers.height >= 3 and body.height >= 4
+        if size == (200, 50):
+            assert body.height >= 20  # the room is used
+        reached = set()
+        for _ in range(8):
+            await pilot.press("tab")
+            reached.add(app.focused.id if app.focused else None)
+        assert {"edit-send", "edit-cancel", "edit-resign"} <= reached
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_the_url_prompt_fits(size):
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=size) as pilot:
+        await send_raw(app.port, raw_post("/once", b"abc"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, UrlPrompt))
+        await pilot.pause(0.2)
+        assert fully_visible(app, "#url")
+        assert "Enter replays, Esc cancels" in screen_text(app)

@@ -41,7 +41,8 @@ class Settings:
     relay_response: bool = False
     """Answer senders with the forward target's answer (502 when it fails)."""
     save_path: str | None = None
-    load_path: str | None = None
+    load_paths: tuple[str, ...] = ()
+    """--load files, loaded in the order given."""
     headless: bool = False
     json_lines: bool = False
     theme: str | None = None

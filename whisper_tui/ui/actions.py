@@ -104,6 +104,9 @@ def _app(id: str, keys: str, label: str, help: str, **more: Any) -> Action:
     return Action(id, keys, label, "app", help, **more)
 
 
+_QUIT: dict[str, Any] = {"priority": True, "system": True}
+"""Quit keys work from dialogs too (a modal screen hides the app's other bindings)."""
+
 ACTIONS: tuple[Action, ...] = (
     # -- anywhere, in the order the help screen shows them
     _app(
@@ -118,8 +121,11 @@ ACTIONS: tuple[Action, ...] = (
         main_screen=True,
     ),
     _app("quit", "q", "Quit", "quit", footer=1),
-    # Textual's own Ctrl+C (it says how to quit), declared here to give it an id.
-    _app("help_quit", "ctrl+c", "", "", action="help_quit", joins_row=" / ", system=True),
+    # Ctrl+C quits like q, dialogs included (Textual's own only toasts how to quit); with a
+    # selection in a text field it copies it instead (ui/quitting.py). Its id is Textual's.
+    _app("help_quit", "ctrl+c", "", "", action="quit_or_copy", joins_row=" / ", **_QUIT),
+    # Textual's own Ctrl+Q, declared here to give it an id.
+    _app("quit_anywhere", "ctrl+q", "", "", action="quit", joins_row=" / ", **_QUIT),
     _app("focus_next", "tab", "Switch pane", "switch between the list and the detail", footer=10),
     _app("focus_previous", "shift+tab", "Switch pane", "", joins_row=" / "),
     # Textual's own palette key, declared here (same binding) to give it an id.

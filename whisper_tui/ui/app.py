@@ -40,6 +40,7 @@ from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.stopping import on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
+from whisper_tui.ui import exposure, quitting
 from whisper_tui.ui.actions import (
     bindings_for,
     contributed_bindings,
@@ -204,6 +205,7 @@ class WhisperApp(App[None]):
         await self.session.start(serve=self._serve)
         self.screen_stack[0].query_one("#filter", Input).display = False
         self.screen_stack[0].query_one("#filter-error", Static).display = False
+        await exposure.show_if_exposed(self.screen_stack[0], self.settings)
         self.request_list.focus()
         self.detail.base_url = self.base_url
         self.detail.show(None)
@@ -279,6 +281,9 @@ class WhisperApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def action_quit_or_copy(self) -> None:
+        quitting.quit_or_copy(self)
 
     def action_contributed(self, action_id: str) -> None:
         """Run an action another module registered (`actions.register`)."""

@@ -12,14 +12,16 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from whisper_tui.core.export import ExportFormat, formats
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.actions import bindings_for
 
-PREVIEW_LINES = 40
+PREVIEW_LINES = 200
+PREVIEW_LINE_CHARS = 400
+"""The preview shows this much of each line, then `… (+N chars)`: the output keeps it all."""
 Scope = tuple[str, Callable[[], list[CapturedRequest]]]
 
 
@@ -43,10 +45,14 @@ class ExportScreen(ModalScreen[None]):
         self.format = self.formats[0].key
         self.scope_index = 0
         self.output: bytes | None = None
+        self.directory = os.getcwd()
+        """Where the default file name points (set on mount from --save)."""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="export-box", classes="modal-box"):
-            yield Label("Export")
+        # Compact at 80x24: the title sits in the border, the preview takes what is left (and
+        # scrolls), so the file name, the buttons and the result line always stay in view.
+        with Vertical(id="export-box", classes="modal-box") as box:
+            box.border_title = "Export"
             with Horizontal(id="export-choices"):
                 with RadioSet(id="export-format"):
                     for index, export_format in enumerate(self.formats):
@@ -56,15 +62,18 @@ class ExportScreen(ModalScreen[None]):
                 with RadioSet(id="export-scope"):
                     for index, (label, _) in enumerate(self.scopes):
                         yield RadioButton(label, value=index == 0)
-            with VerticalScroll(id="export-preview-box"):
+            with VerticalScroll(id="export-preview-box") as preview:
+                preview.border_title = "Preview"
                 yield Static(id="export-preview")
             with Horizontal(id="export-save"):
-                yield Input(id="export-path")
+                yield Input(id="export-path", select_on_focus=False)
                 yield Button("Save (Ctrl+S)", id="export-save-button")
                 yield Button("Copy (Ctrl+Y)", variant="primary", id="export-copy-button")
             yield Static(id="export-status", classes="hint")
 
     def on_mount(self) -> None:
+        settings = getattr(self.app, "settings", None)
+        self.directory = default_directory(getattr(settings, "save_path", None))
         self._refresh_output()
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
@@ -79,15 +88,19 @@ class ExportScreen(ModalScreen[None]):
         extension = self._chosen().extension
         if self.scope_index == 0 and requests_label.startswith("capture #"):
             number = requests_label.split("#", 1)[1].split()[0]
-            return f"whisper-{number}.{extension}"
-        return f"whisper-captures.{extension}"
+            name = f"whisper-{number}.{extension}"
+        else:
+            name = f"whisper-captures.{extension}"
+        return os.path.join(self.directory, name)
 
     def _chosen(self) -> ExportFormat:
         return next(f for f in self.formats if f.key == self.format)
 
     def _refresh_output(self) -> None:
         self.output = None
-        self.query_one("#export-path", Input).value = self._default_path()
+        path = self.query_one("#export-path", Input)
+        path.value = self._default_path()
+        path.cursor_position = len(path.value)  # the file name in view, not the directory
         self.query_one("#export-preview", Static).update(Text("building…", "dim"))
         _, requests = self.scopes[self.scope_index]
         self._build(self._chosen(), requests())
@@ -104,12 +117,7 @@ class ExportScreen(ModalScreen[None]):
         self.output = output
         text = output.decode("utf-8", "replace")
         lines = text.split("\n")
-        preview = Text()
-        for line in lines[:PREVIEW_LINES]:
-            preview.append(printable(line[:400]) + "\n")
-        if len(lines) > PREVIEW_LINES:
-            preview.append(f"… {len(lines) - PREVIEW_LINES:,} more lines", "dim")
-        self.query_one("#export-preview", Static).update(preview)
+        self.query_one("#export-preview", Static).update(preview_text(lines))
         self._status(f"{len(output):,} bytes ready")
 
     def _status(self, message: str, error: bool = False) -> None:
@@ -155,3 +163,26 @@ class ExportScreen(ModalScreen[None]):
 
     def action_dismiss_screen(self) -> None:
         self.dismiss(None)
+
+
+def default_directory(save_path: str | None) -> str:
+    """Where exports go unless a path is typed: beside the --save HAR file when there is one
+    (where this session's captures already live), else the directory whisper-tui started in;
+    absolute, so the dialog shows exactly where the file will land before it is saved."""
+    if save_path:
+        return os.path.dirname(os.path.abspath(os.path.expanduser(save_path)))
+    return os.getcwd()
+
+
+def preview_text(lines: list[str]) -> Text:
+    """The first PREVIEW_LINES lines, each cut at PREVIEW_LINE_CHARS with a visible marker."""
+    preview = Text()
+    for line in lines[:PREVIEW_LINES]:
+        shown = printable(line[:PREVIEW_LINE_CHARS])
+        preview.append(shown)
+        if len(line) > PREVIEW_LINE_CHARS:
+            preview.append(f" … (+{len(line) - PREVIEW_LINE_CHARS:,} chars)", "bold yellow")
+        preview.append("\n")
+    if len(lines) > PREVIEW_LINES:
+        preview.append(f"… (+{len(lines) - PREVIEW_LINES:,} lines)", "bold yellow")
+    return preview

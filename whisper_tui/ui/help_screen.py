@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -43,9 +43,11 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         keymap = active_keymap(self.app)
-        with VerticalScroll(id="help-box"):
-            yield Static("whisper-tui keys", id="help-title")
-            yield Static(keys_table(keymap))
+        # The table scrolls (↑ ↓ PgUp PgDn) inside the box; the closing hint stays below it.
+        with Vertical(id="help-box") as box:
+            box.border_title = "whisper-tui keys"
+            with VerticalScroll(id="help-keys"):
+                yield Static(keys_table(keymap))
             yield Static(closing_hint(keymap), id="help-hint")
 
     def action_dismiss(self) -> None:  # type: ignore[override]

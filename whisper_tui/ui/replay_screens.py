@@ -37,9 +37,10 @@ class UrlPrompt(ModalScreen[str | None]):
         self.suggestion = suggestion
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="url-box", classes="modal-box"):
+        with Vertical(id="url-box", classes="modal-box") as box:
+            box.border_title = "Replay"
             yield Label("Replay to which server? (path and query of the capture are appended)")
-            yield Input(value=self.suggestion, id="url")
+            yield Input(value=self.suggestion, id="url", select_on_focus=False)
             yield Static(id="url-error", classes="error")
             yield Static(
                 "Enter replays, Esc cancels. Start with --forward URL to skip this.", classes="hint"
@@ -116,31 +117,47 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
 
     def compose(self) -> ComposeResult:
         request = self.request
-        with Vertical(id="edit-box", classes="modal-box"):
-            yield Label(f"Edit and replay capture #{request.id} (the original is kept as is)")
+        # Compact at 80x24: titles sit in the borders and the two editors share what is left
+        # (each scrolls), so the buttons, the re-sign choice and the error line stay in view.
+        with Vertical(id="edit-box", classes="modal-box") as box:
+            box.border_title = f"Edit and replay capture #{request.id} (the original is kept)"
             with Horizontal(id="edit-line"):
-                yield Input(value=printable(request.method), id="edit-method")
-                yield Input(value=target_url(self.base_url, request.target), id="edit-url")
-            yield Label("Headers (one 'Name: value' per line; Host and Content-Length are set)")
-            yield SafeTextArea(headers_text(request), id="edit-headers", soft_wrap=False)
+                yield Input(
+                    value=printable(request.method), id="edit-method", select_on_focus=False
+                )
+                yield Input(
+                    value=target_url(self.base_url, request.target),
+                    id="edit-url",
+                    select_on_focus=False,
+                )
+            headers = SafeTextArea(headers_text(request), id="edit-headers", soft_wrap=False)
+            headers.border_title = "Headers: one 'Name: value' a line; Host, Content-Length are set"
+            yield headers
             if self.body_text is None:
                 yield Label(
-                    f"Body: {len(request.body):,} bytes of binary, sent unchanged (not editable)"
+                    f"Body: {len(request.body):,} bytes of binary, sent unchanged (not editable)",
+                    id="edit-binary",
                 )
             else:
-                yield Label("Body")
                 language = "json" if "json" in request.content_type else None
-                yield SafeTextArea.code_editor(
-                    self.body_text, id="edit-body", language=language, soft_wrap=True
+                # Tab moves on to the buttons (as in the headers) instead of indenting.
+                body = SafeTextArea.code_editor(
+                    self.body_text,
+                    id="edit-body",
+                    language=language,
+                    soft_wrap=True,
+                    tab_behavior="focus",
                 )
-            if self.signing:
-                yield Checkbox(
-                    f"Re-sign ({self.signing}) with a fresh timestamp", True, id="edit-resign"
-                )
+                body.border_title = "Body"
+                yield body
             yield Static(id="edit-error", classes="error")
             with Horizontal(id="edit-buttons"):
                 yield Button("Send (Ctrl+S)", variant="primary", id="edit-send")
                 yield Button("Cancel (Esc)", id="edit-cancel")
+                if self.signing:
+                    yield Checkbox(
+                        f"Re-sign ({self.signing}), fresh timestamp", True, id="edit-resign"
+                    )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "edit-send":

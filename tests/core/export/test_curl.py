@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import os
@@ -247,3 +248,20 @@ async def test_several_captures_export_as_one_script_that_sends_them_all(
 
 def test_the_curl_format_saves_as_a_shell_script() -> None:
     assert (FORMAT.key, FORMAT.label, FORMAT.extension) == ("curl", "curl", "sh")
+
+
+async def test_curl_is_silent_but_still_says_what_failed(echo: EchoServer) -> None:
+    req = make_request(headers=[(b"Content-Type", b"text/plain")], body=b"x" * 2_000)
+    command = to_curl(req, echo.base_url)
+    proc = await asyncio.create_subprocess_exec(
+        BASH, "-c", command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await proc.communicate()
+    assert proc.returncode == 0 and echo.last().body == req.body
+    assert err == b""  # no progress meter, though stdout is a pipe
+    down = to_curl(req, "http://127.0.0.1:9")  # the discard port: nothing listens
+    proc = await asyncio.create_subprocess_exec(
+        BASH, "-c", down, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await proc.communicate()
+    assert proc.returncode != 0 and b"curl: (7)" in err

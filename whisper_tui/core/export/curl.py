@@ -36,8 +36,9 @@ def to_curl(request: CapturedRequest, base_url: str) -> str:
     """
     body = b"" if request.rejected else request.body
     method = request.method
-    # --path-as-is: don't squash `/../`; --globoff: `[]{}` in a query are not curl URL globs.
-    first = ["curl", "--path-as-is", "--globoff"]
+    # -sS: no progress meter mixed into the answer when it is piped or saved, but errors still
+    # said; --path-as-is: don't squash `/../`; --globoff: `[]{}` in a query are not URL globs.
+    first = ["curl", "-sS", "--path-as-is", "--globoff"]
     lines: list[str] = []
     prefix = ""
 

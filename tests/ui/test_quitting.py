@@ -1,0 +1,59 @@
+"""Ctrl+C quits like q, from the main screen and from dialogs, unless there is a selection to
+copy; Ctrl+Q quits too; no "Press [b]ctrl+q[/b]" toast ever appears."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from tests.helpers import wait_until
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.store import RequestStore
+from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.export_screen import ExportScreen
+from whisper_tui.ui.help_screen import HelpScreen
+from whisper_tui.ui.replay_screens import EditReplayScreen
+
+
+def one_capture_app() -> WhisperApp:
+    store = RequestStore()
+    store.add(CapturedRequest(1, 1_764_000_000.0, "127.0.0.1", "POST", "/a", (1, 1), (), b"{}"))
+    return WhisperApp(Settings(port=0, forward_url="http://127.0.0.1:9"), store=store, serve=False)
+
+
+@pytest.mark.parametrize("key", ["ctrl+c", "ctrl+q", "q"])
+async def test_ctrl_c_quits_like_q_with_no_toast(key):
+    app = one_capture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(key)
+        await wait_until(pilot, lambda: not app.is_running)
+        assert not app._notifications
+
+
+@pytest.mark.parametrize(
+    ("opener", "dialog"), [("e", ExportScreen), ("R", EditReplayScreen), ("?", HelpScreen)]
+)
+async def test_ctrl_c_quits_from_every_dialog(opener, dialog):
+    app = one_capture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(opener)
+        await wait_until(pilot, lambda: isinstance(app.screen, dialog))
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: not app.is_running)
+        assert not app._notifications
+
+
+async def test_ctrl_c_copies_a_selection_in_a_text_field_instead_of_quitting():
+    app = one_capture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        field = app.screen.query_one("#export-path", Input)
+        field.focus()
+        await pilot.pause()
+        field.select_all()
+        await pilot.press("ctrl+c")
+        await pilot.pause(0.1)
+        assert app.is_running
+        assert app.clipboard == field.value

@@ -35,12 +35,14 @@ max_requests = 50
 max_memory = "64MiB"
 tolerance = 60
 public_url = "https://example.test"
+tunnel = "ssh:me@host.example"
 forward = "http://127.0.0.1:3000"
 relay_response = true
 status = 503
 delay = 1.5
 respond = ["POST /hooks/* 500", "ANY /slow 200 2s"]
 theme = "nord"
+wrap = true
 
 [secrets]
 github = "s3cret"
@@ -96,10 +98,11 @@ def test_every_config_key_is_accepted_by_the_config_check():
     assert (settings.host, settings.port, settings.max_body) == ("0.0.0.0", 9000, 1024 * 1024)
     assert (settings.max_requests, settings.max_bytes) == (50, 64 * 1024 * 1024)
     assert (settings.tolerances, settings.public_url) == ((("", 60.0),), "https://example.test")
+    assert str(settings.tunnel) == "ssh:me@host.example"
     assert (settings.forward_url, settings.relay_response) == ("http://127.0.0.1:3000", True)
     assert (settings.answer_status, settings.answer_delay) == (503, 1.5)
     assert [rule.text() for rule in settings.rules] == ["POST /hooks/* 500", "* /slow 200 2s"]
-    assert settings.theme == "nord"
+    assert (settings.theme, settings.wrap) == ("nord", True)
     assert settings.secrets == (("github", "s3cret"),)
     assert settings.keymap == (("replay", "r,ctrl+r"),)
 
@@ -117,6 +120,8 @@ def test_every_config_key_is_accepted_by_the_config_check():
         ("--respond", "FOO /x 200", "respond", '["FOO /x 200"]'),
         ("--public-url", "ftp://x", "public_url", '"ftp://x"'),
         ("--forward", "ftp://x", "forward", '"ftp://x"'),
+        ("--tunnel", "frp", "tunnel", '"frp"'),
+        ("--tunnel", "ssh:-oProxyCommand=x", "tunnel", '"ssh:-oProxyCommand=x"'),
     ],
 )
 def test_a_bad_value_gets_the_same_message_from_a_flag_and_from_the_file(

@@ -24,6 +24,9 @@ from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.stopping import HANGUP_AND_TERMINATE, on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
 
+TUNNEL_WAIT = 30.0
+"""Seconds the first line waits for --tunnel's public URL before it is printed without it."""
+
 
 def exposure_text(host: str) -> str:
     """The warning for an address reachable beyond this machine (the TUI shows the same)."""
@@ -110,11 +113,14 @@ async def serve_headless(
     await session.start()
     if freeze_heap:
         freeze_startup_heap()
+    if session.tunnel is not None:  # its URL goes in the first line (captures arrive meanwhile)
+        await session.tunnel.wait_settled(TUNNEL_WAIT, stop)
     print(
-        f"whisper-tui: listening on {session.base_url} (Ctrl-C to stop)",
+        f"whisper-tui: listening on {session.base_url}{session.public_note()} (Ctrl-C to stop)",
         file=sys.stderr,
         flush=True,
     )
+    session.watch_tunnel(lambda line: print(f"whisper-tui: {line}", file=sys.stderr, flush=True))
     if not settings.is_loopback:
         print(f"whisper-tui: warning: {exposure_text(settings.host)}", file=sys.stderr, flush=True)
     try:

@@ -21,6 +21,7 @@ from whisper_tui.core.signatures import get_scheme, parse_secret_arg
 from whisper_tui.core.sizes import parse_size
 from whisper_tui.core.store import DEFAULT_MAX_REQUESTS
 from whisper_tui.core.targets import validate_target
+from whisper_tui.core.tunnels import parse_tunnel, usages
 
 # -- parsers: text (a flag's, or a config value's) to the typed value, or ValueError in one line --
 
@@ -281,6 +282,19 @@ OPTIONS: tuple[Option, ...] = (
         metavar="URL",
     ),
     Option(
+        "tunnel",
+        lambda: (
+            f"a public URL through a tunnel you already have ({usages()}); ssh runs a remote "
+            "forward (the ssh command is WHISPER_SSH_COMMAND); ngrok needs the ngrok extra and "
+            "NGROK_AUTHTOKEN. Shown on top, copied with U, and the --public-url unless one is "
+            "given; reconnected with backoff when it drops"
+        ),
+        flag="--tunnel",
+        parse=parse_tunnel,
+        config_key="tunnel",
+        metavar="KIND",
+    ),
+    Option(
         "forward_url",
         "also send every capture live to URL, with the original path and query appended "
         "(http://localhost:3000 + /hooks/x?a=1). Same method, body bytes and headers in order; "
@@ -376,6 +390,13 @@ OPTIONS: tuple[Option, ...] = (
         "theme",
         "Textual theme; the app writes it back when you pick one in the palette",
         config_key="theme",
+    ),
+    Option(
+        "wrap",
+        "wrap long lines in the detail; the app writes it back when you press w",
+        config_key="wrap",
+        config_types=(bool,),
+        action="store_true",
     ),
     Option(
         "keymap",

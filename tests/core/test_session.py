@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -16,6 +17,9 @@ from whisper_tui.core.har import load_har
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
+from whisper_tui.core.tunnels import Tunnel, TunnelError, parse_tunnel
+from whisper_tui.core.tunnels import register as register_tunnel
+from whisper_tui.core.tunnels import unregister as unregister_tunnel
 
 
 async def post(url: str, body: bytes, headers: dict[str, str] | None = None) -> int:
@@ -270,3 +274,101 @@ def test_a_copy_that_cannot_be_signed_raises_one_line_without_the_secret():
     message = str(raised.value)
     assert message == "standard signing needs a message id: no svix-id header given"
     assert "\n" not in message and "MfKQ9r8" not in message
+
+
+# -- --tunnel: the session owns it; its URL is the public URL unless --public-url is given -----
+
+
+class _FixedTunnel(Tunnel):
+    """A tunnel kind for these tests: comes up at once at the URL in its argument."""
+
+    kind = "test-fixed"
+    usage = "test-fixed:URL"
+
+    @classmethod
+    def check_argument(cls, argument: str) -> None:
+        pass
+
+    async def connect_once(self) -> None:
+        if self.argument == "fail":
+            raise TunnelError("no such thing here")
+        self.announce(self.argument)
+        await asyncio.Event().wait()
+
+
+@pytest.fixture
+def fixed_tunnel():
+    register_tunnel(_FixedTunnel)
+    yield
+    unregister_tunnel("test-fixed")
+
+
+async def _tunnel_session(fixed_tunnel_url: str, **settings) -> Session:  # type: ignore[no-untyped-def]
+    spec = parse_tunnel(f"test-fixed:{fixed_tunnel_url}")
+    session = Session(Settings(port=0, tunnel=spec, **settings))
+    await session.start()
+    for _ in range(200):
+        if session.tunnel is not None and session.tunnel.state != "starting":
+            break
+        await asyncio.sleep(0.01)
+    return session
+
+
+async def test_the_tunnel_url_is_shown_and_is_the_public_url(fixed_tunnel):
+    session = await _tunnel_session("https://pub.example")
+    try:
+        assert session.public_url == "https://pub.example"
+        assert session.status_text() == "0 requests   public https://pub.example"
+        assert session.public_note() == " (public: https://pub.example)"
+    finally:
+        await session.stop()
+    assert session.tunnel is not None and session.tunnel.state == "stopped"
+
+
+async def test_a_given_public_url_wins_over_the_tunnel(fixed_tunnel):
+    session = await _tunnel_session("https://tunnel.example", public_url="https://mine.example")
+    try:
+        assert session.public_url == "https://mine.example"
+        assert session.verdicts.settings.public_url == "https://mine.example"
+    finally:
+        await session.stop()
+
+
+async def test_twilio_verdicts_and_re_signing_use_the_tunnel_url(fixed_tunnel):
+    token = "0123456789abcdef0123456789abcdef"
+    session = await _tunnel_session("https://old.example", secrets=(("twilio", token),))
+    try:
+        request, headers, body = _twilio_capture(token)  # signed for https://old.example/hooks/sms
+        assert [v.status for v in session.verdicts.for_request(request)] == ["verified"]
+        copy = session.edited_copy(
+            request,
+            method="POST",
+            url="http://127.0.0.1:3000/hooks/sms",
+            headers=headers,
+            body=body,
+            changes=[],
+            resign=True,
+        )
+        assert copy.notes[-1] == "re-signed (twilio) for https://old.example/hooks/sms"
+    finally:
+        await session.stop()
+
+
+async def test_a_failed_tunnel_is_reported_and_capture_goes_on(fixed_tunnel):
+    session = await _tunnel_session("fail")
+    told: list[str] = []
+    session.watch_tunnel(told.append)
+    try:
+        assert told == ["tunnel test-fixed failed: no such thing here"]
+        assert await post(f"{session.base_url}/still", b"x") == 200
+        assert session.status_text() == "1 request   tunnel test-fixed failed: no such thing here"
+        assert session.public_url is None
+    finally:
+        await session.stop()
+
+
+async def test_no_tunnel_is_started_without_serving(fixed_tunnel):
+    session = Session(Settings(port=0, tunnel=parse_tunnel("test-fixed:https://x.example")))
+    await session.start(serve=False)
+    await session.stop()
+    assert session.tunnel is None

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -27,7 +28,11 @@ from whisper_tui.core.server import Forwarding, bind_socket, build_server, start
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import detect_schemes, get_scheme, sign
 from whisper_tui.core.store import RequestStore
+from whisper_tui.core.tunnels import Tunnel, create_tunnel
 from whisper_tui.core.verdicts import Verdicts
+
+TUNNEL_HOSTS = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}
+"""Where a tunnel delivers when the server listens on every address: the loopback."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +47,7 @@ class EditedCopy:
 
 
 class Session:
-    """Store, answers, sender, verdicts, autosave and the server, set up once from Settings."""
+    """Store, answers, sender, verdicts, autosave, the server and the tunnel, from Settings."""
 
     def __init__(
         self,
@@ -51,8 +56,11 @@ class Session:
         store: RequestStore | None = None,
         policy: ResponsePolicy | None = None,
         sock: socket.socket | None = None,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         self.settings = settings or Settings()
+        self.environ = os.environ if environ is None else environ
+        """Where a tunnel reads WHISPER_SSH_COMMAND, NGROK_AUTHTOKEN and PATH."""
         # `is None`, not `or`: an empty store is falsy, and the caller may already listen to it.
         self.store = (
             store
@@ -73,6 +81,8 @@ class Session:
         self._sock = sock
         self._runner: web.BaseRunner | None = None
         self._saving: asyncio.Task[None] | None = None
+        self.tunnel: Tunnel | None = None
+        """The --tunnel connection once started (None without --tunnel)."""
 
     # -- lifetime ------------------------------------------------------------------------
 
@@ -84,13 +94,21 @@ class Session:
         return f"http://{shown}:{self.port}"
 
     @property
+    def public_url(self) -> str | None:
+        """Where providers reach us: --public-url when given, else the tunnel's URL once up."""
+        if self.settings.public_url:
+            return self.settings.public_url
+        return self.tunnel.public_url if self.tunnel is not None else None
+
+    @property
     def listening(self) -> bool:
         return self._runner is not None
 
     async def start(self, *, serve: bool = True) -> None:
-        """Listen (binding the port unless a socket was given) and start `--save`.
+        """Listen (binding the port unless a socket was given), start `--save` and the tunnel.
 
         `serve=False` keeps a prepared store on screen without listening (snapshot tests).
+        The tunnel connects in the background: this returns before it is up.
         """
         if serve:
             if self._sock is None:
@@ -103,11 +121,15 @@ class Session:
             )
             server = build_server(self.store, self.settings.max_body, self.policy, forward)
             self._runner = await start_server(server, self._sock)
+            if self.settings.tunnel is not None:
+                await self._start_tunnel()
         if self.autosave is not None:
             self._saving = asyncio.get_running_loop().create_task(self.autosave.run())
 
     async def stop(self) -> None:
-        """Stop listening, close the sender's connections and complete `--save`."""
+        """Close the tunnel, stop listening, close the sender's connections, complete `--save`."""
+        if self.tunnel is not None:
+            await self.tunnel.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -121,14 +143,44 @@ class Session:
             # Complete at exit: every capture, including those since the last periodic save.
             self.autosave.save_now()
 
+    async def _start_tunnel(self) -> None:
+        assert self.settings.tunnel is not None
+        host = TUNNEL_HOSTS.get(self.settings.host, self.settings.host)
+        self.tunnel = create_tunnel(self.settings.tunnel, host, self.port, self.environ)
+        self.tunnel.subscribe(self._tunnel_changed)
+        await self.tunnel.start()
+
+    def _tunnel_changed(self, _message: str) -> None:
+        # The tunnel's URL is the public URL Twilio signs, unless --public-url says otherwise.
+        # Verdicts already judged keep theirs: those captures came in through an earlier URL.
+        url = self.public_url
+        if url != self.verdicts.settings.public_url:
+            self.verdicts.settings = replace(self.verdicts.settings, public_url=url)
+
+    def watch_tunnel(self, listener: Callable[[str], None]) -> None:
+        """Tell `listener` each tunnel change in one line, starting with a current problem."""
+        if self.tunnel is None:
+            return
+        if self.tunnel.state in ("failed", "reconnecting"):
+            listener(self.tunnel.describe())
+        self.tunnel.subscribe(listener)
+
+    def public_note(self) -> str:
+        """' (public: https://...)' for the startup line when there is a public URL, else ''."""
+        return f" (public: {printable(self.public_url)})" if self.public_url else ""
+
     # -- what senders get ----------------------------------------------------------------
 
     def status_text(self) -> str:
-        """The session's state in one line: counts, forwarding, answers, save problems."""
+        """The session's state in one line: counts, tunnel, forwarding, answers, save problems."""
         stats = self.store.stats()
         text = f"{stats.received:,} request{'s' if stats.received != 1 else ''}"
-        if stats.evicted:
-            text += f" ({stats.evicted:,} evicted, {stats.stored:,} kept)"
+        gone = [(stats.evicted, "evicted"), (stats.deleted, "deleted")]
+        if stats.evicted or stats.deleted:
+            parts = [f"{count:,} {what}" for count, what in gone if count]
+            text += f" ({', '.join(parts)}, {stats.stored:,} kept)"
+        if self.tunnel is not None:
+            text += f"   {self.tunnel.describe()}"
         if self.settings.forward_url:
             text += f"   forwarding to {printable(self.settings.forward_url)}"
             if self.settings.relay_response:
@@ -212,7 +264,7 @@ class Session:
 
     def _url_the_receiver_checks(self, url: str) -> str:
         """`url`'s path and query under --public-url when one is set, else `url` as it is."""
-        public = self.settings.public_url
+        public = self.public_url
         if not public:
             return url
         parts = urlsplit(url)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from whisper_tui.core.responses import ResponsePolicy, Rule
 from whisper_tui.core.store import DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS
+from whisper_tui.core.tunnels.registry import TunnelSpec
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -32,6 +33,8 @@ class Settings:
     scheme uses its provider SDK's default (core/signatures); a scheme's own entry wins."""
     public_url: str | None = None
     """The public base URL senders post to (Twilio signs the full URL)."""
+    tunnel: TunnelSpec | None = None
+    """--tunnel: a public URL through ssh, ngrok or cloudflared (used unless public_url is set)."""
     answer_status: int = 200
     answer_delay: float = 0.0
     rules: tuple[Rule, ...] = ()
@@ -47,6 +50,8 @@ class Settings:
     json_lines: bool = False
     theme: str | None = None
     """Textual theme from the config file (the app writes it back when the user picks one)."""
+    wrap: bool = False
+    """Wrap long lines in the detail (the app writes it back when the user presses w)."""
     keymap: tuple[tuple[str, str], ...] = ()
     """(binding id, keys) pairs from the config file's [keymap]."""
     config_file: str | None = None

@@ -20,6 +20,7 @@ Scope = Literal[
     "app",  # WhisperApp: works anywhere (unless main_screen says otherwise)
     "list",  # RequestList
     "detail",  # RequestDetail
+    "find_bar",  # FindBar, the query under the detail
     "diff_view",  # DiffView, the rows of the diff
     "diff",  # DiffScreen
     "help_screen",  # dialogs from here on
@@ -198,6 +199,15 @@ ACTIONS: tuple[Action, ...] = (
         palette_help="Answer senders normally, with 500, or slowly",
         main_screen=True,
     ),
+    _app(
+        "copy_public_url",
+        "U",
+        "Copy public URL",
+        "copy the public URL (--tunnel's, or --public-url) to the clipboard (OSC 52)",
+        key_display="U",
+        palette="Copy public URL",
+        palette_help="Copy the tunnel's public URL to the clipboard (OSC 52)",
+    ),
     # -- list: marks and diff are bound on the app (they work with the detail focused too)
     _app(
         "mark",
@@ -232,6 +242,37 @@ ACTIONS: tuple[Action, ...] = (
         footer=8,
         palette="Diff",
         palette_help="Compare the marked capture (or the previous delivery) with this one",
+        main_screen=True,
+    ),
+    _app(
+        "delete",
+        "x,delete",
+        "Delete",
+        "delete the selected capture",
+        section="List",
+        palette="Delete capture",
+        palette_help="Delete the selected capture (u undoes)",
+        main_screen=True,
+    ),
+    _app(
+        "delete_all",
+        "X",
+        "Clear all",
+        "delete every capture (no question asked: u undoes)",
+        section="List",
+        key_display="X",
+        palette="Clear all captures",
+        palette_help="Delete every capture (u undoes)",
+        main_screen=True,
+    ),
+    _app(
+        "undo_delete",
+        "u",
+        "Undo delete",
+        "undo the last delete or clear",
+        section="List",
+        palette="Undo delete",
+        palette_help="Put back what the last delete or clear took",
         main_screen=True,
     ),
     Action("list_up", "up,k", "Up", "list", "previous", action="cursor_up"),
@@ -274,6 +315,57 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "detail_page_down", "pagedown", "Page down", "detail", "down", "page_down", joins_row=" "
     ),
+    Action(
+        "detail_find",
+        "f",
+        "Find",
+        "detail",
+        "find in this request: matches highlighted, 'match 1 of 3'",
+        action="find_open",
+    ),
+    Action(
+        "detail_find_next",
+        "enter,n",
+        "Next match",
+        "detail",
+        "next match",
+        action="find_step(1)",
+    ),
+    Action(
+        "detail_find_previous",
+        "N",
+        "Previous match",
+        "detail",
+        "previous match",
+        action="find_step(-1)",
+        joins_row=" / ",
+        key_display="N",
+    ),
+    Action(
+        "detail_find_close",
+        "escape",
+        "Close find",
+        "detail",
+        "close the find bar",
+        action="close_find",
+    ),
+    Action(
+        "detail_wrap",
+        "w",
+        "Wrap",
+        "detail",
+        "wrap long lines at the pane's width, or scroll them sideways (remembered)",
+        action="toggle_wrap",
+    ),
+    Action(
+        "detail_copy_value",
+        "y",
+        "Copy value",
+        "detail",
+        "copy the top line's (or the current match's) header, query or JSON value (OSC 52)",
+        action="copy_value",
+    ),
+    Action("find_close", "escape", "Close", "find_bar", "close the find bar", "close", footer=1),
     # -- diff screen (the rows' moves stay out of the help: it lists today's rows only)
     Action("diff_next_change", "n", "Next change", "diff_view", "next", "jump(1)", footer=2),
     Action(

@@ -48,12 +48,13 @@ from whisper_tui.ui.actions import (
     palette_actions,
     run_contributed,
 )
-from whisper_tui.ui.detail import RequestDetail
+from whisper_tui.ui.detail import DetailPane, RequestDetail
 from whisper_tui.ui.diff_screen import DiffScreen
 from whisper_tui.ui.export_screen import ExportScreen
 from whisper_tui.ui.help_screen import HelpScreen
+from whisper_tui.ui.public_url import PublicUrlActions
 from whisper_tui.ui.replay_screens import EditedRequest, EditReplayScreen, UrlPrompt
-from whisper_tui.ui.request_list import RequestList, column_header
+from whisper_tui.ui.request_list import RequestList, column_header, list_width
 from whisper_tui.ui.topbar import TopBar
 
 FILTER_DEBOUNCE = 0.15
@@ -68,7 +69,7 @@ server for the one loop, and a page of rows replaced 10 times a second is unread
 measured with wrk, redraws were a tenth of the loop's time at 15,000 captures a second."""
 
 
-class WhisperApp(App[None]):
+class WhisperApp(PublicUrlActions, App[None]):
     """Split-pane inspector: live captures on the left, the selected one on the right."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -103,7 +104,7 @@ class WhisperApp(App[None]):
         self.policy = self.session.policy
         self.replay_url: str | None = self.settings.forward_url
         """Where `r` sends; the --forward target, or asked once and remembered."""
-        self._topbar_text = ""
+        self._topbar_state: tuple[str, ...] = ()
         self._filter_timer: Timer | None = None
         self._screen_synced_at = 0.0
         self._ticked_at = 0.0
@@ -116,7 +117,12 @@ class WhisperApp(App[None]):
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield Static(id="list-columns")
-                yield RequestList(self.store, self.verdicts, id="requests")
+                yield RequestList(
+                    self.store,
+                    self.verdicts,
+                    relaying=bool(self.settings.forward_url and self.settings.relay_response),
+                    id="requests",
+                )
                 yield Input(
                     placeholder="filter: words, method:POST path:/hooks/* header:name=value "
                     "status:413 body:text -exclude",
@@ -125,7 +131,15 @@ class WhisperApp(App[None]):
                     highlighter=ControlPictures(),
                 )
                 yield Static(id="filter-error")
-            yield RequestDetail(self.verdicts, attempts_for=self.store.attempts, id="detail")
+            with DetailPane():
+                yield RequestDetail(
+                    self.verdicts,
+                    attempts_for=self.store.attempts,
+                    policy=self.policy,
+                    wrap=self.settings.wrap,
+                    remember=self.remember_setting,
+                    id="detail",
+                )
         yield Footer()
 
     @property
@@ -220,11 +234,15 @@ class WhisperApp(App[None]):
         self._remove_signal_handlers()
 
     def _remember_theme(self, theme: Theme) -> None:
+        self.remember_setting("theme", theme.name)
+
+    def remember_setting(self, key: str, value: str | bool) -> None:
+        """Write one setting back to the config file (a warning when it can't be)."""
         path = Path(self.settings.config_file) if self.settings.config_file else None
         try:
-            save_setting("theme", theme.name, path)
+            save_setting(key, value, path)
         except OSError as error:
-            self.notify(f"theme not saved: {error}", severity="warning")
+            self.notify(f"{key} not saved: {error}", severity="warning")
 
     # -- updates ---------------------------------------------------------------------------
 
@@ -250,30 +268,54 @@ class WhisperApp(App[None]):
         # the newest capture then go out in one frame instead of two.
         self.detail.show(self.request_list.selected)
         self.detail.refresh_attempts()
+        self._fit_list_width()
+        shown = self.request_list
         stats = self.store.stats()
         text = self.session.status_text()
-        view = self.request_list.view
+        view = shown.view
         if view.text:
             text += f"   showing {len(view):,} of {stats.stored:,} for '{printable(view.text)}'"
-        if text != self._topbar_text:
-            self._topbar_text = text
+        # What the list did and where the cursor is, kept at the right end of the bar.
+        notice = shown.current_notice
+        away = "" if shown.following or not len(view) else "End to follow"
+        if away and (new := shown.new_while_away):
+            away = f"{new:,} new · End to follow"
+        state = (text, notice, away)
+        if state != self._topbar_state:
+            self._topbar_state = state
             bar = Text(no_wrap=True, overflow="ellipsis")
             bar.append("whisper-tui", "bold")
             bar.append("  listening on ")
-            bar.append(self.base_url, "bold underline")
-            bar.append("   ")
-            bar.append(text, "bold")
-            if not self.request_list.following and stats.stored:
-                bar.append("   (End follows new arrivals)", "dim")
-            self.screen_stack[0].query_one(TopBar).show(bar)
+            short = Text(no_wrap=True, overflow="ellipsis")
+            for line in (bar, short):
+                line.append(self.base_url, "bold underline")
+                line.append("   ")
+                line.append(text, "bold")
+            right = Text(no_wrap=True)
+            right.append(notice, "bold")
+            if away:
+                right.append("   " if notice else "")
+                right.append(away, "bold" if "new ·" in away else "dim")
+            self.screen_stack[0].query_one(TopBar).show(bar, right, short)
+
+    def _fit_list_width(self) -> None:
+        """The list takes the width its rows need, up to a share of the screen."""
+        width = list_width(self.size.width, self.request_list.longest_path)
+        left = self.screen_stack[0].query_one("#left")
+        if left.styles.width is None or left.styles.width.value != width:
+            left.styles.width = width
+            self.call_after_refresh(self._update_columns)
 
     def on_request_list_selected(self, message: RequestList.Selected) -> None:
-        self.detail.show(message.request)
+        if self.screen_stack:  # the message can arrive while the app shuts down
+            self.detail.show(message.request)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._update_columns)
 
     def _update_columns(self) -> None:
+        if not self.screen_stack:
+            return  # called after a refresh that came as the app shut down
         width = self.request_list.scrollable_content_region.width
         self.screen_stack[0].query_one("#list-columns", Static).update(column_header(width))
 
@@ -391,6 +433,30 @@ class WhisperApp(App[None]):
     def action_clear_marks(self) -> None:
         self.request_list.clear_marks()
 
+    # -- delete and undo -------------------------------------------------------------------
+
+    def action_delete(self) -> None:
+        """Delete the selected capture (u brings it back)."""
+        if self.request_list.delete_selected() is not None:
+            self.refresh_from_store()
+
+    def action_delete_all(self) -> None:
+        """Delete every capture, without asking: u brings them all back."""
+        if self.request_list.delete_all():
+            self.refresh_from_store()
+
+    def action_undo_delete(self) -> None:
+        """Put back what the last delete or clear took."""
+        shown = self.request_list
+        if not shown.undo():
+            self.notify("Nothing to undo.", severity="warning", timeout=2)
+            return
+        view = shown.view
+        if isinstance(view, FilteredView) and view.needs_rescan:
+            # Too many put back to test on the loop: the filter runs again in its worker.
+            self._rescan(view.text, view.predicate)
+        self.refresh_from_store()
+
     def diff_pair(self) -> tuple[CapturedRequest, CapturedRequest] | None:
         """The marked capture and the selected one, or the selected one and the previous
         delivery with the same method and path; older first."""
@@ -424,7 +490,7 @@ class WhisperApp(App[None]):
     def action_cycle_answer(self) -> None:
         """Cycle what senders get: normal (200 or --status/rules), 500, slow."""
         self.policy.cycle_mode()
-        self._topbar_text = ""
+        self._topbar_state = ()
         self.refresh_from_store()
         self.notify(self.policy.describe().capitalize(), title="Answer mode", timeout=3)
 
@@ -460,7 +526,7 @@ class WhisperApp(App[None]):
         if not text:
             error.display = False
             self.request_list.set_view(StoreView(self.store))
-            self._topbar_text = ""
+            self._topbar_state = ()
             self.refresh_from_store()
             return
         try:
@@ -470,20 +536,33 @@ class WhisperApp(App[None]):
             error.display = True
             return
         error.display = False
-        self._filter_in_worker(text, predicate, list(self.store), self.store.evicted)
+        self._rescan(text, predicate)
+
+    def _rescan(self, text: str, predicate: Predicate) -> None:
+        store = self.store
+        self._filter_in_worker(text, predicate, list(store), store.evicted, len(store.edits))
 
     @work(thread=True, exclusive=True, group="filter", description="filter")
     def _filter_in_worker(
-        self, text: str, predicate: Predicate, snapshot: list[CapturedRequest], first: int
+        self,
+        text: str,
+        predicate: Predicate,
+        snapshot: list[CapturedRequest],
+        first: int,
+        edits_seen: int,
     ) -> None:
         # The snapshot is a list of immutable captures: safe to read off the loop.
         matches = scan(snapshot, predicate, first)
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._show_filtered, text, matches, first + len(snapshot))
+            scanned_to = first + len(snapshot)
+            self.call_from_thread(self._show_filtered, text, matches, scanned_to, edits_seen)
 
-    def _show_filtered(self, text: str, matches: list[int], scanned_to: int) -> None:
-        self.request_list.set_view(FilteredView(self.store, text, matches, scanned_to))
-        self._topbar_text = ""
+    def _show_filtered(
+        self, text: str, matches: list[int], scanned_to: int, edits_seen: int
+    ) -> None:
+        view = FilteredView(self.store, text, matches, scanned_to, edits_seen)
+        self.request_list.set_view(view)
+        self._topbar_state = ()
         self.refresh_from_store()
 
     def action_clear_filter(self) -> None:

@@ -36,3 +36,54 @@ def test_split_pane_on_a_stripe_json_delivery(snap_compare):
 
 def test_help_screen(snap_compare):
     assert snap_compare(fixture_app(), terminal_size=SIZE, press=["question_mark"])
+
+
+# -- every screen and dialog at 80x24 and 200x50 (issue 14: controls reachable, room used) ------
+
+SIZES = {"80x24": (80, 24), "200x50": (200, 50)}
+
+
+async def on_stripe_json(pilot) -> None:
+    await pilot.press("g", "j", "j")
+    await pilot.pause(0.2)
+
+
+def walk_then(*keys: str):
+    async def run_before(pilot) -> None:
+        await on_stripe_json(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause(0.3)
+        await pilot.pause(0.3)
+
+    return run_before
+
+
+async def mark_and_diff(pilot) -> None:
+    # Two Stripe deliveries to the same path: mark the older, diff with the newer.
+    await pilot.press("g", "j", "j", "m", "j", "d")
+    await pilot.pause(1.0)
+
+
+async def filter_typed(pilot) -> None:
+    await pilot.press("slash", *"stripe")
+    await pilot.pause(0.6)
+
+
+SCREENS = {
+    "split_pane": on_stripe_json,
+    "detail_focused": walk_then("tab"),
+    "diff": mark_and_diff,
+    "help": walk_then("question_mark"),
+    "export": walk_then("e"),
+    "edit_replay": walk_then("R"),
+    "url_prompt": walk_then("r"),
+    "filter_bar": filter_typed,
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_every_screen_at_both_sizes(snap_compare, monkeypatch, screen, size):
+    monkeypatch.chdir("/")  # the export's file name is a full path: the same on every machine
+    assert snap_compare(fixture_app(), terminal_size=SIZES[size], run_before=SCREENS[screen])

@@ -120,3 +120,12 @@ def test_save_setting_creates_the_file_and_puts_keys_before_the_first_table(tmp_
     save_setting("theme", 'say "hi"', path)
     assert path.read_text().startswith('theme = "say \\"hi\\""\n[keymap]')
     assert load_config(path) == {"theme": 'say "hi"', "keymap": {"replay": "r"}}
+
+
+def test_save_setting_writes_true_and_false_as_toml_booleans(tmp_path):
+    path = tmp_path / "config.toml"
+    save_setting("wrap", True, path)
+    assert load_config(path) == {"wrap": True}
+    save_setting("wrap", False, path)
+    assert load_config(path) == {"wrap": False}
+    assert path.read_text() == "wrap = false\n"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from whisper_tui.core.models import Attempt, CapturedRequest, first_header, header_values
+from whisper_tui.core.models import (
+    Attempt,
+    CapturedRequest,
+    display_header_value,
+    first_header,
+    header_values,
+)
 
 # Duplicates, mixed casing and a byte over 0x7f, as a real sender may send them.
 RAW_HEADERS = (
@@ -174,3 +180,28 @@ def test_each_attempt_has_its_own_notes_list():
     second = Attempt(target_url="http://b", started_at=2.0)
     first.notes.append("re-signed with the stripe secret")
     assert second.notes == []
+
+
+# -- header values for display ----------------------------------------------------------------
+
+
+def test_a_utf8_header_value_is_shown_decoded_not_as_mojibake():
+    raw = "Zoë Müller".encode()
+    assert display_header_value(raw) == "Zoë Müller"
+    assert display_header_value(raw) != raw.decode("latin-1")  # 'ZoÃ« MÃ¼ller'
+
+
+def test_bytes_that_are_not_utf8_are_escaped_and_the_rest_decoded():
+    assert display_header_value(b"caf\xe9") == "caf\\xe9"
+    assert display_header_value("Zoë ".encode() + b"\xff\xfe") == "Zoë \\xff\\xfe"
+
+
+def test_ascii_and_control_characters_pass_through_for_the_sanitizer():
+    assert display_header_value(b"application/json") == "application/json"
+    assert display_header_value(b"a\x1bb") == "a\x1bb"
+
+
+def test_displaying_a_header_leaves_the_stored_bytes_as_received():
+    request = capture(raw_headers=((b"X-User", "Zoë".encode()),))
+    display_header_value(request.raw_headers[0][1])
+    assert request.raw_headers == ((b"X-User", b"Zo\xc3\xab"),)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 
 import aiohttp
 import pytest
@@ -361,3 +363,291 @@ async def test_request_line_headers_and_body_fit_together_for_a_small_request():
         await wait_for_screen(
             pilot, app, "POST /small HTTP/1.1", "Headers (", "Content-Type:", '"a": 1'
         )
+
+
+# -- long lines: sideways and wrapped ------------------------------------------------------------
+
+LONG_LINE = ("The quick brown fox " * 15)[:292] + "END-OF-LINE-307"
+assert len(LONG_LINE) == 307
+
+
+def text_capture(body: str, **changes: object) -> CapturedRequest:
+    return capture(body=body.encode(), headers=((b"Content-Type", b"text/plain"),), **changes)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"short\n{LONG_LINE}\nlast\n",
+        json.dumps({"type": "invoice.paid", "description": LONG_LINE}),
+    ],
+    ids=["text", "json"],
+)
+async def test_a_307_character_body_line_is_read_to_its_end_with_right(body):
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        headers = ((b"Content-Type", b"application/json" if body[0] == "{" else b"text/plain"),)
+        app.show(capture(body=body.encode(), headers=headers))
+        await pilot.pause()
+        app.detail.focus()
+        assert "END-OF-LINE-307" not in screen_text(app)
+        detail = app.detail
+        # The body line, not the head, sets how far → goes; each press moves one column.
+        assert detail.max_scroll_x >= 307 - detail.scrollable_content_region.width
+        await pilot.press("l", "l", "right")
+        assert detail.scroll_x == 3
+        detail.scroll_to(x=detail.max_scroll_x - 2, animate=False, immediate=True)
+        await pilot.press("l", "l", "l")
+        await wait_for_screen(pilot, app, "END-OF-LINE-307")
+
+
+async def test_the_sideways_extent_grows_as_a_big_bodys_lines_are_measured():
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lines_ = [f"line {n}" for n in range(30_000)] + [LONG_LINE]
+        app.show(text_capture("\n".join(lines_)))
+        detail = app.detail
+        await wait_until(pilot, lambda: detail.virtual_size.width >= 307, timeout=10)
+        detail.scroll_to(y=30_000, x=400, animate=False, immediate=True)
+        await wait_for_screen(pilot, app, "END-OF-LINE-307")
+
+
+async def test_wrap_shows_a_long_line_whole_without_sideways_scrolling():
+    app = DetailApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        app.show(text_capture(f"short\n{LONG_LINE}\nlast\n"))
+        await pilot.pause()
+        app.detail.focus()
+        await pilot.press("w")
+        await wait_for_screen(pilot, app, "END-OF-LINE-307", "last")
+        detail = app.detail
+        assert detail.virtual_size.width == detail.scrollable_content_region.width
+        shown = lines(app)
+        start = shown.index("short") + 1
+        # Rows are compared without their spaces (a row may end in one the screen trims).
+        wrapped = "".join(shown[start : shown.index("last")])
+        assert wrapped.replace(" ", "") == LONG_LINE.replace(" ", "")
+        await pilot.press("l")
+        assert detail.scroll_x == 0
+        await pilot.press("w")  # and back
+        await wait_until(pilot, lambda: detail.virtual_size.width > 300)
+        assert "END-OF-LINE-307" not in screen_text(app)
+
+
+async def test_wrap_is_written_to_the_config_and_read_back_on_the_next_run():
+    from whisper_tui.core.config import config_path, load_config
+    from whisper_tui.options import config_values
+
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.detail.focus()
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.detail.wrap
+    data = load_config()
+    assert data["wrap"] is True
+    settings = Settings(**config_values(data, config_path()))
+    again = WhisperApp(Settings(port=0, wrap=settings.wrap))
+    async with again.run_test(size=(80, 24)) as pilot:
+        assert again.detail.wrap
+        again.store.add(text_capture(LONG_LINE))
+        await wait_for_screen(pilot, again, "Body  307 B  text", "fox The quick br")
+        assert again.detail.virtual_size.width == again.detail.scrollable_content_region.width
+
+
+async def test_wrapping_keeps_the_top_line_in_view():
+    app = DetailApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        body = "\n".join(f"row {n} " + "x" * 150 for n in range(400))
+        app.show(text_capture(body))
+        await pilot.pause()
+        app.detail.focus()
+        app.detail.scroll_to(y=200, animate=False, immediate=True)
+        await pilot.pause()
+        top = lines(app)[0].split()[:2]
+        await pilot.press("w")
+        await wait_until(pilot, lambda: lines(app)[0].split()[:2] == top)
+
+
+# -- find -----------------------------------------------------------------------------------------
+
+
+def styled_spans(app: App, needle: str) -> list[str]:
+    """Background colours of the cells where `needle` starts on screen."""
+    found = []
+    from tests.helpers import screen_strips
+
+    for strip in screen_strips(app):
+        text = "".join(segment.text for segment in strip)
+        at = text.find(needle)
+        if at < 0:
+            continue
+        cells = 0
+        for segment in strip:
+            if cells + len(segment.text) > at:
+                found.append(str(segment.style.bgcolor.name if segment.style else ""))
+                break
+            cells += len(segment.text)
+    return found
+
+
+async def test_find_highlights_counts_and_steps_through_matches():
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        body = json.dumps({"type": "invoice.PAID", "note": "paid in full", "id": 1}).encode()
+        app.show(capture(body=body))
+        await pilot.pause()
+        app.detail.focus()
+        await pilot.press("f")
+        await pilot.pause()
+        for key in "paid":
+            await pilot.press(key)
+        await wait_for_screen(pilot, app, "find: paid", "2 matches")
+        assert all(colour == "#ffd75f" for colour in styled_spans(app, "PAID"))
+        await pilot.press("enter")
+        await wait_for_screen(pilot, app, "match 1 of 2")
+        assert app.focused is app.detail
+        await pilot.press("enter")
+        await wait_for_screen(pilot, app, "match 2 of 2")
+        await pilot.press("N")
+        await wait_for_screen(pilot, app, "match 1 of 2")
+        assert styled_spans(app, "PAID") == ["#d70000"]  # the current match stands out
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "find:" not in screen_text(app)
+        assert styled_spans(app, "PAID")[0] not in ("#ffd75f", "#d70000")
+
+
+async def test_find_without_a_match_says_so_and_esc_then_clears_the_filter_again():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.store.add(capture())
+        await wait_until(pilot, lambda: app.detail.request is not None)
+        app.detail.focus()
+        await pilot.press("f")
+        await pilot.pause()
+        for key in "zzz":
+            await pilot.press(key)
+        await wait_for_screen(pilot, app, "no match")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.detail.find_status == ""
+        # With no find open, Esc in the detail is the app's again (it clears the filter).
+        assert app.detail.check_action("close_find", ()) is False
+
+
+async def test_find_scrolls_to_a_match_far_down_and_sideways():
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        body = "\n".join([f"line {n}" for n in range(3_000)] + [LONG_LINE])
+        app.show(text_capture(body))
+        await pilot.pause()
+        app.detail.find("end-of-line")
+        await wait_until(pilot, lambda: app.detail.find_status == "1 match", timeout=10)
+        app.detail.find_step(1)
+        await wait_for_screen(pilot, app, "END-OF-LINE-307")
+        assert app.detail.scroll_x > 0
+
+
+async def test_counting_matches_in_a_5_mb_body_never_blocks_the_loop():
+    app = DetailApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        big = json.dumps(
+            [{"n": n, "word": "needle" if n % 100 == 0 else "hay"} for n in range(180_000)]
+        )
+        assert len(big) > 5_000_000
+        app.show(capture(body=big.encode()))
+        await wait_for_screen(pilot, app, '"n": 0')
+        stalls = []
+        last = asyncio.get_running_loop().time()
+
+        def beat() -> None:
+            nonlocal last
+            now = asyncio.get_running_loop().time()
+            stalls.append(now - last)
+            last = now
+
+        timer = app.set_interval(0.01, beat)
+        started = time.perf_counter()
+        app.detail.find("NEEDLE")
+        assert time.perf_counter() - started < 0.05
+        await wait_until(pilot, lambda: app.detail.find_status == "1,800 matches", timeout=60)
+        timer.stop()
+        assert max(stalls) < 0.15, max(stalls)
+
+
+# -- copy one value ---------------------------------------------------------------------------
+
+
+async def test_y_copies_the_header_value_on_the_top_line_with_a_notification():
+    app = DetailApp()
+    async with app.run_test(size=(80, 8)) as pilot:
+        request = capture(
+            headers=((b"Content-Type", b"application/json"), (b"X-User", "Zoë".encode()))
+        )
+        app.show(request)
+        await pilot.pause()
+        app.detail.focus()
+        row = [line.plain for line in app.detail._head.lines].index("X-User:       Zoë")
+        app.detail.scroll_to(y=row, animate=False, immediate=True)
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard == "Zoë"
+        assert [n.message for n in app._notifications] == ["X-User: Zoë"]
+
+
+async def test_y_copies_the_json_value_of_the_current_match_unquoted():
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show(capture(body=b'{"type":"invoice.paid","amount":4200,"note":"a\\u001bb"}'))
+        await pilot.pause()
+        app.detail.focus()
+        app.detail.find("amount")
+        app.detail.find_step(1)
+        await pilot.press("y")
+        assert app.clipboard == "4200"
+        app.detail.find("note")
+        app.detail.find_step(1)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard == "a\x1bb"  # the value itself; the notification is sanitized
+        assert "note: a␛b" in [n.message for n in app._notifications]
+
+
+# -- what the sender got, and UTF-8 header values -----------------------------------------------
+
+
+async def test_a_utf8_header_value_is_shown_as_utf8_and_bad_bytes_escaped():
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        headers = ((b"X-User", "Zoë Müller".encode()), (b"X-Bad", b"caf\xe9"))
+        app.show(capture(headers=headers))
+        await pilot.pause()
+        shown = lines(app)
+        assert "X-User: Zoë Müller" in shown
+        assert "X-Bad:  caf\\xe9" in shown
+        assert "ZoÃ«" not in screen_text(app)
+
+
+async def test_the_detail_says_what_whisper_tui_answered_and_why():
+    from whisper_tui.core.responses import ResponsePolicy, parse_rule
+
+    policy = ResponsePolicy(rules=[parse_rule("POST /x 418")])
+    app = DetailApp()
+    async with app.run_test(size=(100, 24)) as pilot:
+        app.detail.policy = policy
+        app.show(capture(target="/x", answered_status=418, request_id=1))
+        await wait_for_screen(pilot, app, "answered 418 by --respond rule 'POST /x 418'")
+        app.show(capture(target="/y", answered_status=500, request_id=2))
+        await wait_for_screen(pilot, app, "answered 500 (answer mode)")
+
+
+async def test_the_answer_line_shows_the_latest_forwards_result():
+    app = DetailApp()
+    async with app.run_test(size=(120, 24)) as pilot:
+        request = capture()
+        app.show(request)
+        app.store.add_attempt(request.id, replayed(502, "Bad Gateway", kind="forward"))
+        app.detail.refresh_attempts()
+        await wait_for_screen(pilot, app, "answered 200  ·  forward 502 Bad Gateway")

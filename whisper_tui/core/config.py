@@ -7,6 +7,7 @@ read is the option table's (whisper_tui/options.py), shared with the command lin
 port = 9000
 forward = "http://127.0.0.1:3000"
 theme = "nord"                       # written by the app when you pick a theme
+wrap = true                          # written by the app when you press w in the detail
 respond = ["POST /hooks/stripe* 500"]
 
 [secrets]                            # never shown, never exported
@@ -67,10 +68,12 @@ def load_config(path: Path | None = None, *, must_exist: bool = False) -> dict[s
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
 
 
-def save_setting(key: str, value: str, path: Path | None = None) -> None:
-    """Set one top-level string setting, keeping the rest of the file as the user wrote it."""
+def save_setting(key: str, value: str | bool, path: Path | None = None) -> None:
+    """Set one top-level string or true/false setting, keeping the rest of the file as the
+    user wrote it."""
     path = path or config_path()
-    line = f"{key} = {json.dumps(value)}\n"  # a JSON string is a valid TOML basic string
+    # A JSON string is a valid TOML basic string; JSON's true/false are TOML's.
+    line = f"{key} = {json.dumps(value)}\n"
     try:
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     except FileNotFoundError:

@@ -26,6 +26,16 @@ def header_values(raw_headers: RawHeaders, name: str) -> list[str]:
     return [v.decode("latin-1") for n, v in raw_headers if n.lower() == wanted]
 
 
+def display_header_value(raw: bytes) -> str:
+    """A header name or value as text to show: UTF-8 when its bytes are valid UTF-8 ('Zoë'),
+    otherwise each byte UTF-8 can't read spelled `\\xff`; never latin-1 mojibake ('ZoÃ«').
+
+    For display, filtering and exports only: the raw bytes stay stored as received. Control
+    characters are kept; sanitize.printable makes them visible on a terminal.
+    """
+    return raw.decode("utf-8", "backslashreplace")
+
+
 @dataclass(slots=True, repr=False)
 class CapturedRequest:
     """One HTTP request as received: never re-encoded, decoded only for display.

@@ -2,35 +2,49 @@
 
 Only the lines on screen are highlighted (and cached). Bodies above a threshold are decoded
 and formatted in a thread worker so the shared loop (which is also the capture server) never
-waits on a 5 MB payload.
+waits on a 5 MB payload; counting, measuring and searching the lines happen a few
+milliseconds at a time between frames. `w` wraps long lines, `f` finds, `y` copies a value.
 """
 
 from __future__ import annotations
 
-import textwrap
 import time
+from bisect import bisect_right
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.cache import LRUCache
+from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
+from textual.widget import Widget
 
-from whisper_tui.core.contentviews import BodyView, body_view, view_for
-from whisper_tui.core.models import Attempt, CapturedRequest, first_header, header_values
-from whisper_tui.core.sanitize import printable
-from whisper_tui.core.signatures import Verdict
-from whisper_tui.core.sizes import format_size
+from whisper_tui.core.contentviews import BodyView, body_view
+from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.ui.actions import bindings_for
+from whisper_tui.ui.detail_layout import BodyLayout, rows_for
+from whisper_tui.ui.detail_lines import (
+    Head,
+    Value,
+    body_line_value,
+    build_head,
+    copied_note,
+    pair_lines,
+    verdict_lines,
+)
+from whisper_tui.ui.find_bar import BodyFind, FindBar, Match
 from whisper_tui.ui.highlight import highlight_line
-from whisper_tui.ui.request_list import METHOD_STYLES
 from whisper_tui.ui.scrolling import set_virtual_size
+
+__all__ = ["DetailPane", "RequestDetail", "pair_lines", "verdict_lines"]
 
 INLINE_DECODE_LIMIT = 256 * 1024
 """Bodies up to this size are decoded on the spot; bigger ones in a worker thread."""
@@ -39,8 +53,21 @@ COUNT_EVERY = 0.02
 COUNT_BUDGET = 0.003
 """Seconds of line counting per slice on the loop (every COUNT_EVERY)."""
 COUNT_STEP = 200
+MEASURE_BUDGET = 0.002
+"""Seconds per slice for measuring lines (wrap, sideways extent) and for finding."""
 LINE_CACHE_SIZE = 2048
-MAX_NAME_WIDTH = 32
+
+Remember = Callable[[str, bool], None]
+"""Writes a setting back to the config file: remember('wrap', True)."""
+
+
+class DetailPane(Vertical):
+    """The detail and, once `f` is pressed, its find bar under it."""
+
+    DEFAULT_CSS = """
+    DetailPane { width: 1fr; height: 1fr; }
+    DetailPane > RequestDetail { height: 1fr; }
+    """
 
 
 class RequestDetail(ScrollView, can_focus=True):
@@ -62,6 +89,9 @@ class RequestDetail(ScrollView, can_focus=True):
         base_url: str = "",
         attempts_for: Callable[[int], list[Attempt]] | None = None,
         *,
+        policy: ResponsePolicy | None = None,
+        wrap: bool = False,
+        remember: Remember | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -69,23 +99,35 @@ class RequestDetail(ScrollView, can_focus=True):
         self._attempt_count = 0
         self.verdicts = verdicts
         self.base_url = base_url
+        self.policy = policy
+        self.wrap = wrap
+        self.remember = remember
         self.request: CapturedRequest | None = None
-        self._head: list[Text] = []
+        self._head = Head()
+        self._head_starts: list[int] = []
+        """With wrap on: the first row of each head line (and the head's row count last)."""
         self._view: BodyView | None = None
+        self._layout: BodyLayout | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(LINE_CACHE_SIZE)
         self._counter: Timer | None = None
         self._base_style: Style | None = None
         self._sized_at = 0.0
+        self._find: BodyFind | None = None
+        self._bar: FindBar | None = None
+        self._goto: tuple[int, int, bool] | None = None
+        """(document line, cell, at the top) to scroll to once wrapping has reached it."""
 
     # -- content ---------------------------------------------------------------------------
 
     def show(self, request: CapturedRequest | None) -> None:
         """Display a capture (None shows the waiting message)."""
-        if request is self.request and self._head:
+        if request is self.request and self._head.lines:
             return
         self.request = request
         self._cache.clear()
         self._view = None
+        self._layout = None
+        self._goto = None
         self.scroll_to(0, 0, animate=False, immediate=True)
         if request is not None:
             if len(request.body) <= INLINE_DECODE_LIMIT:
@@ -93,6 +135,8 @@ class RequestDetail(ScrollView, can_focus=True):
             else:
                 self._decode_in_worker(request)
         self._rebuild()
+        if self._find is not None:
+            self.find(self._find.query)
 
     @property
     def body_view(self) -> BodyView | None:
@@ -100,8 +144,13 @@ class RequestDetail(ScrollView, can_focus=True):
 
     def _set_view(self, view: BodyView) -> None:
         self._view = view
-        if not view.lines.advance(FIRST_SCREEN_LINES):
-            self._count_rest()
+        self._layout = BodyLayout(view.lines)
+        self._layout.set_wrap(self._wrap_width())
+        view.lines.advance(FIRST_SCREEN_LINES)
+        self._layout.advance(MEASURE_BUDGET)
+        if self._find is not None:
+            self._find.body = view.lines
+        self._work_in_slices()
 
     @work(thread=True, exclusive=True, group="detail-body", description="decode body")
     def _decode_in_worker(self, request: CapturedRequest) -> None:
@@ -111,41 +160,58 @@ class RequestDetail(ScrollView, can_focus=True):
         view.lines.advance(FIRST_SCREEN_LINES)
         self.post_message(self.BodyProgress(request.id, view))
 
-    def _count_rest(self) -> None:
-        """Produce the remaining lines a few milliseconds at a time on the loop.
-
-        A worker thread would hold the GIL for hundreds of milliseconds of pure Python and
-        stall the loop the server shares; short slices between frames never do.
-        """
-        if self._counter is not None:
-            self._counter.stop()
-        self._counter = self.set_interval(COUNT_EVERY, self._count_slice)
-
-    def _count_slice(self) -> None:
-        view = self._view
-        if view is None or view.lines.complete:
-            if self._counter is not None:
-                self._counter.stop()
-                self._counter = None
-            self._update_size()
-            return
-        deadline = time.perf_counter() + COUNT_BUDGET
-        while time.perf_counter() < deadline:
-            if view.lines.advance(COUNT_STEP):
-                break
-        now = time.monotonic()
-        if view.lines.complete or now - self._sized_at > 0.25:
-            self._sized_at = now
-            self._update_size()
-
     def on_request_detail_body_progress(self, message: BodyProgress) -> None:
         if self.request is None or message.request_id != self.request.id:
             return
         if message.view is not None:
-            self._view = message.view
+            self._set_view(message.view)
             self._rebuild()
-            if not message.view.lines.complete:
-                self._count_rest()
+
+    # -- work between frames ---------------------------------------------------------------
+
+    def _pending(self) -> bool:
+        view, layout, find = self._view, self._layout, self._find
+        return (
+            (view is not None and not view.lines.complete)
+            or (layout is not None and not layout.caught_up)
+            or (find is not None and not find.done)
+        )
+
+    def _work_in_slices(self) -> None:
+        """Count, measure and search the remaining lines a few milliseconds at a time.
+
+        A worker thread would hold the GIL for hundreds of milliseconds of pure Python and
+        stall the loop the server shares; short slices between frames never do.
+        """
+        if self._counter is None and self._pending():
+            self._counter = self.set_interval(COUNT_EVERY, self._work_slice)
+
+    def _work_slice(self) -> None:
+        view, layout, find = self._view, self._layout, self._find
+        if view is not None and not view.lines.complete:
+            deadline = time.perf_counter() + COUNT_BUDGET
+            while time.perf_counter() < deadline:
+                if view.lines.advance(COUNT_STEP):
+                    break
+        if layout is not None:
+            layout.advance(MEASURE_BUDGET)
+        if find is not None and not find.done:
+            find.advance(MEASURE_BUDGET)
+            self._show_find_status()
+        self._go_when_ready()
+        pending = self._pending()
+        now = time.monotonic()
+        if not pending or now - self._sized_at > 0.25:
+            self._sized_at = now
+            self._update_size()
+        if not pending and self._counter is not None:
+            self._counter.stop()
+            self._counter = None
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def _wrap_width(self) -> int | None:
+        return max(self.scrollable_content_region.width, 10) if self.wrap else None
 
     def _rebuild(self) -> None:
         verdicts = (
@@ -154,15 +220,39 @@ class RequestDetail(ScrollView, can_focus=True):
         width = max(self.scrollable_content_region.width, 20)
         attempts = self.attempts_for(self.request.id) if self.attempts_for and self.request else []
         self._attempt_count = len(attempts)
-        self._head = head_lines(self.request, self._view, width, verdicts, self.base_url, attempts)
+        self._head = build_head(
+            self.request, self._view, width, verdicts, self.base_url, attempts, self.policy
+        )
+        wrap_width = self._wrap_width()
+        if self._layout is not None:
+            self._layout.set_wrap(wrap_width)
+        self._head_starts = []
+        if wrap_width is not None:
+            row = 0
+            for line in self._head.lines:
+                self._head_starts.append(row)
+                row += rows_for(line.cell_len, wrap_width)
+            self._head_starts.append(row)
+        if self._find is not None:
+            self._find.set_head([line.plain for line in self._head.lines])
+            self._show_find_status()
         self._cache.clear()
         self._update_size()
+        self._work_in_slices()
         self.refresh()
 
+    def _head_rows(self) -> int:
+        return self._head_starts[-1] if self._head_starts else len(self._head.lines)
+
     def _update_size(self) -> None:
-        body_lines = len(self._view.lines) if self._view else 0
-        height = len(self._head) + body_lines
-        width = max(self.size.width, max((t.cell_len for t in self._head), default=0))
+        layout = self._layout
+        height = self._head_rows() + (layout.rows if layout else 0)
+        region_width = self.scrollable_content_region.width
+        if self.wrap:
+            width = region_width
+        else:
+            head = max((t.cell_len for t in self._head.lines), default=0)
+            width = max(region_width, head, layout.longest if layout else 0)
         set_virtual_size(self, Size(width, height))
         self.refresh()
 
@@ -176,11 +266,39 @@ class RequestDetail(ScrollView, can_focus=True):
         if len(self.attempts_for(self.request.id)) != self._attempt_count:
             self._rebuild()
 
+    def _locate(self, row: int) -> tuple[int, int] | None:
+        """(document line, wrapped row within it) shown on screen row `row`, if any."""
+        head = len(self._head.lines)
+        head_rows = self._head_rows()
+        if row < head_rows:
+            if not self._head_starts:
+                return row, 0
+            line = bisect_right(self._head_starts, row) - 1
+            return line, row - self._head_starts[line]
+        layout = self._layout
+        if layout is None or row - head_rows >= layout.rows:
+            return None
+        line, sub = layout.locate(row - head_rows)
+        return head + line, sub
+
+    def _row_of(self, line: int) -> int | None:
+        """The first screen row of a document line (None until wrapping has reached it)."""
+        head = len(self._head.lines)
+        if line < head:
+            return self._head_starts[line] if self._head_starts else line
+        if self._layout is None:
+            return None
+        row = self._layout.row_of(line - head)
+        return None if row is None else self._head_rows() + row
+
     # -- rendering -------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        index = round(self.scroll_y) + y
         width = self.scrollable_content_region.width
+        place = self._locate(round(self.scroll_y) + y)
+        if place is None:
+            return Strip.blank(width, self._style())
+        index, sub = place
         strip = self._cache.get(index)
         if strip is None:
             text = self._line_text(index)
@@ -188,8 +306,11 @@ class RequestDetail(ScrollView, can_focus=True):
                 return Strip.blank(width, self._style())
             strip = Strip(list(text.render(self.app.console)), text.cell_len)
             self._cache.set(index, strip)
-        scroll_x = round(self.scroll_x)
-        line = strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
+        if self._layout is not None and self._layout.wrap_width != self._wrap_width():
+            # A scrollbar came or went since the rows were counted: count them again.
+            self.call_after_refresh(self._rebuild)
+        start = sub * width if self.wrap else round(self.scroll_x)
+        line = strip.crop(start, start + width).extend_cell_length(width)
         return line.apply_style(self._style())
 
     def _style(self) -> Style:
@@ -203,193 +324,173 @@ class RequestDetail(ScrollView, can_focus=True):
         self._base_style = None
 
     def _line_text(self, index: int) -> Text | None:
-        if index < len(self._head):
-            return self._head[index]
-        if self._view is None:
+        if index < len(self._head.lines):
+            text = self._head.lines[index]
+        else:
+            line = self._body_line(index)
+            if line is None or self._view is None:
+                return None
+            text = highlight_line(line, self._view.lexer, self.app.current_theme.dark)
+        return self._find.highlight(index, text) if self._find else text
+
+    def _body_line(self, index: int) -> str | None:
+        body_index = index - len(self._head.lines)
+        if self._view is None or not 0 <= body_index < len(self._view.lines):
             return None
-        body_index = index - len(self._head)
-        if body_index >= len(self._view.lines):
+        return self._view.lines[body_index]
+
+    # -- wrap ------------------------------------------------------------------------------
+
+    def action_toggle_wrap(self) -> None:
+        """Wrap long lines at the pane's width, or scroll them sideways; remembered."""
+        top = self._locate(round(self.scroll_y))
+        self.wrap = not self.wrap
+        self._rebuild()
+        self.scroll_to(x=0, animate=False, immediate=True)
+        if top is not None:
+            self._goto = (top[0], 0, True)
+            self._go_when_ready()
+        self.app.notify(
+            "long lines wrap" if self.wrap else "long lines scroll sideways (← →)",
+            title="Wrap on" if self.wrap else "Wrap off",
+            timeout=2,
+        )
+        if self.remember is not None:
+            self.remember("wrap", self.wrap)
+
+    def _go_when_ready(self) -> None:
+        """Scroll to the pending (line, cell) once its row is known."""
+        if self._goto is None:
+            return
+        line, cell, at_top = self._goto
+        row = self._row_of(line)
+        if row is None:
+            return
+        self._goto = None
+        self._update_size()
+        width = max(self.scrollable_content_region.width, 1)
+        height = max(self.scrollable_content_region.height, 1)
+        if self.wrap:
+            row += cell // width
+            x = 0.0
+        else:
+            x = self.scroll_x
+            if not x <= cell < x + width - 1:
+                x = max(0, cell - width // 3)
+        y = self.scroll_y
+        if at_top:
+            y = row
+        elif not y <= row < y + height:
+            y = max(0, row - height // 3)
+        # force: right after a wrap toggle the scrollbars are only re-decided at the next layout.
+        self.scroll_to(x=x, y=y, animate=False, immediate=True, force=True)
+
+    # -- find ------------------------------------------------------------------------------
+
+    async def action_find_open(self) -> None:
+        """Open the find bar under the detail, the cursor in its query."""
+        if self._bar is None:
+            self._bar = FindBar(self)
+            parent = self.parent
+            assert isinstance(parent, Widget)
+            await parent.mount(self._bar, after=self)
+        self._bar.open()
+
+    def find(self, query: str) -> None:
+        """Highlight every match of `query` (any case); counted in slices for big bodies."""
+        if not query:
+            self._find = None
+        else:
+            head = [line.plain for line in self._head.lines]
+            self._find = BodyFind(query, head, self._view.lines if self._view else None)
+            self._find.advance(MEASURE_BUDGET)
+            self._work_in_slices()
+        self._show_find_status()
+        self._cache.clear()
+        self.refresh()
+
+    def action_find_step(self, direction: int) -> None:
+        """Go to the next (1) or previous (-1) match and scroll to it."""
+        self.find_step(direction)
+
+    def find_step(self, direction: int) -> None:
+        find = self._find
+        if find is None:
+            return
+        match = find.step(direction)
+        self._show_find_status()
+        self._cache.clear()
+        self.refresh()
+        if match is not None:
+            self._scroll_to_match(match)
+
+    def _scroll_to_match(self, match: Match) -> None:
+        line, start, _ = match
+        text = self._line_text(line)
+        cell = cell_len(text.plain[:start]) if text is not None else 0
+        self._goto = (line, cell, False)
+        self._go_when_ready()
+
+    def close_find(self) -> None:
+        """Hide the find bar and its highlights."""
+        self._find = None
+        if self._bar is not None:
+            self._bar.display = False
+        self._cache.clear()
+        self.refresh()
+        self.focus()
+
+    def action_close_find(self) -> None:
+        self.close_find()
+
+    def _show_find_status(self) -> None:
+        if self._bar is not None:
+            self._bar.show_status(self._find.status() if self._find else "")
+
+    @property
+    def find_status(self) -> str:
+        """What the find bar says ('match 1 of 3', 'no match'), '' with no query."""
+        return self._find.status() if self._find else ""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Without a find, Enter / n / N / Esc fall through (Esc clears the list's filter).
+        if action in ("find_step", "close_find"):
+            return self._find is not None or (action == "close_find" and self._bar_open())
+        return True
+
+    def _bar_open(self) -> bool:
+        return self._bar is not None and self._bar.display
+
+    # -- copy ------------------------------------------------------------------------------
+
+    def action_copy_value(self) -> None:
+        """Copy the value on the current match's line, else the top line (OSC 52)."""
+        found = self.value_to_copy()
+        if found is None:
+            self.app.notify("no value on the top line to copy", timeout=3)
+            return
+        self.app.copy_to_clipboard(found[1])
+        message, title = copied_note(*found)
+        self.app.notify(message, title=title, timeout=4)
+
+    def value_to_copy(self) -> Value | None:
+        """The value `y` copies: the current match's line's, or the first line from the top of
+        the screen down that holds one."""
+        if self._find is not None and self._find.current is not None:
+            first = self._find.match(self._find.current)[0]
+            return self._value_at(first)
+        top = self._locate(round(self.scroll_y))
+        if top is None:
             return None
-        return highlight_line(
-            self._view.lines[body_index], self._view.lexer, self.app.current_theme.dark
-        )
+        for index in range(top[0], top[0] + max(self.scrollable_content_region.height, 1)):
+            if (value := self._value_at(index)) is not None:
+                return value
+        return None
 
-
-def head_lines(
-    request: CapturedRequest | None,
-    view: BodyView | None,
-    width: int,
-    verdicts: list[Verdict] | None = None,
-    base_url: str = "http://127.0.0.1:8080",
-    attempts: list[Attempt] | None = None,
-) -> list[Text]:
-    """Request line, summary, signatures, query, headers and the body's title, as Text."""
-    if request is None:
-        example = "curl -H 'Content-Type: application/json' -d '{\"hello\":\"world\"}' "
-        return [
-            Text(""),
-            Text("  Waiting for requests…", "bold"),
-            Text(""),
-            Text(f"  Send one with:  {example}{base_url}/hooks/test", "dim"),
-        ]
-    lines: list[Text] = []
-    request_line = Text(no_wrap=True, end="")
-    request_line.append(printable(request.method), METHOD_STYLES.get(request.method, "bold"))
-    request_line.append(" ")
-    request_line.append(printable(request.target), "bold")
-    request_line.append(" ")
-    request_line.append(request.version_text, "dim")
-    lines.append(request_line)
-
-    received = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(request.received_at))
-    millis = int((request.received_at % 1) * 1000)
-    summary = f"#{request.id}  {received}.{millis:03d}  from {printable(request.remote)}"
-    summary += f"  {format_size(request.size)}"
-    if request.content_type:
-        summary += f"  {printable(request.content_type)}"
-    lines.append(Text(summary, "dim", no_wrap=True, end=""))
-    if request.rejected:
-        lines.append(Text("rejected with 413: body over the --max-body limit", "bold red", end=""))
-
-    if verdicts:
-        lines.append(Text(""))
-        for verdict in verdicts:
-            lines.extend(verdict_lines(verdict, width))
-
-    if attempts:
-        lines.append(Text(""))
-        lines.append(section_title(f"Attempts ({len(attempts)}, latest first)"))
-        for number, attempt in enumerate(reversed(attempts)):
-            lines.extend(attempt_lines(attempt, width, with_body=number == 0))
-
-    params = request.query_params
-    if params:
-        lines.append(Text(""))
-        lines.append(section_title(f"Query ({len(params)})"))
-        lines.extend(pair_lines(params, width, " =", "bold green"))
-
-    lines.append(Text(""))
-    lines.append(section_title(f"Headers ({len(request.raw_headers)})"))
-    lines.extend(pair_lines(request.headers, width, ":", "bold cyan"))
-
-    lines.append(Text(""))
-    title = section_title("Body")
-    if view is None:
-        title.append(f"  decoding {format_size(len(request.body))}…", "dim")
-    else:
-        title.append(f"  {format_size(request.size)}  {view.kind}", "dim")
-    lines.append(title)
-    if view is not None:
-        lines.extend(Text(printable(note), "italic yellow", end="") for note in view.notes)
-        if view.kind == "empty" and not view.notes:
-            lines.append(Text("(empty)", "dim", end=""))
-    return lines
-
-
-ATTEMPT_BODY_LINES = 12
-
-
-def attempt_lines(attempt: Attempt, width: int, with_body: bool) -> list[Text]:
-    """'replay -> URL  201 Created  12 ms', then (for the latest) the answer's body."""
-    line = Text(no_wrap=True, end="")
-    line.append(f"{attempt.kind} ", "bold")
-    line.append("→ ", "dim")
-    line.append(printable(attempt.target_url))
-    line.append("  ")
-    if attempt.error:
-        line.append("failed", "bold red")
-        lines = [line]
-        lines.extend(
-            Text("    " + piece, "red", no_wrap=True, end="")
-            for piece in textwrap.wrap(printable(attempt.error), max(width - 4, 24))
-        )
-        return lines
-    status = attempt.status or 0
-    style = "bold green" if status < 300 else "bold yellow" if status < 400 else "bold red"
-    line.append(f"{status} {printable(attempt.reason)}", style)
-    if attempt.latency is not None:
-        line.append(f"  {attempt.latency * 1000:.0f} ms", "dim")
-    clock = time.strftime("%H:%M:%S", time.localtime(attempt.started_at))
-    line.append(f"  {clock}", "dim")
-    lines = [line]
-    for note in attempt.notes:
-        lines.append(Text("    " + printable(note), "italic yellow", no_wrap=True, end=""))
-    if not with_body:
-        return lines
-    content_type = first_header(attempt.response_headers, "content-type") or ""
-    answer = view_for(
-        attempt.response_body,
-        content_type,
-        header_values(attempt.response_headers, "content-encoding"),
-    )
-    kind = content_type or answer.kind
-    lines.append(
-        Text(f"    answer: {len(attempt.response_body):,} B  {printable(kind)}", "dim", end="")
-    )
-    answer.lines.advance(ATTEMPT_BODY_LINES + 1)
-    shown = min(len(answer.lines), ATTEMPT_BODY_LINES)
-    for index in range(shown):
-        text = Text("    ", end="")
-        text.append_text(highlight_line(answer.lines[index], answer.lexer))
-        lines.append(text)
-    if len(answer.lines) > shown or not answer.lines.complete:
-        lines.append(Text("    … (answer continues; export the attempt to see it all)", "dim"))
-    return lines
-
-
-VERDICT_STYLES = {"verified": "bold green", "failed": "bold red", "no-secret": "bold yellow"}
-
-
-def verdict_lines(verdict: Verdict, width: int) -> list[Text]:
-    """'signature: verified (github)' or 'signature: failed (stripe): <reason>', wrapped."""
-    line = Text(no_wrap=True, end="")
-    line.append("signature: ", "bold")
-    word = "not checked" if verdict.status == "no-secret" else verdict.status
-    line.append(word, VERDICT_STYLES.get(verdict.status, "bold"))
-    line.append(f" ({verdict.scheme})")
-    if not verdict.reason:
-        return [line]
-    line.append(": ")
-    indent = 4
-    # Wrap at word boundaries so figures like "tolerance 300 s" stay readable.
-    pieces = textwrap.wrap(
-        printable(verdict.reason),
-        width=max(width - indent, 24),
-        initial_indent=" " * (line.cell_len - indent),
-        break_on_hyphens=False,
-    )
-    line.append(pieces[0].lstrip() if pieces else "")
-    lines = [line]
-    lines.extend(Text(" " * indent + piece, no_wrap=True, end="") for piece in pieces[1:])
-    return lines
-
-
-def section_title(label: str) -> Text:
-    return Text(label, "bold underline", no_wrap=True, end="")
-
-
-def pair_lines(
-    pairs: list[tuple[str, str]], width: int, separator: str, name_style: str
-) -> list[Text]:
-    """Aligned 'name: value' lines; long values wrap under the value column."""
-    name_width = min(max((len(name) for name, _ in pairs), default=0), MAX_NAME_WIDTH)
-    value_width = max(width - name_width - 4, 16)
-    lines: list[Text] = []
-    for name, value in pairs:
-        shown_name = printable(name)
-        shown_value = printable(value)
-        chunks = [
-            shown_value[start : start + value_width]
-            for start in range(0, max(len(shown_value), 1), value_width)
-        ]
-        for number, chunk in enumerate(chunks):
-            line = Text(no_wrap=True, end="")
-            if number == 0:
-                line.append(shown_name, name_style)
-                line.append(separator, "dim")
-                line.append(" " * (max(name_width - len(shown_name), 0) + 1))
-            else:
-                line.append(" " * (max(name_width, len(shown_name)) + 1 + len(separator)))
-            line.append(chunk)
-            lines.append(line)
-    return lines
+    def _value_at(self, index: int) -> Value | None:
+        if index < len(self._head.lines):
+            return self._head.values.get(index)
+        line = self._body_line(index)
+        if line is None or self._view is None:
+            return None
+        return body_line_value(line, self._view.lexer, self._view.kind)

@@ -1,0 +1,49 @@
+"""Where body lines fall on screen: widths learnt as lines load, wrapped rows per line."""
+
+from __future__ import annotations
+
+from whisper_tui.core.contentviews import HexLines, LazyLines, ListLines
+from whisper_tui.ui.detail_layout import BodyLayout, display_width, rows_for
+
+
+def test_display_width_counts_cells_as_shown():
+    assert display_width("abc") == 3
+    assert display_width("a\tb") == len("a\tb".expandtabs(4))
+    assert display_width("日本") == 4
+    assert display_width("\x1b[2J") == 4  # ESC is one control picture
+
+
+def test_rows_for_a_line_round_up_and_an_empty_line_takes_one():
+    assert [rows_for(w, 10) for w in (0, 1, 10, 11, 30)] == [1, 1, 1, 2, 3]
+
+
+def test_the_longest_line_is_learnt_as_lines_load_without_reading_ahead():
+    lines = LazyLines(iter(["a" * n for n in (3, 5, 307, 2)]))
+    layout = BodyLayout(lines)
+    lines.advance(2)
+    layout.advance(1.0)
+    assert (layout.longest, layout.measured) == (5, 2)
+    lines.advance(10)
+    layout.advance(1.0)
+    assert (layout.longest, layout.measured, layout.caught_up) == (307, 4, True)
+
+
+def test_wrapped_rows_locate_each_screen_row_and_rewrap_at_a_new_width():
+    layout = BodyLayout(ListLines(["x" * 25, "", "y" * 10]))
+    layout.set_wrap(10)
+    layout.advance(1.0)
+    assert layout.rows == 3 + 1 + 1
+    assert [layout.locate(row) for row in range(5)] == [(0, 0), (0, 1), (0, 2), (1, 0), (2, 0)]
+    assert [layout.row_of(line) for line in range(3)] == [0, 3, 4]
+    layout.set_wrap(5)
+    assert layout.row_of(2) is None  # re-learnt in slices
+    layout.advance(1.0)
+    assert layout.rows == 5 + 1 + 2
+
+
+def test_a_hex_dump_is_never_measured_line_by_line():
+    layout = BodyLayout(HexLines(bytes(32 * 1024 * 1024)))
+    assert layout.caught_up and layout.longest == 78
+    layout.set_wrap(40)
+    assert layout.rows == 2 * 2 * 1024 * 1024
+    assert layout.locate(5) == (2, 1)

@@ -1,0 +1,132 @@
+"""Where the detail's body lines fall on screen: their widths (the horizontal extent) and,
+with wrap on, the first screen row of each line.
+
+Both are learnt a slice at a time as lines load, never by rendering the whole body: a 5 MB
+body may have a million lines, and the loop that draws them is also the capture server's.
+"""
+
+from __future__ import annotations
+
+import time
+from array import array
+from bisect import bisect_right
+
+from rich.cells import cell_len
+
+from whisper_tui.core.contentviews import HexLines, Lines
+from whisper_tui.core.sanitize import printable
+
+TAB_WIDTH = 4
+"""printable() expands tabs to this width."""
+
+
+def display_width(line: str) -> int:
+    """Cells a body line takes once made printable (control pictures, tabs expanded)."""
+    if line.isascii():
+        # C0 controls become one-cell pictures; only tabs change the width.
+        return len(line.expandtabs(TAB_WIDTH)) if "\t" in line else len(line)
+    return cell_len(printable(line))
+
+
+def rows_for(width: int, wrap_width: int) -> int:
+    """Screen rows a line `width` cells wide takes when wrapped at `wrap_width`."""
+    return max(1, -(-width // wrap_width))
+
+
+class BodyLayout:
+    """Widths of the body's lines, the longest so far, and the wrapped rows of each."""
+
+    def __init__(self, lines: Lines) -> None:
+        self.lines = lines
+        self.longest = 0
+        """The widest line measured so far, in cells."""
+        self._widths = array("I")
+        self._uniform: int | None = None
+        if isinstance(lines, HexLines):
+            # Every hex dump line is as wide as the first: nothing to measure.
+            self._uniform = display_width(lines[0]) if len(lines) else 0
+            self.longest = self._uniform
+        self.wrap_width: int | None = None
+        self._starts = array("q")
+        """With wrap on: the first row of each body line indexed so far."""
+        self._rows = 0
+
+    # -- measuring ----------------------------------------------------------------------------
+
+    @property
+    def measured(self) -> int:
+        """How many loaded lines have been measured (all of them for a hex dump)."""
+        return len(self.lines) if self._uniform is not None else len(self._widths)
+
+    @property
+    def indexed(self) -> int:
+        """How many lines have known rows (all measured ones without wrap)."""
+        if self.wrap_width is None or self._uniform is not None:
+            return self.measured
+        return len(self._starts)
+
+    @property
+    def caught_up(self) -> bool:
+        """Every loaded line measured and, with wrap on, indexed."""
+        return self.indexed >= len(self.lines) and self.measured >= len(self.lines)
+
+    def advance(self, budget: float) -> bool:
+        """Measure and index loaded lines for about `budget` seconds; True when caught up."""
+        deadline = time.perf_counter() + budget
+        lines, widths = self.lines, self._widths
+        while not self.caught_up:
+            end = min(len(lines), self.measured + 256)
+            if self._uniform is None and self.measured < end:
+                fresh = [display_width(lines[index]) for index in range(self.measured, end)]
+                widths.extend(fresh)
+                self.longest = max(self.longest, max(fresh))
+            self._index_to(min(self.measured, len(self._starts) + 1024))
+            if time.perf_counter() > deadline:
+                break
+        return self.caught_up
+
+    def _index_to(self, end: int) -> None:
+        wrap, starts = self.wrap_width, self._starts
+        if wrap is None or self._uniform is not None:
+            return
+        rows, widths = self._rows, self._widths
+        for index in range(len(starts), end):
+            starts.append(rows)
+            rows += max(1, -(-widths[index] // wrap))
+        self._rows = rows
+
+    # -- wrapping -----------------------------------------------------------------------------
+
+    def set_wrap(self, wrap_width: int | None) -> None:
+        """Wrap at `wrap_width` cells (None: no wrap); rows are re-learnt in slices."""
+        if wrap_width == self.wrap_width:
+            return
+        self.wrap_width = wrap_width
+        self._starts = array("q")
+        self._rows = 0
+
+    @property
+    def rows(self) -> int:
+        """Screen rows of the indexed lines (one a line without wrap)."""
+        if self.wrap_width is None:
+            return len(self.lines)
+        if self._uniform is not None:
+            return len(self.lines) * rows_for(self._uniform, self.wrap_width)
+        return self._rows
+
+    def locate(self, row: int) -> tuple[int, int]:
+        """(body line, wrapped row within it) of a screen row counted from the body's top."""
+        if self.wrap_width is None:
+            return row, 0
+        if self._uniform is not None:
+            return divmod(row, rows_for(self._uniform, self.wrap_width))
+        line = bisect_right(self._starts, row) - 1
+        return line, row - self._starts[line]
+
+    def row_of(self, line: int) -> int | None:
+        """The first screen row of a body line (None while it isn't indexed yet)."""
+        if self.wrap_width is None:
+            return line if line < len(self.lines) else None
+        if self._uniform is not None:
+            return line * rows_for(self._uniform, self.wrap_width)
+        return self._starts[line] if line < len(self._starts) else None

@@ -1,0 +1,342 @@
+"""The detail's head as text: request line, what the sender got, signatures, attempts, query,
+headers and the body's title; and the value each line holds (what `y` copies).
+
+Everything here is built from sender data as rich Text (never markup), through `printable`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+import time
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from rich.text import Text
+
+from whisper_tui.core.contentviews import BodyView, view_for
+from whisper_tui.core.models import (
+    Attempt,
+    CapturedRequest,
+    display_header_value,
+    first_header,
+    header_values,
+)
+from whisper_tui.core.responses import FAIL_STATUS, ResponsePolicy
+from whisper_tui.core.sanitize import printable
+from whisper_tui.core.signatures import Verdict
+from whisper_tui.core.sizes import format_size
+from whisper_tui.ui.highlight import highlight_line
+from whisper_tui.ui.request_list import METHOD_STYLES
+
+MAX_NAME_WIDTH = 32
+ATTEMPT_BODY_LINES = 12
+
+Value = tuple[str, str]
+"""What a line holds for copying: (what it is, e.g. a header's name; the value)."""
+
+
+@dataclass
+class Head:
+    """The head's lines, and for some of them (by index) the value `y` copies."""
+
+    lines: list[Text] = field(default_factory=list)
+    values: dict[int, Value] = field(default_factory=dict)
+
+    def add(self, line: Text, value: Value | None = None) -> None:
+        if value is not None:
+            self.values[len(self.lines)] = value
+        self.lines.append(line)
+
+    def extend(self, lines: list[Text]) -> None:
+        self.lines.extend(lines)
+
+
+def build_head(
+    request: CapturedRequest | None,
+    view: BodyView | None,
+    width: int,
+    verdicts: list[Verdict] | None = None,
+    base_url: str = "http://127.0.0.1:8080",
+    attempts: list[Attempt] | None = None,
+    policy: ResponsePolicy | None = None,
+) -> Head:
+    """Request line, summary, answer, signatures, attempts, query, headers and body title."""
+    head = Head()
+    if request is None:
+        example = "curl -H 'Content-Type: application/json' -d '{\"hello\":\"world\"}' "
+        head.extend(
+            [
+                Text(""),
+                Text("  Waiting for requests…", "bold"),
+                Text(""),
+                Text(f"  Send one with:  {example}{base_url}/hooks/test", "dim"),
+            ]
+        )
+        return head
+    request_line = Text(no_wrap=True, end="")
+    request_line.append(printable(request.method), METHOD_STYLES.get(request.method, "bold"))
+    request_line.append(" ")
+    request_line.append(printable(request.target), "bold")
+    request_line.append(" ")
+    request_line.append(request.version_text, "dim")
+    head.add(request_line, ("target", request.target))
+
+    received = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(request.received_at))
+    millis = int((request.received_at % 1) * 1000)
+    summary = f"#{request.id}  {received}.{millis:03d}  from {printable(request.remote)}"
+    summary += f"  {format_size(request.size)}"
+    if request.content_type:
+        summary += f"  {printable(request.content_type)}"
+    head.add(Text(summary, "dim", no_wrap=True, end=""))
+    if request.rejected:
+        head.add(Text("rejected with 413: body over the --max-body limit", "bold red", end=""))
+    else:
+        head.add(answer_line(request, policy, attempts or []))
+
+    if verdicts:
+        head.add(Text(""))
+        for verdict in verdicts:
+            head.extend(verdict_lines(verdict, width))
+
+    if attempts:
+        head.add(Text(""))
+        head.add(section_title(f"Attempts ({len(attempts)}, latest first)"))
+        for number, attempt in enumerate(reversed(attempts)):
+            head.extend(attempt_lines(attempt, width, with_body=number == 0))
+
+    params = request.query_params
+    if params:
+        head.add(Text(""))
+        head.add(section_title(f"Query ({len(params)})"))
+        for line, value in pair_rows(params, width, " =", "bold green"):
+            head.add(line, value)
+
+    head.add(Text(""))
+    head.add(section_title(f"Headers ({len(request.raw_headers)})"))
+    shown = [(display_header_value(n), display_header_value(v)) for n, v in request.raw_headers]
+    for line, value in pair_rows(shown, width, ":", "bold cyan"):
+        head.add(line, value)
+
+    head.add(Text(""))
+    title = section_title("Body")
+    if view is None:
+        title.append(f"  decoding {format_size(len(request.body))}…", "dim")
+    else:
+        title.append(f"  {format_size(request.size)}  {view.kind}", "dim")
+    head.add(title)
+    if view is not None:
+        head.extend([Text(printable(note), "italic yellow", end="") for note in view.notes])
+        if view.kind == "empty" and not view.notes:
+            head.add(Text("(empty)", "dim", end=""))
+    return head
+
+
+# -- what the sender got ------------------------------------------------------------------------
+
+
+def answer_reason(request: CapturedRequest, policy: ResponsePolicy | None) -> str:
+    """Why whisper-tui answered what it did, as far as the settings tell (the capture keeps
+    only the status): the --respond rule that matches, --status, or the 500 answer mode."""
+    status = request.answered_status
+    if policy is None or status == 200:
+        return ""
+    path = unquote(request.path)
+    for rule in policy.rules:
+        if rule.matches(request.method, path) and rule.status == status:
+            return f"by --respond rule '{rule.text()}'"
+    if status == policy.status:
+        return "(--status)"
+    if status == FAIL_STATUS:
+        return "(answer mode)"
+    return ""
+
+
+def answer_line(
+    request: CapturedRequest, policy: ResponsePolicy | None, attempts: list[Attempt]
+) -> Text:
+    """'answered 500 (answer mode)', then the latest forward's result when there is one."""
+    status = request.answered_status
+    line = Text(no_wrap=True, end="")
+    line.append("answered ", "dim")
+    line.append(str(status), status_style(status))
+    if reason := answer_reason(request, policy):
+        line.append(f" {reason}", "dim")
+    forwards = [attempt for attempt in attempts if attempt.kind == "forward"]
+    if forwards:
+        latest = forwards[-1]
+        line.append("  ·  forward ", "dim")
+        if latest.error or latest.status is None:
+            line.append("failed", "bold red")
+            line.append(f": {printable(latest.error or 'no response')}", "red")
+        else:
+            line.append(f"{latest.status} {printable(latest.reason)}", status_style(latest.status))
+    return line
+
+
+def status_style(status: int) -> str:
+    return "bold green" if status < 300 else "bold yellow" if status < 400 else "bold red"
+
+
+# -- attempts, signatures, pairs ----------------------------------------------------------------
+
+
+def attempt_lines(attempt: Attempt, width: int, with_body: bool) -> list[Text]:
+    """'replay -> URL  201 Created  12 ms', then (for the latest) the answer's body."""
+    line = Text(no_wrap=True, end="")
+    line.append(f"{attempt.kind} ", "bold")
+    line.append("→ ", "dim")
+    line.append(printable(attempt.target_url))
+    line.append("  ")
+    if attempt.error:
+        line.append("failed", "bold red")
+        lines = [line]
+        lines.extend(
+            Text("    " + piece, "red", no_wrap=True, end="")
+            for piece in textwrap.wrap(printable(attempt.error), max(width - 4, 24))
+        )
+        return lines
+    status = attempt.status or 0
+    line.append(f"{status} {printable(attempt.reason)}", status_style(status))
+    if attempt.latency is not None:
+        line.append(f"  {attempt.latency * 1000:.0f} ms", "dim")
+    clock = time.strftime("%H:%M:%S", time.localtime(attempt.started_at))
+    line.append(f"  {clock}", "dim")
+    lines = [line]
+    for note in attempt.notes:
+        lines.append(Text("    " + printable(note), "italic yellow", no_wrap=True, end=""))
+    if not with_body:
+        return lines
+    content_type = first_header(attempt.response_headers, "content-type") or ""
+    answer = view_for(
+        attempt.response_body,
+        content_type,
+        header_values(attempt.response_headers, "content-encoding"),
+    )
+    kind = content_type or answer.kind
+    lines.append(
+        Text(f"    answer: {len(attempt.response_body):,} B  {printable(kind)}", "dim", end="")
+    )
+    answer.lines.advance(ATTEMPT_BODY_LINES + 1)
+    shown = min(len(answer.lines), ATTEMPT_BODY_LINES)
+    for index in range(shown):
+        text = Text("    ", end="")
+        text.append_text(highlight_line(answer.lines[index], answer.lexer))
+        lines.append(text)
+    if len(answer.lines) > shown or not answer.lines.complete:
+        lines.append(Text("    … (answer continues; export the attempt to see it all)", "dim"))
+    return lines
+
+
+VERDICT_STYLES = {"verified": "bold green", "failed": "bold red", "no-secret": "bold yellow"}
+
+
+def verdict_lines(verdict: Verdict, width: int) -> list[Text]:
+    """'signature: verified (github)' or 'signature: failed (stripe): <reason>', wrapped."""
+    line = Text(no_wrap=True, end="")
+    line.append("signature: ", "bold")
+    word = "not checked" if verdict.status == "no-secret" else verdict.status
+    line.append(word, VERDICT_STYLES.get(verdict.status, "bold"))
+    line.append(f" ({verdict.scheme})")
+    if not verdict.reason:
+        return [line]
+    line.append(": ")
+    indent = 4
+    # Wrap at word boundaries so figures like "tolerance 300 s" stay readable.
+    pieces = textwrap.wrap(
+        printable(verdict.reason),
+        width=max(width - indent, 24),
+        initial_indent=" " * (line.cell_len - indent),
+        break_on_hyphens=False,
+    )
+    line.append(pieces[0].lstrip() if pieces else "")
+    lines = [line]
+    lines.extend(Text(" " * indent + piece, no_wrap=True, end="") for piece in pieces[1:])
+    return lines
+
+
+def section_title(label: str) -> Text:
+    return Text(label, "bold underline", no_wrap=True, end="")
+
+
+def pair_rows(
+    pairs: list[tuple[str, str]], width: int, separator: str, name_style: str
+) -> list[tuple[Text, Value]]:
+    """Aligned 'name: value' lines, each with the pair it shows; long values wrap under the
+    value column (every piece of a wrapped value copies the whole value)."""
+    name_width = min(max((len(name) for name, _ in pairs), default=0), MAX_NAME_WIDTH)
+    value_width = max(width - name_width - 4, 16)
+    rows: list[tuple[Text, Value]] = []
+    for name, value in pairs:
+        shown_name = printable(name)
+        shown_value = printable(value)
+        chunks = [
+            shown_value[start : start + value_width]
+            for start in range(0, max(len(shown_value), 1), value_width)
+        ]
+        for number, chunk in enumerate(chunks):
+            line = Text(no_wrap=True, end="")
+            if number == 0:
+                line.append(shown_name, name_style)
+                line.append(separator, "dim")
+                line.append(" " * (max(name_width - len(shown_name), 0) + 1))
+            else:
+                line.append(" " * (max(name_width, len(shown_name)) + 1 + len(separator)))
+            line.append(chunk)
+            rows.append((line, (name, value)))
+    return rows
+
+
+def pair_lines(
+    pairs: list[tuple[str, str]], width: int, separator: str, name_style: str
+) -> list[Text]:
+    """Aligned 'name: value' lines; long values wrap under the value column."""
+    return [line for line, _ in pair_rows(pairs, width, separator, name_style)]
+
+
+COPIED_SHOWN = 60
+"""Characters of a copied value the notification shows."""
+
+
+def copied_note(label: str, value: str) -> tuple[str, str]:
+    """The notification (message, title) for a copied value: sanitized and cut short."""
+    shown = printable(value)
+    if len(shown) > COPIED_SHOWN:
+        shown = shown[: COPIED_SHOWN - 1] + "…"
+    return f"{printable(label)[:COPIED_SHOWN]}: {shown}", f"Copied {len(value):,} characters"
+
+
+# -- the value on a body line -------------------------------------------------------------------
+
+_JSON_MEMBER = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"\s*:\s*)?(.*?),?\s*')
+
+
+def body_line_value(line: str, lexer: str | None, kind: str) -> Value | None:
+    """What `y` copies from a body line: a JSON line's value (strings unquoted), a form field's
+    value, or else the line itself; None for a line that only opens an object or array."""
+    if lexer == "json":
+        match = _JSON_MEMBER.fullmatch(line)
+        if match:
+            key, literal = match.groups()
+            label = _json_string(key) if key is not None else "value"
+            if literal in ("{", "[", "}", "]"):
+                return None
+            try:
+                value = json.loads(literal)
+            except ValueError:
+                return (label, literal) if key is not None else ("line", line.strip())
+            return (label, value if isinstance(value, str) else literal)
+    if kind == "form" and " = " in line:
+        name, value = line.split(" = ", 1)
+        return (name, value)
+    stripped = line.strip()
+    return ("line", stripped) if stripped else None
+
+
+def _json_string(escaped: str) -> str:
+    try:
+        decoded = json.loads(f'"{escaped}"')
+    except ValueError:
+        return escaped
+    return decoded if isinstance(decoded, str) else escaped

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.store import RequestStore
 
 
@@ -51,3 +51,89 @@ def test_listeners_hear_each_capture_and_version_moves():
     before = store.version
     store.add(make(7))
     assert heard == [7] and store.version > before
+
+
+def test_remove_takes_one_capture_out_and_restore_puts_it_back_where_it_was():
+    store = RequestStore()
+    for i in range(1, 6):
+        store.add(make(i, b"x" * i))
+    store.add_attempt(3, Attempt("http://t", 0.0, kind="forward", status=500))
+    bytes_before, version = store.stored_bytes, store.version
+    removed = store.remove(3)
+    assert removed is not None and [r.id for r in removed.requests] == [3]
+    assert [r.id for r in store] == [1, 2, 4, 5]
+    assert store.get(3) is None and store.attempts(3) == []
+    assert store.stored_bytes == bytes_before - make(3, b"xxx").cost
+    assert store.stats().deleted == 1 and store.received == 5
+    assert store.version > version
+    store.restore(removed)
+    assert [r.id for r in store] == [1, 2, 3, 4, 5]
+    assert store.stored_bytes == bytes_before and store.stats().deleted == 0
+    assert [a.status for a in store.attempts(3)] == [500]
+    assert store.remove(99) is None
+
+
+def test_remove_all_and_restore_with_arrivals_in_between_keeps_arrival_order():
+    store = RequestStore()
+    for i in range(1, 4):
+        store.add(make(i, b"abc"))
+    removed = store.remove_all()
+    assert len(store) == 0 and store.stored_bytes == 0 and store.stats().deleted == 3
+    store.add(make(4, b"abc"))
+    store.restore(removed)
+    assert [r.id for r in store] == [1, 2, 3, 4]
+    assert store.stored_bytes == 4 * make(1, b"abc").cost
+    assert store.stats().stored == 4
+
+
+def test_restore_after_evictions_still_respects_the_caps():
+    store = RequestStore(max_requests=3)
+    for i in range(1, 4):
+        store.add(make(i))
+    removed = store.remove(2)
+    assert removed is not None
+    for i in range(4, 6):  # the cap evicts 1
+        store.add(make(i))
+    # Put back in its place, the oldest, so the count cap evicts it again at once.
+    store.restore(removed)
+    assert [r.id for r in store] == [3, 4, 5]
+    assert store.evicted == 2 and store.stats().deleted == 0
+
+
+def test_edits_tell_views_where_captures_moved():
+    store = RequestStore(max_requests=4)
+    for i in range(1, 5):
+        store.add(make(i))
+    store.add(make(5))  # evicts 1: absolute indices don't move
+    assert store.edits == []
+    removed = store.remove(3)  # absolute 2
+    assert removed is not None
+    [edit] = store.edits
+    assert (edit.absolute, edit.delta) == (2, -1)
+    assert [edit.moved(a) for a in (1, 2, 3, 4)] == [1, 2, 2, 3]
+    store.restore(removed)
+    put_back = store.edits[-1]
+    assert (put_back.absolute, put_back.delta, put_back.ids) == (2, 1, (3,))
+    assert [put_back.moved(a) for a in (1, 2, 3)] == [1, 3, 4]
+
+
+def test_positions_stay_right_after_removing_from_a_compacted_store():
+    store = RequestStore(max_requests=1000)
+    for i in range(1, 10_001):
+        store.add(make(i))
+    removed = store.remove(9_500)
+    assert removed is not None
+    assert store[0].id == 9_001 and store[498].id == 9_499 and store[499].id == 9_501
+    assert len(store) == 999
+    store.restore(removed)
+    assert [store[i].id for i in (498, 499, 500)] == [9_499, 9_500, 9_501]
+
+
+def test_remove_finds_a_capture_in_a_store_loaded_out_of_id_order():
+    store = RequestStore()
+    for i in (5, 2, 9, 1):
+        store.add(make(i))
+    removed = store.remove(9)
+    assert removed is not None and [r.id for r in store] == [5, 2, 1]
+    store.restore(removed)
+    assert [r.id for r in store] == [5, 2, 9, 1]

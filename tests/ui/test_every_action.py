@@ -83,7 +83,8 @@ async def leave_everything_open(pilot, app) -> None:
 
 
 @pytest.mark.parametrize("raw", HOSTILE_AND_SIGNED, ids=lambda raw: raw.split(b" ")[1][:12])
-async def test_no_action_ends_the_app(raw):
+async def test_no_action_ends_the_app(raw, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the export dialog's Ctrl+S saves into the working directory
     settings = Settings(
         port=0,
         secrets=(("standard", STANDARD_SECRET), ("twilio", TWILIO_TOKEN)),

@@ -11,7 +11,6 @@ from functools import partial
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
@@ -21,21 +20,15 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
-from textual.worker import get_current_worker
 
 from whisper_tui.core.config import save_setting
 from whisper_tui.core.filtering import (
     FilteredView,
-    FilterError,
-    Predicate,
-    StoreView,
-    compile_filter,
-    scan,
 )
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import ControlPictures, printable
-from whisper_tui.core.session import EditedCopy, Session
+from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.stopping import on_stop_signals
@@ -51,13 +44,13 @@ from whisper_tui.ui.actions import (
 from whisper_tui.ui.detail import DetailPane, RequestDetail
 from whisper_tui.ui.diff_screen import DiffScreen
 from whisper_tui.ui.export_screen import ExportScreen
+from whisper_tui.ui.filter_actions import FilterActions
 from whisper_tui.ui.help_screen import HelpScreen
 from whisper_tui.ui.public_url import PublicUrlActions
-from whisper_tui.ui.replay_screens import EditedRequest, EditReplayScreen, UrlPrompt
+from whisper_tui.ui.replay_actions import ReplayActions
 from whisper_tui.ui.request_list import RequestList, column_header, list_width
 from whisper_tui.ui.topbar import TopBar
 
-FILTER_DEBOUNCE = 0.15
 REFRESH_INTERVAL = 0.1
 """Seconds between refreshes (count, list, the followed detail): new captures are coalesced,
 never drawn one by one, and a single webhook shows within this."""
@@ -69,7 +62,7 @@ server for the one loop, and a page of rows replaced 10 times a second is unread
 measured with wrk, redraws were a tenth of the loop's time at 15,000 captures a second."""
 
 
-class WhisperApp(PublicUrlActions, App[None]):
+class WhisperApp(FilterActions, ReplayActions, PublicUrlActions, App[None]):
     """Split-pane inspector: live captures on the left, the selected one on the right."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -338,76 +331,6 @@ class WhisperApp(PublicUrlActions, App[None]):
         if extra:
             self._bindings = BindingsMap.merge([self._bindings, BindingsMap(extra)])
 
-    # -- replay ----------------------------------------------------------------------------
-
-    def action_replay(self) -> None:
-        """Send the selected capture again, byte for byte, to the replay target."""
-        request = self.request_list.selected
-        if request is None:
-            self.notify("Nothing to replay yet.", severity="warning")
-            return
-        if self.replay_url:
-            self._start_replay(request, self.replay_url)
-            return
-
-        def chosen(url: str | None) -> None:
-            if url:
-                self.replay_url = url
-                self._start_replay(request, url)
-
-        self.push_screen(UrlPrompt(), chosen)
-
-    def _start_replay(
-        self, request: CapturedRequest, url: str, edited: EditedCopy | None = None
-    ) -> None:
-        self.notify(f"Replaying #{request.id} to {printable(url)}…", timeout=2)
-        self.run_worker(self._replay(request, url, edited), group="replay")
-
-    async def _replay(
-        self, request: CapturedRequest, url: str, edited: EditedCopy | None = None
-    ) -> None:
-        attempt = await self.session.replay(request, url, edited=edited)
-        self.detail.refresh_attempts()
-        if attempt.error:
-            self.notify(
-                printable(attempt.error),
-                title=f"Replay #{request.id} failed",
-                severity="error",
-            )
-        else:
-            latency = f" in {attempt.latency * 1000:.0f} ms" if attempt.latency else ""
-            self.notify(
-                f"{attempt.status} {printable(attempt.reason)}{latency}",
-                title=f"Replayed #{request.id}",
-            )
-
-    def action_edit_replay(self) -> None:
-        """Edit a copy of the selected capture (method, URL, headers, body), then send it."""
-        request = self.request_list.selected
-        if request is None:
-            self.notify("Nothing to replay yet.", severity="warning")
-            return
-        scheme = self.session.signing_scheme(request)
-        base = self.replay_url or "http://127.0.0.1:3000"
-
-        def prepare(edited: EditedRequest) -> EditedCopy:
-            # Raises ValueError with a one-line reason (shown in the editor, nothing sent).
-            return self.session.edited_copy(
-                request,
-                method=edited.method,
-                url=edited.url,
-                headers=edited.headers,
-                body=edited.body,
-                changes=edited.changes,
-                resign=edited.resign,
-            )
-
-        def send(copy: EditedCopy | None) -> None:
-            if copy is not None:
-                self._start_replay(request, copy.url, copy)
-
-        self.push_screen(EditReplayScreen(request, base, scheme, prepare), send)
-
     def action_export(self) -> None:
         """Export as curl, HTTPie, raw HTTP, JSON or HAR: this capture, the filtered, or all."""
         scopes: list[tuple[str, Callable[[], list[CapturedRequest]]]] = []
@@ -493,87 +416,3 @@ class WhisperApp(PublicUrlActions, App[None]):
         self._topbar_state = ()
         self.refresh_from_store()
         self.notify(self.policy.describe().capitalize(), title="Answer mode", timeout=3)
-
-    # -- filter ----------------------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        field = self.screen_stack[0].query_one("#filter", Input)
-        field.display = True
-        # A widget that was hidden can take focus only once it has been laid out.
-        self.call_after_refresh(field.focus)
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "filter":
-            return
-        # Typing is debounced: a filter over 100k captures starts once the user pauses.
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_DEBOUNCE, lambda: self.apply_filter(event.value))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter":
-            self.apply_filter(event.value)
-            self.request_list.focus()
-
-    def apply_filter(self, text: str) -> None:
-        """Show only the captures matching `text` ('' shows all)."""
-        if not self.screen_stack:
-            return  # the debounce timer fired while the app was shutting down
-        error = self.screen_stack[0].query_one("#filter-error", Static)
-        text = text.strip()
-        if text == self.request_list.view.text:
-            return
-        if not text:
-            error.display = False
-            self.request_list.set_view(StoreView(self.store))
-            self._topbar_state = ()
-            self.refresh_from_store()
-            return
-        try:
-            predicate = compile_filter(text)
-        except FilterError as problem:
-            error.update(Text(f"filter: {problem}", "bold red"))
-            error.display = True
-            return
-        error.display = False
-        self._rescan(text, predicate)
-
-    def _rescan(self, text: str, predicate: Predicate) -> None:
-        store = self.store
-        self._filter_in_worker(text, predicate, list(store), store.evicted, len(store.edits))
-
-    @work(thread=True, exclusive=True, group="filter", description="filter")
-    def _filter_in_worker(
-        self,
-        text: str,
-        predicate: Predicate,
-        snapshot: list[CapturedRequest],
-        first: int,
-        edits_seen: int,
-    ) -> None:
-        # The snapshot is a list of immutable captures: safe to read off the loop.
-        matches = scan(snapshot, predicate, first)
-        if not get_current_worker().is_cancelled:
-            scanned_to = first + len(snapshot)
-            self.call_from_thread(self._show_filtered, text, matches, scanned_to, edits_seen)
-
-    def _show_filtered(
-        self, text: str, matches: list[int], scanned_to: int, edits_seen: int
-    ) -> None:
-        view = FilteredView(self.store, text, matches, scanned_to, edits_seen)
-        self.request_list.set_view(view)
-        self._topbar_state = ()
-        self.refresh_from_store()
-
-    def action_clear_filter(self) -> None:
-        field = self.screen_stack[0].query_one("#filter", Input)
-        if field.display or self.request_list.view.text:
-            self.clear_filter()
-
-    def clear_filter(self) -> None:
-        field = self.screen_stack[0].query_one("#filter", Input)
-        field.value = ""
-        field.display = False
-        self.screen_stack[0].query_one("#filter-error", Static).display = False
-        self.apply_filter("")
-        self.request_list.focus()

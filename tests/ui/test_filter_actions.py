@@ -1,0 +1,37 @@
+"""The filter field in the app: typed text filters the list, a bad filter says why, Esc clears."""
+
+from __future__ import annotations
+
+from tests.helpers import send_raw, wait_for_list, wait_until
+from whisper_tui.core.settings import Settings
+from whisper_tui.ui.app import WhisperApp
+
+
+def raw_post(path: str, body: bytes) -> bytes:
+    head = f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n"
+    return head.encode() + body
+
+
+async def test_typing_filters_and_escape_shows_everything_again():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for path in ("/hooks/a", "/other", "/hooks/b"):
+            await send_raw(app.port, raw_post(path, b"x"))
+        await wait_for_list(pilot, app, 3)
+        await pilot.press("slash", *"path:/hooks/*", "enter")
+        await wait_until(pilot, lambda: len(app.request_list.view) == 2)
+        assert [app.request_list.view[i].path for i in range(2)] == ["/hooks/a", "/hooks/b"]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: len(app.request_list.view) == 3)
+
+
+async def test_a_filter_that_cannot_be_read_says_why_and_keeps_the_list():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, raw_post("/a", b"x"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("slash", *'"open', "enter")
+        await pilot.pause(0.3)
+        error = app.screen.query_one("#filter-error")
+        assert error.display and "unbalanced quotes" in str(error.render())
+        assert len(app.request_list.view) == 1

@@ -1,0 +1,92 @@
+"""What an action is: its id, keys, labels, help and scope (the table itself is in actions.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.binding import Binding
+
+Scope = Literal[
+    "app",  # WhisperApp: works anywhere (unless main_screen says otherwise)
+    "list",  # RequestList
+    "detail",  # RequestDetail
+    "find_bar",  # FindBar, the query under the detail
+    "diff_view",  # DiffView, the rows of the diff
+    "diff",  # DiffScreen
+    "help_screen",  # dialogs from here on
+    "url_prompt",
+    "edit_replay_screen",
+    "export_screen",
+]
+
+SECTIONS: dict[Scope, str | None] = {
+    "app": "Anywhere",
+    "list": "List",
+    "detail": "Detail",
+    "diff_view": "Diff",
+    "diff": "Diff",
+}
+"""The help screen's section for each scope; dialogs show their keys in their own footer."""
+
+CONTRIBUTED = "contributed"
+"""The app's action that runs a registered handler: `contributed('<id>')`."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a key does. Only id, keys, label and scope are required."""
+
+    id: str
+    """The binding id: the name `[keymap]` remaps (`replay = "r,ctrl+r"`)."""
+    keys: str
+    """Default keys in Textual's syntax, comma separated: `"up,k"`."""
+    label: str
+    """Short label: the footer's, and the binding's description."""
+    scope: Scope
+    help: str = ""
+    """The help screen's text. Actions sharing a row each give a part ("previous" / "next
+    capture"), joined with " / "; empty when the row's first part says it all."""
+    action: str = ""
+    """The Textual action the keys run, when it differs from the id (`"jump(1)"`)."""
+    section: str | None = ""
+    """The help screen's section; "" takes the scope's, None keeps it out of the help."""
+    joins_row: str | None = None
+    """Shown on the previous action's help row; this joins the two actions' keys (" " for
+    the two ends of one motion, `↑ ↓`, " / " for alternatives, `m / M`)."""
+    footer: int | None = None
+    """Place in its scope's footer (1 first); None: not in the footer."""
+    key_display: str | None = None
+    """The footer's text for the key, when Textual's own would differ from today's."""
+    palette: str = ""
+    """The command palette's title; "" keeps the action out of the palette."""
+    palette_help: str = ""
+    main_screen: bool = False
+    """Only on the main screen: not under the diff or a dialog (list actions)."""
+    priority: bool = False
+    system: bool = False
+    tooltip: str = ""
+
+    @property
+    def runs(self) -> str:
+        """The Textual action string the binding and the palette run."""
+        return self.action or self.id
+
+    def binding(self) -> Binding:
+        """This action's binding, with its id so a keymap can remap it."""
+        return Binding(
+            self.keys,
+            self.runs,
+            self.label,
+            show=self.footer is not None,
+            key_display=self.key_display,
+            priority=self.priority,
+            tooltip=self.tooltip,
+            id=self.id,
+            system=self.system,
+        )
+
+    @property
+    def help_section(self) -> str | None:
+        """Where the help screen lists this action (None: not listed)."""
+        return SECTIONS.get(self.scope) if self.section == "" else self.section

@@ -1,0 +1,127 @@
+"""The `/` filter in the TUI: typing (debounced), scanning in a worker, showing the result.
+
+A mixin of the app, so the app module stays small; the filter language itself is core
+(whisper_tui/core/filtering.py).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.timer import Timer
+from textual.widgets import Input, Static
+from textual.worker import get_current_worker
+
+from whisper_tui.core.filtering import (
+    FilteredView,
+    FilterError,
+    Predicate,
+    StoreView,
+    compile_filter,
+    scan,
+)
+from whisper_tui.core.models import CapturedRequest
+
+if TYPE_CHECKING:
+    from whisper_tui.core.store import RequestStore
+    from whisper_tui.ui.request_list import RequestList
+
+FILTER_DEBOUNCE = 0.15
+
+
+class FilterActions:
+    """WhisperApp's filter field and its worker (needs the app's list, store and refresh)."""
+
+    _filter_timer: Timer | None = None
+    store: RequestStore
+    request_list: RequestList
+    _topbar_state: tuple[Any, ...]
+    screen_stack: Any
+    set_timer: Any
+    call_after_refresh: Any
+    call_from_thread: Any
+    refresh_from_store: Any
+
+    def action_filter(self) -> None:
+        field = self.screen_stack[0].query_one("#filter", Input)
+        field.display = True
+        # A widget that was hidden can take focus only once it has been laid out.
+        self.call_after_refresh(field.focus)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "filter":
+            return
+        # Typing is debounced: a filter over 100k captures starts once the user pauses.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DEBOUNCE, lambda: self.apply_filter(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.apply_filter(event.value)
+            self.request_list.focus()
+
+    def apply_filter(self, text: str) -> None:
+        """Show only the captures matching `text` ('' shows all)."""
+        if not self.screen_stack:
+            return  # the debounce timer fired while the app was shutting down
+        error = self.screen_stack[0].query_one("#filter-error", Static)
+        text = text.strip()
+        if text == self.request_list.view.text:
+            return
+        if not text:
+            error.display = False
+            self.request_list.set_view(StoreView(self.store))
+            self._topbar_state = ()
+            self.refresh_from_store()
+            return
+        try:
+            predicate = compile_filter(text)
+        except FilterError as problem:
+            error.update(Text(f"filter: {problem}", "bold red"))
+            error.display = True
+            return
+        error.display = False
+        self._rescan(text, predicate)
+
+    def _rescan(self, text: str, predicate: Predicate) -> None:
+        store = self.store
+        self._filter_in_worker(text, predicate, list(store), store.evicted, len(store.edits))
+
+    @work(thread=True, exclusive=True, group="filter", description="filter")
+    def _filter_in_worker(
+        self,
+        text: str,
+        predicate: Predicate,
+        snapshot: list[CapturedRequest],
+        first: int,
+        edits_seen: int,
+    ) -> None:
+        # The snapshot is a list of immutable captures: safe to read off the loop.
+        matches = scan(snapshot, predicate, first)
+        if not get_current_worker().is_cancelled:
+            scanned_to = first + len(snapshot)
+            self.call_from_thread(self._show_filtered, text, matches, scanned_to, edits_seen)
+
+    def _show_filtered(
+        self, text: str, matches: list[int], scanned_to: int, edits_seen: int
+    ) -> None:
+        view = FilteredView(self.store, text, matches, scanned_to, edits_seen)
+        self.request_list.set_view(view)
+        self._topbar_state = ()
+        self.refresh_from_store()
+
+    def action_clear_filter(self) -> None:
+        field = self.screen_stack[0].query_one("#filter", Input)
+        if field.display or self.request_list.view.text:
+            self.clear_filter()
+
+    def clear_filter(self) -> None:
+        field = self.screen_stack[0].query_one("#filter", Input)
+        field.value = ""
+        field.display = False
+        self.screen_stack[0].query_one("#filter-error", Static).display = False
+        self.apply_filter("")
+        self.request_list.focus()

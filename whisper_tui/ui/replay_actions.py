@@ -1,0 +1,99 @@
+"""Replay from the TUI: `r` sends the selected capture again, `R` edits a copy first.
+
+A mixin of the app, so the app module stays small; sending and re-signing are core
+(whisper_tui/core/session.py, replay.py).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.sanitize import printable
+from whisper_tui.core.session import EditedCopy
+from whisper_tui.ui.replay_screens import EditedRequest, EditReplayScreen, UrlPrompt
+
+if TYPE_CHECKING:
+    from whisper_tui.core.session import Session
+    from whisper_tui.ui.detail import RequestDetail
+    from whisper_tui.ui.request_list import RequestList
+
+
+class ReplayActions:
+    """WhisperApp's replay keys (needs the app's session, list, detail and notify)."""
+
+    replay_url: str | None
+    session: Session
+    request_list: RequestList
+    detail: RequestDetail
+    notify: Any
+    push_screen: Any
+    run_worker: Any
+
+    def action_replay(self) -> None:
+        """Send the selected capture again, byte for byte, to the replay target."""
+        request = self.request_list.selected
+        if request is None:
+            self.notify("Nothing to replay yet.", severity="warning")
+            return
+        if self.replay_url:
+            self._start_replay(request, self.replay_url)
+            return
+
+        def chosen(url: str | None) -> None:
+            if url:
+                self.replay_url = url
+                self._start_replay(request, url)
+
+        self.push_screen(UrlPrompt(), chosen)
+
+    def _start_replay(
+        self, request: CapturedRequest, url: str, edited: EditedCopy | None = None
+    ) -> None:
+        self.notify(f"Replaying #{request.id} to {printable(url)}…", timeout=2)
+        self.run_worker(self._replay(request, url, edited), group="replay")
+
+    async def _replay(
+        self, request: CapturedRequest, url: str, edited: EditedCopy | None = None
+    ) -> None:
+        attempt = await self.session.replay(request, url, edited=edited)
+        self.detail.refresh_attempts()
+        if attempt.error:
+            self.notify(
+                printable(attempt.error),
+                title=f"Replay #{request.id} failed",
+                severity="error",
+            )
+        else:
+            latency = f" in {attempt.latency * 1000:.0f} ms" if attempt.latency else ""
+            self.notify(
+                f"{attempt.status} {printable(attempt.reason)}{latency}",
+                title=f"Replayed #{request.id}",
+            )
+
+    def action_edit_replay(self) -> None:
+        """Edit a copy of the selected capture (method, URL, headers, body), then send it."""
+        request = self.request_list.selected
+        if request is None:
+            self.notify("Nothing to replay yet.", severity="warning")
+            return
+        scheme = self.session.signing_scheme(request)
+        base = self.replay_url or "http://127.0.0.1:3000"
+
+        def prepare(edited: EditedRequest) -> EditedCopy:
+            # Raises ValueError with a one-line reason (shown in the editor, nothing sent).
+            return self.session.edited_copy(
+                request,
+                method=edited.method,
+                url=edited.url,
+                headers=edited.headers,
+                body=edited.body,
+                changes=edited.changes,
+                resign=edited.resign,
+            )
+
+        def send(copy: EditedCopy | None) -> None:
+            if copy is not None:
+                self._start_replay(request, copy.url, copy)
+
+        self.push_screen(EditReplayScreen(request, base, scheme, prepare), send)

@@ -199,3 +199,12 @@ def test_putting_back_many_asks_for_a_rescan_instead_of_testing_them_on_the_loop
     view.sync()
     assert view.needs_rescan
     assert calls == []  # none tested on the loop: the app rescans in its worker
+
+
+def test_a_header_filter_matches_utf8_values_as_the_detail_shows_them():
+    request = CapturedRequest(
+        1, 0.0, "127.0.0.1", "POST", "/", (1, 1), ((b"X-User", "Zoë Müller".encode()),), b""
+    )
+    assert compile_filter("header:x-user=zoë")(request)
+    assert compile_filter("header:x-user=müller")(request)
+    assert not compile_filter("header:x-user=zoe")(request)

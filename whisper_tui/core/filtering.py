@@ -117,11 +117,17 @@ def _positive_check(term: Term) -> Predicate:
     if term.field == "header":
         name, sep, wanted = value.partition("=")
         name_bytes = name.lower().encode("latin-1", "replace")
-        wanted_bytes = wanted.lower().encode("latin-1", "replace")
+        # As the detail shows values (UTF-8), and as raw latin-1 bytes for older senders.
+        wanted_forms = {
+            wanted.lower().encode("utf-8"),
+            wanted.lower().encode("latin-1", "replace"),
+        }
 
         def header_check(r: CapturedRequest) -> bool:
             for n, v in r.raw_headers:
-                if n.lower() == name_bytes and (not sep or wanted_bytes in v.lower()):
+                if n.lower() == name_bytes and (
+                    not sep or any(form in v.lower() for form in wanted_forms)
+                ):
                     return True
             return False
 

@@ -103,3 +103,15 @@ def test_volatile_headers_are_flagged_and_can_be_hidden():
         "X-Event: push",
     ]
     assert any("6 volatile header" in note for note in hidden.notes)
+
+
+def test_header_values_are_compared_as_utf8_text_never_mojibake():
+    from whisper_tui.core.diff.headers import header_pairs
+    from whisper_tui.core.models import CapturedRequest
+
+    raw = ((b"X-User", "Zoë".encode()), (b"X-Bad", b"caf\xe9"))
+    request = CapturedRequest(1, 0.0, "r", "POST", "/", (1, 1), raw, b"")
+    assert header_pairs(request, ignore_volatile=False) == [
+        ("X-User", "Zoë"),
+        ("X-Bad", "caf\\xe9"),
+    ]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from whisper_tui.core.diff.models import Change, Opcode, quote_value
 from whisper_tui.core.diff.myers import diff_lines
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import CapturedRequest, display_header_value
 
 VOLATILE_HEADERS = frozenset(
     {
@@ -146,8 +146,8 @@ def pair_header_rows(left: list[str], right: list[str]) -> list[Opcode]:
 
 def header_pairs(request: CapturedRequest, ignore_volatile: bool) -> list[tuple[str, str]]:
     """The headers to compare, volatile ones left out when asked."""
+    # Shown as the detail shows them: UTF-8 where valid, never latin-1 mojibake.
+    pairs = [(display_header_value(n), display_header_value(v)) for n, v in request.raw_headers]
     return [
-        (name, value)
-        for name, value in request.headers
-        if not (ignore_volatile and is_volatile_header(name))
+        (name, value) for name, value in pairs if not (ignore_volatile and is_volatile_header(name))
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from tests.helpers import delivery_request, load_deliveries
 from whisper_tui.core.settings import Settings
@@ -48,12 +49,20 @@ async def on_stripe_json(pilot) -> None:
     await pilot.pause(0.2)
 
 
+def steady_cursors(pilot) -> None:
+    """Text fields' cursors stop blinking: a snapshot must not depend on the blink's phase."""
+    for screen in pilot.app.screen_stack:
+        for field in screen.query(Input):
+            field.cursor_blink = False
+
+
 def walk_then(*keys: str):
     async def run_before(pilot) -> None:
         await on_stripe_json(pilot)
         for key in keys:
             await pilot.press(key)
             await pilot.pause(0.3)
+        steady_cursors(pilot)
         await pilot.pause(0.3)
 
     return run_before
@@ -67,6 +76,7 @@ async def mark_and_diff(pilot) -> None:
 
 async def filter_typed(pilot) -> None:
     await pilot.press("slash", *"stripe")
+    steady_cursors(pilot)
     await pilot.pause(0.6)
 
 

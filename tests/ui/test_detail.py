@@ -421,7 +421,7 @@ async def test_wrap_shows_a_long_line_whole_without_sideways_scrolling():
         await pilot.press("w")
         await wait_for_screen(pilot, app, "END-OF-LINE-307", "last")
         detail = app.detail
-        assert detail.virtual_size.width == detail.scrollable_content_region.width
+        assert detail.virtual_size.width <= detail.scrollable_content_region.width
         shown = lines(app)
         start = shown.index("short") + 1
         # Rows are compared without their spaces (a row may end in one the screen trims).
@@ -452,7 +452,7 @@ async def test_wrap_is_written_to_the_config_and_read_back_on_the_next_run():
         assert again.detail.wrap
         again.store.add(text_capture(LONG_LINE))
         await wait_for_screen(pilot, again, "Body  307 B  text", "fox The quick br")
-        assert again.detail.virtual_size.width == again.detail.scrollable_content_region.width
+        assert again.detail.virtual_size.width <= again.detail.scrollable_content_region.width
 
 
 async def test_wrapping_keeps_the_top_line_in_view():

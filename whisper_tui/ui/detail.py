@@ -211,7 +211,11 @@ class RequestDetail(ScrollView, can_focus=True):
     # -- layout ----------------------------------------------------------------------------
 
     def _wrap_width(self) -> int | None:
-        return max(self.scrollable_content_region.width, 10) if self.wrap else None
+        # The vertical scrollbar's column is always left free: measured with it absent, the
+        # rows would be one cell too wide once it appears (the body loads after the first
+        # layout), and a horizontal scrollbar would follow.
+        gutter = self.styles.scrollbar_size_vertical
+        return max(self.content_region.width - gutter, 10) if self.wrap else None
 
     def _rebuild(self) -> None:
         verdicts = (
@@ -249,7 +253,7 @@ class RequestDetail(ScrollView, can_focus=True):
         height = self._head_rows() + (layout.rows if layout else 0)
         region_width = self.scrollable_content_region.width
         if self.wrap:
-            width = region_width
+            width = self._wrap_width() or region_width
         else:
             head = max((t.cell_len for t in self._head.lines), default=0)
             width = max(region_width, head, layout.longest if layout else 0)

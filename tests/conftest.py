@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pytest
 from aiohttp import web
 
-from whisper_tui.core.store import RequestStore
 from whisper_tui.core.server import bind_socket, build_server, start_server
+from whisper_tui.core.store import RequestStore
 
 
 @dataclass

@@ -7,8 +7,8 @@ import asyncio
 from tests.core.test_replay import ECHO_BODY, EchoServer, free_port
 from tests.helpers import send_raw
 from whisper_tui.core.replay import Sender
-from whisper_tui.core.store import RequestStore
 from whisper_tui.core.server import Forwarding, bind_socket, build_server, start_server
+from whisper_tui.core.store import RequestStore
 
 RAW = (
     b"POST /hooks/x?a=1 HTTP/1.1\r\nHost: t\r\nX-Dup: 1\r\nx-dup: 2\r\nContent-Length: 2\r\n\r\nhi"

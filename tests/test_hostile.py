@@ -26,8 +26,8 @@ from tests.hostile_helpers import (
 )
 from whisper_tui.core.contentviews import DECOMPRESS_CAP, LONG_LINE, body_view
 from whisper_tui.core.contentviews.json_view import VALIDATE_JSON_LIMIT
-from whisper_tui.core.store import RequestStore
 from whisper_tui.core.server import bind_socket, build_server, start_server
+from whisper_tui.core.store import RequestStore
 
 RSS_LIMIT_MB = 800
 RSS_AFTER_EACH_TEST: list[float] = []

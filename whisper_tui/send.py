@@ -21,9 +21,9 @@ from whisper_tui.core.filtering import FilterError, compile_filter
 from whisper_tui.core.har import load_har
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.replay import Sender
-from whisper_tui.core.targets import target_url, validate_target
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import detect_schemes, get_scheme, parse_secret_arg, sign
+from whisper_tui.core.targets import target_url, validate_target
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
 PROGRESS_EVERY = 100

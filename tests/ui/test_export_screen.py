@@ -93,7 +93,14 @@ async def test_the_format_choices_are_the_registered_formats_in_order():
         await open_export(pilot, app)
         buttons = format_buttons(app)
         assert [(b.name, str(b.label)) for b in buttons] == [(f.key, f.label) for f in formats()]
-        assert [str(b.label) for b in buttons] == ["curl", "HTTPie", "raw HTTP", "JSON", "HAR 1.2"]
+        assert [str(b.label) for b in buttons] == [
+            "curl",
+            "HTTPie",
+            "pytest",
+            "raw HTTP",
+            "JSON",
+            "HAR 1.2",
+        ]
         assert buttons[0].value  # curl, as before
         [request] = list(app.store)
         output = await choose(pilot, app, "har")

@@ -25,6 +25,7 @@ DUMMY_MODULE = "tests.fixtures.addons.dummy_export"
 BUILTIN = [
     ("curl", "curl", "sh"),
     ("httpie", "HTTPie", "sh"),
+    ("pytest", "pytest", "py"),
     ("raw", "raw HTTP", "http"),
     ("json", "JSON", "json"),
     ("har", "HAR 1.2", "har"),
@@ -59,6 +60,7 @@ def test_each_builtin_format_is_its_own_module() -> None:
     assert modules == [
         "whisper_tui.core.export.curl",
         "whisper_tui.core.export.httpie",
+        "whisper_tui.core.export.pytest_test",
         "whisper_tui.core.export.raw_http",
         "whisper_tui.core.export.json_doc",
         "whisper_tui.core.export.har",
@@ -81,7 +83,7 @@ def test_a_registered_format_joins_in_order_and_leaves_on_unregister() -> None:
     early = ExportFormat("early", "Early", "txt", _echo_render, order=15)
     assert register(early) is early
     try:
-        assert [f.key for f in formats()] == ["curl", "early", "httpie", "raw", "json", "har"]
+        assert [f.key for f in formats()] == ["curl", "early", "httpie", "pytest", "raw", "json", "har"]
         assert render_export("early", [make_request()], "http://h") == b"1 to http://h"
     finally:
         assert unregister("early") is early

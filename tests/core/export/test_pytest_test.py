@@ -1,0 +1,60 @@
+"""The pytest export runs under real pytest and delivers the stored bytes to a real receiver."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from whisper_tui.core.export import render_export
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.inbox import WebhookInbox
+
+CAPTURE = CapturedRequest(
+    7,
+    0.0,
+    "127.0.0.1",
+    "POST",
+    "/hooks/x?a=1&b=%20",
+    (1, 1),
+    (
+        (b"Host", b"example"),
+        (b"Content-Type", b"application/octet-stream"),
+        (b"X-Dup", b"1"),
+        (b"X-Dup", b"2"),
+        (b"Content-Length", b"9"),
+    ),
+    b"\x00\xffraw'\"\n\x1b",
+)
+
+
+def run_exported(tmp_path, target: str) -> subprocess.CompletedProcess[str]:
+    module = tmp_path / "test_replays.py"
+    module.write_bytes(render_export("pytest", [CAPTURE], "http://127.0.0.1:1"))
+    env = dict(os.environ, WEBHOOK_TARGET_URL=target)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(module)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+
+
+def test_the_exported_test_passes_and_delivers_the_exact_bytes(tmp_path):
+    with WebhookInbox() as inbox:
+        result = run_exported(tmp_path, inbox.url)
+        [arrived] = inbox.wait_for(count=1)
+    assert result.returncode == 0, result.stdout
+    assert "1 passed" in result.stdout
+    assert (arrived.method, arrived.target, arrived.body) == ("POST", CAPTURE.target, CAPTURE.body)
+    assert [v for n, v in arrived.headers if n == "X-Dup"] == ["1", "2"]
+
+
+def test_the_exported_test_fails_when_the_app_does_not_answer_2xx(tmp_path):
+    with WebhookInbox() as inbox:
+        inbox.respond("POST /hooks/* 500")
+        result = run_exported(tmp_path, inbox.url)
+    assert result.returncode == 1
+    assert "answered 500" in result.stdout

@@ -254,7 +254,7 @@ class WhisperApp(FilterActions, ReplayActions, PublicUrlActions, App[None]):
         """Bring the list and the counts up to date (called on a timer, so bursts coalesce)."""
         try:
             self.request_list  # noqa: B018 - the widgets are gone while the app shuts down
-        except NoMatches:
+        except (NoMatches, IndexError):  # IndexError: not even the main screen is left
             return
         self.request_list.sync()
         # Now rather than on the Selected message the sync posts: the list and the detail of

@@ -94,7 +94,7 @@ async def in_process(body: bytes, selections: int) -> tuple[list[float], list[fl
                 seen["at"] is None
                 and detail.request is big
                 and detail.body_view is not None
-                and round(detail.scroll_y) + y >= len(detail._head)
+                and round(detail.scroll_y) + y >= len(detail._head.lines)
                 and highlighted(strip)
             ):
                 seen["at"] = time.perf_counter()

@@ -83,7 +83,15 @@ def test_a_registered_format_joins_in_order_and_leaves_on_unregister() -> None:
     early = ExportFormat("early", "Early", "txt", _echo_render, order=15)
     assert register(early) is early
     try:
-        assert [f.key for f in formats()] == ["curl", "early", "httpie", "pytest", "raw", "json", "har"]
+        assert [f.key for f in formats()] == [
+            "curl",
+            "early",
+            "httpie",
+            "pytest",
+            "raw",
+            "json",
+            "har",
+        ]
         assert render_export("early", [make_request()], "http://h") == b"1 to http://h"
     finally:
         assert unregister("early") is early

@@ -64,3 +64,17 @@ def test_find_header_takes_the_first_value_whatever_the_case() -> None:
     headers = [("content-type", "a"), ("Content-Type", "b")]
     assert find_header(headers, "CONTENT-TYPE") == "a"
     assert find_header(headers, "x-other") is None
+
+
+def test_timestamped_hex_macs_reads_stripe_and_paddle_shaped_headers():
+    from whisper_tui.core.signatures.common import timestamped_hex_macs
+    from whisper_tui.core.signatures.scheme import Malformed
+
+    ts, candidates = timestamped_hex_macs("t=12, v1=ab, v0=cd ,v1=zz", "H", ",", "t", "v1")
+    assert ts == 12
+    assert candidates == [("v1=ab", b"\xab"), ("v1=zz", None)]
+    assert timestamped_hex_macs("ts=5;h1=00", "P", ";", "ts", "h1") == (5, [("h1=00", b"\x00")])
+    with pytest.raises(Malformed, match="P has no ts= timestamp"):
+        timestamped_hex_macs("h1=00", "P", ";", "ts", "h1")
+    with pytest.raises(Malformed, match="H item 'junk' is not key=value"):
+        timestamped_hex_macs("t=1,junk", "H", ",", "t", "v1")

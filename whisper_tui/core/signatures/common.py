@@ -62,6 +62,30 @@ def timestamp(value: str, where: str) -> int:
     return int(value)
 
 
+def timestamped_hex_macs(
+    value: str, header: str, separator: str, ts_key: str, mac_key: str
+) -> tuple[int, list[tuple[str, bytes | None]]]:
+    """(timestamp, hex MAC candidates) of a `ts=...<sep>mac=...<sep>mac=...` header value.
+
+    Stripe (`t=`, `v1=`, comma-separated) and Paddle (`ts=`, `h1=`, semicolon-separated) share
+    this shape; other keys are ignored. Malformed when an item is not key=value or the
+    timestamp is missing; the caller says what a missing MAC means for its provider.
+    """
+    ts: int | None = None
+    candidates: list[tuple[str, bytes | None]] = []
+    for item in value.split(separator):
+        name, sep, val = item.strip().partition("=")
+        if not sep:
+            raise Malformed(f"{header} item {short(item)!r} is not key=value")
+        if name == ts_key:
+            ts = timestamp(val, f"{header} {ts_key}=")
+        elif name == mac_key:
+            candidates.append((f"{mac_key}={short(val)}", from_hex(val)))
+    if ts is None:
+        raise Malformed(f"{header} has no {ts_key}= timestamp")
+    return ts, candidates
+
+
 def required(request: CapturedRequest, name: str) -> str:
     """The header's stripped value; Malformed when it is missing or empty."""
     value = request.header(name)

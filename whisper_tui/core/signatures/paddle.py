@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.signatures.common import from_hex, required, sha256, short, timestamp
+from whisper_tui.core.signatures.common import required, sha256, timestamped_hex_macs
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
@@ -18,18 +18,7 @@ from whisper_tui.core.signatures.scheme import (
 def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> Check:
     """The h1 candidates and ts from Paddle-Signature."""
     value = required(request, "Paddle-Signature")
-    ts: int | None = None
-    candidates: list[tuple[str, bytes | None]] = []
-    for item in value.split(";"):
-        name, sep, val = item.strip().partition("=")
-        if not sep:
-            raise Malformed(f"Paddle-Signature item {short(item)!r} is not key=value")
-        if name == "ts":
-            ts = timestamp(val, "Paddle-Signature ts=")
-        elif name == "h1":
-            candidates.append((f"h1={short(val)}", from_hex(val)))
-    if ts is None:
-        raise Malformed("Paddle-Signature has no ts= timestamp")
+    ts, candidates = timestamped_hex_macs(value, "Paddle-Signature", ";", "ts", "h1")
     if not candidates:
         raise Malformed("Paddle-Signature has no h1= signature")
     signed = f"{ts}:".encode()

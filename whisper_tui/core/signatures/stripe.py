@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.signatures.common import from_hex, sha256, short, timestamp
+from whisper_tui.core.signatures.common import sha256, timestamped_hex_macs
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
@@ -22,18 +22,7 @@ def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> 
     value = ",".join(v.strip() for v in request.header_values("stripe-signature") if v.strip())
     if not value:
         raise Malformed("Stripe-Signature header is empty")
-    t: int | None = None
-    candidates: list[tuple[str, bytes | None]] = []
-    for item in value.split(","):
-        name, sep, val = item.strip().partition("=")
-        if not sep:
-            raise Malformed(f"Stripe-Signature item {short(item)!r} is not key=value")
-        if name == "t":
-            t = timestamp(val, "Stripe-Signature t=")
-        elif name == "v1":
-            candidates.append((f"v1={short(val)}", from_hex(val)))
-    if t is None:
-        raise Malformed("Stripe-Signature has no t= timestamp")
+    t, candidates = timestamped_hex_macs(value, "Stripe-Signature", ",", "t", "v1")
     if not candidates:
         raise Malformed(
             "Stripe-Signature has no v1= signature (v0 is Stripe's legacy test scheme, not checked)"

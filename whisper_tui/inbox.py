@@ -151,7 +151,7 @@ class WebhookInbox:
         async def run() -> T:
             return function()
 
-        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout=30)
+        return self._call(run())
 
     @property
     def session(self) -> Session:
@@ -196,30 +196,37 @@ class WebhookInbox:
         test's own loop, use `await inbox.wait_for_async(...)` instead.
         """
         __tracebackhide__ = True  # pytest shows the test's line, not this loop
-        predicate = compile_filter(query)
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [c for c in self.captures if predicate(c.request)]
-            if len(found) >= count:
-                return found
-            if time.monotonic() >= deadline:
-                raise InboxTimeout(self._timeout_message(query, count, timeout, len(found)))
+        poll = self._poller(query, count, timeout)
+        while (found := poll()) is None:
             time.sleep(POLL_INTERVAL)
+        return found
 
     async def wait_for_async(
         self, query: str = "", count: int = 1, timeout: float = 5.0
     ) -> list[Capture]:
         """Like wait_for, but lets the caller's event loop run while it waits."""
         __tracebackhide__ = True
+        poll = self._poller(query, count, timeout)
+        while (found := poll()) is None:
+            await asyncio.sleep(POLL_INTERVAL)
+        return found
+
+    def _poller(self, query: str, count: int, timeout: float) -> Callable[[], list[Capture] | None]:
+        """One look per call: the matches once there are `count`, None while waiting, and
+        InboxTimeout (listing what arrived) once `timeout` has passed."""
         predicate = compile_filter(query)
         deadline = time.monotonic() + timeout
-        while True:
+
+        def poll() -> list[Capture] | None:
+            __tracebackhide__ = True
             found = [c for c in self.captures if predicate(c.request)]
             if len(found) >= count:
                 return found
             if time.monotonic() >= deadline:
                 raise InboxTimeout(self._timeout_message(query, count, timeout, len(found)))
-            await asyncio.sleep(POLL_INTERVAL)
+            return None
+
+        return poll
 
     def _timeout_message(self, query: str, count: int, timeout: float, matched: int) -> str:
         everything = self._on_loop(lambda: list(self.session.store))

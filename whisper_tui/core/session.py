@@ -28,6 +28,7 @@ from whisper_tui.core.server import Forwarding, bind_socket, build_server, start
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import detect_schemes, get_scheme, sign
 from whisper_tui.core.store import RequestStore
+from whisper_tui.core.targets import target_url
 from whisper_tui.core.tunnels import Tunnel, create_tunnel
 from whisper_tui.core.verdicts import Verdicts
 
@@ -269,7 +270,8 @@ class Session:
             return url
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        return public.rstrip("/") + target
+        # Appended as --forward appends a capture's target to its URL.
+        return target_url(public, target)
 
     # -- finding captures ----------------------------------------------------------------
 

@@ -8,7 +8,6 @@ import errno
 import os
 import socket
 import sys
-import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -188,11 +187,8 @@ def _run_headless(
             )
         )
     except Exception as error:
-        # No locals (standard tracebacks have none) and secrets masked: safe to print.
-        report = "".join(traceback.format_exception(error))
-        print(
-            f"whisper-tui: crashed; please report this:\n{redactor.redact(report)}", file=sys.stderr
-        )
+        report = redactor.crash_report(error)
+        print(f"whisper-tui: crashed; please report this:\n{report}", file=sys.stderr)
         return 1
 
 

@@ -44,3 +44,13 @@ def test_a_redacting_stream_masks_what_is_written_and_behaves_like_the_stream():
     stream.flush()
     assert target.getvalue() == "password=***\n"
     assert stream.isatty() is False
+
+
+def test_a_crash_report_is_the_traceback_with_secrets_masked():
+    secret = "hunter2hunter2"
+    try:
+        raise ValueError(f"bad key {secret}")
+    except ValueError as error:
+        report = Redactor([secret]).crash_report(error)
+    assert "Traceback (most recent call last)" in report
+    assert "ValueError: bad key ***" in report and secret not in report

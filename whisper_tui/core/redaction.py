@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import traceback
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -51,6 +52,11 @@ class Redactor:
             if form in text:
                 text = text.replace(form, MASK)
         return text
+
+    def crash_report(self, error: BaseException) -> str:
+        """The error's traceback, safe to print: no local variables (a standard traceback
+        has none) and every secret masked (an exception message may quote one)."""
+        return self.redact("".join(traceback.format_exception(error)))
 
 
 class RedactingStream:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -175,8 +174,7 @@ class WhisperApp(FilterActions, ReplayActions, PublicUrlActions, App[None]):
         configured secret is masked in what remains (an exception message may quote one).
         """
         error = self._exception or sys.exc_info()[1]
-        report = "".join(traceback.format_exception(error)) if error else "unknown error\n"
-        report = self.session.redactor.redact(report)
+        report = self.session.redactor.crash_report(error) if error else "unknown error\n"
         self.bell()
         self._exit_renderables.append(
             Text(f"whisper-tui crashed; please report this (secrets are masked):\n\n{report}")

@@ -9,7 +9,7 @@ import re
 NOT_IN_URL = re.compile(r"[\x00-\x1f\x7f]")
 """C0 and DEL: never valid in a URL or a header (RFC 3986, RFC 9110)."""
 BINARY_MARKERS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-"""What text almost never holds: C0 minus tab, newlines, form feed, CR and ESC (coloured
+"""What text almost never holds: C0 minus tab, LF, VT, FF, CR and ESC (coloured
 logs carry ESC), so a body dense with these is shown as hex."""
 NOT_LITERAL_IN_SHELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """What an exported command can't carry inside quotes and stay readable and exact: C0 but

@@ -6,13 +6,13 @@ shown and compared as the same text. Nothing here changes what is stored.
 
 from __future__ import annotations
 
-import re
 import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.sanitize import BINARY_MARKERS
 
 DECOMPRESS_CAP = 64 * 1024 * 1024
 """Display decoding never inflates a body beyond this (a gzip bomb stops here)."""
@@ -173,12 +173,9 @@ def decode_text(data: bytes, charset: str) -> str | None:
         return None
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-
-
 def looks_binary(text: str) -> bool:
     """NUL bytes or many control characters mean a hex dump reads better than text."""
     sample = text[:8192]
     if "\x00" in sample:
         return True
-    return len(_CONTROL.findall(sample)) > max(8, len(sample) // 20)
+    return len(BINARY_MARKERS.findall(sample)) > max(8, len(sample) // 20)

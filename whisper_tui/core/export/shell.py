@@ -15,21 +15,16 @@ content). Every other header is passed in order, duplicates kept, with the sende
 from __future__ import annotations
 
 import base64
-import re
 import shlex
 from collections.abc import Iterable
 
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.portable import body_text
+from whisper_tui.core.sanitize import NOT_LITERAL_IN_SHELL
 
 # Headers the client derives from the URL and the body; passing the captured ones would either
 # duplicate what the client sends or contradict it (a stale length, chunking that isn't done).
 CLIENT_COMPUTED = frozenset({b"host", b"content-length", b"transfer-encoding", b"expect"})
-
-# Control characters other than tab/newline/CR. They are harmless inside single quotes as far as
-# the shell is concerned, but a command pasted into a terminal could have them interpreted by the
-# terminal or line editor (ESC sequences, ^C, ^D), so such content is written as escapes.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 LINE_JOIN = " \\\n  "
 """Between a command's arguments: one per line, continued with a backslash."""
@@ -41,7 +36,10 @@ REJECTED_NOTE = "# the body was over the size limit and was not kept\n"
 def printable_text(data: bytes) -> str | None:
     """`data` as text when it is UTF-8 without control characters other than tab, CR, LF."""
     text = body_text(data)
-    return None if text is None or _CONTROL.search(text) else text
+    # Control characters are harmless inside single quotes as far as the shell is concerned,
+    # but a command pasted into a terminal could have them interpreted by the terminal or line
+    # editor (ESC sequences, ^C, ^D), so such content is written as escapes.
+    return None if text is None or NOT_LITERAL_IN_SHELL.search(text) else text
 
 
 def shell_quote_bytes(data: bytes) -> str:

@@ -97,13 +97,23 @@ def test_json_lines_write_headers_as_the_json_export_does():
         "POST",
         "/h",
         (1, 1),
-        ((b"X-Dup", b"1"), (b"x-dup", b"2"), (b"Content-Type", b"text/plain")),
+        (
+            (b"X-Dup", b"1"),
+            (b"x-dup", b"2"),
+            (b"Content-Type", b"text/plain"),
+            (b"X-User", "Zoë".encode()),
+            (b"X-Legacy", b"\xff"),
+        ),
         b"hi",
     )
     line = json.loads(json_line(request, Verdicts.from_settings(Settings())))
     exported = json.loads(render_export("json", [request], "http://h"))
     assert line["headers"] == exported["headers"]
     assert line["headers"][:2] == [{"name": "X-Dup", "value": "1"}, {"name": "x-dup", "value": "2"}]
+    assert line["headers"][3:] == [
+        {"name": "X-User", "value": "Zoë"},
+        {"name": "X-Legacy", "value": "ÿ", "encoding": "latin-1"},
+    ]
 
 
 def test_a_host_beyond_loopback_is_warned_about_once_listening():

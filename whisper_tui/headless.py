@@ -13,7 +13,7 @@ from typing import TextIO
 
 from whisper_tui.core.filtering import status_of
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.portable import isoformat_utc
+from whisper_tui.core.portable import header_objects, isoformat_utc
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import Session
@@ -66,8 +66,9 @@ def json_line(request: CapturedRequest, verdicts: Verdicts) -> str:
         "method": request.method,
         "target": request.target,
         "http_version": request.version_text,
-        # Objects, as in the JSON export and HAR: {"name": ..., "value": ...}, in arrival order.
-        "headers": [{"name": name, "value": value} for name, value in request.headers],
+        # Objects, as in the JSON export: {"name": ..., "value": ...}, in arrival order; UTF-8
+        # text where valid, else latin-1 decoded with "encoding": "latin-1".
+        "headers": header_objects(request.raw_headers, flag="encoding"),
         "size": request.size,
         "content_type": request.content_type,
         "status": status_of(request),

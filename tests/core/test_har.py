@@ -170,7 +170,41 @@ def test_har_document_shape() -> None:
         "target": req.target,
         "rejected": False,
         "declaredLength": None,
+        "headerText": "utf-8",
     }
+
+
+def test_utf8_header_values_are_written_as_text_and_load_exactly() -> None:
+    req = make_request(headers=[(b"X-User", "Zoë Müller".encode()), (b"Cookie", "n=Zoë".encode())])
+    doc = to_har([req], BASE)
+    request = doc["log"]["entries"][0]["request"]
+    assert request["headers"] == [
+        {"name": "X-User", "value": "Zoë Müller"},
+        {"name": "Cookie", "value": "n=Zoë"},
+    ]
+    assert request["cookies"] == [{"name": "n", "value": "Zoë"}]
+    assert from_har(json.loads(json.dumps(doc)))[0].raw_headers == req.raw_headers
+
+
+def test_a_header_that_is_not_utf8_is_flagged_and_loads_exactly() -> None:
+    req = make_request(headers=[(b"X-Legacy", b"caf\xe9 \xff"), (b"X-Ok", b"plain")])
+    doc = to_har([req], BASE)
+    headers = doc["log"]["entries"][0]["request"]["headers"]
+    assert headers == [
+        {"name": "X-Legacy", "value": "café ÿ", "_encoding": "latin-1"},
+        {"name": "X-Ok", "value": "plain"},
+    ]
+    assert from_har(json.loads(json.dumps(doc)))[0].raw_headers == req.raw_headers
+
+
+def test_our_older_files_with_latin1_headers_still_load_exactly() -> None:
+    # Before headerText, every header was written latin-1 decoded: 'Zoë' in UTF-8 read 'ZoÃ«'.
+    req = make_request(headers=[(b"X-User", "Zoë".encode())])
+    doc = to_har([req], BASE)
+    entry = doc["log"]["entries"][0]
+    del entry["_whisper"]["headerText"]
+    entry["request"]["headers"] = [{"name": "X-User", "value": "Zoë".encode().decode("latin-1")}]
+    assert from_har(doc)[0].raw_headers == req.raw_headers
 
 
 def test_binary_body_is_base64_with_encoding_marker() -> None:
@@ -294,7 +328,7 @@ capture_strategy = st.builds(
     raw_headers=st.lists(
         st.tuples(
             st.one_of(st.text(_TOKEN, min_size=1, max_size=20).map(str.encode), st.binary()),
-            st.binary(max_size=40),
+            st.one_of(st.binary(max_size=40), st.text(max_size=20).map(str.encode)),
         ),
         max_size=8,
     ).map(tuple),

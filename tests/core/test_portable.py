@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 from whisper_tui.core.portable import (
     body_text,
     dumps_portable,
+    header_bytes,
+    header_objects,
+    header_text,
     isoformat_utc,
     request_url,
     target_bytes,
@@ -60,3 +63,21 @@ def test_dumps_portable_escapes_when_a_string_cannot_be_utf8() -> None:
     text.encode("utf-8")  # must not raise
     assert "\\udce9" in text and "\\u00fc" in text
     assert json.loads(text) == {"target": target, "k": "ü"}
+
+
+def test_header_text_is_utf8_where_valid_else_latin1_and_says_which() -> None:
+    assert header_text("Zoë".encode()) == ("Zoë", True)
+    assert header_text(b"caf\xe9") == ("café", False)
+
+
+@given(st.lists(st.tuples(st.binary(max_size=12), st.binary(max_size=12)), max_size=6))
+def test_header_objects_give_back_every_byte(raw: list[tuple[bytes, bytes]]) -> None:
+    objects = json.loads(json.dumps(header_objects(raw, flag="_encoding")))
+    assert [header_bytes(o, flag="_encoding") for o in objects] == raw
+
+
+def test_a_header_that_is_not_utf8_is_flagged_whole() -> None:
+    assert header_objects([(b"X-A", b"\xff"), (b"X-B", "é".encode())], flag="encoding") == [
+        {"name": "X-A", "value": "ÿ", "encoding": "latin-1"},
+        {"name": "X-B", "value": "é"},
+    ]

@@ -151,6 +151,30 @@ async def test_edit_and_replay_changes_the_copy_and_re_signs_it():
         await downstream.stop()
 
 
+async def test_the_editor_shows_utf8_header_values_as_text_and_sends_their_bytes():
+    downstream = DownstreamApp()
+    await downstream.start()
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = downstream.url
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await send_raw(app.port, raw_post("/u", b"1", "X-User: Zoë Müller\r\n".encode()))
+            await wait_for_list(pilot, app, 1)
+            await pilot.press("R")
+            await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+            headers = app.screen.query_one("#edit-headers").text
+            assert "X-User: Zoë Müller" in headers and "Ã" not in headers
+            app.screen.query_one("#edit-body").text = "2"
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+            _, _, sent, _ = downstream.arrivals[0]
+            assert (b"X-User", "Zoë Müller".encode()) in sent
+            await pilot.pause(0.3)
+            assert "edited: body" in screen_text(app)  # the headers count as untouched
+    finally:
+        await downstream.stop()
+
+
 async def test_replay_to_a_down_target_says_so_and_keeps_running():
     app = WhisperApp(Settings(port=0))
     app.replay_url = f"http://127.0.0.1:{free_port()}"

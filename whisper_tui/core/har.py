@@ -3,8 +3,11 @@
 HAR (http://www.softwareishard.com/blog/har-12-spec/) describes requests as text, so a few
 conventions make our files exact while staying readable by other HAR tools:
 
-* Header names and values are the stored bytes decoded as latin-1: every byte maps to one
-  character and encoding back as latin-1 restores it.
+* Header names and values are written as text when their bytes are valid UTF-8 (`Zoë`, as the
+  sender meant it). A header that is not UTF-8 is written latin-1 decoded (every byte one
+  character) with `"_encoding": "latin-1"` on its object, so loading restores the bytes.
+  `_whisper.headerText: "utf-8"` marks entries written this way; older files of ours, without
+  it, held every header latin-1 decoded and still load exactly.
 * `postData.text` holds the body when it is valid UTF-8. Any other body is base64 in
   `postData.text` with the custom field `"_encoding": "base64"` (the spec allows custom fields
   starting with `_`; browsers only ever put text in postData). For form bodies `params` is also
@@ -34,7 +37,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from whisper_tui import __version__
 from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders, first_header
-from whisper_tui.core.portable import body_text, dumps_portable, isoformat_utc, request_url
+from whisper_tui.core.portable import (
+    body_text,
+    dumps_portable,
+    header_bytes,
+    header_objects,
+    header_text,
+    isoformat_utc,
+    request_url,
+)
 
 HAR_VERSION = "1.2"
 CREATOR = "whisper-tui"
@@ -45,6 +56,8 @@ _ACCEPTED = (200, "OK")
 _REJECTED = (413, "Payload Too Large")
 
 _FORM = "application/x-www-form-urlencoded"
+_HEADER_FLAG = "_encoding"  # on a header object: its text is latin-1 decoded bytes
+_UTF8_HEADERS = "utf-8"  # _whisper.headerText of entries whose other headers are UTF-8 text
 _VERSION_RE = re.compile(r"HTTP/(\d+)(?:\.(\d+))?")
 
 
@@ -60,13 +73,16 @@ def _name_values(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
 
 
 def _headers(raw: RawHeaders) -> list[dict[str, str]]:
-    return _name_values((n.decode("latin-1"), v.decode("latin-1")) for n, v in raw)
+    return header_objects(raw, flag=_HEADER_FLAG)
 
 
 def _cookies(request: CapturedRequest) -> list[dict[str, str]]:
     """Name/value pairs from the Cookie headers, for HAR viewers (the headers stay exact)."""
     cookies = []
-    for header in request.header_values("cookie"):
+    for name, value in request.raw_headers:
+        if name.lower() != b"cookie":
+            continue
+        header = header_text(value)[0]
         for part in header.split(";"):
             name, _, value = part.strip().partition("=")
             if name:
@@ -172,6 +188,7 @@ def _entry(
             "target": request.target,
             "rejected": request.rejected,
             "declaredLength": request.declared_length,
+            "headerText": _UTF8_HEADERS,
         },
     }
     if attempts_for is not None:
@@ -240,7 +257,7 @@ def save_har(
 
 
 def _to_bytes(text: str) -> bytes:
-    # Our files hold latin-1 decoded bytes; a browser's may hold any Unicode, sent as UTF-8.
+    # Our older files held latin-1 decoded bytes; a browser's may hold any Unicode, sent as UTF-8.
     try:
         return text.encode("latin-1")
     except UnicodeEncodeError:
@@ -345,6 +362,7 @@ def from_har(document: Any) -> list[CapturedRequest]:
             given_id = next_free
             claimed.add(given_id)
 
+        utf8_headers = extra.get("headerText") == _UTF8_HEADERS
         headers = []
         for header in request.get("headers") or []:
             if not isinstance(header, dict):
@@ -352,7 +370,10 @@ def from_har(document: Any) -> list[CapturedRequest]:
             name, value = str(header.get("name", "")), str(header.get("value", ""))
             if name.startswith(":") and not extra:
                 continue  # HTTP/2 pseudo-header in a browser export, not a header line
-            headers.append((_to_bytes(name), _to_bytes(value)))
+            if utf8_headers or _HEADER_FLAG in header:
+                headers.append(header_bytes(header, flag=_HEADER_FLAG))
+            else:
+                headers.append((_to_bytes(name), _to_bytes(value)))
 
         target = extra.get("target")
         received_at = extra.get("receivedAt")

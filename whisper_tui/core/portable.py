@@ -7,6 +7,7 @@ lives beside them rather than inside either: neither has to import the other for
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +18,49 @@ def body_text(body: bytes) -> str | None:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def header_text(raw: bytes) -> tuple[str, bool]:
+    """A header name or value as text for a portable document, and whether that text is UTF-8.
+
+    Valid UTF-8 (nearly every header, and `X-User: Zoë Müller`) is written as itself, so files
+    read naturally and other tools see what the sender meant. Other bytes are written latin-1
+    decoded (each byte one character) and flagged, so a reader encodes them back exactly.
+    """
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), False
+
+
+def header_objects(
+    raw_headers: Iterable[tuple[bytes, bytes]], *, flag: str
+) -> list[dict[str, str]]:
+    """`{"name": ..., "value": ...}` per header, in order. A header whose name or value is not
+    UTF-8 is written latin-1 decoded with `flag: "latin-1"` (HAR wants custom fields to start
+    with an underscore, so it passes `_encoding`; our JSON passes `encoding`)."""
+    objects = []
+    for name, value in raw_headers:
+        name_text, name_utf8 = header_text(name)
+        value_text, value_utf8 = header_text(value)
+        if name_utf8 and value_utf8:
+            objects.append({"name": name_text, "value": value_text})
+        else:
+            objects.append(
+                {"name": name.decode("latin-1"), "value": value.decode("latin-1"), flag: "latin-1"}
+            )
+    return objects
+
+
+def header_bytes(entry: Mapping[str, object], *, flag: str) -> tuple[bytes, bytes]:
+    """The (name, value) bytes a `header_objects` entry stands for."""
+    name, value = str(entry.get("name", "")), str(entry.get("value", ""))
+    if entry.get(flag) == "latin-1":
+        try:
+            return name.encode("latin-1"), value.encode("latin-1")
+        except UnicodeEncodeError:
+            pass  # edited by hand into text latin-1 can't hold: what was typed is meant
+    return name.encode("utf-8", "surrogatepass"), value.encode("utf-8", "surrogatepass")
 
 
 def isoformat_utc(timestamp: float) -> str:

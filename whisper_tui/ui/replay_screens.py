@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.portable import header_text
 from whisper_tui.core.sanitize import printable, visible_same_width
 from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.targets import target_url, validate_target
@@ -70,8 +71,17 @@ class EditedRequest:
     changes: list[str]
 
 
+def editable_headers(request: CapturedRequest) -> list[tuple[str, str]]:
+    """Header pairs as the editor shows them: UTF-8 text where valid ('Zoë'), else latin-1.
+
+    What is typed goes out as UTF-8 (the Sender sends text that way), so a valid UTF-8 value
+    left alone is sent as the same bytes; no mojibake ('ZoÃ«') to edit around.
+    """
+    return [(header_text(n)[0], header_text(v)[0]) for n, v in request.raw_headers]
+
+
 def headers_text(request: CapturedRequest) -> str:
-    return "\n".join(f"{name}: {value}" for name, value in request.headers)
+    return "\n".join(f"{name}: {value}" for name, value in editable_headers(request))
 
 
 def parse_headers(text: str) -> list[tuple[str, str]]:
@@ -188,7 +198,7 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
             changes.append("method")
         if url != target_url(self.base_url, self.request.target):
             changes.append("url")
-        if headers != self.request.headers:
+        if headers != editable_headers(self.request):
             changes.append("headers")
         if body != self.request.body:
             changes.append("body")

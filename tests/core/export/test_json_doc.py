@@ -9,19 +9,26 @@ import re
 from tests.core.export.helpers import make_request
 from whisper_tui.core.export import render_export
 from whisper_tui.core.export.json_doc import FORMAT, to_json
+from whisper_tui.core.portable import header_bytes
 
 
 def test_json_text_body() -> None:
-    req = make_request(headers=[(b"X-Dup", b"1"), (b"x-dup", b"\xe9")], body='{"k": "☃"}'.encode())
+    req = make_request(
+        headers=[(b"X-Dup", b"1"), (b"x-dup", b"\xe9"), (b"X-User", "Zoë Müller".encode())],
+        body='{"k": "☃"}'.encode(),
+    )
     doc = json.loads(to_json(req))
     assert doc["id"] == 7
     assert doc["received_at"] == "2023-11-14T22:13:20.250Z"
     assert doc["received_at_epoch"] == req.received_at
     assert (doc["method"], doc["target"], doc["http_version"]) == ("POST", "/hook", "HTTP/1.1")
-    assert doc["headers"] == [{"name": "X-Dup", "value": "1"}, {"name": "x-dup", "value": "é"}]
-    assert [
-        (h["name"].encode("latin-1"), h["value"].encode("latin-1")) for h in doc["headers"]
-    ] == [*req.raw_headers]
+    # UTF-8 values read as the sender meant them; a lone latin-1 byte is flagged, not garbled.
+    assert doc["headers"] == [
+        {"name": "X-Dup", "value": "1"},
+        {"name": "x-dup", "value": "é", "encoding": "latin-1"},
+        {"name": "X-User", "value": "Zoë Müller"},
+    ]
+    assert [header_bytes(h, flag="encoding") for h in doc["headers"]] == [*req.raw_headers]
     assert (doc["body"], doc["body_encoding"]) == ('{"k": "☃"}', "utf-8")
     assert doc["rejected"] is False and doc["declared_length"] is None
 

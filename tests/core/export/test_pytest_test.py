@@ -22,6 +22,8 @@ CAPTURE = CapturedRequest(
         (b"Content-Type", b"application/octet-stream"),
         (b"X-Dup", b"1"),
         (b"X-Dup", b"2"),
+        (b"X-User", "Zoë Müller".encode()),
+        (b"X-Legacy", b"caf\xe9"),
         (b"Content-Length", b"9"),
     ),
     b"\x00\xffraw'\"\n\x1b",
@@ -50,6 +52,15 @@ def test_the_exported_test_passes_and_delivers_the_exact_bytes(tmp_path):
     assert "1 passed" in result.stdout
     assert (arrived.method, arrived.target, arrived.body) == ("POST", CAPTURE.target, CAPTURE.body)
     assert [v for n, v in arrived.headers if n == "X-Dup"] == ["1", "2"]
+    # A UTF-8 value and one that is not both arrive as the bytes that were captured.
+    sent = dict(arrived.request.raw_headers)
+    assert (sent[b"X-User"], sent[b"X-Legacy"]) == ("Zoë Müller".encode(), b"caf\xe9")
+
+
+def test_header_values_read_as_text_where_they_are_utf8(tmp_path):
+    source = render_export("pytest", [CAPTURE], "http://127.0.0.1:1").decode("utf-8")
+    assert "('X-User', 'Zoë Müller')" in source
+    assert "('X-Legacy', b'caf\\xe9')" in source
 
 
 def test_the_exported_test_fails_when_the_app_does_not_answer_2xx(tmp_path):

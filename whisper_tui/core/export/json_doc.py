@@ -9,14 +9,15 @@ from typing import Any
 
 from whisper_tui.core.export.registry import AttemptsFor, ExportFormat, register
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.portable import body_text, dumps_portable, isoformat_utc
+from whisper_tui.core.portable import body_text, dumps_portable, header_objects, isoformat_utc
 
 
 def to_json(request: CapturedRequest) -> str:
     """A JSON document describing the capture.
 
-    Header names and values are latin-1 decoded so every byte maps to one character. The body is
-    text when it is valid UTF-8 (`"body_encoding": "utf-8"`), else base64 (`"base64"`).
+    Header names and values are text when their bytes are valid UTF-8; a header that is not is
+    written latin-1 decoded (every byte one character) with `"encoding": "latin-1"`. The body
+    is text when it is valid UTF-8 (`"body_encoding": "utf-8"`), else base64 (`"base64"`).
     """
     text = body_text(request.body)
     doc: dict[str, Any] = {
@@ -27,7 +28,7 @@ def to_json(request: CapturedRequest) -> str:
         "method": request.method,
         "target": request.target,
         "http_version": request.version_text,
-        "headers": [{"name": n, "value": v} for n, v in request.headers],
+        "headers": header_objects(request.raw_headers, flag="encoding"),
         "body": text if text is not None else base64.b64encode(request.body).decode("ascii"),
         "body_encoding": "utf-8" if text is not None else "base64",
         "rejected": request.rejected,

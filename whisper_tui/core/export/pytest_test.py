@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from whisper_tui.core.export.registry import AttemptsFor, ExportFormat, register
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.portable import body_text
 
 ENV_VAR = "WEBHOOK_TARGET_URL"
 _NOT_SENT = {b"host", b"content-length", b"transfer-encoding", b"connection", b"expect"}
@@ -40,7 +41,8 @@ def deliver(method, target, headers, body):
     try:
         connection.putrequest(method, base.path.rstrip("/") + target, skip_accept_encoding=True)
         for name, value in headers:
-            connection.putheader(name, value.encode("latin-1"))
+            # Text is UTF-8 on the wire; bytes (a value that was not UTF-8) go out as they are.
+            connection.putheader(name, value if isinstance(value, bytes) else value.encode())
         connection.putheader("Content-Length", str(len(body)))
         connection.endheaders(body)
         return connection.getresponse().status
@@ -49,9 +51,15 @@ def deliver(method, target, headers, body):
 '''
 
 
+def _value_literal(value: bytes) -> str | bytes:
+    text = body_text(value)
+    return text if text is not None else value
+
+
 def _test_for(request: CapturedRequest) -> str:
+    # Readable text for UTF-8 values ('Zoë'); a bytes literal keeps any other value exact.
     headers = [
-        (name.decode("latin-1"), value.decode("latin-1"))
+        (name.decode("latin-1"), _value_literal(value))
         for name, value in request.raw_headers
         if name.lower() not in _NOT_SENT
     ]

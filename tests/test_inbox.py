@@ -59,3 +59,19 @@ def test_a_timeout_is_an_assertion_that_lists_what_arrived():
 def test_a_bad_answer_rule_is_refused_in_one_line():
     with WebhookInbox() as inbox, pytest.raises(ValueError, match="status"):
         inbox.respond("POST /x nine-hundred")
+
+
+def test_header_values_read_as_text_and_the_bytes_stay_exact():
+    with WebhookInbox() as inbox:
+        host, port = inbox.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as conn:
+            conn.sendall(
+                b"POST /u HTTP/1.1\r\nHost: x\r\nX-User: "
+                + "Zoë Müller".encode()
+                + b"\r\nX-Legacy: caf\xe9\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            conn.recv(1024)
+        [capture] = inbox.wait_for(count=1)
+    assert capture.header("x-user") == "Zoë Müller"
+    assert capture.header("X-Legacy") == "café"
+    assert (b"X-Legacy", b"caf\xe9") in capture.raw_headers

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from whisper_tui.core.filtering import compile_filter, status_of
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.portable import header_text
 from whisper_tui.core.responses import parse_rule
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import Session
@@ -59,12 +60,25 @@ class Capture:
 
     @property
     def headers(self) -> list[tuple[str, str]]:
-        """(name, value) pairs in the order they came, duplicates and casing kept."""
-        return self.request.headers
+        """(name, value) pairs in the order they came, duplicates and casing kept.
+
+        Text as the sender meant it: UTF-8 where the bytes are valid UTF-8 ('Zoë'), else
+        latin-1 (each byte one character). `raw_headers` has the bytes themselves.
+        """
+        return [(header_text(n)[0], header_text(v)[0]) for n, v in self.request.raw_headers]
+
+    @property
+    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        """(name, value) byte pairs exactly as they arrived."""
+        return self.request.raw_headers
 
     def header(self, name: str) -> str | None:
-        """The first value of a header (any casing), or None."""
-        return self.request.header(name)
+        """The first value of a header (any casing), as text like `headers`, or None."""
+        wanted = name.lower()
+        for header_name, value in self.headers:
+            if header_name.lower() == wanted:
+                return value
+        return None
 
     @property
     def body(self) -> bytes:

@@ -337,16 +337,17 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "rules",
-        "answer matching requests differently, e.g. 'POST /hooks/stripe* 500' or "
-        "'ANY /slow 200 12s'; repeatable, first match wins. In the TUI, `a` cycles "
-        "normal / 500 / slow",
+        "answer matching requests differently, e.g. 'POST /hooks/stripe* 500', "
+        "'ANY /slow 200 12s' or 'POST /hooks/* 429 header=Retry-After:30 body=@answer.json' "
+        "(header= repeats; the body file is read at startup); repeatable, first match wins. "
+        "In the TUI, `a` cycles normal / 500 / slow / 410 / 429",
         flag="--respond",
         parse=parse_rule,
         config_key="respond",
         config_types=(list,),
         action="append",
         group=ANSWERS,
-        metavar="'METHOD PATH STATUS [DELAYs]'",
+        metavar="'METHOD PATH STATUS [DELAYs] [header=N:V] [body=@FILE]'",
     ),
     Option(
         "save_path",

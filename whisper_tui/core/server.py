@@ -17,7 +17,7 @@ from multidict import CIMultiDict
 
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.replay import Sender, relay_parts
-from whisper_tui.core.responses import ResponsePolicy
+from whisper_tui.core.responses import Answer, ResponsePolicy, guessed_content_type
 from whisper_tui.core.store import RequestStore
 
 _ACK_TYPE = "application/json"
@@ -154,9 +154,10 @@ def build_server(
             raise web.HTTPBadRequest(text="malformed request body") from None
         # request.path decodes the URL: only worth it when a --respond rule has to look.
         if answers.uses_path:
-            status, delay = answers.decide(request.method, request.path)
+            chosen = answers.answer(request.method, request.path)
         else:
-            status, delay = answers.decide(request.method, "")
+            chosen = answers.answer(request.method, "")
+        status = chosen.status
         # The id is taken only once the body is in, with no await before add(), so ids
         # follow the store's order even when a slow upload finishes after a quick one.
         request_id = store.next_id()
@@ -173,16 +174,13 @@ def build_server(
             task = asyncio.create_task(forward_later(captured))
             pending.add(task)
             task.add_done_callback(pending.discard)
-        if delay:
+        if chosen.delay:
             # The capture is listed at once; only the sender waits (to trigger its timeout).
-            await asyncio.sleep(delay)
-        if status == 200:
-            return web.Response(body=b'{"ok":true,"id":%d}' % request_id, content_type=_ACK_TYPE)
+            await asyncio.sleep(chosen.delay)
+        if chosen.headers or chosen.body is not None:
+            return _custom_response(chosen, request_id)
         return web.Response(
-            status=status,
-            body=b'{"ok":%s,"id":%d,"note":"status chosen by whisper-tui"}'
-            % (b"true" if status < 400 else b"false", request_id),
-            content_type=_ACK_TYPE,
+            status=status, body=_ack_body(status, request_id), content_type=_ACK_TYPE
         )
 
     def _reject(
@@ -213,6 +211,29 @@ def build_server(
         return response
 
     return CaptureServer(capture, max_body, pending)
+
+
+def _ack_body(status: int, request_id: int) -> bytes:
+    if status == 200:
+        return b'{"ok":true,"id":%d}' % request_id
+    return b'{"ok":%s,"id":%d,"note":"status chosen by whisper-tui"}' % (
+        b"true" if status < 400 else b"false",
+        request_id,
+    )
+
+
+def _custom_response(answer: Answer, request_id: int) -> web.Response:
+    """A rule's (or answer mode's) headers, in order and as written, and its body bytes."""
+    headers = CIMultiDict[str]()
+    for name, value in answer.headers:
+        headers.add(name, value)
+    if answer.body is None:
+        body = _ack_body(answer.status, request_id)
+        headers.setdefault("Content-Type", _ACK_TYPE)
+    else:
+        body = answer.body
+        headers.setdefault("Content-Type", guessed_content_type(body))
+    return web.Response(status=answer.status, headers=headers, body=body)
 
 
 async def _expect_continue(request: web.BaseRequest, expect: str) -> None:

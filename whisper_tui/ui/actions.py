@@ -111,10 +111,10 @@ ACTIONS: tuple[Action, ...] = (
         "cycle_answer",
         "a",
         "Answer mode",
-        "cycle the answer senders get: normal / 500 / slow (15 s)",
+        "cycle the answer senders get: normal / 500 / slow (15 s) / 410 Gone / 429 Retry-After",
         footer=9,
         palette="Cycle answer mode",
-        palette_help="Answer senders normally, with 500, or slowly",
+        palette_help="Answer senders normally, with 500, slowly, 410 or 429 with Retry-After",
         main_screen=True,
     ),
     _app(

@@ -23,7 +23,7 @@ from whisper_tui.core.models import (
     first_header,
     header_values,
 )
-from whisper_tui.core.responses import FAIL_STATUS, ResponsePolicy
+from whisper_tui.core.responses import MODE_STATUS, ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.sizes import format_size
@@ -138,7 +138,7 @@ def build_head(
 
 def answer_reason(request: CapturedRequest, policy: ResponsePolicy | None) -> str:
     """Why whisper-tui answered what it did, as far as the settings tell (the capture keeps
-    only the status): the --respond rule that matches, --status, or the 500 answer mode."""
+    only the status): the --respond rule that matches, --status, or the 500/410/429 answer mode."""
     status = request.answered_status
     if policy is None or status == 200:
         return ""
@@ -148,7 +148,7 @@ def answer_reason(request: CapturedRequest, policy: ResponsePolicy | None) -> st
             return f"by --respond rule '{rule.text()}'"
     if status == policy.status:
         return "(--status)"
-    if status == FAIL_STATUS:
+    if status in MODE_STATUS.values():
         return "(answer mode)"
     return ""
 

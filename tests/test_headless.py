@@ -172,3 +172,54 @@ def test_the_tui_on_sigterm_also_completes_the_save(tmp_path):
     loaded = load_har(har)
     assert [r.target for r in loaded] == ["/hooks/stripe", "/upload?name=blob", "/health?x=1"]
     assert loaded[1].body == BINARY
+
+
+def retried_deliveries() -> list[tuple[str, dict[str, str], bytes]]:
+    """Issue 15's run: three GitHub deliveries of one event, two Stripe events with one evt_
+    id, two Svix messages with one id, a Slack event and its retry (path, headers, body)."""
+    slack_event = json.dumps(
+        {"type": "event_callback", "event": {"type": "app_mention"}, "event_id": "Ev0AB12CD"}
+    ).encode()
+    stripe_event = b'{"id": "evt_1QxRetry", "object": "event", "type": "invoice.paid"}'
+    github = {"X-GitHub-Event": "push", "X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958"}
+    svix = {"svix-id": "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", "svix-timestamp": "1674087231"}
+    slack = {"X-Slack-Signature": "v0=00", "X-Slack-Request-Timestamp": "1674087231"}
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    return [
+        *[("/hooks/github", github, b'{"ref": "refs/heads/main"}')] * 3,
+        *[("/hooks/stripe", {"Stripe-Signature": "t=1674087231,v1=00"}, stripe_event)] * 2,
+        *[("/hooks/svix", {**svix, "svix-signature": "v1,AAAA"}, b'{"type": "x"}')] * 2,
+        ("/hooks/slack", slack, slack_event),
+        ("/hooks/slack", {**slack, **retry}, slack_event),
+        ("/hooks/plain", {}, b"no id here"),
+    ]
+
+
+async def deliver(port: int, deliveries: list[tuple[str, dict[str, str], bytes]]) -> None:
+    async with aiohttp.ClientSession() as session:
+        for path, headers, body in deliveries:
+            headers = {"Content-Type": "application/json", **headers}
+            url = f"http://127.0.0.1:{port}{path}"
+            async with session.post(url, data=body, headers=headers) as reply:
+                assert reply.status == 200
+
+
+def test_headless_json_groups_retries_by_the_providers_delivery_id(tmp_path):
+    har = tmp_path / "deliveries.har"
+    process, port = start("--json", "--save", str(har))
+    asyncio.run(deliver(port, retried_deliveries()))
+    out, _ = stop(process)
+    deliveries = [json.loads(line)["delivery"] for line in out.strip().splitlines()]
+    guid = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
+    assert deliveries == [
+        {"id": guid, "from": "X-GitHub-Delivery", "seen": 1, "first": 1},
+        {"id": guid, "from": "X-GitHub-Delivery", "seen": 2, "first": 1},
+        {"id": guid, "from": "X-GitHub-Delivery", "seen": 3, "first": 1},
+        {"id": "evt_1QxRetry", "from": "body id", "seen": 1, "first": 4},
+        {"id": "evt_1QxRetry", "from": "body id", "seen": 2, "first": 4},
+        {"id": "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", "from": "svix-id", "seen": 1, "first": 6},
+        {"id": "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", "from": "svix-id", "seen": 2, "first": 6},
+        {"id": "Ev0AB12CD", "from": "body event_id", "seen": 1, "first": 8},
+        {"id": "Ev0AB12CD", "from": "body event_id", "seen": 2, "first": 8},
+        None,
+    ]

@@ -11,6 +11,7 @@ import sys
 import time
 from typing import TextIO
 
+from whisper_tui.core.deliveries import Delivery, delivery_json
 from whisper_tui.core.filtering import status_of
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.portable import header_objects, isoformat_utc
@@ -53,8 +54,13 @@ def human_line(request: CapturedRequest, verdicts: Verdicts) -> str:
     return " ".join(parts)
 
 
-def json_line(request: CapturedRequest, verdicts: Verdicts) -> str:
-    """One JSON object per capture, body as UTF-8 text or base64, for scripts."""
+def json_line(
+    request: CapturedRequest, verdicts: Verdicts, delivery: Delivery | None = None
+) -> str:
+    """One JSON object per capture, body as UTF-8 text or base64, for scripts.
+
+    `delivery` (the session's) gives `"delivery": {"id", "from", "seen", "first"}`, else null.
+    """
     try:
         body, encoding = request.body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -79,6 +85,7 @@ def json_line(request: CapturedRequest, verdicts: Verdicts) -> str:
             {"scheme": v.scheme, "status": v.status, "reason": v.reason}
             for v in verdicts.for_request(request)
         ],
+        "delivery": delivery_json(delivery),
     }
     # ensure_ascii keeps control characters escaped: the output is safe on a terminal.
     return json.dumps(record, ensure_ascii=True, separators=(",", ":"))
@@ -104,10 +111,13 @@ async def serve_headless(
     # Ctrl-C too: unlike the TUI, nothing reads it as a key.
     remove_signal_handlers = on_stop_signals(stop.set, (signal.SIGINT, *HANGUP_AND_TERMINATE))
 
-    format_line = json_line if as_json else human_line
-
     def announce(request: CapturedRequest) -> None:
-        out.write(format_line(request, session.verdicts) + "\n")
+        if as_json:
+            # The store numbered the arrival before telling its listeners.
+            line = json_line(request, session.verdicts, session.delivery(request))
+        else:
+            line = human_line(request, session.verdicts)
+        out.write(line + "\n")
         out.flush()
 
     store.subscribe(announce)

@@ -137,3 +137,40 @@ def test_remove_finds_a_capture_in_a_store_loaded_out_of_id_order():
     assert removed is not None and [r.id for r in store] == [5, 2, 1]
     store.restore(removed)
     assert [r.id for r in store] == [5, 2, 9, 1]
+
+
+def github(request_id: int, guid: str) -> CapturedRequest:
+    return CapturedRequest(
+        request_id,
+        0.0,
+        "127.0.0.1",
+        "POST",
+        "/gh",
+        (1, 1),
+        ((b"X-GitHub-Delivery", guid.encode()),),
+        b"",
+    )
+
+
+def test_the_store_keeps_its_delivery_index_through_eviction_remove_and_restore():
+    store = RequestStore(max_requests=3)
+    for request_id, guid in enumerate(["a", "b", "a", "a"], start=1):
+        store.add(github(request_id, guid))
+    # #1 was evicted: it still counts, and #4 is still the third arrival.
+    assert store.deliveries.captures_of("a") == (3, 4)
+    fourth = store.deliveries.of(store.get(4))
+    assert (fourth.seen, fourth.first, fourth.times) == (3, 1, 3)
+    removed = store.remove(3)
+    assert store.deliveries.captures_of("a") == (4,)
+    store.restore(removed)
+    assert store.deliveries.captures_of("a") == (3, 4)
+    assert store.deliveries.of(store.get(3)).seen == 2
+    everything = store.remove_all()
+    assert store.deliveries.captures_of("a") == ()
+    store.add(github(5, "a"))
+    assert store.deliveries.of(store.get(5)).seen == 4
+    store.restore(everything)  # caps apply: #5 stays, the oldest put back are evicted
+    assert [r.id for r in store] == [3, 4, 5]
+    assert store.deliveries.captures_of("a") == (3, 4, 5)
+    store.clear()
+    assert store.deliveries.captures_of("a") == ()

@@ -1,9 +1,9 @@
 """One capture session: what the TUI, headless mode and tests all drive.
 
-A Session owns the store, the answer policy, the sender (replay and forwarding), the signature
-verdicts, `--save`, and the capture server's lifetime. Front ends only draw or print what it
-holds; none of them repeats its setup or its rules (when to re-sign, which capture is "the
-previous delivery", what the status line says).
+A Session owns the store (with its delivery index), the answer policy, the sender (replay
+and forwarding), the signature verdicts, `--save`, and the capture server's lifetime. Front
+ends only draw or print what it holds; none of them repeats its setup or its rules (when to
+re-sign, which capture is "the previous delivery", what the status line says).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from whisper_tui.core.autosave import HarAutosave
+from whisper_tui.core.deliveries import Delivery
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.redaction import Redactor
 from whisper_tui.core.replay import Sender
@@ -286,3 +287,7 @@ class Session:
             if candidate.method == request.method and candidate.path == request.path:
                 return candidate
         return None
+
+    def delivery(self, request: CapturedRequest) -> Delivery | None:
+        """The delivery a capture is an arrival of (id, which arrival, the others), or None."""
+        return self.store.deliveries.of(request)

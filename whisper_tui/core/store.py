@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from whisper_tui.core.deliveries import Arrival, DeliveryIndex
 from whisper_tui.core.models import Attempt, CapturedRequest
 
 DEFAULT_MAX_REQUESTS = 100_000
@@ -70,6 +71,8 @@ class Removed:
     absolute: int
     requests: tuple[CapturedRequest, ...]
     attempts: dict[int, list[Attempt]]
+    arrivals: dict[int, Arrival] = field(default_factory=dict)
+    """Their places in their deliveries (DeliveryIndex), which restoring gives back."""
 
 
 class RequestStore:
@@ -81,7 +84,10 @@ class RequestStore:
     """
 
     def __init__(
-        self, max_requests: int = DEFAULT_MAX_REQUESTS, max_bytes: int = DEFAULT_MAX_BYTES
+        self,
+        max_requests: int = DEFAULT_MAX_REQUESTS,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        deliveries: DeliveryIndex | None = None,
     ) -> None:
         if max_requests < 1:
             raise ValueError("max_requests must be at least 1")
@@ -102,6 +108,8 @@ class RequestStore:
         self.version = 0
         """Bumped on every change; the UI compares it instead of reacting to the list."""
         self._listeners: list[Listener] = []
+        self.deliveries = deliveries if deliveries is not None else DeliveryIndex()
+        """Captures grouped by the provider's delivery id, kept current with every change."""
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -124,6 +132,8 @@ class RequestStore:
         self.received += 1
         if request.id >= self._next_id:
             self._next_id = request.id + 1
+        # Before evicting: a capture that is itself evicted at once still arrived.
+        self.deliveries.add(request)
         self._evict()
         self.version += 1
         for listener in self._listeners:
@@ -139,6 +149,7 @@ class RequestStore:
             self._bytes -= oldest.cost
             del self._by_id[oldest.id]
             self._attempts.pop(oldest.id, None)
+            self.deliveries.evicted(oldest)
             self.evicted += 1
         if self._start > 4096 and self._start * 2 > len(self._items):
             del self._items[: self._start]
@@ -175,7 +186,7 @@ class RequestStore:
         if requests:
             self.edits.append(Edit(absolute, -len(requests)))
         self.version += 1
-        return Removed(absolute, requests, attempts)
+        return Removed(absolute, requests, attempts, self.deliveries.removed(requests))
 
     def restore(self, removed: Removed) -> None:
         """Put back what remove()/remove_all() took, where it was (caps still apply)."""
@@ -192,6 +203,7 @@ class RequestStore:
             self._bytes += request.cost
             if request.id in removed.attempts:
                 self._attempts[request.id] = list(removed.attempts[request.id])
+        self.deliveries.restored(requests, removed.arrivals)
         self.deleted -= len(requests)
         self.edits.append(
             Edit(position + self.evicted, len(requests), tuple(r.id for r in requests))

@@ -9,9 +9,12 @@ import pytest
 
 from tests.core.signatures.vectors import make_request
 from whisper_tui.core.signatures.common import (
+    MAX_PARSED_BODY,
+    delivery_value,
     find_header,
     from_b64,
     from_hex,
+    json_top_level_strings,
     matches,
     required,
     sha256,
@@ -78,3 +81,26 @@ def test_timestamped_hex_macs_reads_stripe_and_paddle_shaped_headers():
         timestamped_hex_macs("h1=00", "P", ";", "ts", "h1")
     with pytest.raises(Malformed, match="H item 'junk' is not key=value"):
         timestamped_hex_macs("t=1,junk", "H", ",", "t", "v1")
+
+
+def test_json_top_level_strings_reads_the_first_member_without_parsing_and_others_by_parsing():
+    assert json_top_level_strings(b' {"id": "evt_1", "x": [', "id") == {"id": "evt_1"}
+    body = b'{"data": {"id": "nested", "event_id": "no"}, "event_id": "Ev1", "n": 1}'
+    assert json_top_level_strings(body, "event_id") == {"event_id": "Ev1"}
+    assert json_top_level_strings(body, "id") == {}
+    assert json_top_level_strings(b'{"id": 5, "source": "/s"}', "id", "source") == {"source": "/s"}
+
+
+def test_json_top_level_strings_gives_nothing_for_bodies_that_are_not_json_objects():
+    assert json_top_level_strings(b'["id", "x"]', "id") == {}
+    assert json_top_level_strings(b'{"id": "x"', "other") == {}
+    assert json_top_level_strings(b'{"id": broken', "id") == {}
+    assert json_top_level_strings(b"\x1f\x8b gzip", "id") == {}
+    too_big = b'{"pad": "' + b"x" * MAX_PARSED_BODY + b'", "event_id": "Ev1"}'
+    assert json_top_level_strings(too_big, "event_id") == {}
+
+
+def test_delivery_value_strips_and_refuses_empty_or_long_ids():
+    assert delivery_value("  abc ") == "abc"
+    assert delivery_value("") is None and delivery_value(None) is None
+    assert delivery_value("x" * 257) is None

@@ -29,6 +29,7 @@ def test_a_scheme_needs_only_name_order_headers_and_check() -> None:
     assert scheme.default_tolerance == DEFAULT_TOLERANCE == 300.0
     assert (scheme.has_timestamp, scheme.signs_url, scheme.rejects_future) == (False, False, True)
     assert scheme.delivery_id is None
+    assert scheme.delivery_headers == ()
 
 
 def test_a_scheme_is_frozen() -> None:
@@ -37,10 +38,10 @@ def test_a_scheme_is_frozen() -> None:
         scheme.name = "other"  # type: ignore[misc]
 
 
-def test_every_builtin_scheme_can_sign() -> None:
+def test_every_builtin_scheme_can_sign_and_reads_a_delivery_id() -> None:
     for scheme in schemes():
         assert scheme.sign is not None, scheme.name
-        assert scheme.delivery_id is None, scheme.name
+        assert scheme.delivery_id is not None, scheme.name
 
 
 def test_each_timestamped_scheme_declares_its_provider_sdk_s_default_tolerance() -> None:

@@ -1,4 +1,5 @@
-"""Small shared pieces of signature maths: decoding MACs, reading headers, comparing safely."""
+"""Small shared pieces of signature maths (decoding MACs, reading headers, comparing safely)
+and of reading delivery ids (header values, top-level JSON members)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
+import re
 from collections.abc import Sequence
 
 from whisper_tui.core.models import CapturedRequest
@@ -100,3 +103,45 @@ def find_header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
     """The first value of a header in (name, value) pairs, matched case-insensitively."""
     wanted = name.lower()
     return next((v for n, v in headers if n.lower() == wanted), None)
+
+
+MAX_ID_LENGTH = 256
+"""Longer than any provider's delivery id (the Idempotency-Key draft suggests 255): anything
+longer is not an id worth grouping by, and would only cost memory in the index."""
+
+MAX_PARSED_BODY = 1024 * 1024
+"""A body is parsed whole to find a field only up to this size (it happens on the capture
+path): a provider's event is far smaller; a bigger body goes without a delivery id."""
+
+# The first member of a JSON object, when it is a plain string: Stripe and Paddle put their
+# event id first, so most deliveries are answered by this match without parsing the body.
+_FIRST_MEMBER = re.compile(rb'\s*\{\s*"([A-Za-z_]{1,40})"\s*:\s*"([^"\\]{0,256})"')
+
+
+def delivery_value(value: str | None) -> str | None:
+    """A delivery id as read (stripped), or None when empty or implausibly long."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value if 0 < len(value) <= MAX_ID_LENGTH else None
+
+
+def json_top_level_strings(body: bytes, *keys: str) -> dict[str, str]:
+    """The string members `keys` of a JSON object body's top level (those present).
+
+    Cheap on the capture path: the first member is matched without parsing, a body without
+    the quoted key is skipped by a byte search, and only then is it parsed (up to
+    MAX_PARSED_BODY). A body that is not a JSON object yields {}.
+    """
+    first = _FIRST_MEMBER.match(body)
+    if first is not None and len(keys) == 1 and first.group(1) == keys[0].encode():
+        return {keys[0]: first.group(2).decode("utf-8", "replace")}
+    if len(body) > MAX_PARSED_BODY or not any(f'"{key}"'.encode() in body for key in keys):
+        return {}
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(document, dict):
+        return {}
+    return {key: value for key in keys if isinstance(value := document.get(key), str)}

@@ -6,7 +6,13 @@ import hashlib
 import hmac
 
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.signatures.common import find_header, from_hex, sha256, short
+from whisper_tui.core.signatures.common import (
+    delivery_value,
+    find_header,
+    from_hex,
+    sha256,
+    short,
+)
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
@@ -48,6 +54,16 @@ def sign(given: SigningInput) -> list[tuple[str, str]]:
     return new
 
 
+def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+    """X-GitHub-Delivery: a GUID per event, kept when a delivery is redelivered."""
+    # https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers and
+    # https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks
+    # #use-the-x-github-delivery-header ("Use the X-GitHub-Delivery header": unique per event;
+    # a redelivery carries the same one). Sent whether or not the hook has a secret.
+    value = delivery_value(request.header("x-github-delivery"))
+    return (value, "X-GitHub-Delivery") if value else None
+
+
 SCHEME = register(
     Scheme(
         name="github",
@@ -55,5 +71,7 @@ SCHEME = register(
         detect_headers=("x-hub-signature-256", "x-hub-signature"),
         build_check=build_check,
         sign=sign,
+        delivery_id=delivery_id,
+        delivery_headers=("x-github-delivery",),
     )
 )

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.signatures.common import required, sha256, timestamped_hex_macs
+from whisper_tui.core.signatures.common import (
+    delivery_value,
+    json_top_level_strings,
+    required,
+    sha256,
+    timestamped_hex_macs,
+)
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
@@ -38,6 +44,20 @@ def sign(given: SigningInput) -> list[tuple[str, str]]:
     return [("Paddle-Signature", f"ts={ts};h1={mac}")]
 
 
+def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+    """The notification's `event_id` in the JSON body, else its `notification_id`."""
+    # https://developer.paddle.com/webhooks/about/how-webhooks-work: delivery is at least
+    # once, "make your handler idempotent using event_id as a deduplication key"; one event
+    # sent to several destinations has one notification_id per destination, each retried
+    # with the same one.
+    found = json_top_level_strings(request.body, "event_id", "notification_id")
+    for field in ("event_id", "notification_id"):
+        value = delivery_value(found.get(field))
+        if value:
+            return value, f"body {field}"
+    return None
+
+
 SCHEME = register(
     Scheme(
         name="paddle",
@@ -52,5 +72,6 @@ SCHEME = register(
         default_tolerance=5.0,
         tolerance_source="Paddle's SDK",
         utf8_body=True,
+        delivery_id=delivery_id,
     )
 )

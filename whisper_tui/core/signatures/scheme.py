@@ -103,8 +103,10 @@ Builder = Callable[[CapturedRequest, str, SignatureSettings], Check]
 """(request, secret, settings) -> the check to run; raises Malformed when it can't be built."""
 Signer = Callable[[SigningInput], list[tuple[str, str]]]
 """Fresh signature headers for an edited body; raises ValueError when it can't sign."""
-DeliveryIdRule = Callable[[CapturedRequest], str | None]
-"""The provider's delivery id on a request, to spot redeliveries (not used yet)."""
+DeliveryIdRule = Callable[[CapturedRequest], tuple[str, str] | None]
+"""(id, where it was read) of the provider's delivery id on a request, to spot redeliveries:
+where is the header name as the provider documents it ("X-GitHub-Delivery") or the body field
+("body id"); None when the request carries none. core/deliveries.py runs it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +139,12 @@ class Scheme:
     tolerance_source: str = ""
     """Whose default that is, read before 'accepts', e.g. "Paddle's SDK"."""
     rejects_future: bool = True
+    """False when the provider's SDK accepts timestamps however far in the future (Stripe)."""
     utf8_body: bool = False
     """True when the provider's SDK decodes the body as UTF-8 before checking it, so a body
     that isn't UTF-8 fails there even with a valid MAC."""
-    """False when the provider's SDK accepts timestamps however far in the future (Stripe)."""
     delivery_id: DeliveryIdRule | None = None
+    """Where the provider puts the id it documents for deduplication (retries repeat it)."""
+    delivery_headers: tuple[str, ...] = ()
+    """Lowercase headers whose presence says `delivery_id` may find an id; empty means
+    detect_headers. The rule runs only then, so captures of other senders pay nothing."""

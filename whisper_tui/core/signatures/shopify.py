@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.signatures.common import from_b64, required, sha256, short
+from whisper_tui.core.signatures.common import delivery_value, from_b64, required, sha256, short
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
@@ -34,6 +34,20 @@ def sign(given: SigningInput) -> list[tuple[str, str]]:
     return [("X-Shopify-Hmac-Sha256", mac)]
 
 
+def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+    """X-Shopify-Event-Id, else X-Shopify-Webhook-Id (senders from before the event id)."""
+    # https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates ("Get the event ID from
+    # the headers. This is the X-Shopify-Event-Id header and the same value across more than
+    # one webhook indicates a duplicate"); X-Shopify-Webhook-Id, the id of one webhook that a
+    # retry repeats, is what that page advised before (shopify.dev/docs/apps/build/webhooks
+    # lists both headers).
+    for name in ("X-Shopify-Event-Id", "X-Shopify-Webhook-Id"):
+        value = delivery_value(request.header(name))
+        if value:
+            return value, name
+    return None
+
+
 SCHEME = register(
     Scheme(
         name="shopify",
@@ -45,5 +59,7 @@ SCHEME = register(
             SecretKind(("shpss_",), "a Shopify app secret"),
             SecretKind(("shpat_",), "a Shopify access token, not the app secret", signing=False),
         ),
+        delivery_id=delivery_id,
+        delivery_headers=("x-shopify-event-id", "x-shopify-webhook-id"),
     )
 )

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.signatures.common import from_hex, required, sha256, short, timestamp
+from whisper_tui.core.signatures.common import (
+    delivery_value,
+    from_hex,
+    json_top_level_strings,
+    required,
+    sha256,
+    short,
+    timestamp,
+)
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
@@ -39,6 +47,16 @@ def sign(given: SigningInput) -> list[tuple[str, str]]:
     return [("X-Slack-Request-Timestamp", str(ts)), ("X-Slack-Signature", f"v0={mac}")]
 
 
+def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+    """The Events API's `event_id` in the JSON body; retries repeat it (and add
+    X-Slack-Retry-Num / X-Slack-Retry-Reason). Slash commands and interactions carry none."""
+    # https://api.slack.com/apis/events-api#retries ("event_id: a unique identifier for this
+    # specific event, globally unique across all workspaces"; retried deliveries carry
+    # X-Slack-Retry-Num and X-Slack-Retry-Reason and the same event).
+    value = delivery_value(json_top_level_strings(request.body, "event_id").get("event_id"))
+    return (value, "body event_id") if value else None
+
+
 SCHEME = register(
     Scheme(
         name="slack",
@@ -58,5 +76,6 @@ SCHEME = register(
         default_tolerance=300.0,
         tolerance_source="Slack's SDK",
         utf8_body=True,
+        delivery_id=delivery_id,
     )
 )

@@ -11,6 +11,7 @@ import binascii
 
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.signatures.common import (
+    delivery_value,
     find_header,
     from_b64,
     required,
@@ -110,6 +111,20 @@ def sign(given: SigningInput) -> list[tuple[str, str]]:
     ]
 
 
+def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+    """webhook-id (or Svix's svix-id): the message id, the same on every attempt."""
+    # https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
+    # ("webhook-id: the unique webhook identifier ... the same when a webhook is resent"; it is
+    # the idempotency key) and https://docs.svix.com/receiving/verifying-payloads/how-manual
+    # (svix-id: "the unique message identifier ... the same on retries"). Read as build_check
+    # reads it: webhook-* first.
+    for name in ("webhook-id", "svix-id"):
+        value = delivery_value(request.header(name))
+        if value:
+            return value, name
+    return None
+
+
 SCHEME = register(
     Scheme(
         name="standard",
@@ -127,5 +142,7 @@ SCHEME = register(
         default_tolerance=300.0,
         tolerance_source="the Standard Webhooks SDK (and Svix's)",
         utf8_body=True,
+        delivery_id=delivery_id,
+        delivery_headers=("webhook-id", "svix-id"),
     )
 )

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.signatures.common import sha256, timestamped_hex_macs
+from whisper_tui.core.signatures.common import (
+    delivery_value,
+    json_top_level_strings,
+    sha256,
+    timestamped_hex_macs,
+)
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
@@ -68,6 +73,15 @@ def secret_hints(secret: str) -> list[str]:
     return [] if secret.startswith("whsec_") else ["Stripe signing secrets start with whsec_"]
 
 
+def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+    """The Event's `id` (evt_...) in the JSON body: a retried event carries the same one."""
+    # https://docs.stripe.com/webhooks#handle-duplicate-events ("guard against duplicated
+    # event receipts by logging the event IDs you've processed"). Only on requests with a
+    # Stripe-Signature (the rule's trigger), and only an evt_ id: a snapshot payload's `id`.
+    value = delivery_value(json_top_level_strings(request.body, "id").get("id"))
+    return (value, "body id") if value and value.startswith("evt_") else None
+
+
 SCHEME = register(
     Scheme(
         name="stripe",
@@ -91,5 +105,6 @@ SCHEME = register(
         tolerance_source="Stripe's SDK",
         rejects_future=False,
         utf8_body=True,
+        delivery_id=delivery_id,
     )
 )

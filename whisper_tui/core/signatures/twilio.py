@@ -15,7 +15,14 @@ from collections.abc import Callable, Sequence
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.signatures.common import find_header, from_b64, matches, required, short
+from whisper_tui.core.signatures.common import (
+    delivery_value,
+    find_header,
+    from_b64,
+    matches,
+    required,
+    short,
+)
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
@@ -212,6 +219,15 @@ def _content_type(headers: Sequence[tuple[str, str]]) -> str:
     return value.strip().lower()
 
 
+def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+    """I-Twilio-Idempotency-Token: one per webhook request, repeated by its retries."""
+    # https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides (retries on
+    # failures and timeouts; each callback carries an I-Twilio-Idempotency-Token header that
+    # its retries repeat, so the receiver can drop a duplicate).
+    value = delivery_value(request.header("i-twilio-idempotency-token"))
+    return (value, "I-Twilio-Idempotency-Token") if value else None
+
+
 SCHEME = register(
     Scheme(
         name="twilio",
@@ -221,5 +237,7 @@ SCHEME = register(
         sign=sign,
         signs_url=True,
         # Twilio signs no timestamp: there is no tolerance to apply.
+        delivery_id=delivery_id,
+        delivery_headers=("i-twilio-idempotency-token",),
     )
 )

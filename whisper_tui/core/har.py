@@ -79,10 +79,10 @@ def _headers(raw: RawHeaders) -> list[dict[str, str]]:
 def _cookies(request: CapturedRequest) -> list[dict[str, str]]:
     """Name/value pairs from the Cookie headers, for HAR viewers (the headers stay exact)."""
     cookies = []
-    for name, value in request.raw_headers:
-        if name.lower() != b"cookie":
+    for raw_name, raw_value in request.raw_headers:
+        if raw_name.lower() != b"cookie":
             continue
-        header = header_text(value)[0]
+        header = header_text(raw_value)[0]
         for part in header.split(";"):
             name, _, value = part.strip().partition("=")
             if name:

@@ -9,6 +9,7 @@ import time
 import aiohttp
 import pytest
 from textual.app import App, ComposeResult
+from textual.color import Color
 
 from tests.helpers import screen_text, wait_for_screen, wait_until
 from whisper_tui.core.models import Attempt, CapturedRequest
@@ -17,6 +18,7 @@ from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.detail import RequestDetail, pair_lines, verdict_lines
+from whisper_tui.ui.palette import ReadableThemes, contrast
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -48,8 +50,9 @@ def capture(
     )
 
 
-class DetailApp(App[None]):
-    """Just the detail pane, over a real store (attempts are read from it)."""
+class DetailApp(ReadableThemes, App[None]):
+    """Just the detail pane, over a real store (attempts are read from it), in the app's
+    colours."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -472,6 +475,11 @@ async def test_wrapping_keeps_the_top_line_in_view():
 # -- find -----------------------------------------------------------------------------------------
 
 
+def match_colour(app: App, name: str) -> str:
+    """The background of a find highlight in the current theme."""
+    return app.console.get_style(name).bgcolor.triplet.hex
+
+
 def styled_spans(app: App, needle: str) -> list[str]:
     """Background colours of the cells where `needle` starts on screen."""
     found = []
@@ -503,7 +511,8 @@ async def test_find_highlights_counts_and_steps_through_matches():
         for key in "paid":
             await pilot.press(key)
         await wait_for_screen(pilot, app, "find: paid", "2 matches")
-        assert all(colour == "#ffd75f" for colour in styled_spans(app, "PAID"))
+        match, current = (match_colour(app, name) for name in ("wt.match", "wt.match.current"))
+        assert all(colour == match for colour in styled_spans(app, "PAID"))
         await pilot.press("enter")
         await wait_for_screen(pilot, app, "match 1 of 2")
         assert app.focused is app.detail
@@ -511,11 +520,11 @@ async def test_find_highlights_counts_and_steps_through_matches():
         await wait_for_screen(pilot, app, "match 2 of 2")
         await pilot.press("N")
         await wait_for_screen(pilot, app, "match 1 of 2")
-        assert styled_spans(app, "PAID") == ["#d70000"]  # the current match stands out
+        assert styled_spans(app, "PAID") == [current]  # the current match stands out
         await pilot.press("escape")
         await pilot.pause()
         assert "find:" not in screen_text(app)
-        assert styled_spans(app, "PAID")[0] not in ("#ffd75f", "#d70000")
+        assert styled_spans(app, "PAID")[0] not in (match, current)
 
 
 async def test_find_without_a_match_says_so_and_esc_then_clears_the_filter_again():
@@ -653,3 +662,46 @@ async def test_the_answer_line_shows_the_latest_forwards_result():
         app.store.add_attempt(request.id, replayed(502, "Bad Gateway", kind="forward"))
         app.detail.refresh_attempts()
         await wait_for_screen(pilot, app, "answered 200  ·  forward 502 Bad Gateway")
+
+
+# -- colours ------------------------------------------------------------------------------------
+
+
+def cell_colours(app: App, needle: str) -> tuple[Color, Color]:
+    """(foreground, background) of the first cell of `needle` on screen."""
+    from tests.helpers import screen_strips
+
+    for strip in screen_strips(app):
+        text = "".join(segment.text for segment in strip)
+        at = text.find(needle)
+        if at < 0:
+            continue
+        cells = 0
+        for segment in strip:
+            if cells + len(segment.text) > at:
+                style = segment.style
+                return Color(*style.color.triplet), Color(*style.bgcolor.triplet)
+            cells += len(segment.text)
+    raise AssertionError(f"{needle!r} not on screen")
+
+
+async def test_a_theme_change_redraws_the_body_and_the_answer_in_the_new_colours_at_once():
+    app = DetailApp()
+    async with app.run_test(size=(80, 30)) as pilot:
+        app.theme = "textual-dark"
+        body = json.dumps({"status": "paid"}, indent=1).encode()
+        request = capture(body=body)
+        app.store.add(request)
+        app.store.add_attempt(request.id, replayed(201, "Created", b'{"answer": "queued"}'))
+        app.show(request)
+        await wait_for_screen(pilot, app, '"paid"', '"queued"')
+        dark = [cell_colours(app, needle) for needle in ('"paid"', '"queued"')]
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        # Nothing else happened: no other capture shown, no scroll; the cached lines are gone.
+        light = [cell_colours(app, needle) for needle in ('"paid"', '"queued"')]
+        for (old, _), (new, ground) in zip(dark, light, strict=True):
+            assert new != old
+            assert ground == Color.parse(app.theme_variables["background"])
+            assert contrast(new, ground) >= 4.5

@@ -149,7 +149,7 @@ def test_column_titles_line_up_with_the_row_columns(width):
 def test_the_answer_column_shows_what_the_sender_got_and_a_failed_forward():
     failed = row_pieces(capture(), 100, answer=Answer(500, forward_failed=True))
     [(_, style)] = [piece for piece in failed if piece[0].strip() == "500"]
-    assert style == "bold red"
+    assert style == "wt.error"  # the theme's error colour, bold (palette.py)
     assert "500!" in row_text(capture(), 100, answer=Answer(500, forward_failed=True))
     assert "418 " in row_text(capture(answered_status=418), 100)
     assert "200 " in row_text(capture(), 100)
@@ -163,7 +163,7 @@ def test_a_rejected_row_says_413_in_the_answer_column_and_keeps_every_column_in_
     assert shown.index("json") == normal.index("json")
     assert shown.index("413") == normal.index("200")
     [(_, style)] = [piece for piece in row_pieces(rejected, 100) if "MB" in piece[0]]
-    assert style == "bold red"
+    assert style == "wt.error"  # the theme's error colour, bold (palette.py)
 
 
 def test_answer_of_reads_the_status_the_forward_and_the_relayed_answer():

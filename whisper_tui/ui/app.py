@@ -45,6 +45,7 @@ from whisper_tui.ui.diff_screen import DiffScreen
 from whisper_tui.ui.export_screen import ExportScreen
 from whisper_tui.ui.filter_actions import FilterActions
 from whisper_tui.ui.help_screen import HelpScreen
+from whisper_tui.ui.palette import ReadableThemes
 from whisper_tui.ui.public_url import PublicUrlActions
 from whisper_tui.ui.replay_actions import ReplayActions
 from whisper_tui.ui.request_list import RequestList, column_header, list_width
@@ -61,7 +62,7 @@ server for the one loop, and a page of rows replaced 10 times a second is unread
 measured with wrk, redraws were a tenth of the loop's time at 15,000 captures a second."""
 
 
-class WhisperApp(FilterActions, ReplayActions, PublicUrlActions, App[None]):
+class WhisperApp(ReadableThemes, FilterActions, ReplayActions, PublicUrlActions, App[None]):
     """Split-pane inspector: live captures on the left, the selected one on the right."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -286,7 +287,7 @@ class WhisperApp(FilterActions, ReplayActions, PublicUrlActions, App[None]):
             right.append(notice, "bold")
             if away:
                 right.append("   " if notice else "")
-                right.append(away, "bold" if "new ·" in away else "dim")
+                right.append(away, "bold" if "new ·" in away else "wt.muted")
             self.screen_stack[0].query_one(TopBar).show(bar, right, short)
 
     def _fit_list_width(self) -> None:

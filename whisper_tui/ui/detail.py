@@ -41,7 +41,7 @@ from whisper_tui.ui.detail_lines import (
     verdict_lines,
 )
 from whisper_tui.ui.find_bar import BodyFind, FindBar, Match
-from whisper_tui.ui.highlight import highlight_line
+from whisper_tui.ui.highlight import SyntaxColours, highlight_line
 from whisper_tui.ui.scrolling import set_virtual_size
 
 __all__ = ["DetailPane", "RequestDetail", "pair_lines", "verdict_lines"]
@@ -62,12 +62,7 @@ Remember = Callable[[str, bool], None]
 
 
 class DetailPane(Vertical):
-    """The detail and, once `f` is pressed, its find bar under it."""
-
-    DEFAULT_CSS = """
-    DetailPane { width: 1fr; height: 1fr; }
-    DetailPane > RequestDetail { height: 1fr; }
-    """
+    """The detail and, once `f` is pressed, its find bar under it (styled in app.tcss)."""
 
 
 class RequestDetail(ScrollView, can_focus=True):
@@ -111,6 +106,7 @@ class RequestDetail(ScrollView, can_focus=True):
         self._cache: LRUCache[int, Strip] = LRUCache(LINE_CACHE_SIZE)
         self._counter: Timer | None = None
         self._base_style: Style | None = None
+        self._colours = SyntaxColours()
         self._sized_at = 0.0
         self._find: BodyFind | None = None
         self._bar: FindBar | None = None
@@ -224,9 +220,9 @@ class RequestDetail(ScrollView, can_focus=True):
         width = max(self.scrollable_content_region.width, 20)
         attempts = self.attempts_for(self.request.id) if self.attempts_for and self.request else []
         self._attempt_count = len(attempts)
-        self._head = build_head(
-            self.request, self._view, width, verdicts, self.base_url, attempts, self.policy
-        )
+        self._colours = SyntaxColours.on(self.app.current_theme.dark, self._style())
+        more = (verdicts, self.base_url, attempts, self.policy, self._colours)
+        self._head = build_head(self.request, self._view, width, *more)
         wrap_width = self._wrap_width()
         if self._layout is not None:
             self._layout.set_wrap(wrap_width)
@@ -327,6 +323,10 @@ class RequestDetail(ScrollView, can_focus=True):
         super().notify_style_update()
         self._base_style = None
 
+    def on_mount(self) -> None:
+        # Cached lines hold the old theme's colours: drawn again in the new ones at once.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._rebuild())
+
     def _line_text(self, index: int) -> Text | None:
         if index < len(self._head.lines):
             text = self._head.lines[index]
@@ -334,7 +334,7 @@ class RequestDetail(ScrollView, can_focus=True):
             line = self._body_line(index)
             if line is None or self._view is None:
                 return None
-            text = highlight_line(line, self._view.lexer, self.app.current_theme.dark)
+            text = highlight_line(line, self._view.lexer, *self._colours)
         return self._find.highlight(index, text) if self._find else text
 
     def _body_line(self, index: int) -> str | None:

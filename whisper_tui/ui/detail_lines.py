@@ -27,7 +27,7 @@ from whisper_tui.core.responses import MODE_STATUS, ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.sizes import format_size
-from whisper_tui.ui.highlight import highlight_line
+from whisper_tui.ui.highlight import DEFAULT_COLOURS, SyntaxColours, highlight_line
 from whisper_tui.ui.request_list import METHOD_STYLES
 
 MAX_NAME_WIDTH = 32
@@ -61,8 +61,11 @@ def build_head(
     base_url: str = "http://127.0.0.1:8080",
     attempts: list[Attempt] | None = None,
     policy: ResponsePolicy | None = None,
+    syntax: SyntaxColours = DEFAULT_COLOURS,
 ) -> Head:
-    """Request line, summary, answer, signatures, attempts, query, headers and body title."""
+    """Request line, summary, answer, signatures, attempts, query, headers and body title.
+
+    `syntax`: the colours the latest attempt's answer is highlighted in (the theme's)."""
     head = Head()
     if request is None:
         example = "curl -H 'Content-Type: application/json' -d '{\"hello\":\"world\"}' "
@@ -71,7 +74,7 @@ def build_head(
                 Text(""),
                 Text("  Waiting for requests…", "bold"),
                 Text(""),
-                Text(f"  Send one with:  {example}{base_url}/hooks/test", "dim"),
+                Text(f"  Send one with:  {example}{base_url}/hooks/test", "wt.muted"),
             ]
         )
         return head
@@ -80,7 +83,7 @@ def build_head(
     request_line.append(" ")
     request_line.append(printable(request.target), "bold")
     request_line.append(" ")
-    request_line.append(request.version_text, "dim")
+    request_line.append(request.version_text, "wt.muted")
     head.add(request_line, ("target", request.target))
 
     received = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(request.received_at))
@@ -89,9 +92,9 @@ def build_head(
     summary += f"  {format_size(request.size)}"
     if request.content_type:
         summary += f"  {printable(request.content_type)}"
-    head.add(Text(summary, "dim", no_wrap=True, end=""))
+    head.add(Text(summary, "wt.muted", no_wrap=True, end=""))
     if request.rejected:
-        head.add(Text("rejected with 413: body over the --max-body limit", "bold red", end=""))
+        head.add(Text("rejected with 413: body over the --max-body limit", "wt.error", end=""))
     else:
         head.add(answer_line(request, policy, attempts or []))
 
@@ -104,32 +107,32 @@ def build_head(
         head.add(Text(""))
         head.add(section_title(f"Attempts ({len(attempts)}, latest first)"))
         for number, attempt in enumerate(reversed(attempts)):
-            head.extend(attempt_lines(attempt, width, with_body=number == 0))
+            head.extend(attempt_lines(attempt, width, with_body=number == 0, syntax=syntax))
 
     params = request.query_params
     if params:
         head.add(Text(""))
         head.add(section_title(f"Query ({len(params)})"))
-        for line, value in pair_rows(params, width, " =", "bold green"):
+        for line, value in pair_rows(params, width, " =", "wt.param"):
             head.add(line, value)
 
     head.add(Text(""))
     head.add(section_title(f"Headers ({len(request.raw_headers)})"))
     shown = [(display_header_value(n), display_header_value(v)) for n, v in request.raw_headers]
-    for line, value in pair_rows(shown, width, ":", "bold cyan"):
+    for line, value in pair_rows(shown, width, ":", "wt.name"):
         head.add(line, value)
 
     head.add(Text(""))
     title = section_title("Body")
     if view is None:
-        title.append(f"  decoding {format_size(len(request.body))}…", "dim")
+        title.append(f"  decoding {format_size(len(request.body))}…", "wt.muted")
     else:
-        title.append(f"  {format_size(request.size)}  {view.kind}", "dim")
+        title.append(f"  {format_size(request.size)}  {view.kind}", "wt.muted")
     head.add(title)
     if view is not None:
-        head.extend([Text(printable(note), "italic yellow", end="") for note in view.notes])
+        head.extend([Text(printable(note), "wt.note", end="") for note in view.notes])
         if view.kind == "empty" and not view.notes:
-            head.add(Text("(empty)", "dim", end=""))
+            head.add(Text("(empty)", "wt.muted", end=""))
     return head
 
 
@@ -159,53 +162,55 @@ def answer_line(
     """'answered 500 (answer mode)', then the latest forward's result when there is one."""
     status = request.answered_status
     line = Text(no_wrap=True, end="")
-    line.append("answered ", "dim")
+    line.append("answered ", "wt.muted")
     line.append(str(status), status_style(status))
     if reason := answer_reason(request, policy):
-        line.append(f" {reason}", "dim")
+        line.append(f" {reason}", "wt.muted")
     forwards = [attempt for attempt in attempts if attempt.kind == "forward"]
     if forwards:
         latest = forwards[-1]
-        line.append("  ·  forward ", "dim")
+        line.append("  ·  forward ", "wt.muted")
         if latest.error or latest.status is None:
-            line.append("failed", "bold red")
-            line.append(f": {printable(latest.error or 'no response')}", "red")
+            line.append("failed", "wt.error")
+            line.append(f": {printable(latest.error or 'no response')}", "wt.error.text")
         else:
             line.append(f"{latest.status} {printable(latest.reason)}", status_style(latest.status))
     return line
 
 
 def status_style(status: int) -> str:
-    return "bold green" if status < 300 else "bold yellow" if status < 400 else "bold red"
+    return "wt.ok" if status < 300 else "wt.warn" if status < 400 else "wt.error"
 
 
 # -- attempts, signatures, pairs ----------------------------------------------------------------
 
 
-def attempt_lines(attempt: Attempt, width: int, with_body: bool) -> list[Text]:
+def attempt_lines(
+    attempt: Attempt, width: int, with_body: bool, syntax: SyntaxColours = DEFAULT_COLOURS
+) -> list[Text]:
     """'replay -> URL  201 Created  12 ms', then (for the latest) the answer's body."""
     line = Text(no_wrap=True, end="")
     line.append(f"{attempt.kind} ", "bold")
-    line.append("→ ", "dim")
+    line.append("→ ", "wt.muted")
     line.append(printable(attempt.target_url))
     line.append("  ")
     if attempt.error:
-        line.append("failed", "bold red")
+        line.append("failed", "wt.error")
         lines = [line]
         lines.extend(
-            Text("    " + piece, "red", no_wrap=True, end="")
+            Text("    " + piece, "wt.error.text", no_wrap=True, end="")
             for piece in textwrap.wrap(printable(attempt.error), max(width - 4, 24))
         )
         return lines
     status = attempt.status or 0
     line.append(f"{status} {printable(attempt.reason)}", status_style(status))
     if attempt.latency is not None:
-        line.append(f"  {attempt.latency * 1000:.0f} ms", "dim")
+        line.append(f"  {attempt.latency * 1000:.0f} ms", "wt.muted")
     clock = time.strftime("%H:%M:%S", time.localtime(attempt.started_at))
-    line.append(f"  {clock}", "dim")
+    line.append(f"  {clock}", "wt.muted")
     lines = [line]
     for note in attempt.notes:
-        lines.append(Text("    " + printable(note), "italic yellow", no_wrap=True, end=""))
+        lines.append(Text("    " + printable(note), "wt.note", no_wrap=True, end=""))
     if not with_body:
         return lines
     content_type = first_header(attempt.response_headers, "content-type") or ""
@@ -216,20 +221,22 @@ def attempt_lines(attempt: Attempt, width: int, with_body: bool) -> list[Text]:
     )
     kind = content_type or answer.kind
     lines.append(
-        Text(f"    answer: {len(attempt.response_body):,} B  {printable(kind)}", "dim", end="")
+        Text(f"    answer: {len(attempt.response_body):,} B  {printable(kind)}", "wt.muted", end="")
     )
     answer.lines.advance(ATTEMPT_BODY_LINES + 1)
     shown = min(len(answer.lines), ATTEMPT_BODY_LINES)
     for index in range(shown):
         text = Text("    ", end="")
-        text.append_text(highlight_line(answer.lines[index], answer.lexer))
+        text.append_text(
+            highlight_line(answer.lines[index], answer.lexer, syntax.dark, syntax.background)
+        )
         lines.append(text)
     if len(answer.lines) > shown or not answer.lines.complete:
-        lines.append(Text("    … (answer continues; export the attempt to see it all)", "dim"))
+        lines.append(Text("    … (answer continues; export the attempt to see it all)", "wt.muted"))
     return lines
 
 
-VERDICT_STYLES = {"verified": "bold green", "failed": "bold red", "no-secret": "bold yellow"}
+VERDICT_STYLES = {"verified": "wt.ok", "failed": "wt.error", "no-secret": "wt.warn"}
 
 
 def verdict_lines(verdict: Verdict, width: int) -> list[Text]:
@@ -279,7 +286,7 @@ def pair_rows(
             line = Text(no_wrap=True, end="")
             if number == 0:
                 line.append(shown_name, name_style)
-                line.append(separator, "dim")
+                line.append(separator, "wt.muted")
                 line.append(" " * (max(name_width - len(shown_name), 0) + 1))
             else:
                 line.append(" " * (max(name_width, len(shown_name)) + 1 + len(separator)))

@@ -13,6 +13,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.cache import LRUCache
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
@@ -28,15 +29,17 @@ NUMBER_WIDTH = 5
 SUMMARY_LINES = 12
 ROW_CACHE_SIZE = 1024
 
+# Named styles, resolved from the theme (palette.py: tints of its error and success hues, text
+# readable on them); the row cache is emptied when the theme changes.
 STYLES = {
-    "deleted": Style(bgcolor="#3c1f1f"),
-    "inserted": Style(bgcolor="#1f3a24"),
-    "deleted-strong": Style(bgcolor="#7a2a2a", bold=True),
-    "inserted-strong": Style(bgcolor="#2a6a35", bold=True),
-    "number": Style(dim=True),
-    "section": Style(bold=True, underline=True),
-    "fold": Style(dim=True, italic=True),
-    "cursor": Style(reverse=True),
+    "deleted": "wt.deleted",
+    "inserted": "wt.inserted",
+    "deleted-strong": "wt.deleted-strong",
+    "inserted-strong": "wt.inserted-strong",
+    "number": "wt.muted",
+    "section": "bold underline",
+    "fold": "wt.muted italic",
+    "cursor": "reverse",
 }
 
 
@@ -145,6 +148,9 @@ class DiffView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._changed()
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._changed())
+
     def render_line(self, y: int) -> Strip:
         position = round(self.scroll_y) + y
         width = self.scrollable_content_region.width
@@ -172,12 +178,12 @@ class DiffView(ScrollView, can_focus=True):
         if item.kind == "changed" and item.left is not None and item.right is not None:
             left_spans, right_spans = inline_changes(item.left, item.right)
         row = cell(item.left, item.left_number, half, "left", left_spans, item.kind)
-        row.append("│", "dim")
+        row.append("│", "wt.muted")
         row.append_text(
             cell(item.right, item.right_number, width - half - 1, "right", right_spans, item.kind)
         )
         if item.volatile:
-            row.stylize(Style(dim=True))
+            row.stylize("wt.volatile")
         return row
 
 
@@ -221,7 +227,7 @@ class DiffScreen(Screen[None]):
 
     def _recompute(self) -> None:
         self.query_one("#diff-title", Static).update(self._title())
-        self.query_one("#diff-summary", Static).update(Text("comparing…", "dim"))
+        self.query_one("#diff-summary", Static).update(Content.styled("comparing…", "$text-muted"))
         self._compute(self.sort_keys, self.ignore_volatile)
 
     @work(thread=True, exclusive=True, group="diff")
@@ -248,16 +254,26 @@ class DiffScreen(Screen[None]):
         self.app.pop_screen()
 
 
-def summary_text(diff: RequestDiff) -> Text:
+SUMMARY_STYLES = {
+    "added": "$text-success",
+    "removed": "$text-error",
+    "changed": "$text-warning",
+    "length": "$text-warning",
+}
+"""Theme variables, resolved when drawn: a theme change recolours the summary at once."""
+
+
+def summary_text(diff: RequestDiff) -> Content:
     """What changed, by path: 'data.object.status: "pending" -> "paid"', then notes."""
-    text = Text()
+    lines: list[tuple[str, str]] = []
     if diff.identical:
-        text.append("identical: request line, headers and body are the same\n", "bold green")
-    styles = {"added": "green", "removed": "red", "changed": "yellow", "length": "yellow"}
+        lines.append(
+            ("identical: request line, headers and body are the same", "bold $text-success")
+        )
     for change in diff.changes:
-        style = styles.get(change.kind, "")
-        text.append(printable(change.text()) + "\n", f"dim {style}" if change.volatile else style)
+        # A volatile change (a timestamp, a signature) is muted, not hidden.
+        style = "$text-muted" if change.volatile else SUMMARY_STYLES.get(change.kind, "")
+        lines.append((printable(change.text()), style))
     for note in diff.notes:
-        text.append(printable(note) + "\n", "italic dim")
-    text.rstrip()
-    return text
+        lines.append((printable(note), "italic $text-muted"))
+    return Content("\n").join(Content.styled(text, style) for text, style in lines)

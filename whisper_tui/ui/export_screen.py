@@ -67,8 +67,9 @@ class ExportScreen(ModalScreen[None]):
                 yield Static(id="export-preview")
             with Horizontal(id="export-save"):
                 yield Input(id="export-path", select_on_focus=False)
-                yield Button("Save (Ctrl+S)", id="export-save-button")
-                yield Button("Copy (Ctrl+Y)", variant="primary", id="export-copy-button")
+                # Flat: the default bevels are shading at 1.2-2.3:1 on most themes.
+                yield Button("Save (Ctrl+S)", flat=True, id="export-save-button")
+                yield Button("Copy (Ctrl+Y)", variant="primary", flat=True, id="export-copy-button")
             yield Static(id="export-status", classes="hint")
 
     def on_mount(self) -> None:
@@ -101,7 +102,7 @@ class ExportScreen(ModalScreen[None]):
         path = self.query_one("#export-path", Input)
         path.value = self._default_path()
         path.cursor_position = len(path.value)  # the file name in view, not the directory
-        self.query_one("#export-preview", Static).update(Text("building…", "dim"))
+        self.query_one("#export-preview", Static).update(Text("building…", "wt.muted"))
         _, requests = self.scopes[self.scope_index]
         self._build(self._chosen(), requests())
 
@@ -121,7 +122,7 @@ class ExportScreen(ModalScreen[None]):
         self._status(f"{len(output):,} bytes ready")
 
     def _status(self, message: str, error: bool = False) -> None:
-        self.query_one("#export-status", Static).update(Text(message, "bold red" if error else ""))
+        self.query_one("#export-status", Static).update(Text(message, "wt.error" if error else ""))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "export-copy-button":
@@ -181,8 +182,8 @@ def preview_text(lines: list[str]) -> Text:
         shown = printable(line[:PREVIEW_LINE_CHARS])
         preview.append(shown)
         if len(line) > PREVIEW_LINE_CHARS:
-            preview.append(f" … (+{len(line) - PREVIEW_LINE_CHARS:,} chars)", "bold yellow")
+            preview.append(f" … (+{len(line) - PREVIEW_LINE_CHARS:,} chars)", "wt.warn")
         preview.append("\n")
     if len(lines) > PREVIEW_LINES:
-        preview.append(f"… (+{len(lines) - PREVIEW_LINES:,} lines)", "bold yellow")
+        preview.append(f"… (+{len(lines) - PREVIEW_LINES:,} lines)", "wt.warn")
     return preview

@@ -80,7 +80,7 @@ class FilterActions:
         try:
             predicate = compile_filter(text)
         except FilterError as problem:
-            error.update(Text(f"filter: {problem}", "bold red"))
+            error.update(Text(f"filter: {problem}", "wt.error"))
             error.display = True
             return
         error.display = False

@@ -9,7 +9,6 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -26,8 +25,9 @@ if TYPE_CHECKING:
 MAX_MATCHES = 100_000
 """Matches kept for Enter / N; past this the count says '100,000+'."""
 
-MATCH_STYLE = Style(color="black", bgcolor="#ffd75f")
-CURRENT_MATCH_STYLE = Style(color="white", bgcolor="#d70000", bold=True)
+# Named styles (palette.py): the theme's warning and error hues, text readable on them.
+MATCH_STYLE = "wt.match"
+CURRENT_MATCH_STYLE = "wt.match.current"
 
 Match = tuple[int, int, int]
 """(line in the document, start, end): offsets in the line as displayed."""

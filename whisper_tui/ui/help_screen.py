@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -18,13 +19,15 @@ def keys_table(keymap: Mapping[str, str]) -> Table:
     """Every action's row: section, keys in effect, what they do."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
     table.add_column(style="bold")
-    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column(no_wrap=True)
     table.add_column()
     previous = None
     for row in help_rows(keymap):
         if previous is not None and row.section != previous:
             table.add_row("", "", "")
-        table.add_row(row.section if row.section != previous else "", row.keys, row.text)
+        # Keys in a named style (palette.py) on Text, which any console can draw.
+        keys = Text(row.keys, style="wt.key")
+        table.add_row(row.section if row.section != previous else "", keys, row.text)
         previous = row.section
     return table
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
@@ -11,13 +12,34 @@ from pygments.util import ClassNotFound
 from rich.style import Style
 from rich.syntax import Syntax, SyntaxTheme
 from rich.text import Text
+from textual.color import Color
 
 from whisper_tui.core.sanitize import printable
+from whisper_tui.ui.palette import readable
 
 DARK_THEME = "monokai"
 LIGHT_THEME = "friendly"
+"""Pygments styles for dark and light Textual themes; each token colour is then moved just far
+enough to read at 4.5:1 on the pane's actual background (friendly's strings are 3.9:1 on
+textual-light's grey, monokai's comments 2:1 on most dark themes)."""
 MAX_HIGHLIGHT_CHARS = 1024
 """Longer lines are shown plain: lexing them would cost more than a frame."""
+
+
+class SyntaxColours(NamedTuple):
+    """The pygments style for a dark or light theme, made readable on a background (hex)."""
+
+    dark: bool = True
+    background: str | None = None
+
+    @classmethod
+    def on(cls, dark: bool, style: Style) -> SyntaxColours:
+        """For a theme (`dark` or not) and a widget whose style (`rich_style`) is `style`."""
+        ground = style.bgcolor
+        return cls(dark, ground.triplet.hex if ground and ground.triplet else None)
+
+
+DEFAULT_COLOURS = SyntaxColours()
 
 
 @lru_cache(maxsize=32)
@@ -34,16 +56,28 @@ def theme(name: str) -> SyntaxTheme:
     return Syntax.get_theme(name)
 
 
-@lru_cache(maxsize=1024)
-def token_style(theme_name: str, token_type: _TokenType) -> Style:
+@lru_cache(maxsize=4096)
+def token_style(theme_name: str, token_type: _TokenType, background: str | None = None) -> Style:
+    """The style of a token: the pygments style's colour, readable on `background` (hex)."""
     # Looking a style up per token showed in profiles, so each is computed once.
     style = theme(theme_name).get_style_for_token(token_type)
+    color = style.color
+    if background is not None and color is not None and color.triplet is not None:
+        red, green, blue = color.triplet
+        shown = readable(Color(red, green, blue), [Color.parse(background)])
+        return Style(color=shown.hex, bold=style.bold, italic=style.italic)
     # The theme's background is dropped so the widget's own background (and theme) shows.
-    return Style(color=style.color, bold=style.bold, italic=style.italic)
+    return Style(color=color, bold=style.bold, italic=style.italic)
 
 
-def highlight_line(line: str, lexer_alias: str | None, dark: bool = True) -> Text:
-    """Highlight a single line; control characters become visible placeholders."""
+def highlight_line(
+    line: str, lexer_alias: str | None, dark: bool = True, background: str | None = None
+) -> Text:
+    """Highlight a single line; control characters become visible placeholders.
+
+    `dark` picks the pygments style for a dark or light theme; with `background` (the pane's,
+    as hex) every colour is made readable on it.
+    """
     lexer = lexer_for(lexer_alias) if lexer_alias else None
     if lexer is None or len(line) > MAX_HIGHLIGHT_CHARS:
         return Text(printable(line))
@@ -51,5 +85,5 @@ def highlight_line(line: str, lexer_alias: str | None, dark: bool = True) -> Tex
     text = Text()
     for token_type, value in lexer.get_tokens(line):
         if value:
-            text.append(printable(value), token_style(theme_name, token_type))
+            text.append(printable(value), token_style(theme_name, token_type, background))
     return text

@@ -18,16 +18,17 @@ from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.sizes import format_size
 
+# Styles are names from palette.py (the theme's colours, made readable), never colours.
 METHOD_STYLES = {
-    "GET": "bold green",
-    "POST": "bold yellow",
-    "PUT": "bold blue",
-    "PATCH": "bold cyan",
-    "DELETE": "bold red",
-    "HEAD": "bold magenta",
-    "OPTIONS": "bold magenta",
+    "GET": "wt.method.get",
+    "POST": "wt.method.post",
+    "PUT": "wt.method.put",
+    "PATCH": "wt.method.patch",
+    "DELETE": "wt.method.delete",
+    "HEAD": "wt.method.other",
+    "OPTIONS": "wt.method.other",
 }
-SIGNATURE_STYLES = {"✓": "bold green", "✗": "bold red", "?": "yellow"}
+SIGNATURE_STYLES = {"✓": "wt.ok", "✗": "wt.error", "?": "wt.warn"}
 LEAD_WIDTH = 3
 """Mark, signature marker, space."""
 TIME_WIDTH = 8
@@ -198,12 +199,12 @@ def shorten_middle(path: str, width: int) -> str:
 def _answer_style(answer: Answer) -> str:
     status = answer.status
     if status is None:
-        return "dim"
+        return "wt.muted"
     if status >= 500 or status == 413:
-        return "bold red"
+        return "wt.error"
     if status >= 400:
-        return "bold yellow"
-    return "dim" if 200 <= status < 300 else "bold"
+        return "wt.warn"
+    return "wt.muted" if 200 <= status < 300 else "bold"
 
 
 def row_pieces(
@@ -226,27 +227,27 @@ def row_pieces(
     path = shorten_middle(printable(request.target), columns.path_width)
     status = "…" if answer.status is None else str(answer.status)[:3]
     pieces = [
-        ("●" if marked else " ", "bold magenta"),
+        ("●" if marked else " ", "wt.mark"),
         (marker or " ", SIGNATURE_STYLES.get(marker, "")),
         (" ", ""),
     ]
     if columns.time:
-        pieces.append((time.strftime("%H:%M:%S", time.localtime(request.received_at)), "dim"))
+        pieces.append((time.strftime("%H:%M:%S", time.localtime(request.received_at)), "wt.muted"))
         pieces.append((" ", ""))
     pieces += [
         (f"{method:<{METHOD_WIDTH}}", METHOD_STYLES.get(request.method, "bold")),
         (" ", ""),
         (set_cell_size(path, columns.path_width), ""),
         (" ", ""),
-        (f"{size:>{columns.size_width}}", "bold red" if request.rejected else ""),
+        (f"{size:>{columns.size_width}}", "wt.error" if request.rejected else ""),
         (" ", ""),
         (f"{status:>3}", _answer_style(answer)),
-        (FORWARD_FAILED if answer.forward_failed else " ", "bold red"),
+        (FORWARD_FAILED if answer.forward_failed else " ", "wt.error"),
     ]
     if columns.type:
         kind = printable(short_type(request.content_type))[: TYPE_WIDTH - 1]
         pieces.append((" ", ""))
-        pieces.append((f"{kind:<{TYPE_WIDTH - 1}}", "dim"))
+        pieces.append((f"{kind:<{TYPE_WIDTH - 1}}", "wt.muted"))
     return pieces
 
 

@@ -424,7 +424,9 @@ class RequestList(ScrollView, can_focus=True):
         for text, name in pieces:
             style = style_of.get(name)
             if style is None:
-                style = self._styles["base"] + Style.parse(name) if name else self._styles["base"]
+                # Named styles (palette.py) in the theme's colours; a theme change empties this.
+                piece = self.app.console.get_style(name) if name else Style.null()
+                style = self._styles["base"] + piece
                 if state:
                     style += self._styles["cursor" if state == 2 else "blurred"]
                 style_of[name] = style

@@ -1,0 +1,289 @@
+"""Colours from the theme, readable on it: WCAG contrast of everything the app draws.
+
+The contrast test draws each screen (list, detail, attempts, diff, help, export) in every
+built-in Textual theme, switching the theme on the running app as a user does with Ctrl+P (so
+a cache left in the old theme's colours fails too), and measures every cell of the composed
+screen: the colours a terminal would get, after Textual's filters, against the cell's own
+background.
+
+- Text (letters, digits, punctuation) must reach 4.5:1 (WCAG AA).
+- Decorations must reach 3:1 (WCAG 1.4.11, graphical objects): the glyphs of the Box Drawing,
+  Block Elements and Geometric Shapes blocks, which draw borders, focus bars, scrollbars,
+  separators and radio dots.
+- A glyph drawn in its own background colour draws nothing (an unfocused pane's bar keeps its
+  place that way) and is skipped, as are spaces.
+
+ANSI themes (ansi-dark, ansi-light) are not measured here: they hand every colour to the
+terminal's own palette, which the app cannot see (in Textual's assumed palettes ansi-light's
+red is 3.3:1 on its white, whatever the app does short of dropping hues). Their readability
+belongs with the 16-colour and NO_COLOR rendering path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+
+import pytest
+from rich.segment import Segment
+from rich.text import Text
+from textual.app import App
+from textual.color import Color
+from textual.widgets import Static
+
+from tests.helpers import delivery_request, load_deliveries, screen_strips, wait_for_screen
+from whisper_tui.core.models import Attempt
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.store import RequestStore
+from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.palette import (
+    DECORATION_CONTRAST,
+    TEXT_CONTRAST,
+    TEXT_VARIABLES,
+    contrast,
+    readable,
+    readable_variables,
+    resolve,
+    rich_styles,
+)
+
+pytestmark = pytest.mark.usefixtures("utc")
+
+THEMES = list(App().available_themes)
+MEASURED_THEMES = [name for name in THEMES if not App().get_theme(name).ansi]
+SIZE = (110, 32)
+AT = 1_764_250_000.0
+
+
+# -- the arithmetic -------------------------------------------------------------------------------
+
+
+def test_contrast_is_the_wcag_ratio():
+    assert contrast(Color(0, 0, 0), Color(255, 255, 255)) == pytest.approx(21.0)
+    assert contrast(Color(10, 20, 30), Color(10, 20, 30)) == pytest.approx(1.0)
+    # WCAG's own example: #767676 is the lightest grey that reads at 4.5:1 on white.
+    assert contrast(Color.parse("#767676"), Color(255, 255, 255)) == pytest.approx(4.54, abs=0.01)
+
+
+def test_a_readable_colour_is_kept_and_an_unreadable_one_moved_just_far_enough():
+    white = Color(255, 255, 255)
+    assert readable(Color.parse("#202020"), [white]) == Color.parse("#202020")
+    moved = readable(Color.parse("#FEA62B"), [white])  # textual's accent on white: 1.9:1
+    assert contrast(moved, white) >= TEXT_CONTRAST
+    assert contrast(moved, white) < TEXT_CONTRAST + 0.3  # not pushed all the way to black
+    assert moved.r > moved.b  # still an orange
+
+
+def test_resolve_reads_relative_and_translucent_values_over_their_ground():
+    grey = Color.parse("#E0E0E0")
+    assert resolve("#102030", grey) == Color.parse("#102030")
+    assert resolve("#000000 50%", grey) == Color(112, 112, 112)
+    muted = resolve("auto 60%", grey)
+    assert muted is not None and contrast(muted, grey) < contrast(Color(0, 0, 0), grey)
+    assert resolve("ansi_red", grey) is None
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_text_variable_reads_on_the_backgrounds(theme):
+    """Also for every theme a user registers: the variables, not the themes, are fixed."""
+    app = App()
+    app.theme = theme
+    variables = readable_variables(app.get_css_variables())
+    background = resolve(variables["background"], Color(0, 0, 0))
+    if background is None:
+        pytest.skip("an ANSI theme: the terminal decides its colours")
+    grounds = [background, *(resolve(variables[n], background) for n in ("surface", "panel"))]
+    for name in (*TEXT_VARIABLES, "text-muted"):
+        color = Color.parse(variables[name])
+        assert min(contrast(color, ground) for ground in grounds) >= TEXT_CONTRAST, name
+    focus = Color.parse(variables["wt-focus"])
+    assert min(contrast(focus, ground) for ground in grounds) >= DECORATION_CONTRAST
+
+
+def test_named_styles_follow_the_theme():
+    light, dark = App(), App()
+    light.theme, dark.theme = "textual-light", "textual-dark"
+    ok_light = rich_styles(readable_variables(light.get_css_variables())).styles["wt.ok"]
+    ok_dark = rich_styles(readable_variables(dark.get_css_variables())).styles["wt.ok"]
+    assert ok_light.color != ok_dark.color
+    assert ok_light.bold and ok_dark.bold
+
+
+# -- every screen, every theme ---------------------------------------------------------------------
+
+
+def is_decoration(character: str) -> bool:
+    """Box Drawing, Block Elements and Geometric Shapes: borders, bars, scrollbars, dots."""
+    return 0x2500 <= ord(character) <= 0x25FF
+
+
+def cell_colours(app: App, segment: Segment) -> tuple[Color, Color]:
+    """(foreground, background) as the terminal shows them."""
+    style = segment.style
+    terminal = app.ansi_theme
+    fg = style.color if style else None
+    bg = style.bgcolor if style else None
+    front = fg.get_truecolor(terminal, foreground=True) if fg else terminal.foreground_color
+    back = bg.get_truecolor(terminal, foreground=False) if bg else terminal.background_color
+    foreground, background = Color(*front), Color(*back)
+    if style and style.dim:
+        # Left to the terminal (ANSI themes): faint is about half way to the background.
+        foreground = foreground.blend(background, 0.5)
+    if style and style.reverse:
+        foreground, background = background, foreground
+    return foreground, background
+
+
+def unreadable_cells(app: App, theme: str, screen: str) -> list[str]:
+    """Every run of cells below its contrast minimum, described for the failure message."""
+    failures = []
+    for y, strip in enumerate(screen_strips(app)):
+        for segment in strip:
+            if segment.control or not segment.text.strip():
+                continue
+            foreground, background = cell_colours(app, segment)
+            if foreground == background:
+                continue
+            ratio = contrast(foreground, background)
+            for kind, minimum in (("text", TEXT_CONTRAST), ("decoration", DECORATION_CONTRAST)):
+                shown = "".join(
+                    c for c in segment.text if c != " " and is_decoration(c) == (kind != "text")
+                )
+                if shown and ratio < minimum:
+                    failures.append(
+                        f"{theme} {screen} row {y}: {kind} {shown[:24]!r} {ratio:.2f}:1 "
+                        f"({foreground.hex} on {background.hex})"
+                    )
+    return failures
+
+
+def fixture_store() -> RequestStore:
+    """The realistic deliveries, then every other method, a rejected body, failed answers."""
+    store = RequestStore()
+    deliveries = load_deliveries()
+    for number, delivery in enumerate(deliveries, start=1):
+        store.add(delivery_request(delivery, number, at=AT + number * 7.25))
+    first = delivery_request(deliveries[0], 0, at=AT)
+    extra = [
+        {"method": "GET", "target": "/health?verbose=1", "answered_status": 500},
+        {"method": "PUT", "target": "/items/1", "answered_status": 404},
+        {"method": "DELETE", "target": "/items/1", "answered_status": 302},
+        {"method": "PATCH", "target": "/items/1"},
+        {"method": "OPTIONS", "target": "/", "rejected": True, "declared_length": 99_999_999},
+    ]
+    for number, changes in enumerate(extra, start=len(deliveries) + 1):
+        store.add(replace(first, id=number, received_at=AT + number * 7.25, **changes))
+    return store
+
+
+def with_attempts(store: RequestStore, request_id: int) -> None:
+    """A failed forward, a replay answered 201 with JSON, one answered 500 with notes."""
+    json_headers = ((b"Content-Type", b"application/json"),)
+    for attempt in (
+        Attempt("http://127.0.0.1:9/hooks", AT + 60, kind="forward", error="connection refused"),
+        Attempt(
+            "http://127.0.0.1:3000/hooks",
+            AT + 70,
+            status=500,
+            reason="Internal Server Error",
+            notes=["re-signed for the new target"],
+            response_headers=json_headers,
+            response_body=b'{"error": "boom", "retry": true}',
+            latency=0.5,
+        ),
+        Attempt(
+            "http://127.0.0.1:3000/hooks",
+            AT + 80,
+            status=201,
+            reason="Created",
+            response_headers=json_headers,
+            response_body=b'{"ok": true, "id": 42, "note": null, "amount": 12.5}',
+            latency=0.012,
+        ),
+    ):
+        store.add_attempt(request_id, attempt)
+
+
+Walk = Callable[[object, WhisperApp], Awaitable[None]]
+
+
+async def on_list(pilot, app) -> None:
+    await pilot.press("g", "j", "j", "m", "j")
+    await wait_for_screen(pilot, app, "Stripe-Signature")
+
+
+async def on_detail(pilot, app) -> None:
+    await on_list(pilot, app)
+    await pilot.press("tab", "f", *"evt", "enter")  # find: matches and the current match
+    await wait_for_screen(pilot, app, "match 1 of")
+
+
+async def on_attempts(pilot, app) -> None:
+    await on_list(pilot, app)
+    with_attempts(app.store, app.request_list.view[app.request_list.cursor].id)
+    app.detail.refresh_attempts()
+    await wait_for_screen(pilot, app, "Attempts (3", '"amount": 12.5')
+
+
+async def on_diff(pilot, app) -> None:
+    await on_list(pilot, app)
+    await pilot.press("d")
+    await wait_for_screen(pilot, app, "older #", "│")
+
+
+async def on_help(pilot, app) -> None:
+    await on_list(pilot, app)
+    await pilot.press("question_mark")
+    await wait_for_screen(pilot, app, "whisper-tui keys")
+
+
+async def on_export(pilot, app) -> None:
+    await on_list(pilot, app)
+    await pilot.press("e")
+    await wait_for_screen(pilot, app, "curl")
+
+
+SCREENS: dict[str, Walk] = {
+    "list": on_list,
+    "detail": on_detail,
+    "attempts": on_attempts,
+    "diff": on_diff,
+    "help": on_help,
+    "export": on_export,
+}
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+async def test_every_cell_reads_in_every_theme(screen, monkeypatch):
+    monkeypatch.chdir("/")
+    app = WhisperApp(Settings(port=8080), store=fixture_store(), serve=False)
+    failures: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await SCREENS[screen](pilot, app)
+        for theme in MEASURED_THEMES:
+            app.theme = theme
+            # The CSS refresh and the theme signal run on the next turns of the loop.
+            await pilot.pause()
+            await pilot.pause()
+            failures += unreadable_cells(app, theme, screen)
+    assert not failures, f"{len(failures)} unreadable:\n" + "\n".join(failures[:40])
+
+
+async def test_the_check_catches_unreadable_text_and_faint_decorations():
+    """The measuring itself: the old hard-coded diff tint under textual-light's text fails,
+    a 3.5:1 border passes as a decoration but not as text, and invisible glyphs are skipped."""
+
+    class Sample(App):
+        def compose(self):
+            yield Static(Text("removed", style="#1f1f1f on #3c1f1f"))
+            yield Static(Text("╭──╮", style="#949494 on #ffffff"))  # 3.0:1
+            yield Static(Text("ok", style="#949494 on #ffffff"))
+            yield Static(Text("▊hidden▊", style="#ffffff on #ffffff"))
+
+    app = Sample()
+    async with app.run_test(size=(20, 4)):
+        failures = unreadable_cells(app, "sample", "sample")
+    assert [f.split(":", 1)[1].split(" (")[0] for f in failures] == [
+        " text 'removed' 1.11:1",
+        " text 'ok' 3.03:1",
+    ]

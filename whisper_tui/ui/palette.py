@@ -1,0 +1,327 @@
+"""Every colour the app draws, taken from the theme's variables and made readable on it.
+
+Themes pick their colours for looks, not contrast: textual-light's accent is 1.5:1 on its
+background, monokai's dim text 2:1. The theme's variables are passed through `readable_variables`
+(the app's get_css_variables), which moves a colour toward black or white just far enough to
+reach WCAG contrast on the backgrounds it is drawn on: 4.5:1 for text, 3:1 for decorations
+(borders, scrollbar thumbs, focus bars). The app's own styles are then named (`wt.ok`,
+`wt.muted`, ...) and resolved from those variables by the console's style theme, so rich
+`Text` built anywhere follows the theme and is redrawn in the new one when it changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import cast
+
+from rich.style import Style
+from rich.theme import Theme as RichTheme
+from textual.app import App
+from textual.color import Color
+
+TEXT_CONTRAST = 4.5
+"""WCAG AA for body text."""
+DECORATION_CONTRAST = 3.0
+"""WCAG AA for graphical objects and component boundaries (1.4.11)."""
+
+BLACK = Color(0, 0, 0)
+WHITE = Color(255, 255, 255)
+
+CURSOR_ALPHA = 0.40
+BLURRED_CURSOR_ALPHA = 0.18
+"""The list's cursor rows: the accent over the background (app.tcss uses these variables)."""
+
+
+# -- contrast -------------------------------------------------------------------------------------
+
+
+def _channel(value: int) -> float:
+    value_ = value / 255
+    return value_ / 12.92 if value_ <= 0.03928 else ((value_ + 0.055) / 1.055) ** 2.4
+
+
+def luminance(color: Color) -> float:
+    """WCAG relative luminance (alpha ignored)."""
+    return 0.2126 * _channel(color.r) + 0.7152 * _channel(color.g) + 0.0722 * _channel(color.b)
+
+
+def contrast(first: Color, second: Color) -> float:
+    """WCAG contrast ratio, 1 to 21."""
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def worst_contrast(color: Color, backgrounds: Iterable[Color]) -> float:
+    return min((contrast(color, background) for background in backgrounds), default=21.0)
+
+
+def readable(color: Color, backgrounds: Iterable[Color], minimum: float = TEXT_CONTRAST) -> Color:
+    """`color`, moved toward black or white just far enough to reach `minimum` on every one
+    of `backgrounds` (the theme's hue is kept as far as it can be)."""
+    grounds = list(backgrounds)
+    color = color.with_alpha(1.0)
+    if worst_contrast(color, grounds) >= minimum:
+        return color
+    target = WHITE if worst_contrast(WHITE, grounds) >= worst_contrast(BLACK, grounds) else BLACK
+    low, high = 0.0, 1.0
+    for _ in range(16):
+        middle = (low + high) / 2
+        if worst_contrast(color.blend(target, middle), grounds) >= minimum:
+            high = middle
+        else:
+            low = middle
+    # Rounding to whole channels can lose a hair of contrast: step on until it holds.
+    for step in range(101):
+        moved = color.blend(target, min(high + step / 100, 1.0))
+        if worst_contrast(moved, grounds) >= minimum:
+            return moved
+    return target
+
+
+# -- theme variables ------------------------------------------------------------------------------
+
+
+def resolve(value: str, under: Color) -> Color | None:
+    """A CSS colour value ('#RRGGBB', 'auto 60%', '#RRGGBB 50%') as drawn over `under`;
+    None for ANSI colours, whose look only the terminal knows."""
+    words = value.split()
+    if not words or words[0].startswith("ansi_"):
+        return None
+    alpha = 1.0
+    if len(words) > 1 and words[-1].endswith("%"):
+        alpha = float(words[-1][:-1]) / 100
+    try:
+        color = under.get_contrast_text(alpha) if words[0] == "auto" else Color.parse(words[0])
+    except Exception:  # an unparsable value is left to Textual's own error
+        return None
+    if words[0] != "auto":
+        color = color.multiply_alpha(alpha)
+    return under + color
+
+
+TEXT_VARIABLES = (
+    "foreground",
+    "text-primary",
+    "text-secondary",
+    "text-accent",
+    "text-success",
+    "text-warning",
+    "text-error",
+)
+"""Hex text colours used on the backgrounds below; each is made readable on all of them."""
+
+
+def readable_variables(variables: Mapping[str, str]) -> dict[str, str]:
+    """The theme's variables with the colours text and decorations are drawn in made readable,
+    plus the `wt-*` variables app.tcss uses. ANSI themes are left to the terminal."""
+    out = dict(variables)
+    background = resolve(variables.get("background", ""), BLACK)
+    if background is None:
+        return _ansi_variables(out)
+    surface = resolve(variables.get("surface", ""), background) or background
+    panel = resolve(variables.get("panel", ""), background) or background
+    accent = resolve(variables.get("accent", ""), background) or background
+    cursor = background.blend(accent, CURSOR_ALPHA)
+    blurred = background.blend(accent, BLURRED_CURSOR_ALPHA)
+    grounds = [background, surface, panel, cursor, blurred]
+    out["wt-cursor"] = cursor.hex
+    out["wt-cursor-blurred"] = blurred.hex
+    for name in TEXT_VARIABLES:
+        color = resolve(variables.get(name, ""), background)
+        if color is not None:
+            out[name] = readable(color, grounds).hex
+    muted = resolve(variables.get("text-muted", ""), background)
+    foreground = Color.parse(out["foreground"])
+    # Muted text is the foreground faded toward the background, but never below 4.5:1.
+    faded = muted or foreground.blend(background, 0.4)
+    out["text-muted"] = readable(faded, grounds).hex
+    out["wt-focus"] = readable(accent, [background, surface, panel], DECORATION_CONTRAST).hex
+    _readable_decorations(out, background, surface, panel)
+    _readable_footer(out, background)
+    _readable_block_cursor(out, surface)
+    return out
+
+
+def _readable_decorations(
+    out: dict[str, str], background: Color, surface: Color, panel: Color
+) -> None:
+    # A focused input or radio set tints its ground with 5% of the foreground.
+    tinted = surface.blend(Color.parse(out["foreground"]), 0.05)
+    grounds = [background, surface, panel, tinted]
+    for name in ("border", "border-blurred"):
+        color = resolve(out.get(name, ""), background)
+        if color is not None:
+            out[name] = readable(color, grounds, DECORATION_CONTRAST).hex
+    track = resolve(out.get("scrollbar-background", ""), background) or background
+    for name in ("scrollbar", "scrollbar-hover", "scrollbar-active"):
+        thumb = resolve(out.get(name, ""), track)
+        if thumb is not None:
+            out[name] = readable(thumb, [track], DECORATION_CONTRAST).hex
+
+
+def _readable_footer(out: dict[str, str], background: Color) -> None:
+    footer = resolve(out.get("footer-background", ""), background) or background
+    for name, ground in (
+        ("footer-key-foreground", "footer-key-background"),
+        ("footer-description-foreground", "footer-description-background"),
+    ):
+        under = resolve(out.get(ground, ""), footer) or footer
+        color = resolve(out.get(name, ""), under)
+        if color is not None:
+            out[name] = readable(color, [under, footer]).hex
+    rule = resolve(out.get("border-blurred", ""), footer) or footer
+    out["wt-footer-rule"] = readable(rule, [footer], DECORATION_CONTRAST).hex
+
+
+def _readable_block_cursor(out: dict[str, str], surface: Color) -> None:
+    """The selected item of a focused radio set or list (and of a blurred one, whose label
+    keeps the foreground: there the ground is made fainter instead)."""
+    cursor = resolve(out.get("block-cursor-background", ""), surface)
+    if cursor is not None:
+        text = resolve(out.get("block-cursor-foreground", ""), cursor)
+        if text is not None and contrast(text, cursor) < TEXT_CONTRAST:
+            out["block-cursor-foreground"] = readable(text, [cursor]).hex
+    blurred = resolve(out.get("block-cursor-blurred-background", ""), surface)
+    foreground = Color.parse(out["foreground"])
+    if blurred is not None and contrast(foreground, blurred) < TEXT_CONTRAST:
+        amount = 1.0
+        while amount > 0 and contrast(foreground, surface.blend(blurred, amount)) < TEXT_CONTRAST:
+            amount -= 0.05
+        out["block-cursor-blurred-background"] = surface.blend(blurred, max(amount, 0)).hex
+
+
+def _ansi_variables(out: dict[str, str]) -> dict[str, str]:
+    accent = out.get("accent", "ansi_green")
+    out["wt-cursor"] = f"{accent} 40%"
+    out["wt-cursor-blurred"] = f"{accent} 18%"
+    out["wt-focus"] = accent
+    out["wt-footer-rule"] = out.get("border-blurred", "ansi_default")
+    return out
+
+
+class ReadableThemes:
+    """For an App: the theme's variables made readable; the app's named styles (`wt.ok`,
+    `wt.muted`, ...) follow them, so rich Text drawn after a theme change is in its colours."""
+
+    def get_css_variables(self) -> dict[str, str]:
+        app = cast(App[object], self)
+        variables = readable_variables(super().get_css_variables())  # type: ignore[misc]
+        app.theme_variables = variables
+        # Set in App.__init__ before the first call: one entry of ours on the console's stack.
+        if getattr(app, "_named_styles_pushed", False):
+            app.console.pop_theme()
+        app.console.push_theme(rich_styles(variables))
+        app._named_styles_pushed = True  # type: ignore[attr-defined]
+        return variables
+
+
+# -- the app's named styles -----------------------------------------------------------------------
+
+
+def _color(variables: Mapping[str, str], name: str) -> str | None:
+    value = variables.get(name, "")
+    if value.startswith("ansi_"):
+        # 'ansi_red' is Textual's name; rich knows it as 'red' ('ansi_default 50%' as nothing).
+        word = value.split()[0][len("ansi_") :]
+        return None if word == "default" or " " in value else word
+    color = resolve(value, BLACK)
+    return color.hex if color is not None else None
+
+
+STYLE_COLOURS = {
+    # name: (theme variable, rich attributes)
+    "wt.muted": ("text-muted", ""),
+    "wt.ok": ("text-success", "bold"),
+    "wt.warn": ("text-warning", "bold"),
+    "wt.error": ("text-error", "bold"),
+    "wt.error.text": ("text-error", ""),
+    "wt.note": ("text-warning", "italic"),
+    "wt.added": ("text-success", ""),
+    "wt.removed": ("text-error", ""),
+    "wt.changed": ("text-warning", ""),
+    "wt.name": ("text-primary", "bold"),
+    "wt.param": ("text-success", "bold"),
+    "wt.key": ("text-accent", "bold"),
+    "wt.mark": ("text-secondary", "bold"),
+    "wt.method.get": ("text-success", "bold"),
+    "wt.method.post": ("text-warning", "bold"),
+    "wt.method.put": ("text-primary", "bold"),
+    "wt.method.patch": ("text-secondary", "bold"),
+    "wt.method.delete": ("text-error", "bold"),
+    "wt.method.other": ("text-accent", "bold"),
+}
+
+
+def rich_styles(variables: Mapping[str, str]) -> RichTheme:
+    """The app's named styles (`wt.ok`, `wt.muted`, ...) in the colours of `variables`."""
+    styles: dict[str, Style] = {}
+    for name, (variable, attributes) in STYLE_COLOURS.items():
+        styles[name] = Style.parse(attributes) + Style(color=_color(variables, variable))
+    if variables.get("text-muted", "").startswith("ansi_"):
+        # The terminal's faint can't be measured (often 4:1 or less): plain text instead.
+        styles["wt.muted"] = Style()
+    styles["wt.match"] = _match_style(variables, "warning")
+    styles["wt.match.current"] = _match_style(variables, "error") + Style(bold=True)
+    styles.update(diff_styles(variables))
+    return RichTheme(styles, inherit=False)
+
+
+DIFF_TINT = 0.25
+DIFF_STRONG_TINT = 0.5
+"""How much of the theme's error/success hue tints a changed row (and its changed characters)."""
+
+
+def _tint(background: Color, hue: Color, amount: float, texts: list[Color]) -> Color:
+    """`hue` over `background` by `amount`, less if one of `texts` could not be made to read
+    at 4.5:1 on both the tint and the background."""
+    while amount > 0.05:
+        grounds = [background, background.blend(hue, amount)]
+        if all(worst_contrast(readable(text, grounds), grounds) >= TEXT_CONTRAST for text in texts):
+            break
+        amount -= 0.05
+    return background.blend(hue, amount)
+
+
+def diff_styles(variables: Mapping[str, str]) -> dict[str, Style]:
+    """Removed rows tinted with the theme's error hue, added rows with its success hue; the
+    text on them, and the muted text of volatile rows, readable on every tint."""
+    background = resolve(variables.get("background", ""), BLACK)
+    removed = resolve(variables.get("error", ""), background) if background else None
+    added = resolve(variables.get("success", ""), background) if background else None
+    if background is None or removed is None or added is None:
+        # ANSI themes: the terminal's red and green as the text colour, no tint to guess at.
+        return {
+            "wt.deleted": Style(color="red"),
+            "wt.inserted": Style(color="green"),
+            "wt.deleted-strong": Style(color="red", bold=True, underline=True),
+            "wt.inserted-strong": Style(color="green", bold=True, underline=True),
+            "wt.volatile": Style(dim=True),
+        }
+    foreground = Color.parse(variables["foreground"])
+    muted = resolve(variables.get("text-muted", ""), background) or foreground
+    texts = [foreground, muted]
+    tints = {
+        "deleted": _tint(background, removed, DIFF_TINT, texts),
+        "inserted": _tint(background, added, DIFF_TINT, texts),
+        "deleted-strong": _tint(background, removed, DIFF_STRONG_TINT, texts),
+        "inserted-strong": _tint(background, added, DIFF_STRONG_TINT, texts),
+    }
+    grounds = list(tints.values())
+    text = readable(foreground, grounds)
+    styles = {
+        f"wt.{name}": Style(color=text.hex, bgcolor=tint.hex, bold=name.endswith("strong"))
+        for name, tint in tints.items()
+    }
+    styles["wt.volatile"] = Style(color=readable(muted, [background, *grounds]).hex)
+    return styles
+
+
+def _match_style(variables: Mapping[str, str], hue: str) -> Style:
+    """Find matches: the theme's hue as the background, the foreground readable on it."""
+    background = resolve(variables.get("background", ""), BLACK)
+    tint = resolve(variables.get(hue, ""), background) if background is not None else None
+    if background is None or tint is None:
+        return Style(reverse=True)
+    ground = background.blend(tint, 0.6 if hue == "warning" else 0.9)
+    text = readable(Color.parse(variables["foreground"]), [ground])
+    return Style(color=text.hex, bgcolor=ground.hex)

@@ -21,8 +21,11 @@ belongs with the 16-colour and NO_COLOR rendering path.
 
 from __future__ import annotations
 
+import re
+import tokenize
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from rich.segment import Segment
@@ -287,3 +290,43 @@ async def test_the_check_catches_unreadable_text_and_faint_decorations():
         " text 'removed' 1.11:1",
         " text 'ok' 3.03:1",
     ]
+
+
+# -- no colour anywhere else -----------------------------------------------------------------------
+
+UI = Path(__file__).resolve().parents[2] / "whisper_tui" / "ui"
+COLOUR = r"(?:#[0-9a-fA-F]{3,8}\b|\b(?:red|green|yellow|blue|cyan|magenta|white|black)\b)"
+
+
+def style_strings(path: Path) -> list[str]:
+    """String literals in a module that read as a style: attributes, then a colour."""
+    style = re.compile(rf"^(?:(?:bold|italic|dim|underline|reverse|not|on)\s+)*{COLOUR}")
+    found = []
+    with path.open("rb") as source:
+        for token in tokenize.tokenize(source.readline):
+            if token.type == tokenize.STRING:
+                # f-strings are read with their braces: a colour in one is still seen.
+                text = re.sub(r"^[rbfRBF]+", "", token.string).strip("\"'")
+                if style.match(text.strip()):
+                    found.append(f"{path.name}:{token.start[0]}: {text!r}")
+    return found
+
+
+def test_no_colour_is_written_into_the_ui_but_through_the_theme():
+    """Colours come from theme variables ($text-success, wt-*) and the named styles palette.py
+    derives from them; palette.py alone names the ANSI colours an ANSI theme falls back on."""
+    found = [
+        hit
+        for path in sorted(UI.glob("*.py"))
+        if path.name != "palette.py"
+        for hit in style_strings(path)
+    ]
+    css = (UI / "app.tcss").read_text()
+    declarations = re.findall(rf"^\s*[a-z-]+\s*:[^;]*{COLOUR}[^;]*;", css, re.MULTILINE)
+    assert not found and not declarations, found + declarations
+
+
+def test_the_source_check_finds_a_hard_coded_style(tmp_path):
+    module = tmp_path / "sample.py"
+    module.write_text('A = "bold red"\nB = "wt.error"\nC = "on #3c1f1f"\nD = "reddish text"\n')
+    assert style_strings(module) == ["sample.py:1: 'bold red'", "sample.py:3: 'on #3c1f1f'"]

@@ -1,7 +1,8 @@
-"""Shared fixtures: the real capture server on 127.0.0.1."""
+"""Shared fixtures: the real capture server on 127.0.0.1; both event loops for loop tests."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -9,8 +10,22 @@ from dataclasses import dataclass
 import pytest
 from aiohttp import web
 
+from tests.helpers import EVENT_LOOPS
 from whisper_tui.core.server import bind_socket, build_server, start_server
 from whisper_tui.core.store import RequestStore
+from whisper_tui.loops import loop_factory
+
+
+def pytest_asyncio_loop_factories(config, item):
+    """Async tests in modules marked `both_loops` run once on each loop; the rest on asyncio's.
+
+    The marked modules are those that drive the loop (server, session, replay, forwarding,
+    signals, the hostile battery): what uvloop could change is socket, signal and timer
+    behaviour, not parsing or rendering, so the rest of the suite is not run twice.
+    """
+    if item.get_closest_marker("both_loops") is None:
+        return {"asyncio": asyncio.new_event_loop}
+    return {name: loop_factory(name) for name in EVENT_LOOPS}
 
 
 @dataclass

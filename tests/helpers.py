@@ -8,6 +8,10 @@ import json
 from pathlib import Path
 
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.loops import uvloop_available
+
+EVENT_LOOPS = ("asyncio", "uvloop") if uvloop_available() else ("asyncio",)
+"""The loops the app can run on here (uvloop has no Windows build): loop tests run on each."""
 
 LOCAL_FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.core.test_replay import ECHO_BODY, EchoServer, free_port
 from tests.helpers import send_raw
 from whisper_tui.core.replay import Sender
 from whisper_tui.core.server import Forwarding, bind_socket, build_server, start_server
 from whisper_tui.core.store import RequestStore
+
+pytestmark = pytest.mark.both_loops  # async tests run on asyncio's loop and on uvloop
 
 RAW = (
     b"POST /hooks/x?a=1 HTTP/1.1\r\nHost: t\r\nX-Dup: 1\r\nx-dup: 2\r\nContent-Length: 2\r\n\r\nhi"

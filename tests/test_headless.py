@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 from tests.bench.tui_process import free_port, wait_listening
+from tests.helpers import EVENT_LOOPS
 from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har
 from whisper_tui.core.models import CapturedRequest
@@ -22,10 +23,20 @@ from whisper_tui.headless import json_line
 BINARY = bytes(range(256)) * 12
 
 
-def start(*args: str) -> tuple[subprocess.Popen, int]:
+def start(*args: str, loop: str = "auto") -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "whisper_tui", "--headless", "--port", str(port), *args],
+        [
+            sys.executable,
+            "-m",
+            "whisper_tui",
+            "--headless",
+            "--port",
+            str(port),
+            "--loop",
+            loop,
+            *args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -55,9 +66,10 @@ def stop(process: subprocess.Popen) -> tuple[str, str]:
     return out, err
 
 
-def test_headless_prints_a_line_per_delivery_and_save_round_trips_bytes(tmp_path):
+@pytest.mark.parametrize("loop", EVENT_LOOPS)
+def test_headless_prints_a_line_per_delivery_and_save_round_trips_bytes(tmp_path, loop):
     har = tmp_path / "out.har"
-    process, port = start("--save", str(har))
+    process, port = start("--save", str(har), loop=loop)
     asyncio.run(deliver_three(port))
     out, err = stop(process)
     lines = out.strip().splitlines()
@@ -147,11 +159,12 @@ def test_load_lists_a_saved_har_and_bad_files_fail_in_one_line(tmp_path):
     assert "cannot load" in result.stderr
 
 
+@pytest.mark.parametrize("loop", EVENT_LOOPS)
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_headless_sigterm_or_sighup_also_completes_the_save(tmp_path, signum):
+def test_headless_sigterm_or_sighup_also_completes_the_save(tmp_path, signum, loop):
     # SIGHUP: the SSH session that started it went away.
     har = tmp_path / "term.har"
-    process, port = start("--save", str(har))
+    process, port = start("--save", str(har), loop=loop)
     asyncio.run(deliver_three(port))
     process.send_signal(signum)
     process.communicate(timeout=15)
@@ -159,12 +172,13 @@ def test_headless_sigterm_or_sighup_also_completes_the_save(tmp_path, signum):
     assert len(load_har(har)) == 3
 
 
-def test_the_tui_on_sigterm_also_completes_the_save(tmp_path):
+@pytest.mark.parametrize("loop", EVENT_LOOPS)
+def test_the_tui_on_sigterm_also_completes_the_save(tmp_path, loop):
     from tests.bench.tui_process import tui_process
 
     har = tmp_path / "tui.har"
     port = free_port()
-    with tui_process("--port", str(port), "--save", str(har)) as process:
+    with tui_process("--port", str(port), "--save", str(har), "--loop", loop) as process:
         wait_listening(port)
         asyncio.run(deliver_three(port))
         process.send_signal(signal.SIGTERM)

@@ -29,6 +29,8 @@ from whisper_tui.core.contentviews.json_view import VALIDATE_JSON_LIMIT
 from whisper_tui.core.server import bind_socket, build_server, start_server
 from whisper_tui.core.store import RequestStore
 
+pytestmark = pytest.mark.both_loops  # async tests run on asyncio's loop and on uvloop
+
 RSS_LIMIT_MB = 800
 RSS_AFTER_EACH_TEST: list[float] = []
 """VmRSS sampled after every test of this module; the last test checks the largest."""

@@ -7,7 +7,15 @@ import urllib.request
 
 import pytest
 
+from tests.helpers import EVENT_LOOPS
+from whisper_tui.core.settings import Settings
 from whisper_tui.inbox import InboxTimeout, WebhookInbox
+
+
+@pytest.fixture(params=EVENT_LOOPS)
+def loop(request) -> str:
+    """Each test runs the inbox's thread on asyncio's loop and on uvloop."""
+    return request.param
 
 
 def post(url: str, body: bytes = b"") -> int:
@@ -15,8 +23,8 @@ def post(url: str, body: bytes = b"") -> int:
         return answer.status
 
 
-def test_the_inbox_listens_on_loopback_and_stops_cleanly():
-    with WebhookInbox() as inbox:
+def test_the_inbox_listens_on_loopback_and_stops_cleanly(loop):
+    with WebhookInbox(Settings(port=0, loop=loop)) as inbox:
         host, port = inbox.url.removeprefix("http://").split(":")
         assert host == "127.0.0.1"
         assert post(inbox.url + "/x", b"1") == 200
@@ -25,8 +33,8 @@ def test_the_inbox_listens_on_loopback_and_stops_cleanly():
         pass
 
 
-def test_matching_uses_the_filter_language_and_clear_forgets():
-    with WebhookInbox() as inbox:
+def test_matching_uses_the_filter_language_and_clear_forgets(loop):
+    with WebhookInbox(Settings(port=0, loop=loop)) as inbox:
         post(inbox.url + "/hooks/a", b'{"type":"paid"}')
         post(inbox.url + "/other", b"nothing")
         assert [c.path for c in inbox.matching("body:paid")] == ["/hooks/a"]
@@ -35,8 +43,8 @@ def test_matching_uses_the_filter_language_and_clear_forgets():
         assert inbox.captures == []
 
 
-def test_a_timeout_is_an_assertion_that_lists_what_arrived():
-    with WebhookInbox() as inbox:
+def test_a_timeout_is_an_assertion_that_lists_what_arrived(loop):
+    with WebhookInbox(Settings(port=0, loop=loop)) as inbox:
         port = int(inbox.url.rsplit(":", 1)[1])
         raw = (
             b"POST /one HTTP/1.1\r\nHost: x\r\nContent-Type: text/\xe2\x80\xaetxt.exe\r\n"
@@ -56,8 +64,11 @@ def test_a_timeout_is_an_assertion_that_lists_what_arrived():
     assert not {"\u202e", "\x80", "\x9b"} & set(message)
 
 
-def test_a_bad_answer_rule_is_refused_in_one_line():
-    with WebhookInbox() as inbox, pytest.raises(ValueError, match="status"):
+def test_a_bad_answer_rule_is_refused_in_one_line(loop):
+    with (
+        WebhookInbox(Settings(port=0, loop=loop)) as inbox,
+        pytest.raises(ValueError, match="status"),
+    ):
         inbox.respond("POST /x nine-hundred")
 
 

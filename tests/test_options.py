@@ -43,6 +43,7 @@ delay = 1.5
 respond = ["POST /hooks/* 500", "ANY /slow 200 2s"]
 theme = "nord"
 wrap = true
+loop = "asyncio"
 
 [secrets]
 github = "s3cret"
@@ -102,7 +103,7 @@ def test_every_config_key_is_accepted_by_the_config_check():
     assert (settings.forward_url, settings.relay_response) == ("http://127.0.0.1:3000", True)
     assert (settings.answer_status, settings.answer_delay) == (503, 1.5)
     assert [rule.text() for rule in settings.rules] == ["POST /hooks/* 500", "* /slow 200 2s"]
-    assert (settings.theme, settings.wrap) == ("nord", True)
+    assert (settings.theme, settings.wrap, settings.loop) == ("nord", True, "asyncio")
     assert settings.secrets == (("github", "s3cret"),)
     assert settings.keymap == (("replay", "r,ctrl+r"),)
 

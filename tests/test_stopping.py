@@ -10,7 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.helpers import EVENT_LOOPS
+from whisper_tui.loops import run_on
 from whisper_tui.stopping import HANGUP_AND_TERMINATE, on_stop_signals
+
+pytestmark = pytest.mark.both_loops  # async tests run on asyncio's loop and on uvloop
 
 
 @pytest.fixture
@@ -90,7 +94,8 @@ async def test_remove_can_be_called_twice(fallback_handlers):
     remove()
 
 
-def test_off_the_main_thread_nothing_is_installed_and_nothing_fails(fallback_handlers):
+@pytest.mark.parametrize("loop", EVENT_LOOPS)
+def test_off_the_main_thread_nothing_is_installed_and_nothing_fails(fallback_handlers, loop):
     before = {signum: signal.getsignal(signum) for signum in HANGUP_AND_TERMINATE}
     outcome: list[object] = []
 
@@ -100,7 +105,7 @@ def test_off_the_main_thread_nothing_is_installed_and_nothing_fails(fallback_han
 
     def in_a_thread() -> None:
         try:
-            asyncio.run(install_and_remove())
+            run_on(loop, install_and_remove())
             outcome.append("ok")
         except BaseException as error:  # report any failure to the test's thread
             outcome.append(error)

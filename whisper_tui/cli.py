@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import errno
 import os
 import socket
@@ -21,6 +20,7 @@ from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import secrets_from_env
 from whisper_tui.core.store import RequestStore
+from whisper_tui.loops import run_on
 from whisper_tui.options import add_flags, config_values, flag_values
 from whisper_tui.tuning import tune_process
 
@@ -139,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from whisper_tui.ui.app import WhisperApp
 
     app = WhisperApp(settings, sock=sock, store=store, policy=policy, freeze_heap=True)
-    app.run()
+    # What App.run does (asyncio.run of run_async), on the loop --loop chose.
+    run_on(settings.loop, app.run_async())
     # 1 after a crash (Textual sets it), so scripts and shells see the failure.
     return app.return_code or 0
 
@@ -175,7 +176,8 @@ def _run_headless(
         sys.stdout = RedactingStream(sys.stdout, redactor)  # type: ignore[assignment]
         sys.stderr = RedactingStream(sys.stderr, redactor)  # type: ignore[assignment]
     try:
-        return asyncio.run(
+        return run_on(
+            settings.loop,
             serve_headless(
                 settings,
                 sock,
@@ -184,7 +186,7 @@ def _run_headless(
                 as_json=settings.json_lines,
                 out=sys.stdout,
                 freeze_heap=True,
-            )
+            ),
         )
     except Exception as error:
         report = redactor.crash_report(error)

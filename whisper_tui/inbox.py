@@ -23,6 +23,7 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import SignatureSettings, Verdict, get_scheme, verify
+from whisper_tui.loops import new_loop
 
 T = TypeVar("T")
 POLL_INTERVAL = 0.01
@@ -127,7 +128,7 @@ class WebhookInbox:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self._settings = settings or Settings(port=0)
-        self._loop = asyncio.new_event_loop()
+        self._loop = new_loop(self._settings.loop)
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="webhook-inbox", daemon=True
         )

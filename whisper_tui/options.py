@@ -22,6 +22,7 @@ from whisper_tui.core.sizes import parse_size
 from whisper_tui.core.store import DEFAULT_MAX_REQUESTS
 from whisper_tui.core.targets import validate_target
 from whisper_tui.core.tunnels import parse_tunnel, usages
+from whisper_tui.loops import parse_loop
 
 # -- parsers: text (a flag's, or a config value's) to the typed value, or ValueError in one line --
 
@@ -380,6 +381,14 @@ OPTIONS: tuple[Option, ...] = (
         flag="--json",
         action="store_true",
         group=FILES,
+    ),
+    Option(
+        "loop",
+        "event loop: uvloop (faster; Linux and macOS), asyncio, or auto (uvloop when installed)",
+        flag="--loop",
+        parse=parse_loop,
+        config_key="loop",
+        metavar="auto|asyncio|uvloop",
     ),
     Option(
         "config_file",

@@ -22,6 +22,8 @@ from whisper_tui.core.replay import (
     relay_parts,
 )
 
+pytestmark = pytest.mark.both_loops  # async tests run on asyncio's loop and on uvloop
+
 # -- a raw echo server -------------------------------------------------------------------------
 
 ECHO_BODY = b'{"echo":true}'

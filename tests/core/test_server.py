@@ -9,6 +9,7 @@ import json
 import sys
 
 import aiohttp
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,8 @@ from tests.helpers import send_raw
 from whisper_tui.core.har import load_har, to_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import RequestStore
+
+pytestmark = pytest.mark.both_loops  # async tests run on asyncio's loop and on uvloop
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "PROPFIND", "PURGE"]
 

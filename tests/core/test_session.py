@@ -21,6 +21,8 @@ from whisper_tui.core.tunnels import Tunnel, TunnelError, parse_tunnel
 from whisper_tui.core.tunnels import register as register_tunnel
 from whisper_tui.core.tunnels import unregister as unregister_tunnel
 
+pytestmark = pytest.mark.both_loops  # async tests run on asyncio's loop and on uvloop
+
 
 async def post(url: str, body: bytes, headers: dict[str, str] | None = None) -> int:
     async with aiohttp.ClientSession() as client:

@@ -54,6 +54,8 @@ class Settings:
     """Wrap long lines in the detail (the app writes it back when the user presses w)."""
     keymap: tuple[tuple[str, str], ...] = ()
     """(binding id, keys) pairs from the config file's [keymap]."""
+    loop: str = "auto"
+    """--loop: 'auto' (uvloop when installed), 'asyncio' or 'uvloop' (whisper_tui/loops.py)."""
     config_file: str | None = None
 
     def response_policy(self) -> ResponsePolicy:

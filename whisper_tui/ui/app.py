@@ -32,7 +32,7 @@ from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.stopping import on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
-from whisper_tui.ui import exposure, quitting
+from whisper_tui.ui import exposure, hangup, quitting
 from whisper_tui.ui.actions import (
     bindings_for,
     contributed_bindings,
@@ -208,6 +208,7 @@ class WhisperApp(ReadableThemes, FilterActions, ReplayActions, PublicUrlActions,
         # SIGTERM (kill, systemd) and SIGHUP (the SSH session dropped) end the app the way `q`
         # does, so the server stops cleanly and --save writes every capture.
         self._remove_signal_handlers = on_stop_signals(self.exit)
+        hangup.resume_only_after_suspend(self._driver)
         await self.session.start(serve=self._serve)
         self.screen_stack[0].query_one("#filter", Input).display = False
         self.screen_stack[0].query_one("#filter-error", Static).display = False

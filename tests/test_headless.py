@@ -13,10 +13,13 @@ import pytest
 
 from tests.bench.tui_process import free_port, wait_listening
 from tests.helpers import EVENT_LOOPS
+from whisper_tui.cli import load_files
+from whisper_tui.core.deliveries import delivery_json
 from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
+from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.headless import json_line
 
@@ -237,3 +240,10 @@ def test_headless_json_groups_retries_by_the_providers_delivery_id(tmp_path):
         {"id": "Ev0AB12CD", "from": "body event_id", "seen": 2, "first": 8},
         None,
     ]
+    # --save keeps the same objects under each entry's _whisper ...
+    document = json.loads(har.read_text())
+    assert [e["_whisper"]["delivery"] for e in document["log"]["entries"]] == deliveries
+    # ... and loading the file groups the same captures again (the index is derived).
+    store = RequestStore()
+    load_files([str(har)], store)
+    assert [delivery_json(store.deliveries.of(r)) for r in store] == deliveries

@@ -23,6 +23,7 @@ from whisper_tui import __version__
 from whisper_tui.core import har
 from whisper_tui.core.har import HarError, from_har, load_har, save_har, to_har
 from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.store import RequestStore
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "browser-export.har"
 BASE = "http://127.0.0.1:8080"
@@ -171,6 +172,7 @@ def test_har_document_shape() -> None:
         "rejected": False,
         "declaredLength": None,
         "headerText": "utf-8",
+        "delivery": None,
     }
 
 
@@ -594,3 +596,30 @@ def test_loading_har_files_loads_no_export_format() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def _github(request_id: int, guid: str) -> CapturedRequest:
+    headers = ((b"X-GitHub-Delivery", guid.encode()),)
+    return CapturedRequest(request_id, 1.0, "127.0.0.1", "POST", "/gh", (1, 1), headers, b"{}")
+
+
+def test_each_entry_carries_its_delivery_from_the_view_given():
+    store = RequestStore(max_requests=2)
+    for request_id in (1, 2, 3):
+        store.add(_github(request_id, "g"))
+    entries = to_har(list(store), "http://h", deliveries_for=store.deliveries.json_view())
+    delivered = [e["_whisper"]["delivery"] for e in entries["log"]["entries"]]
+    # #1 was evicted: #2 and #3 are still the second and third arrivals of a delivery first
+    # seen as #1, as the list shows them.
+    assert delivered == [
+        {"id": "g", "from": "X-GitHub-Delivery", "seen": 2, "first": 1},
+        {"id": "g", "from": "X-GitHub-Delivery", "seen": 3, "first": 1},
+    ]
+
+
+def test_without_a_view_arrivals_are_numbered_within_the_file_and_no_id_is_null():
+    plain = CapturedRequest(9, 1.0, "127.0.0.1", "GET", "/", (1, 1), (), b"")
+    document = to_har([_github(4, "g"), plain, _github(7, "g")], "http://h")
+    delivered = [e["_whisper"]["delivery"] for e in document["log"]["entries"]]
+    assert delivered[1] is None
+    assert (delivered[0]["seen"], delivered[2]["seen"], delivered[2]["first"]) == (1, 2, 4)

@@ -374,3 +374,19 @@ async def test_no_tunnel_is_started_without_serving(fixed_tunnel):
     await session.start(serve=False)
     await session.stop()
     assert session.tunnel is None
+
+
+async def test_session_delivery_numbers_the_arrivals_of_one_delivery():
+    session = Session(Settings(port=0))
+    await session.start()
+    try:
+        headers = {"X-GitHub-Delivery": "72d3162e", "X-GitHub-Event": "push"}
+        for _ in range(2):
+            assert await post(session.base_url + "/gh", b"{}", headers) == 200
+        await post(session.base_url + "/plain", b"{}")
+        first, second, plain = list(session.store)
+        assert session.delivery(second).seen == 2
+        assert session.delivery(second).captures == (first.id, second.id)
+        assert session.delivery(plain) is None
+    finally:
+        await session.stop()

@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Callable
 
-from whisper_tui.core.har import save_har
+from whisper_tui.core.har import DeliveriesFor, save_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import RequestStore
 
@@ -34,25 +34,26 @@ class HarAutosave:
         self.last_error: str | None = None
         self.wait = interval
 
-    def _snapshot(self) -> tuple[int, list[CapturedRequest]]:
-        # Taken on the loop: a list of immutable captures is then safe to serialize anywhere.
-        return self.store.version, list(self.store)
+    def _snapshot(self) -> tuple[int, list[CapturedRequest], DeliveriesFor]:
+        # Taken on the loop: a list of immutable captures and a frozen view of their
+        # deliveries are then safe to serialize anywhere.
+        return self.store.version, list(self.store), self.store.deliveries.json_view()
 
     def save_now(self) -> None:
         """Write synchronously (at exit, when nothing else needs the loop)."""
-        version, captures = self._snapshot()
-        save_har(self.path, captures, self.base_url(), self.store.attempts)
+        version, captures, deliveries = self._snapshot()
+        save_har(self.path, captures, self.base_url(), self.store.attempts, deliveries)
         self.saved_version = version
         self.saves += 1
 
     async def save_if_changed(self) -> bool:
         if self.store.version == self.saved_version:
             return False
-        version, captures = self._snapshot()
+        version, captures, deliveries = self._snapshot()
         started = time.monotonic()
         try:
             await asyncio.to_thread(
-                save_har, self.path, captures, self.base_url(), self.store.attempts
+                save_har, self.path, captures, self.base_url(), self.store.attempts, deliveries
             )
         except OSError as error:
             self.last_error = f"cannot write {self.path}: {error.strerror or error}"

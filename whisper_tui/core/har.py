@@ -15,7 +15,9 @@ conventions make our files exact while staying readable by other HAR tools:
 * `_whisper` on each entry keeps what HAR has no field for: `id`, `receivedAt` (the exact epoch
   float; `startedDateTime` is rounded to milliseconds), `remote`, `target` (the request target
   exactly as received; `url` is rebuilt from the base URL and may be normalised by other tools),
-  `rejected` and `declaredLength`.
+  `rejected`, `declaredLength`, and `delivery`: the provider's delivery id as headless `--json`
+  writes it (`{"id", "from", "seen", "first"}`, or null; core/deliveries.py). It is derived, so
+  loading ignores it and numbers the arrivals again.
 * `response` is the capture server's answer (413 for a rejected capture, else 200); its headers
   and body are not recorded. Replays and forwards, when given, go in `_attempts` on the entry;
   loading ignores them.
@@ -36,6 +38,7 @@ from typing import Any, TypeGuard
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from whisper_tui import __version__
+from whisper_tui.core.deliveries import DeliveryJson, json_view_of
 from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders, first_header
 from whisper_tui.core.portable import (
     body_text,
@@ -46,6 +49,9 @@ from whisper_tui.core.portable import (
     isoformat_utc,
     request_url,
 )
+
+DeliveriesFor = Callable[[CapturedRequest], DeliveryJson | None]
+"""A capture -> its `_whisper.delivery` object (or None for null)."""
 
 HAR_VERSION = "1.2"
 CREATOR = "whisper-tui"
@@ -146,6 +152,7 @@ def _entry(
     request: CapturedRequest,
     base_url: str,
     attempts_for: Callable[[int], list[Attempt]] | None,
+    deliveries_for: DeliveriesFor,
 ) -> dict[str, Any]:
     har_request: dict[str, Any] = {
         "method": request.method,
@@ -189,6 +196,7 @@ def _entry(
             "rejected": request.rejected,
             "declaredLength": request.declared_length,
             "headerText": _UTF8_HEADERS,
+            "delivery": deliveries_for(request),
         },
     }
     if attempts_for is not None:
@@ -202,17 +210,23 @@ def to_har(
     requests: Iterable[CapturedRequest],
     base_url: str,
     attempts_for: Callable[[int], list[Attempt]] | None = None,
+    deliveries_for: DeliveriesFor | None = None,
 ) -> dict[str, Any]:
     """A HAR 1.2 document (`{"log": ...}`) for the captures, in the order given.
 
     `base_url` (like `http://127.0.0.1:8080`) makes the absolute `url` HAR requires;
-    `attempts_for(id)` may supply each capture's replays to include as `_attempts`.
+    `attempts_for(id)` may supply each capture's replays to include as `_attempts`;
+    `deliveries_for` each capture's delivery (the store's `deliveries.json_view()`). Without
+    it, arrivals are numbered among the captures given, as loading the file would number them.
     """
+    requests = list(requests)
+    if deliveries_for is None:
+        deliveries_for = json_view_of(requests)
     return {
         "log": {
             "version": HAR_VERSION,
             "creator": {"name": CREATOR, "version": __version__},
-            "entries": [_entry(r, base_url, attempts_for) for r in requests],
+            "entries": [_entry(r, base_url, attempts_for, deliveries_for) for r in requests],
         }
     }
 
@@ -222,13 +236,19 @@ def save_har(
     requests: Iterable[CapturedRequest],
     base_url: str,
     attempts_for: Callable[[int], list[Attempt]] | None = None,
+    deliveries_for: DeliveriesFor | None = None,
 ) -> None:
     """Write the captures to `path` as HAR, atomically: readers see the old file or the new one.
+
+    `attempts_for` and `deliveries_for` as for `to_har`.
 
     The temporary file is created next to the target (os.replace is only atomic within one
     file system) with mode 0600, which the saved file keeps: captures carry secrets.
     """
     target = os.fspath(path)
+    if deliveries_for is None:
+        requests = list(requests)
+        deliveries_for = json_view_of(requests)
     directory = os.path.dirname(os.path.abspath(target))
     fd, temp = tempfile.mkstemp(
         prefix="." + os.path.basename(target) + ".", suffix=".tmp", dir=directory
@@ -240,7 +260,7 @@ def save_har(
             head, _, tail = dumps_portable(empty).partition('"entries": []')
             out.write(head.encode("utf-8") + b'"entries": [')
             for number, request in enumerate(requests):
-                entry = dumps_portable(_entry(request, base_url, attempts_for))
+                entry = dumps_portable(_entry(request, base_url, attempts_for, deliveries_for))
                 out.write((",\n" if number else "\n").encode() + entry.encode("utf-8"))
             out.write(b"\n]" + tail.encode("utf-8"))
             out.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from rich.cells import cell_len
 from rich.text import Text
 
 from whisper_tui.core.sanitize import ControlPictures, printable, visible_same_width
@@ -76,6 +77,17 @@ def test_bidi_overrides_and_line_separators_are_spelled_out():
     assert printable("\u2066x\u2069") == "\\u2066x\\u2069"
     assert printable("one\u2028two\u2029") == "one\\u2028two\\u2029"
     assert printable("\u200e\u200f") == "\\u200e\\u200f"
+
+
+def test_joiners_and_presentation_selectors_are_dropped_so_widths_agree_with_terminals():
+    # Rich measures 'a<ZWJ>b' as 1 cell (the joiner swallows b) where a terminal draws 2,
+    # and tmux draws '❤<VS16>' in 1 cell where Rich counts 2: without them every terminal
+    # draws what Rich (and so Textual's layout) measures.
+    assert printable("👩\u200d💻") == "👩💻"
+    assert printable("a\u200db") == "ab"
+    assert printable("❤\ufe0f ❤\ufe0e") == "❤ ❤"
+    assert cell_len(printable("a\u200db")) == 2
+    assert cell_len(printable("❤\ufe0f")) == 1
 
 
 def test_lone_surrogates_from_undecodable_bytes_show_the_byte_they_stand_for():

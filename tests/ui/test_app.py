@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+import pytest
 from yarl import URL
 
 from tests.helpers import (
@@ -14,7 +15,9 @@ from tests.helpers import (
     wait_for_screen,
     wait_until,
 )
+from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
+from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.help_screen import HelpScreen
 
@@ -177,3 +180,62 @@ async def test_a_burst_is_drawn_in_full_once_it_has_arrived():
         await wait_for_list(pilot, app, 2000)
         await wait_for_screen(pilot, app, "2,000 requests", "#2000 ")
         assert app.request_list.selected is app.store[-1]
+
+
+# -- small screens (issue 19) --------------------------------------------------------------------
+
+
+def stored_app() -> WhisperApp:
+    store = RequestStore()
+    for number in range(1, 31):
+        store.add(
+            CapturedRequest(
+                number,
+                1_764_000_000.0 + number,
+                "127.0.0.1",
+                "POST",
+                f"/hooks/n/{number}",
+                (1, 1),
+                ((b"Content-Type", b"application/json"),),
+                JSON_BODY,
+            )
+        )
+    return WhisperApp(Settings(port=8080), store=store, serve=False)
+
+
+@pytest.mark.parametrize("size", [(40, 15), (60, 20), (79, 24)])
+async def test_below_80_columns_the_list_sits_above_the_detail_both_full_width(size):
+    app = stored_app()
+    async with app.run_test(size=size) as pilot:
+        await wait_for_list(pilot, app, 30)
+        await pilot.pause(0.2)
+        listed, detail = app.request_list.region, app.detail.region
+        assert listed.width >= size[0] - 1 and detail.width >= size[0] - 1
+        assert listed.bottom <= detail.y and listed.height >= 3 and detail.height >= 5
+        assert "/hooks/n/30" in screen_text(app) and "Headers (1)" in screen_text(app)
+        for _ in range(2):  # Tab reaches only panes that are on screen, never an empty one
+            await pilot.press("tab")
+            focused = app.focused
+            assert focused is not None and focused.region.width and focused.region.height
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_from_80_columns_the_panes_stand_side_by_side(size):
+    app = stored_app()
+    async with app.run_test(size=size) as pilot:
+        await wait_for_list(pilot, app, 30)
+        await pilot.pause(0.2)
+        listed, detail = app.request_list.region, app.detail.region
+        assert listed.right <= detail.x and listed.y - 1 == detail.y  # the column titles
+        assert listed.width >= 40 and detail.width >= 32
+
+
+async def test_resizing_across_80_columns_stacks_and_unstacks_the_panes():
+    app = stored_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for_list(pilot, app, 30)
+        await pilot.resize_terminal(60, 20)
+        await wait_until(pilot, lambda: app.request_list.region.bottom <= app.detail.region.y)
+        await pilot.resize_terminal(120, 30)
+        await wait_until(pilot, lambda: app.request_list.region.right <= app.detail.region.x)
+        assert app.detail.region.width >= 40

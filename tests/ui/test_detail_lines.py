@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.responses import ResponsePolicy, parse_rule
 from whisper_tui.ui.detail_lines import (
@@ -10,6 +12,7 @@ from whisper_tui.ui.detail_lines import (
     body_line_value,
     build_head,
     copied_note,
+    pair_rows,
 )
 
 
@@ -78,3 +81,34 @@ def test_the_copied_note_is_sanitized_and_cut_short():
     assert "\x1b" not in message and message.startswith("X-Evil: ␛]52;c;x␇")
     assert message.endswith("…") and len(message) <= len("X-Evil: ") + 60
     assert title == "Copied 109 characters"
+
+
+# -- widths in cells (issue 19) ------------------------------------------------------------------
+
+
+def test_a_long_cjk_query_value_wraps_in_cells_under_its_column():
+    value = "日本語のテキストです" * 6  # 120 cells
+    head = build_head(capture(f"/q?name={value}&id=7"), None, 40)
+    lines = [line.plain for line in head.lines]
+    start = next(n for n, line in enumerate(lines) if line.startswith("name ="))
+    following = [line for line in lines[start + 1 :] if line.startswith("  ")]
+    rows = [lines[start], *following[:4]]
+    assert all(cell_len(line) <= 40 for line in rows)
+    column = cell_len(rows[0]) - cell_len(rows[0].split("= ", 1)[1].lstrip())
+    shown = "".join(line[column:] for line in rows[1:])
+    assert (rows[0][column:] + shown).startswith(value[:60])  # nothing cut between rows
+
+
+def test_values_start_inside_a_narrow_pane_and_long_names_get_their_own_line():
+    pairs = [("X-Some-Very-Long-Header-Name-Of-A-Provider", "v" * 30), ("Host", "example.com")]
+    for width in (24, 30, 40):
+        rows = [line.plain for line, _ in pair_rows(pairs, width, ":", "bold")]
+        assert all(cell_len(row) <= width for row in rows), (width, rows)
+        assert "".join(row.strip() for row in rows[:-1]).endswith("v" * 30)
+        host = rows[-1]
+        assert host.startswith("Host:") and host.endswith("example.com")
+
+
+def test_names_that_fit_keep_the_aligned_column_as_before():
+    rows = [line.plain for line, _ in pair_rows([("a", "1"), ("long-name", "2")], 80, ":", "b")]
+    assert rows == ["a:         1", "long-name: 2"]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
-from tests.helpers import send_raw, wait_for_list, wait_for_screen
+from rich.cells import cell_len
+
+from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until
+from whisper_tui.core.diff import Folded
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
@@ -135,3 +138,95 @@ def test_diff_screen_snapshot(snap_compare, utc):
         await pilot.pause(0.5)
 
     assert snap_compare(app, terminal_size=(160, 40), run_before=open_diff)
+
+
+# -- wide characters, the mouse, small screens (issue 19) ----------------------------------------
+
+CJK_OLDER = {"name": "山田太郎", "note": "東京都渋谷区の配送センターに到着しました" * 2, "e": "🎉"}
+CJK_NEWER = {
+    "name": "山田花子",
+    "note": "大阪府大阪市の配送センターを出発しました" * 2,
+    "e": "🎉🎊",
+}
+
+
+def store_of(*bodies: dict) -> RequestStore:
+    store = RequestStore()
+    for number, body in enumerate(bodies, start=1):
+        store.add(
+            CapturedRequest(
+                number,
+                1_764_250_000.0 + number,
+                "127.0.0.1",
+                "POST",
+                "/hooks/orders",
+                (1, 1),
+                ((b"Content-Type", b"application/json"),),
+                json.dumps(body, ensure_ascii=False, indent=1).encode(),
+            )
+        )
+    return store
+
+
+async def open_diff(pilot) -> None:
+    await pilot.press("d")
+    await pilot.pause(0.5)
+
+
+async def test_cjk_and_emoji_rows_keep_the_divider_in_one_column():
+    app = WhisperApp(Settings(port=8080), store=store_of(CJK_OLDER, CJK_NEWER), serve=False)
+    async with app.run_test(size=(81, 30)) as pilot:
+        await open_diff(pilot)
+        await wait_for_screen(pilot, app, "山田花子")
+        view = app.screen.query_one("#diff-view")
+        width = view.scrollable_content_region.width
+        columns = set()
+        for y in range(view.scrollable_content_region.height):
+            strip = view.render_line(y)
+            assert strip.cell_length == width
+            text = strip.text
+            if "│" in text:
+                columns.add(cell_len(text[: text.index("│")]))
+        wide = [view.render_line(y).text for y in range(20)]
+        assert any("渋谷区" in row for row in wide) and any("🎊" in row for row in wide)
+        assert columns == {(width - 1) // 2}
+
+
+async def test_a_click_places_the_cursor_and_a_click_on_a_fold_opens_it():
+    first = {f"k{i}": i for i in range(40)}
+    app = WhisperApp(Settings(port=8080), store=store_of(first, dict(first, k30=-30)), serve=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_diff(pilot)
+        view = app.screen.query_one("#diff-view")
+        await wait_until(pilot, lambda: any(isinstance(i, Folded) for i in view.items))
+        region = view.content_region
+        await pilot.click(offset=(region.x + 3, region.y + 1))
+        assert view.cursor == round(view.scroll_y) + 1
+        fold = next(n for n, item in enumerate(view.items) if isinstance(item, Folded))
+        folded_rows = len(view.items)
+        view.scroll_to(y=max(fold - 2, 0), animate=False, immediate=True)
+        await pilot.pause()
+        await pilot.click(offset=(region.x + 3, region.y + fold - round(view.scroll_y)))
+        assert view.cursor == fold
+        assert len(view.items) > folded_rows
+        assert not any(isinstance(i, Folded) for i in view.items[fold : fold + 2])
+
+
+async def test_at_40x15_the_summary_leaves_the_rows_most_of_the_screen():
+    many = {f"key{i}": i for i in range(30)}
+    other = {f"key{i}": -i for i in range(30)}
+    app = WhisperApp(Settings(port=8080), store=store_of(many, other), serve=False)
+    async with app.run_test(size=(40, 15)) as pilot:
+        await open_diff(pilot)
+        await wait_for_screen(pilot, app, "key1")
+        summary = app.screen.query_one("#diff-summary-box").region
+        view = app.screen.query_one("#diff-view").region
+        assert summary.height <= 15 // 4 + 1
+        assert view.height >= 15 // 2 and view.width == 40
+        # Rows are cut to the width: no horizontal scrollbar takes one of the few rows.
+        assert not app.screen.query_one("#diff-view").show_horizontal_scrollbar
+
+
+def test_a_cjk_diff_snapshot(snap_compare, utc):
+    app = WhisperApp(Settings(port=8080), store=store_of(CJK_OLDER, CJK_NEWER), serve=False)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=open_diff)

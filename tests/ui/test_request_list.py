@@ -7,6 +7,7 @@ import socket
 import aiohttp
 import pytest
 from rich.cells import cell_len
+from textual import events
 
 from tests.helpers import screen_text, wait_for_list, wait_for_screen, wait_until
 from whisper_tui.core import filtering
@@ -226,11 +227,6 @@ async def test_a_long_list_is_drawn_virtually_and_g_and_shift_g_jump_to_either_e
         assert shown.selected.target == f"/n/{count}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: the list's virtual width is its full width, scrollbar gutter included, so "
-    "once rows overflow a one-cell horizontal scrollbar appears and takes a row",
-)
 async def test_a_list_longer_than_its_pane_has_no_horizontal_scrollbar():
     app = app_with(*(capture(n, f"/n/{n}") for n in range(1, 101)))
     async with app.run_test(size=(140, 30)) as pilot:
@@ -475,3 +471,56 @@ async def test_undoing_a_big_clear_under_a_filter_rescans_in_the_worker(monkeypa
         await wait_for_list(pilot, app, 4)
         view = app.request_list.view
         assert [view[i].id for i in range(len(view))] == [2, 4, 6, 8]
+
+
+# -- the mouse (issue 19) --------------------------------------------------------------------
+
+
+async def wheel(pilot, widget, down: bool, row: int = 0) -> None:
+    """One wheel notch over `widget`'s content row `row`, routed by the app as the driver's."""
+    region = widget.content_region
+    x, y = region.x + 2, region.y + row
+    event = (events.MouseScrollDown if down else events.MouseScrollUp)(
+        None, x, y, 0, 1 if down else -1, 0, False, False, False, screen_x=x, screen_y=y
+    )
+    pilot.app.post_message(event)
+    await pilot.pause()
+
+
+async def test_the_wheel_moves_the_selection_and_an_arrival_leaves_it_where_it_went():
+    app = app_with(*(capture(n, f"/n/{n}") for n in range(1, 41)))
+    async with app.run_test(size=(100, 20)) as pilot:
+        await wait_for_list(pilot, app, 40)
+        shown = app.request_list
+        assert shown.selected.target == "/n/40"
+        for _ in range(3):
+            await wheel(pilot, shown, down=False)
+        assert shown.selected.target == "/n/37"
+        assert not shown.following
+        for _ in range(30):
+            await wheel(pilot, shown, down=False)
+        assert shown.selected.target == "/n/7"
+        assert "/n/7" in visible_paths(app)  # the view went with the selection
+        top = shown.scroll_y
+        app.store.add(capture(41, "/n/41"))
+        await wait_for_list(pilot, app, 41)
+        # The arrival neither steals the selection nor scrolls the view back to the newest.
+        assert shown.selected.target == "/n/7" and shown.scroll_y == top
+        await wheel(pilot, shown, down=True)
+        assert shown.selected.target == "/n/8"
+
+
+async def test_a_click_selects_its_row_and_a_click_below_the_last_row_selects_nothing():
+    app = app_with(capture(1, "/first"), capture(2, "/second"), capture(3, "/third"))
+    async with app.run_test(size=(100, 20)) as pilot:
+        await wait_for_list(pilot, app, 3)
+        shown = app.request_list
+        region = shown.content_region
+        assert await pilot.click(offset=(region.x + 5, region.y + 0))
+        assert shown.selected.target == "/first"
+        # Row 6 is empty: before, the click landed on the newest capture.
+        await pilot.click(offset=(region.x + 5, region.y + 6))
+        await pilot.pause()
+        assert shown.selected.target == "/first"
+        await pilot.click(offset=(region.x + 5, region.y + 1))
+        assert shown.selected.target == "/second"

@@ -16,8 +16,8 @@ NOT_LITERAL_IN_SHELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 tab, LF and CR, then DEL and C1; such bodies are exported as base64 instead."""
 
 
-def _build_table() -> dict[int, str]:
-    table: dict[int, str] = {}
+def _build_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
     # C0 controls become the Unicode "control pictures" (ESC shows as ␛, BEL as ␇): one cell
     # wide, visibly not the real thing, and never interpreted by the terminal.
     for code in range(0x20):
@@ -35,6 +35,13 @@ def _build_table() -> dict[int, str]:
     # 0x80-0xFF that surrogateescape decoding could not read (a reason phrase, a target).
     for code in range(0xD800, 0xE000):
         table[code] = f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+    # Joiners and emoji/text presentation selectors are dropped: terminals disagree on how
+    # wide they make what they join or follow ('a<ZWJ>b' measures 1 cell in Rich, which
+    # Textual lays out with, and draws as 2; tmux draws '❤<VS16>' in 1 cell, Rich counts 2),
+    # and each disagreement shifts every cell after it, borders and dividers included. The
+    # parts are shown side by side ('👩💻' for '👩<ZWJ>💻'), as wide everywhere as measured.
+    for code in (0x200D, 0xFE0E, 0xFE0F):
+        table[code] = None
     return table
 
 

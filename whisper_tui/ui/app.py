@@ -54,6 +54,9 @@ from whisper_tui.ui.topbar import TopBar
 REFRESH_INTERVAL = 0.1
 """Seconds between refreshes (count, list, the followed detail): new captures are coalesced,
 never drawn one by one, and a single webhook shows within this."""
+STACK_BELOW = 80
+"""Narrower screens show the list above the detail: side by side, both would be squeezed
+under the 40 cells a list row or a header line needs (80x24 stays side by side)."""
 BUSY_RATE = 200
 """Captures per second from which the screen is refreshed only every BUSY_INTERVAL."""
 BUSY_INTERVAL = 0.5
@@ -292,9 +295,18 @@ class WhisperApp(ReadableThemes, FilterActions, ReplayActions, PublicUrlActions,
             self.screen_stack[0].query_one(TopBar).show(bar, right, short)
 
     def _fit_list_width(self) -> None:
-        """The list takes the width its rows need, up to a share of the screen."""
+        """The list takes the width its rows need, up to a share of the screen; below
+        STACK_BELOW columns it sits above the detail, both full width (app.tcss)."""
+        main = self.screen_stack[0]
+        panes, left = main.query_one("#panes"), main.query_one("#left")
+        stacked = self.size.width < STACK_BELOW
+        if panes.has_class("stacked") != stacked:
+            panes.set_class(stacked, "stacked")
+            left.styles.width = None  # the stylesheet's, until set again below
+            self.call_after_refresh(self._update_columns)
+        if stacked:
+            return
         width = list_width(self.size.width, self.request_list.longest_path)
-        left = self.screen_stack[0].query_one("#left")
         if left.styles.width is None or left.styles.width.value != width:
             left.styles.width = width
             self.call_after_refresh(self._update_columns)
@@ -304,6 +316,8 @@ class WhisperApp(ReadableThemes, FilterActions, ReplayActions, PublicUrlActions,
             self.detail.show(message.request)
 
     def on_resize(self) -> None:
+        if self.screen_stack:
+            self._fit_list_width()
         self.call_after_refresh(self._update_columns)
 
     def _update_columns(self) -> None:

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from rich.cells import cell_len, chop_cells
 from rich.text import Text
 
 from whisper_tui.core.contentviews import BodyView, view_for
@@ -31,6 +32,8 @@ from whisper_tui.ui.highlight import DEFAULT_COLOURS, SyntaxColours, highlight_l
 from whisper_tui.ui.request_list import METHOD_STYLES
 
 MAX_NAME_WIDTH = 32
+MIN_VALUE_WIDTH = 16
+"""Cells a header or query value keeps beside the names before the name column narrows."""
 ATTEMPT_BODY_LINES = 12
 
 Value = tuple[str, str]
@@ -271,27 +274,45 @@ def pair_rows(
     pairs: list[tuple[str, str]], width: int, separator: str, name_style: str
 ) -> list[tuple[Text, Value]]:
     """Aligned 'name: value' lines, each with the pair it shows; long values wrap under the
-    value column (every piece of a wrapped value copies the whole value)."""
-    name_width = min(max((len(name) for name, _ in pairs), default=0), MAX_NAME_WIDTH)
-    value_width = max(width - name_width - 4, 16)
+    value column (every piece of a wrapped value copies the whole value).
+
+    Measured and wrapped in cells as the terminal draws them (a CJK character takes two).
+    The name column narrows so values keep MIN_VALUE_WIDTH cells inside the pane; a longer
+    name whose value does not fit beside it gets a line of its own.
+    """
+    shown = [(printable(name), printable(value)) for name, value in pairs]
+    longest = max((cell_len(name) for name, _ in shown), default=0)
+    # Four cells besides the name: the separator, the space after it and a spare one.
+    name_width = min(longest, MAX_NAME_WIDTH, max(width - 4 - MIN_VALUE_WIDTH, 1))
+    indent = " " * (name_width + len(separator) + 1)
+    value_width = max(width - name_width - 4, 1)
     rows: list[tuple[Text, Value]] = []
-    for name, value in pairs:
-        shown_name = printable(name)
-        shown_value = printable(value)
-        chunks = [
-            shown_value[start : start + value_width]
-            for start in range(0, max(len(shown_value), 1), value_width)
-        ]
+    for pair, (shown_name, shown_value) in zip(pairs, shown, strict=True):
+        name_cells = cell_len(shown_name)
+        beside = name_cells <= name_width or (
+            name_cells + len(separator) + 1 + cell_len(shown_value) <= width
+        )
+        line = Text(no_wrap=True, end="")
+        if beside:
+            line.append(shown_name, name_style)
+            line.append(separator, "wt.muted")
+            line.append(" " * (max(name_width - name_cells, 0) + 1))
+            room = value_width if name_cells <= name_width else width
+        else:
+            for piece in chop_cells(shown_name, max(width - len(separator), 1)):
+                line = Text(piece, name_style, no_wrap=True, end="")
+                rows.append((line, pair))
+            line.append(separator, "wt.muted")
+            line = Text(indent, no_wrap=True, end="")
+            room = value_width
+        chunks = chop_cells(shown_value, room) if shown_value else [""]
+        if len(chunks) > 1 and room != value_width:
+            chunks = chop_cells(shown_value, value_width)
         for number, chunk in enumerate(chunks):
-            line = Text(no_wrap=True, end="")
-            if number == 0:
-                line.append(shown_name, name_style)
-                line.append(separator, "wt.muted")
-                line.append(" " * (max(name_width - len(shown_name), 0) + 1))
-            else:
-                line.append(" " * (max(name_width, len(shown_name)) + 1 + len(separator)))
+            if number:
+                line = Text(indent, no_wrap=True, end="")
             line.append(chunk)
-            rows.append((line, (name, value)))
+            rows.append((line, pair))
     return rows
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.cache import LRUCache
 from textual.containers import VerticalScroll
@@ -54,15 +54,16 @@ def cell(text: str | None, number: int | None, width: int, side: str, spans, kin
     if text is None:
         out.append(" " * room)
         return out
-    shown = printable(text)
-    body = Text(shown[:room] if len(shown) <= room else shown[: room - 1] + "…", end="")
+    # Cut and padded in cells as Textual measures them (a CJK character or an emoji takes
+    # two), so the divider stays in one column whatever the lines hold.
+    body = Text(printable(text), end="")
     tint = "deleted" if side == "left" else "inserted"
     if kind in ("changed", "deleted", "inserted"):
         body.stylize(STYLES[tint])
         for start, end in spans:
-            body.stylize(STYLES[f"{tint}-strong"], start, min(end, room))
+            body.stylize(STYLES[f"{tint}-strong"], start, end)
+    body.truncate(room, overflow="ellipsis", pad=True)
     out.append_text(body)
-    out.pad_right(max(room - body.cell_len, 0))
     return out
 
 
@@ -144,6 +145,16 @@ class DiffView(ScrollView, can_focus=True):
         if isinstance(item, Folded) and self.diff is not None:
             self.items[self.cursor : self.cursor + 1] = self.diff.rows[item.start : item.end]
             self._changed()
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on the row; on a fold it also opens it (as Enter does)."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        position = round(self.scroll_y) + offset.y
+        if 0 <= position < len(self.items):
+            self._move(position)
+            self.action_expand()
 
     def on_resize(self) -> None:
         self._changed()

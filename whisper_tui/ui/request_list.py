@@ -12,6 +12,7 @@ import time
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -365,10 +366,29 @@ class RequestList(ScrollView, can_focus=True):
     def action_page_down(self) -> None:
         self._move_to(self.cursor + max(self.scrollable_content_region.height - 1, 1))
 
-    def on_click(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None:
-            self._move_to(round(self.scroll_y) + offset.y)
+        if offset is None:
+            return
+        position = round(self.scroll_y) + offset.y
+        # Below the last row there is no capture: the selection stays where it was.
+        if 0 <= position < len(self.view):
+            self._move_to(position)
+
+    # The wheel moves the selection a row at a time, as the arrow keys do: scrolling only
+    # the view left the selection off screen, and the next arrival scrolled back to it.
+    # With Shift or Ctrl held, the wheel scrolls as everywhere else.
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        if not (event.ctrl or event.shift):
+            event.prevent_default()
+            event.stop()
+            self._move_to(self.cursor + 1)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if not (event.ctrl or event.shift):
+            event.prevent_default()
+            event.stop()
+            self._move_to(max(self.cursor - 1, 0))
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.view))

@@ -10,9 +10,10 @@ import sys
 import pytest
 
 from tests.bench.tui_process import free_port
-from whisper_tui.cli import load_files, parse_settings
+from whisper_tui.cli import check_load_files, parse_settings
 from whisper_tui.core.har import load_har, save_har
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.session import Session
 from whisper_tui.core.store import RequestStore
 
 
@@ -159,18 +160,30 @@ def har_of(tmp_path, name: str, targets: list[str]) -> str:
     return str(path)
 
 
-def test_every_load_flag_is_loaded_in_order_and_numbered_on(tmp_path):
+async def test_every_load_flag_is_loaded_in_order_and_numbered_on(tmp_path):
     first = har_of(tmp_path, "a.har", ["/a1", "/a2"])
     second = har_of(tmp_path, "b.har", ["/b1"])
     settings = parse_settings(["--load", first, "--load", second])
     assert settings.load_paths == (first, second)
+    assert check_load_files(settings.load_paths) is None
     store = RequestStore()
-    assert load_files(settings.load_paths, store) is None
+    session = Session(settings, store=store)
+    await session.start(serve=False)
+    await session.until_started()
     assert [(r.id, r.target, r.body) for r in store] == [
         (1, "/a1", b"/a1"),
         (2, "/a2", b"/a2"),
         (3, "/b1", b"/b1"),
     ]
+    await session.stop()
+
+
+def test_a_file_that_is_not_har_is_refused_before_anything_starts(tmp_path):
+    bad = tmp_path / "notes.har"
+    bad.write_text('{"log": {"pages": []}}')
+    assert check_load_files([str(bad)]) == (
+        f"cannot load {bad}: not a HAR document: no log.entries list"
+    )
 
 
 def test_a_bad_second_load_file_is_named_in_the_one_line_error(tmp_path):

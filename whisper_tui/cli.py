@@ -8,13 +8,12 @@ import os
 import socket
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
 from whisper_tui import __version__
 from whisper_tui.core.config import config_path, load_config
-from whisper_tui.core.har import load_har
+from whisper_tui.core.loading import check_loadable
 from whisper_tui.core.redaction import RedactingStream, Redactor
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.settings import Settings
@@ -118,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The warning that --host beyond loopback exposes captures is shown where it is seen: in
     # the TUI (a line under the top bar), or by headless mode once it listens.
     store = RequestStore(settings.max_requests, settings.max_bytes)
-    problem = load_files(settings.load_paths, store)
+    problem = check_load_files(settings.load_paths)
     if problem:
         sock.close()
         print(f"whisper-tui: error: {problem}", file=sys.stderr)
@@ -145,22 +144,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return app.return_code or 0
 
 
-def load_files(paths: Sequence[str], store: RequestStore) -> str | None:
-    """Every --load file's entries into the store, in the order given; why one failed, or None.
+def check_load_files(paths: Sequence[str]) -> str | None:
+    """Why one of the --load files can't be loaded (missing, not HAR), or None.
 
-    A file whose numbers are already taken (each file counts from 1) is renumbered after the
-    captures before it, in its own order, so `#N` stays unique and grows down the list.
+    Only each file's start is read here; the session reads the entries in a thread once the
+    screen is up (core/loading.py), and a file cut short further on keeps what came before.
     """
     for path in paths:
-        try:
-            requests = load_har(path)
-        except (OSError, ValueError) as error:
-            reason = error.strerror if isinstance(error, OSError) else str(error)
-            return f"cannot load {path}: {reason}"
-        highest = max((request.id for request in store), default=0)
-        taken = min((request.id for request in requests), default=highest + 1) <= highest
-        for request in requests:
-            store.add(replace(request, id=store.next_id()) if taken else request)
+        problem = check_loadable(path)
+        if problem:
+            return problem
     return None
 
 

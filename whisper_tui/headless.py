@@ -122,6 +122,10 @@ async def serve_headless(
 
     store.subscribe(announce)
     await session.start()
+    await session.until_started()  # --load first (its captures are not announced)
+    if session.loading is not None:
+        for problem in session.loading.new_problems():
+            print(f"whisper-tui: {problem}", file=sys.stderr, flush=True)
     if freeze_heap:
         freeze_startup_heap()
     if session.tunnel is not None:  # its URL goes in the first line (captures arrive meanwhile)

@@ -1,4 +1,5 @@
-"""--save: the HAR file follows the store, is replaced whole, and says when it cannot be written."""
+"""--save: the HAR file follows the store by appending, is rewritten only when it must be, survives
+a crash mid-write, and says when it cannot be written."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import asyncio
 import json
 import os
 import stat
-import threading
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+from tests.bench.tui_process import free_port, wait_listening
 from tests.helpers import send_raw
 from whisper_tui.core.autosave import SAVE_INTERVAL, HarAutosave
 from whisper_tui.core.har import load_har
+from whisper_tui.core.har_reader import HarReader
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.store import RequestStore
 
@@ -105,35 +110,113 @@ async def test_nothing_is_written_while_nothing_changes(tmp_path: Path) -> None:
     assert len(load_har(path)) == 2
 
 
-async def test_a_reader_always_sees_a_whole_file_and_no_temp_file_stays(tmp_path: Path) -> None:
-    # Large enough that writing takes a while: a non-atomic rewrite would be caught half done.
-    store = filled_store(300, body=b"x" * 20_000)
+async def test_saves_append_only_the_new_entries_and_the_file_stays_valid(tmp_path: Path) -> None:
+    store = filled_store(300, body=b"x" * 2_000)
     path = tmp_path / "busy.har"
     autosave = HarAutosave(path, store, lambda: BASE_URL)
     autosave.save_now()
-    stop = threading.Event()
-    reads: list[int] = []
-    failures: list[str] = []
-
-    def read_continuously() -> None:
-        while not stop.is_set():
-            try:
-                reads.append(len(json.loads(path.read_bytes())["log"]["entries"]))
-            except ValueError as error:
-                failures.append(str(error))
-
-    reader = threading.Thread(target=read_continuously)
-    reader.start()
-    try:
-        for request_id in range(301, 306):
-            store.add(capture(request_id))
-            assert await autosave.save_if_changed() is True
-    finally:
-        stop.set()
-        reader.join()
-    assert failures == []
-    assert reads and set(reads) <= set(range(300, 306))
+    whole = path.stat()
+    assert autosave.last_save_bytes == whole.st_size
+    for request_id in range(301, 306):
+        store.add(capture(request_id))
+        assert await autosave.save_if_changed() is True
+        # One entry and the closing: far less than the 600 KB file.
+        assert autosave.last_save_bytes < 1_000
+        # Between saves a strict JSON reader sees a whole document.
+        assert len(json.loads(path.read_bytes())["log"]["entries"]) == request_id
+    assert path.stat().st_ino == whole.st_ino  # appended to, never replaced
+    assert (autosave.saves, autosave.rewrites) == (6, 1)
+    assert load_har(path) == list(store)
     assert os.listdir(tmp_path) == ["busy.har"]
+
+
+async def test_what_an_append_cannot_say_rewrites_the_file_whole(tmp_path: Path) -> None:
+    store = filled_store(5)
+    path = tmp_path / "edits.har"
+    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    autosave.save_now()
+    removed = store.remove(3)  # `d`
+    assert removed is not None
+    await autosave.save_if_changed()
+    assert [r.id for r in load_har(path)] == [1, 2, 4, 5] and autosave.rewrites == 2
+    store.restore(removed)  # undo
+    await autosave.save_if_changed()
+    assert [r.id for r in load_har(path)] == [1, 2, 3, 4, 5] and autosave.rewrites == 3
+    store.add_attempt(2, Attempt(target_url="http://t/", started_at=1.0, status=500))
+    await autosave.save_if_changed()
+    entries = json.loads(path.read_bytes())["log"]["entries"]
+    assert entries[1]["_attempts"][0]["response"]["status"] == 500 and autosave.rewrites == 4
+    store.add(capture(6))
+    store.add_attempt(6, Attempt(target_url="http://t/", started_at=1.0, status=201))
+    await autosave.save_if_changed()  # a new capture's attempts go out with it: an append
+    entries = json.loads(path.read_bytes())["log"]["entries"]
+    assert entries[5]["_attempts"][0]["response"]["status"] == 201 and autosave.rewrites == 4
+
+
+async def test_a_file_changed_by_someone_else_is_rewritten_not_appended_to(
+    tmp_path: Path,
+) -> None:
+    store = filled_store(2)
+    path = tmp_path / "theirs.har"
+    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    autosave.save_now()
+    path.write_bytes(b"overwritten")
+    store.add(capture(3))
+    assert await autosave.save_if_changed() is True
+    assert load_har(path) == list(store) and autosave.rewrites == 2
+    path.unlink()
+    autosave.save_now()  # at exit, even with nothing new: the file is put back
+    assert load_har(path) == list(store)
+
+
+async def test_evicted_captures_are_dropped_once_they_would_be_half_the_file(
+    tmp_path: Path,
+) -> None:
+    store = RequestStore(max_requests=10)
+    for request_id in range(1, 11):
+        store.add(capture(request_id))
+    path = tmp_path / "capped.har"
+    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    autosave.save_now()
+    for request_id in range(11, 21):
+        store.add(capture(request_id))
+    await autosave.save_if_changed()
+    assert len(load_har(path)) == 20 and autosave.rewrites == 1  # appended: 2x the store
+    store.add(capture(21))
+    await autosave.save_if_changed()
+    assert [r.id for r in load_har(path)] == list(range(12, 22)) and autosave.rewrites == 2
+
+
+def test_a_process_killed_mid_run_leaves_a_file_that_loads(tmp_path: Path) -> None:
+    # kill -9 while captures stream in and saves append: whatever the moment, the file holds
+    # only whole entries, exactly as sent (a cut mid-write is covered byte by byte in
+    # tests/core/test_har_reader.py).
+    path = tmp_path / "killed.har"
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "whisper_tui", "--headless", f"--port={port}", f"--save={path}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_listening(port)
+        sent = 0
+        deadline = time.monotonic() + 4.5  # saves at 2 s and about 4 s
+        while time.monotonic() < deadline or not path.exists():
+            body = f'{{"n": {sent}, "pad": "{"x" * (sent % 500)}"}}'.encode()
+            asyncio.run(send_raw(port, request_bytes("POST", f"/k/{sent}", body)))
+            sent += 1
+    finally:
+        process.kill()
+        process.wait()
+    with path.open("rb") as source:
+        reader = HarReader(source)
+        loaded = list(reader.captures())
+    assert reader.problem is None or "cut short" in reader.problem
+    assert 0 < len(loaded) <= sent
+    for number, request in enumerate(loaded):
+        assert request.target == f"/k/{number}"
+        assert request.body == f'{{"n": {number}, "pad": "{"x" * (number % 500)}"}}'.encode()
 
 
 async def test_an_unwritable_path_is_reported_and_the_next_save_retries(tmp_path: Path) -> None:

@@ -1,22 +1,77 @@
-"""Keep a HAR file current while running (`--save`), and complete at exit."""
+"""Keep a HAR file current while running (`--save`), and complete at exit.
+
+The file is written whole once, then only appended to: each save writes the new captures'
+entries over the closing `]}}` and a new closing after them (one `pwrite`, then `fsync`), so
+a save costs what arrived since the last one, not the whole store. Between saves the file is a
+complete HAR document. A crash in the middle of a save (kill -9, power loss) leaves every entry
+before the cut whole: `--load` (har_reader.HarReader) keeps those and says in one line where
+the file was cut. `save_har`'s rename only happens for a whole rewrite.
+
+What an append can't express is done by rewriting the file whole (atomically, as before):
+captures deleted or put back (`d`, `D`, undo), a replay or forward added to a capture already
+written, a new base URL (the port known only once bound), a file changed by someone else, and
+evicted captures once they would be half the file (so it stays under twice the store).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-from whisper_tui.core.har import DeliveriesFor, save_har
+from whisper_tui.core.har import FILE_TAIL, DeliveriesFor, save_har, write_entries
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import RequestStore
 
 SAVE_INTERVAL = 2.0
-"""Seconds between rewrites while captures keep arriving."""
+"""Seconds between saves while captures keep arriving."""
+
+WRITING_SHARE = 20
+"""A save is followed by a pause this many times as long as it took (at least SAVE_INTERVAL),
+so writing takes at most ~1/20 of the time: serializing is CPU on the loop's core (the
+worker thread competes for the GIL), and under a flood the capture server comes first."""
+
+LONGEST_WAIT = 60.0
+"""However long saves take, the file is never further behind than this (plus one save)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """What the file on disk holds, as far as this autosave knows."""
+
+    tail_at: int
+    """Offset of FILE_TAIL: where the next entries go."""
+    entries: int
+    received: int
+    """store.received when the last entry written had arrived."""
+    edits: int
+    base_url: str
+    identity: tuple[int, int]
+    """(st_dev, st_ino): a file replaced by someone else is rewritten, not appended to."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """One save, decided on the loop and carried out in a thread."""
+
+    rewrite: bool
+    captures: list[CapturedRequest]
+    base_url: str
+    received: int
+    edits: int
+    deliveries: DeliveriesFor
+    """A frozen view of the captures' deliveries, taken on the loop with the captures."""
+
+
+class _FileChanged(Exception):
+    """The file is not the one we wrote last (moved, replaced, truncated): rewrite it."""
 
 
 class HarAutosave:
-    """Rewrites the HAR file (atomically, in a thread) whenever the store has changed."""
+    """Appends new captures to the HAR file (in a thread) whenever the store has changed."""
 
     def __init__(
         self,
@@ -31,39 +86,160 @@ class HarAutosave:
         self.interval = interval
         self.saved_version = -1
         self.saves = 0
+        self.rewrites = 0
+        """Saves that wrote the whole file (the first, and after deletions and the like)."""
+        self.last_save_bytes = 0
+        """Bytes the last save wrote: an append's are those of the new entries only."""
         self.last_error: str | None = None
         self.wait = interval
+        self.started = False
+        """Set by the session once saving has begun (after --load is in)."""
+        self._written: _Written | None = None
+        self._highest_planned = 0
+        """The highest id handed to a save, written or being written."""
+        self._stale = False
+        store.subscribe_attempts(self._attempt_added)
 
-    def _snapshot(self) -> tuple[int, list[CapturedRequest], DeliveriesFor]:
-        # Taken on the loop: a list of immutable captures and a frozen view of their
-        # deliveries are then safe to serialize anywhere.
-        return self.store.version, list(self.store), self.store.deliveries.json_view()
+    def _attempt_added(self, request_id: int) -> None:
+        # Ids grow with arrival, so an id up to the highest written is (nearly always) written
+        # already: its entry lacks the attempt. A loaded file out of order may rewrite once
+        # more than needed, never less.
+        if request_id <= self._highest_planned:
+            self._stale = True
+
+    # -- deciding (on the loop) ------------------------------------------------------------
+
+    def _plan(self) -> _Plan:
+        plan = self._decide()
+        self._highest_planned = max(
+            self._highest_planned, max((c.id for c in plan.captures), default=0)
+        )
+        return plan
+
+    def _decide(self) -> _Plan:
+        store, written, base_url = self.store, self._written, self.base_url()
+        edits = len(store.edits)
+        if written is not None and not self._stale:
+            new = min(store.received - written.received, len(store))
+            in_file = written.entries + new
+            if (
+                edits == written.edits
+                and base_url == written.base_url
+                and in_file <= 2 * max(len(store), 1)
+            ):
+                captures = [store[position] for position in range(len(store) - new, len(store))]
+                deliveries = store.deliveries.json_view()
+                return _Plan(False, captures, base_url, store.received, edits, deliveries)
+        self._stale = False
+        return _Plan(
+            True, list(store), base_url, store.received, edits, store.deliveries.json_view()
+        )
+
+    def _after(self, plan: _Plan, written: _Written) -> None:
+        self._written = written
+        self.saves += 1
+        self.rewrites += plan.rewrite
+
+    # -- writing (in a thread, or at exit) ------------------------------------------------
+
+    def _carry_out(self, plan: _Plan) -> _Written | None:
+        """Append or rewrite as planned; None when the file was not ours to append to."""
+        if not plan.rewrite:
+            assert self._written is not None
+            try:
+                return self._append(self._written, plan)
+            except (_FileChanged, FileNotFoundError):
+                return None
+        count = save_har(
+            self.path, plan.captures, plan.base_url, self.store.attempts, plan.deliveries
+        )
+        stat = os.stat(self.path)
+        self.last_save_bytes = stat.st_size
+        return _Written(
+            tail_at=stat.st_size - len(FILE_TAIL),
+            entries=count,
+            received=plan.received,
+            edits=plan.edits,
+            base_url=plan.base_url,
+            identity=(stat.st_dev, stat.st_ino),
+        )
+
+    def _append(self, written: _Written, plan: _Plan) -> _Written:
+        fd = os.open(self.path, os.O_WRONLY)
+        try:
+            stat = os.fstat(fd)
+            if (stat.st_dev, stat.st_ino) != written.identity or stat.st_size != (
+                written.tail_at + len(FILE_TAIL)
+            ):
+                raise _FileChanged
+            if not plan.captures:
+                self.last_save_bytes = 0
+                return replace(written, received=plan.received)
+            out = io.BytesIO()
+            count = write_entries(
+                out,
+                plan.captures,
+                plan.base_url,
+                self.store.attempts,
+                plan.deliveries,
+                first=written.entries,
+            )
+            out.write(FILE_TAIL)
+            data = out.getbuffer()
+            # Over the old closing: until this lands, the file ends with it; after, with the
+            # new one. Cut anywhere between, the entries before the cut still load.
+            done = 0
+            while done < len(data):
+                done += os.pwrite(fd, data[done:], written.tail_at + done)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        self.last_save_bytes = len(data)
+        return replace(
+            written,
+            tail_at=written.tail_at + len(data) - len(FILE_TAIL),
+            entries=written.entries + count,
+            received=plan.received,
+        )
+
+    def _rewrite_plan(self) -> _Plan:
+        self._written = None
+        return self._plan()
 
     def save_now(self) -> None:
         """Write synchronously (at exit, when nothing else needs the loop)."""
-        version, captures, deliveries = self._snapshot()
-        save_har(self.path, captures, self.base_url(), self.store.attempts, deliveries)
+        version = self.store.version
+        plan = self._plan()
+        written = self._carry_out(plan)
+        if written is None:
+            plan = self._rewrite_plan()
+            written = self._carry_out(plan)
+            assert written is not None
+        self._after(plan, written)
         self.saved_version = version
-        self.saves += 1
 
     async def save_if_changed(self) -> bool:
-        if self.store.version == self.saved_version:
+        if self.store.version == self.saved_version and not self._stale:
             return False
-        version, captures, deliveries = self._snapshot()
+        version = self.store.version
+        plan = self._plan()
         started = time.monotonic()
         try:
-            await asyncio.to_thread(
-                save_har, self.path, captures, self.base_url(), self.store.attempts, deliveries
-            )
+            written = await asyncio.to_thread(self._carry_out, plan)
+            if written is None:
+                plan = self._rewrite_plan()
+                written = await asyncio.to_thread(self._carry_out, plan)
+                assert written is not None
         except OSError as error:
             self.last_error = f"cannot write {self.path}: {error.strerror or error}"
+            self._written = None  # whatever the file holds now, the next save rewrites it
             return False
         self.last_error = None
         self.saved_version = version
-        self.saves += 1
-        # A big store takes a while to write: space saves out so writing stays under ~10%
-        # of the time (the worker thread still competes with the loop for the GIL).
-        self.wait = max(self.interval, (time.monotonic() - started) * 10)
+        self._after(plan, written)
+        self.wait = min(
+            LONGEST_WAIT, max(self.interval, (time.monotonic() - started) * WRITING_SHARE)
+        )
         return True
 
     async def run(self) -> None:

@@ -26,29 +26,35 @@ conventions make our files exact while staying readable by other HAR tools:
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from datetime import UTC, datetime
-from typing import Any, TypeGuard
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from typing import Any, BinaryIO
+from urllib.parse import parse_qsl
 
 from whisper_tui import __version__
 from whisper_tui.core.deliveries import DeliveryJson, json_view_of
+from whisper_tui.core.har_reader import (
+    HEADER_FLAG,
+    UTF8_HEADERS,
+    HarError,
+    from_har,
+    load_har,
+    response_fields,
+)
 from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders, first_header
 from whisper_tui.core.portable import (
     body_text,
     dumps_portable,
-    header_bytes,
     header_objects,
     header_text,
     isoformat_utc,
     request_url,
 )
+
+__all__ = ["HarError", "from_har", "load_har", "save_har", "to_har"]
 
 DeliveriesFor = Callable[[CapturedRequest], DeliveryJson | None]
 """A capture -> its `_whisper.delivery` object (or None for null)."""
@@ -62,13 +68,6 @@ _ACCEPTED = (200, "OK")
 _REJECTED = (413, "Payload Too Large")
 
 _FORM = "application/x-www-form-urlencoded"
-_HEADER_FLAG = "_encoding"  # on a header object: its text is latin-1 decoded bytes
-_UTF8_HEADERS = "utf-8"  # _whisper.headerText of entries whose other headers are UTF-8 text
-_VERSION_RE = re.compile(r"HTTP/(\d+)(?:\.(\d+))?")
-
-
-class HarError(ValueError):
-    """The file is not a HAR document we can read."""
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -79,7 +78,7 @@ def _name_values(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
 
 
 def _headers(raw: RawHeaders) -> list[dict[str, str]]:
-    return header_objects(raw, flag=_HEADER_FLAG)
+    return header_objects(raw, flag=HEADER_FLAG)
 
 
 def _cookies(request: CapturedRequest) -> list[dict[str, str]]:
@@ -195,7 +194,7 @@ def _entry(
             "target": request.target,
             "rejected": request.rejected,
             "declaredLength": request.declared_length,
-            "headerText": _UTF8_HEADERS,
+            "headerText": UTF8_HEADERS,
             "delivery": deliveries_for(request),
         },
     }
@@ -231,19 +230,156 @@ def to_har(
     }
 
 
+def file_head() -> bytes:
+    """The bytes before the first entry: `{"log": {..., "entries": [`."""
+    creator = json.dumps({"name": CREATOR, "version": __version__})
+    return f'{{"log": {{"version": "{HAR_VERSION}", "creator": {creator}, "entries": ['.encode()
+
+
+FILE_TAIL = b"\n]}}\n"
+"""The bytes after the last entry. Appending overwrites only these (see autosave.py)."""
+
+
+def entry_separator(number: int) -> bytes:
+    """What goes before entry `number` (from 0): each entry has a line of its own."""
+    return b",\n" if number else b"\n"
+
+
+def entry_bytes(
+    request: CapturedRequest,
+    base_url: str,
+    delivery: DeliveryJson | None = None,
+    attempts: list[Attempt] | None = None,
+) -> bytes:
+    """One entry as the UTF-8 JSON line our files hold (the text `json.dumps` makes).
+
+    Without attempts (nearly always) the line is put together directly, about 5x faster than
+    building the dict and dumping it: `--save` serializes every capture under load.
+    """
+    if attempts:
+        entry = _entry(request, base_url, lambda _: attempts, lambda _: delivery)
+        return dumps_portable(entry, indent=None).encode()
+    try:
+        return _fast_entry(request, base_url, delivery).encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates (a target that was not UTF-8): escaped, as dumps_portable does.
+        entry = _entry(request, base_url, None, lambda _: delivery)
+        return json.dumps(entry, ensure_ascii=True).encode()
+
+
+_quote = json.encoder.encode_basestring
+
+
+def _pairs(pairs: Iterable[tuple[str, str]]) -> str:
+    return ", ".join(f'{{"name": {_quote(n)}, "value": {_quote(v)}}}' for n, v in pairs)
+
+
+def _fast_entry(request: CapturedRequest, base_url: str, delivery: DeliveryJson | None) -> str:
+    """`dumps_portable(_entry(request, base_url, None, ...), indent=None)`, put together directly
+    (tests/core/test_har.py checks they agree). One pass over the headers finds the
+    Content-Type and any Cookie header too."""
+    quote = _quote
+    headers = []
+    content_type: str | None = None
+    cookie_headers = []
+    for raw_name, raw_value in request.raw_headers:
+        try:
+            name, value = raw_name.decode("utf-8"), raw_value.decode("utf-8")
+            flag = ""
+        except UnicodeDecodeError:
+            name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
+            flag = f', "{HEADER_FLAG}": "latin-1"'
+        headers.append(f'{{"name": {quote(name)}, "value": {quote(value)}{flag}}}')
+        if len(raw_name) in (6, 12):  # only then can it be Cookie or Content-Type
+            lower = raw_name.lower()
+            if lower == b"content-type" and content_type is None:
+                content_type = raw_value.decode("latin-1")
+            elif lower == b"cookie":
+                cookie_headers.append(header_text(raw_value)[0])
+    target = request.target
+    query = _pairs(request.query_params) if "?" in target else ""
+    cookies = ""
+    if cookie_headers:
+        cookies = _pairs(
+            (name, value)
+            for header in cookie_headers
+            for name, _, value in (part.strip().partition("=") for part in header.split(";"))
+            if name
+        )
+    body = request.body
+    size = len(body)
+    if request.rejected:
+        declared = request.declared_length
+        size = declared if declared is not None else -1
+    post = ""
+    if body:
+        text = body_text(body)
+        mime = quote(content_type or "")
+        if text is None:
+            encoded = base64.b64encode(body).decode("ascii")
+            post = (
+                f', "postData": {{"mimeType": {mime}, "text": "{encoded}", "_encoding": "base64"}}'
+            )
+        elif (content_type or "").split(";", 1)[0].strip().lower() == _FORM:
+            params = _pairs(parse_qsl(text, keep_blank_values=True))
+            post = (
+                f', "postData": {{"mimeType": {mime}, "text": {quote(text)}, "params": [{params}]}}'
+            )
+        else:
+            post = f', "postData": {{"mimeType": {mime}, "text": {quote(text)}}}'
+    status, status_text = _REJECTED if request.rejected else _ACCEPTED
+    declared_text = "null" if request.declared_length is None else str(request.declared_length)
+    delivery_text = "null" if delivery is None else json.dumps(delivery, ensure_ascii=False)
+    major, minor = request.http_version
+    version = f'"HTTP/{major}.{minor}"'
+    return (
+        f'{{"startedDateTime": "{isoformat_utc(request.received_at)}", "time": 0, '
+        f'"request": {{"method": {quote(request.method)}, '
+        f'"url": {quote(request_url(base_url, target))}, "httpVersion": {version}, '
+        f'"cookies": [{cookies}], "headers": [{", ".join(headers)}], "queryString": [{query}], '
+        f'"headersSize": -1, "bodySize": {size}{post}}}'
+        + response_fields(status, status_text, version)
+        + f', "_whisper": {{"id": {request.id}, "receivedAt": {request.received_at!r}, '
+        f'"remote": {quote(request.remote)}, "target": {quote(target)}, '
+        f'"rejected": {"true" if request.rejected else "false"}, '
+        f'"declaredLength": {declared_text}, "headerText": "{UTF8_HEADERS}", '
+        f'"delivery": {delivery_text}}}}}'
+    )
+
+
+def write_entries(
+    out: BinaryIO,
+    requests: Iterable[CapturedRequest],
+    base_url: str,
+    attempts_for: Callable[[int], list[Attempt]] | None,
+    deliveries_for: DeliveriesFor,
+    first: int = 0,
+) -> int:
+    """Write entries (numbered on from `first`) with their separators; returns how many."""
+    number = first
+    for request in requests:
+        attempts = attempts_for(request.id) if attempts_for is not None else None
+        line = entry_bytes(request, base_url, deliveries_for(request), attempts)
+        out.write(entry_separator(number) + line)
+        number += 1
+    return number - first
+
+
 def save_har(
     path: str | os.PathLike[str],
     requests: Iterable[CapturedRequest],
     base_url: str,
     attempts_for: Callable[[int], list[Attempt]] | None = None,
     deliveries_for: DeliveriesFor | None = None,
-) -> None:
+) -> int:
     """Write the captures to `path` as HAR, atomically: readers see the old file or the new one.
 
     `attempts_for` and `deliveries_for` as for `to_har`.
 
-    The temporary file is created next to the target (os.replace is only atomic within one
-    file system) with mode 0600, which the saved file keeps: captures carry secrets.
+    One entry per line, between `file_head()` and `FILE_TAIL`, so `--save` can then append
+    (autosave.py). The temporary file is created next to the target (os.replace is only
+    atomic within one file system) with mode 0600, which the saved file keeps: captures carry
+    secrets. Returns how many entries were written.
     """
     target = os.fspath(path)
     if deliveries_for is None:
@@ -256,13 +392,9 @@ def save_har(
     try:
         with os.fdopen(fd, "wb") as out:
             # Entry by entry: 100k captures never exist as one document or one string.
-            empty = to_har([], base_url)
-            head, _, tail = dumps_portable(empty).partition('"entries": []')
-            out.write(head.encode("utf-8") + b'"entries": [')
-            for number, request in enumerate(requests):
-                entry = dumps_portable(_entry(request, base_url, attempts_for, deliveries_for))
-                out.write((",\n" if number else "\n").encode() + entry.encode("utf-8"))
-            out.write(b"\n]" + tail.encode("utf-8"))
+            out.write(file_head())
+            written = write_entries(out, requests, base_url, attempts_for, deliveries_for)
+            out.write(FILE_TAIL)
             out.flush()
             # Make the content durable before the rename publishes it.
             os.fsync(out.fileno())
@@ -271,160 +403,4 @@ def save_har(
         with suppress(FileNotFoundError):
             os.unlink(temp)
         raise
-
-
-# -- reading -------------------------------------------------------------------------------------
-
-
-def _to_bytes(text: str) -> bytes:
-    # Our older files held latin-1 decoded bytes; a browser's may hold any Unicode, sent as UTF-8.
-    try:
-        return text.encode("latin-1")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogatepass")
-
-
-def _parse_version(text: object) -> tuple[int, int]:
-    value = str(text or "").strip().upper()
-    if value in ("H2", "HTTP/2", "HTTP/2.0"):
-        return (2, 0)
-    if value in ("H3", "HTTP/3", "HTTP/3.0"):
-        return (3, 0)
-    match = _VERSION_RE.fullmatch(value)
-    if match is None:
-        return (1, 1)  # unknown or empty: what nearly every webhook sender speaks
-    return (int(match.group(1)), int(match.group(2) or 0))
-
-
-def _parse_time(text: object) -> float:
-    if not isinstance(text, str) or not text:
-        return 0.0
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return 0.0
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-def _target_from_url(url: object) -> str:
-    parts = urlsplit(str(url or ""))
-    target = parts.path or "/"
-    if parts.query:
-        target += "?" + parts.query
-    return target
-
-
-def _body(post: object, index: int) -> bytes:
-    if not isinstance(post, dict):
-        return b""
-    text = post.get("text")
-    if isinstance(text, str):
-        if post.get("_encoding") == "base64" or post.get("encoding") == "base64":
-            try:
-                return base64.b64decode(text, validate=True)
-            except binascii.Error as exc:
-                raise HarError(f"entry {index}: postData is not valid base64") from exc
-        return text.encode("utf-8", "surrogatepass")
-    # Spec-pure HARs may give a form body only as params.
-    params = post.get("params")
-    mime = str(post.get("mimeType") or "").split(";", 1)[0].strip().lower()
-    if isinstance(params, list) and mime == _FORM:
-        pairs = [
-            (str(p.get("name", "")), str(p.get("value", ""))) for p in params if isinstance(p, dict)
-        ]
-        return urlencode(pairs).encode("ascii")
-    return b""
-
-
-def _is_int(value: object) -> TypeGuard[int]:
-    # A TypeGuard, so a checked JSON value can be used as the int it is.
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def from_har(document: Any) -> list[CapturedRequest]:
-    """Captures from a parsed HAR document, in file order.
-
-    Our own `_whisper` fields are used when present; for other HARs the target comes from the
-    URL, HTTP/2 pseudo-headers (`:method`, `:path`, ...) are dropped, and ids are numbered from 1.
-    """
-    log = document.get("log") if isinstance(document, dict) else None
-    entries = log.get("entries") if isinstance(log, dict) else None
-    if not isinstance(entries, list):
-        raise HarError("not a HAR document: no log.entries list")
-
-    # Our own fields, or an empty dict for an entry without them (a browser's export).
-    extras: list[dict[str, Any]] = []
-    for entry in entries:
-        own = entry.get("_whisper") if isinstance(entry, dict) else None
-        extras.append(own if isinstance(own, dict) else {})
-    # First holder of an id keeps it; missing or repeated ids get the lowest free numbers.
-    claimed: set[int] = set()
-    ids: list[int | None] = []
-    for extra in extras:
-        wanted = extra.get("id")
-        if _is_int(wanted) and wanted not in claimed:
-            claimed.add(wanted)
-            ids.append(wanted)
-        else:
-            ids.append(None)
-    next_free = 1
-
-    captures = []
-    for index, (entry, extra, given_id) in enumerate(zip(entries, extras, ids, strict=True)):
-        request = entry.get("request") if isinstance(entry, dict) else None
-        if not isinstance(request, dict):
-            raise HarError(f"entry {index}: no request object")
-        if given_id is None:
-            while next_free in claimed:
-                next_free += 1
-            given_id = next_free
-            claimed.add(given_id)
-
-        utf8_headers = extra.get("headerText") == _UTF8_HEADERS
-        headers = []
-        for header in request.get("headers") or []:
-            if not isinstance(header, dict):
-                continue
-            name, value = str(header.get("name", "")), str(header.get("value", ""))
-            if name.startswith(":") and not extra:
-                continue  # HTTP/2 pseudo-header in a browser export, not a header line
-            if utf8_headers or _HEADER_FLAG in header:
-                headers.append(header_bytes(header, flag=_HEADER_FLAG))
-            else:
-                headers.append((_to_bytes(name), _to_bytes(value)))
-
-        target = extra.get("target")
-        received_at = extra.get("receivedAt")
-        declared = extra.get("declaredLength")
-        captures.append(
-            CapturedRequest(
-                id=given_id,
-                received_at=(
-                    float(received_at)
-                    if isinstance(received_at, int | float) and not isinstance(received_at, bool)
-                    else _parse_time(entry.get("startedDateTime"))
-                ),
-                remote=str(extra.get("remote") or ""),
-                method=str(request.get("method") or "GET"),
-                target=target if isinstance(target, str) else _target_from_url(request.get("url")),
-                http_version=_parse_version(request.get("httpVersion")),
-                raw_headers=tuple(headers),
-                body=_body(request.get("postData"), index),
-                rejected=bool(extra.get("rejected", False)),
-                declared_length=declared if _is_int(declared) else None,
-            )
-        )
-    return captures
-
-
-def load_har(path: str | os.PathLike[str]) -> list[CapturedRequest]:
-    """Captures from a HAR file: one saved by whisper-tui or exported by a browser."""
-    with open(path, "rb") as source:
-        raw = source.read()
-    try:
-        document = json.loads(raw.decode("utf-8-sig"))  # some tools write a BOM
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise HarError(f"not a HAR document: {exc}") from exc
-    return from_har(document)
+    return written

@@ -7,6 +7,8 @@ lives beside them rather than inside either: neither has to import the other for
 from __future__ import annotations
 
 import json
+import math
+import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -63,10 +65,33 @@ def header_bytes(entry: Mapping[str, object], *, flag: str) -> tuple[bytes, byte
     return name.encode("utf-8", "surrogatepass"), value.encode("utf-8", "surrogatepass")
 
 
+_second_shown: tuple[int, str] = (-1, "")
+"""The last whole second formatted, and its text: captures come many to a second."""
+
+
 def isoformat_utc(timestamp: float) -> str:
-    """An epoch time as ISO 8601 in UTC with millisecond precision and a `Z` suffix."""
-    moment = datetime.fromtimestamp(timestamp, tz=UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """An epoch time as ISO 8601 in UTC with millisecond precision and a `Z` suffix.
+
+    The same text as `datetime.fromtimestamp(timestamp, UTC).isoformat(timespec=
+    "milliseconds")` (which rounds to microseconds half-even, then cuts to milliseconds), but
+    formatting each second once: `--save` writes this for every capture under load.
+    """
+    global _second_shown
+    fraction, whole = math.modf(timestamp)
+    micros = round(fraction * 1e6)
+    if micros >= 1_000_000:
+        whole, micros = whole + 1, micros - 1_000_000
+    if not 0 <= whole < _YEAR_10000 or micros < 0:
+        moment = datetime.fromtimestamp(timestamp, tz=UTC)
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    second = int(whole)
+    shown = _second_shown
+    if shown[0] != second:
+        shown = _second_shown = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+    return f"{shown[1]}.{micros // 1000:03d}Z"
+
+
+_YEAR_10000 = 253_402_300_800
 
 
 def target_bytes(target: str) -> bytes:

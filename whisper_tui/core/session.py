@@ -20,6 +20,7 @@ from aiohttp import web
 
 from whisper_tui.core.autosave import HarAutosave
 from whisper_tui.core.deliveries import Delivery
+from whisper_tui.core.loading import Loading
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.redaction import Redactor
 from whisper_tui.core.replay import Sender
@@ -80,9 +81,14 @@ class Session:
             if self.settings.save_path
             else None
         )
+        self.loading = (
+            Loading(self.settings.load_paths, self.store) if self.settings.load_paths else None
+        )
+        """--load, read in a thread once started (None without --load)."""
         self._sock = sock
         self._runner: web.BaseRunner | None = None
         self._saving: asyncio.Task[None] | None = None
+        self._after_loading: asyncio.Task[None] | None = None
         self.tunnel: Tunnel | None = None
         """The --tunnel connection once started (None without --tunnel)."""
 
@@ -110,8 +116,30 @@ class Session:
         """Listen (binding the port unless a socket was given), start `--save` and the tunnel.
 
         `serve=False` keeps a prepared store on screen without listening (snapshot tests).
-        The tunnel connects in the background: this returns before it is up.
+        The tunnel connects in the background: this returns before it is up. With --load
+        this returns at once too: the files are read in a thread, and listening and `--save`
+        start once they are in (`until_started`), so live captures come after the loaded
+        ones with numbers of their own, and `--save` never writes a half-loaded store.
         """
+        if self.loading is not None and not self.loading.started:
+            self.loading.start()
+            self._after_loading = asyncio.get_running_loop().create_task(
+                self._start_after_loading(serve)
+            )
+            return
+        await self._start_now(serve)
+
+    async def _start_after_loading(self, serve: bool) -> None:
+        assert self.loading is not None
+        await self.loading.wait()
+        await self._start_now(serve)
+
+    async def until_started(self) -> None:
+        """Until listening and `--save` have started (at once without --load)."""
+        if self._after_loading is not None:
+            await asyncio.shield(self._after_loading)
+
+    async def _start_now(self, serve: bool) -> None:
         if serve:
             if self._sock is None:
                 self._sock = bind_socket(self.settings.host, self.settings.port)
@@ -126,10 +154,21 @@ class Session:
             if self.settings.tunnel is not None:
                 await self._start_tunnel()
         if self.autosave is not None:
+            self.autosave.started = True
             self._saving = asyncio.get_running_loop().create_task(self.autosave.run())
 
     async def stop(self) -> None:
-        """Close the tunnel, stop listening, close the sender's connections, complete `--save`."""
+        """Close the tunnel, stop listening, close the sender's connections, complete `--save`.
+
+        Quitting while --load is still reading saves nothing: nothing was captured yet, and
+        the --save file (maybe the one being loaded) must not be replaced by part of it.
+        """
+        if self._after_loading is not None and not self._after_loading.done():
+            assert self.loading is not None
+            self.loading.stop()
+            self._after_loading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._after_loading
         if self.tunnel is not None:
             await self.tunnel.stop()
         if self._runner is not None:
@@ -141,7 +180,7 @@ class Session:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._saving
             self._saving = None
-        if self.autosave is not None:
+        if self.autosave is not None and self.autosave.started:
             # Complete at exit: every capture, including those since the last periodic save.
             self.autosave.save_now()
 
@@ -177,6 +216,8 @@ class Session:
         """The session's state in one line: counts, tunnel, forwarding, answers, save problems."""
         stats = self.store.stats()
         text = f"{stats.received:,} request{'s' if stats.received != 1 else ''}"
+        if self.loading is not None and not self.loading.finished:
+            text = self.loading.describe()
         gone = [(stats.evicted, "evicted"), (stats.deleted, "deleted")]
         if stats.evicted or stats.deleted:
             parts = [f"{count:,} {what}" for count, what in gone if count]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from whisper_tui.core.deliveries import Arrival, DeliveryIndex
@@ -13,6 +13,7 @@ DEFAULT_MAX_REQUESTS = 100_000
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 
 Listener = Callable[[CapturedRequest], None]
+AttemptListener = Callable[[int], None]
 
 
 def _collector_untrack() -> Callable[[object], None]:
@@ -110,6 +111,7 @@ class RequestStore:
         self._listeners: list[Listener] = []
         self.deliveries = deliveries if deliveries is not None else DeliveryIndex()
         """Captures grouped by the provider's delivery id, kept current with every change."""
+        self._attempt_listeners: list[AttemptListener] = []
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -120,6 +122,22 @@ class RequestStore:
         return value
 
     def add(self, request: CapturedRequest) -> None:
+        """Keep a capture that just arrived (listeners are told)."""
+        self._keep(request)
+        self._evict()
+        self.version += 1
+        for listener in self._listeners:
+            listener(request)
+
+    def add_loaded(self, requests: Iterable[CapturedRequest]) -> None:
+        """Keep captures read from a file, in order: no listener is told (they are not
+        arrivals), and the version moves once for the batch."""
+        for request in requests:
+            self._keep(request)
+            self._evict()
+        self.version += 1
+
+    def _keep(self, request: CapturedRequest) -> None:
         # Kept captures are hidden from the cyclic garbage collector, as CPython does itself
         # for tuples and dicts that cannot be part of a cycle: a capture holds only ints,
         # strings, bytes and tuples of them (tests/test_server.py checks), so reference
@@ -134,10 +152,6 @@ class RequestStore:
             self._next_id = request.id + 1
         # Before evicting: a capture that is itself evicted at once still arrived.
         self.deliveries.add(request)
-        self._evict()
-        self.version += 1
-        for listener in self._listeners:
-            listener(request)
 
     def _evict(self) -> None:
         # Always keep the newest capture, even if it alone is over the byte cap.
@@ -159,6 +173,8 @@ class RequestStore:
         if request_id in self._by_id:
             self._attempts.setdefault(request_id, []).append(attempt)
             self.version += 1
+            for listener in self._attempt_listeners:
+                listener(request_id)
 
     def remove(self, request_id: int) -> Removed | None:
         """Take one capture out (None if it is not kept); restore() puts it back."""
@@ -281,3 +297,7 @@ class RequestStore:
     def unsubscribe(self, listener: Listener) -> None:
         if listener in self._listeners:
             self._listeners.remove(listener)
+
+    def subscribe_attempts(self, listener: AttemptListener) -> None:
+        """Call `listener(request_id)` whenever a replay or forward is added to a capture."""
+        self._attempt_listeners.append(listener)

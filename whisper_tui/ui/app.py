@@ -248,10 +248,17 @@ class WhisperApp(ReadableThemes, FilterActions, ReplayActions, PublicUrlActions,
         received = self.store.received
         rate = (received - self._received_at_tick) / max(now - self._ticked_at, 1e-3)
         self._received_at_tick, self._ticked_at = received, now
+        self._report_loading()
         if rate >= BUSY_RATE and now - self._screen_synced_at < BUSY_INTERVAL:
             return
         self._screen_synced_at = now
         self.refresh_from_store()
+
+    def _report_loading(self) -> None:
+        """A --load file that was cut short or had bad entries: one line each, once."""
+        loading = self.session.loading
+        for problem in loading.new_problems() if loading is not None else ():
+            self.notify(problem, severity="warning", timeout=20)
 
     def refresh_from_store(self) -> None:
         """Bring the list and the counts up to date (called on a timer, so bursts coalesce)."""

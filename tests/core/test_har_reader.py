@@ -1,0 +1,151 @@
+"""Reading HAR files entry by entry: chunk boundaries, any key order, files cut short or damaged."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from whisper_tui.core.autosave import HarAutosave
+from whisper_tui.core.har import FILE_TAIL, save_har
+from whisper_tui.core.har_reader import HarError, HarReader
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.store import RequestStore
+
+BASE = "http://127.0.0.1:8080"
+
+
+def capture(request_id: int, body: bytes = b'{"ok": true}') -> CapturedRequest:
+    return CapturedRequest(
+        id=request_id,
+        received_at=1_764_000_000.25 + request_id,
+        remote="127.0.0.1:5000",
+        method="POST",
+        target=f"/hooks/{request_id}?x=é",
+        http_version=(1, 1),
+        raw_headers=((b"Content-Type", b"application/json"), (b"X-Dup", b"1"), (b"x-dup", b"2")),
+        body=body,
+    )
+
+
+def read(data: bytes, chunk: int = 1 << 20) -> tuple[list[CapturedRequest], str | None]:
+    reader = HarReader(io.BytesIO(data), size=len(data), chunk=chunk)
+    captures = list(reader.captures())
+    return captures, reader.problem
+
+
+def saved_bytes(tmp_path: Path, captures: list[CapturedRequest]) -> bytes:
+    path = tmp_path / "saved.har"
+    save_har(path, captures, BASE)
+    return path.read_bytes()
+
+
+def test_every_entry_comes_back_exactly_whatever_the_chunk_size(tmp_path: Path) -> None:
+    captures = [capture(n, bytes(range(n, n + 200)) if n % 2 else b"x" * n) for n in range(1, 40)]
+    data = saved_bytes(tmp_path, captures)
+    for chunk in (1, 7, 100, 4096, 1 << 20):
+        assert read(data, chunk) == (captures, None)
+
+
+def test_entries_are_found_after_other_keys_in_any_order() -> None:
+    entry = json.loads(json.dumps({"request": {"method": "PUT", "url": "https://a.test/p?q=1"}}))
+    document = {
+        "meta": {"entries": ["not these"]},
+        "log": {"pages": [{"id": "p", "title": "[x]"}], "creator": {}, "entries": [entry]},
+        "after": [1, 2],
+    }
+    (loaded,), problem = read(json.dumps(document, indent=3).encode(), chunk=5)
+    assert (loaded.method, loaded.target, problem) == ("PUT", "/p?q=1", None)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"not json", "expected a JSON object"),
+        (b"[]", "expected a JSON object"),
+        (b'{"log": []}', "expected log"),
+        (b'{"log": {"entries": {}}}', "no log.entries list"),
+        (b'{"log": {"pages": [', "not a HAR document"),
+        (b"", "expected a JSON object"),
+    ],
+)
+def test_a_file_that_is_not_har_is_refused_before_any_entry(content: bytes, reason: str) -> None:
+    with pytest.raises(HarError, match=reason):
+        HarReader(io.BytesIO(content)).start()
+
+
+def test_an_entry_that_is_not_json_ends_the_reading_and_keeps_the_ones_before(
+    tmp_path: Path,
+) -> None:
+    data = saved_bytes(tmp_path, [capture(n) for n in range(1, 6)])
+    third = data.index(b'{"startedDateTime"', data.index(b"/hooks/2"))
+    damaged = data[: third + 20] + b"@@@" + data[third + 20 :]
+    captures, problem = read(damaged, chunk=64)
+    assert [c.id for c in captures] == [1, 2]
+    assert problem is not None and "\n" not in problem
+    assert problem.startswith("entry 2 (near byte") and "not valid JSON" in problem
+
+
+def test_an_entry_without_a_request_is_skipped_and_noted_once(tmp_path: Path) -> None:
+    entries = [{"request": {"url": "http://a/1"}}, {"response": {}}, {"nope": 1}]
+    entries.append({"request": {"url": "http://a/4"}})
+    captures, problem = read(json.dumps({"log": {"entries": entries}}).encode())
+    assert [c.target for c in captures] == ["/1", "/4"]
+    assert problem == "entry 1: no request object (skipped); 2 entries skipped in all"
+
+
+def test_bytes_that_are_not_utf8_end_the_reading_with_one_line(tmp_path: Path) -> None:
+    data = saved_bytes(tmp_path, [capture(1), capture(2)])
+    cut = data.index(b"/hooks/2")
+    captures, problem = read(data[:cut] + b"\xff" + data[cut + 1 :], chunk=16)
+    assert [c.id for c in captures] == [1]
+    assert problem is not None and "not UTF-8" in problem
+
+
+def test_the_estimate_follows_the_bytes_each_entry_took(tmp_path: Path) -> None:
+    data = saved_bytes(tmp_path, [capture(n) for n in range(1, 101)])
+    reader = HarReader(io.BytesIO(data), size=len(data), chunk=2048)
+    seen = iter(reader.captures())
+    for _ in range(30):
+        next(seen)
+    assert 80 <= reader.estimated_total() <= 125
+    list(seen)
+    assert reader.estimated_total() == 100
+
+
+def test_a_save_cut_at_any_byte_of_its_last_append_loads_every_whole_entry(
+    tmp_path: Path,
+) -> None:
+    # What kill -9 or a power cut in the middle of an append can leave: the new bytes written
+    # up to some offset, and after it either nothing or what the old closing still has there.
+    store = RequestStore()
+    path = tmp_path / "cut.har"
+    autosave = HarAutosave(path, store, lambda: BASE)
+    for n in range(1, 4):
+        store.add(capture(n, b"\x00\xffbinary" if n == 2 else b"text"))
+    autosave.save_now()
+    before = path.read_bytes()
+    for n in range(4, 7):
+        store.add(capture(n))
+    autosave.save_now()
+    after = path.read_bytes()
+    assert autosave.rewrites == 1 and after.startswith(before[: -len(FILE_TAIL)])
+    appended_from = len(before) - len(FILE_TAIL)
+    # Where each appended entry's text ends: with those bytes it is whole.
+    ends = [
+        after.index(b"}}\n" if n == 6 else b"}},\n", after.index(f"/hooks/{n}".encode())) + 2
+        for n in range(4, 7)
+    ]
+    for offset in range(appended_from, len(after) + 1):
+        for leftover in (b"", before[offset:]):
+            captures, problem = read(after[:offset] + leftover)
+            whole = 3 + sum(end <= offset for end in ends)
+            assert captures == list(store)[:whole], (offset, leftover)
+            if leftover:
+                continue  # the old closing may still close it: a problem or not
+            if offset >= len(after) - len(FILE_TAIL) + 2:  # the closing `]` is there
+                assert problem is None
+            else:
+                assert problem is not None and "\n" not in problem

@@ -1,0 +1,120 @@
+"""--load in a thread: batches into the store, numbering across files, progress, problems kept."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from whisper_tui.core import loading
+from whisper_tui.core.har import save_har
+from whisper_tui.core.loading import Loading, check_loadable
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.session import Session
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.store import RequestStore
+
+BASE = "http://127.0.0.1:8080"
+
+
+def capture(request_id: int, target: str = "/x") -> CapturedRequest:
+    return CapturedRequest(
+        request_id, 1_764_000_000.5, "127.0.0.1:1", "POST", target, (1, 1), (), target.encode()
+    )
+
+
+def har_file(tmp_path: Path, name: str, targets: list[str]) -> str:
+    path = tmp_path / name
+    save_har(path, [capture(n, t) for n, t in enumerate(targets, 1)], BASE)
+    return str(path)
+
+
+async def test_files_load_in_batches_in_order_and_a_taken_file_is_numbered_on(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(loading, "FIRST_BATCH", 2)
+    monkeypatch.setattr(loading, "BATCH", 3)
+    first = har_file(tmp_path, "a.har", [f"/a{n}" for n in range(1, 9)])
+    second = har_file(tmp_path, "b.har", ["/b1", "/b2"])
+    store = RequestStore()
+    versions: list[int] = []
+    load = Loading([first, second], store)
+    load.start()
+    await load.wait()
+    versions.append(store.version)
+    assert [(r.id, r.target) for r in store] == [
+        *((n, f"/a{n}") for n in range(1, 9)),
+        (9, "/b1"),
+        (10, "/b2"),
+    ]
+    # 8 entries as 2 + 3 + 3, then 2: one store version per batch, not per capture.
+    assert store.version == 4
+    assert (load.loaded, load.expected, load.finished, load.problems) == (10, 10, True, [])
+    assert load.describe() == "loading 10 of ~10"
+
+
+async def test_a_file_cut_short_keeps_what_came_before_and_says_so_once(tmp_path: Path) -> None:
+    path = Path(har_file(tmp_path, "cut.har", [f"/c{n}" for n in range(1, 6)]))
+    data = path.read_bytes()
+    path.write_bytes(data[: data.index(b"/c4") + 10])
+    missing = str(tmp_path / "missing.har")
+    store = RequestStore()
+    load = Loading([str(path), missing], store)
+    load.start()
+    await load.wait()
+    assert [r.target for r in store] == ["/c1", "/c2", "/c3"]
+    problems = load.new_problems()
+    assert len(problems) == 2 and all("\n" not in p for p in problems)
+    assert problems[0].startswith(f"{path}: entry 3 (near byte")
+    assert "cut short" in problems[0]
+    assert problems[1] == f"cannot load {missing}: No such file or directory"
+    assert load.new_problems() == []
+
+
+async def test_captures_loaded_are_not_announced_as_deliveries(tmp_path: Path) -> None:
+    store = RequestStore()
+    announced: list[CapturedRequest] = []
+    store.subscribe(announced.append)
+    load = Loading([har_file(tmp_path, "a.har", ["/a"])], store)
+    load.start()
+    await load.wait()
+    assert len(store) == 1 and announced == []
+
+
+async def test_the_session_listens_and_saves_only_once_the_files_are_in(tmp_path: Path) -> None:
+    path = har_file(tmp_path, "many.har", [f"/m{n}" for n in range(1, 3001)])
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.setblocking(False)
+    saved = tmp_path / "out.har"
+    settings = Settings(load_paths=(path,), save_path=str(saved), port=0)
+    session = Session(settings, sock=sock)
+    await session.start()
+    assert not session.listening and "loading" in session.status_text()
+    await session.until_started()
+    assert session.listening and session.status_text().startswith("3,000 requests")
+    assert [r.id for r in session.store][-1] == 3000
+    await session.stop()
+    assert saved.exists()
+
+
+async def test_quitting_while_loading_saves_nothing_over_the_file(tmp_path: Path) -> None:
+    # A --save file (often the one being loaded) must not be replaced by part of the load.
+    path = har_file(tmp_path, "big.har", [f"/s{n}" for n in range(1, 20_001)])
+    other = tmp_path / "other.har"
+    other.write_bytes(b"kept")
+    session = Session(Settings(load_paths=(path,), save_path=str(other), port=0))
+    await session.start(serve=False)
+    await session.stop()  # at once: the thread has read a batch or two at most
+    assert session.loading is not None and not session.loading.finished
+    assert other.read_bytes() == b"kept"
+
+
+def test_check_loadable_reads_only_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "start.har"
+    path.write_bytes(b'{"log": {"entries": [{"request": ')  # cut short, but HAR so far
+    assert check_loadable(str(path)) is None
+    path.write_bytes(b"<html>")
+    assert check_loadable(str(path)) == (
+        f"cannot load {path}: not a HAR document: expected a JSON object"
+    )

@@ -1,0 +1,184 @@
+"""`--load`: HAR files read in a thread, their captures handed to the loop in batches.
+
+The reading (chunks, JSON, building captures) happens off the loop; the loop only puts each
+batch in the store, so the list can be drawn, scrolled and filtered while the rest comes in.
+The first batch is small so the first rows show at once. A file that can't be opened or is not
+HAR, a file cut short, and skipped entries each leave one line in `problems`; everything read
+before a problem stays loaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from whisper_tui.core.har_reader import HarError, HarReader
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.store import RequestStore
+
+FIRST_BATCH = 200
+"""Captures in the first batch of a file: a screenful and then some, ready in milliseconds."""
+
+BATCH = 2_000
+"""Captures per later batch: few enough that adding one keeps the loop responsive (~5 ms)."""
+
+
+def check_loadable(path: str) -> str | None:
+    """Why `path` can't be loaded, read up to its first entry (None when it looks like HAR)."""
+    try:
+        with open(path, "rb") as source:
+            HarReader(source).start()
+    except OSError as error:
+        return f"cannot load {path}: {error.strerror or error}"
+    except HarError as error:
+        return f"cannot load {path}: {error}"
+    return None
+
+
+class Loading:
+    """Loads `paths` into `store`, in order, from a thread; progress is readable any time."""
+
+    def __init__(self, paths: Sequence[str], store: RequestStore) -> None:
+        self.paths = list(paths)
+        self.store = store
+        self.loaded = 0
+        """Captures put in the store so far."""
+        self.expected = 0
+        """About how many captures all the files hold (grows exact as they are read)."""
+        self.problems: list[str] = []
+        self.finished = False
+        self._reported = 0
+        self._stop = threading.Event()
+        self._done: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._renumber: dict[int, bool] = {}
+        self._highest = 0
+        self._before_file: dict[int, int] = {}
+        """Captures loaded from the files before each file (for the estimate)."""
+
+    @property
+    def started(self) -> bool:
+        return self._loop is not None
+
+    def start(self) -> None:
+        """Start reading (on the running loop, which receives the batches)."""
+        self._loop = asyncio.get_running_loop()
+        self._done = asyncio.Event()
+        thread = threading.Thread(target=self._read_all, name="whisper-tui --load", daemon=True)
+        thread.start()
+
+    async def wait(self) -> None:
+        """Until every file is read (or the loading was stopped)."""
+        assert self._done is not None, "start() first"
+        await self._done.wait()
+
+    def stop(self) -> None:
+        """Stop reading after the current batch (the app is closing)."""
+        self._stop.set()
+
+    def describe(self) -> str:
+        """'loading 40,000 of ~100,000' while loading."""
+        return f"loading {self.loaded:,} of ~{max(self.expected, self.loaded):,}"
+
+    def new_problems(self) -> list[str]:
+        """Problems not yet returned by this method: each is reported once."""
+        fresh = self.problems[self._reported :]
+        self._reported = len(self.problems)
+        return fresh
+
+    # -- in the thread ---------------------------------------------------------------------
+
+    def _call(self, callback: Callable[..., None], *args: object) -> bool:
+        assert self._loop is not None
+        try:
+            self._loop.call_soon_threadsafe(callback, *args)
+        except RuntimeError:  # the loop is closed: the app has gone
+            self._stop.set()
+            return False
+        return True
+
+    def _read_all(self) -> None:
+        try:
+            for number, path in enumerate(self.paths):
+                if self._stop.is_set():
+                    break
+                self._read(number, path)
+        except Exception as error:  # a bug must not leave the loading unfinished
+            self._call(self.problems.append, f"loading stopped: {type(error).__name__}: {error}")
+        finally:
+            self._call(self._finish)
+
+    def _read(self, number: int, path: str) -> None:
+        later_bytes = sum(_size(later) for later in self.paths[number + 1 :])
+        try:
+            source = open(path, "rb")  # noqa: SIM115 - closed below, across the batches
+        except OSError as error:
+            self._call(self.problems.append, f"cannot load {path}: {error.strerror or error}")
+            return
+        with source:
+            reader = HarReader(source)
+            try:
+                reader.start()
+            except HarError as error:
+                self._call(self.problems.append, f"cannot load {path}: {error}")
+                return
+            batch: list[CapturedRequest] = []
+            limit = FIRST_BATCH
+            for capture in reader.captures():
+                batch.append(capture)
+                if len(batch) >= limit:
+                    if not self._hand_over(number, batch, reader, later_bytes):
+                        return
+                    batch, limit = [], BATCH
+            self._hand_over(number, batch, reader, later_bytes)
+            if reader.problem:
+                self._call(self.problems.append, f"{path}: {reader.problem}")
+
+    def _hand_over(
+        self, number: int, batch: list[CapturedRequest], reader: HarReader, later_bytes: int
+    ) -> bool:
+        """Send a batch to the loop with the estimate; False when loading should stop."""
+        expected = reader.estimated_total()
+        if reader.entries and reader.done_bytes:
+            expected += round(later_bytes * reader.entries / reader.done_bytes)
+        return self._call(self._add, number, batch, expected) and not self._stop.is_set()
+
+    # -- on the loop -----------------------------------------------------------------------
+
+    def _add(self, number: int, batch: list[CapturedRequest], expected_in_rest: int) -> None:
+        if self._stop.is_set() or not batch:
+            return
+        store = self.store
+        renumber = self._renumber.get(number)
+        if renumber is None:
+            self._before_file[number] = self.loaded
+            # Each file counts from 1: one whose numbers are taken is numbered on after the
+            # captures before it, in its own order, so `#N` stays unique and grows down the list.
+            renumber = self._renumber[number] = batch[0].id <= self._highest
+        if renumber:
+            batch = [replace(capture, id=store.next_id()) for capture in batch]
+        elif any(store.get(capture.id) is not None for capture in batch):
+            batch = [
+                replace(capture, id=store.next_id()) if store.get(capture.id) else capture
+                for capture in batch
+            ]
+        store.add_loaded(batch)
+        self.loaded += len(batch)
+        self._highest = max(self._highest, max(capture.id for capture in batch))
+        self.expected = self._before_file[number] + expected_in_rest
+
+    def _finish(self) -> None:
+        self.finished = True
+        self.expected = self.loaded
+        assert self._done is not None
+        self._done.set()
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

@@ -10,6 +10,8 @@ Runs (each also runnable alone, `python tests/bench/bench_NAME.py`):
   diff_loop    1 MB JSON diff off the loop
   memory       RSS growth vs stored body bytes
   startup      start to listening
+  reopen       --load of 100,000 entries: first rows on screen, all loaded
+  save         --save under sustained load: throughput kept; one save at 100,000 captures
 The app runs in its own process on a pty (200x50) with its TUI live, except where a row says
 in-process. Load: wrk when installed (apt-get install wrk), else aiohttp client processes.
 Takes about 2.5 minutes with wrk on 2 cores (--quick: about 1, smaller counts, not comparable
@@ -31,6 +33,8 @@ from tests.bench import (
     bench_diff_loop,
     bench_memory,
     bench_navigation,
+    bench_reopen,
+    bench_save,
     bench_startup,
     bench_throughput,
 )
@@ -45,6 +49,8 @@ BENCHES = {
     "diff_loop": bench_diff_loop.run,
     "memory": bench_memory.run,
     "startup": bench_startup.run,
+    "reopen": bench_reopen.run,
+    "save": bench_save.run,
 }
 
 

@@ -14,7 +14,12 @@ from pathlib import Path
 
 from tests.bench.tui_process import free_port, wait_listening
 from tests.helpers import send_raw
-from whisper_tui.core.autosave import SAVE_INTERVAL, HarAutosave
+from whisper_tui.core.autosave import (
+    FEWEST_PER_SAVE,
+    LONGEST_WAIT,
+    SAVE_INTERVAL,
+    HarAutosave,
+)
 from whisper_tui.core.har import load_har
 from whisper_tui.core.har_reader import HarReader
 from whisper_tui.core.models import Attempt, CapturedRequest
@@ -263,10 +268,36 @@ async def test_the_base_url_is_read_at_each_save(tmp_path: Path) -> None:
     ]
 
 
-async def test_a_slow_save_spaces_out_the_next_one(tmp_path: Path) -> None:
-    autosave = HarAutosave(tmp_path / "big.har", filled_store(200, b"y" * 5000), lambda: BASE_URL)
-    assert autosave.wait == SAVE_INTERVAL
+async def test_an_append_writes_what_fits_its_share_of_time_and_exit_writes_the_rest(
+    tmp_path: Path,
+) -> None:
+    store = filled_store(10)
+    path = tmp_path / "flood.har"
+    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    await autosave.save_if_changed()
+    assert autosave.wait == SAVE_INTERVAL  # the first, whole write is a one-off
+    store.add(capture(11))
+    await autosave.save_if_changed()
+    assert autosave.per_entry > 0.0  # measured on the first append
+    autosave.interval = 1e-9  # a budget no entry fits in: the fewest per save it is
+    for request_id in range(12, 12 + FEWEST_PER_SAVE + 200):
+        store.add(capture(request_id))
+    await autosave.save_if_changed()
+    assert autosave.backlog == 200 and len(load_har(path)) == 11 + FEWEST_PER_SAVE
+    assert await autosave.save_if_changed() is True  # nothing new arrived, but a backlog
+    assert autosave.backlog == 0 and load_har(path) == list(store)
+    for request_id in range(712, 712 + FEWEST_PER_SAVE + 1):
+        store.add(capture(request_id))
+    autosave.save_now()
+    assert load_har(path) == list(store) and autosave.rewrites == 1
+
+
+async def test_a_slow_rewrite_spaces_out_the_next_save(tmp_path: Path) -> None:
+    store = filled_store(200, b"y" * 5000)
+    autosave = HarAutosave(tmp_path / "big.har", store, lambda: BASE_URL)
     autosave.interval = 0.0
     await autosave.save_if_changed()
-    # Ten times what the save took, so writing stays near a tenth of the time.
-    assert autosave.wait > 0.0
+    store.remove(5)
+    await autosave.save_if_changed()
+    # Twenty times what the rewrite took, so writing stays near a twentieth of the time.
+    assert autosave.rewrites == 2 and 0.0 < autosave.wait <= LONGEST_WAIT

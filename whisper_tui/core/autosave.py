@@ -30,12 +30,17 @@ SAVE_INTERVAL = 2.0
 """Seconds between saves while captures keep arriving."""
 
 WRITING_SHARE = 20
-"""A save is followed by a pause this many times as long as it took (at least SAVE_INTERVAL),
-so writing takes at most ~1/20 of the time: serializing is CPU on the loop's core (the
-worker thread competes for the GIL), and under a flood the capture server comes first."""
+"""Saving may take 1/20 of the time: serializing is CPU on the loop's core (the worker thread
+competes for the GIL), and under a flood the capture server comes first. An append writes at
+most the entries that fit in SAVE_INTERVAL / WRITING_SHARE of CPU (from the cost per entry
+measured so far); more waits for the next save, or exit. A whole rewrite, which can't be cut,
+is followed by a pause WRITING_SHARE times as long as it took."""
 
 LONGEST_WAIT = 60.0
-"""However long saves take, the file is never further behind than this (plus one save)."""
+"""However long a rewrite took, the next save comes within this."""
+
+FEWEST_PER_SAVE = 500
+"""An append writes at least this many entries, whatever the measured cost."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +97,17 @@ class HarAutosave:
         """Bytes the last save wrote: an append's are those of the new entries only."""
         self.last_error: str | None = None
         self.wait = interval
+        self._at_exit = False
         self.started = False
         """Set by the session once saving has begun (after --load is in)."""
         self._written: _Written | None = None
         self._highest_planned = 0
         """The highest id handed to a save, written or being written."""
         self._stale = False
+        self.per_entry = 0.0
+        """CPU seconds one entry took to serialize and write, measured (0: not yet)."""
+        self.backlog = 0
+        """Captures left for the next save by the last append's limit."""
         store.subscribe_attempts(self._attempt_added)
 
     def _attempt_added(self, request_id: int) -> None:
@@ -127,13 +137,24 @@ class HarAutosave:
                 and base_url == written.base_url
                 and in_file <= 2 * max(len(store), 1)
             ):
-                captures = [store[position] for position in range(len(store) - new, len(store))]
+                taken = min(new, self._append_limit())
+                self.backlog = new - taken
+                first = len(store) - new
+                captures = [store[position] for position in range(first, first + taken)]
                 deliveries = store.deliveries.json_view()
-                return _Plan(False, captures, base_url, store.received, edits, deliveries)
+                received = store.received - self.backlog
+                return _Plan(False, captures, base_url, received, edits, deliveries)
         self._stale = False
+        self.backlog = 0
         return _Plan(
             True, list(store), base_url, store.received, edits, store.deliveries.json_view()
         )
+
+    def _append_limit(self) -> int:
+        if self.per_entry <= 0 or self._at_exit:
+            return 1 << 62
+        budget = self.interval / WRITING_SHARE
+        return max(FEWEST_PER_SAVE, int(budget / self.per_entry))
 
     def _after(self, plan: _Plan, written: _Written) -> None:
         self._written = written
@@ -175,6 +196,7 @@ class HarAutosave:
             if not plan.captures:
                 self.last_save_bytes = 0
                 return replace(written, received=plan.received)
+            began = time.thread_time()
             out = io.BytesIO()
             count = write_entries(
                 out,
@@ -194,6 +216,7 @@ class HarAutosave:
             os.fsync(fd)
         finally:
             os.close(fd)
+        self.per_entry = (time.thread_time() - began) / count
         self.last_save_bytes = len(data)
         return replace(
             written,
@@ -207,7 +230,8 @@ class HarAutosave:
         return self._plan()
 
     def save_now(self) -> None:
-        """Write synchronously (at exit, when nothing else needs the loop)."""
+        """Write synchronously (at exit, when nothing else needs the loop): everything."""
+        self._at_exit = True
         version = self.store.version
         plan = self._plan()
         written = self._carry_out(plan)
@@ -219,7 +243,7 @@ class HarAutosave:
         self.saved_version = version
 
     async def save_if_changed(self) -> bool:
-        if self.store.version == self.saved_version and not self._stale:
+        if self.store.version == self.saved_version and not self._stale and not self.backlog:
             return False
         version = self.store.version
         plan = self._plan()
@@ -236,10 +260,12 @@ class HarAutosave:
             return False
         self.last_error = None
         self.saved_version = version
+        first = self.saves == 0
         self._after(plan, written)
-        self.wait = min(
-            LONGEST_WAIT, max(self.interval, (time.monotonic() - started) * WRITING_SHARE)
-        )
+        self.wait = self.interval
+        if plan.rewrite and not first:  # the first whole write (maybe of --load) is a one-off
+            took = time.monotonic() - started
+            self.wait = min(LONGEST_WAIT, max(self.interval, took * WRITING_SHARE))
         return True
 
     async def run(self) -> None:

@@ -1,0 +1,140 @@
+"""Reopening a big session: `--load` of 100,000 entries, first rows on screen and all loaded.
+
+.venv/bin/python tests/bench/bench_reopen.py [--quick]
+
+A HAR of 100,000 captures (the throughput bench's 450-byte JSON POST with the headers wrk
+sends) is written by whisper-tui's own save, then the app is started on a pty (200x50) with
+`--load` of it, alternating with an app started without it (the baseline: its first frame).
+From spawning the process: when the first loaded row's path is written to the terminal, and
+when the top bar first shows the whole count. Medians of the rounds.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.bench import common
+from tests.bench.common import Row, median
+from tests.bench.load import SMALL_BODY
+from tests.bench.pty_screen import pty_app
+from tests.bench.tui_process import free_port
+from whisper_tui.core.har import save_har
+from whisper_tui.core.models import CapturedRequest
+
+FIRST_ROWS_TARGET = 0.5
+ALL_LOADED_TARGET = 2.0
+PATH_MARK = b"/hooks/reopen/"
+
+
+def write_har(path: Path, count: int) -> None:
+    headers = (
+        (b"Host", b"127.0.0.1:8080"),
+        (b"Content-Type", b"application/json"),
+        (b"Content-Length", str(len(SMALL_BODY)).encode()),
+    )
+    started = 1_764_000_000.0
+    save_har(
+        path,
+        (
+            CapturedRequest(
+                n,
+                started + n / 1000,
+                "127.0.0.1:40000",
+                "POST",
+                f"/hooks/reopen/{n}",
+                (1, 1),
+                headers,
+                SMALL_BODY,
+            )
+            for n in range(1, count + 1)
+        ),
+        "http://127.0.0.1:8080",
+    )
+
+
+def load_round(path: Path, count: int) -> tuple[float | None, float | None, float | None]:
+    """(first frame, first loaded row, all loaded) in seconds from spawning, None if unseen."""
+    port = free_port()
+    total = f"{count:,} requests".encode()
+    with pty_app("--port", str(port), "--load", str(path), record=True) as app:
+        deadline = time.perf_counter() + 60
+        while app.seen_at(total) is None and time.perf_counter() < deadline:
+            time.sleep(0.05)
+        frame = app.seen_at(f"127.0.0.1:{port}".encode())
+        first, done = app.seen_at(PATH_MARK), app.seen_at(total)
+        app.quit(timeout=20)
+    return frame, first, done
+
+
+def empty_round() -> float | None:
+    port = free_port()
+    with pty_app("--port", str(port), record=True) as app:
+        app.wait_idle(0.3, timeout=10)
+        frame = app.seen_at(f"127.0.0.1:{port}".encode())
+        app.quit(timeout=10)
+    return frame
+
+
+def run(quick: bool = False, rounds: int | None = None) -> list[Row]:
+    rounds = rounds or (1 if quick else 3)
+    count = 20_000 if quick else 100_000
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "reopen.har"
+        began = time.perf_counter()
+        write_har(path, count)
+        written = time.perf_counter() - began
+        size = path.stat().st_size
+        frames, firsts, dones, empties = [], [], [], []
+        for number in range(rounds):
+            empty = empty_round()
+            frame, first, done = load_round(path, count)
+            print(
+                f"  reopen round {number + 1}: empty app's first frame {empty}, with --load: "
+                f"first frame {frame}, first rows {first}, all {count:,} {done}",
+                flush=True,
+            )
+            for values, value in ((empties, empty), (frames, frame), (firsts, first)):
+                if value is not None:
+                    values.append(value)
+            dones.append(done if done is not None else float("inf"))
+    first_rows = median(firsts) if firsts else None
+    all_loaded = median(dones)
+    baseline = median(empties) if empties else None
+    notes = [
+        f"reopen: {count:,} entries, {size / 1e6:.0f} MB, written by save_har in {written:.1f} s; "
+        f"medians of {rounds} rounds from spawning the app on a pty; first rows = the first "
+        f"loaded row's path written to the terminal; all = the top bar's '{count:,} requests'; "
+        f"baseline = an app without --load drawing its first frame; with --load the first "
+        f"frame came at {median(frames):.3f} s"
+        if frames
+        else "reopen: no frame seen",
+    ]
+    label = f"{count:,}"
+    return [
+        Row(
+            f"--load {label} entries: first rows on screen",
+            f"{first_rows:.3f} s" if first_rows is not None else "unseen",
+            f"{baseline:.3f} s" if baseline is not None else "-",
+            None,
+            f"<= {FIRST_ROWS_TARGET} s",
+            None if quick or first_rows is None else first_rows <= FIRST_ROWS_TARGET,
+            notes,
+        ),
+        Row(
+            f"--load {label} entries: all loaded",
+            f"{all_loaded:.3f} s",
+            f"{baseline:.3f} s" if baseline is not None else "-",
+            None,
+            f"<= {ALL_LOADED_TARGET} s",
+            None if quick else all_loaded <= ALL_LOADED_TARGET,
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    common.run_standalone(run)

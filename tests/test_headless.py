@@ -13,7 +13,6 @@ import pytest
 
 from tests.bench.tui_process import free_port, wait_listening
 from tests.helpers import EVENT_LOOPS
-from whisper_tui.cli import load_files
 from whisper_tui.core.deliveries import delivery_json
 from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har
@@ -245,5 +244,5 @@ def test_headless_json_groups_retries_by_the_providers_delivery_id(tmp_path):
     assert [e["_whisper"]["delivery"] for e in document["log"]["entries"]] == deliveries
     # ... and loading the file groups the same captures again (the index is derived).
     store = RequestStore()
-    load_files([str(har)], store)
+    store.add_loaded(load_har(har))  # as --load puts each batch in the store
     assert [delivery_json(store.deliveries.of(r)) for r in store] == deliveries

@@ -98,3 +98,18 @@ SCREENS = {
 def test_every_screen_at_both_sizes(snap_compare, monkeypatch, screen, size):
     monkeypatch.chdir("/")  # the export's file name is a full path: the same on every machine
     assert snap_compare(fixture_app(), terminal_size=SIZES[size], run_before=SCREENS[screen])
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+async def test_at_40x15_every_shown_widget_has_room_and_every_control_some(screen):
+    # Issue 19: at 40x15 the detail had zero columns and the export path two cells.
+    app = fixture_app()
+    async with app.run_test(size=(40, 15)) as pilot:
+        await SCREENS[screen](pilot)
+        await pilot.pause(0.2)
+        shown = [w for w in app.screen.query("*") if w.display and w.visible]
+        empty = [w for w in shown if not (w.region.width and w.region.height)]
+        cramped = [w for w in shown if w.focusable and w.content_region.width < 4]
+        assert not empty and not cramped, (empty, cramped)
+        focused = app.focused
+        assert focused is not None and focused.region.width and focused.region.height

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -22,6 +22,8 @@ from whisper_tui.ui.actions import bindings_for
 PREVIEW_LINES = 200
 PREVIEW_LINE_CHARS = 400
 """The preview shows this much of each line, then `… (+N chars)`: the output keeps it all."""
+COMPACT_BELOW = 60
+"""Screens narrower than this get the short button labels."""
 Scope = tuple[str, Callable[[], list[CapturedRequest]]]
 
 
@@ -76,6 +78,14 @@ class ExportScreen(ModalScreen[None]):
         settings = getattr(self.app, "settings", None)
         self.directory = default_directory(getattr(settings, "save_path", None))
         self._refresh_output()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Under 60 columns the buttons drop their key hints, or the path would get no room.
+        compact = event.size.width < COMPACT_BELOW
+        self.query_one("#export-save").set_class(compact, "compact")
+        labels = ("Save", "Copy") if compact else ("Save (Ctrl+S)", "Copy (Ctrl+Y)")
+        self.query_one("#export-save-button", Button).label = labels[0]
+        self.query_one("#export-copy-button", Button).label = labels[1]
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if event.radio_set.id == "export-format":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.ui.list_rows import (
@@ -223,6 +223,18 @@ def test_wide_characters_are_measured_in_cells():
         short = shorten_middle(path, width)
         assert cell_len(short) <= width
         assert width - cell_len(short) <= 1  # at most the half of a wide character left over
+
+
+@pytest.mark.parametrize("width", [40, 45, 60, 90])
+def test_a_zwj_emoji_sequence_in_a_path_leaves_the_row_as_wide_as_every_terminal_draws_it(width):
+    # Rich joins '👩<ZWJ>💻' into 2 cells (and 'a<ZWJ>b' into 1) where many terminals draw
+    # the parts: shown without the joiner, Rich's measure and a per-character one agree.
+    path = "/hooks/👩\u200d💻/a\u200db/❤\ufe0f/" + "👨\u200d👩\u200d👧" * 12
+    pieces = [text for text, _ in row_pieces(capture(target=path), width)]
+    assert not any(c in text for text in pieces for c in "\u200d\ufe0f")
+    assert sum(cell_len(text) for text in pieces) == width - 1
+    per_character = sum(get_character_cell_size(c) for text in pieces for c in text)
+    assert per_character == width - 1
 
 
 def test_paths_that_differ_at_the_end_stay_distinguishable_in_an_80_column_list():

@@ -6,6 +6,7 @@ Runs (each also runnable alone, `python tests/bench/bench_NAME.py`):
   throughput   capture throughput with the TUI live vs a bare aiohttp server; requests lost
   navigation   list key-to-screen latency at 100,000 captures vs 10
   capture_cost new-capture throughput at 100k stored vs 1k
+  deliveries   store add with the delivery index vs without (in-process); CPU it adds
   big_body     5 MB JSON selected: first highlighted screen; loop blocked
   diff_loop    1 MB JSON diff off the loop
   memory       RSS growth vs stored body bytes
@@ -30,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.bench import (
     bench_big_body,
     bench_capture_cost,
+    bench_deliveries,
     bench_diff_loop,
     bench_memory,
     bench_navigation,
@@ -45,6 +47,7 @@ BENCHES = {
     "throughput": bench_throughput.run,
     "navigation": bench_navigation.run,
     "capture_cost": bench_capture_cost.run,
+    "deliveries": bench_deliveries.run,
     "big_body": bench_big_body.run,
     "diff_loop": bench_diff_loop.run,
     "memory": bench_memory.run,

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from tests.helpers import delivery_request, load_deliveries
 from whisper_tui.core.deliveries import (
@@ -16,6 +19,7 @@ from whisper_tui.core.deliveries import (
     json_view_of,
 )
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.store import Removed, RequestStore
 
 
 def capture(request_id: int, headers: dict[str, str] | list[tuple[str, str]], body=b""):
@@ -153,7 +157,7 @@ def test_cloudevents_binary_mode_pairs_source_and_id():
 
 def test_cloudevents_structured_mode_reads_the_body():
     body = b'{"specversion": "1.0", "type": "t", "source": "/src", "id": "B1", "data": {}}'
-    request = capture(1, {"Content-Type": "application/cloudevents+json; charset=utf-8"}, body)
+    request = capture(1, {"Content-Type": "Application/CloudEvents+JSON; charset=utf-8"}, body)
     assert delivery_id_of(request) == DeliveryId("/src B1", "body source + id", "cloudevents")
     plain = capture(2, {"Content-Type": "application/json"}, body)
     assert delivery_id_of(plain) is None
@@ -228,3 +232,85 @@ def test_json_view_is_frozen_and_json_view_of_numbers_what_it_is_given():
     assert view(github(1, "a")) == {"id": "a", "from": "X-GitHub-Delivery", "seen": 1, "first": 1}
     alone = json_view_of([github(5, "a"), github(6, "a")])
     assert alone(github(6, "a"))["seen"] == 2 and alone(github(6, "a"))["first"] == 5
+
+
+# -- the index against a model, under eviction, delete, undo and clear ----------------------
+
+
+class StoreWithDeliveries(RuleBasedStateMachine):
+    """Whatever a user and the caps do, each kept capture's Delivery is what the arrivals say."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store = RequestStore(max_requests=5)
+        self.arrivals: list[tuple[int, str | None]] = []  # (capture id, delivery id) in order
+        self.undo: list[Removed] = []
+
+    @rule(guid=st.sampled_from(["a", "b", "c", None]))
+    def arrive(self, guid: str | None) -> None:
+        request_id = self.store.next_id()
+        headers = {"X-GitHub-Delivery": guid} if guid else {"Content-Type": "text/plain"}
+        self.store.add(capture(request_id, headers))
+        self.arrivals.append((request_id, guid))
+
+    @rule(data=st.data())
+    def delete_one(self, data: st.DataObject) -> None:
+        kept = [r.id for r in self.store]
+        if kept:
+            removed = self.store.remove(data.draw(st.sampled_from(kept)))
+            assert removed is not None
+            self.undo.append(removed)
+
+    @rule()
+    def delete_all(self) -> None:
+        self.undo.append(self.store.remove_all())
+
+    @rule()
+    def undo_last(self) -> None:
+        if self.undo:
+            self.store.restore(self.undo.pop())
+
+    @invariant()
+    def deliveries_match_the_arrivals(self) -> None:
+        index = self.store.deliveries
+        kept = [r.id for r in self.store]
+        for request in self.store:
+            guid = dict(self.arrivals)[request.id]
+            delivery = index.of(request)
+            if guid is None:
+                assert delivery is None
+                continue
+            same = [i for i, g in self.arrivals if g == guid]
+            assert delivery == Delivery(
+                guid,
+                "X-GitHub-Delivery",
+                same.index(request.id) + 1,
+                same[0],
+                tuple(i for i in sorted(kept) if i in same),
+                len(same),
+                "github",
+            )
+        for guid in ("a", "b", "c"):
+            same = [i for i, g in self.arrivals if g == guid]
+            assert index.captures_of(guid) == tuple(i for i in sorted(kept) if i in same)
+
+
+TestStoreWithDeliveries = StoreWithDeliveries.TestCase
+TestStoreWithDeliveries.settings = settings(max_examples=150, stateful_step_count=30, deadline=None)
+
+
+def test_headers_are_read_by_lowercase_name_whatever_the_layout():
+    # Many distinct header layouts (the plan cache is emptied when full) still read right.
+    for number in range(1, 1_500):
+        request = capture(number, {f"X-Pad-{number}": "1", "X-GITHUB-DELIVERY": f"g{number}"})
+        assert delivery_id_of(request) == DeliveryId(f"g{number}", "X-GitHub-Delivery", "github")
+
+
+def test_a_header_name_holding_nul_is_read_as_itself():
+    # Layouts are cached by their names joined with NUL; a name with a NUL in it (a loaded
+    # file can carry one) must not borrow the plan of the two names it looks like.
+    split = capture(1, [("X-Pad", "1"), ("X-GitHub-Delivery", "g1")])
+    joined = capture(2, [("X-Pad\0X-GitHub-Delivery", "g2")])
+    assert delivery_id_of(split).value == "g1"
+    assert delivery_id_of(joined) is None
+    assert delivery_id_of(capture(3, [])) is None

@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import CapturedRequest, RawHeaders
 from whisper_tui.core.signatures import Scheme, schemes
 from whisper_tui.core.signatures.common import delivery_value, json_top_level_strings
+from whisper_tui.core.signatures.scheme import Headers
 
 DEFAULT_REMEMBERED = 100_000
 """Deliveries remembered after their last capture left the store (evicted or deleted), so a
@@ -76,22 +77,22 @@ def delivery_json(delivery: Delivery | None) -> DeliveryJson | None:
 # -- finding the id ------------------------------------------------------------------------
 
 
-def _cloudevents_binary(request: CapturedRequest) -> tuple[str, str] | None:
+def _cloudevents_binary(headers: Headers) -> tuple[str, str] | None:
     # https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/http-protocol-binding.md
     # #31-binary-content-mode: attributes are ce-* headers. The core spec
     # (cloudevents/spec.md#id) makes `source` + `id` unique per distinct event, and a
     # re-sent duplicate keeps both: the pair is the id (a space can't occur in a URI-reference).
-    event_id = delivery_value(request.header("ce-id"))
-    source = delivery_value(request.header("ce-source"))
+    event_id = delivery_value(headers.get(b"ce-id"))
+    source = delivery_value(headers.get(b"ce-source"))
     if event_id and source:
         return f"{source} {event_id}", "ce-source + ce-id"
     return None
 
 
-def _cloudevents_structured(request: CapturedRequest) -> tuple[str, str] | None:
+def _cloudevents_structured(request: CapturedRequest, headers: Headers) -> tuple[str, str] | None:
     # http-protocol-binding.md#32-structured-content-mode: the whole event is the body, as
     # application/cloudevents+json (a batch, application/cloudevents-batch+json, has no one id).
-    content_type = (request.header("content-type") or "").split(";", 1)[0].strip().lower()
+    content_type = (headers.get(b"content-type") or "").split(";", 1)[0].strip().lower()
     if content_type != _CLOUDEVENTS_JSON.decode():
         return None
     found = json_top_level_strings(request.body, "id", "source")
@@ -101,43 +102,85 @@ def _cloudevents_structured(request: CapturedRequest) -> tuple[str, str] | None:
     return None
 
 
-def _idempotency_key(request: CapturedRequest) -> tuple[str, str] | None:
+def _idempotency_key(headers: Headers) -> tuple[str, str] | None:
     # https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/: a client
     # repeats the key when it retries the same request (GitLab's webhooks send it, and
     # Svix-style senders may).
-    value = delivery_value(request.header("idempotency-key"))
+    value = delivery_value(headers.get(b"idempotency-key"))
     return (value, "Idempotency-Key") if value else None
 
 
-_GENERIC = (b"ce-id", b"idempotency-key")
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What to try on captures whose header names are one layout (names and order as sent)."""
+
+    lowered: tuple[bytes, ...]
+    schemes: tuple[Scheme, ...]
+    """Schemes whose trigger headers are present, in scheme order."""
+    binary: bool
+    """ce-id is present (CloudEvents, binary mode)."""
+    content_type: int
+    """Position of the Content-Type header, or -1 (CloudEvents, structured mode)."""
+    keyed: bool
+    """Idempotency-Key is present."""
+    by_headers: bool
+    """Any of the above: a header says some rule may find an id."""
+
+
+_PLANS_KEPT = 1024
+"""Header layouts remembered; a sender repeats its own, so a handful cover a session. More
+(a sender varying its header names) empties the cache, which only costs recomputing."""
 
 
 @dataclass(slots=True)
-class _Triggers:
-    """Which lowercase header names make which rules worth running, built once per registry."""
-
+class _Plans:
     built_for: tuple[Scheme, ...] | None = None
-    by_header: dict[bytes, tuple[Scheme, ...]] = field(default_factory=dict)
-    names: frozenset[bytes] = frozenset()
-    """Every name that triggers something: the providers' and the generic rules'."""
+    by_layout: dict[bytes, _Plan] = field(default_factory=dict)
+    """Keyed by the header names as sent, joined by NUL (which no header name can hold):
+    one bytes object to hash, not one per name."""
 
 
-_triggers = _Triggers()
+_plans = _Plans()
 
 
-def _current_triggers() -> _Triggers:
+def _plan_for(raw: RawHeaders) -> _Plan:
     known = schemes()
-    if _triggers.built_for is not known:
-        by_header: dict[bytes, list[Scheme]] = {}
-        for scheme in known:
-            if scheme.delivery_id is None:
-                continue
-            for name in scheme.delivery_headers or scheme.detect_headers:
-                by_header.setdefault(name.encode("latin-1"), []).append(scheme)
-        _triggers.by_header = {name: tuple(found) for name, found in by_header.items()}
-        _triggers.names = frozenset((*by_header, *_GENERIC))
-        _triggers.built_for = known
-    return _triggers
+    if _plans.built_for is not known or len(_plans.by_layout) >= _PLANS_KEPT:
+        _plans.by_layout.clear()
+        _plans.built_for = known
+    layout = b"\0".join(map(_name, raw))
+    plan = _plans.by_layout.get(layout)
+    if plan is not None and len(plan.lowered) == len(raw):
+        return plan
+    if layout.count(b"\0") != max(len(raw) - 1, 0):
+        # A name holding NUL itself (only a loaded file can carry one): the joined key is
+        # ambiguous, so this layout is planned from its names and not cached.
+        return _plan(tuple(name.lower() for name in map(_name, raw)), known)
+    plan = _plans.by_layout[layout] = _plan(
+        tuple(layout.lower().split(b"\0")) if raw else (), known
+    )
+    return plan
+
+
+def _plan(lowered: tuple[bytes, ...], known: tuple[Scheme, ...]) -> _Plan:
+    present = set(lowered)
+    triggered = tuple(
+        scheme
+        for scheme in known
+        if scheme.delivery_id is not None
+        and not present.isdisjoint(
+            name.encode("latin-1") for name in scheme.delivery_headers or scheme.detect_headers
+        )
+    )
+    binary, keyed = b"ce-id" in present, b"idempotency-key" in present
+    return _Plan(
+        lowered,
+        triggered,
+        binary,
+        lowered.index(b"content-type") if b"content-type" in present else -1,
+        keyed,
+        bool(triggered) or binary or keyed,
+    )
 
 
 _name = itemgetter(0)
@@ -146,10 +189,10 @@ _name = itemgetter(0)
 def delivery_id_of(request: CapturedRequest) -> DeliveryId | None:
     """The provider's delivery id on a capture, or None when it carries none.
 
-    The set of header names decides which rules can apply, and only those run: a capture
-    from a sender no rule knows costs building that set (C loops, no Python per header).
-    Provider rules go in scheme order, then CloudEvents (binary, structured), then
-    Idempotency-Key.
+    Which rules can apply is decided once per header layout (the names and their order, which
+    a sender repeats), so a capture from a sender no rule knows costs a tuple of its header
+    names and one lookup. Provider rules go in scheme order, then CloudEvents (binary,
+    structured), then Idempotency-Key.
     """
     found = _find(request)
     return DeliveryId(*found) if found is not None else None
@@ -158,34 +201,24 @@ def delivery_id_of(request: CapturedRequest) -> DeliveryId | None:
 def _find(request: CapturedRequest) -> tuple[str, str, str] | None:
     """(value, source, provider): delivery_id_of without building the frozen dataclass
     (a third of the cost on the capture path, where the index calls this)."""
-    triggers = _current_triggers()
     raw = request.raw_headers
-    lowered = tuple(map(bytes.lower, map(_name, raw)))
-    names = set(lowered)
-    hits = names & triggers.names
-    if hits:
-        found: list[Scheme] = []
-        for name in hits:
-            for scheme in triggers.by_header.get(name, ()):
-                if scheme not in found:
-                    found.append(scheme)
-        if len(found) > 1:
-            found.sort(key=lambda s: (s.order, s.name))
-        for scheme in found:
-            assert scheme.delivery_id is not None
-            hit = scheme.delivery_id(request)
-            if hit is not None:
-                return hit[0], hit[1], scheme.name
-        if b"ce-id" in hits and (hit := _cloudevents_binary(request)) is not None:
-            return hit[0], hit[1], "cloudevents"
+    plan = _plan_for(raw)
     # Structured CloudEvents have no header of their own: their content type says it.
-    if b"content-type" in names:
-        content_type = raw[lowered.index(b"content-type")][1]
-        if content_type[: len(_CLOUDEVENTS_JSON)].lower() == _CLOUDEVENTS_JSON:
-            hit = _cloudevents_structured(request)
-            if hit is not None:
-                return hit[0], hit[1], "cloudevents"
-    if b"idempotency-key" in hits and (hit := _idempotency_key(request)) is not None:
+    at = plan.content_type
+    structured = at >= 0 and b"cloudevents" in raw[at][1].lower()
+    if not (plan.by_headers or structured):
+        return None  # most captures: no rule applies
+    headers = Headers(raw, plan.lowered)
+    for scheme in plan.schemes:
+        assert scheme.delivery_id is not None
+        hit = scheme.delivery_id(request, headers)
+        if hit is not None:
+            return hit[0], hit[1], scheme.name
+    if plan.binary and (hit := _cloudevents_binary(headers)) is not None:
+        return hit[0], hit[1], "cloudevents"
+    if structured and (hit := _cloudevents_structured(request, headers)) is not None:
+        return hit[0], hit[1], "cloudevents"
+    if plan.keyed and (hit := _idempotency_key(headers)) is not None:
         return hit[0], hit[1], "idempotency-key"
     return None
 
@@ -193,23 +226,9 @@ def _find(request: CapturedRequest) -> tuple[str, str, str] | None:
 # -- the index -------------------------------------------------------------------------------
 
 
-class _Record:
-    """What the index knows of one delivery id."""
-
-    __slots__ = ("captures", "first", "provider", "source", "times", "value")
-
-    def __init__(self, value: str, source: str, provider: str, first: int) -> None:
-        self.value = value
-        self.source = source
-        self.provider = provider
-        self.first = first
-        self.times = 0
-        self.captures: dict[int, None] = {}
-        """Capture ids still in the store, oldest first (a dict: O(1) removal, ordered)."""
-
-
-Arrival = tuple[_Record, int]
-"""(the delivery's record, which arrival of it a capture was)."""
+Arrival = tuple[str, str, str, int, int]
+"""A deleted capture's place in its delivery, for restoring it: (id, source, provider, first
+capture id, which arrival it was)."""
 
 
 class DeliveryIndex:
@@ -218,14 +237,25 @@ class DeliveryIndex:
     Arrival numbers are fixed when a capture arrives. A delivery whose captures have all left
     the store is remembered (up to `remembered` of them, oldest forgotten first) so that a late
     retry is still counted as one.
+
+    Everything is held in dicts of strings, ints and tuples of them, keyed by delivery id or
+    capture id: no object per delivery, so nothing here is tracked by the garbage collector
+    (a full collection walks every tracked object with the loop stopped).
     """
 
     def __init__(self, remembered: int = DEFAULT_REMEMBERED) -> None:
         self.remembered = remembered
-        self._records: dict[str, _Record] = {}
+        self._about: dict[str, tuple[str, str, int]] = {}
+        """Delivery id -> (source, provider, capture id of its first arrival)."""
+        self._times: dict[str, int] = {}
+        self._kept: dict[str, dict[int, None]] = {}
+        """Delivery id -> its capture ids still in the store, oldest first (a dict: O(1)
+        removal, ordered); empty while the delivery is only remembered."""
         self._idle: dict[str, None] = {}
-        """Ids whose records have no capture in the store, least recently emptied first."""
-        self._arrivals: dict[int, Arrival] = {}
+        """Delivery ids with no capture in the store, least recently emptied first."""
+        self._delivery_of: dict[int, str] = {}
+        self._seen: dict[int, int] = {}
+        """Capture id -> which arrival of its delivery it was."""
 
     # -- kept current by the store -----------------------------------------------------------
 
@@ -235,114 +265,114 @@ class DeliveryIndex:
         if found is None:
             return
         value = found[0]
-        record = self._records.get(value)
-        if record is None:
-            record = self._records[value] = _Record(*found, request.id)
-        elif not record.captures:
-            self._idle.pop(value, None)
-        record.times += 1
-        record.captures[request.id] = None
-        self._arrivals[request.id] = (record, record.times)
+        kept = self._kept.get(value)
+        if kept is None:
+            self._about[value] = (found[1], found[2], request.id)
+            self._times[value] = 0
+            kept = self._kept[value] = {}
+        elif not kept:
+            del self._idle[value]
+        times = self._times[value] = self._times[value] + 1
+        kept[request.id] = None
+        self._delivery_of[request.id] = value
+        self._seen[request.id] = times
 
     def evicted(self, request: CapturedRequest) -> None:
         """A capture left the store for good."""
-        arrival = self._arrivals.pop(request.id, None)
-        if arrival is not None:
-            self._leave(arrival[0], request.id)
+        value = self._delivery_of.pop(request.id, None)
+        if value is not None:
+            del self._seen[request.id]
+            self._leave(value, request.id)
 
     def removed(self, requests: tuple[CapturedRequest, ...]) -> dict[int, Arrival]:
         """Captures the user deleted; what `restored` needs to put them back is returned."""
         taken: dict[int, Arrival] = {}
         for request in requests:
-            arrival = self._arrivals.pop(request.id, None)
-            if arrival is not None:
-                taken[request.id] = arrival
-                self._leave(arrival[0], request.id)
+            value = self._delivery_of.pop(request.id, None)
+            if value is not None:
+                taken[request.id] = (value, *self._about[value], self._seen.pop(request.id))
+                self._leave(value, request.id)
         return taken
 
     def restored(self, requests: list[CapturedRequest], taken: dict[int, Arrival]) -> None:
         """Deleted captures put back: they keep the arrival numbers they had."""
-        touched: dict[int, _Record] = {}
+        touched: set[str] = set()
         for request in requests:
             arrival = taken.get(request.id)
             if arrival is None:
                 continue
-            record = arrival[0]
-            known = self._records.get(record.value)
-            if known is None:
-                self._records[record.value] = record
-            elif known is not record:
-                # Forgotten while deleted, then seen anew: join the record that is current.
-                record = known
-                arrival = (record, arrival[1])
-            self._idle.pop(record.value, None)
-            record.captures[request.id] = None
-            self._arrivals[request.id] = arrival
-            touched[id(record)] = record
-        for record in touched.values():
+            value, source, provider, first, seen = arrival
+            kept = self._kept.get(value)
+            if kept is None:
+                # Forgotten while deleted: remembered again from what the deletion kept.
+                self._about[value] = (source, provider, first)
+                self._times[value] = seen
+                kept = self._kept[value] = {}
+            if not kept:
+                self._idle.pop(value, None)
+            kept[request.id] = None
+            self._delivery_of[request.id] = value
+            self._seen[request.id] = seen
+            touched.add(value)
+        for value in touched:
             # Put back in the middle: reorder (rare, and k is a delivery's few captures).
-            record.captures = dict.fromkeys(sorted(record.captures))
+            self._kept[value] = dict.fromkeys(sorted(self._kept[value]))
 
-    def _leave(self, record: _Record, capture_id: int) -> None:
-        record.captures.pop(capture_id, None)
-        if record.captures:
+    def _leave(self, value: str, capture_id: int) -> None:
+        kept = self._kept[value]
+        del kept[capture_id]
+        if kept:
             return
-        self._idle[record.value] = None
+        self._idle[value] = None
         while len(self._idle) > self.remembered:
             oldest = next(iter(self._idle))
-            del self._idle[oldest]
-            del self._records[oldest]
+            del self._idle[oldest], self._kept[oldest], self._about[oldest], self._times[oldest]
 
     # -- reading -----------------------------------------------------------------------------
 
     def of(self, request: CapturedRequest) -> Delivery | None:
         """The delivery a kept capture is an arrival of, or None when it carries no id."""
-        arrival = self._arrivals.get(request.id)
-        if arrival is None:
+        value = self._delivery_of.get(request.id)
+        if value is None:
             return None
-        record, seen = arrival
+        source, provider, first = self._about[value]
         return Delivery(
-            record.value,
-            record.source,
-            seen,
-            record.first,
-            tuple(record.captures),
-            record.times,
-            record.provider,
+            value,
+            source,
+            self._seen[request.id],
+            first,
+            tuple(self._kept[value]),
+            self._times[value],
+            provider,
         )
 
     def json_view(self) -> Callable[[CapturedRequest], DeliveryJson | None]:
         """A frozen view for writing in another thread (HAR autosave): capture -> its
-        delivery_json, as the index stands now. Copies one dict: cheap on the loop."""
-        arrivals = dict(self._arrivals)
+        delivery_json, as the index stands now. Copies three dicts: cheap on the loop (a few
+        ms at 100,000 captures)."""
+        delivery_of, seen, about = dict(self._delivery_of), dict(self._seen), dict(self._about)
 
         def json_of(request: CapturedRequest) -> DeliveryJson | None:
-            arrival = arrivals.get(request.id)
-            if arrival is None:
+            value = delivery_of.get(request.id)
+            if value is None:
                 return None
-            record, seen = arrival
-            return {
-                "id": record.value,
-                "from": record.source,
-                "seen": seen,
-                "first": record.first,
-            }
+            source, _, first = about[value]
+            return {"id": value, "from": source, "seen": seen[request.id], "first": first}
 
         return json_of
 
     def captures_of(self, delivery_id: str) -> tuple[int, ...]:
         """Capture ids of a delivery still in the store, oldest first (empty if none)."""
-        record = self._records.get(delivery_id)
-        return tuple(record.captures) if record is not None else ()
+        return tuple(self._kept.get(delivery_id, ()))
 
     def times_of(self, request: CapturedRequest) -> int:
         """How many times the capture's delivery arrived (0 without an id): for list rows."""
-        arrival = self._arrivals.get(request.id)
-        return arrival[0].times if arrival is not None else 0
+        value = self._delivery_of.get(request.id)
+        return self._times[value] if value is not None else 0
 
     def __len__(self) -> int:
         """Deliveries known (with a capture kept, or remembered)."""
-        return len(self._records)
+        return len(self._kept)
 
 
 def json_view_of(

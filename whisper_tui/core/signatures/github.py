@@ -16,6 +16,7 @@ from whisper_tui.core.signatures.common import (
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
+    Headers,
     Malformed,
     Scheme,
     SignatureSettings,
@@ -54,13 +55,13 @@ def sign(given: SigningInput) -> list[tuple[str, str]]:
     return new
 
 
-def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+def delivery_id(request: CapturedRequest, headers: Headers) -> tuple[str, str] | None:
     """X-GitHub-Delivery: a GUID per event, kept when a delivery is redelivered."""
     # https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers and
     # https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks
     # #use-the-x-github-delivery-header ("Use the X-GitHub-Delivery header": unique per event;
     # a redelivery carries the same one). Sent whether or not the hook has a secret.
-    value = delivery_value(request.header("x-github-delivery"))
+    value = delivery_value(headers.get(b"x-github-delivery"))
     return (value, "X-GitHub-Delivery") if value else None
 
 

@@ -13,6 +13,7 @@ from whisper_tui.core.signatures.common import (
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
+    Headers,
     Malformed,
     Scheme,
     SecretKind,
@@ -44,7 +45,7 @@ def sign(given: SigningInput) -> list[tuple[str, str]]:
     return [("Paddle-Signature", f"ts={ts};h1={mac}")]
 
 
-def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+def delivery_id(request: CapturedRequest, headers: Headers) -> tuple[str, str] | None:
     """The notification's `event_id` in the JSON body, else its `notification_id`."""
     # https://developer.paddle.com/webhooks/about/how-webhooks-work: delivery is at least
     # once, "make your handler idempotent using event_id as a deduplication key"; one event

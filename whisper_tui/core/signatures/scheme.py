@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import CapturedRequest, RawHeaders
 
 DEFAULT_TOLERANCE = 300.0
 """Seconds a signed timestamp may be off, for a scheme that declares no tolerance of its own."""
@@ -103,10 +103,34 @@ Builder = Callable[[CapturedRequest, str, SignatureSettings], Check]
 """(request, secret, settings) -> the check to run; raises Malformed when it can't be built."""
 Signer = Callable[[SigningInput], list[tuple[str, str]]]
 """Fresh signature headers for an edited body; raises ValueError when it can't sign."""
-DeliveryIdRule = Callable[[CapturedRequest], tuple[str, str] | None]
+
+
+class Headers:
+    """A capture's headers as delivery-id rules read them: by lowercase name, first value.
+
+    The names come lower-cased already (core/deliveries.py lowers each header layout once:
+    a sender repeats its own), so a lookup is a scan in C, not a loop in Python per header.
+    """
+
+    __slots__ = ("_lowered", "_raw")
+
+    def __init__(self, raw: RawHeaders, lowered: tuple[bytes, ...]) -> None:
+        self._raw = raw
+        self._lowered = lowered
+
+    def get(self, name: bytes) -> str | None:
+        """The first value of the header `name` (lowercase bytes), latin-1 decoded, or None."""
+        lowered = self._lowered
+        if name not in lowered:
+            return None
+        return self._raw[lowered.index(name)][1].decode("latin-1")
+
+
+DeliveryIdRule = Callable[[CapturedRequest, Headers], tuple[str, str] | None]
 """(id, where it was read) of the provider's delivery id on a request, to spot redeliveries:
 where is the header name as the provider documents it ("X-GitHub-Delivery") or the body field
-("body id"); None when the request carries none. core/deliveries.py runs it."""
+("body id"); None when the request carries none. core/deliveries.py runs it on the capture
+path, so a rule reads headers through `Headers` and parses no more body than it must."""
 
 
 @dataclass(frozen=True, slots=True)

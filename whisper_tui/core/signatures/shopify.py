@@ -9,6 +9,7 @@ from whisper_tui.core.signatures.common import delivery_value, from_b64, require
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
+    Headers,
     Scheme,
     SecretKind,
     SignatureSettings,
@@ -34,7 +35,7 @@ def sign(given: SigningInput) -> list[tuple[str, str]]:
     return [("X-Shopify-Hmac-Sha256", mac)]
 
 
-def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+def delivery_id(request: CapturedRequest, headers: Headers) -> tuple[str, str] | None:
     """X-Shopify-Event-Id, else X-Shopify-Webhook-Id (senders from before the event id)."""
     # https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates ("Get the event ID from
     # the headers. This is the X-Shopify-Event-Id header and the same value across more than
@@ -42,7 +43,7 @@ def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
     # retry repeats, is what that page advised before (shopify.dev/docs/apps/build/webhooks
     # lists both headers).
     for name in ("X-Shopify-Event-Id", "X-Shopify-Webhook-Id"):
-        value = delivery_value(request.header(name))
+        value = delivery_value(headers.get(name.lower().encode("latin-1")))
         if value:
             return value, name
     return None

@@ -15,6 +15,7 @@ from whisper_tui.core.signatures.common import (
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
+    Headers,
     Malformed,
     Scheme,
     SecretKind,
@@ -47,7 +48,7 @@ def sign(given: SigningInput) -> list[tuple[str, str]]:
     return [("X-Slack-Request-Timestamp", str(ts)), ("X-Slack-Signature", f"v0={mac}")]
 
 
-def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+def delivery_id(request: CapturedRequest, headers: Headers) -> tuple[str, str] | None:
     """The Events API's `event_id` in the JSON body; retries repeat it (and add
     X-Slack-Retry-Num / X-Slack-Retry-Reason). Slash commands and interactions carry none."""
     # https://api.slack.com/apis/events-api#retries ("event_id: a unique identifier for this

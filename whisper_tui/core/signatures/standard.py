@@ -22,6 +22,7 @@ from whisper_tui.core.signatures.common import (
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
+    Headers,
     Malformed,
     Scheme,
     SecretKind,
@@ -111,17 +112,17 @@ def sign(given: SigningInput) -> list[tuple[str, str]]:
     ]
 
 
-def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+def delivery_id(request: CapturedRequest, headers: Headers) -> tuple[str, str] | None:
     """webhook-id (or Svix's svix-id): the message id, the same on every attempt."""
     # https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
     # ("webhook-id: the unique webhook identifier ... the same when a webhook is resent"; it is
     # the idempotency key) and https://docs.svix.com/receiving/verifying-payloads/how-manual
     # (svix-id: "the unique message identifier ... the same on retries"). Read as build_check
     # reads it: webhook-* first.
-    for name in ("webhook-id", "svix-id"):
-        value = delivery_value(request.header(name))
+    for name in (b"webhook-id", b"svix-id"):
+        value = delivery_value(headers.get(name))
         if value:
-            return value, name
+            return value, name.decode()
     return None
 
 

@@ -12,6 +12,7 @@ from whisper_tui.core.signatures.common import (
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
+    Headers,
     Malformed,
     Scheme,
     SecretKind,
@@ -73,7 +74,7 @@ def secret_hints(secret: str) -> list[str]:
     return [] if secret.startswith("whsec_") else ["Stripe signing secrets start with whsec_"]
 
 
-def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+def delivery_id(request: CapturedRequest, headers: Headers) -> tuple[str, str] | None:
     """The Event's `id` (evt_...) in the JSON body: a retried event carries the same one."""
     # https://docs.stripe.com/webhooks#handle-duplicate-events ("guard against duplicated
     # event receipts by logging the event IDs you've processed"). Only on requests with a

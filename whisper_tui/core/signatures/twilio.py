@@ -27,6 +27,7 @@ from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
     Digests,
+    Headers,
     Malformed,
     Scheme,
     SignatureSettings,
@@ -219,12 +220,12 @@ def _content_type(headers: Sequence[tuple[str, str]]) -> str:
     return value.strip().lower()
 
 
-def delivery_id(request: CapturedRequest) -> tuple[str, str] | None:
+def delivery_id(request: CapturedRequest, headers: Headers) -> tuple[str, str] | None:
     """I-Twilio-Idempotency-Token: one per webhook request, repeated by its retries."""
     # https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides (retries on
     # failures and timeouts; each callback carries an I-Twilio-Idempotency-Token header that
     # its retries repeat, so the receiver can drop a duplicate).
-    value = delivery_value(request.header("i-twilio-idempotency-token"))
+    value = delivery_value(headers.get(b"i-twilio-idempotency-token"))
     return (value, "I-Twilio-Idempotency-Token") if value else None
 
 

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from rich.text import Text
+from textual.content import Content
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from tests.helpers import screen_text, send_raw, wait_for_list, wait_until
@@ -120,7 +120,7 @@ async def test_a_format_from_one_new_module_is_offered_and_previewed(tmp_path, d
         assert output.startswith(b"DUMMY POST http://127.0.0.1:")
         # What the preview shows is that output, line for line.
         preview = app.screen.query_one("#export-preview", Static).content
-        assert isinstance(preview, Text)
+        assert isinstance(preview, Content)  # plain text, never markup
         assert preview.plain.rstrip("\n") == output.decode().rstrip("\n")
         assert output.decode().strip() in screen_text(app)
         path = app.screen.query_one("#export-path", Input)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
@@ -112,7 +112,7 @@ class ExportScreen(ModalScreen[None]):
         path = self.query_one("#export-path", Input)
         path.value = self._default_path()
         path.cursor_position = len(path.value)  # the file name in view, not the directory
-        self.query_one("#export-preview", Static).update(Text("building…", "wt.muted"))
+        self.query_one("#export-preview", Static).update(Content.styled("building…", "$text-muted"))
         _, requests = self.scopes[self.scope_index]
         self._build(self._chosen(), requests())
 
@@ -132,7 +132,8 @@ class ExportScreen(ModalScreen[None]):
         self._status(f"{len(output):,} bytes ready")
 
     def _status(self, message: str, error: bool = False) -> None:
-        self.query_one("#export-status", Static).update(Text(message, "wt.error" if error else ""))
+        style = "bold $text-error" if error else ""
+        self.query_one("#export-status", Static).update(Content.styled(message, style))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "export-copy-button":
@@ -185,15 +186,16 @@ def default_directory(save_path: str | None) -> str:
     return os.getcwd()
 
 
-def preview_text(lines: list[str]) -> Text:
+def preview_text(lines: list[str]) -> Content:
     """The first PREVIEW_LINES lines, each cut at PREVIEW_LINE_CHARS with a visible marker."""
-    preview = Text()
+    # Content (plain text, never markup) whose notes name a theme variable, resolved when drawn.
+    parts: list[str | tuple[str, str]] = []
     for line in lines[:PREVIEW_LINES]:
-        shown = printable(line[:PREVIEW_LINE_CHARS])
-        preview.append(shown)
+        parts.append(printable(line[:PREVIEW_LINE_CHARS]))
         if len(line) > PREVIEW_LINE_CHARS:
-            preview.append(f" … (+{len(line) - PREVIEW_LINE_CHARS:,} chars)", "wt.warn")
-        preview.append("\n")
+            cut = f" … (+{len(line) - PREVIEW_LINE_CHARS:,} chars)"
+            parts.append((cut, "bold $text-warning"))
+        parts.append("\n")
     if len(lines) > PREVIEW_LINES:
-        preview.append(f"… (+{len(lines) - PREVIEW_LINES:,} lines)", "wt.warn")
-    return preview
+        parts.append((f"… (+{len(lines) - PREVIEW_LINES:,} lines)", "bold $text-warning"))
+    return Content.assemble(*parts)

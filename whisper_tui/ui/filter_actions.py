@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import work
+from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
@@ -80,7 +80,8 @@ class FilterActions:
         try:
             predicate = compile_filter(text)
         except FilterError as problem:
-            error.update(Text(f"filter: {problem}", "wt.error"))
+            # A theme variable, resolved when drawn: a theme change recolours it too.
+            error.update(Content.styled(f"filter: {problem}", "bold $text-error"))
             error.display = True
             return
         error.display = False

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from textual.color import Color
 
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.highlight import MAX_HIGHLIGHT_CHARS, highlight_line
+from whisper_tui.ui.palette import contrast
 
 JSON_LINE = '  "amount_paid": 4200, "paid": true, "id": "in_1",'
 
@@ -38,6 +40,42 @@ def test_token_styles_carry_no_background_so_the_widgets_own_shows_through():
     for dark in (True, False):
         for span in highlight_line(JSON_LINE, "json", dark=dark).spans:
             assert span.style.bgcolor is None
+
+
+LINES = {
+    "json": JSON_LINE + ' "note": null, "n": -1.5e3',
+    "xml": '<a href="x">text <!-- note --> &amp;</a>',
+    "ini": "[section] key = value ; comment",
+    "hexdump": '00000000  7b 22 61 22  |{"a"|',
+}
+
+
+@pytest.mark.parametrize(
+    ("dark", "background"),
+    # textual-dark, monokai, textual-light, solarized-light, rose-pine-dawn grounds.
+    [
+        (True, "#121212"),
+        (True, "#272822"),
+        (False, "#E0E0E0"),
+        (False, "#FDF6E3"),
+        (False, "#FAF4ED"),
+    ],
+)
+@pytest.mark.parametrize("alias", LINES)
+def test_on_a_given_background_every_token_reads_at_4_5_to_1(alias, dark, background):
+    ground = Color.parse(background)
+    shown = highlight_line(LINES[alias], alias, dark, background)
+    assert shown.spans
+    for span in shown.spans:
+        if span.style.color is not None:
+            color = Color(*span.style.color.triplet)
+            assert contrast(color, ground) >= 4.5, shown.plain[span.start : span.end]
+
+
+def test_readable_colours_keep_the_pygments_hue_where_it_already_reads():
+    # monokai's strings (#e6db74) read at 12:1 on textual-dark: left exactly as they were.
+    shown = highlight_line('"paid"', "json", True, "#121212")
+    assert {span.style.color.triplet.hex for span in shown.spans} == {"#e6db74"}
 
 
 @pytest.mark.parametrize("alias", [None, "", "no-such-lexer"])

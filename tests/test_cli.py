@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import select
 import signal
 import socket
 import subprocess
@@ -211,3 +214,66 @@ def test_two_loads_both_reach_the_saved_har(tmp_path):
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=15)
     assert [r.target for r in load_har(out)] == ["/a1", "/b1", "/b2"]
+
+
+def test_without_a_terminal_the_tui_is_refused_in_one_line_suggesting_headless():
+    port = free_port()
+    result = run_cli("--port", str(port))  # stdin from /dev/null, output to pipes
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "whisper-tui: no terminal to draw on (stdin is not a terminal); "
+        "use --headless to capture without a UI"
+    ]
+    with socket.socket() as again:  # nothing kept the port
+        again.bind(("127.0.0.1", port))
+
+
+def test_term_dumb_on_a_real_terminal_prints_the_hint_and_no_escapes():
+    primary, secondary = pty.openpty()
+    env = dict(os.environ, TERM="dumb")
+    env.pop("CI", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "whisper_tui", "--port", str(free_port())],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        close_fds=True,
+    )
+    os.close(secondary)
+    output = b""
+    try:
+        status = process.wait(timeout=30)
+        while select.select([primary], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the other side closed: all read
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(primary)
+    assert status == 2
+    assert output.decode().splitlines() == [
+        "whisper-tui: no terminal to draw on (TERM=dumb); use --headless to capture without a UI"
+    ]
+
+
+def test_headless_needs_no_terminal(tmp_path):
+    # stdin from /dev/null and TERM=dumb: capturing without a UI is still allowed.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "whisper_tui", "--headless", "--port", str(free_port())],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, TERM="dumb"),
+        text=True,
+    )
+    assert "listening" in process.stderr.readline()
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err

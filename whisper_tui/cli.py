@@ -21,6 +21,7 @@ from whisper_tui.core.signatures import secrets_from_env
 from whisper_tui.core.store import RequestStore
 from whisper_tui.loops import run_on
 from whisper_tui.options import add_flags, config_values, flag_values
+from whisper_tui.terminal import colour_mode, no_terminal_hint, no_terminal_reason
 from whisper_tui.tuning import tune_process
 
 EXIT_USAGE = 2
@@ -134,10 +135,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     policy = settings.response_policy()
     if settings.headless:
         return _run_headless(settings, sock, store, policy)
+    # After the flags' own errors (more precise), before any screen or server: a full
+    # screen of escapes written to a pipe or a dumb terminal helps no one.
+    reason = no_terminal_reason(os.environ, sys.stdin, sys.stdout, sys.stderr)
+    if reason:
+        sock.close()
+        print(no_terminal_hint(reason), file=sys.stderr)
+        return EXIT_USAGE
     # Imported late so that --help and flag errors answer instantly.
     from whisper_tui.ui.app import WhisperApp
 
-    app = WhisperApp(settings, sock=sock, store=store, policy=policy, freeze_heap=True)
+    app = WhisperApp(
+        settings,
+        sock=sock,
+        store=store,
+        policy=policy,
+        freeze_heap=True,
+        colours=colour_mode(os.environ),
+    )
     # What App.run does (asyncio.run of run_async), on the loop --loop chose.
     run_on(settings.loop, app.run_async())
     # 1 after a crash (Textual sets it), so scripts and shells see the failure.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from rich.cells import cell_len
 
 from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until
@@ -12,7 +13,7 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
-from whisper_tui.ui.diff_screen import DiffScreen
+from whisper_tui.ui.diff_screen import DiffScreen, cell
 
 
 def event(status: str, order: str = "6735") -> bytes:
@@ -230,3 +231,15 @@ async def test_at_40x15_the_summary_leaves_the_rows_most_of_the_screen():
 def test_a_cjk_diff_snapshot(snap_compare, utc):
     app = WhisperApp(Settings(port=8080), store=store_of(CJK_OLDER, CJK_NEWER), serve=False)
     assert snap_compare(app, terminal_size=(100, 30), run_before=open_diff)
+@pytest.mark.parametrize("kind", ["changed", "deleted", "inserted"])
+def test_changed_lines_carry_minus_and_plus_marks_not_only_colour(kind):
+    left = cell('"status": "pending"', 8, 30, "left", [], kind).plain
+    right = cell('"status": "paid"', 8, 30, "right", [], kind).plain
+    assert left.startswith('   8 -"status"')
+    assert right.startswith('   8 +"status"')
+    assert len(left) == len(right) == 30
+
+
+def test_equal_lines_and_gaps_carry_no_mark():
+    assert cell("{", 1, 20, "left", [], "equal").plain.startswith("   1  {")
+    assert cell(None, None, 20, "right", [], "deleted").plain == " " * 20

@@ -8,6 +8,7 @@ from textual.widgets import Input
 from tests.helpers import delivery_request, load_deliveries
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
+from whisper_tui.terminal import ColourMode
 from whisper_tui.ui.app import WhisperApp
 
 SIZE = (160, 42)
@@ -16,11 +17,11 @@ SIZE = (160, 42)
 pytestmark = pytest.mark.usefixtures("utc")
 
 
-def fixture_app() -> WhisperApp:
+def fixture_app(colours: ColourMode = "full") -> WhisperApp:
     store = RequestStore()
     for number, delivery in enumerate(load_deliveries(), start=1):
         store.add(delivery_request(delivery, number, at=1_764_250_000.0 + number * 7.25))
-    return WhisperApp(Settings(port=8080), store=store, serve=False)
+    return WhisperApp(Settings(port=8080), store=store, serve=False, colours=colours)
 
 
 def test_split_pane_on_the_newest_capture(snap_compare):
@@ -113,3 +114,20 @@ async def test_at_40x15_every_shown_widget_has_room_and_every_control_some(scree
         assert not empty and not cramped, (empty, cramped)
         focused = app.focused
         assert focused is not None and focused.region.width and focused.region.height
+
+
+# -- 16 colours (TERM=xterm) and NO_COLOR (issue 19) ----------------------------------------------
+
+LIMITED_SCREENS = {
+    "list_focused": on_stripe_json,
+    "detail_focused": walk_then("tab"),
+    "diff": mark_and_diff,
+}
+
+
+@pytest.mark.parametrize("colours", ["ansi", "none"])
+@pytest.mark.parametrize("screen", LIMITED_SCREENS)
+def test_screens_in_16_colours_and_without_colour(snap_compare, colours, screen):
+    # The selected row stays reversed when the detail has focus; diff rows carry -/+ marks.
+    app = fixture_app(colours)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=LIMITED_SCREENS[screen])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
@@ -31,6 +32,7 @@ from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.stopping import on_stop_signals
+from whisper_tui.terminal import ColourMode
 from whisper_tui.tuning import freeze_startup_heap
 from whisper_tui.ui import exposure, hangup, quitting
 from whisper_tui.ui.actions import (
@@ -40,6 +42,7 @@ from whisper_tui.ui.actions import (
     palette_actions,
     run_contributed,
 )
+from whisper_tui.ui.colour_modes import line_filters, start_theme
 from whisper_tui.ui.detail import DetailPane, RequestDetail
 from whisper_tui.ui.diff_screen import DiffScreen
 from whisper_tui.ui.export_screen import ExportScreen
@@ -81,14 +84,24 @@ class WhisperApp(ReadableThemes, FilterActions, ReplayActions, PublicUrlActions,
         serve: bool = True,
         policy: ResponsePolicy | None = None,
         freeze_heap: bool = False,
+        colours: ColourMode = "full",
     ) -> None:
         """`serve=False` shows a prepared store without listening (snapshot tests).
+
+        `colours`: what the terminal can show (terminal.colour_mode; the CLI decides it from
+        the environment, tests say which they draw): "ansi" draws in the terminal's 16
+        colours, "none" in no colour at all (NO_COLOR); see colour_modes.py.
 
         `freeze_heap`: once the first screen is drawn, hide everything alive from the garbage
         collector (`tuning.freeze_startup_heap`). The CLI asks for it; tests, which run many
         apps in one process, do not.
         """
-        super().__init__()
+        # ANSI colours in both limited modes: the terminal's own palette, and Textual's NoColor
+        # filter for NO_COLOR rather than its greys; app.tcss's :ansi rules apply.
+        super().__init__(ansi_color=True if colours != "full" else None)
+        self.colours: ColourMode = colours
+        if colours == "none":
+            self.no_color = True  # the :nocolor rules, with or without NO_COLOR in os.environ
         self._bind_contributed_actions()
         self._serve = serve
         self._freeze_heap = freeze_heap
@@ -202,9 +215,13 @@ class WhisperApp(ReadableThemes, FilterActions, ReplayActions, PublicUrlActions,
                 action.palette, action.palette_help, partial(self.run_action, action.runs)
             )
 
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return line_filters(self.colours, super().get_line_filters())
+
     async def on_mount(self) -> None:
-        if self.settings.theme and self.settings.theme in self.available_themes:
-            self.theme = self.settings.theme
+        theme = start_theme(self.colours, self.settings.theme, self.available_themes)
+        if theme:
+            self.theme = theme
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
         self.theme_changed_signal.subscribe(self, self._remember_theme)

@@ -26,6 +26,10 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.actions import bindings_for
 
 NUMBER_WIDTH = 5
+MARK_WIDTH = 1
+"""After the line number: '-' on a removed or changed line's left, '+' on its right, so a
+change reads without colour (NO_COLOR, 16 colours, colour-blind readers)."""
+MARKS = {"left": "-", "right": "+"}
 SUMMARY_LINES = 12
 ROW_CACHE_SIZE = 1024
 
@@ -44,21 +48,24 @@ STYLES = {
 
 
 def cell(text: str | None, number: int | None, width: int, side: str, spans, kind: str) -> Text:
-    """One half of a row: line number, then the text cut to the width, coloured by kind."""
+    """One half of a row: line number, change mark, then the text cut to the width, coloured
+    by kind."""
     out = Text(no_wrap=True, end="")
     out.append(
         f"{number:>{NUMBER_WIDTH - 1}} " if number is not None else " " * NUMBER_WIDTH,
         STYLES["number"],
     )
-    room = max(width - NUMBER_WIDTH, 1)
+    room = max(width - NUMBER_WIDTH - MARK_WIDTH, 1)
+    changed = text is not None and kind in ("changed", "deleted", "inserted")
+    tint = "deleted" if side == "left" else "inserted"
+    out.append(MARKS[side] if changed else " ", STYLES[f"{tint}-strong"] if changed else "")
     if text is None:
         out.append(" " * room)
         return out
     # Cut and padded in cells as Textual measures them (a CJK character or an emoji takes
     # two), so the divider stays in one column whatever the lines hold.
     body = Text(printable(text), end="")
-    tint = "deleted" if side == "left" else "inserted"
-    if kind in ("changed", "deleted", "inserted"):
+    if changed:
         body.stylize(STYLES[tint])
         for start, end in spans:
             body.stylize(STYLES[f"{tint}-strong"], start, end)

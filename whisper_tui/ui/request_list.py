@@ -193,6 +193,10 @@ class RequestList(ScrollView, can_focus=True):
         def background_of(name: str) -> Style:
             # Only the background and weight: a row's own colours (method, size) stay visible.
             style = self.get_component_rich_style(name)
+            if style.reverse:
+                # Reverse video (16 colours, NO_COLOR) swaps each piece's own colours; a
+                # background of the cursor's would become every piece's text colour.
+                return Style(reverse=True, bold=style.bold)
             return Style(bgcolor=style.bgcolor, bold=style.bold)
 
         self._combined_styles = {}
@@ -441,7 +445,11 @@ class RequestList(ScrollView, can_focus=True):
         pieces = row_pieces(request, width, marker, request.id in self.marked, answer)
         style_of = self._combined_styles.setdefault(state, {})
         segments = []
+        reversed_cursor = state and self._styles["cursor" if state == 2 else "blurred"].reverse
         for text, name in pieces:
+            if reversed_cursor and name and text.isspace():
+                # Reversed, a blank's own colour would show as a block (the mark's, the '!''s).
+                name = ""
             style = style_of.get(name)
             if style is None:
                 # Named styles (palette.py) in the theme's colours; a theme change empties this.

@@ -231,6 +231,8 @@ async def test_at_40x15_the_summary_leaves_the_rows_most_of_the_screen():
 def test_a_cjk_diff_snapshot(snap_compare, utc):
     app = WhisperApp(Settings(port=8080), store=store_of(CJK_OLDER, CJK_NEWER), serve=False)
     assert snap_compare(app, terminal_size=(100, 30), run_before=open_diff)
+
+
 @pytest.mark.parametrize("kind", ["changed", "deleted", "inserted"])
 def test_changed_lines_carry_minus_and_plus_marks_not_only_colour(kind):
     left = cell('"status": "pending"', 8, 30, "left", [], kind).plain

@@ -227,9 +227,13 @@ def test_a_delivery_with_no_capture_left_is_remembered_up_to_a_limit():
 def test_json_view_is_frozen_and_json_view_of_numbers_what_it_is_given():
     index = DeliveryIndex()
     index.add(github(1, "a"))
-    view = index.json_view()
+    index.add(github(2, "a"))
+    whole, some = index.json_view(), index.json_view([github(2, "a")])
     index.evicted(github(1, "a"))
-    assert view(github(1, "a")) == {"id": "a", "from": "X-GitHub-Delivery", "seen": 1, "first": 1}
+    index.evicted(github(2, "a"))
+    assert whole(github(1, "a")) == {"id": "a", "from": "X-GitHub-Delivery", "seen": 1, "first": 1}
+    assert whole(github(2, "a"))["seen"] == some(github(2, "a"))["seen"] == 2
+    assert some(github(1, "a")) is None  # not asked for
     alone = json_view_of([github(5, "a"), github(6, "a")])
     assert alone(github(6, "a"))["seen"] == 2 and alone(github(6, "a"))["first"] == 5
 

@@ -141,13 +141,14 @@ class HarAutosave:
                 self.backlog = new - taken
                 first = len(store) - new
                 captures = [store[position] for position in range(first, first + taken)]
-                deliveries = store.deliveries.json_view()
+                deliveries = store.deliveries.json_view(captures)
                 received = store.received - self.backlog
                 return _Plan(False, captures, base_url, received, edits, deliveries)
         self._stale = False
         self.backlog = 0
+        captures = list(store)
         return _Plan(
-            True, list(store), base_url, store.received, edits, store.deliveries.json_view()
+            True, captures, base_url, store.received, edits, store.deliveries.json_view(captures)
         )
 
     def _append_limit(self) -> int:

@@ -12,7 +12,7 @@ in O(1) per capture, so capture throughput does not depend on how many are kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -20,6 +20,9 @@ from whisper_tui.core.models import CapturedRequest, RawHeaders
 from whisper_tui.core.signatures import Scheme, schemes
 from whisper_tui.core.signatures.common import delivery_value, json_top_level_strings
 from whisper_tui.core.signatures.scheme import Headers
+
+_FEW = 5_000
+"""Up to this many captures, json_view takes theirs; beyond, it copies the index's dicts."""
 
 DEFAULT_REMEMBERED = 100_000
 """Deliveries remembered after their last capture left the store (evicted or deleted), so a
@@ -346,20 +349,30 @@ class DeliveryIndex:
             provider,
         )
 
-    def json_view(self) -> Callable[[CapturedRequest], DeliveryJson | None]:
+    def json_view(
+        self, requests: Sequence[CapturedRequest] | None = None
+    ) -> Callable[[CapturedRequest], DeliveryJson | None]:
         """A frozen view for writing in another thread (HAR autosave): capture -> its
-        delivery_json, as the index stands now. Copies three dicts: cheap on the loop (a few
-        ms at 100,000 captures)."""
-        delivery_of, seen, about = dict(self._delivery_of), dict(self._seen), dict(self._about)
+        delivery_json, as the index stands now.
 
-        def json_of(request: CapturedRequest) -> DeliveryJson | None:
-            value = delivery_of.get(request.id)
-            if value is None:
-                return None
-            source, _, first = about[value]
-            return {"id": value, "from": source, "seen": seen[request.id], "first": first}
+        With a few `requests` (what an appending save writes) only theirs are taken; otherwise
+        the index's dicts are copied (about 8 ms at 100,000 captures, a fifth of building every
+        object here).
+        """
+        if requests is not None and len(requests) <= _FEW:
+            taken = {r.id: self._json_of(r.id) for r in requests}
+            return lambda request: taken.get(request.id)
+        copy = DeliveryIndex(self.remembered)
+        copy._delivery_of, copy._seen = dict(self._delivery_of), dict(self._seen)
+        copy._about = dict(self._about)
+        return lambda request: copy._json_of(request.id)
 
-        return json_of
+    def _json_of(self, capture_id: int) -> DeliveryJson | None:
+        value = self._delivery_of.get(capture_id)
+        if value is None:
+            return None
+        source, _, first = self._about[value]
+        return {"id": value, "from": source, "seen": self._seen[capture_id], "first": first}
 
     def captures_of(self, delivery_id: str) -> tuple[int, ...]:
         """Capture ids of a delivery still in the store, oldest first (empty if none)."""

@@ -124,3 +124,38 @@ ALIASES = ["json", "xml", "ini", "yaml", "html", "hexdump", "javascript", "graph
 @given(lines, st.sampled_from(ALIASES), st.booleans())
 def test_highlighting_only_adds_style_the_text_is_printable_of_the_line(line, alias, dark):
     assert highlight_line(line, alias, dark).plain == printable(line)
+
+
+def token_colours(text) -> dict[str, str | None]:
+    """Each non-blank token's text -> its colour's name (None: the terminal's own)."""
+    return {
+        text.plain[span.start : span.end]: span.style.color.name if span.style.color else None
+        for span in text.spans
+        if text.plain[span.start : span.end].strip()
+    }
+
+
+@pytest.mark.parametrize(
+    ("dark", "key", "string", "number", "constant"),
+    [(True, "cyan", "green", "magenta", "yellow"), (False, "blue", "green", "magenta", "red")],
+)
+def test_on_the_terminals_own_background_tokens_take_its_16_colours(
+    dark, key, string, number, constant
+):
+    shown = highlight_line('{"n": 1.5, "s": "x", "b": true}', "json", dark, ansi=True)
+    colours = token_colours(shown)
+    assert colours['"n"'] == key and colours['"x"'] == string
+    assert colours["1.5"] == number and colours["true"] == constant
+    assert colours.get("{") is None and colours.get(",") is None  # punctuation: the default
+    assert all(
+        span.style.color is None or span.style.color.is_system_defined for span in shown.spans
+    )
+
+
+def test_an_ansi_theme_background_asks_for_ansi_token_colours():
+    from rich.style import Style
+
+    from whisper_tui.ui.highlight import SyntaxColours
+
+    assert SyntaxColours.on(True, Style(bgcolor="default")) == SyntaxColours(True, None, True)
+    assert SyntaxColours.on(False, Style(bgcolor="#ffffff")) == SyntaxColours(False, "#ffffff")

@@ -330,3 +330,11 @@ def test_the_source_check_finds_a_hard_coded_style(tmp_path):
     module = tmp_path / "sample.py"
     module.write_text('A = "bold red"\nB = "wt.error"\nC = "on #3c1f1f"\nD = "reddish text"\n')
     assert style_strings(module) == ["sample.py:1: 'bold red'", "sample.py:3: 'on #3c1f1f'"]
+
+
+def test_an_ansi_syntax_colour_covers_a_token_kinds_subkinds():
+    from whisper_tui.ui.palette import ansi_syntax_colour
+
+    assert ansi_syntax_colour(True, "Literal.String.Double") == "green"
+    assert ansi_syntax_colour(False, "Keyword.Constant") == "red"
+    assert ansi_syntax_colour(True, "Punctuation") is None

@@ -230,9 +230,7 @@ def attempt_lines(
     shown = min(len(answer.lines), ATTEMPT_BODY_LINES)
     for index in range(shown):
         text = Text("    ", end="")
-        text.append_text(
-            highlight_line(answer.lines[index], answer.lexer, syntax.dark, syntax.background)
-        )
+        text.append_text(highlight_line(answer.lines[index], answer.lexer, *syntax))
         lines.append(text)
     if len(answer.lines) > shown or not answer.lines.complete:
         lines.append(Text("    … (answer continues; export the attempt to see it all)", "wt.muted"))

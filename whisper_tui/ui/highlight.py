@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.color import Color
 
 from whisper_tui.core.sanitize import printable
-from whisper_tui.ui.palette import readable
+from whisper_tui.ui.palette import ansi_syntax_colour, readable
 
 DARK_THEME = "monokai"
 LIGHT_THEME = "friendly"
@@ -27,15 +27,21 @@ MAX_HIGHLIGHT_CHARS = 1024
 
 
 class SyntaxColours(NamedTuple):
-    """The pygments style for a dark or light theme, made readable on a background (hex)."""
+    """The pygments style for a dark or light theme, made readable on a background (hex);
+    or, on the terminal's own background (`ansi`), ANSI colours the terminal's palette draws."""
 
     dark: bool = True
     background: str | None = None
+    ansi: bool = False
 
     @classmethod
     def on(cls, dark: bool, style: Style) -> SyntaxColours:
         """For a theme (`dark` or not) and a widget whose style (`rich_style`) is `style`."""
         ground = style.bgcolor
+        if ground is not None and ground.is_system_defined:
+            # ANSI themes (16-colour terminals, NO_COLOR): a background only the terminal
+            # knows, and fine shades a 16-colour palette would merge (numbers as punctuation).
+            return cls(dark, None, ansi=True)
         return cls(dark, ground.triplet.hex if ground and ground.triplet else None)
 
 
@@ -70,13 +76,24 @@ def token_style(theme_name: str, token_type: _TokenType, background: str | None 
     return Style(color=color, bold=style.bold, italic=style.italic)
 
 
+@lru_cache(maxsize=1024)
+def ansi_token_style(dark: bool, token_type: _TokenType) -> Style:
+    """A token in the terminal's own colours (palette.ANSI_SYNTAX), comments in italics."""
+    name = str(token_type).removeprefix("Token").lstrip(".")
+    return Style(color=ansi_syntax_colour(dark, name), italic=name.startswith("Comment") or None)
+
+
 def highlight_line(
-    line: str, lexer_alias: str | None, dark: bool = True, background: str | None = None
+    line: str,
+    lexer_alias: str | None,
+    dark: bool = True,
+    background: str | None = None,
+    ansi: bool = False,
 ) -> Text:
     """Highlight a single line; control characters become visible placeholders.
 
     `dark` picks the pygments style for a dark or light theme; with `background` (the pane's,
-    as hex) every colour is made readable on it.
+    as hex) every colour is made readable on it; `ansi` uses the terminal's own colours.
     """
     lexer = lexer_for(lexer_alias) if lexer_alias else None
     if lexer is None or len(line) > MAX_HIGHLIGHT_CHARS:
@@ -85,5 +102,9 @@ def highlight_line(
     text = Text()
     for token_type, value in lexer.get_tokens(line):
         if value:
-            text.append(printable(value), token_style(theme_name, token_type, background))
+            if ansi:
+                style = ansi_token_style(dark, token_type)
+            else:
+                style = token_style(theme_name, token_type, background)
+            text.append(printable(value), style)
     return text

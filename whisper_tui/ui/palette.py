@@ -327,3 +327,45 @@ def _match_style(variables: Mapping[str, str], hue: str) -> Style:
     ground = background.blend(tint, 0.6 if hue == "warning" else 0.9)
     text = readable(Color.parse(variables["foreground"]), [ground])
     return Style(color=text.hex, bgcolor=ground.hex)
+
+
+# -- syntax colours on a background only the terminal knows ----------------------------------------
+
+ANSI_SYNTAX: dict[bool, dict[str, str]] = {
+    # dark: keys, strings, numbers and constants in four hues that read on a dark background.
+    True: {
+        "Name.Tag": "cyan",
+        "Name.Attribute": "yellow",
+        "Name.Builtin": "cyan",
+        "Literal.String": "green",
+        "Literal.Number": "magenta",
+        "Keyword": "yellow",
+        "Comment": "bright_black",
+        "Error": "red",
+    },
+    # light: yellow and cyan wash out on white in most palettes; blue, red and magenta don't.
+    False: {
+        "Name.Tag": "blue",
+        "Name.Attribute": "magenta",
+        "Name.Builtin": "blue",
+        "Literal.String": "green",
+        "Literal.Number": "magenta",
+        "Keyword": "red",
+        "Comment": "bright_black",
+        "Error": "red",
+    },
+}
+"""Token kinds (pygments names, a kind covering its subkinds) in ANSI colour names, for panes
+whose background is the terminal's own (ANSI themes, 16-colour terminals): the terminal's
+palette draws them, so they neither need nor survive a truecolour theme's fine shades."""
+
+
+def ansi_syntax_colour(dark: bool, token_name: str) -> str | None:
+    """The ANSI colour of a token kind ('Literal.String.Double'), None for the terminal's own."""
+    table = ANSI_SYNTAX[dark]
+    name = token_name
+    while name:
+        if name in table:
+            return table[name]
+        name = name.rpartition(".")[0]
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import json
 import signal
 import socket
@@ -37,9 +38,16 @@ def exposure_text(host: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4)
+def _clock(second: int, zone: tuple[str, str]) -> str:
+    # Captures arrive thousands a second under load: format each second once (per time zone,
+    # which tzset can change).
+    return time.strftime("%H:%M:%S", time.localtime(second))
+
+
 def human_line(request: CapturedRequest, verdicts: Verdicts) -> str:
     """'23:25:05.042 POST /hooks/stripe 529 B application/json 200 [signature ...]'."""
-    clock = time.strftime("%H:%M:%S", time.localtime(request.received_at))
+    clock = _clock(int(request.received_at), time.tzname)
     millis = int((request.received_at % 1) * 1000)
     parts = [
         f"{clock}.{millis:03d}",
@@ -111,14 +119,27 @@ async def serve_headless(
     # Ctrl-C too: unlike the TUI, nothing reads it as a key.
     remove_signal_handlers = on_stop_signals(stop.set, (signal.SIGINT, *HANGUP_AND_TERMINATE))
 
+    loop = asyncio.get_running_loop()
+    flush_pending = False
+
+    def flush() -> None:
+        nonlocal flush_pending
+        flush_pending = False
+        out.flush()
+
     def announce(request: CapturedRequest) -> None:
+        nonlocal flush_pending
         if as_json:
             # The store numbered the arrival before telling its listeners.
             line = json_line(request, session.verdicts, session.delivery(request))
         else:
             line = human_line(request, session.verdicts)
         out.write(line + "\n")
-        out.flush()
+        # One flush per turn of the loop, after every capture that turn handled, instead of a
+        # write system call per capture.
+        if not flush_pending:
+            flush_pending = True
+            loop.call_soon(flush)
 
     store.subscribe(announce)
     await session.start()

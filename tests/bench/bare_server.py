@@ -2,7 +2,10 @@
 
 Run as its own process, like the app, so both are measured the same way:
 
-.venv/bin/python tests/bench/bare_server.py PORT
+.venv/bin/python tests/bench/bare_server.py PORT [asyncio|uvloop]
+
+On asyncio's own loop by default (what a user compares against), or on uvloop: the app's
+default loop where uvloop is installed, so "the same loop" can be compared too.
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ def make_app() -> web.Application:
 
 
 @contextlib.contextmanager
-def bare_process(port: int) -> Iterator[subprocess.Popen]:
+def bare_process(port: int, loop: str = "asyncio") -> Iterator[subprocess.Popen]:
     # Imported here: the baseline server process itself loads nothing but aiohttp.
     from tests.bench.tui_process import stop
 
     process = subprocess.Popen(
-        [sys.executable, __file__, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [sys.executable, __file__, str(port), loop],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         yield process
@@ -42,7 +47,12 @@ def bare_process(port: int) -> Iterator[subprocess.Popen]:
 
 def main() -> None:
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 8081
-    web.run_app(make_app(), host="127.0.0.1", port=port, access_log=None, print=None)
+    loop = None
+    if sys.argv[2:3] == ["uvloop"]:
+        import uvloop
+
+        loop = uvloop.new_event_loop()
+    web.run_app(make_app(), host="127.0.0.1", port=port, access_log=None, print=None, loop=loop)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
 from whisper_tui.core.models import CapturedRequest
@@ -22,10 +23,14 @@ def detect_schemes(request: CapturedRequest) -> list[str]:
 def _detect(request: CapturedRequest) -> list[Scheme]:
     present = {name.lower() for name, _ in request.raw_headers}
     return [
-        scheme
-        for scheme in schemes()
-        if any(h.encode("latin-1") in present for h in scheme.detect_headers)
+        scheme for scheme in schemes() if not present.isdisjoint(_as_bytes(scheme.detect_headers))
     ]
+
+
+@functools.lru_cache(maxsize=256)
+def _as_bytes(names: tuple[str, ...]) -> frozenset[bytes]:
+    # Headless mode checks every capture as it arrives: encode each scheme's names once.
+    return frozenset(name.lower().encode("latin-1") for name in names)
 
 
 def verify(

@@ -3,7 +3,8 @@
 .venv/bin/python tests/bench/run_all.py [--quick] [--only NAME,NAME]
 
 Runs (each also runnable alone, `python tests/bench/bench_NAME.py`):
-  throughput   capture throughput with the TUI live vs a bare aiohttp server; requests lost
+  throughput   capture throughput, TUI live and headless, vs bare aiohttp on the app's loop and
+               on asyncio's; spread of the rounds; requests lost
   navigation   list key-to-screen latency at 100,000 captures vs 10
   capture_cost new-capture throughput at 100k stored vs 1k
   deliveries   store add with the delivery index vs without (in-process); CPU it adds

@@ -8,10 +8,12 @@ not how it was written. Modules by concern:
 - inline: character and word emphasis inside a changed row pair, on demand;
 - json_changes: the structural JSON summary; headers: volatile headers and name/value
   summaries; bodies: the comparable lines of a body; rows: display rows from opcodes;
-- folding: long equal runs folded; request_diff: diff_requests, putting it together.
+- folding: long equal runs folded; request_diff: diff_requests, putting it together;
+- answers: diff_answers, two answers (status line, headers, body) by the same code.
 """
 
 from whisper_tui.core.contentviews.json_lines import pretty_json_lines
+from whisper_tui.core.diff.answers import diff_answers
 from whisper_tui.core.diff.folding import fold
 from whisper_tui.core.diff.headers import VOLATILE_HEADERS, is_volatile_header, pair_changes
 from whisper_tui.core.diff.inline import INLINE_CAP, WORD_BACKOFF, Spans, inline_changes
@@ -41,6 +43,7 @@ __all__ = [
     "Opcode",
     "RequestDiff",
     "Spans",
+    "diff_answers",
     "diff_lines",
     "diff_requests",
     "fold",

@@ -31,15 +31,20 @@ def diff_requests(
     *,
     sort_keys: bool = False,
     ignore_volatile: bool = False,
+    first_lines: tuple[str, str] | None = None,
+    heading: str = "Request",
 ) -> RequestDiff:
     """Side-by-side diff of two captures, older on the left, newer on the right.
 
     sort_keys compares JSON bodies with object keys sorted, so reordering is no change.
     ignore_volatile leaves out headers that differ on every delivery (VOLATILE_HEADERS).
-    Texts are as received; the UI makes them printable.
+    first_lines and heading replace the request lines and their section's title (an answer's
+    status line, see diff.answers). Texts are as received; the UI makes them printable.
     """
+    if first_lines is None:
+        first_lines = (_request_line(older), _request_line(newer))
     with _gc_paused():
-        return _diff_requests(older, newer, sort_keys, ignore_volatile)
+        return _diff_requests(older, newer, sort_keys, ignore_volatile, first_lines, heading)
 
 
 @contextmanager
@@ -60,19 +65,24 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _diff_requests(
-    older: CapturedRequest, newer: CapturedRequest, sort_keys: bool, ignore_volatile: bool
+    older: CapturedRequest,
+    newer: CapturedRequest,
+    sort_keys: bool,
+    ignore_volatile: bool,
+    first_lines: tuple[str, str],
+    heading: str,
 ) -> RequestDiff:
     rows: list[DiffRow] = []
     change_rows: list[int] = []
     changes: list[Change] = []
     notes: list[str] = []
 
-    # Request line.
-    add_section(rows, "request", "Request", "Request")
-    before, after = _request_line(older), _request_line(newer)
+    # Request line (or an answer's status line).
+    add_section(rows, "request", heading, heading)
+    before, after = first_lines
     emit_rows(rows, change_rows, [before], [after], diff_lines([before], [after]), "request")
     if before != after:
-        changes.append(Change("request line", "changed", before, after))
+        changes.append(Change(f"{heading.lower()} line", "changed", before, after))
 
     # Headers.
     add_section(rows, "headers", "Headers", "Headers")

@@ -1,0 +1,163 @@
+"""The idempotency probe: send one capture N times to the app, then say whether it answered alike.
+
+Providers retry a delivery with the same id and body when they saw no 2xx in time, so an app
+must answer (and act) the same the second time. The probe sends the capture's exact bytes N
+times in a row to the replay target. When a secret for its signature scheme is known each copy
+is re-signed with a fresh timestamp, as a provider's retry would be, and the delivery id
+(webhook-id, svix-id, X-GitHub-Delivery...) is kept.
+
+The verdict compares status and body; headers that differ per answer anyway (Date, Server,
+Content-Length, request ids) are ignored, and other header differences are reported without
+deciding it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from whisper_tui.core.diff.headers import is_volatile_header
+from whisper_tui.core.models import Attempt, CapturedRequest, display_header_value
+from whisper_tui.core.session import Session
+from whisper_tui.core.targets import target_url
+
+DEFAULT_TIMES = 2
+MAX_TIMES = 20
+"""More sends than this would be a load test, not a probe."""
+
+ANSWER_VOLATILE_HEADERS = frozenset(
+    {"x-runtime", "x-response-time", "x-served-by", "via", "age", "keep-alive"}
+)
+"""Answer headers that differ between two identical answers (besides diff.VOLATILE_HEADERS)."""
+
+Verdict = Literal["agree", "differ", "failed"]
+
+
+def is_volatile_answer_header(name: str) -> bool:
+    """True for answer headers left out of the comparison (Date, Server, Content-Length...)."""
+    return is_volatile_header(name) or name.strip().lower() in ANSWER_VOLATILE_HEADERS
+
+
+def parse_times(text: str) -> int:
+    """'3' -> 3; at least 2 (one answer compares with nothing), at most MAX_TIMES."""
+    try:
+        times = int(text.strip())
+    except ValueError:
+        raise ValueError(f"not a whole number: {text.strip()!r}") from None
+    if not 2 <= times <= MAX_TIMES:
+        raise ValueError(f"send 2 to {MAX_TIMES} times, not {times}")
+    return times
+
+
+@dataclass(slots=True)
+class ProbeResult:
+    """The answers to N sends of one capture, and whether they agree."""
+
+    request: CapturedRequest
+    url: str
+    attempts: list[Attempt]
+    verdict: Verdict
+    reasons: list[str] = field(default_factory=list)
+    """One line per difference (or failure), in the order found."""
+    notes: list[str] = field(default_factory=list)
+    """What doesn't decide the verdict: other header differences, re-signing."""
+    pair: tuple[int, int] = (0, 1)
+    """Indices of the two answers to show side by side: the first and the first that differs."""
+
+    def summary(self) -> str:
+        """One line: 'agree: 3 answers, 200 each' or 'differ: status 200, then 409'."""
+        if self.verdict == "agree":
+            status = self.attempts[0].status
+            return f"agree: {len(self.attempts)} answers, {status} and the same body each time"
+        return f"{self.verdict}: {self.reasons[0]}" if self.reasons else self.verdict
+
+
+async def probe(
+    session: Session, request: CapturedRequest, url: str, times: int = DEFAULT_TIMES
+) -> ProbeResult:
+    """Send `request` `times` times, one after another, to `url` (its target appended).
+
+    Each send is recorded on the capture like a replay. Raises ValueError (one line, never the
+    secret) when a copy can't be re-signed.
+    """
+    attempts: list[Attempt] = []
+    resigned = session.signing_scheme(request) is not None
+    for number in range(1, times + 1):
+        note = f"idempotency probe, send {number} of {times}"
+        if resigned:
+            # Re-signed per send: each copy gets a fresh timestamp, as a provider's retry does.
+            copy = session.edited_copy(
+                request,
+                method=request.method,
+                url=target_url(url, request.target),
+                headers=request.headers,
+                body=request.body,
+                changes=[],
+                resign=True,
+            )
+            attempt = await session.replay(request, url, notes=[note], edited=copy)
+        else:
+            attempt = await session.replay(request, url, notes=[note])
+        attempts.append(attempt)
+    result = compare_answers(request, url, attempts)
+    if resigned:
+        result.notes.append("each send re-signed with a fresh timestamp, delivery id kept")
+    return result
+
+
+def compare_answers(request: CapturedRequest, url: str, attempts: Sequence[Attempt]) -> ProbeResult:
+    """The verdict on answers to the same request: agree, differ, or failed (no answer)."""
+    answered = list(attempts)
+    failures = [
+        f"send {number}: {attempt.error or 'no answer'}"
+        for number, attempt in enumerate(answered, start=1)
+        if attempt.error is not None or attempt.status is None
+    ]
+    if failures:
+        return ProbeResult(request, url, answered, "failed", failures)
+    reasons: list[str] = []
+    notes: list[str] = []
+    first = answered[0]
+    differing: int | None = None
+    for index, attempt in enumerate(answered[1:], start=1):
+        found = []
+        if attempt.status != first.status:
+            found.append(f"status {first.status}, then {attempt.status} (send {index + 1})")
+        if not same_body(first, attempt):
+            found.append(f"body of send {index + 1} differs from send 1")
+        if found and differing is None:
+            differing = index
+        reasons.extend(found)
+        for name in header_differences(first, attempt):
+            notes.append(f"header {name} differs in send {index + 1} (not part of the verdict)")
+    pair = (0, differing if differing is not None else len(answered) - 1)
+    verdict: Verdict = "differ" if reasons else "agree"
+    return ProbeResult(request, url, answered, verdict, reasons, notes, pair)
+
+
+def same_body(one: Attempt, other: Attempt) -> bool:
+    """Equal bytes, or equal JSON values (key order and spacing aside)."""
+    if one.response_body == other.response_body:
+        return True
+    try:
+        return bool(json.loads(one.response_body) == json.loads(other.response_body))
+    except (ValueError, RecursionError):
+        return False
+
+
+def header_differences(one: Attempt, other: Attempt) -> list[str]:
+    """Names of the non-volatile answer headers whose values differ, in first-seen order."""
+
+    def compared(attempt: Attempt) -> dict[str, list[str]]:
+        kept: dict[str, list[str]] = {}
+        for raw_name, raw_value in attempt.response_headers:
+            name = display_header_value(raw_name)
+            if not is_volatile_answer_header(name):
+                kept.setdefault(name.lower(), []).append(display_header_value(raw_value))
+        return kept
+
+    left, right = compared(one), compared(other)
+    names = list(dict.fromkeys([*left, *right]))
+    return [name for name in names if left.get(name) != right.get(name)]

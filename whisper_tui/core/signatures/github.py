@@ -59,8 +59,8 @@ def delivery_id(request: CapturedRequest, headers: Headers) -> tuple[str, str] |
     """X-GitHub-Delivery: a GUID per event, kept when a delivery is redelivered."""
     # https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers and
     # https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks
-    # #use-the-x-github-delivery-header ("Use the X-GitHub-Delivery header": unique per event;
-    # a redelivery carries the same one). Sent whether or not the hook has a secret.
+    # #use-the-x-github-delivery-header: a GUID per event, which a redelivery keeps (github/docs
+    # issue 32822 had the docs say "per event, not per delivery"). Sent with or without a secret.
     value = delivery_value(headers.get(b"x-github-delivery"))
     return (value, "X-GitHub-Delivery") if value else None
 

@@ -51,9 +51,9 @@ def sign(given: SigningInput) -> list[tuple[str, str]]:
 def delivery_id(request: CapturedRequest, headers: Headers) -> tuple[str, str] | None:
     """The Events API's `event_id` in the JSON body; retries repeat it (and add
     X-Slack-Retry-Num / X-Slack-Retry-Reason). Slash commands and interactions carry none."""
-    # https://api.slack.com/apis/events-api#retries ("event_id: a unique identifier for this
-    # specific event, globally unique across all workspaces"; retried deliveries carry
-    # X-Slack-Retry-Num and X-Slack-Retry-Reason and the same event).
+    # https://api.slack.com/apis/events-api#retries: the outer event's event_id identifies the
+    # event across workspaces; a retry re-sends the same event with X-Slack-Retry-Num and
+    # X-Slack-Retry-Reason added.
     value = delivery_value(json_top_level_strings(request.body, "event_id").get("event_id"))
     return (value, "body event_id") if value else None
 

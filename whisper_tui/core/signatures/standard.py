@@ -115,10 +115,9 @@ def sign(given: SigningInput) -> list[tuple[str, str]]:
 def delivery_id(request: CapturedRequest, headers: Headers) -> tuple[str, str] | None:
     """webhook-id (or Svix's svix-id): the message id, the same on every attempt."""
     # https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
-    # ("webhook-id: the unique webhook identifier ... the same when a webhook is resent"; it is
-    # the idempotency key) and https://docs.svix.com/receiving/verifying-payloads/how-manual
-    # (svix-id: "the unique message identifier ... the same on retries"). Read as build_check
-    # reads it: webhook-* first.
+    # (webhook-id is the message's unique identifier, kept when it is resent: the idempotency
+    # key) and https://docs.svix.com/receiving/verifying-payloads/how-manual (svix-id, the same
+    # for Svix's headers). Read as build_check reads it: webhook-* first.
     for name in (b"webhook-id", b"svix-id"):
         value = delivery_value(headers.get(name))
         if value:

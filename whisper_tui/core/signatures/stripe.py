@@ -76,9 +76,9 @@ def secret_hints(secret: str) -> list[str]:
 
 def delivery_id(request: CapturedRequest, headers: Headers) -> tuple[str, str] | None:
     """The Event's `id` (evt_...) in the JSON body: a retried event carries the same one."""
-    # https://docs.stripe.com/webhooks#handle-duplicate-events ("guard against duplicated
-    # event receipts by logging the event IDs you've processed"). Only on requests with a
-    # Stripe-Signature (the rule's trigger), and only an evt_ id: a snapshot payload's `id`.
+    # https://docs.stripe.com/webhooks#handle-duplicate-events: endpoints may receive an event
+    # more than once; log the event ids processed and skip those seen. Only on requests with a
+    # Stripe-Signature (the rule's trigger), and only an evt_ id (an object's own id is not).
     value = delivery_value(json_top_level_strings(request.body, "id").get("id"))
     return (value, "body id") if value and value.startswith("evt_") else None
 

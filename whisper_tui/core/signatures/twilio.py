@@ -222,9 +222,10 @@ def _content_type(headers: Sequence[tuple[str, str]]) -> str:
 
 def delivery_id(request: CapturedRequest, headers: Headers) -> tuple[str, str] | None:
     """I-Twilio-Idempotency-Token: one per webhook request, repeated by its retries."""
-    # https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides (retries on
-    # failures and timeouts; each callback carries an I-Twilio-Idempotency-Token header that
-    # its retries repeat, so the receiver can drop a duplicate).
+    # https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides documents the
+    # retries (rc, rp); the I-Twilio-Idempotency-Token header each callback carries, repeated
+    # by its retries, is what receivers deduplicate on (public handlers read it). Not verified
+    # against a live Twilio request here.
     value = delivery_value(headers.get(b"i-twilio-idempotency-token"))
     return (value, "I-Twilio-Idempotency-Token") if value else None
 

@@ -16,6 +16,7 @@ Scope = Literal[
     "diff",  # DiffScreen
     "help_screen",  # dialogs from here on
     "url_prompt",
+    "probe_prompt",
     "edit_replay_screen",
     "export_screen",
 ]

@@ -118,6 +118,16 @@ ACTIONS: tuple[Action, ...] = (
         main_screen=True,
     ),
     _app(
+        "probe",
+        "I",
+        "Probe",
+        "idempotency probe: send the capture N times to the replay target, diff the answers",
+        key_display="I",
+        palette="Idempotency probe",
+        palette_help="Send the selected capture N times; do the app's answers agree?",
+        main_screen=True,
+    ),
+    _app(
         "copy_public_url",
         "U",
         "Copy public URL",
@@ -341,6 +351,7 @@ ACTIONS: tuple[Action, ...] = (
         footer=1,
     ),
     Action("url_cancel", "escape", "Cancel", "url_prompt", "replay nothing", "cancel", footer=1),
+    Action("probe_cancel", "escape", "Cancel", "probe_prompt", "send nothing", "cancel", footer=1),
     Action(
         "edit_replay_cancel",
         "escape",

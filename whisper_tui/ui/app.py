@@ -49,6 +49,7 @@ from whisper_tui.ui.export_screen import ExportScreen
 from whisper_tui.ui.filter_actions import FilterActions
 from whisper_tui.ui.help_screen import HelpScreen
 from whisper_tui.ui.palette import ReadableThemes
+from whisper_tui.ui.probe import ProbeActions
 from whisper_tui.ui.public_url import PublicUrlActions
 from whisper_tui.ui.replay_actions import ReplayActions
 from whisper_tui.ui.request_list import RequestList, column_header, list_width
@@ -68,7 +69,9 @@ server for the one loop, and a page of rows replaced 10 times a second is unread
 measured with wrk, redraws were a tenth of the loop's time at 15,000 captures a second."""
 
 
-class WhisperApp(ReadableThemes, FilterActions, ReplayActions, PublicUrlActions, App[None]):
+class WhisperApp(
+    ReadableThemes, FilterActions, ReplayActions, ProbeActions, PublicUrlActions, App[None]
+):
     """Split-pane inspector: live captures on the left, the selected one on the right."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")

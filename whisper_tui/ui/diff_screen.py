@@ -20,8 +20,17 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Static
 
-from whisper_tui.core.diff import DiffRow, Folded, RequestDiff, diff_requests, fold, inline_changes
+from whisper_tui.core.diff import (
+    DiffRow,
+    Folded,
+    RequestDiff,
+    diff_answers,
+    diff_requests,
+    fold,
+    inline_changes,
+)
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.probe import ProbeResult
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.actions import bindings_for
 
@@ -206,16 +215,28 @@ class DiffView(ScrollView, can_focus=True):
 
 
 class DiffScreen(Screen[None]):
-    """Older capture on the left, newer on the right, summary of changes above."""
+    """Older capture on the left, newer on the right, summary of changes above.
+
+    Or, for the idempotency probe (`of_probe`), two of the app's answers to the same capture,
+    with the verdict above the summary.
+    """
 
     BINDINGS = bindings_for("diff")
 
-    def __init__(self, older: CapturedRequest, newer: CapturedRequest) -> None:
+    def __init__(
+        self, older: CapturedRequest, newer: CapturedRequest, probe: ProbeResult | None = None
+    ) -> None:
         super().__init__()
         self.older = older
         self.newer = newer
+        self.probe = probe
         self.sort_keys = False
-        self.ignore_volatile = False
+        self.ignore_volatile = probe is not None  # answers: Date, Server... differ anyway
+
+    @classmethod
+    def of_probe(cls, result: ProbeResult) -> DiffScreen:
+        """The answers of a probe side by side: the first, and the first that differs."""
+        return cls(result.request, result.request, result)
 
     def compose(self) -> ComposeResult:
         yield Static(id="diff-title")
@@ -230,7 +251,14 @@ class DiffScreen(Screen[None]):
 
     def _title(self) -> Text:
         title = Text(no_wrap=True, overflow="ellipsis")
+        if self.probe is not None:
+            left, right = self.probe.pair
+            title.append(f"answers to #{self.older.id} ", "bold")
+            title.append(f"send {left + 1} │ send {right + 1} of {len(self.probe.attempts)}   ")
+            title.append(f"{printable(self.older.method)} {printable(self.older.target)}   ")
         for label, request in (("older", self.older), ("newer", self.newer)):
+            if self.probe is not None:
+                break
             title.append(f"{label} #{request.id} ", "bold")
             title.append(f"{printable(request.method)} {printable(request.target)}")
             title.append("   ")
@@ -251,13 +279,25 @@ class DiffScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="diff")
     def _compute(self, sort_keys: bool, ignore_volatile: bool) -> None:
         # Megabyte bodies take a few hundred ms: never on the loop the server shares.
-        diff = diff_requests(
-            self.older, self.newer, sort_keys=sort_keys, ignore_volatile=ignore_volatile
-        )
+        if self.probe is not None:
+            left, right = self.probe.pair
+            diff = diff_answers(
+                self.probe.attempts[left],
+                self.probe.attempts[right],
+                sort_keys=sort_keys,
+                ignore_volatile=ignore_volatile,
+            )
+        else:
+            diff = diff_requests(
+                self.older, self.newer, sort_keys=sort_keys, ignore_volatile=ignore_volatile
+            )
         self.app.call_from_thread(self._show, diff)
 
     def _show(self, diff: RequestDiff) -> None:
-        self.query_one("#diff-summary", Static).update(summary_text(diff))
+        summary = summary_text(diff)
+        if self.probe is not None:
+            summary = Content("\n").join([verdict_text(self.probe), summary])
+        self.query_one("#diff-summary", Static).update(summary)
         self.query_one(DiffView).show(diff)
 
     def action_toggle_sort(self) -> None:
@@ -294,4 +334,19 @@ def summary_text(diff: RequestDiff) -> Content:
         lines.append((printable(change.text()), style))
     for note in diff.notes:
         lines.append((printable(note), "italic $text-muted"))
+    return Content("\n").join(Content.styled(text, style) for text, style in lines)
+
+
+def verdict_text(result: ProbeResult) -> Content:
+    """'agree: ...' in green or 'differ: ...' in red, each answer's status, then the reasons."""
+    style = "bold $text-success" if result.verdict == "agree" else "bold $text-error"
+    answers = [
+        f"send {number}: {attempt.status}"
+        + (f" in {attempt.latency * 1000:.0f} ms" if attempt.latency is not None else "")
+        for number, attempt in enumerate(result.attempts, start=1)
+    ]
+    lines = [(printable(result.summary()), style), (" · ".join(answers), "$text-muted")]
+    lines += [
+        (printable(line), "italic $text-muted") for line in [*result.reasons[1:], *result.notes]
+    ]
     return Content("\n").join(Content.styled(text, style) for text, style in lines)

@@ -456,4 +456,5 @@ class WhisperApp(
         self.policy.cycle_mode()
         self._topbar_state = ()
         self.refresh_from_store()
-        self.notify(self.policy.describe().capitalize(), title="Answer mode", timeout=3)
+        described = self.policy.describe()
+        self.notify(described[:1].upper() + described[1:], title="Answer mode", timeout=3)

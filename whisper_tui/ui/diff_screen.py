@@ -294,9 +294,11 @@ class DiffScreen(Screen[None]):
         self.app.call_from_thread(self._show, diff)
 
     def _show(self, diff: RequestDiff) -> None:
-        summary = summary_text(diff)
         if self.probe is not None:
-            summary = Content("\n").join([verdict_text(self.probe), summary])
+            verdict = verdict_text(self.probe)
+            summary = Content("\n").join([verdict, summary_text(diff, "status line")])
+        else:
+            summary = summary_text(diff)
         self.query_one("#diff-summary", Static).update(summary)
         self.query_one(DiffView).show(diff)
 
@@ -321,12 +323,12 @@ SUMMARY_STYLES = {
 """Theme variables, resolved when drawn: a theme change recolours the summary at once."""
 
 
-def summary_text(diff: RequestDiff) -> Content:
+def summary_text(diff: RequestDiff, first_line: str = "request line") -> Content:
     """What changed, by path: 'data.object.status: "pending" -> "paid"', then notes."""
     lines: list[tuple[str, str]] = []
     if diff.identical:
         lines.append(
-            ("identical: request line, headers and body are the same", "bold $text-success")
+            (f"identical: {first_line}, headers and body are the same", "bold $text-success")
         )
     for change in diff.changes:
         # A volatile change (a timestamp, a signature) is muted, not hidden.

@@ -174,3 +174,22 @@ def test_the_store_keeps_its_delivery_index_through_eviction_remove_and_restore(
     assert store.deliveries.captures_of("a") == (3, 4, 5)
     store.clear()
     assert store.deliveries.captures_of("a") == ()
+
+
+def test_a_loaded_batch_tells_no_listener_moves_the_version_once_and_keeps_the_caps():
+    store = RequestStore(max_requests=3)
+    told: list[CapturedRequest] = []
+    store.subscribe(told.append)
+    store.add_loaded([make(n) for n in range(1, 6)])
+    assert told == [] and store.version == 1
+    assert [r.id for r in store] == [3, 4, 5] and (store.received, store.evicted) == (5, 2)
+
+
+def test_attempt_listeners_hear_the_capture_id():
+    store = RequestStore()
+    store.add(make(1))
+    heard: list[int] = []
+    store.subscribe_attempts(heard.append)
+    store.add_attempt(1, Attempt(target_url="http://t/", started_at=1.0))
+    store.add_attempt(99, Attempt(target_url="http://t/", started_at=1.0))  # not kept: no word
+    assert heard == [1]

@@ -134,7 +134,7 @@ class RequestStore:
         arrivals), and the version moves once for the batch."""
         for request in requests:
             self._keep(request)
-            self._evict()
+        self._evict()  # once for the batch: the same captures go, oldest first
         self.version += 1
 
     def _keep(self, request: CapturedRequest) -> None:

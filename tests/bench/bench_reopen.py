@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench import common
+from tests.bench.bench_throughput import cpu_seconds
 from tests.bench.common import Row, median
 from tests.bench.load import SMALL_BODY
 from tests.bench.pty_screen import pty_app
@@ -57,27 +58,30 @@ def write_har(path: Path, count: int) -> None:
     )
 
 
-def load_round(path: Path, count: int) -> tuple[float | None, float | None, float | None]:
-    """(first frame, first loaded row, all loaded) in seconds from spawning, None if unseen."""
+def load_round(path: Path, count: int) -> tuple[float | None, float | None, float | None, float]:
+    """(first frame, first loaded row, all loaded) in seconds from spawning, None if unseen,
+    and the app's CPU seconds (all threads) when all were seen loaded."""
     port = free_port()
     total = f"{count:,} requests".encode()
     with pty_app("--port", str(port), "--load", str(path), record=True) as app:
         deadline = time.perf_counter() + 60
         while app.seen_at(total) is None and time.perf_counter() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.02)
+        cpu = cpu_seconds(app.pid)
         frame = app.seen_at(f"127.0.0.1:{port}".encode())
         first, done = app.seen_at(PATH_MARK), app.seen_at(total)
         app.quit(timeout=20)
-    return frame, first, done
+    return frame, first, done, cpu
 
 
-def empty_round() -> float | None:
+def empty_round() -> tuple[float | None, float]:
     port = free_port()
     with pty_app("--port", str(port), record=True) as app:
         app.wait_idle(0.3, timeout=10)
         frame = app.seen_at(f"127.0.0.1:{port}".encode())
+        cpu = cpu_seconds(app.pid)
         app.quit(timeout=10)
-    return frame
+    return frame, cpu
 
 
 def run(quick: bool = False, rounds: int | None = None) -> list[Row]:
@@ -90,12 +94,16 @@ def run(quick: bool = False, rounds: int | None = None) -> list[Row]:
         written = time.perf_counter() - began
         size = path.stat().st_size
         frames, firsts, dones, empties = [], [], [], []
+        cpus, empty_cpus = [], []
         for number in range(rounds):
-            empty = empty_round()
-            frame, first, done = load_round(path, count)
+            empty, empty_cpu = empty_round()
+            frame, first, done, cpu = load_round(path, count)
+            cpus.append(cpu)
+            empty_cpus.append(empty_cpu)
             print(
                 f"  reopen round {number + 1}: empty app's first frame {empty}, with --load: "
-                f"first frame {frame}, first rows {first}, all {count:,} {done}",
+                f"first frame {frame}, first rows {first}, all {count:,} {done}; CPU "
+                f"{cpu:.2f} s at all loaded (empty app once drawn: {empty_cpu:.2f} s)",
                 flush=True,
             )
             for values, value in ((empties, empty), (frames, frame), (firsts, first)):
@@ -113,6 +121,9 @@ def run(quick: bool = False, rounds: int | None = None) -> list[Row]:
         f"frame came at {median(frames):.3f} s"
         if frames
         else "reopen: no frame seen",
+        f"reopen: the app's CPU time (all threads, /proc) when all were loaded: "
+        f"{median(cpus):.2f} s; an empty app's once drawn: {median(empty_cpus):.2f} s "
+        "(steadier than wall time on a busy machine)",
     ]
     label = f"{count:,}"
     return [

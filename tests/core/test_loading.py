@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from pathlib import Path
 
@@ -118,3 +119,19 @@ def test_check_loadable_reads_only_the_start(tmp_path: Path) -> None:
     assert check_loadable(str(path)) == (
         f"cannot load {path}: not a HAR document: expected a JSON object"
     )
+
+
+async def test_a_held_loading_stops_after_its_first_batch_until_released(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(loading, "FIRST_BATCH", 2)
+    monkeypatch.setattr(loading, "BATCH", 3)
+    store = RequestStore()
+    load = Loading([har_file(tmp_path, "held.har", [f"/h{n}" for n in range(1, 9)])], store)
+    load.start(hold=True)
+    for _ in range(100):
+        await asyncio.sleep(0.01)
+    assert [r.target for r in store] == ["/h1", "/h2"] and not load.finished
+    load.release()
+    await load.wait()
+    assert len(store) == 8

@@ -52,6 +52,7 @@ class Loading:
         self.finished = False
         self._reported = 0
         self._stop = threading.Event()
+        self._released = threading.Event()
         self._done: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._renumber: dict[int, bool] = {}
@@ -63,8 +64,14 @@ class Loading:
     def started(self) -> bool:
         return self._loop is not None
 
-    def start(self) -> None:
-        """Start reading (on the running loop, which receives the batches)."""
+    def start(self, *, hold: bool = False) -> None:
+        """Start reading (on the running loop, which receives the batches).
+
+        `hold`: after the first batch, wait for `release()`: the TUI's first frame is drawn
+        sooner without the reading competing with it for the interpreter.
+        """
+        if not hold:
+            self._released.set()
         self._loop = asyncio.get_running_loop()
         self._done = asyncio.Event()
         thread = threading.Thread(target=self._read_all, name="whisper-tui --load", daemon=True)
@@ -78,6 +85,11 @@ class Loading:
     def stop(self) -> None:
         """Stop reading after the current batch (the app is closing)."""
         self._stop.set()
+        self._released.set()
+
+    def release(self) -> None:
+        """Go on reading after the first batch (see start)."""
+        self._released.set()
 
     def describe(self) -> str:
         """'loading 40,000 of ~100,000' while loading."""
@@ -133,6 +145,7 @@ class Loading:
                     if not self._hand_over(number, batch, reader, later_bytes):
                         return
                     batch, limit = [], BATCH
+                    self._released.wait()
             self._hand_over(number, batch, reader, later_bytes)
             if reader.problem:
                 self._call(self.problems.append, f"{path}: {reader.problem}")

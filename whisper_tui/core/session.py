@@ -112,17 +112,18 @@ class Session:
     def listening(self) -> bool:
         return self._runner is not None
 
-    async def start(self, *, serve: bool = True) -> None:
+    async def start(self, *, serve: bool = True, hold_loading: bool = False) -> None:
         """Listen (binding the port unless a socket was given), start `--save` and the tunnel.
 
         `serve=False` keeps a prepared store on screen without listening (snapshot tests).
+        `hold_loading`: --load reads its first batch, then waits for `loading.release()`.
         The tunnel connects in the background: this returns before it is up. With --load
         this returns at once too: the files are read in a thread, and listening and `--save`
         start once they are in (`until_started`), so live captures come after the loaded
         ones with numbers of their own, and `--save` never writes a half-loaded store.
         """
         if self.loading is not None and not self.loading.started:
-            self.loading.start()
+            self.loading.start(hold=hold_loading)
             self._after_loading = asyncio.get_running_loop().create_task(
                 self._start_after_loading(serve)
             )

@@ -232,7 +232,8 @@ class WhisperApp(
         # does, so the server stops cleanly and --save writes every capture.
         self._remove_signal_handlers = on_stop_signals(self.exit)
         hangup.resume_only_after_suspend(self._driver)
-        await self.session.start(serve=self._serve)
+        # --load reads one batch, then the rest once the first frame is out (see below).
+        await self.session.start(serve=self._serve, hold_loading=True)
         self.screen_stack[0].query_one("#filter", Input).display = False
         self.screen_stack[0].query_one("#filter-error", Static).display = False
         await exposure.show_if_exposed(self.screen_stack[0], self.settings)
@@ -243,6 +244,8 @@ class WhisperApp(
         self.refresh_from_store()
         if self._freeze_heap:
             self.call_after_refresh(freeze_startup_heap)
+        if self.session.loading is not None:
+            self.call_after_refresh(self.session.loading.release)
 
     async def on_unmount(self) -> None:
         # Stops the server and completes --save (every capture, up to the last one).

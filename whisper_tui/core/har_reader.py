@@ -275,12 +275,17 @@ class HarReader:
         self.skipped = 0
         self.problem: str | None = None
         self.not_utf8: str | None = None
+        self._kept = 0
+        """Characters of text read so far, after dropping (for done_bytes)."""
         self._base_chunk = self._chunk = chunk
 
     @property
     def done_bytes(self) -> int:
         """About how many bytes of the file are parsed (text not yet parsed counted out)."""
-        return max(0, self.read_bytes - (len(self._text) - self._at))
+        # The text left holds fewer characters than the bytes it came from (the usual response
+        # fields are dropped): scale it back up by what was kept of what was read.
+        unparsed = (len(self._text) - self._at) * self.read_bytes / max(self._kept, 1)
+        return max(0, self.read_bytes - round(unparsed))
 
     def _read_more(self) -> None:
         if self._eof:
@@ -293,7 +298,9 @@ class HarReader:
         except UnicodeDecodeError:
             text = self._valid_part(state[0] + data)
         self._eof = self._eof or not data
-        self._text = self._text[self._at :] + text.replace(_USUAL_RESPONSE, "")
+        text = text.replace(_USUAL_RESPONSE, "")
+        self._kept += len(text)
+        self._text = self._text[self._at :] + text
         self._at = 0
 
     def _valid_part(self, data: bytes) -> str:

@@ -156,8 +156,16 @@ async def test_answer_mode_key_makes_senders_get_500_and_the_header_says_so():
         await wait_for_screen(pilot, app, "answering 500 to everything")
         status, _ = await post(app, "/hooks/retry-me", b"{}")
         assert status == 500
-        await pilot.press("a", "a")
-        await wait_until(pilot, lambda: "answering 500" not in screen_text(app))
+        await pilot.press("a", "a")  # slow, then 410 Gone
+        await wait_for_screen(pilot, app, "answering 410 Gone to everything")
+        status, _ = await post(app, "/hooks/gone", b"{}")
+        assert status == 410
+        await pilot.press("a")
+        await wait_for_screen(pilot, app, "answering 429 Retry-After: 30 to everything")
+        status, _ = await post(app, "/hooks/throttled", b"{}")
+        assert status == 429
+        await pilot.press("a")
+        await wait_until(pilot, lambda: "answering 429" not in screen_text(app))
         status, _ = await post(app, "/hooks/ok", b"{}")
         assert status == 200
 

@@ -1,6 +1,7 @@
 """The `/` filter: a small query language and the filtered view of the store it drives.
 
 method:POST  path:/hooks/*  status:413  header:x-github-event=push  type:json  body:paid
+delivery:72d3 (the provider's delivery id, by prefix)  repeat:yes (a retry) / repeat:no
 bare words match anywhere (method, target, header names and values, body)
 -word or -field:value excludes; "quoted words" keep spaces; all terms must match.
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, unquote_plus
 
 from whisper_tui.core.contentviews.decoding import decode_request_body
+from whisper_tui.core.deliveries import Delivery, delivery_id_of
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import Edit, RequestStore
 
@@ -31,7 +33,20 @@ rescan in a worker instead (see FilteredView.needs_rescan)."""
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 Predicate = Callable[[CapturedRequest], bool]
-FIELDS = ("method", "path", "status", "header", "type", "body", "remote")
+DeliveryOf = Callable[[CapturedRequest], Delivery | None]
+"""A store's delivery lookup (`store.deliveries.of`): which arrival of which delivery."""
+FIELDS = (
+    "method",
+    "path",
+    "status",
+    "header",
+    "type",
+    "body",
+    "remote",
+    "delivery",
+    "repeat",
+)
+YES_NO = {"yes": True, "no": False}
 
 
 class FilterError(ValueError):
@@ -74,12 +89,18 @@ _EXAMPLES = {
     "type": "json",
     "body": "paid",
     "remote": "10.0.0.5",
+    "delivery": "72d3",
+    "repeat": "yes",
 }
 
 
-def compile_filter(text: str) -> Predicate:
-    """A predicate for the filter text (empty text matches everything)."""
-    checks = [_compile_term(term) for term in parse_filter(text)]
+def compile_filter(text: str, deliveries: DeliveryOf | None = None) -> Predicate:
+    """A predicate for the filter text (empty text matches everything).
+
+    `deliveries` (a store's `deliveries.of`) answers `repeat:`, which depends on what arrived
+    before; without it `repeat:` is refused and `delivery:` reads each capture's id itself.
+    """
+    checks = [_compile_term(term, deliveries) for term in parse_filter(text)]
 
     def matches(request: CapturedRequest) -> bool:
         return all(check(request) for check in checks)
@@ -87,8 +108,11 @@ def compile_filter(text: str) -> Predicate:
     return matches
 
 
-def _compile_term(term: Term) -> Predicate:
-    check = _positive_check(term)
+def _compile_term(term: Term, deliveries: DeliveryOf | None) -> Predicate:
+    if term.field in ("delivery", "repeat"):
+        check = _delivery_check(term, deliveries)
+    else:
+        check = _positive_check(term)
     if term.negated:
         return lambda request: not check(request)
     return check
@@ -133,6 +157,34 @@ def _positive_check(term: Term) -> Predicate:
 
         return header_check
     return _anywhere(lowered)
+
+
+def _delivery_check(term: Term, deliveries: DeliveryOf | None) -> Predicate:
+    """`delivery:<id>` (case-insensitive prefix; `*` globs, and `…` as the detail shortens an
+    id: `72d3…0958`) and `repeat:yes` (an arrival after the first: a retry) / `repeat:no`."""
+    if term.field == "repeat":
+        wanted = YES_NO.get(term.value.lower())
+        if wanted is None:
+            raise FilterError(f"repeat: yes or no, not {term.value!r}")
+        if deliveries is None:
+            raise FilterError("repeat: needs the captures' arrival order, known only live")
+        lookup = deliveries
+        return lambda r: ((found := lookup(r)) is not None and found.seen > 1) == wanted
+    pattern = term.value.lower().replace("…", "*")
+    if "*" in pattern or "?" in pattern or "[" in pattern:
+        pattern += "" if pattern.endswith("*") else "*"
+
+        def id_matches(value: str) -> bool:
+            return fnmatch.fnmatchcase(value.lower(), pattern)
+    else:
+
+        def id_matches(value: str) -> bool:
+            return value.lower().startswith(pattern)
+
+    if deliveries is not None:
+        lookup = deliveries
+        return lambda r: (found := lookup(r)) is not None and id_matches(found.id)
+    return lambda r: (found := delivery_id_of(r)) is not None and id_matches(found.value)
 
 
 def _anywhere(lowered: str) -> Predicate:
@@ -233,7 +285,7 @@ class FilteredView:
         was when len(store.edits) was `edits_seen`; edits since are replayed here."""
         self.store = store
         self.text = text
-        self.predicate = compile_filter(text)
+        self.predicate = compile_filter(text, store.deliveries.of)
         self._matches = matches if matches is not None else []
         self._scanned_to = store.evicted if scanned_to is None else scanned_to
         self._edits_seen = len(store.edits) if edits_seen is None else edits_seen

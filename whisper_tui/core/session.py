@@ -9,6 +9,7 @@ re-sign, which capture is "the previous delivery", what the status line says).
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import os
 import socket
@@ -319,8 +320,15 @@ class Session:
     # -- finding captures ----------------------------------------------------------------
 
     def previous_delivery(self, request: CapturedRequest) -> CapturedRequest | None:
-        """The newest capture before `request` with the same method and path."""
+        """What `d` compares a capture with when nothing is marked: the previous kept arrival
+        of the same delivery (the attempt a retry repeats), else the newest capture before
+        `request` with the same method and path."""
         store = self.store
+        delivery = store.deliveries.of(request)
+        if delivery is not None:
+            earlier = bisect.bisect_left(delivery.captures, request.id)
+            if earlier and (found := store.get(delivery.captures[earlier - 1])) is not None:
+                return found
         # Walk back from the newest: ids follow store order, so stop at the first older match.
         for position in range(len(store) - 1, -1, -1):
             candidate = store[position]

@@ -43,6 +43,8 @@ from whisper_tui.ui.actions import (
     run_contributed,
 )
 from whisper_tui.ui.colour_modes import line_filters, start_theme
+from whisper_tui.ui.delivery_actions import DeliveryActions
+from whisper_tui.ui.delivery_lines import history_of
 from whisper_tui.ui.detail import DetailPane, RequestDetail
 from whisper_tui.ui.diff_screen import DiffScreen
 from whisper_tui.ui.export_screen import ExportScreen
@@ -70,7 +72,13 @@ measured with wrk, redraws were a tenth of the loop's time at 15,000 captures a 
 
 
 class WhisperApp(
-    ReadableThemes, FilterActions, ReplayActions, ProbeActions, PublicUrlActions, App[None]
+    ReadableThemes,
+    FilterActions,
+    ReplayActions,
+    ProbeActions,
+    PublicUrlActions,
+    DeliveryActions,
+    App[None],
 ):
     """Split-pane inspector: live captures on the left, the selected one on the right."""
 
@@ -125,6 +133,7 @@ class WhisperApp(
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        relaying = bool(self.settings.forward_url and self.settings.relay_response)
         yield TopBar(id="topbar")
         with Horizontal(id="panes"):
             with Vertical(id="left"):
@@ -132,12 +141,12 @@ class WhisperApp(
                 yield RequestList(
                     self.store,
                     self.verdicts,
-                    relaying=bool(self.settings.forward_url and self.settings.relay_response),
+                    relaying=relaying,
                     id="requests",
                 )
                 yield Input(
                     placeholder="filter: words, method:POST path:/hooks/* header:name=value "
-                    "status:413 body:text -exclude",
+                    "status:413 body:text delivery:id repeat:yes -exclude",
                     id="filter",
                     # What is typed or pasted is drawn with visible marks for control characters.
                     highlighter=ControlPictures(),
@@ -148,6 +157,7 @@ class WhisperApp(
                     self.verdicts,
                     attempts_for=self.store.attempts,
                     policy=self.policy,
+                    history_for=partial(history_of, self.store, relaying=relaying),
                     wrap=self.settings.wrap,
                     remember=self.remember_setting,
                     id="detail",
@@ -426,7 +436,8 @@ class WhisperApp(
 
     def diff_pair(self) -> tuple[CapturedRequest, CapturedRequest] | None:
         """The marked capture and the selected one, or the selected one and the previous
-        delivery with the same method and path; older first."""
+        arrival of its delivery (else the previous delivery to the same method and path);
+        older first."""
         selected = self.request_list.selected
         if selected is None:
             return None
@@ -446,8 +457,8 @@ class WhisperApp(
         pair = self.diff_pair()
         if pair is None:
             self.notify(
-                "Mark a capture with m, or select one that has an earlier delivery to the "
-                "same method and path.",
+                "Mark a capture with m, or select a retry (an earlier arrival with the same "
+                "delivery id) or one with an earlier delivery to the same method and path.",
                 title="Nothing to diff",
                 severity="warning",
             )

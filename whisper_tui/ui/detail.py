@@ -30,7 +30,8 @@ from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.ui.actions import bindings_for
-from whisper_tui.ui.detail_layout import BodyLayout, rows_for
+from whisper_tui.ui.delivery_lines import DeliveryHistory
+from whisper_tui.ui.detail_layout import BodyLayout, row_starts
 from whisper_tui.ui.detail_lines import (
     Head,
     Value,
@@ -85,13 +86,17 @@ class RequestDetail(ScrollView, can_focus=True):
         attempts_for: Callable[[int], list[Attempt]] | None = None,
         *,
         policy: ResponsePolicy | None = None,
+        history_for: Callable[[CapturedRequest], DeliveryHistory | None] | None = None,
         wrap: bool = False,
         remember: Remember | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.attempts_for = attempts_for
-        self._attempt_count = 0
+        self.history_for = history_for
+        """The shown capture's delivery and its other arrivals (None: it carries no id)."""
+        self._shown: tuple[int, object] = (0, None)
+        """What the head drew besides the capture: (attempts, the delivery's history key)."""
         self.verdicts = verdicts
         self.base_url = base_url
         self.policy = policy
@@ -219,20 +224,15 @@ class RequestDetail(ScrollView, can_focus=True):
         )
         width = max(self.scrollable_content_region.width, 20)
         attempts = self.attempts_for(self.request.id) if self.attempts_for and self.request else []
-        self._attempt_count = len(attempts)
+        history = self.history_for(self.request) if self.history_for and self.request else None
+        self._shown = (len(attempts), history.key if history else None)
         self._colours = SyntaxColours.on(self.app.current_theme.dark, self._style())
-        more = (verdicts, self.base_url, attempts, self.policy, self._colours)
+        more = (verdicts, self.base_url, attempts, self.policy, self._colours, history)
         self._head = build_head(self.request, self._view, width, *more)
         wrap_width = self._wrap_width()
         if self._layout is not None:
             self._layout.set_wrap(wrap_width)
-        self._head_starts = []
-        if wrap_width is not None:
-            row = 0
-            for line in self._head.lines:
-                self._head_starts.append(row)
-                row += rows_for(line.cell_len, wrap_width)
-            self._head_starts.append(row)
+        self._head_starts = row_starts((line.cell_len for line in self._head.lines), wrap_width)
         if self._find is not None:
             self._find.set_head([line.plain for line in self._head.lines])
             self._show_find_status()
@@ -260,10 +260,13 @@ class RequestDetail(ScrollView, can_focus=True):
         self._rebuild()
 
     def refresh_attempts(self) -> None:
-        """Redraw if the shown capture gained attempts (a replay or forward finished)."""
-        if self.request is None or self.attempts_for is None:
+        """Redraw if the shown capture gained attempts (a replay or forward finished) or its
+        delivery changed (another arrival, one deleted, a relayed answer came)."""
+        if self.request is None:
             return
-        if len(self.attempts_for(self.request.id)) != self._attempt_count:
+        attempts = self.attempts_for(self.request.id) if self.attempts_for else []
+        history = self.history_for(self.request) if self.history_for else None
+        if (len(attempts), history.key if history else None) != self._shown:
             self._rebuild()
 
     def _locate(self, row: int) -> tuple[int, int] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from array import array
 from bisect import bisect_right
+from collections.abc import Iterable
 
 from rich.cells import cell_len
 
@@ -31,6 +32,17 @@ def display_width(line: str) -> int:
 def rows_for(width: int, wrap_width: int) -> int:
     """Screen rows a line `width` cells wide takes when wrapped at `wrap_width`."""
     return max(1, -(-width // wrap_width))
+
+
+def row_starts(widths: Iterable[int], wrap_width: int | None) -> list[int]:
+    """The first screen row of each line wrapped at `wrap_width`, then the rows in all;
+    [] with wrapping off (every line is then one row)."""
+    if wrap_width is None:
+        return []
+    starts = [0]
+    for width in widths:
+        starts.append(starts[-1] + rows_for(width, wrap_width))
+    return starts
 
 
 class BodyLayout:

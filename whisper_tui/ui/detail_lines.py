@@ -1,5 +1,6 @@
-"""The detail's head as text: request line, what the sender got, signatures, attempts, query,
-headers and the body's title; and the value each line holds (what `y` copies).
+"""The detail's head as text: request line, what the sender got, the delivery it is an
+arrival of, signatures, attempts, query, headers and the body's title; and the value each
+line holds (what `y` copies).
 
 Everything here is built from sender data as rich Text (never markup), through `printable`.
 """
@@ -28,6 +29,7 @@ from whisper_tui.core.responses import MODE_STATUS, ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.sizes import format_size
+from whisper_tui.ui.delivery_lines import DeliveryHistory, delivery_lines
 from whisper_tui.ui.highlight import DEFAULT_COLOURS, SyntaxColours, highlight_line
 from whisper_tui.ui.request_list import METHOD_STYLES
 
@@ -65,8 +67,10 @@ def build_head(
     attempts: list[Attempt] | None = None,
     policy: ResponsePolicy | None = None,
     syntax: SyntaxColours = DEFAULT_COLOURS,
+    history: DeliveryHistory | None = None,
 ) -> Head:
-    """Request line, summary, answer, signatures, attempts, query, headers and body title.
+    """Request line, summary, answer, delivery, signatures, attempts, query, headers and
+    body title.
 
     `syntax`: the colours the latest attempt's answer is highlighted in (the theme's)."""
     head = Head()
@@ -100,6 +104,9 @@ def build_head(
         head.add(Text("rejected with 413: body over the --max-body limit", "wt.error", end=""))
     else:
         head.add(answer_line(request, policy, attempts or []))
+    if history is not None:
+        for line, value in delivery_lines(history, request, width):
+            head.add(line, value)
 
     if verdicts:
         head.add(Text(""))

@@ -78,7 +78,7 @@ class FilterActions:
             self.refresh_from_store()
             return
         try:
-            predicate = compile_filter(text)
+            predicate = compile_filter(text, self.store.deliveries.of)
         except FilterError as problem:
             # A theme variable, resolved when drawn: a theme change recolours it too.
             error.update(Content.styled(f"filter: {problem}", "bold $text-error"))

@@ -1,9 +1,10 @@
 """One row of the request list as (text, style) pieces, and the columns it is laid out in.
 
-Columns: mark and signature, time, method, path, size, answer (what the sender got, and `!`
-when the forward to --forward failed), type. The path takes what the others leave; the
-optional columns (time, the long size, type) appear only while the path keeps room to stay
-readable, and a path too long for its column is shortened in the middle, in cells.
+Columns: mark, signature, repeat (`↻2`: the second arrival of one delivery), time, method,
+path, size, answer (what the sender got, and `!` when the forward to --forward failed), type.
+The path takes what the others leave; the optional columns (time, the long size, type)
+appear only while the path keeps room to stay readable, and a path too long for its column
+is shortened in the middle, in cells.
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ METHOD_STYLES = {
     "OPTIONS": "wt.method.other",
 }
 SIGNATURE_STYLES = {"✓": "wt.ok", "✗": "wt.error", "?": "wt.warn"}
-LEAD_WIDTH = 3
-"""Mark, signature marker, space."""
+REPEAT_WIDTH = 3
+"""The repeat marker: `↻` and the arrival's number up to 99 (`99+` past it)."""
+REPEAT = "↻"
+LEAD_WIDTH = 3 + REPEAT_WIDTH
+"""Mark, signature marker, repeat marker, space."""
 TIME_WIDTH = 8
 METHOD_WIDTH = 7
 SIZE_WIDTH = 9
@@ -196,6 +200,14 @@ def shorten_middle(path: str, width: int) -> str:
     return head + ELLIPSIS + _tail(path, keep - cell_len(head))
 
 
+def repeat_marker(arrival: int) -> str:
+    """The list's repeat marker for the `arrival`-th arrival of a delivery that came more than
+    once ('↻1' for the first, '↻2' for the first retry); '' for one that came once (0)."""
+    if arrival <= 0:
+        return ""
+    return f"{REPEAT}{arrival}" if arrival < 100 else "99+"
+
+
 def _answer_style(answer: Answer) -> str:
     status = answer.status
     if status is None:
@@ -213,9 +225,14 @@ def row_pieces(
     marker: str = "",
     marked: bool = False,
     answer: Answer | None = None,
+    arrival: int = 0,
 ) -> list[tuple[str, str]]:
-    """One list row as (text, style) pieces: mark, signature, time, method, path, size,
-    answer, type. One cell short of `width`."""
+    """One list row as (text, style) pieces: mark, signature, repeat, time, method, path,
+    size, answer, type. One cell short of `width`.
+
+    `arrival`: which arrival of its delivery this capture is, when the delivery came more
+    than once (0 otherwise): retries stand out, the first arrival is dim.
+    """
     columns = columns_for(width)
     answer = answer or Answer(413 if request.rejected else request.answered_status)
     method = printable(request.method)[:METHOD_WIDTH]
@@ -229,6 +246,7 @@ def row_pieces(
     pieces = [
         ("●" if marked else " ", "wt.mark"),
         (marker or " ", SIGNATURE_STYLES.get(marker, "")),
+        (f"{repeat_marker(arrival):<{REPEAT_WIDTH}}", "wt.warn" if arrival > 1 else "wt.muted"),
         (" ", ""),
     ]
     if columns.time:

@@ -118,7 +118,7 @@ class RequestList(ScrollView, can_focus=True):
         self.notice = ""
         """What the last delete or undo did, for the top bar ('' when none or expired)."""
         self._notice_at = 0.0
-        self._row_cache: LRUCache[tuple[int, int, int, bool, Answer], Strip] = LRUCache(
+        self._row_cache: LRUCache[tuple[int, int, int, bool, Answer, int], Strip] = LRUCache(
             ROW_CACHE_SIZE
         )
         self._styles: dict[str, Style] = {}
@@ -288,6 +288,24 @@ class RequestList(ScrollView, can_focus=True):
     def action_cursor_down(self) -> None:
         self._move_to(self.cursor + 1)
 
+    def select(self, request_id: int) -> bool:
+        """Put the cursor on capture `request_id`; False when the view doesn't show it."""
+        view = self.view
+        # Ids grow with arrival: a binary search, then a scan for stores loaded out of order.
+        low, high = 0, len(view)
+        while low < high:
+            middle = (low + high) // 2
+            if view[middle].id < request_id:
+                low = middle + 1
+            else:
+                high = middle
+        if not (low < len(view) and view[low].id == request_id):
+            low = next((p for p in range(len(view)) if view[p].id == request_id), -1)
+        if low < 0:
+            return False
+        self._move_to(low)
+        return True
+
     def toggle_mark(self) -> None:
         """Mark or unmark the selected capture."""
         request = self.selected
@@ -420,11 +438,13 @@ class RequestList(ScrollView, can_focus=True):
         state = (2 if self.has_focus else 1) if selected else 0
         # Forwards finish after the row is first drawn: the answer is part of the key.
         answer = answer_of(request, self.store.attempts(request.id), self.relaying)
+        # A first arrival gains its marker when a retry comes: the arrival is in the key too.
+        arrival = self.arrival_of(request)
         # A theme change restyles the widget (notify_style_update), which empties the cache.
-        key = (request.id, width, state, request.id in self.marked, answer)
+        key = (request.id, width, state, request.id in self.marked, answer, arrival)
         strip = self._row_cache.get(key)
         if strip is None:
-            strip = self._render_row(request, width, state, answer)
+            strip = self._render_row(request, width, state, answer, arrival)
             self._row_cache.set(key, strip)
         return strip
 
@@ -435,14 +455,21 @@ class RequestList(ScrollView, can_focus=True):
         strip = Strip([Segment(text, base + Style(bold=True))])
         return strip.extend_cell_length(width, base).crop(0, width)
 
+    def arrival_of(self, request: CapturedRequest) -> int:
+        """Which arrival of its delivery `request` is (1 first, 2 the first retry), when its
+        delivery came more than once; 0 otherwise (the row then has no repeat marker)."""
+        delivery = self.store.deliveries.of(request)
+        return delivery.seen if delivery is not None and delivery.times > 1 else 0
+
     def _render_row(
-        self, request: CapturedRequest, width: int, state: int, answer: Answer
+        self, request: CapturedRequest, width: int, state: int, answer: Answer, arrival: int
     ) -> Strip:
         # Segments straight from (text, style) pieces with combined styles cached: during a
         # burst every visible row is new at each redraw, and going through rich Text
         # (append, stylize, render) cost three times as much.
         marker = self.verdicts.marker(request) if self.verdicts else ""
-        pieces = row_pieces(request, width, marker, request.id in self.marked, answer)
+        marked = request.id in self.marked
+        pieces = row_pieces(request, width, marker, marked, answer, arrival)
         style_of = self._combined_styles.setdefault(state, {})
         segments = []
         reversed_cursor = state and self._styles["cursor" if state == 2 else "blurred"].reverse

@@ -1,0 +1,200 @@
+"""The detail's delivery lines: the provider's delivery id, how many times it came, and what
+whisper-tui answered each time.
+
+    delivery 72d3…0958 · 3 times · first #12, +1m 02s, +5m 10s  (X-GitHub-Delivery)
+      #12  16:00:01  answered 500
+      #20  +1m 02s   answered 500
+    ▸ #31  +5m 10s   answered 200
+
+Only a window of arrivals around the shown capture is looked up, so a delivery repeated
+thousands of times costs what one repeated thrice does.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from whisper_tui.core.deliveries import Delivery
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.sanitize import printable
+from whisper_tui.core.store import RequestStore
+from whisper_tui.ui.list_rows import Answer, answer_of
+
+ARRIVALS_SHOWN = 8
+"""Arrival lines at most: a window around the shown capture."""
+OFFSETS_SHOWN = 4
+"""Later arrivals whose delay the summary line gives ('first #12, +1m 02s, +5m 10s')."""
+SHORT_ID_ENDS = 4
+"""Characters kept at each end of an id shortened for a narrow pane ('72d3…0958')."""
+
+Value = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryHistory:
+    """A capture's delivery and the arrivals of it the detail shows."""
+
+    delivery: Delivery
+    first: CapturedRequest | None
+    """The first arrival, while it is kept."""
+    offsets: tuple[float, ...]
+    """Seconds after the first arrival of the next kept ones (OFFSETS_SHOWN at most)."""
+    arrivals: tuple[tuple[CapturedRequest, Answer], ...]
+    """The window of kept arrivals around the shown capture, oldest first, with the answer
+    each got (as the list's Ans column has it)."""
+    earlier: int
+    """Kept arrivals before the window."""
+    later: int
+    """Kept arrivals after it."""
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """What the lines depend on: a new arrival, a delete or a relayed answer changes it."""
+        return (self.delivery, tuple((request.id, answer) for request, answer in self.arrivals))
+
+
+def history_of(
+    store: RequestStore, request: CapturedRequest, relaying: bool = False
+) -> DeliveryHistory | None:
+    """The delivery `request` is an arrival of, with the arrivals around it (None: no id)."""
+    delivery = store.deliveries.of(request)
+    if delivery is None:
+        return None
+    ids = delivery.captures
+    here = bisect_left(ids, request.id)
+    start = max(0, min(here - ARRIVALS_SHOWN // 2, len(ids) - ARRIVALS_SHOWN))
+    window = ids[start : start + ARRIVALS_SHOWN]
+    arrivals = []
+    for capture_id in window:
+        found = store.get(capture_id)
+        if found is not None:
+            answer = answer_of(found, store.attempts(capture_id), relaying)
+            arrivals.append((found, answer))
+    first = store.get(delivery.first) if ids and ids[0] == delivery.first else None
+    offsets: tuple[float, ...] = ()
+    if first is not None:
+        later = (store.get(capture_id) for capture_id in ids[1 : OFFSETS_SHOWN + 1])
+        offsets = tuple(r.received_at - first.received_at for r in later if r is not None)
+    return DeliveryHistory(
+        delivery,
+        first,
+        offsets,
+        tuple(arrivals),
+        earlier=start,
+        later=max(len(ids) - start - len(window), 0),
+    )
+
+
+def format_offset(seconds: float) -> str:
+    """A delay after the first arrival: '+0.4s', '+12s', '+1m 02s', '+2h 05m', '+3d 04h'."""
+    seconds = max(seconds, 0.0)
+    if seconds < 10:
+        return f"+{seconds:.1f}s"
+    whole = int(seconds)
+    if whole < 60:
+        return f"+{whole}s"
+    if whole < 3600:
+        return f"+{whole // 60}m {whole % 60:02d}s"
+    if whole < 86400:
+        return f"+{whole // 3600}h {whole % 3600 // 60:02d}m"
+    return f"+{whole // 86400}d {whole % 86400 // 3600:02d}h"
+
+
+def short_id(value: str) -> str:
+    """An id shortened in the middle for a narrow pane: '72d3…0958'."""
+    if len(value) <= 2 * SHORT_ID_ENDS + 3:
+        return value
+    return value[:SHORT_ID_ENDS] + "…" + value[-SHORT_ID_ENDS:]
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count:,} times"
+
+
+def summary_line(history: DeliveryHistory, width: int) -> Text:
+    """'delivery 72d3…0958 · 3 times · first #12, +1m 02s, +5m 10s  (X-GitHub-Delivery)':
+    the whole id when the line fits `width`, else shortened."""
+    delivery = history.delivery
+    tail = f" · {_times(delivery.times)}"
+    if delivery.times > 1:
+        tail += f" · first #{delivery.first}"
+        if history.first is None:
+            tail += " (no longer kept)"
+        delays = [format_offset(offset) for offset in history.offsets]
+        if len(delivery.captures) > len(history.offsets) + 1 and history.first is not None:
+            delays.append("…")
+        tail += "".join(f", {delay}" for delay in delays)
+    source = f"  ({printable(delivery.source)})" if delivery.source else ""
+    shown = printable(delivery.id)
+    if len("delivery ") + len(shown) + len(tail) + len(source) > width:
+        shown = short_id(shown)
+    line = Text(no_wrap=True, end="")
+    line.append("delivery ", "bold")
+    line.append(shown, "bold magenta")
+    line.append(tail, "bold" if delivery.times > 1 else "")
+    line.append(source, "dim")
+    return line
+
+
+def _answer_text(answer: Answer) -> Text:
+    text = Text(end="")
+    if answer.status is None:
+        text.append("answer awaited (relaying)", "dim")
+        return text
+    text.append("answered ", "dim")
+    status = answer.status
+    # As the detail's own answer line colours it (detail_lines.status_style).
+    style = "bold green" if status < 300 else "bold yellow" if status < 400 else "bold red"
+    text.append(str(status), style)
+    if answer.forward_failed:
+        text.append("  forward failed", "red")
+    return text
+
+
+def arrival_lines(history: DeliveryHistory, current: CapturedRequest) -> list[Text]:
+    """One line per arrival in the window: its capture, when, what it was answered; the shown
+    capture marked ▸. Empty when the delivery came once."""
+    delivery = history.delivery
+    if delivery.times <= 1:
+        return []
+    lines: list[Text] = []
+    if history.earlier:
+        lines.append(Text(f"  … {history.earlier:,} earlier", "dim", no_wrap=True, end=""))
+    id_width = max((len(f"#{r.id}") for r, _ in history.arrivals), default=0)
+    first = history.first
+    for request, answer in history.arrivals:
+        this = request.id == current.id
+        line = Text(no_wrap=True, end="")
+        line.append("▸ " if this else "  ", "bold")
+        line.append(f"{f'#{request.id}':<{id_width}}", "bold" if this else "")
+        if first is not None and request.id != first.id:
+            when = format_offset(request.received_at - first.received_at)
+        else:
+            when = time.strftime("%H:%M:%S", time.localtime(request.received_at))
+        line.append(f"  {when:<9} ", "dim")
+        line.append_text(_answer_text(answer))
+        lines.append(line)
+    if history.later:
+        lines.append(Text(f"  … {history.later:,} later", "dim", no_wrap=True, end=""))
+    gone = delivery.times - len(delivery.captures)
+    if gone:
+        plural = "s" if gone != 1 else ""
+        note = f"  {gone:,} arrival{plural} no longer kept (deleted or evicted)"
+        lines.append(Text(note, "dim", no_wrap=True, end=""))
+    return lines
+
+
+def delivery_lines(
+    history: DeliveryHistory, current: CapturedRequest, width: int
+) -> list[tuple[Text, Value | None]]:
+    """The summary line (which `y` copies the whole id from), then the arrival lines."""
+    label = history.delivery.source or "delivery id"
+    rows: list[tuple[Text, Value | None]] = [
+        (summary_line(history, width), (label, history.delivery.id))
+    ]
+    rows.extend((line, None) for line in arrival_lines(history, current))
+    return rows

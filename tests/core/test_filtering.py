@@ -208,3 +208,73 @@ def test_a_header_filter_matches_utf8_values_as_the_detail_shows_them():
     assert compile_filter("header:x-user=zoë")(request)
     assert compile_filter("header:x-user=müller")(request)
     assert not compile_filter("header:x-user=zoe")(request)
+
+
+# -- deliveries: delivery:<id> and repeat:yes/no ------------------------------------------------
+
+GITHUB_ID = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
+
+
+def delivery_store() -> RequestStore:
+    """Three GitHub arrivals of one delivery, a Stripe event twice, and a capture with no id."""
+    store = RequestStore()
+    github = [("X-GitHub-Event", "push"), ("X-GitHub-Delivery", GITHUB_ID)]
+    stripe_body = b'{"id":"evt_1PzRetry","object":"event","type":"invoice.paid"}'
+    stripe = [("Stripe-Signature", "t=1,v1=00"), ("Content-Type", "application/json")]
+    for request in [
+        make(1, target="/hooks/github", headers=github),
+        make(2, target="/hooks/stripe", headers=stripe, body=stripe_body),
+        make(3, target="/hooks/github", headers=github),
+        make(4, target="/plain"),
+        make(5, target="/hooks/stripe", headers=stripe, body=stripe_body),
+        make(6, target="/hooks/github", headers=github),
+    ]:
+        store.add(request)
+    return store
+
+
+def ids_matching(store: RequestStore, text: str) -> list[int]:
+    predicate = compile_filter(text, store.deliveries.of)
+    return [r.id for r in store if predicate(r)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["delivery:72d3", "delivery:72D3162E", f"delivery:{GITHUB_ID}", "delivery:72d3…0958"],
+)
+def test_delivery_matches_the_providers_id_by_prefix_in_any_case(text):
+    assert ids_matching(delivery_store(), text) == [1, 3, 6]
+
+
+def test_delivery_reads_a_body_id_too_and_globs_and_excludes():
+    store = delivery_store()
+    assert ids_matching(store, "delivery:evt_1pz") == [2, 5]
+    assert ids_matching(store, "delivery:*Retry") == [2, 5]
+    assert ids_matching(store, "delivery:0958") == []  # a prefix, not a substring
+    assert ids_matching(store, "-delivery:72d3") == [2, 4, 5]
+
+
+def test_repeat_yes_is_the_retries_and_repeat_no_the_rest():
+    store = delivery_store()
+    assert ids_matching(store, "repeat:yes") == [3, 5, 6]
+    assert ids_matching(store, "repeat:no") == [1, 2, 4]
+    assert ids_matching(store, "repeat:YES path:/hooks/github") == [3, 6]
+
+
+def test_without_a_store_delivery_still_works_and_repeat_says_why_not():
+    requests = list(delivery_store())
+    assert [r.id for r in requests if compile_filter("delivery:72d3")(r)] == [1, 3, 6]
+    with pytest.raises(FilterError, match="repeat: needs"):
+        compile_filter("repeat:yes")
+    with pytest.raises(FilterError, match="yes or no"):
+        compile_filter("repeat:maybe", delivery_store().deliveries.of)
+
+
+def test_a_filtered_view_keeps_retries_joining_as_they_arrive():
+    store = delivery_store()
+    view = FilteredView(store, "repeat:yes delivery:72d3")
+    assert [view[i].id for i in range(len(view))] == [3, 6]
+    github = [("X-GitHub-Delivery", GITHUB_ID)]
+    store.add(make(7, target="/hooks/github", headers=github))
+    view.sync()
+    assert [view[i].id for i in range(len(view))] == [3, 6, 7]

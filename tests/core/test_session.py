@@ -106,6 +106,28 @@ async def test_previous_delivery_is_the_newest_earlier_one_to_the_same_method_an
     assert session.previous_delivery(first_a) is None
 
 
+async def test_previous_delivery_of_a_retry_is_the_arrival_it_repeats_even_elsewhere():
+    session = Session(Settings(port=0))
+    await session.start()
+    retry = {"X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958"}
+    try:
+        await post(session.base_url + "/hooks/github", b"1", retry)
+        await post(session.base_url + "/hooks/github", b"other", {"X-GitHub-Delivery": "other"})
+        # The same delivery retried to another path (a changed webhook URL) is still its retry.
+        await post(session.base_url + "/hooks/gh", b"2", retry)
+        await post(session.base_url + "/hooks/github", b"3", retry)
+    finally:
+        await session.stop()
+    first, other, second, third = list(session.store)
+    assert session.previous_delivery(third) is second  # not `other`, the newer same-path one
+    assert session.previous_delivery(second) is first
+    # The first arrival has none before it: the same method and path rule applies.
+    assert session.previous_delivery(other) is first
+    assert session.previous_delivery(first) is None
+    session.store.remove(second.id)
+    assert session.previous_delivery(third) is first  # a deleted arrival is skipped
+
+
 async def test_replay_sends_the_stored_bytes_and_keeps_the_attempt(downstream):
     url, received = downstream
     session = Session(Settings(port=0))

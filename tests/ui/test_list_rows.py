@@ -13,6 +13,7 @@ from whisper_tui.ui.list_rows import (
     columns_for,
     compact_size,
     row_pieces,
+    repeat_marker,
     row_width_for,
     short_type,
     shorten_middle,
@@ -93,8 +94,8 @@ def test_columns_give_way_to_the_path_type_first_then_the_long_size_then_time():
     assert (middle.time, middle.size_width, middle.type) == (True, 9, False)
     assert (narrow.time, narrow.size_width, narrow.type) == (True, 4, False)
     assert (tiny.time, tiny.size_width, tiny.type) == (False, 4, False)
-    # 80x24 gives the list 38 cells: the path keeps 16 of them.
-    assert tiny.path_width == 16
+    # 80x24 gives the list 38 cells: the path keeps 13 of them (the repeat marker took 3).
+    assert tiny.path_width == 13
     assert "16:00:01" not in row_text(capture(), 38)
     assert row_text(capture(), 38).split() == ["POST", "/hooks/x", "17B", "200"]
 
@@ -127,13 +128,13 @@ def test_compact_sizes_fit_four_cells(size, shown):
 @pytest.mark.parametrize("width", [30, 38, 45, 60, 69, 70, 120, 200])
 def test_column_titles_line_up_with_the_row_columns(width):
     title = column_header(width).plain
-    row = row_text(capture(1, "/hooks/x"), width)
+    row = row_text(capture(1, "/h/x"), width)  # a path that fits even 30 cells' 5
     columns = columns_for(width)
     assert ("Time" in title) == columns.time
     if columns.time:
         assert title.index("Time") == row.index("16:00:01")
     assert title.index("Method") == row.index("POST")
-    assert title.index("Path") == row.index("/hooks/x")
+    assert title.index("Path") == row.index("/h/x")
     size = "17 B" if columns.size_width == 9 else "17B"
     # Size and the answer are right-aligned: titles and values end in the same cell.
     assert title.index("Size") + len("Size") == row.index(size) + len(size)
@@ -141,6 +142,38 @@ def test_column_titles_line_up_with_the_row_columns(width):
     assert ("Type" in title) == columns.type
     if columns.type:
         assert title.index("Type") == row.index("json")
+
+
+# -- the repeat marker ------------------------------------------------------------------------
+
+
+def test_the_repeat_marker_says_which_arrival_of_a_repeated_delivery_a_row_is():
+    assert [repeat_marker(n) for n in (0, 1, 2, 9, 10, 99, 100, 5000)] == [
+        "",
+        "↻1",
+        "↻2",
+        "↻9",
+        "↻10",
+        "↻99",
+        "99+",
+        "99+",
+    ]
+
+
+@pytest.mark.parametrize("width", [38, 60, 100])
+def test_a_retry_is_marked_bold_before_the_method_and_every_column_stays_in_place(width):
+    once = row_text(capture(), width)
+    retry = row_pieces(capture(), width, arrival=2)
+    shown = "".join(text for text, _ in retry)
+    assert shown.index("↻2") == 2  # after the mark and the signature marker
+    assert shown.index("POST") == once.index("POST")
+    assert cell_len(shown) == cell_len(once) == width - 1
+    [(_, style)] = [piece for piece in retry if "↻" in piece[0]]
+    assert style == "bold yellow"
+    # The first arrival of a delivery that came again is marked too, quietly.
+    [(_, style)] = [piece for piece in row_pieces(capture(), width, arrival=1) if "↻" in piece[0]]
+    assert style == "dim"
+    assert "↻" not in once
 
 
 # -- the answer column --------------------------------------------------------------------------

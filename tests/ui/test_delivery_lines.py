@@ -1,0 +1,171 @@
+"""The detail's delivery lines: the id, how many times it came, the answer each arrival got."""
+
+from __future__ import annotations
+
+import pytest
+
+from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.store import RequestStore
+from whisper_tui.ui.delivery_lines import (
+    ARRIVALS_SHOWN,
+    delivery_lines,
+    format_offset,
+    history_of,
+    short_id,
+)
+from whisper_tui.ui.detail_lines import build_head
+
+pytestmark = pytest.mark.usefixtures("utc")
+
+AT = 1_764_000_000.0  # 2025-11-24 16:00:00 UTC
+GITHUB_ID = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
+
+
+def github(request_id: int, at: float, delivery: str = GITHUB_ID, status: int = 200):
+    return CapturedRequest(
+        request_id,
+        AT + at,
+        "127.0.0.1",
+        "POST",
+        "/hooks/github",
+        (1, 1),
+        (
+            (b"X-GitHub-Event", b"push"),
+            (b"X-GitHub-Delivery", delivery.encode()),
+            (b"Content-Type", b"application/json"),
+        ),
+        b"{}",
+        answered_status=status,
+    )
+
+
+def store_of(*captures: CapturedRequest, **caps: int) -> RequestStore:
+    store = RequestStore(**caps)
+    for request in captures:
+        store.add(request)
+    return store
+
+
+def shown(store: RequestStore, request_id: int, width: int = 200, relaying: bool = False):
+    request = store.get(request_id)
+    assert request is not None
+    history = history_of(store, request, relaying)
+    assert history is not None
+    return [line.plain for line, _ in delivery_lines(history, request, width)]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.4, "+0.4s"),
+        (12, "+12s"),
+        (62, "+1m 02s"),
+        (310, "+5m 10s"),
+        (7500, "+2h 05m"),
+        (3 * 86400 + 4 * 3600, "+3d 04h"),
+        (-1, "+0.0s"),
+    ],
+)
+def test_delays_after_the_first_arrival_read_as_people_write_them(seconds, text):
+    assert format_offset(seconds) == text
+
+
+def test_long_ids_are_shortened_in_the_middle_and_short_ones_kept():
+    assert short_id(GITHUB_ID) == "72d3…0958"
+    assert short_id("evt_1Abc") == "evt_1Abc"
+
+
+def test_the_third_arrival_says_three_times_with_the_delays_and_each_answer():
+    store = store_of(
+        github(12, 0, status=500), github(20, 62, status=500), github(31, 310), github(32, 400, "x")
+    )
+    assert shown(store, 31, width=40) == [
+        "delivery 72d3…0958 · 3 times · first #12, +1m 02s, +5m 10s  (X-GitHub-Delivery)",
+        "  #12  16:00:00  answered 500",
+        "  #20  +1m 02s   answered 500",
+        "▸ #31  +5m 10s   answered 200",
+    ]
+    # With room, the whole id; every arrival's lines are the same but for the ▸.
+    assert shown(store, 12)[0].startswith(f"delivery {GITHUB_ID} · 3 times")
+    assert shown(store, 12)[1].startswith("▸ #12")
+
+
+def test_a_delivery_that_came_once_is_one_line_and_y_copies_the_whole_id():
+    store = store_of(github(1, 0))
+    request = store.get(1)
+    assert request is not None
+    history = history_of(store, request)
+    assert history is not None
+    [(line, value)] = delivery_lines(history, request, 30)
+    assert line.plain == "delivery 72d3…0958 · once  (X-GitHub-Delivery)"
+    assert value == ("X-GitHub-Delivery", GITHUB_ID)
+
+
+def test_a_capture_without_a_delivery_id_has_no_history():
+    request = CapturedRequest(1, AT, "127.0.0.1", "POST", "/x", (1, 1), (), b"")
+    assert history_of(store_of(request), request) is None
+
+
+def test_deleted_and_evicted_arrivals_are_counted_and_said_to_be_gone():
+    store = store_of(github(1, 0), github(2, 10), github(3, 20), github(4, 30), max_requests=3)
+    store.remove(3)
+    lines = shown(store, 4)
+    assert lines[0].startswith(f"delivery {GITHUB_ID} · 4 times · first #1 (no longer kept)")
+    assert "+" not in lines[0]  # no delays: the first arrival's time is gone with it
+    assert lines[1:] == [
+        "  #2  16:00:10  answered 200",
+        "▸ #4  16:00:30  answered 200",
+        "  2 arrivals no longer kept (deleted or evicted)",
+    ]
+
+
+def test_a_long_run_of_retries_shows_a_window_around_the_shown_one():
+    store = store_of(*(github(n, n) for n in range(1, 31)))
+    lines = shown(store, 15)
+    arrivals = [line for line in lines[1:] if "#" in line]
+    assert len(arrivals) == ARRIVALS_SHOWN
+    assert any(line.startswith("▸ #15") for line in arrivals)
+    assert lines[1] == "  … 10 earlier"
+    assert lines[-1] == "  … 12 later"
+    # The summary gives a few delays, then says there are more.
+    assert lines[0].endswith("first #1, +1.0s, +2.0s, +3.0s, +4.0s, …  (X-GitHub-Delivery)")
+
+
+def test_a_relayed_answer_is_what_each_arrival_says_it_got():
+    store = store_of(github(1, 0), github(2, 5))
+    store.add_attempt(1, Attempt("http://app/x", AT, kind="forward", status=503))
+    lines = shown(store, 2, relaying=True)
+    assert lines[1:] == [
+        "  #1  16:00:00  answered 503  forward failed",
+        "▸ #2  +5.0s     answer awaited (relaying)",
+    ]
+
+
+def test_the_history_key_changes_with_a_new_arrival_and_a_relayed_answer():
+    store = store_of(github(1, 0), github(2, 5))
+    request = store.get(1)
+    assert request is not None
+    before = history_of(store, request, True)
+    store.add_attempt(2, Attempt("http://app/x", AT, kind="forward", status=200))
+    answered = history_of(store, request, True)
+    store.add(github(3, 9))
+    again = history_of(store, request, True)
+    assert before and answered and again
+    assert len({before.key, answered.key, again.key}) == 3
+
+
+def test_the_head_puts_the_delivery_under_the_answer_line():
+    store = store_of(github(1, 0), github(2, 62))
+    request = store.get(2)
+    assert request is not None
+    head = build_head(request, None, 100, history=history_of(store, request))
+    lines = [line.plain for line in head.lines]
+    assert lines[2] == "answered 200"
+    assert lines[3].startswith("delivery 72d3162e-cc78-11e3-81ab-4c9367dc0958 · 2 times")
+    assert head.values[3] == ("X-GitHub-Delivery", GITHUB_ID)
+
+
+def test_sender_content_in_an_id_is_shown_as_data():
+    store = store_of(github(1, 0, delivery="[bold]\x1b]0;x\x07"), github(2, 1, "[bold]\x1b]0;x\x07"))
+    lines = shown(store, 2)
+    assert lines[0].startswith("delivery [bold]␛]0;x␇ · 2 times")

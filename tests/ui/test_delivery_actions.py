@@ -50,7 +50,7 @@ async def test_three_arrivals_of_one_delivery_are_marked_counted_and_walked(size
     async with app.run_test(size=SIZES[size]) as pilot:
         await pilot.press("a")  # answer mode 500: the provider would retry
         assert await post(app, "/hooks/github") == 500
-        await pilot.press("a", "a")  # slow, then normal again
+        await pilot.press("a", "a", "a", "a")  # slow, 410, 429, then normal again
         assert await post(app, "/hooks/other", delivery=None) == 200
         assert await post(app, "/hooks/github") == 200
         assert await post(app, "/hooks/github") == 200

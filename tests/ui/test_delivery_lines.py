@@ -166,6 +166,7 @@ def test_the_head_puts_the_delivery_under_the_answer_line():
 
 
 def test_sender_content_in_an_id_is_shown_as_data():
-    store = store_of(github(1, 0, delivery="[bold]\x1b]0;x\x07"), github(2, 1, "[bold]\x1b]0;x\x07"))
+    hostile = "[bold]\x1b]0;x\x07"
+    store = store_of(github(1, 0, delivery=hostile), github(2, 1, hostile))
     lines = shown(store, 2)
     assert lines[0].startswith("delivery [bold]␛]0;x␇ · 2 times")

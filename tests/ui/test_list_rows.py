@@ -12,8 +12,8 @@ from whisper_tui.ui.list_rows import (
     column_header,
     columns_for,
     compact_size,
-    row_pieces,
     repeat_marker,
+    row_pieces,
     row_width_for,
     short_type,
     shorten_middle,
@@ -169,10 +169,10 @@ def test_a_retry_is_marked_bold_before_the_method_and_every_column_stays_in_plac
     assert shown.index("POST") == once.index("POST")
     assert cell_len(shown) == cell_len(once) == width - 1
     [(_, style)] = [piece for piece in retry if "↻" in piece[0]]
-    assert style == "bold yellow"
+    assert style == "wt.warn"
     # The first arrival of a delivery that came again is marked too, quietly.
     [(_, style)] = [piece for piece in row_pieces(capture(), width, arrival=1) if "↻" in piece[0]]
-    assert style == "dim"
+    assert style == "wt.muted"
     assert "↻" not in once
 
 

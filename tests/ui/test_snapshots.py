@@ -131,3 +131,25 @@ def test_screens_in_16_colours_and_without_colour(snap_compare, colours, screen)
     # The selected row stays reversed when the detail has focus; diff rows carry -/+ marks.
     app = fixture_app(colours)
     assert snap_compare(app, terminal_size=(100, 30), run_before=LIMITED_SCREENS[screen])
+
+
+# -- issue 15: a delivery that came three times (the repeat marker, the delivery lines) ----------
+
+
+def retried_app() -> WhisperApp:
+    """The fixture's first GitHub delivery sent three times (500, 500, then 200)."""
+    github = load_deliveries()[0]
+    store = RequestStore()
+    for number, (seconds, status) in enumerate([(0.0, 500), (62.0, 500), (310.0, 200)], 1):
+        request = delivery_request(github, number, at=1_764_250_000.0 + seconds)
+        request.answered_status = status
+        store.add(request)
+    return WhisperApp(Settings(port=8080), store=store, serve=False)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_delivery_retried_twice(snap_compare, size):
+    async def settle(pilot) -> None:
+        await pilot.pause(0.3)
+
+    assert snap_compare(retried_app(), terminal_size=SIZES[size], run_before=settle)

@@ -93,10 +93,8 @@ class RequestDetail(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(id=id)
         self.attempts_for = attempts_for
-        self.history_for = history_for
-        """The shown capture's delivery and its other arrivals (None: it carries no id)."""
-        self._shown: tuple[int, object] = (0, None)
-        """What the head drew besides the capture: (attempts, the delivery's history key)."""
+        self.history_for = history_for  # the capture's delivery and its other arrivals
+        self._shown: tuple[int, object] = (0, None)  # (attempts, history key) last drawn
         self.verdicts = verdicts
         self.base_url = base_url
         self.policy = policy
@@ -262,12 +260,11 @@ class RequestDetail(ScrollView, can_focus=True):
     def refresh_attempts(self) -> None:
         """Redraw if the shown capture gained attempts (a replay or forward finished) or its
         delivery changed (another arrival, one deleted, a relayed answer came)."""
-        if self.request is None:
-            return
-        attempts = self.attempts_for(self.request.id) if self.attempts_for else []
-        history = self.history_for(self.request) if self.history_for else None
-        if (len(attempts), history.key if history else None) != self._shown:
-            self._rebuild()
+        if (request := self.request) is not None:
+            attempts = self.attempts_for(request.id) if self.attempts_for else []
+            history = self.history_for(request) if self.history_for else None
+            if (len(attempts), history.key if history else None) != self._shown:
+                self._rebuild()
 
     def _locate(self, row: int) -> tuple[int, int] | None:
         """(document line, wrapped row within it) shown on screen row `row`, if any."""

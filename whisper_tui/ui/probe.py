@@ -20,7 +20,6 @@ from whisper_tui.core.probe import DEFAULT_TIMES, MAX_TIMES, parse_times, probe
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.actions import bindings_for
 from whisper_tui.ui.diff_screen import DiffScreen
-from whisper_tui.ui.replay_screens import UrlPrompt
 
 if TYPE_CHECKING:
     from whisper_tui.core.session import Session
@@ -75,6 +74,7 @@ class ProbeActions:
     notify: Any
     push_screen: Any
     run_worker: Any
+    with_replay_target: Any  # ReplayActions': asks the target once, as `r` does
 
     def action_probe(self) -> None:
         """Ask the replay target (once) and N, then probe the selected capture."""
@@ -82,16 +82,7 @@ class ProbeActions:
         if request is None:
             self.notify("Nothing to probe yet.", severity="warning")
             return
-        if self.replay_url:
-            self._ask_times(request, self.replay_url)
-            return
-
-        def chosen(url: str | None) -> None:
-            if url:
-                self.replay_url = url
-                self._ask_times(request, url)
-
-        self.push_screen(UrlPrompt(), chosen)
+        self.with_replay_target(lambda url: self._ask_times(request, url))
 
     def _ask_times(self, request: CapturedRequest, url: str) -> None:
         def chosen(times: int | None) -> None:

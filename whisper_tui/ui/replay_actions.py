@@ -6,6 +6,7 @@ A mixin of the app, so the app module stays small; sending and re-signing are co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from whisper_tui.core.models import CapturedRequest
@@ -36,14 +37,18 @@ class ReplayActions:
         if request is None:
             self.notify("Nothing to replay yet.", severity="warning")
             return
+        self.with_replay_target(lambda url: self._start_replay(request, url))
+
+    def with_replay_target(self, then: Callable[[str], None]) -> None:
+        """Call `then(url)` with the replay target, asking for it the first time (r, I)."""
         if self.replay_url:
-            self._start_replay(request, self.replay_url)
+            then(self.replay_url)
             return
 
         def chosen(url: str | None) -> None:
             if url:
                 self.replay_url = url
-                self._start_replay(request, url)
+                then(url)
 
         self.push_screen(UrlPrompt(), chosen)
 

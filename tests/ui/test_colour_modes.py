@@ -87,7 +87,7 @@ async def test_the_selected_row_stays_reversed_while_the_detail_has_focus(colour
 
 async def test_in_16_colours_every_colour_drawn_is_one_of_the_16():
     app = fixture_app("ansi")
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(120, 44)) as pilot:
         await pilot.press("g", "j", "j")  # a JSON body, highlighted
         await wait_for_screen(pilot, app, '"object"')
         drawn = colours_drawn(app)
@@ -107,7 +107,7 @@ async def test_in_16_colours_every_colour_drawn_is_one_of_the_16():
 
 async def test_without_colour_nothing_is_coloured_not_even_grey():
     app = fixture_app("none")
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(120, 44)) as pilot:
         await pilot.press("g", "j", "j")
         await wait_for_screen(pilot, app, '"object"')
         assert {colour.type for colour in colours_drawn(app)} <= {ColorType.DEFAULT}

@@ -134,24 +134,23 @@ def summary_line(history: DeliveryHistory, width: int) -> Text:
         shown = short_id(shown)
     line = Text(no_wrap=True, end="")
     line.append("delivery ", "bold")
-    line.append(shown, "bold magenta")
+    line.append(shown, "wt.key")
     line.append(tail, "bold" if delivery.times > 1 else "")
-    line.append(source, "dim")
+    line.append(source, "wt.muted")
     return line
 
 
 def _answer_text(answer: Answer) -> Text:
     text = Text(end="")
     if answer.status is None:
-        text.append("answer awaited (relaying)", "dim")
+        text.append("answer awaited (relaying)", "wt.muted")
         return text
-    text.append("answered ", "dim")
+    text.append("answered ", "wt.muted")
     status = answer.status
-    # As the detail's own answer line colours it (detail_lines.status_style).
-    style = "bold green" if status < 300 else "bold yellow" if status < 400 else "bold red"
-    text.append(str(status), style)
+    # As the detail's own answer line (detail_lines.status_style, which imports this module).
+    text.append(str(status), "wt.ok" if status < 300 else "wt.warn" if status < 400 else "wt.error")
     if answer.forward_failed:
-        text.append("  forward failed", "red")
+        text.append("  forward failed", "wt.error.text")
     return text
 
 
@@ -163,7 +162,7 @@ def arrival_lines(history: DeliveryHistory, current: CapturedRequest) -> list[Te
         return []
     lines: list[Text] = []
     if history.earlier:
-        lines.append(Text(f"  … {history.earlier:,} earlier", "dim", no_wrap=True, end=""))
+        lines.append(Text(f"  … {history.earlier:,} earlier", "wt.muted", no_wrap=True, end=""))
     id_width = max((len(f"#{r.id}") for r, _ in history.arrivals), default=0)
     first = history.first
     for request, answer in history.arrivals:
@@ -175,16 +174,16 @@ def arrival_lines(history: DeliveryHistory, current: CapturedRequest) -> list[Te
             when = format_offset(request.received_at - first.received_at)
         else:
             when = time.strftime("%H:%M:%S", time.localtime(request.received_at))
-        line.append(f"  {when:<9} ", "dim")
+        line.append(f"  {when:<9} ", "wt.muted")
         line.append_text(_answer_text(answer))
         lines.append(line)
     if history.later:
-        lines.append(Text(f"  … {history.later:,} later", "dim", no_wrap=True, end=""))
+        lines.append(Text(f"  … {history.later:,} later", "wt.muted", no_wrap=True, end=""))
     gone = delivery.times - len(delivery.captures)
     if gone:
         plural = "s" if gone != 1 else ""
         note = f"  {gone:,} arrival{plural} no longer kept (deleted or evicted)"
-        lines.append(Text(note, "dim", no_wrap=True, end=""))
+        lines.append(Text(note, "wt.muted", no_wrap=True, end=""))
     return lines
 
 

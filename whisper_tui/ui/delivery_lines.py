@@ -23,6 +23,7 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.list_rows import Answer, answer_of
+from whisper_tui.ui.palette import status_style
 
 ARRIVALS_SHOWN = 8
 """Arrival lines at most: a window around the shown capture."""
@@ -147,8 +148,7 @@ def _answer_text(answer: Answer) -> Text:
         return text
     text.append("answered ", "wt.muted")
     status = answer.status
-    # As the detail's own answer line (detail_lines.status_style, which imports this module).
-    text.append(str(status), "wt.ok" if status < 300 else "wt.warn" if status < 400 else "wt.error")
+    text.append(str(status), status_style(status))
     if answer.forward_failed:
         text.append("  forward failed", "wt.error.text")
     return text

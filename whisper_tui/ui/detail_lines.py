@@ -31,6 +31,7 @@ from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.sizes import format_size
 from whisper_tui.ui.delivery_lines import DeliveryHistory, delivery_lines
 from whisper_tui.ui.highlight import DEFAULT_COLOURS, SyntaxColours, highlight_line
+from whisper_tui.ui.palette import status_style
 from whisper_tui.ui.request_list import METHOD_STYLES
 
 MAX_NAME_WIDTH = 32
@@ -186,10 +187,6 @@ def answer_line(
         else:
             line.append(f"{latest.status} {printable(latest.reason)}", status_style(latest.status))
     return line
-
-
-def status_style(status: int) -> str:
-    return "wt.ok" if status < 300 else "wt.warn" if status < 400 else "wt.error"
 
 
 # -- attempts, signatures, pairs ----------------------------------------------------------------

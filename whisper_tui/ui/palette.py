@@ -369,3 +369,8 @@ def ansi_syntax_colour(dark: bool, token_name: str) -> str | None:
             return table[name]
         name = name.rpartition(".")[0]
     return None
+
+
+def status_style(status: int) -> str:
+    """The named style for an HTTP status shown as an answer: 2xx ok, 3xx warn, else error."""
+    return "wt.ok" if status < 300 else "wt.warn" if status < 400 else "wt.error"

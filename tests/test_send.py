@@ -186,3 +186,58 @@ def test_progress_goes_to_stderr_for_long_files(tmp_path):
     assert "100/210 sent" in result.stderr and "200/210 sent" in result.stderr
     assert len(result.stdout.splitlines()) == 210
     assert os.path.getsize(har) > 0
+
+
+def cut_after(har: Path, entries: int) -> None:
+    """Cut `har` in the middle of the entry after the first `entries`, as a crash mid-save does."""
+    data = har.read_bytes()
+    start = data.index(b'"request"')
+    for _ in range(entries):
+        start = data.index(b'"request"', start + 1)
+    har.write_bytes(data[: start + 30])
+
+
+def test_a_file_cut_short_sends_what_came_before_says_where_and_exits_3(recorded):
+    cut_after(recorded, 2)
+    with WebhookInbox() as inbox:
+        result = send(str(recorded), "--to", inbox.url)
+        arrived = inbox.wait_for(count=2)
+    assert result.returncode == 3, result.stderr
+    assert [c.request.target for c in arrived] == ["/hooks/0?try=1", "/hooks/1?try=1"]
+    assert [c.body for c in arrived] == BODIES[:2]
+    assert [line.split()[:2] for line in result.stdout.splitlines()] == [["ok", "#1"], ["ok", "#2"]]
+    first, last = result.stderr.splitlines()
+    # The same words as --load's line, before any send.
+    assert first.startswith(f"whisper-tui send: {recorded}: entry 2 (near byte ")
+    assert first.endswith("the file ends before it does (cut short, e.g. by a crash mid-save)")
+    assert last == "whisper-tui send: 2 of 2 answered 2xx (the file was incomplete: see above)"
+
+
+def test_a_failed_send_outranks_a_cut_file(recorded):
+    cut_after(recorded, 2)
+    with WebhookInbox() as inbox:
+        inbox.respond("POST /hooks/1 500")
+        result = send(str(recorded), "--to", inbox.url, "--json")
+    assert result.returncode == 1
+    assert [json.loads(line)["ok"] for line in result.stdout.splitlines()] == [True, False]
+    [line] = result.stderr.splitlines()  # --json: no summary, the cut still said
+    assert "cut short" in line
+
+
+def test_a_file_cut_before_its_first_entry_sends_nothing_and_exits_3(recorded):
+    cut_after(recorded, 0)
+    result = send(str(recorded), "--to", f"http://127.0.0.1:{free_port()}")
+    assert result.returncode == 3
+    assert result.stdout == ""
+    nothing = "whisper-tui send: nothing to send (no entries match)"
+    assert result.stderr.splitlines()[1:] == [nothing]
+    assert "entry 0 (near byte" in result.stderr
+
+
+def test_a_file_that_is_not_har_stays_a_usage_error(tmp_path):
+    path = tmp_path / "notes.har"
+    path.write_text("[1, 2, 3]")
+    result = send(str(path), "--to", "http://127.0.0.1:9")
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"whisper-tui send: error: cannot load {path}: not a HAR document")

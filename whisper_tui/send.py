@@ -2,8 +2,12 @@
 
 Byte-exact by default (the stored method, body bytes and headers in order, path and query
 appended to the URL as --forward does); `--set` edits a JSON field and `--sign` puts a fresh
-signature on. Exit status: 0 when every answer matches --expect, 1 when any doesn't (or could
-not be sent), 2 for usage errors.
+signature on. A file cut short (or with a bad entry) is read as `--load` reads it: what comes
+before the problem is sent, after one line on stderr saying where the file stopped.
+
+Exit status: 0 when every answer matches --expect, 1 when any doesn't (or could not be sent),
+2 for usage errors, 3 when every answer matched but the file was incomplete (so a script that
+only checks for 0 notices, and one that cares can tell it from a failed send).
 """
 
 from __future__ import annotations
@@ -18,14 +22,14 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, TextIO
 
 from whisper_tui.core.filtering import FilterError, compile_filter
-from whisper_tui.core.har import load_har
+from whisper_tui.core.har_reader import HarError, read_har
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.replay import Sender
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import detect_schemes, get_scheme, parse_secret_arg, sign
 from whisper_tui.core.targets import target_url, validate_target
 
-EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 PROGRESS_EVERY = 100
 """Files with more entries than this report progress on stderr every so many sends."""
 
@@ -146,6 +150,8 @@ class Plan:
     expect: Expectation
     as_json: bool
     timeout: float
+    problem: str | None = None
+    """Why the file was not read to its end (cut short, a bad entry), in one line, or None."""
 
 
 def make_plan(argv: Sequence[str]) -> Plan:
@@ -169,11 +175,15 @@ def make_plan(argv: Sequence[str]) -> Plan:
     if args.delay < 0 or args.timeout <= 0:
         parser.error("--delay must be >= 0 and --timeout > 0")
     try:
-        captures = [c for c in load_har(args.har) if predicate(c)]
-    except (OSError, ValueError) as error:
+        everything, problem = read_har(args.har)
+    except (OSError, HarError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         parser.error(f"cannot load {args.har}: {reason}")
-    return Plan(captures, args.to, secrets, edits, args.delay, expect, args.json, args.timeout)
+    captures = [c for c in everything if predicate(c)]
+    problem = problem and f"{args.har}: {problem}"
+    return Plan(
+        captures, args.to, secrets, edits, args.delay, expect, args.json, args.timeout, problem
+    )
 
 
 def prepared(
@@ -267,15 +277,25 @@ async def send_all(plan: Plan, out: TextIO, err: TextIO) -> int:
     finally:
         await sender.close()
     if not plan.as_json:
-        err.write(
-            f"whisper-tui send: {total - failures:,} of {total:,} answered {plan.expect.text}\n"
-        )
-    return EXIT_MISMATCH if failures else EXIT_OK
+        answered = f"{total - failures:,} of {total:,} answered {plan.expect.text}"
+        incomplete = " (the file was incomplete: see above)" if plan.problem else ""
+        err.write(f"whisper-tui send: {answered}{incomplete}\n")
+    return exit_status(plan, failures)
+
+
+def exit_status(plan: Plan, failures: int) -> int:
+    """A failed send outranks an incomplete file: the one line above already says the latter."""
+    if failures:
+        return EXIT_MISMATCH
+    return EXIT_INCOMPLETE if plan.problem else EXIT_OK
 
 
 def main(argv: Sequence[str]) -> int:
     plan = make_plan(argv)
+    if plan.problem:
+        # The line --load shows, before any send: whoever reads the output knows it is short.
+        print(f"whisper-tui send: {plan.problem}", file=sys.stderr)
     if not plan.captures:
         print("whisper-tui send: nothing to send (no entries match)", file=sys.stderr)
-        return EXIT_MISMATCH
+        return EXIT_INCOMPLETE if plan.problem else EXIT_MISMATCH
     return asyncio.run(send_all(plan, sys.stdout, sys.stderr))

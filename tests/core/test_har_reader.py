@@ -10,7 +10,7 @@ import pytest
 
 from whisper_tui.core.autosave import HarAutosave
 from whisper_tui.core.har import FILE_TAIL, save_har
-from whisper_tui.core.har_reader import HarError, HarReader
+from whisper_tui.core.har_reader import HarError, HarReader, load_har, read_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import RequestStore
 
@@ -86,6 +86,21 @@ def test_an_entry_that_is_not_json_ends_the_reading_and_keeps_the_ones_before(
     assert [c.id for c in captures] == [1, 2]
     assert problem is not None and "\n" not in problem
     assert problem.startswith("entry 2 (near byte") and "not valid JSON" in problem
+
+
+def test_read_har_keeps_what_precedes_a_cut_where_load_har_refuses(tmp_path: Path) -> None:
+    path = tmp_path / "cut.har"
+    data = saved_bytes(tmp_path, [capture(n) for n in range(1, 4)])
+    path.write_bytes(data[: data.index(b"/hooks/3") + 5])
+    captures, problem = read_har(path)
+    assert [c.id for c in captures] == [1, 2]
+    assert problem is not None and problem.startswith("entry 2 (near byte")
+    assert "cut short" in problem
+    with pytest.raises(HarError, match="cut short"):
+        load_har(path)
+    path.write_bytes(b"[]")
+    with pytest.raises(HarError, match="not a HAR document"):
+        read_har(path)
 
 
 def test_an_entry_without_a_request_is_skipped_and_noted_once(tmp_path: Path) -> None:

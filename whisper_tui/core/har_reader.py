@@ -238,17 +238,27 @@ def from_har(document: Any) -> list[CapturedRequest]:
     ]
 
 
-def load_har(path: str | os.PathLike[str]) -> list[CapturedRequest]:
-    """Captures from a HAR file: one saved by whisper-tui or exported by a browser.
+def read_har(path: str | os.PathLike[str]) -> tuple[list[CapturedRequest], str | None]:
+    """Every capture a HAR file holds up to its first problem, and that problem in one line.
 
-    Strict: any problem (a damaged or cut-short file, a bad entry) raises HarError. `--load`
-    reads with HarReader instead, which keeps what comes before a problem.
+    As `--load` reads: a file cut short or a bad entry keeps what came before it (the problem
+    says where). Raises OSError, or HarError when the file is no HAR document at all.
     """
     with open(path, "rb") as source:
         reader = HarReader(source)
         captures = list(reader.captures())
-    if reader.problem:
-        raise HarError(reader.problem)
+    return captures, reader.problem
+
+
+def load_har(path: str | os.PathLike[str]) -> list[CapturedRequest]:
+    """Captures from a HAR file: one saved by whisper-tui or exported by a browser.
+
+    Strict: any problem (a damaged or cut-short file, a bad entry) raises HarError. `--load`
+    and `send` read with `read_har` / HarReader instead, which keep what comes before a problem.
+    """
+    captures, problem = read_har(path)
+    if problem:
+        raise HarError(problem)
     return captures
 
 

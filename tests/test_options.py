@@ -12,17 +12,7 @@ import pytest
 from whisper_tui.cli import parse_settings
 from whisper_tui.core.config import ConfigError, config_path
 from whisper_tui.core.settings import Settings
-from whisper_tui.options import (
-    CONFIG_KEYS,
-    FLAGS,
-    OPTIONS,
-    config_values,
-    parse_count,
-    parse_forward_url,
-    parse_port,
-    parse_public_url,
-    parse_seconds,
-)
+from whisper_tui.options import CONFIG_KEYS, FLAGS, OPTIONS, config_values
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -168,43 +158,6 @@ def test_an_unknown_key_lists_the_known_ones():
 def test_keymap_values_pass_through_for_the_app_to_check():
     values = config_values({"keymap": {"replay": "r", "no_such_action": "z"}}, Path("x.toml"))
     assert values["keymap"] == (("no_such_action", "z"), ("replay", "r"))
-
-
-@pytest.mark.parametrize(
-    ("parse", "text", "value"),
-    [
-        (parse_port, "0", 0),
-        (parse_port, "65535", 65535),
-        (parse_count, "50_000", 50_000),
-        (parse_count, "1,000", 1000),
-        (parse_seconds, "0", 0.0),
-        (parse_seconds, "2.5", 2.5),
-        (parse_public_url, "https://abc.ngrok.app", "https://abc.ngrok.app"),
-        (parse_forward_url, "http://localhost:3000", "http://localhost:3000"),
-        (parse_forward_url, "", ""),  # an empty forward has always meant none
-    ],
-)
-def test_parsers_read_good_text(parse, text, value):
-    assert parse(text) == value
-
-
-@pytest.mark.parametrize(
-    ("parse", "text", "words"),
-    [
-        (parse_port, "http", "not a port number: 'http'"),
-        (parse_port, "-1", "outside 0-65535"),
-        (parse_count, "many", "not a whole number"),
-        (parse_count, "0", "must be at least 1, got 0"),
-        (parse_seconds, "soon", "not a number of seconds"),
-        (parse_seconds, "-0.5", "must not be negative"),
-        (parse_public_url, "abc.ngrok.app", "must start with http:// or https://"),
-        (parse_forward_url, "http://", "URL has no host"),
-    ],
-)
-def test_parsers_refuse_bad_text_in_one_line(parse, text, words):
-    with pytest.raises(ValueError, match=re.escape(words)) as refused:
-        parse(text)
-    assert "\n" not in str(refused.value)
 
 
 def test_readme_flags_table_names_every_flag_and_only_real_ones():

@@ -2,204 +2,40 @@
 
 The command line (`cli.build_parser`) and the config-file check (`config_values`) are both built
 from OPTIONS, so a bad value gets the same one-line message from either and exit status 2.
-Adding an option means adding one entry here (and, when it is new, a field to Settings).
+Adding an option means adding one entry here (and, when it is new, a field to Settings); what an
+entry holds is `option_types.Option`, the parsers it names are in `option_parsers.py`.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from whisper_tui.core.config import ConfigError, config_path
 from whisper_tui.core.responses import parse_delay, parse_rule, parse_status
-from whisper_tui.core.settings import DEFAULT_HOST, DEFAULT_PORT, Settings
-from whisper_tui.core.signatures import get_scheme, parse_secret_arg
+from whisper_tui.core.settings import DEFAULT_HOST, DEFAULT_PORT
+from whisper_tui.core.signatures import parse_secret_arg
 from whisper_tui.core.sizes import parse_size
 from whisper_tui.core.store import DEFAULT_MAX_REQUESTS
-from whisper_tui.core.targets import validate_target
 from whisper_tui.core.tunnels import parse_tunnel, usages
 from whisper_tui.loops import parse_loop
-
-# -- parsers: text (a flag's, or a config value's) to the typed value, or ValueError in one line --
-
-
-def parse_port(text: str) -> int:
-    """'8080' -> 8080; 0 picks a free port."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise ValueError(f"not a port number: {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise ValueError(f"port {value} is outside 0-65535")
-    return value
-
-
-def parse_count(text: str) -> int:
-    """A whole number of at least 1; '100_000' and '100,000' are read as 100000."""
-    try:
-        value = int(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise ValueError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise ValueError(f"must be at least 1, got {value}")
-    return value
-
-
-def parse_seconds(text: str) -> float:
-    """A duration in seconds, not negative."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"not a number of seconds: {text!r}") from None
-    if value < 0:
-        raise ValueError("must not be negative")
-    return value
-
-
-def parse_tolerance(text: str) -> tuple[str, float]:
-    """'600' -> ('', 600.0), every scheme; 'svix=60' -> ('standard', 60.0), one scheme."""
-    name, sep, seconds = text.rpartition("=")
-    if not sep:
-        return "", parse_seconds(text)
-    return get_scheme(name).name, parse_seconds(seconds.strip())
-
-
-def _tolerance_config(value: object) -> tuple[tuple[str, float], ...]:
-    # `tolerance = 600` for every scheme, or a table `tolerance = {paddle = 60}` per scheme.
-    if not isinstance(value, dict):
-        return (parse_tolerance(str(value)),)
-    for seconds in value.values():
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-            raise ValueError(f"expected a number of seconds per scheme, got {_toml_name(seconds)}")
-    return tuple(parse_tolerance(f"{name}={seconds}") for name, seconds in value.items())
-
-
-def parse_forward_url(text: str) -> str:
-    """An http(s) URL captures can be sent to ('' means none, as it always has)."""
-    problem = validate_target(text) if text else None
-    if problem:
-        raise ValueError(f"{text!r}: {problem}")
-    return text
-
-
-def parse_public_url(text: str) -> str:
-    """The base URL senders post to; it must say http:// or https://."""
-    if text and not text.startswith(("http://", "https://")):
-        raise ValueError(f"must start with http:// or https://, got {text!r}")
-    return text
-
-
-def _text(text: str) -> str:
-    return text
-
-
-def _secrets_table(value: object) -> tuple[tuple[str, str], ...]:
-    # [secrets] holds `scheme = "secret"` lines: each is read as --secret scheme=secret would be.
-    assert isinstance(value, dict)
-    return tuple(parse_secret_arg(f"{key}={secret}") for key, secret in value.items())
-
-
-def _keymap_table(value: object) -> tuple[tuple[str, str], ...]:
-    # Binding ids and keys are checked by the UI, which knows its bindings; passed through here.
-    assert isinstance(value, dict)
-    return tuple(sorted((str(key), str(keys)) for key, keys in value.items()))
-
-
-# -- the table ------------------------------------------------------------------------------------
-
-Action = Literal["store", "store_true", "append"]
+from whisper_tui.option_parsers import (
+    keymap_table,
+    parse_count,
+    parse_forward_url,
+    parse_port,
+    parse_public_url,
+    parse_tolerance,
+    secrets_table,
+    tolerance_table,
+)
+from whisper_tui.option_types import Option
 
 FORWARDING = "forwarding and replay"
 ANSWERS = "answers (simulate failures to test provider retries)"
 FILES = "files and modes"
-
-
-@dataclass(frozen=True, slots=True)
-class Option:
-    """One setting: where it can be given (flag, config key), how it is read, what it fills."""
-
-    field: str
-    """The Settings field it fills."""
-    help: str | Callable[[], str]
-    """Help text for --help (a function when it names something known only at run time)."""
-    flag: str | None = None
-    """The command-line flag, or None when only the config file sets it."""
-    parse: Callable[[str], Any] = _text
-    """Text -> typed value, raising ValueError with a one-line message; flags and file share it."""
-    config_key: str | None = None
-    """The key in config.toml, or None when the file can't set it."""
-    config_types: tuple[type, ...] = (str,)
-    """The TOML types the file may give; the value is then read by `parse` like a flag's text."""
-    from_table: Callable[[object], Any] | None = None
-    """For a [table] in the file: reads the whole table instead of `parse`."""
-    action: Action = "store"
-    """argparse action: a value, a switch, or a repeatable value (a list in the file)."""
-    group: str | None = None
-    """The --help section it is listed under (None: the main list)."""
-    metavar: str | None = None
-
-    @property
-    def name(self) -> str:
-        """How messages name it: the flag, or the config key for file-only settings."""
-        return self.flag or str(self.config_key)
-
-    @property
-    def default(self) -> Any:
-        """The value when neither flag nor file gives one: the Settings field's default."""
-        return _SETTINGS_DEFAULTS[self.field]
-
-    def help_text(self) -> str:
-        """The help text, resolved now."""
-        return self.help() if callable(self.help) else self.help
-
-    def from_config(self, value: object) -> Any:
-        """The typed value for a config-file value; ValueError in one line when it is unusable."""
-        if not _is_instance(value, self.config_types):
-            expected = " or ".join(_TOML_NAMES[kind] for kind in self.config_types)
-            raise ValueError(f"expected {expected}, got {_toml_name(value)}")
-        if self.from_table is not None:
-            return self.from_table(value)
-        if self.action == "store_true":
-            return value
-        if self.action == "append":
-            assert isinstance(value, list)
-            if not all(isinstance(item, str) for item in value):
-                raise ValueError("every entry must be a string")
-            return tuple(self.parse(item) for item in value)
-        return self.parse(str(value))
-
-
-_SETTINGS_DEFAULTS: dict[str, Any] = {
-    field.name: field.default for field in dataclasses.fields(Settings)
-}
-
-_TOML_NAMES: dict[type, str] = {
-    str: "a string",
-    int: "an integer",
-    float: "a number",
-    bool: "true or false",
-    list: "a list",
-    dict: "a table",
-}
-
-
-def _toml_name(value: object) -> str:
-    # bool first: TOML's true is an int to isinstance.
-    for kind in (bool, str, int, float, list, dict):
-        if isinstance(value, kind):
-            return _TOML_NAMES[kind]
-    return type(value).__name__
-
-
-def _is_instance(value: object, kinds: tuple[type, ...]) -> bool:
-    # TOML's true is a Python int too; it is only a bool where a bool is expected.
-    if isinstance(value, bool) and bool not in kinds:
-        return False
-    return isinstance(value, kinds)
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -256,7 +92,7 @@ OPTIONS: tuple[Option, ...] = (
         parse=parse_secret_arg,
         config_key="secrets",
         config_types=(dict,),
-        from_table=_secrets_table,
+        from_table=secrets_table,
         action="append",
         metavar="SCHEME=SECRET",
     ),
@@ -269,7 +105,7 @@ OPTIONS: tuple[Option, ...] = (
         parse=parse_tolerance,
         config_key="tolerance",
         config_types=(int, float, dict),
-        from_table=_tolerance_config,
+        from_table=tolerance_table,
         action="append",
         metavar="[SCHEME=]SECONDS",
     ),
@@ -413,7 +249,7 @@ OPTIONS: tuple[Option, ...] = (
         "[keymap] table: binding id = keys (checked by the app, which knows its bindings)",
         config_key="keymap",
         config_types=(dict,),
-        from_table=_keymap_table,
+        from_table=keymap_table,
     ),
 )
 

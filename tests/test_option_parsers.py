@@ -1,0 +1,72 @@
+"""The options' parsers: text from a flag or the config file to a value, or one line why not."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from whisper_tui.option_parsers import (
+    keymap_table,
+    parse_count,
+    parse_forward_url,
+    parse_port,
+    parse_public_url,
+    parse_seconds,
+    parse_tolerance,
+    secrets_table,
+    tolerance_table,
+)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "value"),
+    [
+        (parse_port, "0", 0),
+        (parse_port, "65535", 65535),
+        (parse_count, "50_000", 50_000),
+        (parse_count, "1,000", 1000),
+        (parse_seconds, "0", 0.0),
+        (parse_seconds, "2.5", 2.5),
+        (parse_public_url, "https://abc.ngrok.app", "https://abc.ngrok.app"),
+        (parse_forward_url, "http://localhost:3000", "http://localhost:3000"),
+        (parse_forward_url, "", ""),  # an empty forward has always meant none
+    ],
+)
+def test_parsers_read_good_text(parse, text, value):
+    assert parse(text) == value
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "words"),
+    [
+        (parse_port, "http", "not a port number: 'http'"),
+        (parse_port, "-1", "outside 0-65535"),
+        (parse_count, "many", "not a whole number"),
+        (parse_count, "0", "must be at least 1, got 0"),
+        (parse_seconds, "soon", "not a number of seconds"),
+        (parse_seconds, "-0.5", "must not be negative"),
+        (parse_public_url, "abc.ngrok.app", "must start with http:// or https://"),
+        (parse_forward_url, "http://", "URL has no host"),
+    ],
+)
+def test_parsers_refuse_bad_text_in_one_line(parse, text, words):
+    with pytest.raises(ValueError, match=re.escape(words)) as refused:
+        parse(text)
+    assert "\n" not in str(refused.value)
+
+
+def test_a_tolerance_is_for_every_scheme_or_one_named_by_any_of_its_names():
+    assert parse_tolerance("600") == ("", 600.0)
+    assert parse_tolerance("svix=60") == ("standard", 60.0)
+    assert tolerance_table(600) == (("", 600.0),)
+    assert tolerance_table({"paddle": 60, "stripe": 1.5}) == (("paddle", 60.0), ("stripe", 1.5))
+    with pytest.raises(ValueError, match="expected a number of seconds per scheme, got a string"):
+        tolerance_table({"paddle": "soon"})
+    with pytest.raises(ValueError, match="got true or false"):
+        tolerance_table({"paddle": True})
+
+
+def test_tables_are_read_pair_by_pair():
+    assert secrets_table({"svix": "whsec_x"}) == (("standard", "whsec_x"),)
+    assert keymap_table({"replay": "r", "export": "e"}) == (("export", "e"), ("replay", "r"))

@@ -1,0 +1,91 @@
+"""The options' parsers: a flag's text, or a config-file value, to the typed value.
+
+Each raises ValueError with a one-line message, the same for a flag and for the config file
+(the option table in `options.py` names which parser reads which option).
+"""
+
+from __future__ import annotations
+
+from whisper_tui.core.signatures import get_scheme, parse_secret_arg
+from whisper_tui.core.targets import validate_target
+from whisper_tui.option_types import toml_name
+
+
+def parse_port(text: str) -> int:
+    """'8080' -> 8080; 0 picks a free port."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise ValueError(f"port {value} is outside 0-65535")
+    return value
+
+
+def parse_count(text: str) -> int:
+    """A whole number of at least 1; '100_000' and '100,000' are read as 100000."""
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise ValueError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise ValueError(f"must be at least 1, got {value}")
+    return value
+
+
+def parse_seconds(text: str) -> float:
+    """A duration in seconds, not negative."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"not a number of seconds: {text!r}") from None
+    if value < 0:
+        raise ValueError("must not be negative")
+    return value
+
+
+def parse_tolerance(text: str) -> tuple[str, float]:
+    """'600' -> ('', 600.0), every scheme; 'svix=60' -> ('standard', 60.0), one scheme."""
+    name, sep, seconds = text.rpartition("=")
+    if not sep:
+        return "", parse_seconds(text)
+    return get_scheme(name).name, parse_seconds(seconds.strip())
+
+
+def tolerance_table(value: object) -> tuple[tuple[str, float], ...]:
+    """`tolerance = 600` or `tolerance = {paddle = 60}` -> (scheme or '', seconds) pairs."""
+    if not isinstance(value, dict):
+        return (parse_tolerance(str(value)),)
+    for seconds in value.values():
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise ValueError(f"expected a number of seconds per scheme, got {toml_name(seconds)}")
+    return tuple(parse_tolerance(f"{name}={seconds}") for name, seconds in value.items())
+
+
+def parse_forward_url(text: str) -> str:
+    """An http(s) URL captures can be sent to ('' means none, as it always has)."""
+    problem = validate_target(text) if text else None
+    if problem:
+        raise ValueError(f"{text!r}: {problem}")
+    return text
+
+
+def parse_public_url(text: str) -> str:
+    """The base URL senders post to; it must say http:// or https://."""
+    if text and not text.startswith(("http://", "https://")):
+        raise ValueError(f"must start with http:// or https://, got {text!r}")
+    return text
+
+
+def secrets_table(value: object) -> tuple[tuple[str, str], ...]:
+    """The [secrets] table -> (scheme, secret) pairs."""
+    # [secrets] holds `scheme = "secret"` lines: each is read as --secret scheme=secret would be.
+    assert isinstance(value, dict)
+    return tuple(parse_secret_arg(f"{key}={secret}") for key, secret in value.items())
+
+
+def keymap_table(value: object) -> tuple[tuple[str, str], ...]:
+    """The [keymap] table -> (binding id, keys) pairs, sorted."""
+    # Binding ids and keys are checked by the UI, which knows its bindings; passed through here.
+    assert isinstance(value, dict)
+    return tuple(sorted((str(key), str(keys)) for key, keys in value.items()))

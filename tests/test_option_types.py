@@ -50,3 +50,18 @@ def test_an_option_names_itself_by_flag_else_by_config_key_and_defaults_from_set
 )
 def test_toml_names_say_what_a_toml_reader_would_call_the_value(value, name):
     assert toml_name(value) == name
+
+
+def test_a_file_value_naming_a_file_is_read_with_the_files_directory(tmp_path):
+    seen: list[tuple[str, object]] = []
+
+    def beside(text: str, directory: object) -> str:
+        seen.append((text, directory))
+        return text
+
+    rules = Option(
+        "rules", "r", parse=str.upper, parse_in_file=beside, config_types=(list,), action="append"
+    )
+    assert rules.from_config(["a"], tmp_path) == ("a",)
+    assert seen == [("a", tmp_path)]
+    assert rules.parse("a") == "A"  # a flag's text keeps the plain parser

@@ -150,6 +150,32 @@ def test_a_value_of_the_wrong_toml_type_names_the_key_and_both_types():
         config_values({"respond": [500]}, Path("x.toml"))
 
 
+def test_a_relative_body_file_is_the_config_files_neighbour_and_a_flags_is_the_cwds(
+    tmp_path, monkeypatch
+):
+    config = tmp_path / "elsewhere" / "whisper.toml"
+    config.parent.mkdir()
+    config.write_text('respond = ["POST /gone 410 body=@gone.json"]\n', encoding="utf-8")
+    (config.parent / "gone.json").write_bytes(b'{"from": "beside the config"}')
+    (tmp_path / "gone.json").write_bytes(b'{"from": "the working directory"}')
+    monkeypatch.chdir(tmp_path)
+    from_file = parse_settings(["--config", str(config)], environ={})
+    assert [rule.body for rule in from_file.rules] == [b'{"from": "beside the config"}']
+    flag = ["--config", str(config), "--respond", "POST /gone 410 body=@gone.json"]
+    from_flag = parse_settings(flag, environ={})
+    assert [rule.body for rule in from_flag.rules] == [b'{"from": "the working directory"}']
+    # A relative --config is found from the cwd, and its rules' files beside it.
+    relative = parse_settings(["--config", "elsewhere/whisper.toml"], environ={})
+    assert [rule.body for rule in relative.rules] == [b'{"from": "beside the config"}']
+
+
+def test_a_missing_body_file_in_the_config_names_where_it_was_looked_for(tmp_path, capsys):
+    path = write_config('respond = ["POST /gone 410 body=@gone.json"]\n')
+    line = error_of([], capsys)
+    assert f"{path}: respond: rule " in line
+    assert f"cannot read body file '{path.parent / 'gone.json'}'" in line
+
+
 def test_an_unknown_key_lists_the_known_ones():
     with pytest.raises(ConfigError, match="unknown setting 'prot'; known: host, port, "):
         config_values({"prot": 1}, Path("x.toml"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from whisper_tui.core.settings import Settings
@@ -40,6 +41,9 @@ class Option:
     """The TOML types the file may give; the value is then read by `parse` like a flag's text."""
     from_table: Callable[[object], Any] | None = None
     """For a [table] in the file: reads the whole table instead of `parse`."""
+    parse_in_file: Callable[[str, Path], Any] | None = None
+    """For values naming files: reads a file's value with the file's directory, which its
+    relative paths are relative to (as in most tools' config files); flags keep `parse`."""
     action: Action = "store"
     """argparse action: a value, a switch, or a repeatable value (a list in the file)."""
     group: str | None = None
@@ -60,8 +64,9 @@ class Option:
         """The help text, resolved now."""
         return self.help() if callable(self.help) else self.help
 
-    def from_config(self, value: object) -> Any:
-        """The typed value for a config-file value; ValueError in one line when it is unusable."""
+    def from_config(self, value: object, directory: Path = Path()) -> Any:
+        """The typed value for a config-file value (relative paths in it are `directory`'s);
+        ValueError in one line when it is unusable."""
         if not _is_instance(value, self.config_types):
             expected = " or ".join(TOML_NAMES[kind] for kind in self.config_types)
             raise ValueError(f"expected {expected}, got {toml_name(value)}")
@@ -69,12 +74,18 @@ class Option:
             return self.from_table(value)
         if self.action == "store_true":
             return value
+
+        def parse(text: str) -> Any:
+            if self.parse_in_file is not None:
+                return self.parse_in_file(text, directory)
+            return self.parse(text)
+
         if self.action == "append":
             assert isinstance(value, list)
             if not all(isinstance(item, str) for item in value):
                 raise ValueError("every entry must be a string")
-            return tuple(self.parse(item) for item in value)
-        return self.parse(str(value))
+            return tuple(parse(item) for item in value)
+        return parse(str(value))
 
 
 _SETTINGS_DEFAULTS: dict[str, Any] = {

@@ -180,6 +180,7 @@ OPTIONS: tuple[Option, ...] = (
         "In the TUI, `a` cycles normal / 500 / slow / 410 / 429",
         flag="--respond",
         parse=parse_rule,
+        parse_in_file=parse_rule,
         config_key="respond",
         config_types=(list,),
         action="append",
@@ -329,7 +330,7 @@ def config_values(data: Mapping[str, object], source: Path) -> dict[str, Any]:
             known = ", ".join(CONFIG_KEYS)
             raise ConfigError(f"{source}: unknown setting {key!r}; known: {known}")
         try:
-            values[option.field] = option.from_config(value)
+            values[option.field] = option.from_config(value, source.parent)
         except ValueError as error:
             raise ConfigError(f"{source}: {key}: {error}") from None
     return values

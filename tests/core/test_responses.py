@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -125,6 +127,22 @@ def test_the_body_file_is_read_when_the_rule_is_parsed_not_per_request(tmp_path)
     rule = parse_rule(f"ANY /x 200 body=@{answer_file}")
     answer_file.write_bytes(b"changed later")
     assert rule.body == b"first"
+
+
+def test_a_relative_body_file_is_found_in_the_directory_given_else_in_the_cwd(
+    tmp_path, monkeypatch
+):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "answer.txt").write_bytes(b"beside the config file")
+    (tmp_path / "answer.txt").write_bytes(b"in the working directory")
+    monkeypatch.chdir(tmp_path)
+    assert parse_rule("ANY /x 200 body=@answer.txt").body == b"in the working directory"
+    in_config = parse_rule("ANY /x 200 body=@answer.txt", relative_to=tmp_path / "config")
+    assert in_config.body == b"beside the config file"
+    absolute = parse_rule(f"ANY /x 200 body=@{tmp_path / 'answer.txt'}", relative_to=Path("/nope"))
+    assert absolute.body == b"in the working directory"
+    with pytest.raises(RuleError, match=re.escape(f"'{tmp_path / 'config' / 'gone.json'}'")):
+        parse_rule("ANY /x 200 body=@gone.json", relative_to=tmp_path / "config")
 
 
 @pytest.mark.parametrize(

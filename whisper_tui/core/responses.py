@@ -82,12 +82,13 @@ class Rule:
         return f"{self.method} {self.path_glob} {self.status}{delay}{extras}"
 
 
-def parse_rule(text: str) -> Rule:
+def parse_rule(text: str, relative_to: Path | None = None) -> Rule:
     """'POST /hooks/stripe* 500', 'ANY /slow 200 12s' or
     'POST /hooks/* 429 header=Retry-After:30 body=@answer.json' -> Rule.
 
     `header=Name:Value` repeats; `body=@FILE` is read now (at startup), `body=TEXT` is the text
-    as UTF-8. Shell-style quotes group words: `body='{"ok": false}'`.
+    as UTF-8. Shell-style quotes group words: `body='{"ok": false}'`. A relative FILE is found
+    in `relative_to` (a config file's directory) when given, else in the working directory.
     """
     usage = "'METHOD PATH STATUS [DELAYs] [header=Name:Value ...] [body=@FILE|body=TEXT]'"
     try:
@@ -117,7 +118,7 @@ def parse_rule(text: str) -> Rule:
         elif sep and key.lower() == "body":
             if body is not None:
                 raise RuleError(f"rule {text!r}: give body= once")
-            body, body_source = _read_body(text, value), value
+            body, body_source = _read_body(text, value, relative_to), value
         elif position == 0 and not sep:
             delay = parse_delay(part)
         else:
@@ -138,11 +139,13 @@ def _parse_header(rule: str, text: str) -> tuple[str, str]:
     return name, value
 
 
-def _read_body(rule: str, value: str) -> bytes:
+def _read_body(rule: str, value: str, relative_to: Path | None) -> bytes:
     """body=@FILE -> the file's bytes (read once, now); body=TEXT -> the text as UTF-8."""
     if not value.startswith("@"):
         return value.encode("utf-8")
     path = Path(value[1:]).expanduser()
+    if relative_to is not None:
+        path = relative_to / path  # an absolute path stays itself
     try:
         size = path.stat().st_size
         if size > MAX_BODY_FILE:

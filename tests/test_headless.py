@@ -147,6 +147,27 @@ def test_loopback_gets_no_warning():
     assert "warning" not in err
 
 
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_configured_secret_is_masked_in_every_line_printed(as_json):
+    secret = "s3cret-token-4242"
+    process, port = start("--secret", f"github={secret}", *(["--json"] if as_json else []))
+
+    async def leak() -> None:
+        async with aiohttp.ClientSession() as session:
+            url = f"http://127.0.0.1:{port}/hooks/{secret}?again={secret}"
+            async with session.post(url, data=f"body {secret} body".encode()) as reply:
+                assert reply.status == 200
+
+    asyncio.run(leak())
+    out, err = stop(process)
+    [line] = out.splitlines()
+    target = json.loads(line)["target"] if as_json else line.split()[2]
+    assert target == "/hooks/***?again=***"
+    if as_json:
+        assert json.loads(line)["body"] == "body *** body"
+    assert secret not in out + err
+
+
 def test_load_lists_a_saved_har_and_bad_files_fail_in_one_line(tmp_path):
     bad = tmp_path / "bad.har"
     bad.write_text("{not json")

@@ -14,7 +14,7 @@ from typing import NoReturn
 from whisper_tui import __version__
 from whisper_tui.core.config import config_path, load_config
 from whisper_tui.core.loading import check_loadable
-from whisper_tui.core.redaction import RedactingStream, Redactor
+from whisper_tui.core.redaction import RedactingStream
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import secrets_from_env
@@ -176,9 +176,11 @@ def _run_headless(
     settings: Settings, sock: socket.socket, store: RequestStore, policy: ResponsePolicy
 ) -> int:
     """Headless mode with every configured secret masked in what it prints, crashes included."""
+    from whisper_tui.core.session import Session
     from whisper_tui.headless import serve_headless
 
-    redactor = Redactor(secret for _, secret in settings.secrets)
+    session = Session(settings, store=store, policy=policy, sock=sock)
+    redactor = session.redactor  # the session's, as the TUI's crash report uses
     if redactor:
         # Error messages (ours, aiohttp's logged tracebacks) could quote a secret back.
         sys.stdout = RedactingStream(sys.stdout, redactor)  # type: ignore[assignment]
@@ -187,10 +189,7 @@ def _run_headless(
         return run_on(
             settings.loop,
             serve_headless(
-                settings,
-                sock,
-                store,
-                policy,
+                session,
                 as_json=settings.json_lines,
                 out=sys.stdout,
                 freeze_heap=True,

@@ -7,7 +7,6 @@ import base64
 import functools
 import json
 import signal
-import socket
 import sys
 import time
 from typing import TextIO
@@ -16,12 +15,9 @@ from whisper_tui.core.deliveries import Delivery, delivery_json
 from whisper_tui.core.filtering import status_of
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.portable import header_objects, isoformat_utc
-from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import Session
-from whisper_tui.core.settings import Settings
 from whisper_tui.core.sizes import format_size
-from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.stopping import HANGUP_AND_TERMINATE, on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
@@ -100,21 +96,20 @@ def json_line(
 
 
 async def serve_headless(
-    settings: Settings,
-    sock: socket.socket,
-    store: RequestStore,
-    policy: ResponsePolicy,
+    session: Session,
     *,
     as_json: bool = False,
     out: TextIO = sys.stdout,
     stop: asyncio.Event | None = None,
     freeze_heap: bool = False,
 ) -> int:
-    """Capture until SIGINT/SIGTERM (or `stop` is set); returns the exit status.
+    """Capture with `session` until SIGINT/SIGTERM (or `stop` is set); returns the exit status.
 
-    `freeze_heap`: hide what is alive once listening from the garbage collector (the CLI).
+    The caller builds the session (whose redactor it may need before this runs, to mask
+    secrets in the streams). `freeze_heap`: hide what is alive once listening from the garbage
+    collector (the CLI).
     """
-    session = Session(settings, store=store, policy=policy, sock=sock)
+    settings, store = session.settings, session.store
     stop = stop or asyncio.Event()
     # Ctrl-C too: unlike the TUI, nothing reads it as a key.
     remove_signal_handlers = on_stop_signals(stop.set, (signal.SIGINT, *HANGUP_AND_TERMINATE))

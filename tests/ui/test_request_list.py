@@ -235,11 +235,6 @@ async def test_a_list_longer_than_its_pane_has_no_horizontal_scrollbar():
         assert not app.request_list.show_horizontal_scrollbar
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: the first sync scrolls before the list is laid out, so a store loaded at "
-    "start (--load) opens on the oldest rows with the selected newest one off screen",
-)
 async def test_a_list_loaded_at_start_opens_scrolled_to_the_selected_newest_capture():
     app = app_with(*(capture(n, f"/n/{n}") for n in range(1, 101)))
     async with app.run_test(size=(140, 30)) as pilot:
@@ -248,11 +243,6 @@ async def test_a_list_loaded_at_start_opens_scrolled_to_the_selected_newest_capt
         await wait_until(pilot, lambda: "/n/100" in visible_paths(app), timeout=0.5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: when one refresh takes the list from fitting to overflowing, the scroll "
-    "is clamped to the old size and the followed newest row stays below the pane",
-)
 async def test_a_burst_that_first_overflows_the_pane_keeps_the_newest_row_on_screen():
     app = app_with()
     async with app.run_test(size=(140, 30)) as pilot:

@@ -271,14 +271,21 @@ class RequestList(ScrollView, can_focus=True):
             self._selected_id = request_id
             self.post_message(self.Selected(request))
 
-    def _scroll_cursor_into_view(self) -> None:
+    def _scroll_cursor_into_view(self, again: bool = True) -> None:
         position = self.cursor
         height = max(self.scrollable_content_region.height, 1)
         top = round(self.scroll_y)
         if position < top:
             self.scroll_to(y=position, animate=False, immediate=True)
         elif position >= top + height:
-            self.scroll_to(y=position - height + 1, animate=False, immediate=True)
+            wanted = position - height + 1
+            self.scroll_to(y=wanted, animate=False, immediate=True)
+            if again and round(self.scroll_y) != wanted:
+                # The scroll did not take: before the first layout (a store loaded at start)
+                # or when this refresh made the rows overflow the pane, the list has no
+                # vertical scrollbar yet and cannot scroll. After the layout, it can (tried
+                # once: a pane with no room would never scroll).
+                self.call_after_refresh(self._scroll_cursor_into_view, False)
 
     # -- actions ---------------------------------------------------------------------------
 

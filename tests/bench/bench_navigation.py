@@ -7,17 +7,24 @@ Two app processes on pseudo-terminals (200x50), one holding 10 captures and one 
 selection, so each redraws the list and the detail) and the two apps take turns, so any
 drift of the machine hits both. For each key: time to the first byte the app writes, and
 to the last byte it writes within the observation window (the list frame comes first, the
-detail frame after it: "settled" is when both are on screen).
+detail frame after it: "settled" is when both are on screen). The CPU time each app used
+over its presses is printed per press too: on a shared machine it moves less than latency.
+
+--one-delivery: every capture carries the same Idempotency-Key, so each app's captures are
+arrivals of one delivery (100,000 arrivals in the big app: the worst case for what a list row
+asks the delivery index each time it is drawn).
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench import common
+from tests.bench.bench_throughput import cpu_seconds
 from tests.bench.common import Row, median, ms
 from tests.bench.load import run_load
 from tests.bench.pty_screen import PtyApp, pty_app
@@ -28,29 +35,43 @@ WINDOW = 0.2
 """Seconds each key's output is observed (the app is otherwise idle: nothing else is drawn)."""
 
 
-def fill(app: PtyApp, port: int, count: int) -> int:
+ONE_DELIVERY = {"Idempotency-Key": "bench-navigation-one-delivery"}
+
+
+def fill(app: PtyApp, port: int, count: int, headers: dict[str, str] | None = None) -> int:
     """Send about `count` captures; return the total the app shows once it has drawn them."""
     wait_listening(port)
     app.wait_idle(0.3, timeout=10)
     # wrk may drop one request per thread from the budget: ask for two more.
-    result = run_load(port, count + 2)
+    result = run_load(port, count + 2, headers=headers)
     shown = app.wait_total(result.completed, timeout=30)
     app.wait_idle(0.5, timeout=30)
     return shown or 0
 
 
-def run(quick: bool = False, big: int | None = None, presses: int | None = None) -> list[Row]:
+def run(
+    quick: bool = False,
+    big: int | None = None,
+    presses: int | None = None,
+    one_delivery: bool = False,
+) -> list[Row]:
     big = big or (20_000 if quick else 100_000)
     presses = presses or (20 if quick else 50)
+    headers = ONE_DELIVERY if one_delivery else None
     small_port, big_port = free_port(), free_port()
     with pty_app("--port", str(small_port)) as small_app, pty_app("--port", str(big_port)) as app:
-        small_n = fill(small_app, small_port, 10)
-        big_n = fill(app, big_port, big)
-        timings: dict[str, list] = {"small": [], "big": []}
+        small_n = fill(small_app, small_port, 10, headers)
+        big_n = fill(app, big_port, big, headers)
+        timings: dict[str, list[Any]] = {"small": [], "big": []}
+        cpu_before = {"small": cpu_seconds(small_app.pid), "big": cpu_seconds(app.pid)}
         for number in range(presses):
             key = b"k" if number % 2 == 0 else b"j"
             timings["small"].append(small_app.press(key, window=WINDOW))
             timings["big"].append(app.press(key, window=WINDOW))
+        cpu_per_press = {
+            "small": (cpu_seconds(small_app.pid) - cpu_before["small"]) / presses,
+            "big": (cpu_seconds(app.pid) - cpu_before["big"]) / presses,
+        }
         small_app.quit(timeout=10)
         app.quit(timeout=30)
 
@@ -65,6 +86,12 @@ def run(quick: bool = False, big: int | None = None, presses: int | None = None)
     print(
         f"  navigation: {small_n:,} captures: first byte {ms(small_first)}, settled "
         f"{ms(small_settled)}; {big_n:,}: first byte {ms(big_first)}, settled {ms(big_settled)}",
+        flush=True,
+    )
+    print(
+        f"  navigation: CPU time per press (the app's, over the presses): {small_n:,} captures "
+        f"{ms(cpu_per_press['small'])}, {big_n:,} captures {ms(cpu_per_press['big'])}"
+        + (" (one delivery)" if one_delivery else ""),
         flush=True,
     )
     notes = [
@@ -88,4 +115,4 @@ def run(quick: bool = False, big: int | None = None, presses: int | None = None)
 
 
 if __name__ == "__main__":
-    common.run_standalone(run)
+    common.run_standalone(run, one_delivery="--one-delivery" in sys.argv)

@@ -46,7 +46,7 @@ THREADS = 2
 WRK_SCRIPT = r"""
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = [==[%(body)s]==]
+%(headers)swrk.body = [==[%(body)s]==]
 local budget, conns, sent, idle = 0, 0, 0, 0
 local req = nil
 
@@ -121,26 +121,37 @@ def run_load(
     threads: int = THREADS,
     tool: str | None = None,
     max_seconds: float = 300.0,
+    headers: dict[str, str] | None = None,
 ) -> LoadResult:
-    """Send exactly `count` POSTs (split over `threads` and `connections`), wait for answers."""
+    """Send exactly `count` POSTs (split over `threads` and `connections`), wait for answers.
+
+    `headers`: sent on every request besides Content-Type (plain ASCII names and values).
+    """
     tool = tool or ("wrk" if have_wrk() else "aiohttp")
     per_thread = [count // threads + (1 if i < count % threads else 0) for i in range(threads)]
+    extra = headers or {}
     if tool == "wrk":
-        return _run_wrk(port, per_thread, body, connections, max_seconds)
-    return _run_aiohttp(port, per_thread, body, connections // threads, max_seconds)
+        return _run_wrk(port, per_thread, body, connections, max_seconds, extra)
+    return _run_aiohttp(port, per_thread, body, connections // threads, max_seconds, extra)
 
 
 def _run_wrk(
-    port: int, per_thread: list[int], body: bytes, connections: int, max_seconds: float
+    port: int,
+    per_thread: list[int],
+    body: bytes,
+    connections: int,
+    max_seconds: float,
+    headers: dict[str, str],
 ) -> LoadResult:
     text = body.decode("latin-1")
     if "]==]" in text:
         raise ValueError("body cannot be embedded in the Lua script")
+    lines = "".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items())
     # wrk passes the same script arguments to every thread: equal budgets only.
     threads = len(per_thread)
     budget = min(per_thread)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % {"body": text, "path": PATH})
+        script.write(WRK_SCRIPT % {"body": text, "path": PATH, "headers": lines})
     command = [
         "wrk",
         "-t",
@@ -201,12 +212,17 @@ def _run_wrk(
 
 
 async def _client(
-    port: int, count: int, body: bytes, connections: int, start_at: float
+    port: int,
+    count: int,
+    body: bytes,
+    connections: int,
+    start_at: float,
+    extra: dict[str, str],
 ) -> tuple[int, int, float, float]:
     import aiohttp
 
     url = f"http://127.0.0.1:{port}{PATH}"
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **extra}
     connector = aiohttp.TCPConnector(limit=connections, force_close=False)
     timeout = aiohttp.ClientTimeout(total=None, sock_read=60)
     completed = errors = 0
@@ -235,7 +251,12 @@ async def _client(
 
 
 def _run_aiohttp(
-    port: int, per_process: list[int], body: bytes, connections: int, max_seconds: float
+    port: int,
+    per_process: list[int],
+    body: bytes,
+    connections: int,
+    max_seconds: float,
+    headers: dict[str, str],
 ) -> LoadResult:
     # Worker processes (a Python client is CPU-bound: one process would be the bottleneck).
     # They take a while to start (importing aiohttp), so all begin at an agreed moment.
@@ -254,6 +275,7 @@ def _run_aiohttp(
                     str(connections),
                     repr(start_at),
                     body_file.name,
+                    json.dumps(headers),
                 ],
                 stdout=subprocess.PIPE,
                 text=True,
@@ -273,8 +295,8 @@ def _run_aiohttp(
 
 def _worker_main(args: list[str]) -> None:
     port, count, connections = int(args[0]), int(args[1]), int(args[2])
-    start_at, body = float(args[3]), Path(args[4]).read_bytes()
-    print(json.dumps(asyncio.run(_client(port, count, body, connections, start_at))))
+    start_at, body, extra = float(args[3]), Path(args[4]).read_bytes(), json.loads(args[5])
+    print(json.dumps(asyncio.run(_client(port, count, body, connections, start_at, extra))))
 
 
 def describe() -> str:

@@ -201,6 +201,18 @@ def test_arrivals_are_numbered_and_grouped():
     assert delivery_json(None) is None
 
 
+def test_the_repeat_of_a_capture_is_its_arrival_once_its_delivery_came_again():
+    index = DeliveryIndex()
+    index.add(github(1, "a"))
+    index.add(github(2, "b"))
+    assert [index.repeat_of(github(n, g)) for n, g in ((1, "a"), (2, "b"))] == [0, 0]
+    index.add(github(3, "a"))
+    assert [index.repeat_of(github(n, g)) for n, g in ((1, "a"), (2, "b"), (3, "a"))] == [1, 0, 2]
+    index.evicted(github(1, "a"))  # the first arrival gone: the retry stays a second arrival
+    assert index.repeat_of(github(3, "a")) == 2
+    assert index.repeat_of(capture(9, {})) == 0
+
+
 def test_evicted_arrivals_still_count_and_keep_numbers():
     index = DeliveryIndex()
     for request_id in (1, 2):
@@ -282,9 +294,11 @@ class StoreWithDeliveries(RuleBasedStateMachine):
             guid = dict(self.arrivals)[request.id]
             delivery = index.of(request)
             if guid is None:
-                assert delivery is None
+                assert delivery is None and index.repeat_of(request) == 0
                 continue
             same = [i for i, g in self.arrivals if g == guid]
+            # The list's marker: the arrival, once the delivery came more than once.
+            assert index.repeat_of(request) == (delivery.seen if len(same) > 1 else 0)
             assert delivery == Delivery(
                 guid,
                 "X-GitHub-Delivery",

@@ -378,10 +378,17 @@ class DeliveryIndex:
         """Capture ids of a delivery still in the store, oldest first (empty if none)."""
         return tuple(self._kept.get(delivery_id, ()))
 
-    def times_of(self, request: CapturedRequest) -> int:
-        """How many times the capture's delivery arrived (0 without an id): for list rows."""
+    def repeat_of(self, request: CapturedRequest) -> int:
+        """Which arrival of its delivery a kept capture is (1 the first, 2 the first retry...)
+        when the delivery came more than once; 0 when it came once or carries no id.
+
+        The list's repeat marker, asked for every row drawn: two lookups and nothing built
+        (`of` builds a Delivery with a tuple of the delivery's captures, O(arrivals)).
+        """
         value = self._delivery_of.get(request.id)
-        return self._times[value] if value is not None else 0
+        if value is None or self._times[value] < 2:
+            return 0
+        return self._seen[request.id]
 
     def __len__(self) -> int:
         """Deliveries known (with a capture kept, or remembered)."""

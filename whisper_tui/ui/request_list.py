@@ -465,8 +465,7 @@ class RequestList(ScrollView, can_focus=True):
     def arrival_of(self, request: CapturedRequest) -> int:
         """Which arrival of its delivery `request` is (1 first, 2 the first retry), when its
         delivery came more than once; 0 otherwise (the row then has no repeat marker)."""
-        delivery = self.store.deliveries.of(request)
-        return delivery.seen if delivery is not None and delivery.times > 1 else 0
+        return self.store.deliveries.repeat_of(request)
 
     def _render_row(
         self, request: CapturedRequest, width: int, state: int, answer: Answer, arrival: int

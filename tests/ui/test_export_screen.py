@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from collections.abc import Iterator
 
@@ -195,3 +196,23 @@ async def test_the_default_file_name_is_an_absolute_path_beside_save(tmp_path):
         await pilot.pause(0.1)
         assert fully_visible(app, "#export-status")  # wrapped, not cut, at 80 columns
         assert status.region.height >= 2
+
+
+async def test_a_har_export_numbers_a_retry_as_the_lists_repeat_marker_does():
+    retry = (
+        b"POST /hooks/github HTTP/1.1\r\nHost: h\r\nX-GitHub-Delivery: 72d3162e\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+    )
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(170, 50)) as pilot:
+        for _ in range(3):
+            await send_raw(app.port, retry)
+        await wait_for_list(pilot, app, 3)
+        third = app.request_list.selected
+        assert third is not None and app.request_list.arrival_of(third) == 3  # the list's ↻3
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        output = await choose(pilot, app, "har")
+        [entry] = json.loads(output)["log"]["entries"]
+        assert entry["_whisper"]["delivery"]["seen"] == 3
+        assert entry["_whisper"]["delivery"]["first"] == 1

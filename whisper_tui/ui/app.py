@@ -400,7 +400,9 @@ class WhisperApp(
         if not len(self.store):
             self.notify("Nothing to export yet.", severity="warning")
             return
-        self.push_screen(ExportScreen(scopes, self.base_url, self.store.attempts))
+        self.push_screen(
+            ExportScreen(scopes, self.base_url, self.store.attempts, self.store.deliveries)
+        )
 
     # -- marks and diff --------------------------------------------------------------------
 

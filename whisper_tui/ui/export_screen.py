@@ -14,7 +14,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from whisper_tui.core.deliveries import DeliveryIndex
 from whisper_tui.core.export import ExportFormat, formats
+from whisper_tui.core.har import DeliveriesFor
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.actions import bindings_for
@@ -37,11 +39,14 @@ class ExportScreen(ModalScreen[None]):
         scopes: list[Scope],
         base_url: str,
         attempts_for: Callable[[int], list[Attempt]],
+        deliveries: DeliveryIndex | None = None,
     ) -> None:
         super().__init__()
         self.scopes = scopes
         self.base_url = base_url
         self.attempts_for = attempts_for
+        self.deliveries = deliveries
+        """The store's delivery index: a HAR export numbers arrivals as the list's `↻n` does."""
         # The formats registered when the dialog opens, in dialog order; the first is chosen.
         self.formats: tuple[ExportFormat, ...] = formats()
         self.format = self.formats[0].key
@@ -113,13 +118,25 @@ class ExportScreen(ModalScreen[None]):
         path.value = self._default_path()
         path.cursor_position = len(path.value)  # the file name in view, not the directory
         self.query_one("#export-preview", Static).update(Content.styled("building…", "$text-muted"))
-        _, requests = self.scopes[self.scope_index]
-        self._build(self._chosen(), requests())
+        _, scope = self.scopes[self.scope_index]
+        requests, chosen = scope(), self._chosen()
+        # Taken here, on the loop that changes the index; the worker reads the frozen view.
+        numbering = (
+            self.deliveries.json_view(requests)
+            if self.deliveries is not None and chosen.render_numbered is not None
+            else None
+        )
+        self._build(chosen, requests, numbering)
 
     @work(thread=True, exclusive=True, group="export", description="export")
-    def _build(self, export_format: ExportFormat, requests: list[CapturedRequest]) -> None:
+    def _build(
+        self,
+        export_format: ExportFormat,
+        requests: list[CapturedRequest],
+        numbering: DeliveriesFor | None,
+    ) -> None:
         # HAR or JSON of thousands of captures takes a while: never on the loop.
-        output = export_format.render(requests, self.base_url, self.attempts_for)
+        output = export_format.export(requests, self.base_url, self.attempts_for, numbering)
         self.app.call_from_thread(self._show, export_format.key, output)
 
     def _show(self, fmt: str, output: bytes) -> None:

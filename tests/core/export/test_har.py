@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.core.export.helpers import make_request
+from whisper_tui.core.deliveries import DeliveryIndex
 from whisper_tui.core.export import render_export
 from whisper_tui.core.export.har import FORMAT
 from whisper_tui.core.har import from_har, to_har
@@ -40,3 +41,25 @@ def test_a_non_utf8_target_still_writes_as_utf8() -> None:
     output = render_export("har", [request], "http://h")
     assert from_har(json.loads(output.decode("utf-8")))[0].target == request.target
     assert (FORMAT.label, FORMAT.extension) == ("HAR 1.2", "har")
+
+
+def test_arrivals_are_numbered_as_the_store_numbers_them_when_its_view_is_given() -> None:
+    index = DeliveryIndex()
+    retries = [
+        make_request(headers=[(b"X-GitHub-Delivery", b"72d3162e")], body=b"{}") for _ in range(3)
+    ]
+    for number, request in enumerate(retries, start=1):
+        request.id = number
+        index.add(request)
+    third = retries[2]
+    numbered = json.loads(render_export("har", [third], "http://h", None, index.json_view()))
+    [entry] = numbered["log"]["entries"]
+    assert entry["_whisper"]["delivery"] == {
+        "id": "72d3162e",
+        "from": "X-GitHub-Delivery",
+        "seen": 3,
+        "first": 1,
+    }
+    # With no store to ask, among the captures exported: the third is the first there.
+    [alone] = json.loads(render_export("har", [third], "http://h"))["log"]["entries"]
+    assert (alone["_whisper"]["delivery"]["seen"], alone["_whisper"]["delivery"]["first"]) == (1, 3)

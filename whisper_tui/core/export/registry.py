@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from whisper_tui.core.har import DeliveriesFor
 from whisper_tui.core.models import Attempt, CapturedRequest
 
 AttemptsFor = Callable[[int], list[Attempt]]
@@ -17,6 +18,11 @@ AttemptsFor = Callable[[int], list[Attempt]]
 
 Render = Callable[[Sequence[CapturedRequest], str, AttemptsFor | None], bytes]
 """Captures, the base URL they were sent to, and (optionally) their attempts -> the file's bytes."""
+
+RenderNumbered = Callable[
+    [Sequence[CapturedRequest], str, AttemptsFor | None, DeliveriesFor], bytes
+]
+"""Render, also given each capture's delivery as the store numbers it (`deliveries.json_view`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,22 @@ class ExportFormat:
     """The exported bytes of one or many captures, in the order given."""
     order: int = 100
     """Position in the dialog, lowest first; ties go by key. Built-ins use 10, 20, ..."""
+    render_numbered: RenderNumbered | None = None
+    """For a format that writes delivery ids and arrival numbers (HAR): `render` with the
+    store's numbering, so an exported capture says it is the arrival the list's `↻n` says,
+    not its place among the captures exported. None: the format writes no arrival numbers."""
+
+    def export(
+        self,
+        requests: Sequence[CapturedRequest],
+        base_url: str,
+        attempts_for: AttemptsFor | None = None,
+        deliveries_for: DeliveriesFor | None = None,
+    ) -> bytes:
+        """The exported bytes, with the store's delivery numbering when given and used."""
+        if deliveries_for is not None and self.render_numbered is not None:
+            return self.render_numbered(requests, base_url, attempts_for, deliveries_for)
+        return self.render(requests, base_url, attempts_for)
 
 
 _by_key: dict[str, ExportFormat] = {}
@@ -89,6 +111,11 @@ def render_export(
     requests: Sequence[CapturedRequest],
     base_url: str,
     attempts_for: AttemptsFor | None = None,
+    deliveries_for: DeliveriesFor | None = None,
 ) -> bytes:
-    """The exported bytes of one or many captures in the format registered under `key`."""
-    return get_format(key).render(requests, base_url, attempts_for)
+    """The exported bytes of one or many captures in the format registered under `key`.
+
+    `deliveries_for` (the store's `deliveries.json_view`) numbers arrivals as the list does;
+    without it a format that writes them numbers them among the captures given.
+    """
+    return get_format(key).export(requests, base_url, attempts_for, deliveries_for)

@@ -7,9 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from tests.core.test_har import capture_strategy
 from whisper_tui.core.autosave import HarAutosave
-from whisper_tui.core.har import FILE_TAIL, save_har
+from whisper_tui.core.deliveries import json_view_of
+from whisper_tui.core.har import FILE_TAIL, file_head, save_har, write_entries
 from whisper_tui.core.har_reader import HarError, HarReader, load_har, read_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import RequestStore
@@ -164,3 +168,18 @@ def test_a_save_cut_at_any_byte_of_its_last_append_loads_every_whole_entry(
                 assert problem is None
             else:
                 assert problem is not None and "\n" not in problem
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(capture_strategy, max_size=4, unique_by=lambda r: r.id))
+def test_orjson_and_json_read_every_capture_exactly_alike(
+    requests: list[CapturedRequest],
+) -> None:
+    # Our lines go to orjson where it is installed (fast_json.py), to json otherwise.
+    data = io.BytesIO()
+    data.write(file_head())
+    write_entries(data, requests, BASE, None, json_view_of(requests))
+    data.write(FILE_TAIL)
+    for fast in (True, False):
+        reader = HarReader(io.BytesIO(data.getvalue()), fast=fast)
+        assert list(reader.captures()) == requests and reader.problem is None

@@ -1,4 +1,5 @@
-"""--load in a thread: batches into the store, numbering across files, progress, problems kept."""
+"""--load off the loop (a reading process, or a thread): batches into the store, numbering
+across files, progress, problems kept."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import asyncio
 import socket
 from pathlib import Path
 
-from whisper_tui.core import loading
+import pytest
+
+from whisper_tui.core import har_process, loading
 from whisper_tui.core.har import save_har
 from whisper_tui.core.loading import Loading, check_loadable
 from whisper_tui.core.models import CapturedRequest
@@ -29,8 +32,12 @@ def har_file(tmp_path: Path, name: str, targets: list[str]) -> str:
     return str(path)
 
 
+both_ways = pytest.mark.parametrize("separate_process", [True, False], ids=["process", "thread"])
+
+
+@both_ways
 async def test_files_load_in_batches_in_order_and_a_taken_file_is_numbered_on(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, monkeypatch, separate_process: bool
 ) -> None:
     monkeypatch.setattr(loading, "FIRST_BATCH", 2)
     monkeypatch.setattr(loading, "BATCH", 3)
@@ -38,7 +45,7 @@ async def test_files_load_in_batches_in_order_and_a_taken_file_is_numbered_on(
     second = har_file(tmp_path, "b.har", ["/b1", "/b2"])
     store = RequestStore()
     versions: list[int] = []
-    load = Loading([first, second], store)
+    load = Loading([first, second], store, separate_process=separate_process)
     load.start()
     await load.wait()
     versions.append(store.version)
@@ -53,13 +60,16 @@ async def test_files_load_in_batches_in_order_and_a_taken_file_is_numbered_on(
     assert load.describe() == "loading 10 of ~10"
 
 
-async def test_a_file_cut_short_keeps_what_came_before_and_says_so_once(tmp_path: Path) -> None:
+@both_ways
+async def test_a_file_cut_short_keeps_what_came_before_and_says_so_once(
+    tmp_path: Path, separate_process: bool
+) -> None:
     path = Path(har_file(tmp_path, "cut.har", [f"/c{n}" for n in range(1, 6)]))
     data = path.read_bytes()
     path.write_bytes(data[: data.index(b"/c4") + 10])
     missing = str(tmp_path / "missing.har")
     store = RequestStore()
-    load = Loading([str(path), missing], store)
+    load = Loading([str(path), missing], store, separate_process=separate_process)
     load.start()
     await load.wait()
     assert [r.target for r in store] == ["/c1", "/c2", "/c3"]
@@ -121,13 +131,15 @@ def test_check_loadable_reads_only_the_start(tmp_path: Path) -> None:
     )
 
 
+@both_ways
 async def test_a_held_loading_stops_after_its_first_batch_until_released(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, monkeypatch, separate_process: bool
 ) -> None:
     monkeypatch.setattr(loading, "FIRST_BATCH", 2)
     monkeypatch.setattr(loading, "BATCH", 3)
     store = RequestStore()
-    load = Loading([har_file(tmp_path, "held.har", [f"/h{n}" for n in range(1, 9)])], store)
+    path = har_file(tmp_path, "held.har", [f"/h{n}" for n in range(1, 9)])
+    load = Loading([path], store, separate_process=separate_process)
     load.start(hold=True)
     for _ in range(100):
         await asyncio.sleep(0.01)
@@ -135,3 +147,54 @@ async def test_a_held_loading_stops_after_its_first_batch_until_released(
     load.release()
     await load.wait()
     assert len(store) == 8
+
+
+async def test_a_file_read_early_is_taken_by_the_loading(tmp_path: Path) -> None:
+    path = har_file(tmp_path, "early.har", [f"/e{n}" for n in range(1, 6)])
+    loading.read_early([path])
+    assert path in loading._early
+    store = RequestStore()
+    load = Loading([path], store)
+    load.start()
+    await load.wait()
+    assert [r.target for r in store] == [f"/e{n}" for n in range(1, 6)]
+    assert loading._early == {} and load.problems == []
+
+
+async def test_a_reading_process_that_cannot_start_leaves_the_file_to_the_thread(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # Ends before a word (as when the interpreter can't start there): nothing lost, no problem.
+    monkeypatch.setattr(har_process, "_CHILD", "import sys; sys.exit(3)")
+    store = RequestStore()
+    load = Loading([har_file(tmp_path, "a.har", ["/a1", "/a2"])], store)
+    load.start()
+    await load.wait()
+    assert [r.target for r in store] == ["/a1", "/a2"] and load.problems == []
+
+
+_DIES_AFTER_ONE_BATCH = (
+    "import sys; sys.path.insert(0, sys.argv.pop(1))\n"
+    "from whisper_tui.core.har_process import serve\n"
+    "out = sys.stdout.buffer\n"
+    "class Once:\n"
+    "    def write(self, data): out.write(data); out.flush(); sys.exit(5)\n"
+    "    def flush(self): pass\n"
+    "serve(sys.argv[1], Once(), int(sys.argv[2]), int(sys.argv[3]))\n"
+)
+
+
+async def test_a_reading_process_that_dies_midway_keeps_its_batches_and_says_so(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(har_process, "_CHILD", _DIES_AFTER_ONE_BATCH)
+    monkeypatch.setattr(loading, "FIRST_BATCH", 2)
+    path = har_file(tmp_path, "a.har", ["/a1", "/a2", "/a3"])
+    store = RequestStore()
+    load = Loading([path], store)
+    load.start()
+    await load.wait()
+    assert [r.target for r in store] == ["/a1", "/a2"]
+    assert load.new_problems() == [
+        f"{path}: loading stopped: the reading process ended early (exit status 5)"
+    ]

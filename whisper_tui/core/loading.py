@@ -1,10 +1,12 @@
-"""`--load`: HAR files read in a thread, their captures handed to the loop in batches.
+"""`--load`: HAR files read off the loop, their captures handed to the loop in batches.
 
-The reading (chunks, JSON, building captures) happens off the loop; the loop only puts each
-batch in the store, so the list can be drawn, scrolled and filtered while the rest comes in.
-The first batch is small so the first rows show at once. A file that can't be opened or is not
-HAR, a file cut short, and skipped entries each leave one line in `problems`; everything read
-before a problem stays loaded.
+The reading (chunks, JSON, building captures) happens in a process of its own
+(har_process.py), on the other core, or in a thread where no process can be started; the
+loop only puts each batch in the store, so the list can be drawn, scrolled and filtered while
+the rest comes in. The first batch is small so the first rows show at once. `read_early`
+starts the first file's process before the app has even imported its UI. A file that can't be
+opened or is not HAR, a file cut short, and skipped entries each leave one line in
+`problems`; everything read before a problem stays loaded.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from whisper_tui.core.har_process import ReadingProcess, captures_of
 from whisper_tui.core.har_reader import HarError, HarReader
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import RequestStore
@@ -24,6 +27,19 @@ FIRST_BATCH = 200
 
 BATCH = 2_000
 """Captures per later batch: few enough that adding one keeps the loop responsive (~5 ms)."""
+
+
+_early: dict[str, ReadingProcess] = {}
+"""Processes started by read_early, taken by the first Loading that reads their file."""
+
+
+def read_early(paths: Sequence[str]) -> None:
+    """Start reading the first file now, in its own process (the CLI calls this once the
+    flags are checked: the app's imports take longer than reading the first batches)."""
+    if paths and paths[0] not in _early:
+        started = ReadingProcess.spawn(paths[0], FIRST_BATCH, BATCH)
+        if started is not None:
+            _early[paths[0]] = started
 
 
 def check_loadable(path: str) -> str | None:
@@ -41,9 +57,14 @@ def check_loadable(path: str) -> str | None:
 class Loading:
     """Loads `paths` into `store`, in order, from a thread; progress is readable any time."""
 
-    def __init__(self, paths: Sequence[str], store: RequestStore) -> None:
+    def __init__(
+        self, paths: Sequence[str], store: RequestStore, *, separate_process: bool = True
+    ) -> None:
         self.paths = list(paths)
         self.store = store
+        self.separate_process = separate_process
+        """Read in a child process (har_process.py); False: in the thread itself."""
+        self._process: ReadingProcess | None = None
         self.loaded = 0
         """Captures put in the store so far."""
         self.expected = 0
@@ -86,6 +107,9 @@ class Loading:
         """Stop reading after the current batch (the app is closing)."""
         self._stop.set()
         self._released.set()
+        process = self._process
+        if process is not None:
+            process.stop()
 
     def release(self) -> None:
         """Go on reading after the first batch (see start)."""
@@ -125,6 +149,17 @@ class Loading:
 
     def _read(self, number: int, path: str) -> None:
         later_bytes = sum(_size(later) for later in self.paths[number + 1 :])
+        if self.separate_process:
+            process = _early.pop(path, None) or ReadingProcess.spawn(path, FIRST_BATCH, BATCH)
+            if process is not None:
+                self._process = process
+                try:
+                    done = self._read_from(process, number, path, later_bytes)
+                finally:
+                    process.stop()
+                    self._process = None
+                if done:
+                    return
         try:
             source = open(path, "rb")  # noqa: SIM115 - closed below, across the batches
         except OSError as error:
@@ -150,13 +185,50 @@ class Loading:
             if reader.problem:
                 self._call(self.problems.append, f"{path}: {reader.problem}")
 
+    def _read_from(self, process: ReadingProcess, number: int, path: str, later_bytes: int) -> bool:
+        """The child's batches into the store (the same steps as _read's, taken there).
+
+        False when the child ended before saying anything (it could not even start Python
+        there): the file is then read in this thread instead."""
+        said = False
+        for message in process.messages():
+            said = True
+            if message[0] == "batch":
+                _, records, estimated, entries, done_bytes = message
+                progress = (estimated, entries, done_bytes)
+                if not self._hand_over(number, captures_of(records), progress, later_bytes):
+                    return True
+                self._released.wait()
+            elif message[0] == "error":
+                self._call(self.problems.append, f"cannot load {path}: {message[1]}")
+                return True
+            else:  # "end"
+                if message[1]:
+                    self._call(self.problems.append, f"{path}: {message[1]}")
+                return True
+        if self._stop.is_set():
+            return True
+        if not said:
+            return False
+        self._call(self.problems.append, f"{path}: {process.ended_early()}")
+        return True
+
     def _hand_over(
-        self, number: int, batch: list[CapturedRequest], reader: HarReader, later_bytes: int
+        self,
+        number: int,
+        batch: list[CapturedRequest],
+        progress: tuple[int, int, int] | HarReader,
+        later_bytes: int,
     ) -> bool:
-        """Send a batch to the loop with the estimate; False when loading should stop."""
-        expected = reader.estimated_total()
-        if reader.entries and reader.done_bytes:
-            expected += round(later_bytes * reader.entries / reader.done_bytes)
+        """Send a batch to the loop with the estimate; False when loading should stop.
+
+        `progress`: the reader, or what it said (estimated entries, entries read, bytes
+        parsed)."""
+        if isinstance(progress, HarReader):
+            progress = progress.estimated_total(), progress.entries, progress.done_bytes
+        expected, entries, done_bytes = progress
+        if entries and done_bytes:
+            expected += round(later_bytes * entries / done_bytes)
         return self._call(self._add, number, batch, expected) and not self._stop.is_set()
 
     # -- on the loop -----------------------------------------------------------------------

@@ -129,6 +129,7 @@ class WhisperApp(
         self._screen_synced_at = 0.0
         self._ticked_at = 0.0
         self._received_at_tick = 0
+        self._loading_was_finished = False
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -282,7 +283,12 @@ class WhisperApp(
         rate = (received - self._received_at_tick) / max(now - self._ticked_at, 1e-3)
         self._received_at_tick, self._ticked_at = received, now
         self._report_loading()
-        if rate >= BUSY_RATE and now - self._screen_synced_at < BUSY_INTERVAL:
+        # The end of --load is shown at once, not up to BUSY_INTERVAL later: the rows and the
+        # count stop changing there, and the top bar stops saying "loading".
+        loading = self.session.loading
+        finished = loading is not None and loading.finished and not self._loading_was_finished
+        self._loading_was_finished = loading is not None and loading.finished
+        if rate >= BUSY_RATE and now - self._screen_synced_at < BUSY_INTERVAL and not finished:
             return
         self._screen_synced_at = now
         self.refresh_from_store()

@@ -1,0 +1,87 @@
+"""orjson for our HAR lines: what it returns is what json returns, or it steps aside."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from whisper_tui.core import fast_json
+from whisper_tui.core.fast_json import object_line
+
+needs_orjson = pytest.mark.skipif(not fast_json.AVAILABLE, reason="orjson is not installed")
+
+
+def shape(value: Any) -> Any:
+    """The value with every type spelled out: 1 and 1.0 and True differ, so do 0.0 and -0.0."""
+    if isinstance(value, dict):
+        return ("dict", [(key, shape(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return ("list", [shape(item) for item in value])
+    if isinstance(value, float):
+        return ("float", "nan" if math.isnan(value) else repr(value))
+    return (type(value).__name__, value)
+
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(),
+    st.text(),  # lone surrogates included: json writes them as \\udXXX escapes
+)
+documents = st.dictionaries(
+    st.text(),
+    st.recursive(
+        scalars,
+        lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(), inner)),
+        max_leaves=20,
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(documents, st.booleans(), st.sampled_from([",\n", "\n", " ,\r\n", "\n]}}\n"]))
+def test_a_line_is_read_as_json_reads_it_or_left_to_json(
+    document: dict[str, Any], ascii_only: bool, after: str
+) -> None:
+    line = json.dumps(document, ensure_ascii=ascii_only)
+    text = "  " + line + after
+    parsed = object_line(text, 2)
+    if parsed is not None:
+        value, end = parsed
+        assert shape(value) == shape(json.loads(line))
+        assert end == 2 + len(line)
+
+
+@needs_orjson
+def test_an_entry_of_our_files_is_parsed_by_orjson() -> None:
+    line = '{"request": {"method": "POST", "headers": [{"name": "A", "value": "b"}]}, "n": 1.5}'
+    assert object_line(line + ",\n", 0) == (json.loads(line), len(line))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"id": 12345678901234567890123}\n',  # orjson would give a float
+        '{"a": NaN}\n',
+        '{"a": "\\ud800"}\n',
+        '{"a": 1}, {"b": 2}\n',  # two entries on a line
+        '{"a": 1},',  # the line's end not read yet
+        '{\n  "a": 1\n}\n',  # pretty-printed: a browser's export
+        '[{"a": 1}]\n',
+    ],
+)
+def test_what_orjson_would_read_otherwise_or_not_at_all_is_left_to_json(text: str) -> None:
+    assert object_line(text, 0) is None
+
+
+def test_without_orjson_everything_is_left_to_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fast_json, "_loads", None)
+    assert object_line('{"a": 1}\n', 0) is None

@@ -1,0 +1,218 @@
+"""`--load`'s reading in a process of its own, so the parsing runs on another core.
+
+Reading a HAR entry (JSON, then the capture built from it) is pure Python: in a thread it
+holds the interpreter the app draws and serves with. Here a child process (this module's
+`main`, run by the app's own interpreter) reads the file with `HarReader` and writes
+batches of captures to its stdout as `marshal` frames (a length, then the data), which keeps
+every str and bytes exactly, lone surrogates included. The app's side only decodes them: about
+a third of what reading costs.
+
+A frame holds one message:
+  ("batch", captures as CAPTURE_FIELDS tuples, estimated entries in all, entries read, bytes
+  parsed), ("error", why the file can't be loaded at all), ("end", problem or None).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import marshal
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from whisper_tui.core.har_reader import HarError, HarReader
+from whisper_tui.core.models import CapturedRequest
+
+CAPTURE_FIELDS = (
+    "id",
+    "received_at",
+    "remote",
+    "method",
+    "target",
+    "http_version",
+    "raw_headers",
+    "body",
+    "rejected",
+    "declared_length",
+)
+"""What a HAR entry gives a capture, in CapturedRequest's order (answered_status stays 200)."""
+
+_LENGTH = 8
+"""Bytes of a frame's length prefix (little-endian)."""
+
+
+def capture_record(capture: CapturedRequest) -> tuple[Any, ...]:
+    """The capture as the tuple a batch carries (CAPTURE_FIELDS)."""
+    return (
+        capture.id,
+        capture.received_at,
+        capture.remote,
+        capture.method,
+        capture.target,
+        capture.http_version,
+        capture.raw_headers,
+        capture.body,
+        capture.rejected,
+        capture.declared_length,
+    )
+
+
+# -- in the child ------------------------------------------------------------------------------
+
+
+def _send(out: BinaryIO, message: tuple[Any, ...]) -> None:
+    data = marshal.dumps(message)
+    out.write(len(data).to_bytes(_LENGTH, "little") + data)
+
+
+def serve(path: str, out: BinaryIO, first_batch: int, batch_size: int) -> None:
+    """Read `path` and write its messages to `out` (the child's whole work): a first batch
+    of `first_batch` captures, then batches of `batch_size`."""
+    try:
+        source = open(path, "rb")  # noqa: SIM115 - closed below, across the batches
+    except OSError as error:
+        _send(out, ("error", str(error.strerror or error)))
+        return
+    with source:
+        reader = HarReader(source)
+        try:
+            reader.start()
+        except HarError as error:
+            _send(out, ("error", str(error)))
+            return
+        batch: list[tuple[Any, ...]] = []
+        limit = first_batch
+        for capture in reader.captures():
+            batch.append(capture_record(capture))
+            if len(batch) >= limit:
+                _send(out, ("batch", batch, *_progress(reader)))
+                out.flush()  # the first rows must not wait in a buffer
+                batch, limit = [], batch_size
+        if batch:
+            _send(out, ("batch", batch, *_progress(reader)))
+        _send(out, ("end", reader.problem))
+
+
+def _progress(reader: HarReader) -> tuple[int, int, int]:
+    return reader.estimated_total(), reader.entries, reader.done_bytes
+
+
+def main(argv: list[str]) -> int:
+    """The child's start: `FILE FIRST_BATCH BATCH`."""
+    # Nothing read here forms a cycle: collecting would only walk the parsed entries again.
+    gc.disable()
+    out = sys.stdout.buffer
+    try:
+        serve(argv[0], out, int(argv[1]), int(argv[2]))
+        out.flush()
+    except BrokenPipeError:
+        pass  # the app has gone or stopped the loading: nothing to tell
+    except Exception as error:  # a bug: told as a problem, never a traceback on the TUI
+        with contextlib.suppress(OSError):
+            _send(out, ("end", f"loading stopped: {type(error).__name__}: {error}"))
+            out.flush()
+    with contextlib.suppress(OSError):
+        # Quietly, even if the app is gone: no "Exception ignored" on the terminal at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+    return 0
+
+
+# -- in the app --------------------------------------------------------------------------------
+
+
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+"""Where this whisper_tui package is: the child imports the very same code, whatever the
+working directory holds (-I keeps it and PYTHONPATH off the child's path)."""
+
+_CHILD = (
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+    "from whisper_tui.core.har_process import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+class ReadingProcess:
+    """A child reading one HAR file; its frames are drained from the pipe as they come.
+
+    A thread reads the pipe from the start (blocked in `read`, so it costs the interpreter
+    nothing), so the child never waits for the app, even while the app holds the batches
+    back until its first frame is drawn.
+    """
+
+    def __init__(self, path: str, first_batch: int, batch_size: int) -> None:
+        self.path = path
+        command = [sys.executable, "-I", "-c", _CHILD, _PACKAGE_ROOT, path]
+        self.process = subprocess.Popen(
+            [*command, str(first_batch), str(batch_size)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            # Its own session: Ctrl+C in headless mode's terminal is the app's to handle, and
+            # the child ends anyway when the app does (its next write finds the pipe closed).
+            start_new_session=True,
+        )
+        self._frames: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._said_all = False
+        """Its last message ("end" or "error") has been read: it is exiting by itself."""
+        threading.Thread(target=self._drain, name="whisper-tui --load pipe", daemon=True).start()
+
+    @classmethod
+    def spawn(cls, path: str, first_batch: int, batch_size: int) -> ReadingProcess | None:
+        """The child started on `path`, or None where no process can be started."""
+        if not sys.executable:
+            return None  # embedded: no interpreter to start
+        try:
+            return cls(path, first_batch, batch_size)
+        except OSError:
+            return None
+
+    def _drain(self) -> None:
+        pipe = self.process.stdout
+        assert pipe is not None
+        try:
+            while True:
+                head = pipe.read(_LENGTH)
+                if len(head) < _LENGTH:
+                    break
+                size = int.from_bytes(head, "little")
+                data = pipe.read(size)
+                if len(data) < size:
+                    break
+                self._frames.put(data)
+        except (OSError, ValueError):  # closed by stop()
+            pass
+        finally:
+            self._frames.put(None)
+
+    def messages(self) -> Iterator[tuple[Any, ...]]:
+        """The child's messages in order; ends when its output does."""
+        while (frame := self._frames.get()) is not None:
+            message = marshal.loads(frame)
+            self._said_all = message[0] != "batch"
+            yield message
+
+    def ended_early(self) -> str:
+        """Why the output ended without an "end" message, in one line."""
+        code = self.process.wait()
+        return f"loading stopped: the reading process ended early (exit status {code})"
+
+    def stop(self) -> None:
+        """End the child: let it exit once it has said all, else kill it (the app closes)."""
+        if self._said_all:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+def captures_of(records: list[tuple[Any, ...]]) -> list[CapturedRequest]:
+    """A batch's captures, back from their tuples."""
+    return [CapturedRequest(*record) for record in records]

@@ -1,11 +1,15 @@
-"""Test helpers: raw sockets, fixture deliveries."""
+"""Test helpers: raw sockets, real receivers on loopback, fixture deliveries."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+
+from aiohttp import web
 
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.loops import uvloop_available
@@ -42,6 +46,50 @@ def delivery_request(delivery: dict, request_id: int = 1, at: float = 1_764_000_
         ),
         body=delivery_body(delivery),
     )
+
+
+def numbered_capture(
+    request_id: int,
+    body: bytes = b'{"ok": true}',
+    *,
+    query: str = "",
+    headers: tuple[tuple[bytes, bytes], ...] = ((b"Content-Type", b"application/json"),),
+    at: float = 1_764_000_000.0,
+) -> CapturedRequest:
+    """Capture #N: a POST to /hooks/N (+ query) received N seconds after `at`, for tests that
+    store, save and read many of them."""
+    return CapturedRequest(
+        id=request_id,
+        received_at=at + request_id,
+        remote="127.0.0.1:5000",
+        method="POST",
+        target=f"/hooks/{request_id}{query}",
+        http_version=(1, 1),
+        raw_headers=headers,
+        body=body,
+    )
+
+
+Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
+
+
+@contextlib.asynccontextmanager
+async def serving(target: web.Application | Handler) -> AsyncIterator[str]:
+    """A real aiohttp app, or a low-level handler (which sees requests as they came, no
+    routing), on a free 127.0.0.1 port: yields its base URL; stopped on the way out."""
+    runner: web.BaseRunner = (
+        web.AppRunner(target)
+        if isinstance(target, web.Application)
+        else web.ServerRunner(web.Server(target))
+    )
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
 
 
 async def send_raw(port: int, data: bytes, timeout: float = 5.0) -> bytes:

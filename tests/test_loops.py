@@ -4,18 +4,14 @@ ending (with --save complete) on either loop when its terminal goes away."""
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import os
-import pty
 import select
-import subprocess
 import sys
-import termios
 import threading
 
 import pytest
 
-from tests.bench.tui_process import ROOT, free_port, wait_listening
+from tests.bench.tui_process import free_port, spawn_on_pty, wait_listening
 from tests.helpers import EVENT_LOOPS
 from tests.test_headless import BINARY, deliver_three
 from whisper_tui.cli import parse_settings
@@ -85,32 +81,13 @@ async def test_loop_tests_run_on_the_loop_their_id_names(request):
     assert kind(asyncio.get_running_loop()) == named
 
 
-def _own_the_terminal() -> None:
-    # In the child: a session of its own with the pty as controlling terminal, as a shell in
-    # tmux or an SSH session gives it, so the terminal going away sends it SIGHUP.
-    os.setsid()
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
 @pytest.mark.parametrize("choice", EVENT_LOOPS)
 def test_the_tui_ends_and_saves_when_its_terminal_goes_away(tmp_path, choice):
     """A tmux session killed or an SSH connection dropped: no orphan left serving."""
     har = tmp_path / "gone.har"
     port = free_port()
-    primary, secondary = pty.openpty()
-    env = dict(os.environ, TERM="xterm-256color")
-    env.pop("CI", None)
     args = ["--port", str(port), "--save", str(har), "--loop", choice]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "whisper_tui", *args],
-        stdin=secondary,
-        stdout=secondary,
-        stderr=secondary,
-        env=env,
-        cwd=ROOT,
-        preexec_fn=_own_the_terminal,
-    )
-    os.close(secondary)
+    process, primary = spawn_on_pty(args, controlling=True)
     reading = threading.Event()
     reading.set()
 

@@ -53,13 +53,25 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def own_the_terminal() -> None:
+    """In the child: a session of its own with the pty (its stdin) as controlling terminal, as
+    a shell in tmux or an SSH session has, so the terminal going away sends it SIGHUP."""
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 def spawn_on_pty(
-    args: tuple[str, ...], columns: int = 200, rows: int = 50
+    args: tuple[str, ...] | list[str],
+    columns: int = 200,
+    rows: int = 50,
+    *,
+    controlling: bool = False,
 ) -> tuple[subprocess.Popen, int]:
     """Start `python -m whisper_tui ARGS` on a new pty sized columns x rows.
 
     Returns the process and the pty's primary side, which the caller must keep reading: a
-    terminal that is never read blocks the app once its buffer fills.
+    terminal that is never read blocks the app once its buffer fills. `controlling`: the pty
+    is the app's controlling terminal (`own_the_terminal`), for tests of it hanging up.
     """
     primary, secondary = pty.openpty()
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
@@ -74,6 +86,7 @@ def spawn_on_pty(
         env=env,
         cwd=ROOT,
         close_fds=True,
+        preexec_fn=own_the_terminal if controlling else None,
     )
     os.close(secondary)
     return process, primary

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from tests.bench.tui_process import free_port, wait_listening
+from tests.helpers import numbered_capture as capture
 from tests.helpers import send_raw
 from whisper_tui.core.autosave import (
     FEWEST_PER_SAVE,
@@ -26,19 +27,6 @@ from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.store import RequestStore
 
 BASE_URL = "http://127.0.0.1:8080"
-
-
-def capture(request_id: int, body: bytes = b'{"ok": true}') -> CapturedRequest:
-    return CapturedRequest(
-        id=request_id,
-        received_at=1_764_000_000.0 + request_id,
-        remote="127.0.0.1:5000",
-        method="POST",
-        target=f"/hooks/{request_id}",
-        http_version=(1, 1),
-        raw_headers=((b"Content-Type", b"application/json"),),
-        body=body,
-    )
 
 
 def filled_store(count: int, body: bytes = b'{"ok": true}') -> RequestStore:

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.test_har import capture_strategy
+from tests.helpers import numbered_capture
 from whisper_tui.core.autosave import HarAutosave
 from whisper_tui.core.deliveries import json_view_of
 from whisper_tui.core.har import FILE_TAIL, file_head, save_har, write_entries
@@ -22,15 +23,13 @@ BASE = "http://127.0.0.1:8080"
 
 
 def capture(request_id: int, body: bytes = b'{"ok": true}') -> CapturedRequest:
-    return CapturedRequest(
-        id=request_id,
-        received_at=1_764_000_000.25 + request_id,
-        remote="127.0.0.1:5000",
-        method="POST",
-        target=f"/hooks/{request_id}?x=é",
-        http_version=(1, 1),
-        raw_headers=((b"Content-Type", b"application/json"), (b"X-Dup", b"1"), (b"x-dup", b"2")),
-        body=body,
+    # What must come back exactly: a fraction of a second, non-ASCII, repeated headers.
+    return numbered_capture(
+        request_id,
+        body,
+        query="?x=é",
+        headers=((b"Content-Type", b"application/json"), (b"X-Dup", b"1"), (b"x-dup", b"2")),
+        at=1_764_000_000.25,
     )
 
 

@@ -3,6 +3,7 @@ itself, an app that counts does not, and a dead target is a failure, not a verdi
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from tests.helpers import send_raw
+from tests.helpers import send_raw, serving
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.probe import compare_answers, parse_times, probe
 from whisper_tui.core.session import Session
@@ -64,20 +65,12 @@ def conflict_app() -> web.Application:
 @pytest.fixture
 async def serve():
     """Start a real aiohttp app on 127.0.0.1; yields a function giving its base URL."""
-    runners: list[web.AppRunner] = []
+    async with contextlib.AsyncExitStack() as running:
 
-    async def start(app: web.Application) -> str:
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        runners.append(runner)
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return f"http://127.0.0.1:{port}"
+        async def start(app: web.Application) -> str:
+            return await running.enter_async_context(serving(app))
 
-    yield start
-    for runner in runners:
-        await runner.cleanup()
+        yield start
 
 
 @pytest.fixture

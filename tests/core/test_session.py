@@ -13,6 +13,7 @@ from aiohttp import web
 from twilio.request_validator import RequestValidator
 
 from tests.core.signatures.sdk_cases import capture
+from tests.helpers import serving
 from whisper_tui.core.har import load_har
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
@@ -42,14 +43,8 @@ async def downstream():
         )
         return web.Response(text="thanks")
 
-    server = web.Server(handler)
-    runner = web.ServerRunner(server)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}", received
-    await runner.cleanup()
+    async with serving(handler) as url:
+        yield url, received
 
 
 async def test_a_started_session_captures_and_stop_closes_the_port():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from aiohttp import web
 
-from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until
+from tests.helpers import send_raw, serving, wait_for_list, wait_for_screen, wait_until
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.diff_screen import DiffScreen
@@ -23,12 +23,8 @@ async def counting_target():
         count["n"] += 1
         return web.json_response({"processed": count["n"]})
 
-    runner = web.ServerRunner(web.Server(handler))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}", count  # type: ignore[union-attr]
-    await runner.cleanup()
+    async with serving(handler) as url:
+        yield url, count
 
 
 async def capture_one(pilot, app) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from tests.helpers import send_raw, wait_for_list, wait_until
+from tests.helpers import send_raw, serving, wait_for_list, wait_until
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 
@@ -25,22 +25,14 @@ async def test_r_sends_the_stored_bytes_to_the_replay_target_and_keeps_the_attem
         received.append(await request.read())
         return web.Response(text="ok")
 
-    runner = web.ServerRunner(web.Server(handler))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
     app = WhisperApp(Settings(port=0, forward_url=None))
-    app.replay_url = f"http://127.0.0.1:{port}"
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            body = b"\x00exact\xff"
-            head = f"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n"
-            await send_raw(app.port, head.encode() + body)
-            await wait_for_list(pilot, app, 1)
-            await pilot.press("r")
-            await wait_until(pilot, lambda: app.store.attempts(1))
-            assert received == [body]
-            assert app.store.attempts(1)[0].status == 200
-    finally:
-        await runner.cleanup()
+    async with serving(handler) as url, app.run_test(size=(80, 24)) as pilot:
+        app.replay_url = url
+        body = b"\x00exact\xff"
+        head = f"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n"
+        await send_raw(app.port, head.encode() + body)
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.store.attempts(1))
+        assert received == [body]
+        assert app.store.attempts(1)[0].status == 200

@@ -90,6 +90,18 @@ def test_headless_prints_a_line_per_delivery_and_save_round_trips_bytes(tmp_path
     assert loaded[0].body == b'{"type":"invoice.paid"}'
 
 
+def test_each_line_is_printed_while_capturing_not_only_at_exit():
+    # Lines are flushed in batches under load; a lone delivery still shows at once.
+    process, port = start()
+    try:
+        asyncio.run(deliver_three(port))
+        lines = [process.stdout.readline() for _ in range(3)]
+        assert " POST /hooks/stripe " in lines[0]
+        assert " GET /health?x=1 " in lines[2]
+    finally:
+        stop(process)
+
+
 def test_headless_json_lines_carry_headers_and_base64_for_binary():
     process, port = start("--json")
     asyncio.run(deliver_three(port))

@@ -94,8 +94,11 @@ class CapturedRequest:
     @property
     def content_type(self) -> str:
         """Media type without parameters, lower-cased ('' when absent)."""
-        value = self.header("content-type") or ""
-        return value.split(";", 1)[0].strip().lower()
+        # Inline rather than header(): headless mode and every list row ask for it.
+        for name, value in self.raw_headers:
+            if name.lower() == b"content-type":
+                return value.decode("latin-1").split(";", 1)[0].strip().lower()
+        return ""
 
     @property
     def size(self) -> int:

@@ -9,6 +9,7 @@ exercise a sender's retry logic.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import re
 import shlex
@@ -194,6 +195,13 @@ def guessed_content_type(body: bytes) -> str:
     return "application/json"
 
 
+@functools.lru_cache(maxsize=64)
+def _plain_answer(status: int, delay: float) -> Answer:
+    # Answers are frozen, so one per (status, delay) serves every capture: building a frozen
+    # dataclass costs about a microsecond on the server's hot path.
+    return Answer(status, delay)
+
+
 @dataclass(slots=True)
 class ResponsePolicy:
     """Decides each answer: the TUI mode first, then rules, then defaults."""
@@ -210,6 +218,8 @@ class ResponsePolicy:
 
     def answer(self, method: str, path: str) -> Answer:
         """The answer a request gets."""
+        if self.mode == "normal" and not self.rules:
+            return _plain_answer(self.status, self.delay)  # every capture, unless configured
         if self.mode == "slow":
             return Answer(self.status, SLOW_DELAY)
         if self.mode == "throttle":
@@ -219,7 +229,7 @@ class ResponsePolicy:
         for rule in self.rules:
             if rule.matches(method, path):
                 return rule.answer()
-        return Answer(self.status, self.delay)
+        return _plain_answer(self.status, self.delay)
 
     def decide(self, method: str, path: str) -> tuple[int, float]:
         """(status, delay) of the answer a request gets."""

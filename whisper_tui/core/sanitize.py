@@ -51,6 +51,8 @@ _TAB_WIDTH = 4
 
 def printable(text: str) -> str:
     """Replace every control character with a visible placeholder (tabs become spaces)."""
+    if text.isascii() and text.isprintable():
+        return text  # most targets and header values: no character of the table is there
     if "\t" in text:
         text = text.expandtabs(_TAB_WIDTH)
     return text.translate(_TABLE)

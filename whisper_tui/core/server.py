@@ -21,6 +21,8 @@ from whisper_tui.core.responses import Answer, ResponsePolicy, guessed_content_t
 from whisper_tui.core.store import RequestStore
 
 _ACK_TYPE = "application/json"
+_HTTP_11 = (1, 1)
+"""Shared by every HTTP/1.1 capture instead of a tuple each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +163,22 @@ def build_server(
         # The id is taken only once the body is in, with no await before add(), so ids
         # follow the store's order even when a slow upload finishes after a quick one.
         request_id = store.next_id()
-        captured = _captured(request, request_id, received_at, body, answered_status=status)
+        # Built here rather than by _captured(): keyword arguments passed on through **flags
+        # cost a dict per capture on the hot path.
+        version = request.version
+        captured = CapturedRequest(
+            request_id,
+            received_at,
+            request.remote or "",
+            request.method,
+            request.raw_path,
+            _HTTP_11 if version == _HTTP_11 else (version.major, version.minor),
+            request.raw_headers,
+            body,
+            False,
+            None,
+            status,
+        )
         store.add(captured)
         if forward is not None and not sent_by_us(request):
             if forward.relay_response:

@@ -32,9 +32,12 @@ class Verdicts:
         found = self._cache.get(request.id)
         if found is None:
             found = [] if request.rejected else verify(request, self.settings, request.received_at)
-            self._cache[request.id] = found
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            # Only verdicts are remembered: finding none again is as cheap as looking it up
+            # (detection is cached per header layout), and most captures carry none.
+            if found:
+                self._cache[request.id] = found
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
         return found
 
     def marker(self, request: CapturedRequest) -> str:

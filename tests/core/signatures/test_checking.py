@@ -244,3 +244,15 @@ def test_a_body_that_is_not_utf8_fails_where_the_provider_s_sdk_decodes_it() -> 
     )
     github = make_request("github-push", body=body, headers=sign(body, "github", "k", [], 1))
     assert only(verify(github, SignatureSettings({"github": "k"}))).ok  # GitHub signs bytes
+
+
+def test_a_header_name_holding_nul_is_not_read_as_two_names() -> None:
+    # Layouts are remembered by their names joined with NUL: a loaded file's single name
+    # "x\0stripe-signature" must not be taken for the layout "x", "stripe-signature".
+    joined = make_request("stripe-payment-intent", headers=[("X\0Stripe-Signature", "t=1,v1=00")])
+    assert detect_schemes(joined) == []
+    split = make_request(
+        "stripe-payment-intent", headers=[("X", "1"), ("Stripe-Signature", "t=1,v1=00")]
+    )
+    assert detect_schemes(split) == ["stripe"]
+    assert detect_schemes(joined) == []

@@ -225,3 +225,17 @@ async def test_the_app_shows_the_dummy_schemes_verdict_in_the_detail(dummy: Modu
         await wait_for_screen(
             pilot, app, "signature: failed (dummy): X-Dummy-Signature does not match"
         )
+
+
+def test_a_scheme_registered_after_a_layout_was_seen_is_detected_on_it() -> None:
+    # Detection is remembered per header layout; a new scheme must not find it stale.
+    request = CapturedRequest(
+        1, 0.0, "", "POST", "/", (1, 1), ((b"Host", b"h"), (b"X-Acme-Signature", b"s")), b""
+    )
+    assert detect_schemes(request) == []
+    register(Scheme("acme", 99, ("x-acme-signature",), _never))
+    try:
+        assert detect_schemes(request) == ["acme"]
+    finally:
+        unregister("acme")
+    assert detect_schemes(request) == []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import time
+from dataclasses import dataclass, field
 
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import CapturedRequest, RawHeaders
 from whisper_tui.core.signatures.common import matches
 from whisper_tui.core.signatures.hints import mismatch_hints, secret_kind_hints
 from whisper_tui.core.signatures.registry import schemes
@@ -20,11 +21,47 @@ def detect_schemes(request: CapturedRequest) -> list[str]:
     return [scheme.name for scheme in _detect(request)]
 
 
-def _detect(request: CapturedRequest) -> list[Scheme]:
-    present = {name.lower() for name, _ in request.raw_headers}
-    return [
-        scheme for scheme in schemes() if not present.isdisjoint(_as_bytes(scheme.detect_headers))
-    ]
+_LAYOUTS_KEPT = 1024
+"""Header layouts whose detected schemes are remembered; a sender repeats its own, so a few
+cover a session. More (a sender varying its header names) empties the cache."""
+
+
+@dataclass(slots=True)
+class _Detections:
+    built_for: tuple[Scheme, ...] | None = None
+    by_layout: dict[bytes, tuple[Scheme, ...]] = field(default_factory=dict)
+    """Keyed by the header names as sent, joined by NUL (which no parsed name can hold)."""
+
+
+_detections = _Detections()
+
+
+def _detect(request: CapturedRequest) -> tuple[Scheme, ...]:
+    # Headless mode checks every capture as it arrives, and the list every row it draws:
+    # which schemes a set of header names triggers is worked out once per layout (the names
+    # and their order, which a sender repeats), so an unsigned capture costs one join and
+    # one lookup instead of a set of lowered names tested against every scheme.
+    raw = request.raw_headers
+    known = schemes()
+    cache = _detections
+    if cache.built_for is not known or len(cache.by_layout) >= _LAYOUTS_KEPT:
+        cache.by_layout.clear()
+        cache.built_for = known
+    layout = b"\0".join([name for name, _ in raw])
+    if layout.count(b"\0") != max(len(raw) - 1, 0):
+        # A name holding NUL (only a loaded file can carry one): the key is ambiguous.
+        return _detect_in(raw, known)
+    found = cache.by_layout.get(layout)
+    if found is None:
+        found = cache.by_layout[layout] = _detect_in(raw, known)
+    return found
+
+
+def _detect_in(raw: RawHeaders, known: tuple[Scheme, ...]) -> tuple[Scheme, ...]:
+    present = {name.lower() for name, _ in raw}
+    return tuple(
+        scheme for scheme in known if not present.isdisjoint(_as_bytes(scheme.detect_headers))
+    )
 
 
 @functools.lru_cache(maxsize=256)

@@ -4,6 +4,12 @@ What is sent: the same method, the stored body bytes, and every end-to-end heade
 order, casing and multiplicity it arrived with. Only Host and the hop-by-hop headers are
 rewritten or dropped, and Content-Length is recomputed for the body actually sent.
 
+`Expect` is left out too (and noted): curl adds `Expect: 100-continue` itself for big
+bodies, but replay and forward already hold the whole body, so there is nothing to ask
+permission for. Sent on, it makes aiohttp wait for a "100 Continue" that a plain HTTP/1.0
+server never sends: the send timed out and the target saw an empty body. mitmproxy drops
+the header the same way once it has the body.
+
 Known limits of going through aiohttp's client, each reported in `Attempt.notes` when hit:
 - aiohttp writes header text as UTF-8, so a header value whose bytes are not valid UTF-8
   (obs-text) goes out re-encoded rather than byte-for-byte;
@@ -73,13 +79,13 @@ def outgoing_headers(
 ) -> list[tuple[str, str]]:
     """The end-to-end headers to send, as latin-1 text pairs in their original order.
 
-    Host and hop-by-hop headers (including any named in Connection) are dropped; aiohttp
-    writes Host for the target. Content-Length is set to `body_length` where the first
+    Host, Expect and hop-by-hop headers (including any named in Connection) are dropped;
+    aiohttp writes Host for the target. Content-Length is set to `body_length` where the first
     Content-Length (or Transfer-Encoding, since the stored body is de-chunked) stood, and is
     left out only for an empty body that had neither.
     """
     pairs = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw_headers]
-    dropped = set(HOP_BY_HOP) | {"host"}
+    dropped = set(HOP_BY_HOP) | {"host", "expect"}
     for name, value in pairs:
         if name.lower() == "connection":
             dropped.update(t.strip().lower() for t in value.split(",") if t.strip())
@@ -400,6 +406,8 @@ class Sender:
             if not exact and headers is None:
                 attempt.notes.append(f"header {name}: value is not UTF-8, sent re-encoded")
             wire.append((name, value_text))
+        if any(name.lower() == b"expect" for name, _ in raw):
+            attempt.notes.append("Expect not sent (the whole body is here; no 100-continue wait)")
         wire_url = _wire_url(url)
         attempt.sent_headers = _encode_sent([("Host", wire_url.host_port_subcomponent or "")])
         attempt.sent_headers += _encode_sent(wire)

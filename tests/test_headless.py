@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from tests.bench.tui_process import free_port, wait_listening
-from tests.helpers import EVENT_LOOPS
+from tests.helpers import EVENT_LOOPS, send_raw
 from whisper_tui.core.deliveries import delivery_json
 from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har
@@ -100,6 +100,26 @@ def test_each_line_is_printed_while_capturing_not_only_at_exit():
         assert " GET /health?x=1 " in lines[2]
     finally:
         stop(process)
+
+
+async def send_refused_then_good(port: int) -> None:
+    raw = b"POST /hooks HTTP/1.1\r\nHost: x\r\nX-Evil: a\x1b[2Jb\r\nContent-Length: 0\r\n\r\n"
+    assert (await send_raw(port, raw)).split(b" ")[1] == b"400"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"http://127.0.0.1:{port}/good", data=b"{}") as reply:
+            assert reply.status == 200
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_request_the_parser_refuses_is_told_on_stderr_not_stdout(as_json):
+    process, port = start(*(["--json"] if as_json else []))
+    asyncio.run(send_refused_then_good(port))
+    out, err = stop(process)
+    assert len(out.strip().splitlines()) == 1 and "/good" in out  # stdout: captures only
+    refusals = [line for line in err.splitlines() if "rejected" in line]
+    assert len(refusals) == 1, err
+    assert refusals[0].startswith("whisper-tui: rejected 400 from 127.0.0.1:")
+    assert "Invalid header value char" in refusals[0] and "\x1b" not in refusals[0]
 
 
 def test_headless_json_lines_carry_headers_and_base64_for_binary():

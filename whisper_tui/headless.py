@@ -15,6 +15,7 @@ from whisper_tui.core.deliveries import Delivery, delivery_json
 from whisper_tui.core.filtering import status_of
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.portable import header_objects, isoformat_utc
+from whisper_tui.core.rejections import Rejection
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import Session
 from whisper_tui.core.sizes import format_size
@@ -143,6 +144,13 @@ async def serve_headless(
             loop.call_later(FLUSH_DELAY, flush)
 
     store.subscribe(announce)
+
+    def refused(rejection: Rejection) -> None:
+        # Not a capture (stdout stays one line per capture): a note on stderr, as it happens.
+        note = f"whisper-tui: rejected {rejection.describe()} (refused by the HTTP parser)"
+        print(note, file=sys.stderr, flush=True)
+
+    store.rejections.subscribe(refused)
     await session.start()
     await session.until_started()  # --load first (its captures are not announced)
     if session.loading is not None:

@@ -11,6 +11,7 @@ from yarl import URL
 from tests.helpers import (
     screen_strips,
     screen_text,
+    send_raw,
     wait_for_list,
     wait_for_screen,
     wait_until,
@@ -111,6 +112,22 @@ async def test_rejected_body_is_listed_with_413():
         status, _ = await post(app, "/too/big", b"z" * 5000)
         assert status == 413
         await wait_for_screen(pilot, app, "413", "/too/big", "rejected")
+
+
+async def test_a_request_the_parser_refuses_is_told_of_though_it_cannot_be_listed():
+    app = new_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        raw = b"POST /hooks HTTP/1.1\r\nHost: x\r\nX-Evil: a\x1b[2Jb\r\nContent-Length: 0\r\n\r\n"
+        answer = await send_raw(app.port, raw)
+        assert answer.split(b" ")[1] == b"400"
+        await wait_for_screen(pilot, app, "1 rejected")
+        toasts = [(str(n.message), n.severity) for n in app._notifications]
+        assert len(toasts) == 1 and toasts[0][1] == "warning"
+        message = toasts[0][0]
+        assert message.startswith("HTTP parser refused a request (not captured): 400 from 127.")
+        assert "Invalid header value char" in message and "\x1b" not in message
+        assert len(app.store) == 0
 
 
 async def test_quit_key_stops_the_server():

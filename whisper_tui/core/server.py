@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.web_protocol import RequestHandler
 from multidict import CIMultiDict
 
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.rejections import Rejection, Rejections
 from whisper_tui.core.replay import Sender, relay_parts
 from whisper_tui.core.responses import Answer, ResponsePolicy, guessed_content_type
 from whisper_tui.core.store import RequestStore
@@ -56,6 +58,32 @@ def _captured(
     )
 
 
+def _peer(request: web.BaseRequest) -> str:
+    transport = request.transport
+    peer: Any = transport.get_extra_info("peername") if transport else None
+    if isinstance(peer, tuple) and len(peer) >= 2:
+        return f"{peer[0]}:{peer[1]}"
+    return request.remote or ""
+
+
+class _RefusalRecorder(RequestHandler):
+    """aiohttp's per-connection protocol, telling `rejections` of every error answer it makes
+    itself: a request the parser refused never reaches the capture handler."""
+
+    rejections: Rejections
+
+    def handle_error(
+        self,
+        request: web.BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        reason = message or (str(exc) if exc is not None else "") or f"HTTP {status}"
+        self.rejections.add(Rejection(time.time(), _peer(request), status, reason))
+        return super().handle_error(request, status, exc, message)
+
+
 def bind_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
     """Bind the listening socket up front so a busy port fails before any screen is drawn."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
@@ -81,7 +109,13 @@ class CaptureServer(web.Server):
     case either, since nothing matches a path.
     """
 
-    def __init__(self, handler: Any, max_body: int, pending: set[asyncio.Task[None]]) -> None:
+    def __init__(
+        self,
+        handler: Any,
+        max_body: int,
+        pending: set[asyncio.Task[None]],
+        rejections: Rejections,
+    ) -> None:
         loop = asyncio.get_running_loop()
 
         def make_request(
@@ -98,15 +132,22 @@ class CaptureServer(web.Server):
         # capped. lingering_time: after a 413 (body left unread) aiohttp drains for up to
         # 10 s before it closes; 1 s lets the sender read the answer, then the connection
         # goes, as promised.
-        super().__init__(
-            handler,
-            request_factory=make_request,
-            loop=loop,
-            access_log=None,
-            auto_decompress=False,
-            lingering_time=1.0,
-        )
+        protocol_options: dict[str, Any] = {
+            "access_log": None,
+            "auto_decompress": False,
+            "lingering_time": 1.0,
+        }
+        super().__init__(handler, request_factory=make_request, loop=loop, **protocol_options)
         self._pending = pending
+        self._rejections = rejections
+        self._protocol_loop = loop
+        self._protocol_options = protocol_options
+
+    def __call__(self) -> RequestHandler:
+        # What web.Server does for each connection, with the protocol that records refusals.
+        protocol = _RefusalRecorder(self, loop=self._protocol_loop, **self._protocol_options)
+        protocol.rejections = self._rejections
+        return protocol
 
     async def shutdown(self, timeout: float | None = None) -> None:
         await super().shutdown(timeout)
@@ -151,8 +192,10 @@ def build_server(
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return _reject(request, store.next_id(), received_at, declared, max_body)
-        except web.RequestPayloadError:
+        except web.RequestPayloadError as error:
             # Broken framing mid-body (a bad chunk): the sender's fault, not a 500.
+            reason = f"malformed request body: {error}"
+            store.rejections.add(Rejection(time.time(), _peer(request), 400, reason))
             raise web.HTTPBadRequest(text="malformed request body") from None
         # request.path decodes the URL: only worth it when a --respond rule has to look.
         if answers.uses_path:
@@ -227,7 +270,7 @@ def build_server(
         response.force_close()
         return response
 
-    return CaptureServer(capture, max_body, pending)
+    return CaptureServer(capture, max_body, pending, store.rejections)
 
 
 def _ack_body(status: int, request_id: int) -> bytes:

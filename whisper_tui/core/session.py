@@ -224,6 +224,9 @@ class Session:
         if stats.evicted or stats.deleted:
             parts = [f"{count:,} {what}" for count, what in gone if count]
             text += f" ({', '.join(parts)}, {stats.stored:,} kept)"
+        if rejected := self.store.rejections.total:
+            # Refused by the HTTP parser, so not in the list: say they came at all.
+            text += f"   {rejected:,} rejected"
         if self.tunnel is not None:
             text += f"   {self.tunnel.describe()}"
         if self.settings.forward_url:

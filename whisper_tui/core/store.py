@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from whisper_tui.core.deliveries import Arrival, DeliveryIndex
 from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.rejections import Rejections
 
 DEFAULT_MAX_REQUESTS = 100_000
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
@@ -112,6 +113,8 @@ class RequestStore:
         self.deliveries = deliveries if deliveries is not None else DeliveryIndex()
         """Captures grouped by the provider's delivery id, kept current with every change."""
         self._attempt_listeners: list[AttemptListener] = []
+        self.rejections = Rejections()
+        """Requests the HTTP parser refused before they could be captured (never stored)."""
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -125,6 +125,7 @@ class WhisperApp(
         self.replay_url: str | None = self.settings.forward_url
         """Where `r` sends; the --forward target, or asked once and remembered."""
         self._topbar_state: tuple[str, ...] = ()
+        self._rejections_told = 0
         self._filter_timer: Timer | None = None
         self._screen_synced_at = 0.0
         self._ticked_at = 0.0
@@ -311,6 +312,7 @@ class WhisperApp(
         self.detail.show(self.request_list.selected)
         self.detail.refresh_attempts()
         self._fit_list_width()
+        self._tell_of_rejections()
         shown = self.request_list
         stats = self.store.stats()
         text = self.session.status_text()
@@ -339,6 +341,16 @@ class WhisperApp(
                 right.append("   " if notice else "")
                 right.append(away, "bold" if "new ·" in away else "wt.muted")
             self.screen_stack[0].query_one(TopBar).show(bar, right, short)
+
+    def _tell_of_rejections(self) -> None:
+        # Refused requests never reach the list; a toast says one came (once per refresh).
+        rejections = self.store.rejections
+        if rejections.total > self._rejections_told and rejections.last is not None:
+            new = rejections.total - self._rejections_told
+            self._rejections_told = rejections.total
+            what = "a request" if new == 1 else f"{new:,} requests"
+            last = rejections.last.describe()
+            self.notify(f"HTTP parser refused {what} (not captured): {last}", severity="warning")
 
     def _fit_list_width(self) -> None:
         """The list takes the width its rows need, up to a share of the screen; below

@@ -723,3 +723,28 @@ async def test_a_theme_change_redraws_the_body_and_the_answer_in_the_new_colours
             assert new != old
             assert ground == Color.parse(app.theme_variables["background"])
             assert contrast(new, ground) >= 4.5
+
+
+async def test_with_wrap_remembered_the_first_capture_is_wrapped_at_the_panes_width():
+    # The head was built before the vertical scrollbar came, then cut at the narrower width:
+    # "signature: not checked (github): no" / "s" / "    ecret configured ...".
+    app = WhisperApp(Settings(port=0, wrap=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        headers = (
+            (b"Content-Type", b"application/json"),
+            (b"X-GitHub-Event", b"push"),
+            (b"X-GitHub-Delivery", b"abc-123"),
+            (b"X-Hub-Signature-256", b"sha256=" + b"0123456789abcdef" * 4),
+            *((f"X-Extra-{n}".encode(), b"value") for n in range(12)),
+        )
+        app.store.add(capture(target="/hooks/github", headers=headers))
+        await wait_for_screen(pilot, app, "signature: not checked (github)")
+        await pilot.pause()
+        detail = app.detail
+        assert detail.max_scroll_y > 0  # the scrollbar is there
+        shown = [line.split("▊")[-1][1:].rstrip() for line in lines(app)]
+        start = next(i for i, line in enumerate(shown) if line.startswith("signature:"))
+        rows = shown[start : shown.index("", start)]
+        assert all(row.startswith("    ") for row in rows[1:]), rows
+        words = " ".join(row.strip() for row in rows)
+        assert "no secret configured for github; pass one with --secret" in words

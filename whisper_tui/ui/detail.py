@@ -58,8 +58,7 @@ MEASURE_BUDGET = 0.002
 """Seconds per slice for measuring lines (wrap, sideways extent) and for finding."""
 LINE_CACHE_SIZE = 2048
 
-Remember = Callable[[str, bool], None]
-"""Writes a setting back to the config file: remember('wrap', True)."""
+Remember = Callable[[str, bool], None]  # writes a setting back: remember("wrap", True)
 
 
 class DetailPane(Vertical):
@@ -102,8 +101,7 @@ class RequestDetail(ScrollView, can_focus=True):
         self.remember = remember
         self.request: CapturedRequest | None = None
         self._head = Head()
-        self._head_starts: list[int] = []
-        """With wrap on: the first row of each head line (and the head's row count last)."""
+        self._head_starts: list[int] = []  # wrap on: each head line's first row, then the total
         self._view: BodyView | None = None
         self._layout: BodyLayout | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(LINE_CACHE_SIZE)
@@ -113,8 +111,7 @@ class RequestDetail(ScrollView, can_focus=True):
         self._sized_at = 0.0
         self._find: BodyFind | None = None
         self._bar: FindBar | None = None
-        self._goto: tuple[int, int, bool] | None = None
-        """(document line, cell, at the top) to scroll to once wrapping has reached it."""
+        self._goto: tuple[int, int, bool] | None = None  # (line, cell, at top) to scroll to
 
     # -- content ---------------------------------------------------------------------------
 
@@ -209,18 +206,22 @@ class RequestDetail(ScrollView, can_focus=True):
 
     # -- layout ----------------------------------------------------------------------------
 
-    def _wrap_width(self) -> int | None:
+    def _text_width(self) -> int:
         # The vertical scrollbar's column is always left free: measured with it absent, the
         # rows would be one cell too wide once it appears (the body loads after the first
         # layout), and a horizontal scrollbar would follow.
         gutter = self.styles.scrollbar_size_vertical
-        return max(self.content_region.width - gutter, 10) if self.wrap else None
+        return max(self.content_region.width - gutter, 10)
+
+    def _wrap_width(self) -> int | None:  # rows are counted at this width with wrap on
+        return self._text_width() if self.wrap else None
 
     def _rebuild(self) -> None:
         verdicts = (
             self.verdicts.for_request(self.request) if self.verdicts and self.request else None
         )
-        width = max(self.scrollable_content_region.width, 20)
+        # Laid out at the width rows are cut at, which stays put when the scrollbar comes.
+        width = max(self._text_width(), 20)
         attempts = self.attempts_for(self.request.id) if self.attempts_for and self.request else []
         history = self.history_for(self.request) if self.history_for and self.request else None
         self._shown = (len(attempts), history.key if history else None)
@@ -309,8 +310,9 @@ class RequestDetail(ScrollView, can_focus=True):
         if self._layout is not None and self._layout.wrap_width != self._wrap_width():
             # A scrollbar came or went since the rows were counted: count them again.
             self.call_after_refresh(self._rebuild)
-        start = sub * width if self.wrap else round(self.scroll_x)
-        line = strip.crop(start, start + width).extend_cell_length(width)
+        step = self._text_width() if self.wrap else width
+        start = sub * step if self.wrap else round(self.scroll_x)
+        line = strip.crop(start, start + min(step, width)).extend_cell_length(width)
         return line.apply_style(self._style())
 
     def _style(self) -> Style:
@@ -375,7 +377,7 @@ class RequestDetail(ScrollView, can_focus=True):
         width = max(self.scrollable_content_region.width, 1)
         height = max(self.scrollable_content_region.height, 1)
         if self.wrap:
-            row += cell // width
+            row += cell // self._text_width()
             x = 0.0
         else:
             x = self.scroll_x
@@ -459,11 +461,9 @@ class RequestDetail(ScrollView, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a find, Enter / n / N / Esc fall through (Esc clears the list's filter).
         if action in ("find_step", "close_find"):
-            return self._find is not None or (action == "close_find" and self._bar_open())
+            bar_open = self._bar is not None and self._bar.display
+            return self._find is not None or (action == "close_find" and bar_open)
         return True
-
-    def _bar_open(self) -> bool:
-        return self._bar is not None and self._bar.display
 
     # -- copy ------------------------------------------------------------------------------
 

@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.test_har import capture_strategy
+from tests.helpers import delivery_request, load_deliveries
 from whisper_tui.core import har_process
+from whisper_tui.core.deliveries import find, rules_in_force
 from whisper_tui.core.har import save_har
 from whisper_tui.core.har_process import ReadingProcess, capture_record, captures_of, serve
 from whisper_tui.core.har_reader import load_har
@@ -66,11 +68,13 @@ def test_batches_come_small_first_then_full_then_the_end(tmp_path: Path) -> None
         BASE,
     )
     said = served(path)
-    assert [m[0] for m in said] == ["batch", "batch", "batch", "end"]
-    assert [len(m[1]) for m in said[:-1]] == [2, 3, 2]
+    assert [m[0] for m in said] == ["rules", "batch", "batch", "batch", "end"]
+    assert said[0] == ("rules", rules_in_force())
+    batches = said[1:-1]
+    assert [len(m[1]) for m in batches] == [2, 3, 2]
     assert said[-1] == ("end", None)
     # Progress: entries read so far, and an estimate that ends exact.
-    assert [m[3] for m in said[:-1]] == [2, 5, 7] and said[2][2] == 7
+    assert [m[4] for m in batches] == [2, 5, 7] and batches[-1][3] == 7
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -83,6 +87,18 @@ def test_every_capture_crosses_exactly(requests: list[CapturedRequest]) -> None:
         serve(str(path), out, 2, 3)
     records = [record for m in messages(out.getvalue()) if m[0] == "batch" for record in m[1]]
     assert captures_of(records) == requests
+
+
+def test_each_capture_comes_with_its_delivery_id_found(tmp_path: Path) -> None:
+    captures = [
+        delivery_request(delivery, number) for number, delivery in enumerate(load_deliveries(), 1)
+    ]
+    path = tmp_path / "d.har"
+    save_har(path, captures, BASE)
+    batches = [m for m in served(path, first=2, batch=7) if m[0] == "batch"]
+    found = [its_id for m in batches for its_id in m[2]]
+    assert found == [find(capture) for capture in captures]
+    assert any(found) and None in found  # the fixtures hold both kinds
 
 
 def test_a_record_holds_every_field_a_har_entry_gives() -> None:
@@ -105,7 +121,7 @@ def test_a_file_cut_short_ends_with_its_problem_after_what_came_before(tmp_path:
     data = path.read_bytes()
     path.write_bytes(data[: data.rindex(b'"GET"')])
     said = served(path, first=10)
-    assert captures_of(said[0][1]) == unusual_captures()[:2]
+    assert captures_of(said[1][1]) == unusual_captures()[:2]
     assert said[-1][0] == "end" and "cut short" in said[-1][1]
 
 

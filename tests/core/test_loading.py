@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import delivery_request, load_deliveries
 from whisper_tui.core import har_process, loading
 from whisper_tui.core.har import save_har
 from whisper_tui.core.loading import Loading, check_loadable
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
+from whisper_tui.core.signatures import register, unregister
+from whisper_tui.core.signatures.scheme import Scheme
 from whisper_tui.core.store import RequestStore
 
 BASE = "http://127.0.0.1:8080"
@@ -177,10 +181,13 @@ _DIES_AFTER_ONE_BATCH = (
     "import sys; sys.path.insert(0, sys.argv.pop(1))\n"
     "from whisper_tui.core.har_process import serve\n"
     "out = sys.stdout.buffer\n"
-    "class Once:\n"
-    "    def write(self, data): out.write(data); out.flush(); sys.exit(5)\n"
+    "class Twice:\n"  # the rules, then one batch
+    "    written = 0\n"
+    "    def write(self, data):\n"
+    "        out.write(data); out.flush(); self.written += 1\n"
+    "        if self.written == 2: sys.exit(5)\n"
     "    def flush(self): pass\n"
-    "serve(sys.argv[1], Once(), int(sys.argv[2]), int(sys.argv[3]))\n"
+    "serve(sys.argv[1], Twice(), int(sys.argv[2]), int(sys.argv[3]))\n"
 )
 
 
@@ -198,3 +205,62 @@ async def test_a_reading_process_that_dies_midway_keeps_its_batches_and_says_so(
     assert load.new_problems() == [
         f"{path}: loading stopped: the reading process ended early (exit status 5)"
     ]
+
+
+def deliveries_of(store: RequestStore) -> list[object]:
+    view = store.deliveries.json_view()
+    return [view(capture) for capture in store]
+
+
+async def test_delivery_ids_found_by_the_process_index_as_the_store_would(
+    tmp_path: Path,
+) -> None:
+    # Every arrival twice: the second file's captures are retries of the first's.
+    captures = [
+        delivery_request(delivery, number) for number, delivery in enumerate(load_deliveries(), 1)
+    ]
+    path = tmp_path / "d.har"
+    save_har(path, captures, BASE)
+    stores = {}
+    for separate_process in (True, False):
+        store = stores[separate_process] = RequestStore()
+        load = Loading([str(path), str(path)], store, separate_process=separate_process)
+        load.start()
+        await load.wait()
+    expected = RequestStore()
+    for capture in [*captures, *captures]:
+        expected.add(replace(capture, id=expected.next_id()))
+    assert deliveries_of(stores[True]) == deliveries_of(stores[False]) == deliveries_of(expected)
+    assert any(d is not None and d["seen"] == 2 for d in deliveries_of(stores[True]))
+
+
+async def test_a_scheme_known_to_the_app_alone_still_finds_its_ids(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # The reading process knows only the built-in schemes: its answers are not used then.
+    def rule(request: CapturedRequest, headers: object) -> tuple[str, str] | None:
+        value = request.header("X-Plugin-Id")
+        return (value, "X-Plugin-Id") if value else None
+
+    scheme = Scheme(
+        name="plugin-test",
+        order=999,
+        detect_headers=("x-plugin-id",),
+        build_check=lambda *args: None,  # type: ignore[arg-type,return-value]
+        delivery_id=rule,  # type: ignore[arg-type]
+    )
+    register(scheme)
+    try:
+        headers = ((b"X-Plugin-Id", b"abc"),)
+        path = tmp_path / "p.har"
+        save_har(path, [replace(capture(n), raw_headers=headers) for n in (1, 2)], BASE)
+        store = RequestStore()
+        load = Loading([str(path)], store)
+        load.start()
+        await load.wait()
+        assert [d and (d["id"], d["seen"]) for d in deliveries_of(store)] == [
+            ("abc", 1),
+            ("abc", 2),
+        ]
+    finally:
+        unregister("plugin-test")

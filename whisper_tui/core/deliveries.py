@@ -201,9 +201,33 @@ def delivery_id_of(request: CapturedRequest) -> DeliveryId | None:
     return DeliveryId(*found) if found is not None else None
 
 
-def _find(request: CapturedRequest) -> tuple[str, str, str] | None:
+Found = tuple[str, str, str]
+"""(value, source, provider): what `find` returns for a capture with a delivery id."""
+
+
+def rules_in_force() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """What `find` decides by besides this module's code: each scheme's name, rule and
+    trigger headers. Two processes with equal answers find the same ids (--load's reading
+    process finds them for the app; a scheme registered in the app alone makes them differ)."""
+    return tuple(
+        (
+            scheme.name,
+            f"{scheme.delivery_id.__module__}.{scheme.delivery_id.__qualname__}",
+            scheme.delivery_headers or scheme.detect_headers,
+        )
+        for scheme in schemes()
+        if scheme.delivery_id is not None
+    )
+
+
+def find(request: CapturedRequest) -> Found | None:
     """(value, source, provider): delivery_id_of without building the frozen dataclass
     (a third of the cost on the capture path, where the index calls this)."""
+    return _find(request)
+
+
+def _find(request: CapturedRequest) -> Found | None:
+    """find's body (the index calls it directly: one call less per capture)."""
     raw = request.raw_headers
     plan = _plan_for(raw)
     # Structured CloudEvents have no header of their own: their content type says it.
@@ -265,6 +289,12 @@ class DeliveryIndex:
     def add(self, request: CapturedRequest) -> None:
         """A capture arrived (or was loaded): number it within its delivery."""
         found = _find(request)
+        if found is not None:
+            self.add_found(request, found)
+
+    def add_found(self, request: CapturedRequest, found: Found | None) -> None:
+        """As `add`, with the capture's `find` already known (--load's reading process
+        finds them on its own core)."""
         if found is None:
             return
         value = found[0]

@@ -7,9 +7,14 @@ batches of captures to its stdout as `marshal` frames (a length, then the data),
 every str and bytes exactly, lone surrogates included. The app's side only decodes them: about
 a third of what reading costs.
 
+The child also finds each capture's delivery id (`deliveries.find`), which the app's index
+would otherwise do on the loop; the app uses them when its rules are the child's.
+
 A frame holds one message:
-  ("batch", captures as CAPTURE_FIELDS tuples, estimated entries in all, entries read, bytes
-  parsed), ("error", why the file can't be loaded at all), ("end", problem or None).
+  ("rules", deliveries.rules_in_force() in the child), first;
+  ("batch", captures as CAPTURE_FIELDS tuples, their delivery ids as `find` gives them,
+  estimated entries in all, entries read, bytes parsed);
+  ("error", why the file can't be loaded at all); ("end", problem or None).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from whisper_tui.core.deliveries import Found, find, rules_in_force
 from whisper_tui.core.har_reader import HarError, HarReader
 from whisper_tui.core.models import CapturedRequest
 
@@ -86,16 +92,19 @@ def serve(path: str, out: BinaryIO, first_batch: int, batch_size: int) -> None:
         except HarError as error:
             _send(out, ("error", str(error)))
             return
+        _send(out, ("rules", rules_in_force()))
         batch: list[tuple[Any, ...]] = []
+        found: list[Found | None] = []
         limit = first_batch
         for capture in reader.captures():
             batch.append(capture_record(capture))
+            found.append(find(capture))
             if len(batch) >= limit:
-                _send(out, ("batch", batch, *_progress(reader)))
+                _send(out, ("batch", batch, found, *_progress(reader)))
                 out.flush()  # the first rows must not wait in a buffer
-                batch, limit = [], batch_size
+                batch, found, limit = [], [], batch_size
         if batch:
-            _send(out, ("batch", batch, *_progress(reader)))
+            _send(out, ("batch", batch, found, *_progress(reader)))
         _send(out, ("end", reader.problem))
 
 
@@ -193,7 +202,7 @@ class ReadingProcess:
         """The child's messages in order; ends when its output does."""
         while (frame := self._frames.get()) is not None:
             message = marshal.loads(frame)
-            self._said_all = message[0] != "batch"
+            self._said_all = message[0] in ("end", "error")
             yield message
 
     def ended_early(self) -> str:

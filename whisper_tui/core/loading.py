@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from whisper_tui.core.deliveries import Found, rules_in_force
 from whisper_tui.core.har_process import ReadingProcess, captures_of
 from whisper_tui.core.har_reader import HarError, HarReader
 from whisper_tui.core.models import CapturedRequest
@@ -190,13 +191,18 @@ class Loading:
 
         False when the child ended before saying anything (it could not even start Python
         there): the file is then read in this thread instead."""
-        said = False
+        said = same_rules = False
         for message in process.messages():
             said = True
-            if message[0] == "batch":
-                _, records, estimated, entries, done_bytes = message
+            if message[0] == "rules":
+                same_rules = message[1] == rules_in_force()
+            elif message[0] == "batch":
+                _, records, found, estimated, entries, done_bytes = message
                 progress = (estimated, entries, done_bytes)
-                if not self._hand_over(number, captures_of(records), progress, later_bytes):
+                batch = captures_of(records)
+                if not self._hand_over(
+                    number, batch, progress, later_bytes, found if same_rules else None
+                ):
                     return True
                 self._released.wait()
             elif message[0] == "error":
@@ -219,6 +225,7 @@ class Loading:
         batch: list[CapturedRequest],
         progress: tuple[int, int, int] | HarReader,
         later_bytes: int,
+        found: list[Found | None] | None = None,
     ) -> bool:
         """Send a batch to the loop with the estimate; False when loading should stop.
 
@@ -229,11 +236,17 @@ class Loading:
         expected, entries, done_bytes = progress
         if entries and done_bytes:
             expected += round(later_bytes * entries / done_bytes)
-        return self._call(self._add, number, batch, expected) and not self._stop.is_set()
+        return self._call(self._add, number, batch, expected, found) and not self._stop.is_set()
 
     # -- on the loop -----------------------------------------------------------------------
 
-    def _add(self, number: int, batch: list[CapturedRequest], expected_in_rest: int) -> None:
+    def _add(
+        self,
+        number: int,
+        batch: list[CapturedRequest],
+        expected_in_rest: int,
+        found: list[Found | None] | None,
+    ) -> None:
         if self._stop.is_set() or not batch:
             return
         store = self.store
@@ -250,7 +263,7 @@ class Loading:
                 replace(capture, id=store.next_id()) if store.get(capture.id) else capture
                 for capture in batch
             ]
-        store.add_loaded(batch)
+        store.add_loaded(batch, found)  # renumbering leaves the delivery ids found as they are
         self.loaded += len(batch)
         self._highest = max(self._highest, max(capture.id for capture in batch))
         self.expected = self._before_file[number] + expected_in_rest

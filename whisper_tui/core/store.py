@@ -6,7 +6,7 @@ import ctypes
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from whisper_tui.core.deliveries import Arrival, DeliveryIndex
+from whisper_tui.core.deliveries import Arrival, DeliveryIndex, Found
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.rejections import Rejections
 
@@ -134,15 +134,26 @@ class RequestStore:
         for listener in self._listeners:
             listener(request)
 
-    def add_loaded(self, requests: Iterable[CapturedRequest]) -> None:
+    def add_loaded(
+        self, requests: Iterable[CapturedRequest], found: Iterable[Found | None] | None = None
+    ) -> None:
         """Keep captures read from a file, in order: no listener is told (they are not
-        arrivals), and the version moves once for the batch."""
-        for request in requests:
-            self._keep(request)
+        arrivals), and the version moves once for the batch.
+
+        `found`: each capture's delivery id as `deliveries.find` gives it, when already
+        known (--load's reading process finds them)."""
+        if found is None:
+            for request in requests:
+                self._keep(request)
+        else:
+            add_found = self.deliveries.add_found
+            for request, its_id in zip(requests, found, strict=True):
+                self._keep(request, index=False)
+                add_found(request, its_id)
         self._evict()  # once for the batch: the same captures go, oldest first
         self.version += 1
 
-    def _keep(self, request: CapturedRequest) -> None:
+    def _keep(self, request: CapturedRequest, *, index: bool = True) -> None:
         # Kept captures are hidden from the cyclic garbage collector, as CPython does itself
         # for tuples and dicts that cannot be part of a cycle: a capture holds only ints,
         # strings, bytes and tuples of them (tests/test_server.py checks), so reference
@@ -156,7 +167,8 @@ class RequestStore:
         if request.id >= self._next_id:
             self._next_id = request.id + 1
         # Before evicting: a capture that is itself evicted at once still arrived.
-        self.deliveries.add(request)
+        if index:
+            self.deliveries.add(request)
 
     def _evict(self) -> None:
         # Always keep the newest capture, even if it alone is over the byte cap.

@@ -177,26 +177,30 @@ def capture_from_entry(entry: object, index: int, given_id: int) -> CapturedRequ
     if not isinstance(entry, dict) or not isinstance(request, dict):
         raise HarError(f"entry {index}: no request object")
     extra = _own_fields(entry)
-    target = extra.get("target")
-    received_at = extra.get("receivedAt")
-    declared = extra.get("declaredLength")
+    # Exact type checks first: parsed JSON holds exactly these types, and `type(x) is str` is
+    # cheaper than isinstance; anything else takes the careful way (this runs per entry).
+    get = extra.get
+    target = get("target")
+    received_at = get("receivedAt")
+    declared = get("declaredLength")
     method = request.get("method")
-    remote = extra.get("remote")
+    remote = get("remote")
+    rejected = get("rejected", False)
     return CapturedRequest(
-        id=given_id,
-        received_at=(
-            float(received_at)
-            if isinstance(received_at, int | float) and not isinstance(received_at, bool)
-            else _parse_time(entry.get("startedDateTime"))
-        ),
-        remote=remote if isinstance(remote, str) else str(remote or ""),
-        method=method if isinstance(method, str) and method else str(method or "GET"),
-        target=target if isinstance(target, str) else _target_from_url(request.get("url")),
-        http_version=_parse_version(request.get("httpVersion")),
-        raw_headers=_headers(request.get("headers"), extra),
-        body=_body(request.get("postData"), index),
-        rejected=extra.get("rejected") is True or bool(extra.get("rejected", False)),
-        declared_length=declared if _is_int(declared) else None,
+        given_id,
+        received_at
+        if type(received_at) is float
+        else float(received_at)
+        if isinstance(received_at, int | float) and not isinstance(received_at, bool)
+        else _parse_time(entry.get("startedDateTime")),
+        remote if type(remote) is str else str(remote or ""),
+        method if type(method) is str and method else str(method or "GET"),
+        target if type(target) is str else _target_from_url(request.get("url")),
+        _parse_version(request.get("httpVersion")),
+        _headers(request.get("headers"), extra),
+        _body(request.get("postData"), index),
+        rejected is True or bool(rejected),
+        declared if _is_int(declared) else None,
     )
 
 

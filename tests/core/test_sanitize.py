@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import locale
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -88,6 +93,56 @@ def test_joiners_and_presentation_selectors_are_dropped_so_widths_agree_with_ter
     assert printable("❤\ufe0f ❤\ufe0e") == "❤ ❤"
     assert cell_len(printable("a\u200db")) == 2
     assert cell_len(printable("❤\ufe0f")) == 1
+
+
+# Real sequences as senders put them in paths and headers: a hand, a person, a family and a
+# ZWJ profession with skin tones, a lone modifier, and one after a letter.
+SKIN_TONED = [
+    "👍🏽",
+    "👋🏿x",
+    "🧑🏻\u200d💻",
+    "👩🏾\u200d❤\ufe0f\u200d👨🏼",
+    "🏽",
+    "x🏻",
+    "/hooks/👍🏽/ok",
+]
+
+
+def terminal_cells_per_character(text: str) -> int | None:
+    """Cells as a terminal that measures each code point with the C library's wcwidth draws
+    `text` (tmux 3.3: '👍🏽' in 4 cells, checked with the cursor position it reports);
+    None where no C library answers."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+    libc.wcwidth.argtypes = [ctypes.c_wchar]
+    saved = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "C.UTF-8")
+    except locale.Error:
+        return None
+    try:
+        return sum(max(libc.wcwidth(c), 0) for c in text)
+    finally:
+        locale.setlocale(locale.LC_CTYPE, saved)
+
+
+@pytest.mark.parametrize("text", SKIN_TONED)
+def test_skin_tone_modifiers_are_dropped_so_every_terminal_draws_what_rich_measures(text):
+    # Rich counts a modifier as 0 cells (as kitty or WezTerm draw '👍🏽': 2 cells); tmux 3.3,
+    # xterm and VTE draw it as a 2-cell swatch after the hand: the row after it moved by 2.
+    shown = printable(text)
+    assert not any(0x1F3FB <= ord(c) <= 0x1F3FF for c in shown)
+    assert cell_len(shown) == sum(cell_len(c) for c in shown)
+    per_character = terminal_cells_per_character(shown)
+    if per_character is not None:
+        assert per_character == cell_len(shown)
+
+
+def test_a_skin_toned_emoji_keeps_its_base():
+    assert printable("👍🏽 ok") == "👍 ok"
+    assert printable("🧑🏻\u200d💻") == "🧑💻"
 
 
 def test_lone_surrogates_from_undecodable_bytes_show_the_byte_they_stand_for():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.store import RequestStore
@@ -79,7 +80,7 @@ def test_the_third_arrival_says_three_times_with_the_delays_and_each_answer():
     store = store_of(
         github(12, 0, status=500), github(20, 62, status=500), github(31, 310), github(32, 400, "x")
     )
-    assert shown(store, 31, width=40) == [
+    assert shown(store, 31, width=90) == [
         "delivery 72d3…0958 · 3 times · first #12, +1m 02s, +5m 10s  (X-GitHub-Delivery)",
         "  #12  16:00:00  answered 500",
         "  #20  +1m 02s   answered 500",
@@ -96,9 +97,40 @@ def test_a_delivery_that_came_once_is_one_line_and_y_copies_the_whole_id():
     assert request is not None
     history = history_of(store, request)
     assert history is not None
-    [(line, value)] = delivery_lines(history, request, 30)
+    [(line, value)] = delivery_lines(history, request, 50)
     assert line.plain == "delivery 72d3…0958 · once  (X-GitHub-Delivery)"
     assert value == ("X-GitHub-Delivery", GITHUB_ID)
+    rows = delivery_lines(history, request, 30)
+    assert [line.plain for line, _ in rows] == [
+        "delivery 72d3…0958 · once",
+        "  (X-GitHub-Delivery)",
+    ]
+    assert all(value == ("X-GitHub-Delivery", GITHUB_ID) for _, value in rows)
+
+
+# -- in a narrow pane (issue 19: at 80 columns the line was cut after 'first') -------------------
+
+
+def test_in_the_detail_of_an_80_column_screen_the_summary_drops_what_the_arrivals_repeat():
+    store = store_of(github(12, 0, status=500), github(20, 62, status=500), github(31, 310))
+    # 38 cells: the detail's width at 80x24. The delays are each arrival line's own.
+    assert shown(store, 31, width=38) == [
+        "delivery 72d3…0958 · 3 times",
+        "  · first #12  (X-GitHub-Delivery)",
+        "  #12  16:00:00  answered 500",
+        "  #20  +1m 02s   answered 500",
+        "▸ #31  +5m 10s   answered 200",
+    ]
+
+
+def test_delays_the_arrival_lines_do_not_show_flow_onto_more_rows_instead():
+    store = store_of(*(github(n, n * 60.0) for n in range(1, 12)))
+    rows = shown(store, 11, width=38)
+    assert rows[0] == "delivery 72d3…0958 · 11 times"
+    assert rows[1].startswith("  · first #1, +1m 00s, +2m 00s")
+    assert all(cell_len(row) <= 38 for row in rows)
+    assert "(X-GitHub-Delivery)" in " ".join(rows[1:3])
+    assert rows[3] == "  … 3 earlier"
 
 
 def test_a_capture_without_a_delivery_id_has_no_history():

@@ -13,6 +13,8 @@ from whisper_tui.ui.detail_lines import (
     build_head,
     copied_note,
     pair_rows,
+    summary_lines,
+    waiting_lines,
 )
 
 
@@ -112,3 +114,57 @@ def test_values_start_inside_a_narrow_pane_and_long_names_get_their_own_line():
 def test_names_that_fit_keep_the_aligned_column_as_before():
     rows = [line.plain for line, _ in pair_rows([("a", "1"), ("long-name", "2")], 80, ":", "b")]
     assert rows == ["a:         1", "long-name: 2"]
+
+
+# -- a narrow detail (issue 19: at 80 columns the head lines ran past the pane's edge) ------------
+
+NARROW = 36
+"""The detail's width at 80x24, beside the list."""
+
+
+def json_capture(target: str = "/x") -> CapturedRequest:
+    headers = ((b"Content-Type", b"application/json"),)
+    return CapturedRequest(1, 1_764_000_000.0, "127.0.0.1", "POST", target, (1, 1), headers, b"")
+
+
+def test_in_a_narrow_detail_no_head_line_runs_past_the_edge_and_nothing_is_cut(utc):
+    forward = Attempt(
+        "http://127.0.0.1:18791/hooks/stripe?attempt=3",
+        1_764_000_001.0,
+        kind="forward",
+        status=201,
+        reason="Created",
+        latency=0.003,
+    )
+    request = json_capture("/hooks/stripe?attempt=3")
+    head = build_head(request, None, NARROW, attempts=[forward])
+    shown = [line.plain for line in head.lines]
+    assert all(cell_len(line) <= NARROW for line in shown), shown
+    text = "\n".join(shown)
+    assert shown[:2] == ["POST /hooks/stripe?attempt=3", "  HTTP/1.1"]
+    assert "from 127.0.0.1" in text and "application/json" in text
+    assert "answered 200  ·  forward 201 Created" in shown
+    # The attempt's status, latency and time follow its URL instead of going out of sight.
+    start = next(n for n, line in enumerate(shown) if line.startswith("forward → "))
+    assert shown[start + 2] == "  201 Created  3 ms  16:00:01"
+    assert head.values[1] == ("target", "/hooks/stripe?attempt=3")  # y on either row
+
+
+def test_the_summary_drops_the_date_of_a_capture_from_today_before_it_flows(utc):
+    request = json_capture()
+    wide = summary_lines(request, 100, today=request.received_at)
+    assert [line.plain for line in wide] == [
+        "#1  2025-11-24 16:00:00.000  from 127.0.0.1  0 B  application/json"
+    ]
+    narrow = [line.plain for line in summary_lines(request, NARROW, today=request.received_at)]
+    assert narrow == ["#1  16:00:00.000  from 127.0.0.1", "  0 B  application/json"]
+    older = summary_lines(request, NARROW, today=request.received_at + 86_400)
+    assert older[0].plain == "#1  2025-11-24 16:00:00.000"
+
+
+def test_the_waiting_hint_is_a_command_that_still_runs_when_it_flows():
+    lines = [line.plain for line in waiting_lines("http://127.0.0.1:8080", 60)]
+    command = [line for line in lines if "curl" in line or line.startswith("       ")]
+    assert all(cell_len(line) <= 60 for line in lines)
+    assert all(line.endswith(" \\") for line in command[:-1])
+    assert command[-1].strip() == "http://127.0.0.1:8080/hooks/test"

@@ -6,6 +6,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.helpers import delivery_request, load_deliveries
+from whisper_tui.core.models import Attempt
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.terminal import ColourMode
@@ -17,11 +18,12 @@ SIZE = (160, 42)
 pytestmark = pytest.mark.usefixtures("utc")
 
 
-def fixture_app(colours: ColourMode = "full") -> WhisperApp:
+def fixture_app(colours: ColourMode = "full", settings: Settings | None = None) -> WhisperApp:
     store = RequestStore()
     for number, delivery in enumerate(load_deliveries(), start=1):
         store.add(delivery_request(delivery, number, at=1_764_250_000.0 + number * 7.25))
-    return WhisperApp(Settings(port=8080), store=store, serve=False, colours=colours)
+    settings = settings or Settings(port=8080)
+    return WhisperApp(settings, store=store, serve=False, colours=colours)
 
 
 def test_split_pane_on_the_newest_capture(snap_compare):
@@ -153,3 +155,44 @@ def test_a_delivery_retried_twice(snap_compare, size):
         await pilot.pause(0.3)
 
     assert snap_compare(retried_app(), terminal_size=SIZES[size], run_before=settle)
+
+
+# -- issue 19 at 60x20 and 80x24: what was cut or hidden there -----------------------------------
+
+
+def forwarding_app() -> WhisperApp:
+    """The fixture with a forward target, an answer on the Stripe delivery, and 429 answers."""
+    app = fixture_app(settings=Settings(port=8080, forward_url="http://127.0.0.1:3000"))
+    stripe = list(app.store)[2]
+    answer = b'{"received": true, "id": "evt_3OqL1x2eZvKYlo2C0f5a1b2c"}'
+    app.store.add_attempt(
+        stripe.id,
+        Attempt(
+            "http://127.0.0.1:3000" + stripe.target,
+            stripe.received_at + 0.2,
+            kind="forward",
+            status=201,
+            reason="Created",
+            response_headers=((b"Content-Type", b"application/json"),),
+            response_body=answer,
+            latency=0.012,
+        ),
+    )
+    for _ in range(4):
+        app.policy.cycle_mode()
+    return app
+
+
+SMALL_SCREENS = {
+    # The attempt's status ran past the detail's edge; the bar cut the answer mode.
+    "attempts": walk_then("tab", *"jjjjjjjjj"),
+    # The question ran past the box's edge.
+    "probe": walk_then("I"),
+}
+
+
+@pytest.mark.parametrize("size", ["60x20", "80x24"])
+@pytest.mark.parametrize("screen", SMALL_SCREENS)
+def test_small_screens_keep_what_was_cut(snap_compare, screen, size):
+    app = forwarding_app()
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=SMALL_SCREENS[screen])

@@ -258,3 +258,13 @@ class ResponsePolicy:
         if self.rules:
             parts.append(f"{len(self.rules)} rule{'s' if len(self.rules) != 1 else ''}")
         return ", ".join(parts) or "answering 200"
+
+    def describe_short(self) -> str:
+        """describe() for a narrow bar: 'answering 429' (the toast said the rest)."""
+        if self.mode == "gone":
+            return f"answering {GONE_STATUS} Gone"
+        if self.mode in MODE_STATUS:
+            return f"answering {MODE_STATUS[self.mode]}"
+        if self.mode == "slow":
+            return f"answering after {SLOW_DELAY:g} s"
+        return self.describe()

@@ -16,6 +16,10 @@ NOT_LITERAL_IN_SHELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 tab, LF and CR, then DEL and C1; such bodies are exported as base64 instead."""
 
 
+SKIN_TONES = range(0x1F3FB, 0x1F400)
+"""The emoji skin-tone modifiers (Fitzpatrick types 1-2 to 6)."""
+
+
 def _build_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {}
     # C0 controls become the Unicode "control pictures" (ESC shows as ␛, BEL as ␇): one cell
@@ -40,7 +44,11 @@ def _build_table() -> dict[int, str | None]:
     # Textual lays out with, and draws as 2; tmux draws '❤<VS16>' in 1 cell, Rich counts 2),
     # and each disagreement shifts every cell after it, borders and dividers included. The
     # parts are shown side by side ('👩💻' for '👩<ZWJ>💻'), as wide everywhere as measured.
-    for code in (0x200D, 0xFE0E, 0xFE0F):
+    # Skin-tone modifiers (U+1F3FB-U+1F3FF) too: Rich measures '👍🏽' as 2 cells (the
+    # modifier as 0, even alone), as kitty, WezTerm and iTerm2 draw it, but tmux 3.3 (and
+    # xterm, VTE, Alacritty: wcwidth per character) draws the modifier as a 2-cell swatch
+    # beside the hand, 4 cells in all: shown as '👍', it is 2 cells in every terminal.
+    for code in (0x200D, 0xFE0E, 0xFE0F, *SKIN_TONES):
         table[code] = None
     return table
 

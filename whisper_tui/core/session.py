@@ -30,6 +30,7 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.core.server import Forwarding, bind_socket, build_server, start_server
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import detect_schemes, get_scheme, sign
+from whisper_tui.core.status import KEPT, StatusPart, join
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.targets import target_url
 from whisper_tui.core.tunnels import Tunnel, create_tunnel
@@ -216,29 +217,45 @@ class Session:
 
     def status_text(self) -> str:
         """The session's state in one line: counts, tunnel, forwarding, answers, save problems."""
+        return join(self.status_parts())
+
+    def status_parts(self) -> list[StatusPart]:
+        """The session's state as parts a narrow status line can shorten or give up."""
         stats = self.store.stats()
-        text = f"{stats.received:,} request{'s' if stats.received != 1 else ''}"
+        count = f"{stats.received:,} request{'s' if stats.received != 1 else ''}"
+        parts = []
         if self.loading is not None and not self.loading.finished:
+            # The captures being read come first: a bar that said only 'listening' while
+            # 60,000 are still loading reads as if they were all there.
             text = self.loading.describe()
+            parts.append(StatusPart(text, text, KEPT, "loading"))
+            count = ""
         gone = [(stats.evicted, "evicted"), (stats.deleted, "deleted")]
         if stats.evicted or stats.deleted:
-            parts = [f"{count:,} {what}" for count, what in gone if count]
-            text += f" ({', '.join(parts)}, {stats.stored:,} kept)"
+            kept = ", ".join(f"{number:,} {what}" for number, what in gone if number)
+            counted = f"{count} ({kept}, {stats.stored:,} kept)".lstrip()
+            short = f"{count} ({stats.stored:,} kept)".lstrip()
+            parts.append(StatusPart(counted, short, 3, "count"))
+        elif count:
+            parts.append(StatusPart(count, count, 3, "count"))
         if rejected := self.store.rejections.total:
             # Refused by the HTTP parser, so not in the list: say they came at all.
-            text += f"   {rejected:,} rejected"
+            text = f"{rejected:,} rejected"
+            parts.append(StatusPart(text, text, 2, "rejected"))
         if self.tunnel is not None:
-            text += f"   {self.tunnel.describe()}"
+            text = self.tunnel.describe()
+            parts.append(StatusPart(text, self.tunnel.describe_short(), 2, "tunnel"))
         if self.settings.forward_url:
-            text += f"   forwarding to {printable(self.settings.forward_url)}"
-            if self.settings.relay_response:
-                text += " (relaying answers)"
+            target = printable(self.settings.forward_url)
+            relaying = " (relaying answers)" if self.settings.relay_response else ""
+            short = f"→ {target}{' (relaying)' if relaying else ''}"
+            parts.append(StatusPart(f"forwarding to {target}{relaying}", short, 4, "forward"))
         answering = self.policy.describe()
         if answering != "answering 200":
-            text += f"   {answering}"
+            parts.append(StatusPart(answering, self.policy.describe_short(), 1, "answer"))
         if self.autosave is not None and self.autosave.last_error:
-            text += f"   {self.autosave.last_error}"
-        return text
+            parts.append(StatusPart(self.autosave.last_error, "--save failing", 1, "save"))
+        return parts
 
     # -- replay --------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import ControlPictures, printable
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
+from whisper_tui.core.status import join
 from whisper_tui.core.store import RequestStore
 from whisper_tui.stopping import on_stop_signals
 from whisper_tui.terminal import ColourMode
@@ -55,7 +56,7 @@ from whisper_tui.ui.probe import ProbeActions
 from whisper_tui.ui.public_url import PublicUrlActions
 from whisper_tui.ui.replay_actions import ReplayActions
 from whisper_tui.ui.request_list import RequestList, column_header, list_width
-from whisper_tui.ui.topbar import TopBar
+from whisper_tui.ui.topbar import TopBar, bar_parts
 
 REFRESH_INTERVAL = 0.1
 """Seconds between refreshes (count, list, the followed detail): new captures are coalesced,
@@ -315,32 +316,26 @@ class WhisperApp(
         self._tell_of_rejections()
         shown = self.request_list
         stats = self.store.stats()
-        text = self.session.status_text()
+        status = self.session.status_parts()
         view = shown.view
+        filtered = ""
         if view.text:
-            text += f"   showing {len(view):,} of {stats.stored:,} for '{printable(view.text)}'"
+            filtered = f"showing {len(view):,} of {stats.stored:,} for '{printable(view.text)}'"
         # What the list did and where the cursor is, kept at the right end of the bar.
         notice = shown.current_notice
         away = "" if shown.following or not len(view) else "End to follow"
         if away and (new := shown.new_while_away):
             away = f"{new:,} new · End to follow"
-        state = (text, notice, away)
+        state = (join(status), filtered, notice, away)
         if state != self._topbar_state:
             self._topbar_state = state
-            bar = Text(no_wrap=True, overflow="ellipsis")
-            bar.append("whisper-tui", "bold")
-            bar.append("  listening on ")
-            short = Text(no_wrap=True, overflow="ellipsis")
-            for line in (bar, short):
-                line.append(self.base_url, "bold underline")
-                line.append("   ")
-                line.append(text, "bold")
             right = Text(no_wrap=True)
             right.append(notice, "bold")
             if away:
                 right.append("   " if notice else "")
                 right.append(away, "bold" if "new ·" in away else "wt.muted")
-            self.screen_stack[0].query_one(TopBar).show(bar, right, short)
+            parts = bar_parts(self.base_url, status, filtered)
+            self.screen_stack[0].query_one(TopBar).show(parts, right)
 
     def _tell_of_rejections(self) -> None:
         # Refused requests never reach the list; a toast says one came (once per refresh).

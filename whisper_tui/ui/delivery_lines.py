@@ -24,6 +24,7 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.list_rows import Answer, answer_of
 from whisper_tui.ui.palette import status_style
+from whisper_tui.ui.text_flow import flow
 
 ARRIVALS_SHOWN = 8
 """Arrival lines at most: a window around the shown capture."""
@@ -116,29 +117,41 @@ def _times(count: int) -> str:
     return "once" if count == 1 else f"{count:,} times"
 
 
-def summary_line(history: DeliveryHistory, width: int) -> Text:
+def summary_lines(history: DeliveryHistory, width: int) -> list[Text]:
     """'delivery 72d3…0958 · 3 times · first #12, +1m 02s, +5m 10s  (X-GitHub-Delivery)':
-    the whole id when the line fits `width`, else shortened."""
+    the whole id when the line fits `width`, else shortened; then, while it does not fit,
+    without the delays the arrival lines below already show, and flowed onto more rows."""
     delivery = history.delivery
-    tail = f" · {_times(delivery.times)}"
+    first = ""
+    delays = []
     if delivery.times > 1:
-        tail += f" · first #{delivery.first}"
+        first = f" · first #{delivery.first}"
         if history.first is None:
-            tail += " (no longer kept)"
+            first += " (no longer kept)"
         delays = [format_offset(offset) for offset in history.offsets]
         if len(delivery.captures) > len(history.offsets) + 1 and history.first is not None:
             delays.append("…")
-        tail += "".join(f", {delay}" for delay in delays)
-    source = f"  ({printable(delivery.source)})" if delivery.source else ""
+    later = "".join(f", {delay}" for delay in delays)
+    source = f"({printable(delivery.source)})" if delivery.source else ""
     shown = printable(delivery.id)
-    if len("delivery ") + len(shown) + len(tail) + len(source) > width:
+    fixed = len("delivery ") + len(_times(delivery.times)) + 3 + len(first) + len(later)
+    if fixed + len(shown) + len(source) + 2 > width:
         shown = short_id(shown)
-    line = Text(no_wrap=True, end="")
-    line.append("delivery ", "bold")
-    line.append(shown, "wt.key")
-    line.append(tail, "bold" if delivery.times > 1 else "")
-    line.append(source, "wt.muted")
-    return line
+        # The arrival lines give each arrival's delay too, when their window starts at the
+        # first arrival: dropped here, nothing is lost.
+        if history.earlier == 0 and fixed + len(shown) + len(source) + 2 > width:
+            later = ""
+    style = "bold" if delivery.times > 1 else ""
+    head = Text(no_wrap=True, end="")
+    head.append("delivery ", "bold")
+    head.append(shown, "wt.key")
+    parts = [
+        ("", head),
+        (" ", Text(f"· {_times(delivery.times)}", style)),
+        (" ", Text(first[1:] + later, style)),
+        ("  ", Text(source, "wt.muted")),
+    ]
+    return flow(parts, width)
 
 
 def _answer_text(answer: Answer) -> Text:
@@ -190,10 +203,12 @@ def arrival_lines(history: DeliveryHistory, current: CapturedRequest) -> list[Te
 def delivery_lines(
     history: DeliveryHistory, current: CapturedRequest, width: int
 ) -> list[tuple[Text, Value | None]]:
-    """The summary line (which `y` copies the whole id from), then the arrival lines."""
+    """The summary line (which `y` copies the whole id from, on each of its rows), then the
+    arrival lines."""
     label = history.delivery.source or "delivery id"
+    value = (label, history.delivery.id)
     rows: list[tuple[Text, Value | None]] = [
-        (summary_line(history, width), (label, history.delivery.id))
+        (line, value) for line in summary_lines(history, width)
     ]
     rows.extend((line, None) for line in arrival_lines(history, current))
     return rows

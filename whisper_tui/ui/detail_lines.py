@@ -33,6 +33,7 @@ from whisper_tui.ui.delivery_lines import DeliveryHistory, delivery_lines
 from whisper_tui.ui.highlight import DEFAULT_COLOURS, SyntaxColours, highlight_line
 from whisper_tui.ui.palette import status_style
 from whisper_tui.ui.request_list import METHOD_STYLES
+from whisper_tui.ui.text_flow import Piece, flow, pieces
 
 MAX_NAME_WIDTH = 32
 MIN_VALUE_WIDTH = 16
@@ -76,35 +77,22 @@ def build_head(
     `syntax`: the colours the latest attempt's answer is highlighted in (the theme's)."""
     head = Head()
     if request is None:
-        example = "curl -H 'Content-Type: application/json' -d '{\"hello\":\"world\"}' "
-        head.extend(
-            [
-                Text(""),
-                Text("  Waiting for requests…", "bold"),
-                Text(""),
-                Text(f"  Send one with:  {example}{base_url}/hooks/test", "wt.muted"),
-            ]
-        )
+        head.extend(waiting_lines(base_url, width))
         return head
+    # In a narrow pane each head line flows onto more rows rather than past the edge.
     request_line = Text(no_wrap=True, end="")
     request_line.append(printable(request.method), METHOD_STYLES.get(request.method, "bold"))
     request_line.append(" ")
     request_line.append(printable(request.target), "bold")
-    request_line.append(" ")
-    request_line.append(request.version_text, "wt.muted")
-    head.add(request_line, ("target", request.target))
+    version = Text(request.version_text, "wt.muted")
+    for row in flow(pieces(request_line, version, separator=" "), width):
+        head.add(row, ("target", request.target))
 
-    received = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(request.received_at))
-    millis = int((request.received_at % 1) * 1000)
-    summary = f"#{request.id}  {received}.{millis:03d}  from {printable(request.remote)}"
-    summary += f"  {format_size(request.size)}"
-    if request.content_type:
-        summary += f"  {printable(request.content_type)}"
-    head.add(Text(summary, "wt.muted", no_wrap=True, end=""))
+    head.extend(summary_lines(request, width))
     if request.rejected:
         head.add(Text("rejected with 413: body over the --max-body limit", "wt.error", end=""))
     else:
-        head.add(answer_line(request, policy, attempts or []))
+        head.extend(flow(answer_pieces(request, policy, attempts or []), width))
     if history is not None:
         for line, value in delivery_lines(history, request, width):
             head.add(line, value)
@@ -167,25 +155,71 @@ def answer_reason(request: CapturedRequest, policy: ResponsePolicy | None) -> st
     return ""
 
 
-def answer_line(
+def summary_lines(request: CapturedRequest, width: int, today: float | None = None) -> list[Text]:
+    """'#4  2026-12-01 03:24:39.817  from 127.0.0.1  62 B  application/json'; where that
+    does not fit, a capture from `today` (default: now) drops its date, then parts flow."""
+    at = time.localtime(request.received_at)
+    millis = int((request.received_at % 1) * 1000)
+    summary = [
+        f"#{request.id}  {time.strftime('%Y-%m-%d %H:%M:%S', at)}.{millis:03d}",
+        f"from {printable(request.remote)}",
+        format_size(request.size),
+        printable(request.content_type),
+    ]
+    same_day = time.localtime(time.time() if today is None else today)[:3] == at[:3]
+    if same_day and sum(cell_len(part) + 2 for part in summary if part) - 2 > width:
+        summary[0] = f"#{request.id}  {time.strftime('%H:%M:%S', at)}.{millis:03d}"
+    return flow(pieces(*(Text(part, "wt.muted") for part in summary)), width)
+
+
+def waiting_lines(base_url: str, width: int) -> list[Text]:
+    """Before the first capture: a curl command that sends one, flowed as a shell command
+    (each row but the last ends with a backslash, so a copied command still runs)."""
+    command = [
+        Text("curl"),
+        Text("-H 'Content-Type: application/json'"),
+        Text('-d \'{"hello":"world"}\''),
+        Text(f"{base_url}/hooks/test"),
+    ]
+    lines = [Text(""), Text("  Waiting for requests…", "bold"), Text(""), Text("  Send one with:")]
+    for row in flow(pieces(*command, separator=" "), max(width - 2, 20), indent=5, mark=" \\"):
+        lines.append(Text("  ", end="") + row)
+    return lines
+
+
+def answer_pieces(
     request: CapturedRequest, policy: ResponsePolicy | None, attempts: list[Attempt]
-) -> Text:
+) -> list[Piece]:
     """'answered 500 (answer mode)', then the latest forward's result when there is one."""
     status = request.answered_status
-    line = Text(no_wrap=True, end="")
-    line.append("answered ", "wt.muted")
-    line.append(str(status), status_style(status))
+    answered = Text(no_wrap=True, end="")
+    answered.append("answered ", "wt.muted")
+    answered.append(str(status), status_style(status))
     if reason := answer_reason(request, policy):
-        line.append(f" {reason}", "wt.muted")
+        answered.append(f" {reason}", "wt.muted")
+    parts = [("", answered)]
     forwards = [attempt for attempt in attempts if attempt.kind == "forward"]
     if forwards:
         latest = forwards[-1]
-        line.append("  ·  forward ", "wt.muted")
+        forward = Text("·  forward ", "wt.muted", end="")
         if latest.error or latest.status is None:
-            line.append("failed", "wt.error")
-            line.append(f": {printable(latest.error or 'no response')}", "wt.error.text")
+            forward.append("failed", "wt.error")
+            forward.append(f": {printable(latest.error or 'no response')}", "wt.error.text")
         else:
-            line.append(f"{latest.status} {printable(latest.reason)}", status_style(latest.status))
+            result = f"{latest.status} {printable(latest.reason)}"
+            forward.append(result, status_style(latest.status))
+        parts.append(("  ", forward))
+    return parts
+
+
+def answer_line(
+    request: CapturedRequest, policy: ResponsePolicy | None, attempts: list[Attempt]
+) -> Text:
+    """The answer on one line (see answer_pieces)."""
+    line = Text(no_wrap=True, end="")
+    for separator, text in answer_pieces(request, policy, attempts):
+        line.append(separator)
+        line.append_text(text)
     return line
 
 
@@ -195,27 +229,25 @@ def answer_line(
 def attempt_lines(
     attempt: Attempt, width: int, with_body: bool, syntax: SyntaxColours = DEFAULT_COLOURS
 ) -> list[Text]:
-    """'replay -> URL  201 Created  12 ms', then (for the latest) the answer's body."""
+    """'replay -> URL  201 Created  12 ms', then (for the latest) the answer's body; in a
+    narrow pane the status goes on the next row rather than past the edge."""
     line = Text(no_wrap=True, end="")
     line.append(f"{attempt.kind} ", "bold")
     line.append("→ ", "wt.muted")
     line.append(printable(attempt.target_url))
-    line.append("  ")
     if attempt.error:
-        line.append("failed", "wt.error")
-        lines = [line]
+        lines = flow(pieces(line, Text("failed", "wt.error")), width)
         lines.extend(
             Text("    " + piece, "wt.error.text", no_wrap=True, end="")
             for piece in textwrap.wrap(printable(attempt.error), max(width - 4, 24))
         )
         return lines
     status = attempt.status or 0
-    line.append(f"{status} {printable(attempt.reason)}", status_style(status))
+    result = Text(f"{status} {printable(attempt.reason)}", status_style(status), end="")
     if attempt.latency is not None:
-        line.append(f"  {attempt.latency * 1000:.0f} ms", "wt.muted")
-    clock = time.strftime("%H:%M:%S", time.localtime(attempt.started_at))
-    line.append(f"  {clock}", "wt.muted")
-    lines = [line]
+        result.append(f"  {attempt.latency * 1000:.0f} ms", "wt.muted")
+    clock = Text(time.strftime("%H:%M:%S", time.localtime(attempt.started_at)), "wt.muted")
+    lines = flow(pieces(line, result, clock), width)
     for note in attempt.notes:
         lines.append(Text("    " + printable(note), "wt.note", no_wrap=True, end=""))
     if not with_body:

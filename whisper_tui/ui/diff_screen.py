@@ -33,6 +33,7 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.probe import ProbeResult
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.actions import bindings_for
+from whisper_tui.ui.text_flow import Flowed, Piece
 
 NUMBER_WIDTH = 5
 MARK_WIDTH = 1
@@ -249,27 +250,30 @@ class DiffScreen(Screen[None]):
         self.query_one(DiffView).focus()
         self._recompute()
 
-    def _title(self) -> Text:
-        title = Text(no_wrap=True, overflow="ellipsis")
+    def _title(self) -> Flowed:
+        """Both captures and the options on one line; in a narrow screen, one under the other."""
+        parts: list[Piece] = []
         if self.probe is not None:
             left, right = self.probe.pair
-            title.append(f"answers to #{self.older.id} ", "bold")
-            title.append(f"send {left + 1} │ send {right + 1} of {len(self.probe.attempts)}   ")
-            title.append(f"{printable(self.older.method)} {printable(self.older.target)}   ")
-        for label, request in (("older", self.older), ("newer", self.newer)):
-            if self.probe is not None:
-                break
-            title.append(f"{label} #{request.id} ", "bold")
-            title.append(f"{printable(request.method)} {printable(request.target)}")
-            title.append("   ")
+            title = Text(f"answers to #{self.older.id} ", "bold")
+            title.append(f"send {left + 1} │ send {right + 1} of {len(self.probe.attempts)}", "")
+            parts.append(("", title))
+            parts.append(
+                ("   ", Text(f"{printable(self.older.method)} {printable(self.older.target)}"))
+            )
+        else:
+            for label, request in (("older", self.older), ("newer", self.newer)):
+                title = Text(f"{label} #{request.id} ", "bold")
+                title.append(f"{printable(request.method)} {printable(request.target)}", "")
+                parts.append(("   ", title))
         options = []
         if self.sort_keys:
             options.append("keys sorted (s)")
         if self.ignore_volatile:
             options.append("volatile headers hidden (v)")
         if options:
-            title.append(" · ".join(options), "italic")
-        return title
+            parts.append(("   ", Text(" · ".join(options), "italic")))
+        return Flowed(parts)
 
     def _recompute(self) -> None:
         self.query_one("#diff-title", Static).update(self._title())

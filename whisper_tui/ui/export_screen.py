@@ -24,7 +24,7 @@ from whisper_tui.ui.actions import bindings_for
 PREVIEW_LINES = 200
 PREVIEW_LINE_CHARS = 400
 """The preview shows this much of each line, then `… (+N chars)`: the output keeps it all."""
-COMPACT_BELOW = 60
+COMPACT_BELOW = 80
 """Screens narrower than this get the short button labels."""
 Scope = tuple[str, Callable[[], list[CapturedRequest]]]
 

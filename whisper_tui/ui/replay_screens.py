@@ -175,18 +175,22 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         else:
             self.action_cancel()
 
-    def action_send(self) -> None:
+    def _show_error(self, problem: str) -> None:
         error = self.query_one("#edit-error", Static)
+        error.update(Text(problem))
+        error.display = True
+
+    def action_send(self) -> None:
         method = self.query_one("#edit-method", Input).value.strip().upper()
         url = self.query_one("#edit-url", Input).value.strip()
         problem = validate_target(url)
         if problem or not method:
-            error.update(Text(problem or "the method is empty"))
+            self._show_error(problem or "the method is empty")
             return
         try:
             headers = parse_headers(self.query_one("#edit-headers", TextArea).text)
         except ValueError as bad:
-            error.update(Text(str(bad)))
+            self._show_error(str(bad))
             return
         if self.body_text is None:
             body = self.request.body
@@ -205,7 +209,7 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         try:
             copy = self.prepare(EditedRequest(method, url, headers, body, resign, changes))
         except ValueError as bad:
-            error.update(Text(f"not sent: {bad}"))
+            self._show_error(f"not sent: {bad}")
             return
         self.dismiss(copy)
 

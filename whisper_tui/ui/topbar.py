@@ -2,19 +2,76 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
 from rich.text import Text
 from textual.widget import Widget
 
+from whisper_tui.core.status import KEPT, StatusPart
+
 GAP = 3
 """Cells kept between the status and the notice at the right end."""
+
+
+@dataclass(frozen=True, slots=True)
+class BarPart:
+    """One thing the bar says, and how it gives way when the bar is narrow."""
+
+    text: Text
+    short: Text | None = None
+    """Said instead where `text` does not fit (None: the same; empty: nothing)."""
+    rank: int = 0
+    """Higher ranks are shortened first, then (unless `keep`) left out first."""
+    keep: bool = True
+    separator: str = "   "
+    """Before the part, unless it is the first shown."""
+
+
+def fit(parts: Sequence[BarPart], width: int) -> Text:
+    """The parts on one line of at most `width` cells: each rank's short forms in turn (the
+    highest rank first), then each rank's parts left out in turn, then an ellipsis."""
+    forms = [part.text for part in parts]
+    line = _join(parts, forms)
+    ranks = sorted({part.rank for part in parts}, reverse=True)
+    steps = [(rank, False) for rank in ranks] + [(rank, True) for rank in ranks]
+    for rank, leave_out in steps:
+        if line.cell_len <= width:
+            break
+        for number, part in enumerate(parts):
+            if part.rank != rank:
+                continue
+            if leave_out and not part.keep:
+                forms[number] = Text()
+            elif not leave_out and part.short is not None:
+                forms[number] = part.short
+        line = _join(parts, forms)
+    line.truncate(max(width, 0), overflow="ellipsis")
+    return line
+
+
+def _join(parts: Sequence[BarPart], forms: list[Text]) -> Text:
+    line = Text(no_wrap=True, overflow="ellipsis", end="")
+    # A part after one left out takes that one's separator ('listening on' gone, the
+    # address keeps the gap before it rather than its own single space).
+    left_out: str | None = None
+    for part, form in zip(parts, forms, strict=True):
+        if not form.plain:
+            left_out = part.separator if left_out is None else left_out
+            continue
+        if line.plain:
+            line.append(part.separator if left_out is None else left_out)
+        line.append_text(form)
+        left_out = None
+    return line
 
 
 class TopBar(Widget):
     """Static.update would lay out the screen on every count change; this only repaints.
 
     A notice (`deleted #12 · u to undo`, `12 new · End to follow`) sits at the right end and
-    is never cut: when the line is too narrow for both, the status is shown in its short
-    form, and then gives way (ellipsis).
+    is never cut: when the line is too narrow for both, the status gives way part by part
+    (see fit), the way mitmproxy's and posting's status bars do.
     """
 
     DEFAULT_CSS = """
@@ -28,16 +85,13 @@ class TopBar(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._text = Text()
+        self._parts: list[BarPart] = []
         self._notice = Text()
-        self._short: Text | None = None
 
-    def show(self, text: Text, notice: Text | None = None, short: Text | None = None) -> None:
-        """Show `text`, and `notice` at the right end; `short` replaces `text` when both
-        would not fit."""
-        self._text = text
+    def show(self, text: Text | Sequence[BarPart], notice: Text | None = None) -> None:
+        """Show `text` (or parts that give way in a narrow bar), and `notice` at the right end."""
+        self._parts = [BarPart(text)] if isinstance(text, Text) else list(text)
         self._notice = notice or Text()
-        self._short = short
         self.refresh()
 
     def render(self) -> Text:
@@ -47,14 +101,35 @@ class TopBar(Widget):
         room = width - notice.cell_len - (GAP if notice.plain else 0)
         if room <= 0:
             return notice
-        text = self._text
-        if self._short is not None and text.cell_len > room:
-            text = self._short
-        line = text.copy()
-        if not notice.plain:
-            line.truncate(width, overflow="ellipsis")
-            return line
-        line.truncate(room, overflow="ellipsis")
-        line.append(" " * (width - line.cell_len - notice.cell_len))
-        line.append_text(notice)
+        line = fit(self._parts, room if notice.plain else width)
+        if notice.plain:
+            line.append(" " * (width - line.cell_len - notice.cell_len))
+            line.append_text(notice)
         return line
+
+
+STYLES = {"answer": "wt.warn", "rejected": "wt.warn", "save": "wt.error"}
+"""Status parts by kind (others bold): what senders get, or got refused, stands out."""
+
+
+def bar_parts(base_url: str, status: Sequence[StatusPart], shown: str = "") -> list[BarPart]:
+    """The app's bar: name, what is loading, the address, the session's state, the filter.
+
+    `shown`: 'showing 4 of 5 for ...' while a filter is on (said last of all: the list's
+    rows alone do not tell that some are hidden)."""
+    parts = [BarPart(Text("whisper-tui", "bold"), Text(), rank=9, keep=False)]
+    loading = [part for part in status if part.kind == "loading"]
+    for part in loading:
+        parts.append(BarPart(Text(part.text, "bold"), separator="  "))
+    label = BarPart(Text("listening on"), Text(), rank=8, keep=False, separator="   ")
+    parts.append(label if loading else replace(label, separator="  "))
+    parts.append(BarPart(Text(base_url, "bold underline"), rank=8, separator=" "))
+    for part in status:
+        if part.kind != "loading":
+            style = STYLES.get(part.kind, "bold")
+            short = Text(part.short, style)
+            parts.append(BarPart(Text(part.text, style), short, part.rank, part.rank == KEPT))
+    if shown:
+        count = shown.split(" for ", 1)[0].removeprefix("showing ")
+        parts.append(BarPart(Text(shown, "bold"), Text(f"filter: {count}", "bold"), rank=1))
+    return parts

@@ -133,6 +133,12 @@ class Tunnel(ABC):
             for waiting in waits:
                 waiting.cancel()
 
+    def describe_short(self) -> str:
+        """describe() for a narrow status line: the public URL, or the state without why."""
+        if self.state == "up" and self.public_url:
+            return f"public {printable(self.public_url)}"
+        return f"{self.name}: {self.state}"
+
     def describe(self) -> str:
         """The tunnel's state for the status line, e.g. 'public https://x.trycloudflare.com'."""
         if self.state == "up" and self.public_url:

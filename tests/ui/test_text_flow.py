@@ -1,0 +1,57 @@
+"""Pieces of a head line flowed into rows of a width: nothing past the edge, nothing lost."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from whisper_tui.ui.text_flow import Flowed, flow, pieces
+
+
+def plain(rows: list[Text]) -> list[str]:
+    return [row.plain for row in rows]
+
+
+def test_pieces_that_fit_stay_on_one_row():
+    parts = pieces(Text("answered 200"), Text("·  forward 201 Created"))
+    assert plain(flow(parts, 80)) == ["answered 200  ·  forward 201 Created"]
+
+
+def test_a_piece_that_does_not_fit_starts_the_next_row_without_its_separator():
+    parts = pieces(Text("#4  03:24:39.817"), Text("from 127.0.0.1"), Text("62 B"), Text("json"))
+    assert plain(flow(parts, 34)) == ["#4  03:24:39.817  from 127.0.0.1", "  62 B  json"]
+
+
+def test_a_piece_wider_than_a_row_is_cut_in_cells_and_nothing_is_lost():
+    target = "/注文/確認済み/🎉/" + "長" * 30
+    rows = flow(pieces(Text("POST " + target), Text("HTTP/1.1"), separator=" "), 20)
+    assert all(cell_len(row.plain) <= 20 for row in rows)
+    joined = rows[0].plain + "".join(row.plain[2:] for row in rows[1:])
+    assert joined == f"POST {target}HTTP/1.1"  # each continuation row starts with 2 spaces
+
+
+def test_styles_follow_their_characters_across_rows():
+    text = Text("abcdef", "bold")
+    rows = flow([("", text)], 5, indent=1)
+    assert plain(rows) == ["abcde", " f"]
+    assert rows[1].spans[0].style == "bold"
+
+
+def test_a_shell_command_ends_each_continued_row_with_a_backslash():
+    url = Text("http://127.0.0.1:8080/hooks/test")
+    parts = pieces(Text("curl"), Text("-d 'x=1'"), url, separator=" ")
+    rows = plain(flow(parts, 40, indent=2, mark=" \\"))
+    assert rows == ["curl -d 'x=1' \\", "  http://127.0.0.1:8080/hooks/test"]
+
+
+def test_flowed_lays_itself_out_at_the_width_it_is_drawn_in():
+    flowed = Flowed(pieces(Text("older #3 POST /a"), Text("newer #4 POST /b"), separator="   "))
+    console = Console(width=20, color_system=None, legacy_windows=False)
+    with console.capture() as captured:
+        console.print(flowed)
+    assert captured.get().splitlines() == ["older #3 POST /a", "newer #4 POST /b"]
+    console = Console(width=80, color_system=None, legacy_windows=False)
+    with console.capture() as captured:
+        console.print(flowed)
+    assert captured.get().splitlines() == ["older #3 POST /a   newer #4 POST /b"]

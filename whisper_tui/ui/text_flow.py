@@ -1,0 +1,89 @@
+"""Lay a line's pieces into rows of a width, breaking only between pieces.
+
+The detail's head lines (request line, summary, answer, attempts, delivery) are short
+pieces side by side; in a narrow pane the pieces that do not fit go on the next row rather
+than past the edge, where nobody sees them. A piece wider than a whole row is cut in cells
+(a CJK character or an emoji takes two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.cells import chop_cells
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
+
+Piece = tuple[str, Text]
+"""(separator, text): the separator goes before the text unless it starts a row."""
+
+
+def pieces(*texts: Text, separator: str = "  ") -> list[Piece]:
+    """Pieces with one separator between each (none before the first)."""
+    return [("" if number == 0 else separator, text) for number, text in enumerate(texts)]
+
+
+def flow(parts: Sequence[Piece], width: int, indent: int = 2, mark: str = "") -> list[Text]:
+    """Rows of at most `width` cells; each row after the first starts with `indent` spaces;
+    `mark` ends each row that another follows (' \\' for a shell command)."""
+    width = max(width, indent + len(mark) + 2)
+    rows: list[Text] = []
+    row = Text(no_wrap=True, end="")
+    for separator, text in parts:
+        if not text.plain:
+            continue
+        if row.plain.strip():
+            if row.cell_len + len(separator) + text.cell_len + _marked(parts, text, mark) <= width:
+                row.append(separator)
+                row.append_text(text)
+                continue
+            rows.append(_end(row, mark))
+            row = Text(" " * indent, no_wrap=True, end="")
+        chunks = _chop(text, width - row.cell_len - len(mark), width - indent - len(mark))
+        for chunk in chunks[:-1]:
+            row.append_text(chunk)
+            rows.append(_end(row, mark))
+            row = Text(" " * indent, no_wrap=True, end="")
+        row.append_text(chunks[-1])
+    rows.append(row)
+    return rows
+
+
+def _marked(parts: Sequence[Piece], text: Text, mark: str) -> int:
+    # The last piece never needs room for the mark: no row follows it.
+    return 0 if text is parts[-1][1] else len(mark)
+
+
+def _end(row: Text, mark: str) -> Text:
+    if mark:
+        row.append(mark, "wt.muted")
+    return row
+
+
+def _chop(text: Text, first: int, rest: int) -> list[Text]:
+    """`text` cut into a first chunk of `first` cells and the rest of `rest` cells each."""
+    if text.cell_len <= first:
+        return [text]
+    plain = text.plain
+    head = chop_cells(plain, max(first, 1))[0]
+    lengths = [len(head)]
+    lengths.extend(len(chunk) for chunk in chop_cells(plain[len(head) :], max(rest, 1)))
+    offsets = []
+    at = 0
+    for length in lengths[:-1]:
+        at += length
+        offsets.append(at)
+    return list(text.divide(offsets))
+
+
+class Flowed:
+    """Pieces flowed at whatever width they are drawn in (a Static's content that lays
+    itself out again when the terminal is resized)."""
+
+    def __init__(self, parts: Sequence[Piece], indent: int = 0) -> None:
+        self.parts = list(parts)
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        rows = flow(self.parts, options.max_width, self.indent)
+        yield Text("\n").join(rows)

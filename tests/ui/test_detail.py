@@ -554,7 +554,7 @@ async def test_find_scrolls_to_a_match_far_down_and_sideways():
         await pilot.pause()
         app.detail.find("end-of-line")
         await wait_until(pilot, lambda: app.detail.find_status == "1 match", timeout=10)
-        app.detail.find_step(1)
+        app.detail.action_find_step(1)
         await wait_for_screen(pilot, app, "END-OF-LINE-307")
         assert app.detail.scroll_x > 0
 
@@ -633,11 +633,11 @@ async def test_y_copies_the_json_value_of_the_current_match_unquoted():
         await pilot.pause()
         app.detail.focus()
         app.detail.find("amount")
-        app.detail.find_step(1)
+        app.detail.action_find_step(1)
         await pilot.press("y")
         assert app.clipboard == "4200"
         app.detail.find("note")
-        app.detail.find_step(1)
+        app.detail.action_find_step(1)
         await pilot.press("y")
         await pilot.pause()
         assert app.clipboard == "a\x1bb"  # the value itself; the notification is sanitized

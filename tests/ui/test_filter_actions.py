@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import send_raw, wait_for_list, wait_until
+from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 
@@ -35,3 +35,21 @@ async def test_a_filter_that_cannot_be_read_says_why_and_keeps_the_list():
         error = app.screen.query_one("#filter-error")
         assert error.display and "unbalanced quotes" in str(error.render())
         assert len(app.request_list.view) == 1
+
+
+async def test_a_filter_matching_nothing_says_so_in_the_detail_and_how_to_clear_it():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for n in range(9):
+            await send_raw(app.port, raw_post(f"/hooks/{n}", b"x"))
+        await wait_for_list(pilot, app, 9)
+        await pilot.press("slash", *"nomatchxyz", "enter")
+        text = await wait_for_screen(pilot, app, "Nothing matches")
+        assert "Waiting for requests" not in text
+        assert (
+            "nomatchxyz" in text and "9 captures are hidden by" in text and "Esc clears it" in text
+        )
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: len(app.request_list.view) == 9)
+        text = await wait_for_screen(pilot, app, "POST /hooks/8")
+        assert "Nothing matches" not in text

@@ -163,6 +163,7 @@ class WhisperApp(
                     history_for=partial(history_of, self.store, relaying=relaying),
                     wrap=self.settings.wrap,
                     remember=self.remember_setting,
+                    hidden_by_filter=self.hidden_by_filter,
                     id="detail",
                 )
         yield Footer()

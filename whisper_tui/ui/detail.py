@@ -88,6 +88,7 @@ class RequestDetail(ScrollView, can_focus=True):
         history_for: Callable[[CapturedRequest], DeliveryHistory | None] | None = None,
         wrap: bool = False,
         remember: Remember | None = None,
+        hidden_by_filter: Callable[[], tuple[str, int] | None] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -99,6 +100,8 @@ class RequestDetail(ScrollView, can_focus=True):
         self.policy = policy
         self.wrap = wrap
         self.remember = remember
+        self.hidden_by_filter = hidden_by_filter  # (filter, captures) when it hides them all
+        self._hidden: tuple[str, int] | None = None  # what the empty detail last said
         self.request: CapturedRequest | None = None
         self._head = Head()
         self._head_starts: list[int] = []  # wrap on: each head line's first row, then the total
@@ -116,10 +119,11 @@ class RequestDetail(ScrollView, can_focus=True):
     # -- content ---------------------------------------------------------------------------
 
     def show(self, request: CapturedRequest | None) -> None:
-        """Display a capture (None shows the waiting message)."""
-        if request is self.request and self._head.lines:
+        """Display a capture (None: the waiting message, or what the filter hides)."""
+        hidden = self.hidden_by_filter() if request is None and self.hidden_by_filter else None
+        if request is self.request and self._head.lines and hidden == self._hidden:
             return
-        self.request = request
+        self.request, self._hidden = request, hidden
         self._cache.clear()
         self._view = None
         self._layout = None
@@ -227,7 +231,7 @@ class RequestDetail(ScrollView, can_focus=True):
         self._shown = (len(attempts), history.key if history else None)
         self._colours = SyntaxColours.on(self.app.current_theme.dark, self._style())
         more = (verdicts, self.base_url, attempts, self.policy, self._colours, history)
-        self._head = build_head(self.request, self._view, width, *more)
+        self._head = build_head(self.request, self._view, width, *more, self._hidden)
         wrap_width = self._wrap_width()
         if self._layout is not None:
             self._layout.set_wrap(wrap_width)
@@ -417,9 +421,6 @@ class RequestDetail(ScrollView, can_focus=True):
 
     def action_find_step(self, direction: int) -> None:
         """Go to the next (1) or previous (-1) match and scroll to it."""
-        self.find_step(direction)
-
-    def find_step(self, direction: int) -> None:
         find = self._find
         if find is None:
             return
@@ -437,7 +438,7 @@ class RequestDetail(ScrollView, can_focus=True):
         self._goto = (line, cell, False)
         self._go_when_ready()
 
-    def close_find(self) -> None:
+    def action_close_find(self) -> None:
         """Hide the find bar and its highlights."""
         self._find = None
         if self._bar is not None:
@@ -446,12 +447,9 @@ class RequestDetail(ScrollView, can_focus=True):
         self.refresh()
         self.focus()
 
-    def action_close_find(self) -> None:
-        self.close_find()
-
     def _show_find_status(self) -> None:
         if self._bar is not None:
-            self._bar.show_status(self._find.status() if self._find else "")
+            self._bar.show_status(self.find_status)
 
     @property
     def find_status(self) -> str:

@@ -70,12 +70,16 @@ def build_head(
     policy: ResponsePolicy | None = None,
     syntax: SyntaxColours = DEFAULT_COLOURS,
     history: DeliveryHistory | None = None,
+    hidden: tuple[str, int] | None = None,
 ) -> Head:
     """Request line, summary, answer, delivery, signatures, attempts, query, headers and
     body title.
 
-    `syntax`: the colours the latest attempt's answer is highlighted in (the theme's)."""
+    `syntax`: the colours the latest attempt's answer is highlighted in (the theme's).
+    `hidden`: with no request, (filter, captures) when a filter hides every capture."""
     head = Head()
+    if request is None and hidden is not None:
+        return nothing_matches(head, *hidden)
     if request is None:
         head.extend(waiting_lines(base_url, width))
         return head
@@ -274,6 +278,18 @@ def attempt_lines(
 
 
 VERDICT_STYLES = {"verified": "wt.ok", "failed": "wt.error", "no-secret": "wt.warn"}
+
+
+def nothing_matches(head: Head, text: str, captures: int) -> Head:
+    """The empty detail while a filter hides every capture: what hides them, how to undo it.
+
+    Short lines, so a narrow pane shows them whole without wrap."""
+    title = Text("  Nothing matches ", "bold")
+    title.append(f"'{printable(text)}'", "wt.name")
+    noun = "capture is" if captures == 1 else "captures are"
+    hints = [f"  {captures:,} {noun} hidden by", "  the filter: Esc clears it,", "  / changes it."]
+    head.extend([Text(""), title, Text(""), *(Text(hint, "wt.muted") for hint in hints)])
+    return head
 
 
 def verdict_lines(verdict: Verdict, width: int) -> list[Text]:

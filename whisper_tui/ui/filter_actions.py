@@ -114,6 +114,11 @@ class FilterActions:
         self._topbar_state = ()
         self.refresh_from_store()
 
+    def hidden_by_filter(self) -> tuple[str, int] | None:
+        """(filter text, captures) when a filter is on and hides every capture."""
+        view, total = self.request_list.view, len(self.store)
+        return (view.text, total) if view.text and total and not len(view) else None
+
     def action_clear_filter(self) -> None:
         field = self.screen_stack[0].query_one("#filter", Input)
         if field.display or self.request_list.view.text:

@@ -192,7 +192,7 @@ class FindBar(Horizontal):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.detail.find_step(1)
+        self.detail.action_find_step(1)
         self.detail.focus()
 
     def on_key(self, event: events.Key) -> None:
@@ -202,4 +202,4 @@ class FindBar(Horizontal):
             self.detail.focus()
 
     def action_close(self) -> None:
-        self.detail.close_find()
+        self.detail.action_close_find()

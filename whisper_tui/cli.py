@@ -166,8 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def check_load_files(paths: Sequence[str]) -> str | None:
     """Why one of the --load files can't be loaded (missing, not HAR), or None.
 
-    Only each file's start is read here; the session reads the entries in a thread once the
-    screen is up (core/loading.py), and a file cut short further on keeps what came before.
+    Only each file's start is read here; the entries are read off the loop while the app
+    starts (core/loading.py), and a file cut short further on keeps what came before.
     """
     for path in paths:
         problem = check_loadable(path)

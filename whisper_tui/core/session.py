@@ -86,7 +86,7 @@ class Session:
         self.loading = (
             Loading(self.settings.load_paths, self.store) if self.settings.load_paths else None
         )
-        """--load, read in a thread once started (None without --load)."""
+        """--load, read off the loop once started (None without --load)."""
         self._sock = sock
         self._runner: web.BaseRunner | None = None
         self._saving: asyncio.Task[None] | None = None
@@ -120,7 +120,7 @@ class Session:
         `serve=False` keeps a prepared store on screen without listening (snapshot tests).
         `hold_loading`: --load reads its first batch, then waits for `loading.release()`.
         The tunnel connects in the background: this returns before it is up. With --load
-        this returns at once too: the files are read in a thread, and listening and `--save`
+        this returns at once too: the files are read off the loop, and listening and `--save`
         start once they are in (`until_started`), so live captures come after the loaded
         ones with numbers of their own, and `--save` never writes a half-loaded store.
         """

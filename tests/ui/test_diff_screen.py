@@ -193,6 +193,25 @@ async def test_cjk_and_emoji_rows_keep_the_divider_in_one_column():
         assert columns == {(width - 1) // 2}
 
 
+async def test_skin_tones_keep_the_divider_in_place_and_a_change_of_tone_is_seen():
+    # Shown without the modifier (tmux 3.3 draws '👍🏽' in 4 cells, Rich counts 2); where
+    # the tone is all that changed, the row and the summary spell it out.
+    older = {"who": "👍🏽 ok", "hand": "👋🏿"}
+    newer = {"who": "👍🏾 ok", "hand": "👋🏿"}
+    app = WhisperApp(Settings(port=8080), store=store_of(older, newer), serve=False)
+    async with app.run_test(size=(81, 30)) as pilot:
+        await open_diff(pilot)
+        await wait_for_screen(pilot, app, "\\U0001f3fd", "\\U0001f3fe")
+        view = app.screen.query_one("#diff-view")
+        rows = [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
+        changed = [row for row in rows if "who" in row]
+        assert changed and "\\U0001f3fd" in changed[0] and "\\U0001f3fe" in changed[0]
+        hand = [row for row in rows if "hand" in row]
+        assert hand and "👋" in hand[0] and "\U0001f3ff" not in hand[0]
+        columns = {cell_len(row[: row.index("│")]) for row in rows if "│" in row}
+        assert columns == {40}
+
+
 async def test_a_click_places_the_cursor_and_a_click_on_a_fold_opens_it():
     first = {f"k{i}": i for i in range(40)}
     app = WhisperApp(Settings(port=8080), store=store_of(first, dict(first, k30=-30)), serve=False)

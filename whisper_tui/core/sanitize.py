@@ -54,16 +54,28 @@ def _build_table() -> dict[int, str | None]:
 
 
 _TABLE = _build_table()
+_SPELLED_TABLE: dict[int, str | None] = {
+    **_TABLE,
+    **{
+        code: f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+        for code, shown in _TABLE.items()
+        if shown is None
+    },
+}
 _TAB_WIDTH = 4
 
 
-def printable(text: str) -> str:
-    """Replace every control character with a visible placeholder (tabs become spaces)."""
+def printable(text: str, spell_dropped: bool = False) -> str:
+    """Replace every control character with a visible placeholder (tabs become spaces).
+
+    `spell_dropped`: joiners, presentation selectors and skin tones are spelled out
+    ('\\U0001f3fd') instead of left out, where what differs must be seen (two values that
+    differ only in a skin tone would otherwise look the same)."""
     if text.isascii() and text.isprintable():
         return text  # most targets and header values: no character of the table is there
     if "\t" in text:
         text = text.expandtabs(_TAB_WIDTH)
-    return text.translate(_TABLE)
+    return text.translate(_SPELLED_TABLE if spell_dropped else _TABLE)
 
 
 def _one_cell_table() -> dict[int, str]:

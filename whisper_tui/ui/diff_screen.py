@@ -57,9 +57,11 @@ STYLES = {
 }
 
 
-def cell(text: str | None, number: int | None, width: int, side: str, spans, kind: str) -> Text:
+def cell(
+    text: str | None, number: int | None, width: int, side: str, spans, kind: str, spell=False
+) -> Text:
     """One half of a row: line number, change mark, then the text cut to the width, coloured
-    by kind."""
+    by kind. `spell`: what display leaves out is spelled out (see printable)."""
     out = Text(no_wrap=True, end="")
     out.append(
         f"{number:>{NUMBER_WIDTH - 1}} " if number is not None else " " * NUMBER_WIDTH,
@@ -74,7 +76,7 @@ def cell(text: str | None, number: int | None, width: int, side: str, spans, kin
         return out
     # Cut and padded in cells as Textual measures them (a CJK character or an emoji takes
     # two), so the divider stays in one column whatever the lines hold.
-    body = Text(printable(text), end="")
+    body = Text(printable(text, spell_dropped=spell), end="")
     if changed:
         body.stylize(STYLES[tint])
         for start, end in spans:
@@ -203,12 +205,19 @@ class DiffView(ScrollView, can_focus=True):
             return Text(printable(item.left or item.right or ""), STYLES["section"])
         half = (width - 1) // 2
         left_spans, right_spans = [], []
+        spell = False
         if item.kind == "changed" and item.left is not None and item.right is not None:
             left_spans, right_spans = inline_changes(item.left, item.right)
-        row = cell(item.left, item.left_number, half, "left", left_spans, item.kind)
+            # Sides that differ only in what display leaves out (a skin tone, a joiner)
+            # would look the same: spelled out, the difference shows.
+            spell = printable(item.left) == printable(item.right)
+            if spell:
+                left_spans, right_spans = [], []
+        row = cell(item.left, item.left_number, half, "left", left_spans, item.kind, spell)
         row.append("│", "wt.muted")
+        right = width - half - 1
         row.append_text(
-            cell(item.right, item.right_number, width - half - 1, "right", right_spans, item.kind)
+            cell(item.right, item.right_number, right, "right", right_spans, item.kind, spell)
         )
         if item.volatile:
             row.stylize("wt.volatile")
@@ -337,7 +346,8 @@ def summary_text(diff: RequestDiff, first_line: str = "request line") -> Content
     for change in diff.changes:
         # A volatile change (a timestamp, a signature) is muted, not hidden.
         style = "$text-muted" if change.volatile else SUMMARY_STYLES.get(change.kind, "")
-        lines.append((printable(change.text()), style))
+        # Spelled out: a change in a skin tone or a joiner alone is still seen.
+        lines.append((printable(change.text(), spell_dropped=True), style))
     for note in diff.notes:
         lines.append((printable(note), "italic $text-muted"))
     return Content("\n").join(Content.styled(text, style) for text, style in lines)

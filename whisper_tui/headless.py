@@ -11,7 +11,7 @@ import sys
 import time
 from typing import TextIO
 
-from whisper_tui.core.deliveries import Delivery, delivery_json
+from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.filtering import status_of
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.portable import header_objects, isoformat_utc
@@ -64,11 +64,12 @@ def human_line(request: CapturedRequest, verdicts: Verdicts) -> str:
 
 
 def json_line(
-    request: CapturedRequest, verdicts: Verdicts, delivery: Delivery | None = None
+    request: CapturedRequest, verdicts: Verdicts, delivery: DeliveryJson | None = None
 ) -> str:
     """One JSON object per capture, body as UTF-8 text or base64, for scripts.
 
-    `delivery` (the session's) gives `"delivery": {"id", "from", "seen", "first"}`, else null.
+    `delivery` (the index's `json_of`) is written as `"delivery": {"id", "from", "seen",
+    "first"}`, else null.
     """
     try:
         body, encoding = request.body.decode("utf-8"), "utf-8"
@@ -94,7 +95,7 @@ def json_line(
             {"scheme": v.scheme, "status": v.status, "reason": v.reason}
             for v in verdicts.for_request(request)
         ],
-        "delivery": delivery_json(delivery),
+        "delivery": delivery,
     }
     # ensure_ascii keeps control characters escaped: the output is safe on a terminal.
     return json.dumps(record, ensure_ascii=True, separators=(",", ":"))
@@ -131,7 +132,7 @@ async def serve_headless(
         nonlocal flush_pending
         if as_json:
             # The store numbered the arrival before telling its listeners.
-            line = json_line(request, session.verdicts, session.delivery(request))
+            line = json_line(request, session.verdicts, store.deliveries.json_of(request.id))
         else:
             line = human_line(request, session.verdicts)
         out.write(line + "\n")

@@ -293,6 +293,8 @@ class StoreWithDeliveries(RuleBasedStateMachine):
         for request in self.store:
             guid = dict(self.arrivals)[request.id]
             delivery = index.of(request)
+            # What headless --json writes, asked in O(1), says what the full object says.
+            assert index.json_of(request.id) == delivery_json(delivery)
             if guid is None:
                 assert delivery is None and index.repeat_of(request) == 0
                 continue

@@ -390,14 +390,17 @@ class DeliveryIndex:
         object here).
         """
         if requests is not None and len(requests) <= _FEW:
-            taken = {r.id: self._json_of(r.id) for r in requests}
+            taken = {r.id: self.json_of(r.id) for r in requests}
             return lambda request: taken.get(request.id)
         copy = DeliveryIndex(self.remembered)
         copy._delivery_of, copy._seen = dict(self._delivery_of), dict(self._seen)
         copy._about = dict(self._about)
-        return lambda request: copy._json_of(request.id)
+        return lambda request: copy.json_of(request.id)
 
-    def _json_of(self, capture_id: int) -> DeliveryJson | None:
+    def json_of(self, capture_id: int) -> DeliveryJson | None:
+        """What `delivery_json(of(capture))` gives, in O(1): headless `--json` asks it for
+        every capture, and `of` copies all of a delivery's arrivals (a retry storm of one id
+        would make each line cost as much as all the lines before it)."""
         value = self._delivery_of.get(capture_id)
         if value is None:
             return None

@@ -1,6 +1,6 @@
 """Everything the command line decides, as one plain object.
 
-The field defaults here are the options' defaults: whisper_tui/options.py reads them, so a default
+The field defaults here are the options' defaults: whisper_tui/option_types.py reads them, so a default
 is written once. That table says which flag and config key fill each field.
 """
 

@@ -1,7 +1,7 @@
 """Everything the command line decides, as one plain object.
 
-The field defaults here are the options' defaults: whisper_tui/option_types.py reads them, so a default
-is written once. That table says which flag and config key fill each field.
+The field defaults here are the options' defaults: whisper_tui/option_types.py reads them, so a
+default is written once. That table says which flag and config key fill each field.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import hmac
 
 import pytest
 from aiohttp import web
+from textual.widgets import Input
 
 from tests.bench.tui_process import free_port
 from tests.helpers import screen_text, send_raw, wait_for_list
@@ -280,3 +281,34 @@ async def test_the_url_prompt_fits(size):
         await pilot.pause(0.2)
         assert fully_visible(app, "#url")
         assert "Enter replays, Esc cancels" in screen_text(app)
+
+
+async def test_typing_in_the_url_prompt_replaces_the_suggestion():
+    downstream = DownstreamApp()
+    await downstream.start()
+    app = WhisperApp(Settings(port=0))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await send_raw(app.port, raw_post("/typed", b"abc"))
+            await wait_for_list(pilot, app, 1)
+            await pilot.press("r")
+            await wait_until(pilot, lambda: isinstance(app.screen, UrlPrompt))
+            await pilot.press(*downstream.url)
+            assert app.screen.query_one("#url", Input).value == downstream.url
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+            assert app.replay_url == downstream.url
+    finally:
+        await downstream.stop()
+
+
+async def test_enter_on_the_untouched_url_prompt_takes_the_suggestion():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, raw_post("/suggested", b"abc"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, UrlPrompt))
+        assert "http://127.0.0.1:3000" in screen_text(app)  # shown as the suggestion
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.replay_url == "http://127.0.0.1:3000")

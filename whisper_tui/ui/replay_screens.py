@@ -41,14 +41,16 @@ class UrlPrompt(ModalScreen[str | None]):
         with Vertical(id="url-box", classes="modal-box") as box:
             box.border_title = "Replay"
             yield Label("Replay to which server? (path and query of the capture are appended)")
-            yield Input(value=self.suggestion, id="url", select_on_focus=False)
+            # A placeholder rather than text: typing replaces it, Enter on it takes it. (Not
+            # select_on_focus: a selection would make Ctrl+C copy instead of quit.)
+            yield Input(placeholder=self.suggestion, id="url", select_on_focus=False)
             yield Static(id="url-error", classes="error")
             yield Static(
                 "Enter replays, Esc cancels. Start with --forward URL to skip this.", classes="hint"
             )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        url = event.value.strip()
+        url = event.value.strip() or self.suggestion
         problem = validate_target(url)
         if problem:
             self.query_one("#url-error", Static).update(Text(f"{problem}: {printable(repr(url))}"))

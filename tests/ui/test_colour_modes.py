@@ -121,3 +121,31 @@ async def test_the_full_colour_mode_draws_the_theme_unchanged():
         await wait_for_screen(pilot, app, "Headers")
         assert app.theme == "textual-dark"
         assert ColorType.TRUECOLOR in {colour.type for colour in colours_drawn(app)}
+
+
+def left_edge(app: WhisperApp, pane) -> set[str]:
+    """The glyphs down a pane's left edge (its border column)."""
+    lines = [
+        "".join(segment.text for segment in strip).ljust(app.size.width)
+        for strip in screen_strips(app)
+    ]
+    return {lines[y][pane.region.x] for y in range(pane.region.y, pane.region.bottom)}
+
+
+@pytest.mark.parametrize("colours", ["none", "ansi"])
+async def test_the_focused_pane_is_marked_down_its_edge_and_the_other_is_not(colours):
+    """NO_COLOR: a heavy rule, no colour needed (bold alone marked it before); 16 colours: the
+    focus bar. The blurred pane's edge is blank (its bar in the terminal's foreground showed)."""
+    app = fixture_app(colours)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("g", "j", "j")
+        await wait_for_screen(pilot, app, "Headers")
+        rule = {"┃"} if colours == "none" else {"▊"}
+        assert app.focused is app.request_list
+        assert left_edge(app, app.request_list) == rule
+        assert left_edge(app, app.detail) == {" "}
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is app.detail
+        assert left_edge(app, app.detail) == rule
+        assert left_edge(app, app.request_list) == {" "}

@@ -13,10 +13,10 @@ background.
 - A glyph drawn in its own background colour draws nothing (an unfocused pane's bar keeps its
   place that way) and is skipped, as are spaces.
 
-ANSI themes (ansi-dark, ansi-light) are not measured here: they hand every colour to the
-terminal's own palette, which the app cannot see (in Textual's assumed palettes ansi-light's
-red is 3.3:1 on its white, whatever the app does short of dropping hues). Their readability
-belongs with the 16-colour and NO_COLOR rendering path.
+ANSI themes (ansi-dark, ansi-light) send colour numbers and the terminal's palette decides the
+colours, so their cells are measured under several real palettes (terminal_palettes.py:
+Textual's assumed ones, xterm's, GNOME Terminal's and Windows Terminal's defaults), dark ones
+for ansi-dark and light ones for ansi-light: a cell must read under every one of them.
 """
 
 from __future__ import annotations
@@ -28,13 +28,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.color import Color as RichColor
 from rich.segment import Segment
+from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 from textual.app import App
 from textual.color import Color
 from textual.widgets import Static
 
 from tests.helpers import delivery_request, load_deliveries, screen_strips, wait_for_screen
+from tests.ui.terminal_palettes import palettes_for
 from whisper_tui.core.models import Attempt
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
@@ -53,7 +56,6 @@ from whisper_tui.ui.palette import (
 pytestmark = pytest.mark.usefixtures("utc")
 
 THEMES = list(App().available_themes)
-MEASURED_THEMES = [name for name in THEMES if not App().get_theme(name).ansi]
 SIZE = (110, 32)
 AT = 1_764_250_000.0
 
@@ -86,15 +88,31 @@ def test_resolve_reads_relative_and_translucent_values_over_their_ground():
     assert resolve("ansi_red", grey) is None
 
 
+def in_palette(value: str, terminal: TerminalTheme) -> Color:
+    """An ANSI colour variable ('ansi_bright_red', 'ansi_default') as `terminal` draws text."""
+    name = value.split()[0].removeprefix("ansi_")
+    return Color(*RichColor.parse(name).get_truecolor(terminal, foreground=True))
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_every_text_variable_reads_on_the_backgrounds(theme):
-    """Also for every theme a user registers: the variables, not the themes, are fixed."""
+    """Also for every theme a user registers: the variables, not the themes, are fixed. An
+    ANSI theme's, under each of the common palettes of its darkness."""
     app = App()
     app.theme = theme
-    variables = readable_variables(app.get_css_variables())
+    dark = app.current_theme.dark
+    variables = readable_variables(app.get_css_variables(), dark)
     background = resolve(variables["background"], Color(0, 0, 0))
     if background is None:
-        pytest.skip("an ANSI theme: the terminal decides its colours")
+        for name, terminal in palettes_for(dark).items():
+            ground = Color(*terminal.background_color)
+            for variable in (*TEXT_VARIABLES, "text-muted", "footer-key-foreground"):
+                shown = in_palette(variables[variable], terminal)
+                assert contrast(shown, ground) >= TEXT_CONTRAST, (name, variable)
+            for variable in ("wt-focus", "border", "border-blurred"):
+                shown = in_palette(variables[variable], terminal)
+                assert contrast(shown, ground) >= DECORATION_CONTRAST, (name, variable)
+        return
     grounds = [background, *(resolve(variables[n], background) for n in ("surface", "panel"))]
     for name in (*TEXT_VARIABLES, "text-muted"):
         color = Color.parse(variables[name])
@@ -120,10 +138,9 @@ def is_decoration(character: str) -> bool:
     return 0x2500 <= ord(character) <= 0x25FF
 
 
-def cell_colours(app: App, segment: Segment) -> tuple[Color, Color]:
-    """(foreground, background) as the terminal shows them."""
+def cell_colours(terminal: TerminalTheme, segment: Segment) -> tuple[Color, Color]:
+    """(foreground, background) as a terminal with the palette `terminal` shows them."""
     style = segment.style
-    terminal = app.ansi_theme
     fg = style.color if style else None
     bg = style.bgcolor if style else None
     front = fg.get_truecolor(terminal, foreground=True) if fg else terminal.foreground_color
@@ -137,14 +154,18 @@ def cell_colours(app: App, segment: Segment) -> tuple[Color, Color]:
     return foreground, background
 
 
-def unreadable_cells(app: App, theme: str, screen: str) -> list[str]:
-    """Every run of cells below its contrast minimum, described for the failure message."""
+def unreadable_cells(
+    app: App, theme: str, screen: str, terminal: TerminalTheme | None = None
+) -> list[str]:
+    """Every run of cells below its contrast minimum, described for the failure message;
+    ANSI colours as `terminal` draws them (by default Textual's assumed palette)."""
+    terminal = terminal or app.ansi_theme
     failures = []
     for y, strip in enumerate(screen_strips(app)):
         for segment in strip:
             if segment.control or not segment.text.strip():
                 continue
-            foreground, background = cell_colours(app, segment)
+            foreground, background = cell_colours(terminal, segment)
             if foreground == background:
                 continue
             ratio = contrast(foreground, background)
@@ -263,12 +284,16 @@ async def test_every_cell_reads_in_every_theme(screen, monkeypatch):
     failures: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         await SCREENS[screen](pilot, app)
-        for theme in MEASURED_THEMES:
+        for theme in THEMES:
             app.theme = theme
             # The CSS refresh and the theme signal run on the next turns of the loop.
             await pilot.pause()
             await pilot.pause()
-            failures += unreadable_cells(app, theme, screen)
+            if not app.current_theme.ansi:
+                failures += unreadable_cells(app, theme, screen)
+                continue
+            for name, palette in palettes_for(app.current_theme.dark).items():
+                failures += unreadable_cells(app, f"{theme} in {name}", screen, palette)
     assert not failures, f"{len(failures)} unreadable:\n" + "\n".join(failures[:40])
 
 
@@ -314,11 +339,11 @@ def style_strings(path: Path) -> list[str]:
 
 def test_no_colour_is_written_into_the_ui_but_through_the_theme():
     """Colours come from theme variables ($text-success, wt-*) and the named styles palette.py
-    derives from them; palette.py alone names the ANSI colours an ANSI theme falls back on."""
+    derives from them; ansi_colours.py alone names the ANSI colours of ANSI themes."""
     found = [
         hit
         for path in sorted(UI.glob("*.py"))
-        if path.name != "palette.py"
+        if path.name not in ("palette.py", "ansi_colours.py")
         for hit in style_strings(path)
     ]
     css = (UI / "app.tcss").read_text()
@@ -330,11 +355,3 @@ def test_the_source_check_finds_a_hard_coded_style(tmp_path):
     module = tmp_path / "sample.py"
     module.write_text('A = "bold red"\nB = "wt.error"\nC = "on #3c1f1f"\nD = "reddish text"\n')
     assert style_strings(module) == ["sample.py:1: 'bold red'", "sample.py:3: 'on #3c1f1f'"]
-
-
-def test_an_ansi_syntax_colour_covers_a_token_kinds_subkinds():
-    from whisper_tui.ui.palette import ansi_syntax_colour
-
-    assert ansi_syntax_colour(True, "Literal.String.Double") == "green"
-    assert ansi_syntax_colour(False, "Keyword.Constant") == "red"
-    assert ansi_syntax_colour(True, "Punctuation") is None

@@ -196,3 +196,21 @@ SMALL_SCREENS = {
 def test_small_screens_keep_what_was_cut(snap_compare, screen, size):
     app = forwarding_app()
     assert snap_compare(app, terminal_size=SIZES[size], run_before=SMALL_SCREENS[screen])
+
+
+# -- the ANSI themes, picked with Ctrl+P in a full-colour terminal (issue 19) ---------------------
+
+ANSI_SCREENS = {"list_and_detail": on_stripe_json, "diff": mark_and_diff}
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light"])
+@pytest.mark.parametrize("screen", ANSI_SCREENS)
+def test_screens_in_the_ansi_themes(snap_compare, theme, screen):
+    # Only the ANSI colours that read on common palettes (ansi_colours.py): on ansi-light no
+    # green, yellow or cyan; the diff's added rows bold, never faint.
+    async def run_before(pilot) -> None:
+        pilot.app.theme = theme
+        await pilot.pause()
+        await ANSI_SCREENS[screen](pilot)
+
+    assert snap_compare(fixture_app(), terminal_size=(100, 30), run_before=run_before)

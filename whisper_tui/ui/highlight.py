@@ -15,7 +15,8 @@ from rich.text import Text
 from textual.color import Color
 
 from whisper_tui.core.sanitize import printable
-from whisper_tui.ui.palette import ansi_syntax_colour, readable
+from whisper_tui.ui.ansi_colours import ansi_syntax_style
+from whisper_tui.ui.palette import readable
 
 DARK_THEME = "monokai"
 LIGHT_THEME = "friendly"
@@ -78,9 +79,10 @@ def token_style(theme_name: str, token_type: _TokenType, background: str | None 
 
 @lru_cache(maxsize=1024)
 def ansi_token_style(dark: bool, token_type: _TokenType) -> Style:
-    """A token in the terminal's own colours (palette.ANSI_SYNTAX), comments in italics."""
+    """A token in the terminal's own colours (ansi_colours.ANSI_SYNTAX)."""
     name = str(token_type).removeprefix("Token").lstrip(".")
-    return Style(color=ansi_syntax_colour(dark, name), italic=name.startswith("Comment") or None)
+    style = ansi_syntax_style(dark, name)
+    return Style.parse(style) if style else Style()
 
 
 def highlight_line(

@@ -19,6 +19,8 @@ from rich.theme import Theme as RichTheme
 from textual.app import App
 from textual.color import Color
 
+from whisper_tui.ui.ansi_colours import ansi_diff_styles, ansi_variables, falls_back
+
 TEXT_CONTRAST = 4.5
 """WCAG AA for body text."""
 DECORATION_CONTRAST = 3.0
@@ -113,13 +115,14 @@ TEXT_VARIABLES = (
 """Hex text colours used on the backgrounds below; each is made readable on all of them."""
 
 
-def readable_variables(variables: Mapping[str, str]) -> dict[str, str]:
+def readable_variables(variables: Mapping[str, str], dark: bool = True) -> dict[str, str]:
     """The theme's variables with the colours text and decorations are drawn in made readable,
-    plus the `wt-*` variables app.tcss uses. ANSI themes are left to the terminal."""
+    plus the `wt-*` variables app.tcss uses. An ANSI theme (`dark` or light) gets the ANSI
+    colours that read on common terminal palettes (ansi_colours.py)."""
     out = dict(variables)
     background = resolve(variables.get("background", ""), BLACK)
     if background is None:
-        return _ansi_variables(out)
+        return ansi_variables(out, dark)
     surface = resolve(variables.get("surface", ""), background) or background
     panel = resolve(variables.get("panel", ""), background) or background
     accent = resolve(variables.get("accent", ""), background) or background
@@ -192,27 +195,19 @@ def _readable_block_cursor(out: dict[str, str], surface: Color) -> None:
         out["block-cursor-blurred-background"] = surface.blend(blurred, max(amount, 0)).hex
 
 
-def _ansi_variables(out: dict[str, str]) -> dict[str, str]:
-    accent = out.get("accent", "ansi_green")
-    out["wt-cursor"] = f"{accent} 40%"
-    out["wt-cursor-blurred"] = f"{accent} 18%"
-    out["wt-focus"] = accent
-    out["wt-footer-rule"] = out.get("border-blurred", "ansi_default")
-    return out
-
-
 class ReadableThemes:
     """For an App: the theme's variables made readable; the app's named styles (`wt.ok`,
     `wt.muted`, ...) follow them, so rich Text drawn after a theme change is in its colours."""
 
     def get_css_variables(self) -> dict[str, str]:
         app = cast(App[object], self)
-        variables = readable_variables(super().get_css_variables())  # type: ignore[misc]
+        dark = app.current_theme.dark
+        variables = readable_variables(super().get_css_variables(), dark)  # type: ignore[misc]
         app.theme_variables = variables
         # Set in App.__init__ before the first call: one entry of ours on the console's stack.
         if getattr(app, "_named_styles_pushed", False):
             app.console.pop_theme()
-        app.console.push_theme(rich_styles(variables))
+        app.console.push_theme(rich_styles(variables, dark))
         app._named_styles_pushed = True  # type: ignore[attr-defined]
         return variables
 
@@ -254,17 +249,20 @@ STYLE_COLOURS = {
 }
 
 
-def rich_styles(variables: Mapping[str, str]) -> RichTheme:
-    """The app's named styles (`wt.ok`, `wt.muted`, ...) in the colours of `variables`."""
+def rich_styles(variables: Mapping[str, str], dark: bool = True) -> RichTheme:
+    """The app's named styles (`wt.ok`, `wt.muted`, ...) in the colours of `variables` (of a
+    `dark` or light theme)."""
+    ansi = variables.get("text-muted", "").startswith("ansi_")
     styles: dict[str, Style] = {}
     for name, (variable, attributes) in STYLE_COLOURS.items():
         styles[name] = Style.parse(attributes) + Style(color=_color(variables, variable))
-    if variables.get("text-muted", "").startswith("ansi_"):
-        # The terminal's faint can't be measured (often 4:1 or less): plain text instead.
-        styles["wt.muted"] = Style()
+        if ansi and falls_back(variables, variable) and name != "wt.muted":
+            # No hue of this role reads on every common palette: the terminal's foreground,
+            # set apart by weight.
+            styles[name] += Style(bold=True)
     styles["wt.match"] = _match_style(variables, "warning")
     styles["wt.match.current"] = _match_style(variables, "error") + Style(bold=True)
-    styles.update(diff_styles(variables))
+    styles.update(ansi_diff_styles(dark) if ansi else diff_styles(variables))
     return RichTheme(styles, inherit=False)
 
 
@@ -291,14 +289,7 @@ def diff_styles(variables: Mapping[str, str]) -> dict[str, Style]:
     removed = resolve(variables.get("error", ""), background) if background else None
     added = resolve(variables.get("success", ""), background) if background else None
     if background is None or removed is None or added is None:
-        # ANSI themes: the terminal's red and green as the text colour, no tint to guess at.
-        return {
-            "wt.deleted": Style(color="red"),
-            "wt.inserted": Style(color="green"),
-            "wt.deleted-strong": Style(color="red", bold=True, underline=True),
-            "wt.inserted-strong": Style(color="green", bold=True, underline=True),
-            "wt.volatile": Style(dim=True),
-        }
+        return ansi_diff_styles(dark=True)  # an ANSI theme (rich_styles knows which)
     foreground = Color.parse(variables["foreground"])
     muted = resolve(variables.get("text-muted", ""), background) or foreground
     texts = [foreground, muted]
@@ -327,48 +318,6 @@ def _match_style(variables: Mapping[str, str], hue: str) -> Style:
     ground = background.blend(tint, 0.6 if hue == "warning" else 0.9)
     text = readable(Color.parse(variables["foreground"]), [ground])
     return Style(color=text.hex, bgcolor=ground.hex)
-
-
-# -- syntax colours on a background only the terminal knows ----------------------------------------
-
-ANSI_SYNTAX: dict[bool, dict[str, str]] = {
-    # dark: keys, strings, numbers and constants in four hues that read on a dark background.
-    True: {
-        "Name.Tag": "cyan",
-        "Name.Attribute": "yellow",
-        "Name.Builtin": "cyan",
-        "Literal.String": "green",
-        "Literal.Number": "magenta",
-        "Keyword": "yellow",
-        "Comment": "bright_black",
-        "Error": "red",
-    },
-    # light: yellow and cyan wash out on white in most palettes; blue, red and magenta don't.
-    False: {
-        "Name.Tag": "blue",
-        "Name.Attribute": "magenta",
-        "Name.Builtin": "blue",
-        "Literal.String": "green",
-        "Literal.Number": "magenta",
-        "Keyword": "red",
-        "Comment": "bright_black",
-        "Error": "red",
-    },
-}
-"""Token kinds (pygments names, a kind covering its subkinds) in ANSI colour names, for panes
-whose background is the terminal's own (ANSI themes, 16-colour terminals): the terminal's
-palette draws them, so they neither need nor survive a truecolour theme's fine shades."""
-
-
-def ansi_syntax_colour(dark: bool, token_name: str) -> str | None:
-    """The ANSI colour of a token kind ('Literal.String.Double'), None for the terminal's own."""
-    table = ANSI_SYNTAX[dark]
-    name = token_name
-    while name:
-        if name in table:
-            return table[name]
-        name = name.rpartition(".")[0]
-    return None
 
 
 def status_style(status: int) -> str:

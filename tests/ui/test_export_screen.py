@@ -216,3 +216,22 @@ async def test_a_har_export_numbers_a_retry_as_the_lists_repeat_marker_does():
         [entry] = json.loads(output)["log"]["entries"]
         assert entry["_whisper"]["delivery"]["seen"] == 3
         assert entry["_whisper"]["delivery"]["first"] == 1
+
+
+def dots(app: WhisperApp) -> list[str]:
+    """Each format's row on screen: the glyph between its pill's caps (▐ ▌)."""
+    rows = [screen_text(app).splitlines()[b.region.y] for b in format_buttons(app)]
+    return [row[row.index("▐") + 1] for row in rows]
+
+
+@pytest.mark.parametrize("colours", ["full", "none"])
+async def test_only_the_chosen_format_has_a_dot_so_no_colour_is_needed_to_see_it(colours):
+    # Issue 19: Textual draws every dot and tells them apart by hue and faintness; with
+    # NO_COLOR the chosen one was only bold.
+    app = WhisperApp(Settings(port=0), colours=colours)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_export(pilot, app)
+        assert dots(app) == ["●", " ", " ", " ", " ", " "]
+        await choose(pilot, app, "har")
+        await pilot.pause()
+        assert dots(app) == [" ", " ", " ", " ", " ", "●"]

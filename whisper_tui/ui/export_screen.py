@@ -29,6 +29,17 @@ COMPACT_BELOW = 80
 Scope = tuple[str, Callable[[], list[CapturedRequest]]]
 
 
+
+class Choice(RadioButton):
+    """A radio button whose dot is drawn only while it is chosen: which one is on reads without
+    colour (NO_COLOR, 16 colours, colour-blind readers); Textual tells the dots apart by hue
+    and faintness only."""
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = "●" if self.value else " "
+        return super().render()
+
+
 class ExportScreen(ModalScreen[None]):
     """Pick a format and a scope, see a preview, then copy or save."""
 
@@ -63,12 +74,12 @@ class ExportScreen(ModalScreen[None]):
             with Horizontal(id="export-choices"):
                 with RadioSet(id="export-format"):
                     for index, export_format in enumerate(self.formats):
-                        yield RadioButton(
+                        yield Choice(
                             export_format.label, value=index == 0, name=export_format.key
                         )
                 with RadioSet(id="export-scope"):
                     for index, (label, _) in enumerate(self.scopes):
-                        yield RadioButton(label, value=index == 0)
+                        yield Choice(label, value=index == 0)
             with VerticalScroll(id="export-preview-box") as preview:
                 preview.border_title = "Preview"
                 yield Static(id="export-preview")

@@ -29,7 +29,6 @@ COMPACT_BELOW = 80
 Scope = tuple[str, Callable[[], list[CapturedRequest]]]
 
 
-
 class Choice(RadioButton):
     """A radio button whose dot is drawn only while it is chosen: which one is on reads without
     colour (NO_COLOR, 16 colours, colour-blind readers); Textual tells the dots apart by hue
@@ -74,9 +73,7 @@ class ExportScreen(ModalScreen[None]):
             with Horizontal(id="export-choices"):
                 with RadioSet(id="export-format"):
                     for index, export_format in enumerate(self.formats):
-                        yield Choice(
-                            export_format.label, value=index == 0, name=export_format.key
-                        )
+                        yield Choice(export_format.label, value=index == 0, name=export_format.key)
                 with RadioSet(id="export-scope"):
                     for index, (label, _) in enumerate(self.scopes):
                         yield Choice(label, value=index == 0)

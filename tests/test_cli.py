@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from tests.bench.tui_process import free_port
-from whisper_tui.cli import check_load_files, parse_settings
+from whisper_tui.cli import SUBCOMMANDS, check_load_files, parse_settings
 from whisper_tui.core.har import load_har, save_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.session import Session
@@ -70,6 +70,15 @@ def test_help_explains_every_flag():
     assert result.returncode == 0
     for flag in ("--host", "--port", "--max-body", "--max-requests", "--max-memory"):
         assert flag in result.stdout
+
+
+def test_help_lists_every_subcommand_with_its_usage():
+    result = run_cli("--help")
+    commands = result.stdout.split("commands:\n", 1)[1].split("\n\n", 1)[0]
+    assert "whisper-tui send FILE.har --to URL" in commands
+    for name in SUBCOMMANDS:
+        assert f"whisper-tui {name} " in commands
+        assert run_cli(name, "--help").returncode == 0
 
 
 def test_sizes_and_counts_are_parsed():
@@ -147,6 +156,7 @@ def test_help_keeps_its_sections_in_order():
         "forwarding and replay:",
         "answers (simulate failures to test provider retries):",
         "files and modes:",
+        "commands:",
         "examples:",
     ]
     options = result.stdout.split("options:\n", 1)[1].split("\n\n", 1)[0]

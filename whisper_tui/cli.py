@@ -31,7 +31,21 @@ Capture every HTTP request sent to HOST:PORT and inspect it in the terminal:
 the exact bytes that arrived, headers in order with duplicates and case kept.
 Point your webhooks (Stripe, GitHub, Shopify, Slack...) at http://HOST:PORT/any/path."""
 
-EPILOG = """\
+SUBCOMMANDS = {
+    "send": (
+        "send FILE.har --to URL [...]",
+        "send recorded requests (ours or a browser's HAR) to your app",
+    ),
+}
+"""Commands of their own, each with its own flags (`whisper-tui send --help`)."""
+
+EPILOG = (
+    (
+        "commands:\n"
+        + "".join(f"  whisper-tui {usage}\n      {what}\n" for usage, what in SUBCOMMANDS.values())
+        + "  (each has its own --help)\n\n"
+    )
+    + """\
 examples:
   whisper-tui                         listen on 127.0.0.1:8080
   whisper-tui --port 9000             another port
@@ -39,6 +53,7 @@ examples:
   curl -d '{"hello":"world"}' -H 'Content-Type: application/json' localhost:8080/hooks/test
 
 keys: j/k or arrows move, g/G first/last, Tab switches pane, ? help, q quit."""
+)
 
 
 class _OneLineErrorParser(argparse.ArgumentParser):
@@ -101,7 +116,7 @@ def listen_error(settings: Settings, error: OSError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["send"]:
+    if args[:1] == ["send"]:  # listed in SUBCOMMANDS, so --help names it
         # A command of its own (sending recorded deliveries), with its own flags.
         from whisper_tui.send import main as send_main
 

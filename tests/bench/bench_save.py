@@ -4,7 +4,9 @@
 
 Throughput: alternating rounds of the app on a pty without and with `--save` (a fresh file per
 round), each pinned and loaded as in bench_throughput.py (60,000 450-byte JSON POSTs over 16
-connections after a warm-up); medians. At 100,000 captures: the app starts with `--load` of a
+connections after a warm-up); medians. CPU per request is given twice: during the load, and
+from the load's start to the app's exit (q), which counts any writing `--save` deferred past
+the burst (the save's share of CPU is capped). At 100,000 captures: the app starts with `--load` of a
 100,000-entry HAR and `--save` to another file; once that file is first written whole, 2,000
 POSTs arrive and the next save is watched: the file's growth, whether it is still the same
 file (an atomic rewrite would replace it), and the bytes the process wrote meanwhile
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -36,8 +39,19 @@ STORED = 100_000
 ARRIVING = 2_000
 
 
-def app_round(count: int, *args: str) -> tuple[float, float]:
-    """(req/s, CPU microseconds per request) of the app run with `args`."""
+def reaped_cpu_seconds() -> float:
+    """User + system CPU of every child this process has waited for, all their lives."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def app_round(count: int, *args: str) -> tuple[float, float, float]:
+    """(req/s, CPU microseconds per request during the load, and until the app exited).
+
+    The second CPU figure runs on past the load to the app's exit (q), so it counts every
+    capture saved: `--save` may defer part of its writing past a burst, which the first
+    figure would not see.
+    """
     port = free_port()
     with pty_app("--port", str(port), *args) as app:
         wait_listening(port)
@@ -47,10 +61,15 @@ def app_round(count: int, *args: str) -> tuple[float, float]:
         run_load(port, WARMUP)
         before = cpu_seconds(app.process.pid)
         result = run_load(port, count)
-        cpu = (cpu_seconds(app.process.pid) - before) / max(result.completed, 1) * 1e6
+        completed = max(result.completed, 1)
+        cpu = (cpu_seconds(app.process.pid) - before) / completed * 1e6
+        reaped = reaped_cpu_seconds()
         with contextlib.suppress(Exception):
             app.quit(timeout=60)
-        return result.rate, cpu
+        # The app's whole life, counted once it was reaped, less what it had used before.
+        lifetime = reaped_cpu_seconds() - reaped
+        until_exit = (lifetime - before) / completed * 1e6 if lifetime > 0 else float("nan")
+        return result.rate, cpu, until_exit
 
 
 def written_bytes(pid: int) -> int:
@@ -111,20 +130,24 @@ def run(quick: bool = False, rounds: int | None = None) -> list[Row]:
     rounds = rounds or (1 if quick else 3)
     count = 20_000 if quick else 60_000
     plain, saving, plain_cpu, saving_cpu = [], [], [], []
+    plain_exit, saving_exit = [], []
     with tempfile.TemporaryDirectory() as name:
         directory = Path(name)
         for number in range(rounds):
             target = directory / f"round{number}.har"
             with pinning.harness_on_load_cpus():
-                rate, cpu = app_round(count)
-                rate_saving, cpu_saving = app_round(count, "--save", str(target))
+                rate, cpu, cpu_exit = app_round(count)
+                rate_saving, cpu_saving, saving_to_exit = app_round(count, "--save", str(target))
             plain.append(rate)
             saving.append(rate_saving)
             plain_cpu.append(cpu)
             saving_cpu.append(cpu_saving)
+            plain_exit.append(cpu_exit)
+            saving_exit.append(saving_to_exit)
             print(
-                f"  save round {number + 1}: without {rate:,.0f} req/s ({cpu:.1f} us CPU), "
-                f"with --save {rate_saving:,.0f} req/s ({cpu_saving:.1f} us)",
+                f"  save round {number + 1}: without {rate:,.0f} req/s ({cpu:.1f} us CPU, "
+                f"{cpu_exit:.1f} to exit), with --save {rate_saving:,.0f} req/s "
+                f"({cpu_saving:.1f} us, {saving_to_exit:.1f} to exit)",
                 flush=True,
             )
         stored = 20_000 if quick else STORED
@@ -133,8 +156,8 @@ def run(quick: bool = False, rounds: int | None = None) -> list[Row]:
     return [
         Row(
             "--save at sustained load: throughput kept",
-            f"{median(saving):,.0f} req/s",
-            f"{median(plain):,.0f} req/s",
+            f"{median(saving):,.0f} req/s, {median(saving_cpu):.1f} us",
+            f"{median(plain):,.0f} req/s, {median(plain_cpu):.1f} us",
             ratio,
             f">= {TARGET_RATIO}x without",
             None if quick else ratio >= TARGET_RATIO,
@@ -142,8 +165,11 @@ def run(quick: bool = False, rounds: int | None = None) -> list[Row]:
                 f"save: medians of {rounds} alternating rounds of {count:,} POSTs, the app "
                 f"without and with --save; with {', '.join(f'{r:,.0f}' for r in saving)}; "
                 f"without {', '.join(f'{r:,.0f}' for r in plain)} req/s; CPU per request "
-                f"{median(saving_cpu):.1f} vs {median(plain_cpu):.1f} us; load: {describe()}; "
-                f"{pinning.describe()}",
+                f"during the load {median(saving_cpu):.1f} vs {median(plain_cpu):.1f} us "
+                f"({median(plain_cpu) / median(saving_cpu):.2f}x), and from the load's start "
+                f"to the app's exit, every capture saved, {median(saving_exit):.1f} vs "
+                f"{median(plain_exit):.1f} us ({median(plain_exit) / median(saving_exit):.2f}x)"
+                f"; load: {describe()}; {pinning.describe()}",
             ],
         ),
         Row(

@@ -151,12 +151,21 @@ def run(quick: bool = False, rounds: int | None = None, count: int | None = None
             flush=True,
         )
     app, bare, same, headless = (median(rates[k]) for k in ("app", "bare", "bare_same", "headless"))
+    us = {name: median(values) for name, values in cpu.items()}
+
+    def shown(rate: float, name: str) -> str:
+        # CPU per request beside req/s: on a shared machine it swings far less.
+        return f"{rate:,.0f} req/s, {us[name]:.1f} us"
+
+    def cpu_ratio(name: str, baseline: str) -> str:
+        return f"{us[baseline] / us[name]:.2f}x"
+
     where = f"{rounds} alternating rounds of {count:,} POSTs ({len(SMALL_BODY)} B) per process"
     rows = [
         Row(
             f"capture throughput, TUI live, vs bare aiohttp on the same loop ({loop})",
-            f"{app:,.0f} req/s",
-            f"{same:,.0f} req/s",
+            shown(app, "app"),
+            shown(same, "bare_same"),
             app / same,
             f">= {SAME_LOOP_TARGET}x",
             app / same >= SAME_LOOP_TARGET,
@@ -165,16 +174,25 @@ def run(quick: bool = False, rounds: int | None = None, count: int | None = None
                 f"{loop} {listing(rates['bare_same'])}; bare on asyncio "
                 f"{listing(rates['bare'])}; headless {listing(rates['headless'])} req/s; "
                 f"load: {describe()}; {pinning.describe()}",
-                "throughput: CPU per request (the server process, all threads; steadier than "
-                "req/s), medians: "
-                + ", ".join(f"{name} {median(cpu[name]):.1f} us" for name in cpu),
+                "throughput: figures are req/s and CPU per request (the server process, all "
+                "threads, over the measured requests; steadier than req/s on a shared "
+                "machine), medians: "
+                + ", ".join(f"{name} {us[name]:.1f} us" for name in cpu)
+                + f"; as ratios (baseline's CPU / the app's, like req/s ratios): TUI vs bare "
+                f"on {loop} {cpu_ratio('app', 'bare_same')}, TUI vs bare on asyncio "
+                f"{cpu_ratio('app', 'bare')}, headless vs bare on {loop} "
+                f"{cpu_ratio('headless', 'bare_same')}; each round's CPU: "
+                + "; ".join(
+                    f"{name} {', '.join(f'{v:.1f}' for v in values)}"
+                    for name, values in cpu.items()
+                ),
                 *(f"throughput: {p}" for p in problems),
             ],
         ),
         Row(
             "same, vs bare aiohttp on asyncio's default loop",
-            f"{app:,.0f} req/s",
-            f"{bare:,.0f} req/s",
+            shown(app, "app"),
+            shown(bare, "bare"),
             app / bare,
             f">= {DEFAULT_LOOP_TARGET}x",
             app / bare >= DEFAULT_LOOP_TARGET,
@@ -190,13 +208,15 @@ def run(quick: bool = False, rounds: int | None = None, count: int | None = None
                 "spread: (max - min) / median of the rounds' req/s; relative stdev TUI "
                 f"{statistics.pstdev(rates['app']) / app:.1%}, bare on {loop} "
                 f"{statistics.pstdev(rates['bare_same']) / same:.1%}; spread of bare on "
-                f"asyncio {spread(rates['bare']):.1%}, headless {spread(rates['headless']):.1%}"
+                f"asyncio {spread(rates['bare']):.1%}, headless {spread(rates['headless']):.1%}; "
+                f"spread of CPU per request: TUI {spread(cpu['app']):.1%}, bare on {loop} "
+                f"{spread(cpu['bare_same']):.1%}"
             ],
         ),
         Row(
             f"headless capture throughput vs bare aiohttp on the same loop ({loop})",
-            f"{headless:,.0f} req/s",
-            f"{same:,.0f} req/s",
+            shown(headless, "headless"),
+            shown(same, "bare_same"),
             headless / same,
             f">= {HEADLESS_TARGET}x",
             headless / same >= HEADLESS_TARGET,

@@ -10,6 +10,8 @@ import sys
 
 import aiohttp
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from tests.bench.tui_process import free_port, wait_listening
 from tests.helpers import EVENT_LOOPS, send_raw
@@ -299,3 +301,30 @@ def test_headless_json_groups_retries_by_the_providers_delivery_id(tmp_path):
     store = RequestStore()
     store.add_loaded(load_har(har))  # as --load puts each batch in the store
     assert [delivery_json(store.deliveries.of(r)) for r in store] == deliveries
+
+
+# Any character, lone surrogates included, with the ones the two encoders treat differently
+# (or escape at all) drawn often.
+ANY_TEXT = st.text(
+    st.sampled_from('\x7f\x00\x1b\x9b"\\/é\u2028\ud800\U0001f600a')
+    | st.characters(blacklist_categories=())
+)
+
+
+# Lines all ASCII but for one character are where the encoders could differ unnoticed.
+ASCII_TEXT = st.text(st.characters(max_codepoint=0x7F))
+
+
+@given(
+    target=ANY_TEXT | ASCII_TEXT,
+    value=st.binary() | ASCII_TEXT.map(str.encode),
+    body=st.binary() | (ANY_TEXT | ASCII_TEXT).map(lambda t: t.encode("utf-8", "surrogatepass")),
+)
+@example(target="/a\x7f", value=b"", body=b"")
+def test_json_lines_are_exactly_the_text_json_writes(target, value, body):
+    # orjson writes the line where its text is the same as json's (ASCII, DEL escaped).
+    request = CapturedRequest(
+        1, 1_764_000_000.5, "127.0.0.1", "POST", target, (1, 1), ((b"X-Any", value),), body
+    )
+    line = json_line(request, Verdicts.from_settings(Settings()))
+    assert line == json.dumps(json.loads(line), ensure_ascii=True, separators=(",", ":"))

@@ -9,7 +9,8 @@ import json
 import signal
 import sys
 import time
-from typing import TextIO
+from collections.abc import Callable
+from typing import Any, TextIO
 
 from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.filtering import status_of
@@ -26,6 +27,12 @@ from whisper_tui.tuning import freeze_startup_heap
 FLUSH_DELAY = 0.02
 """Seconds a printed line may wait in the buffer for others to go out with it: unnoticeable
 to a person or a script reading the lines, and it batches them under load."""
+
+_orjson_dumps: Callable[[Any], bytes] | None
+try:
+    from orjson import dumps as _orjson_dumps
+except ImportError:  # not CPython: json alone
+    _orjson_dumps = None
 
 TUNNEL_WAIT = 30.0
 """Seconds the first line waits for --tunnel's public URL before it is printed without it."""
@@ -97,7 +104,24 @@ def json_line(
         ],
         "delivery": delivery,
     }
-    # ensure_ascii keeps control characters escaped: the output is safe on a terminal.
+    return _encoded(record)
+
+
+def _encoded(record: dict[str, object]) -> str:
+    """`json.dumps(record, ensure_ascii=True, separators=(",", ":"))`, by orjson where it gives
+    the same text: when its output is ASCII without DEL (json escapes DEL, orjson does not).
+
+    ensure_ascii keeps control characters escaped: the output is safe on a terminal. orjson
+    encodes a capture's line in a fraction of json's time (a 450-byte body alone costs json
+    more than the rest of the line); a line that is not ASCII is encoded twice.
+    """
+    if _orjson_dumps is not None:
+        try:
+            fast: bytes | None = _orjson_dumps(record)
+        except TypeError:  # orjson.JSONEncodeError: a lone surrogate, which json escapes
+            fast = None
+        if fast is not None and fast.isascii() and b"\x7f" not in fast:
+            return fast.decode("ascii")
     return json.dumps(record, ensure_ascii=True, separators=(",", ":"))
 
 

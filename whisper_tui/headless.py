@@ -145,27 +145,27 @@ async def serve_headless(
     remove_signal_handlers = on_stop_signals(stop.set, (signal.SIGINT, *HANGUP_AND_TERMINATE))
 
     loop = asyncio.get_running_loop()
-    flush_pending = False
+    pending: list[str] = []  # lines printed since the last flush, written together by it
 
     def flush() -> None:
-        nonlocal flush_pending
-        flush_pending = False
+        if pending:
+            text = "".join(pending)
+            pending.clear()
+            out.write(text)
         out.flush()
 
     def announce(request: CapturedRequest) -> None:
-        nonlocal flush_pending
         if as_json:
             # The store numbered the arrival before telling its listeners.
             line = json_line(request, session.verdicts, store.deliveries.json_of(request.id))
         else:
             line = human_line(request, session.verdicts)
-        out.write(line + "\n")
-        # Lines go out FLUSH_DELAY after the first one since the last flush: under load that
-        # is one write system call for hundreds of lines. Flushing once per turn of the loop
-        # was still one per capture on uvloop, which runs each connection's request in a turn
-        # of its own (8 us of system time a capture, measured with strace).
-        if not flush_pending:
-            flush_pending = True
+        pending.append(line + "\n")
+        # Lines go out together FLUSH_DELAY after the first one since the last flush: under
+        # load one write system call carries hundreds of them. Kept here rather than in the
+        # stream's buffer, which PYTHONUNBUFFERED (set in many containers) turns off: then
+        # every line was a write of its own, 8 us of system time a capture (strace).
+        if len(pending) == 1:
             loop.call_later(FLUSH_DELAY, flush)
 
     store.subscribe(announce)
@@ -197,7 +197,7 @@ async def serve_headless(
         await stop.wait()
     finally:
         await session.stop()
-        out.flush()  # the lines of the last captures, before the pending flush would run
+        flush()  # the lines of the last captures, before the pending flush would run
         if session.autosave is not None:
             print(
                 f"whisper-tui: saved {len(store):,} capture(s) to {session.autosave.path}",

@@ -6,11 +6,11 @@ Throughput: alternating rounds of the app on a pty without and with `--save` (a 
 round), each pinned and loaded as in bench_throughput.py (60,000 450-byte JSON POSTs over 16
 connections after a warm-up); medians. CPU per request is given twice: during the load, and
 from the load's start to the app's exit (q), which counts any writing `--save` deferred past
-the burst (the save's share of CPU is capped). At 100,000 captures: the app starts with `--load` of a
-100,000-entry HAR and `--save` to another file; once that file is first written whole, 2,000
-POSTs arrive and the next save is watched: the file's growth, whether it is still the same
-file (an atomic rewrite would replace it), and the bytes the process wrote meanwhile
-(`wchar` from /proc, which also counts what it drew on the terminal).
+the burst (the save's share of CPU is capped). At 100,000 captures: the app starts with
+`--load` of a 100,000-entry HAR and `--save` to another file; once that file is first written
+whole, 2,000 POSTs arrive and the next save is watched: the file's growth, whether it is
+still the same file (an atomic rewrite would replace it), and the bytes the process wrote
+meanwhile (`wchar` from /proc, which also counts what it drew on the terminal).
 """
 
 from __future__ import annotations

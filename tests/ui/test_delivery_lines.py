@@ -202,3 +202,15 @@ def test_sender_content_in_an_id_is_shown_as_data():
     store = store_of(github(1, 0, delivery=hostile), github(2, 1, hostile))
     lines = shown(store, 2)
     assert lines[0].startswith("delivery [bold]␛]0;x␇ · 2 times")
+
+
+def test_loaded_arrivals_out_of_file_order_count_from_the_earliest_received():
+    # --load numbers captures in file order; their received times come from the file, and
+    # #14 arrived minutes before #1.
+    store = store_of(github(1, 300, status=200), github(2, 430), github(14, 0, status=500))
+    assert shown(store, 1, width=90) == [
+        "delivery 72d3…0958 · 3 times · first #14, +5m 00s, +7m 10s  (X-GitHub-Delivery)",
+        "▸ #1   +5m 00s   answered 200",
+        "  #2   +7m 10s   answered 200",
+        "  #14  16:00:00  answered 500",
+    ]

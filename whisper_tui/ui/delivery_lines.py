@@ -30,6 +30,9 @@ ARRIVALS_SHOWN = 8
 """Arrival lines at most: a window around the shown capture."""
 OFFSETS_SHOWN = 4
 """Later arrivals whose delay the summary line gives ('first #12, +1m 02s, +5m 10s')."""
+TIME_ORDER_LIMIT = 1000
+"""Kept arrivals up to which the first and the delays go by received time (--load can
+number them otherwise); past it, by capture id, which live arrivals follow."""
 SHORT_ID_ENDS = 4
 """Characters kept at each end of an id shortened for a narrow pane ('72d3…0958')."""
 
@@ -78,7 +81,15 @@ def history_of(
             arrivals.append((found, answer))
     first = store.get(delivery.first) if ids and ids[0] == delivery.first else None
     offsets: tuple[float, ...] = ()
-    if first is not None:
+    if first is not None and len(ids) <= TIME_ORDER_LIMIT:
+        # --load numbers captures in file order but keeps the file's received times, so the
+        # first arrival is the earliest received, and the delays count from it.
+        kept = sorted(
+            (r for r in map(store.get, ids) if r is not None), key=lambda r: r.received_at
+        )
+        first = kept[0]
+        offsets = tuple(r.received_at - first.received_at for r in kept[1 : OFFSETS_SHOWN + 1])
+    elif first is not None:  # a long run: numbered as it arrived (live), not sorted again
         later = (store.get(capture_id) for capture_id in ids[1 : OFFSETS_SHOWN + 1])
         offsets = tuple(r.received_at - first.received_at for r in later if r is not None)
     return DeliveryHistory(
@@ -125,7 +136,7 @@ def summary_lines(history: DeliveryHistory, width: int) -> list[Text]:
     first = ""
     delays = []
     if delivery.times > 1:
-        first = f" · first #{delivery.first}"
+        first = f" · first #{history.first.id if history.first else delivery.first}"
         if history.first is None:
             first += " (no longer kept)"
         delays = [format_offset(offset) for offset in history.offsets]

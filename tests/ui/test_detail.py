@@ -155,6 +155,9 @@ async def test_a_rejected_capture_says_it_was_answered_413_and_shows_the_announc
         app.show(capture(body=b"", rejected=True, declared_length=5_000_000, answered_status=413))
         await wait_for_screen(pilot, app, "rejected with 413: body over the --max-body limit")
         assert "5.0 MB" in lines(app)[1]
+        body = [line for line in lines(app) if line.startswith("Body")]
+        assert body == ["Body  5.0 MB  not kept (over the --max-body limit)"]
+        assert "(empty)" not in screen_text(app)
 
 
 async def test_sender_markup_and_control_characters_are_shown_literally():

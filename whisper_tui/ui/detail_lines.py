@@ -127,6 +127,12 @@ def build_head(
 
     head.add(Text(""))
     title = section_title("Body")
+    if request.rejected:  # only the announced size is known: nothing arrived to show
+        title.append(
+            f"  {format_size(request.size)}  not kept (over the --max-body limit)", "wt.muted"
+        )
+        head.add(title)
+        return head
     if view is None:
         title.append(f"  decoding {format_size(len(request.body))}…", "wt.muted")
     else:

@@ -115,11 +115,16 @@ def test_with_room_every_part_is_said_in_full():
 
 
 def test_the_name_and_the_label_go_first_then_short_forms_then_the_least_important_parts():
+    # What was given up first comes back where it fits ('listening on' here).
     assert parts_at(120, COUNT, FORWARD, THROTTLE) == (
-        "http://127.0.0.1:8080   5 requests   → http://127.0.0.1:3000   "
+        "listening on http://127.0.0.1:8080   5 requests   → http://127.0.0.1:3000   "
         "answering 429 Retry-After: 30 to everything"
     )
     assert parts_at(100, COUNT, FORWARD, THROTTLE) == (
+        "127.0.0.1:8080   5 requests   → http://127.0.0.1:3000   "
+        "answering 429 Retry-After: 30 to everything"
+    )
+    assert parts_at(80, COUNT, FORWARD, THROTTLE) == (
         "http://127.0.0.1:8080   5 requests   → http://127.0.0.1:3000   answering 429"
     )
     # 62 cells: what is left of 80 columns beside 'End to follow'.
@@ -127,20 +132,31 @@ def test_the_name_and_the_label_go_first_then_short_forms_then_the_least_importa
         "http://127.0.0.1:8080   5 requests   answering 429"
     )
     assert parts_at(40, COUNT, FORWARD, THROTTLE) == "http://127.0.0.1:8080   answering 429"
-    assert parts_at(12, COUNT, FORWARD, THROTTLE) == "http://127.…"
+    # Then the address is cut, not the answer mode after it.
+    assert parts_at(22, COUNT, FORWARD, THROTTLE) == "127.0…   answering 429"
 
 
 def test_loading_is_said_first_and_never_given_up():
-    loading = StatusPart("loading 40,000 of ~100,000", "loading 40,000 of ~100,000", 0, "loading")
+    loading = StatusPart("loading 40,000 of ~100,000", "loading 40%", 0, "loading")
     assert parts_at(100, loading) == (
         "whisper-tui  loading 40,000 of ~100,000   listening on http://127.0.0.1:8080"
     )
-    assert parts_at(62, loading, FORWARD) == "loading 40,000 of ~100,000   http://127.0.0.1:8080"
+    assert parts_at(52, loading, FORWARD) == "loading 40,000 of ~100,000   http://127.0.0.1:8080"
+    assert parts_at(40, loading, FORWARD) == "loading 40%   http://127.0.0.1:8080"
 
 
 def test_a_filter_says_how_many_it_shows_even_when_short():
     shown = "showing 4 of 5 for 'stripe'"
-    assert parts_at(62, COUNT, FORWARD, shown=shown).endswith("filter: 4 of 5")
+    assert parts_at(62, COUNT, FORWARD, shown=shown) == (
+        "127.0.0.1:8080   5 requests   showing 4 of 5 for 'stripe'"
+    )
+    assert parts_at(40, COUNT, FORWARD, shown=shown) == "http://127.0.0.1:8080   filter: 4 of 5"
+
+
+def test_the_answer_mode_is_never_left_out_the_address_is_cut_first():
+    loading = StatusPart("loading 40,000 of ~100,000", "loading 40%", 0, "loading")
+    assert parts_at(51, loading, THROTTLE) == "loading 40%   http://127.0.0.1:8080   answering 429"
+    assert parts_at(36, loading, THROTTLE) == "loading 40%   127.0…   answering 429"
 
 
 async def test_at_80_columns_the_answer_mode_is_read_beside_the_notice():

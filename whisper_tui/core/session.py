@@ -227,8 +227,10 @@ class Session:
         if self.loading is not None and not self.loading.finished:
             # The captures being read come first: a bar that said only 'listening' while
             # 60,000 are still loading reads as if they were all there.
-            text = self.loading.describe()
-            parts.append(StatusPart(text, text, KEPT, "loading"))
+            loading = self.loading
+            text = loading.describe()
+            share = loading.loaded * 100 // max(loading.expected, loading.loaded, 1)
+            parts.append(StatusPart(text, f"loading {min(share, 99)}%", KEPT, "loading"))
             count = ""
         gone = [(stats.evicted, "evicted"), (stats.deleted, "deleted")]
         if stats.evicted or stats.deleted:

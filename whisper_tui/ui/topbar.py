@@ -26,17 +26,23 @@ class BarPart:
     keep: bool = True
     separator: str = "   "
     """Before the part, unless it is the first shown."""
+    cut: bool = False
+    """Cut (with an ellipsis) when all else is not enough, rather than what follows it."""
+
+
+CUT_TO = 6
+"""Cells a cut part keeps."""
 
 
 def fit(parts: Sequence[BarPart], width: int) -> Text:
     """The parts on one line of at most `width` cells: each rank's short forms in turn (the
-    highest rank first), then each rank's parts left out in turn, then an ellipsis."""
+    highest rank first), then each rank's parts left out in turn; then, the most important
+    first, longer forms given back where they fit; then the `cut` part cut, then the line."""
     forms = [part.text for part in parts]
-    line = _join(parts, forms)
     ranks = sorted({part.rank for part in parts}, reverse=True)
     steps = [(rank, False) for rank in ranks] + [(rank, True) for rank in ranks]
     for rank, leave_out in steps:
-        if line.cell_len <= width:
+        if _join(parts, forms).cell_len <= width:
             break
         for number, part in enumerate(parts):
             if part.rank != rank:
@@ -45,7 +51,33 @@ def fit(parts: Sequence[BarPart], width: int) -> Text:
                 forms[number] = Text()
             elif not leave_out and part.short is not None:
                 forms[number] = part.short
-        line = _join(parts, forms)
+    # Given back: first parts left out that say something even when short, then longer
+    # forms (names and labels too); each time the most important first. A count says more
+    # than the answer mode's 'to everything'.
+    by_rank = sorted(range(len(parts)), key=lambda n: parts[n].rank)
+    for lengthen in (False, True):
+        for number in by_rank:
+            part = parts[number]
+            says_nothing_short = part.short is not None and not part.short.plain
+            if not lengthen and (forms[number].plain or says_nothing_short):
+                continue
+            candidates = (part.text, part.short) if lengthen else (part.short, part.text)
+            for longer in candidates:
+                if longer is None or longer.cell_len <= forms[number].cell_len:
+                    continue
+                trial = [*forms[:number], longer, *forms[number + 1 :]]
+                if _join(parts, trial).cell_len <= width:
+                    forms = trial
+                    break
+    line = _join(parts, forms)
+    over = line.cell_len - width
+    for number, part in enumerate(parts):
+        if over > 0 and part.cut and forms[number].cell_len > CUT_TO:
+            cut = forms[number].copy()
+            cut.truncate(max(cut.cell_len - over, CUT_TO), overflow="ellipsis")
+            forms[number] = cut
+            line = _join(parts, forms)
+            over = line.cell_len - width
     line.truncate(max(width, 0), overflow="ellipsis")
     return line
 
@@ -120,15 +152,18 @@ def bar_parts(base_url: str, status: Sequence[StatusPart], shown: str = "") -> l
     parts = [BarPart(Text("whisper-tui", "bold"), Text(), rank=9, keep=False)]
     loading = [part for part in status if part.kind == "loading"]
     for part in loading:
-        parts.append(BarPart(Text(part.text, "bold"), separator="  "))
+        parts.append(BarPart(Text(part.text, "bold"), Text(part.short, "bold"), 4, separator="  "))
     label = BarPart(Text("listening on"), Text(), rank=8, keep=False, separator="   ")
     parts.append(label if loading else replace(label, separator="  "))
-    parts.append(BarPart(Text(base_url, "bold underline"), rank=8, separator=" "))
+    address = Text(base_url.removeprefix("http://"), "bold underline")
+    parts.append(BarPart(Text(base_url, "bold underline"), address, 5, separator=" ", cut=True))
     for part in status:
         if part.kind != "loading":
             style = STYLES.get(part.kind, "bold")
             short = Text(part.short, style)
-            parts.append(BarPart(Text(part.text, style), short, part.rank, part.rank == KEPT))
+            # What senders get, and a --save that fails, are never left out.
+            keep = part.rank == KEPT or part.kind in ("answer", "save")
+            parts.append(BarPart(Text(part.text, style), short, part.rank, keep))
     if shown:
         count = shown.split(" for ", 1)[0].removeprefix("showing ")
         parts.append(BarPart(Text(shown, "bold"), Text(f"filter: {count}", "bold"), rank=1))

@@ -116,7 +116,7 @@ def listen_error(settings: Settings, error: OSError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["send"]:  # listed in SUBCOMMANDS, so --help names it
+    if args[:1] and args[0] in SUBCOMMANDS:  # the one table --help lists them from
         # A command of its own (sending recorded deliveries), with its own flags.
         from whisper_tui.send import main as send_main
 

@@ -235,3 +235,18 @@ async def test_only_the_chosen_format_has_a_dot_so_no_colour_is_needed_to_see_it
         await choose(pilot, app, "har")
         await pilot.pause()
         assert dots(app) == [" ", " ", " ", " ", " ", "●"]
+
+
+async def test_the_curl_preview_keeps_each_line_whole_on_one_row():
+    # Wrapped at spaces, a continuation backslash sat alone on a row of its own.
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        long_header = b"X-Hub-Signature-256: sha256=" + b"0123456789abcdef" * 4 + b"\r\n"
+        await send_raw(app.port, RAW.replace(b"Host: h\r\n", b"Host: h\r\n" + long_header))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: "bytes ready" in screen_text(app))
+        rows = [row.strip(" │▊▎▃") for row in screen_text(app).splitlines()]
+        assert "\\" not in rows
+        assert "  -H 'X-Hub-Signature-256: sha256=0123" in screen_text(app)
+        assert any(row.startswith("curl ") and row.endswith("\\") for row in rows)

@@ -43,3 +43,17 @@ def test_the_check_would_notice_textual():
     code = "import sys, whisper_tui.ui.app; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "True"
+
+
+def test_the_tui_imports_no_aiohttp_before_its_first_frame():
+    # aiohttp's import is ~0.3 s of CPU: the server starts once the first frame is out, and
+    # the replay client when first used. The CLI and the app module must not bring it in.
+    code = "import sys, whisper_tui.cli, whisper_tui.ui.app; print('aiohttp' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_aiohttp_check_would_notice_the_server():
+    code = "import sys, whisper_tui.core.server; print('aiohttp' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "True"

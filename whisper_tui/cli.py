@@ -13,6 +13,7 @@ from typing import NoReturn
 
 from whisper_tui import __version__
 from whisper_tui.core.config import config_path, load_config
+from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.loading import check_loadable, read_early
 from whisper_tui.core.redaction import RedactingStream
 from whisper_tui.core.responses import ResponsePolicy
@@ -123,8 +124,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return send_main(args[1:])
     settings = parse_settings(args)
     tune_process()
-    from whisper_tui.core.server import bind_socket
-
     try:
         sock = bind_socket(settings.host, settings.port)
     except OSError as error:

@@ -407,3 +407,36 @@ async def test_session_delivery_numbers_the_arrivals_of_one_delivery():
         assert session.delivery(plain) is None
     finally:
         await session.stop()
+
+
+async def test_a_held_start_binds_at_once_and_serves_what_waited_once_released():
+    # The TUI holds the start until its first frame is out: the port is known and a sender's
+    # connect succeeds at once (the kernel queues it), and it is answered once released.
+    session = Session(Settings(port=0))
+    await session.start(hold=True)
+    try:
+        assert session.port != 0
+        assert not session.listening
+        reader, writer = await asyncio.open_connection("127.0.0.1", session.port)
+        writer.write(b"POST /held HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
+        await writer.drain()
+        assert len(session.store) == 0
+        session.release()
+        await session.until_started()
+        assert session.listening
+        answer = await asyncio.wait_for(reader.readline(), 10)
+        assert answer.startswith(b"HTTP/1.1 200")
+        assert [(c.target, c.body) for c in session.store] == [("/held", b"hi")]
+        writer.close()
+    finally:
+        await session.stop()
+
+
+async def test_quitting_before_a_held_start_was_released_closes_the_port():
+    session = Session(Settings(port=0))
+    await session.start(hold=True)
+    port = session.port
+    await session.stop()
+    assert not session.listening
+    with pytest.raises(OSError):
+        await asyncio.open_connection("127.0.0.1", port)

@@ -16,6 +16,8 @@ from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 from multidict import CIMultiDict
 
+# Re-exported: the server's callers bind with it, and it needs no aiohttp (core/listening.py).
+from whisper_tui.core.listening import bind_socket as bind_socket
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.rejections import Rejection, Rejections
 from whisper_tui.core.replay import Sender, relay_parts
@@ -82,22 +84,6 @@ class _RefusalRecorder(RequestHandler):
         reason = message or (str(exc) if exc is not None else "") or f"HTTP {status}"
         self.rejections.add(Rejection(time.time(), _peer(request), status, reason))
         return super().handle_error(request, status, exc, message)
-
-
-def bind_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
-    """Bind the listening socket up front so a busy port fails before any screen is drawn."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    family, _, _, _, address = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(backlog)
-    except OSError:
-        sock.close()
-        raise
-    sock.setblocking(False)
-    return sock
 
 
 class CaptureServer(web.Server):

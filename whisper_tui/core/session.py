@@ -15,26 +15,32 @@ import os
 import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from aiohttp import web
 
 from whisper_tui.core.autosave import HarAutosave
 from whisper_tui.core.deliveries import Delivery
+from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.loading import Loading
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.redaction import Redactor
-from whisper_tui.core.replay import Sender
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import printable
-from whisper_tui.core.server import Forwarding, bind_socket, build_server, start_server
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import detect_schemes, get_scheme, sign
 from whisper_tui.core.status import KEPT, StatusPart, join
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.targets import target_url
-from whisper_tui.core.tunnels import Tunnel, create_tunnel
 from whisper_tui.core.verdicts import Verdicts
+
+if TYPE_CHECKING:
+    # aiohttp (the server, the sender) and the tunnels are imported when first used: the
+    # TUI draws its first frame before any of them is needed (aiohttp alone is ~0.3 s of CPU).
+    from aiohttp import web
+
+    from whisper_tui.core.replay import Sender
+    from whisper_tui.core.tunnels import Tunnel
 
 TUNNEL_HOSTS = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}
 """Where a tunnel delivers when the server listens on every address: the loopback."""
@@ -74,7 +80,6 @@ class Session:
         )
         self.policy = policy if policy is not None else self.settings.response_policy()
         self.verdicts = Verdicts.from_settings(self.settings)
-        self.sender = Sender(own_addresses=lambda: {(self.settings.host, self.port)})
         self.port = sock.getsockname()[1] if sock is not None else self.settings.port
         self.redactor = Redactor(secret for _, secret in self.settings.secrets)
         """Masks every configured secret in text we print (crash reports, headless output)."""
@@ -91,10 +96,18 @@ class Session:
         self._runner: web.BaseRunner | None = None
         self._saving: asyncio.Task[None] | None = None
         self._after_loading: asyncio.Task[None] | None = None
+        self._released = asyncio.Event()
         self.tunnel: Tunnel | None = None
         """The --tunnel connection once started (None without --tunnel)."""
 
     # -- lifetime ------------------------------------------------------------------------
+
+    @cached_property
+    def sender(self) -> Sender:
+        """Replay and forwarding's client, made when first used (it brings in aiohttp)."""
+        from whisper_tui.core.replay import Sender
+
+        return Sender(own_addresses=lambda: {(self.settings.host, self.port)})
 
     @property
     def base_url(self) -> str:
@@ -114,27 +127,41 @@ class Session:
     def listening(self) -> bool:
         return self._runner is not None
 
-    async def start(self, *, serve: bool = True, hold_loading: bool = False) -> None:
+    async def start(self, *, serve: bool = True, hold: bool = False) -> None:
         """Listen (binding the port unless a socket was given), start `--save` and the tunnel.
 
         `serve=False` keeps a prepared store on screen without listening (snapshot tests).
-        `hold_loading`: --load reads its first batch, then waits for `loading.release()`.
+        `hold`: only bind now (the port is known, connects wait in the kernel's backlog) and
+        let --load read its first batch; the server, --save, the tunnel and the rest of --load
+        wait for `release()`, which the TUI calls once its first frame is out.
         The tunnel connects in the background: this returns before it is up. With --load
         this returns at once too: the files are read off the loop, and listening and `--save`
         start once they are in (`until_started`), so live captures come after the loaded
         ones with numbers of their own, and `--save` never writes a half-loaded store.
         """
+        if serve:
+            if self._sock is None:
+                self._sock = bind_socket(self.settings.host, self.settings.port)
+            self.port = self._sock.getsockname()[1]
         if self.loading is not None and not self.loading.started:
-            self.loading.start(hold=hold_loading)
-            self._after_loading = asyncio.get_running_loop().create_task(
-                self._start_after_loading(serve)
-            )
+            self.loading.start(hold=hold)
+        if not hold:
+            self._released.set()
+        if hold or self.loading is not None:
+            self._after_loading = asyncio.get_running_loop().create_task(self._start_later(serve))
             return
         await self._start_now(serve)
 
-    async def _start_after_loading(self, serve: bool) -> None:
-        assert self.loading is not None
-        await self.loading.wait()
+    def release(self) -> None:
+        """Start what `start(hold=True)` held back (the TUI: once its first frame is out)."""
+        self._released.set()
+        if self.loading is not None:
+            self.loading.release()
+
+    async def _start_later(self, serve: bool) -> None:
+        await self._released.wait()
+        if self.loading is not None:
+            await self.loading.wait()
         await self._start_now(serve)
 
     async def until_started(self) -> None:
@@ -144,9 +171,9 @@ class Session:
 
     async def _start_now(self, serve: bool) -> None:
         if serve:
-            if self._sock is None:
-                self._sock = bind_socket(self.settings.host, self.settings.port)
-            self.port = self._sock.getsockname()[1]
+            from whisper_tui.core.server import Forwarding, build_server, start_server
+
+            assert self._sock is not None  # bound by start()
             forward = (
                 Forwarding(self.settings.forward_url, self.sender, self.settings.relay_response)
                 if self.settings.forward_url
@@ -167,8 +194,8 @@ class Session:
         the --save file (maybe the one being loaded) must not be replaced by part of it.
         """
         if self._after_loading is not None and not self._after_loading.done():
-            assert self.loading is not None
-            self.loading.stop()
+            if self.loading is not None:
+                self.loading.stop()
             self._after_loading.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._after_loading
@@ -177,7 +204,10 @@ class Session:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        await self.sender.close()
+        elif self._sock is not None:
+            self._sock.close()  # bound, but quit before it served
+        if "sender" in self.__dict__:  # made (and so worth closing) only once used
+            await self.sender.close()
         if self._saving is not None:
             self._saving.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -189,6 +219,8 @@ class Session:
 
     async def _start_tunnel(self) -> None:
         assert self.settings.tunnel is not None
+        from whisper_tui.core.tunnels import create_tunnel
+
         host = TUNNEL_HOSTS.get(self.settings.host, self.settings.host)
         self.tunnel = create_tunnel(self.settings.tunnel, host, self.port, self.environ)
         self.tunnel.subscribe(self._tunnel_changed)

@@ -246,8 +246,9 @@ class WhisperApp(
         # does, so the server stops cleanly and --save writes every capture.
         self._remove_signal_handlers = on_stop_signals(self.exit)
         hangup.resume_only_after_suspend(self._driver)
-        # --load reads one batch, then the rest once the first frame is out (see below).
-        await self.session.start(serve=self._serve, hold_loading=True)
+        # Binds now; the server (aiohttp's import) and --load past its first batch wait until
+        # the first frame is out (see below).
+        await self.session.start(serve=self._serve, hold=True)
         self.screen_stack[0].query_one("#filter", Input).display = False
         self.screen_stack[0].query_one("#filter-error", Static).display = False
         await exposure.show_if_exposed(self.screen_stack[0], self.settings)
@@ -258,8 +259,7 @@ class WhisperApp(
         self.refresh_from_store()
         if self._freeze_heap:
             self.call_after_refresh(freeze_startup_heap)
-        if self.session.loading is not None:
-            self.call_after_refresh(self.session.loading.release)
+        self.call_after_refresh(self.session.release)
 
     async def on_unmount(self) -> None:
         # Stops the server and completes --save (every capture, up to the last one).

@@ -63,6 +63,8 @@ async def test_the_tunnel_url_is_on_the_top_bar_and_u_copies_it(ui_tunnel, size)
 async def test_a_drop_and_the_reconnect_show_on_the_bar_and_as_toasts(ui_tunnel):
     app = WhisperApp(Settings(port=0, tunnel=parse_tunnel("ui-test")))
     async with app.run_test(size=(200, 50)) as pilot:
+        # The tunnel starts once the first frame is out (Session.start(hold=True)).
+        await wait_until(pilot, lambda: app.session.tunnel is not None)
         tunnel = app.session.tunnel
         await wait_until(pilot, lambda: tunnel.state == "up")
         tunnel.dropped.set()

@@ -99,6 +99,7 @@ class Session:
         self._released = asyncio.Event()
         self.tunnel: Tunnel | None = None
         """The --tunnel connection once started (None without --tunnel)."""
+        self._tunnel_listeners: list[Callable[[str], None]] = []
 
     # -- lifetime ------------------------------------------------------------------------
 
@@ -224,6 +225,8 @@ class Session:
         host = TUNNEL_HOSTS.get(self.settings.host, self.settings.host)
         self.tunnel = create_tunnel(self.settings.tunnel, host, self.port, self.environ)
         self.tunnel.subscribe(self._tunnel_changed)
+        for listener in self._tunnel_listeners:
+            self.tunnel.subscribe(listener)
         await self.tunnel.start()
 
     def _tunnel_changed(self, _message: str) -> None:
@@ -236,6 +239,9 @@ class Session:
     def watch_tunnel(self, listener: Callable[[str], None]) -> None:
         """Tell `listener` each tunnel change in one line, starting with a current problem."""
         if self.tunnel is None:
+            # Not started yet (the TUI starts it after its first frame, --load once loaded).
+            if self.settings.tunnel is not None:
+                self._tunnel_listeners.append(listener)
             return
         if self.tunnel.state in ("failed", "reconnecting"):
             listener(self.tunnel.describe())

@@ -47,10 +47,7 @@ from whisper_tui.ui.colour_modes import line_filters, start_theme
 from whisper_tui.ui.delivery_actions import DeliveryActions
 from whisper_tui.ui.delivery_lines import history_of
 from whisper_tui.ui.detail import DetailPane, RequestDetail
-from whisper_tui.ui.diff_screen import DiffScreen
-from whisper_tui.ui.export_screen import ExportScreen
 from whisper_tui.ui.filter_actions import FilterActions
-from whisper_tui.ui.help_screen import HelpScreen
 from whisper_tui.ui.palette import ReadableThemes
 from whisper_tui.ui.probe import ProbeActions
 from whisper_tui.ui.public_url import PublicUrlActions
@@ -382,7 +379,11 @@ class WhisperApp(
 
     # -- actions ---------------------------------------------------------------------------
 
+    # The screens below load when first opened, not at start (see tests/bench/bench_startup).
+
     def action_help(self) -> None:
+        from whisper_tui.ui.help_screen import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_quit_or_copy(self) -> None:
@@ -414,6 +415,8 @@ class WhisperApp(
         if not len(self.store):
             self.notify("Nothing to export yet.", severity="warning")
             return
+        from whisper_tui.ui.export_screen import ExportScreen
+
         self.push_screen(
             ExportScreen(scopes, self.base_url, self.store.attempts, self.store.deliveries)
         )
@@ -479,6 +482,8 @@ class WhisperApp(
                 severity="warning",
             )
             return
+        from whisper_tui.ui.diff_screen import DiffScreen
+
         self.push_screen(DiffScreen(*pair))
 
     def action_cycle_answer(self) -> None:

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.token import _TokenType
-from pygments.util import ClassNotFound
 from rich.style import Style
-from rich.syntax import Syntax, SyntaxTheme
 from rich.text import Text
 from textual.color import Color
 
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.ansi_colours import ansi_syntax_style
 from whisper_tui.ui.palette import readable
+
+if TYPE_CHECKING:
+    # Pygments and rich.syntax load with the first body that is highlighted, not at start:
+    # the first frame shows no body.
+    from pygments.lexer import Lexer
+    from pygments.token import _TokenType
+    from rich.syntax import SyntaxTheme
 
 DARK_THEME = "monokai"
 LIGHT_THEME = "friendly"
@@ -51,6 +53,9 @@ DEFAULT_COLOURS = SyntaxColours()
 
 @lru_cache(maxsize=32)
 def lexer_for(alias: str) -> Lexer | None:
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         # No newline games: lines are lexed one at a time and must come back unchanged.
         return get_lexer_by_name(alias, stripnl=False, ensurenl=False, stripall=False)
@@ -60,6 +65,8 @@ def lexer_for(alias: str) -> Lexer | None:
 
 @lru_cache(maxsize=4)
 def theme(name: str) -> SyntaxTheme:
+    from rich.syntax import Syntax
+
     return Syntax.get_theme(name)
 
 

@@ -29,8 +29,8 @@ class PublicUrlActions:
     session: Session
 
     def on_mount(self) -> None:
-        # Textual calls every on_mount along the class's MRO, WhisperApp's first: by now the
-        # session has started and its tunnel (if any) exists.
+        # The tunnel starts after the first frame (or once --load is in): the session
+        # subscribes this when it does.
         self.session.watch_tunnel(self._tunnel_changed)
 
     def _tunnel_changed(self, message: str) -> None:

@@ -6,11 +6,13 @@ Textual binds Ctrl+C to a toast saying which key quits; a terminal user presses 
 from __future__ import annotations
 
 from textual.app import App
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 
 def quit_or_copy(app: App[object]) -> None:
     """Copy the focused field's selection (or the screen's) if there is one; otherwise quit."""
+    from textual.widgets import TextArea  # a module of its own, loaded when first needed
+
     focused = app.focused
     selection = focused.selected_text if isinstance(focused, Input | TextArea) else ""
     selection = selection or app.screen.get_selected_text() or ""

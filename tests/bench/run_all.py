@@ -11,7 +11,7 @@ Runs (each also runnable alone, `python tests/bench/bench_NAME.py`):
   big_body     5 MB JSON selected: first highlighted screen; loop blocked
   diff_loop    1 MB JSON diff off the loop
   memory       RSS growth vs stored body bytes
-  startup      start to listening
+  startup      start to listening; start to first frame, with the CPU time used by then
   reopen       --load of 100,000 entries: first rows on screen, all loaded
   save         --save under sustained load: throughput kept; one save at 100,000 captures
 The app runs in its own process on a pty (200x50) with its TUI live, except where a row says

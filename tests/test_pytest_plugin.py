@@ -1,24 +1,74 @@
-"""The `webhook_inbox` fixture as another project sees it: installed, found through pytest11."""
+"""The `webhook_inbox` fixture as another project sees it: installed, found through pytest11.
+
+The project's test files (below, and the README's example) run in ONE pytest subprocess per
+module, not one each: a subprocess spends seconds importing pytest and its plugins, and six of
+them were a minute of the suite on a loaded machine. Each test here still checks its own file's
+outcomes (from the run's JUnit report), and running the files one after another in one process
+also checks that each test's inbox starts clean after another file's.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 GITHUB_SECRET = "It's a Secret to Everybody"
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+PROJECT: dict[str, str] = {}
+"""The other project's test files: name -> source, filled in below each test that reads one."""
 
 
-def run(pytester, source: str, *args: str):
-    pytester.makepyfile(test_project=textwrap.dedent(source))
+@dataclass
+class ProjectRun:
+    outcomes: dict[str, dict[str, str]]
+    """file -> test name -> passed / failed / skipped / error."""
+    output: pytest.LineMatcher
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> ProjectRun:
+    where = tmp_path_factory.mktemp("project")
+    for name, source in PROJECT.items():
+        (where / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
     # A subprocess, as in a project that installed whisper-tui: the plugin is found through
-    # its entry point, not because this test suite imported it.
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
+    # its entry point, not because this test suite imported it. Outside this repository, so
+    # its pyproject (addopts, pythonpath) is not read; PYTEST_ADDOPTS is not passed on.
+    # As pytester did: HOME is the project's folder. The config dir and secrets are set here:
+    # a module-scoped fixture runs before the autouse private_config_dir of conftest.py.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "PYTEST_ADDOPTS" and not k.startswith("WHISPER_SECRET_")
+    }
+    env.update(HOME=str(where), WHISPER_TUI_CONFIG_DIR=str(where / "config"))
+    report = where / "report.xml"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--junitxml={report}"],
+        cwd=where,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert report.exists(), done.stdout + done.stderr
+    outcomes: dict[str, dict[str, str]] = {name: {} for name in PROJECT}
+    for case in ElementTree.parse(report).iter("testcase"):
+        kinds = [child.tag for child in case if child.tag in ("failure", "error", "skipped")]
+        outcomes[case.get("classname", "")][case.get("name", "")] = (
+            {"failure": "failed"}.get(kinds[0], kinds[0]) if kinds else "passed"
+        )
+    return ProjectRun(outcomes, pytest.LineMatcher((done.stdout + done.stderr).splitlines()))
 
 
-def test_a_sync_test_sees_what_its_code_sent(pytester):
-    result = run(
-        pytester,
-        """
+PROJECT["test_project_a_sync_test_sees_what_its_code_sent"] = """
         import json, urllib.request
 
         def test_signup_posts_a_webhook(webhook_inbox):
@@ -38,15 +88,16 @@ def test_a_sync_test_sees_what_its_code_sent(pytester):
             assert delivery.json() == {"event": "user.created", "id": 7}
             assert delivery.header("content-type") == "application/json"
             assert ("Content-Type", "application/json") in delivery.headers
-        """,
-    )
-    result.assert_outcomes(passed=1)
-
-
-def test_an_async_test_can_send_and_wait_on_its_own_loop(pytester):
-    result = run(
-        pytester,
         """
+
+
+def test_a_sync_test_sees_what_its_code_sent(project):
+    assert project.outcomes["test_project_a_sync_test_sees_what_its_code_sent"] == {
+        "test_signup_posts_a_webhook": "passed"
+    }
+
+
+PROJECT["test_project_an_async_test_can_send_and_wait_on_its_own_loop"] = """
         import asyncio
         import aiohttp
 
@@ -60,24 +111,29 @@ def test_an_async_test_can_send_and_wait_on_its_own_loop(pytester):
                     return await waiting
             [capture] = asyncio.run(main())
             assert capture.body == b"ping"
-        """,
-    )
-    result.assert_outcomes(passed=1)
-
-
-def test_waiting_for_what_never_comes_fails_with_what_did_arrive(pytester):
-    result = run(
-        pytester,
         """
+
+
+def test_an_async_test_can_send_and_wait_on_its_own_loop(project):
+    assert project.outcomes["test_project_an_async_test_can_send_and_wait_on_its_own_loop"] == {
+        "test_async_sender": "passed"
+    }
+
+
+PROJECT["test_project_waiting_for_what_never_comes_fails_with_what_did_arrive"] = """
         import urllib.request
 
         def test_never(webhook_inbox):
             urllib.request.urlopen(webhook_inbox.url + "/health?x=1").read()
             webhook_inbox.wait_for("path:/hooks/*", timeout=0.3)
-        """,
-    )
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
+        """
+
+
+def test_waiting_for_what_never_comes_fails_with_what_did_arrive(project):
+    assert project.outcomes[
+        "test_project_waiting_for_what_never_comes_fails_with_what_did_arrive"
+    ] == {"test_never": "failed"}
+    project.output.fnmatch_lines(
         [
             "*waited 0.3 s for 1 capture(s) matching 'path:/hooks/*'*0 matched, 1 arrived:*",
             "*#1 GET /health?x=1 0 B - -> 200*",
@@ -85,10 +141,7 @@ def test_waiting_for_what_never_comes_fails_with_what_did_arrive(pytester):
     )
 
 
-def test_respond_sets_the_answer_for_this_test_only(pytester):
-    result = run(
-        pytester,
-        """
+PROJECT["test_project_respond_sets_the_answer_for_this_test_only"] = """
         import urllib.error, urllib.request
 
         def test_retries(webhook_inbox):
@@ -106,15 +159,17 @@ def test_respond_sets_the_answer_for_this_test_only(pytester):
         def test_next_test_starts_clean(webhook_inbox):
             assert webhook_inbox.captures == []
             assert urllib.request.urlopen(webhook_inbox.url + "/hooks/x", data=b"").status == 200
-        """,
-    )
-    result.assert_outcomes(passed=2)
+        """
 
 
-def test_verify_gives_the_verdict_and_its_reason(pytester):
-    result = run(
-        pytester,
-        f"""
+def test_respond_sets_the_answer_for_this_test_only(project):
+    assert project.outcomes["test_project_respond_sets_the_answer_for_this_test_only"] == {
+        "test_retries": "passed",
+        "test_next_test_starts_clean": "passed",
+    }
+
+
+PROJECT["test_project_verify_gives_the_verdict_and_its_reason"] = f"""
         import hashlib, hmac, urllib.request
 
         SECRET = {GITHUB_SECRET!r}
@@ -135,16 +190,23 @@ def test_verify_gives_the_verdict_and_its_reason(pytester):
             assert not verdict.ok and "does not match" in verdict.reason
             assert not signed.verify("github", "wrong secret").ok
             assert "no github signature" in plain.verify("github", SECRET).reason
-        """,
-    )
-    result.assert_outcomes(passed=1)
+        """
 
 
-def test_the_readme_example_passes_as_written(pytester):
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## In your tests and CI", 1)[1]
-    example = section.split("```python\n", 1)[1].split("```", 1)[0]
-    assert "def test_" in example
-    pytester.makepyfile(test_readme=example)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1)
+def test_verify_gives_the_verdict_and_its_reason(project):
+    assert project.outcomes["test_project_verify_gives_the_verdict_and_its_reason"] == {
+        "test_signed": "passed"
+    }
+
+
+PROJECT["test_readme"] = (
+    README.read_text(encoding="utf-8")
+    .split("## In your tests and CI", 1)[1]
+    .split("```python\n", 1)[1]
+    .split("```", 1)[0]
+)
+
+
+def test_the_readme_example_passes_as_written(project):
+    assert "def test_" in PROJECT["test_readme"]
+    assert list(project.outcomes["test_readme"].values()) == ["passed"]

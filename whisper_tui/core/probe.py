@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from whisper_tui.core.diff.headers import is_volatile_header
 from whisper_tui.core.models import Attempt, CapturedRequest, display_header_value
 from whisper_tui.core.session import Session
 from whisper_tui.core.targets import target_url
@@ -37,6 +36,10 @@ Verdict = Literal["agree", "differ", "failed"]
 
 def is_volatile_answer_header(name: str) -> bool:
     """True for answer headers left out of the comparison (Date, Server, Content-Length...)."""
+    # The diff package loads with the first probe, not with the TUI's start (its prompt
+    # imports this module for DEFAULT_TIMES and parse_times).
+    from whisper_tui.core.diff.headers import is_volatile_header
+
     return is_volatile_header(name) or name.strip().lower() in ANSWER_VOLATILE_HEADERS
 
 

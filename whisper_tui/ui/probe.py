@@ -16,10 +16,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.probe import DEFAULT_TIMES, MAX_TIMES, parse_times, probe
+from whisper_tui.core.probe import DEFAULT_TIMES, MAX_TIMES, parse_times
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.actions import bindings_for
-from whisper_tui.ui.diff_screen import DiffScreen
 
 if TYPE_CHECKING:
     from whisper_tui.core.session import Session
@@ -93,6 +92,10 @@ class ProbeActions:
         self.push_screen(ProbePrompt(request.id, url), chosen)
 
     async def _probe(self, request: CapturedRequest, url: str, times: int) -> None:
+        # The probe (it diffs) and the diff screen load when first used, not at start.
+        from whisper_tui.core.probe import probe
+        from whisper_tui.ui.diff_screen import DiffScreen
+
         try:
             result = await probe(self.session, request, url, times)
         except ValueError as problem:

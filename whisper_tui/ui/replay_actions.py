@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import EditedCopy
-from whisper_tui.ui.replay_screens import EditedRequest, EditReplayScreen, UrlPrompt
 
 if TYPE_CHECKING:
     from whisper_tui.core.session import Session
     from whisper_tui.ui.detail import RequestDetail
+    from whisper_tui.ui.replay_screens import EditedRequest
     from whisper_tui.ui.request_list import RequestList
 
 
@@ -49,6 +49,8 @@ class ReplayActions:
             if url:
                 self.replay_url = url
                 then(url)
+
+        from whisper_tui.ui.replay_screens import UrlPrompt  # loaded when first asked
 
         self.push_screen(UrlPrompt(), chosen)
 
@@ -100,5 +102,7 @@ class ReplayActions:
         def send(copy: EditedCopy | None) -> None:
             if copy is not None:
                 self._start_replay(request, copy.url, copy)
+
+        from whisper_tui.ui.replay_screens import EditReplayScreen  # loaded when first shown
 
         self.push_screen(EditReplayScreen(request, base, scheme, prepare), send)

@@ -399,8 +399,8 @@ async def test_x_deletes_the_selected_capture_and_u_brings_it_back():
         assert app.request_list.selected.target == "/c"  # the next one
         assert app.store.stats().deleted == 1
         assert app.session.status_text() == "3 requests (1 deleted, 2 kept)"
-        # At 80 columns beside the notice, the count's short form.
-        assert "3 requests (2 kept)" in top_line(app)
+        # At 80 columns beside the notice: the address gave way to the whole count.
+        assert "3 requests (1 deleted, 2 kept)" in top_line(app)
         assert " /b " not in screen_text(app)
         await pilot.press("u")
         await wait_until(pilot, lambda: "restored #2" in top_line(app))

@@ -250,3 +250,30 @@ async def test_the_curl_preview_keeps_each_line_whole_on_one_row():
         assert "\\" not in rows
         assert "  -H 'X-Hub-Signature-256: sha256=0123" in screen_text(app)
         assert any(row.startswith("curl ") and row.endswith("\\") for row in rows)
+
+
+async def test_with_a_replay_target_curl_sends_to_it_and_whisper_tui_stays_a_choice():
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = "http://127.0.0.1:3999"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_export(pilot, app)
+        assert b"http://127.0.0.1:3999/hooks/" in app.screen.output
+        assert "to http://127.0.0.1:3999" in screen_text(app)
+        own = app.screen.query_one("#export-target", RadioSet).query(RadioButton)[1]
+        await pilot.click(own)
+        await wait_until(
+            pilot, lambda: app.screen.output and app.base_url.encode() in app.screen.output
+        )
+        assert b"127.0.0.1:3999" not in app.screen.output
+        # Records keep the URL the captures arrived at, whatever the choice.
+        await pilot.click(own.parent.query(RadioButton)[0])
+        har = json.loads(await choose(pilot, app, "har"))
+        assert har["log"]["entries"][0]["request"]["url"].startswith(app.base_url)
+
+
+async def test_without_a_replay_target_there_is_no_url_choice():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_export(pilot, app)
+        assert not app.screen.query("#export-target")
+        assert app.base_url.encode() in app.screen.output

@@ -418,7 +418,9 @@ class WhisperApp(
         from whisper_tui.ui.export_screen import ExportScreen
 
         self.push_screen(
-            ExportScreen(scopes, self.base_url, self.store.attempts, self.store.deliveries)
+            ExportScreen(
+                scopes, self.base_url, self.store.attempts, self.store.deliveries, self.replay_url
+            )
         )
 
     # -- marks and diff --------------------------------------------------------------------

@@ -50,10 +50,15 @@ class ExportScreen(ModalScreen[None]):
         base_url: str,
         attempts_for: Callable[[int], list[Attempt]],
         deliveries: DeliveryIndex | None = None,
+        replay_url: str | None = None,
     ) -> None:
         super().__init__()
         self.scopes = scopes
         self.base_url = base_url
+        self.replay_url = replay_url
+        """Where replays go, when set: offered (and chosen) as the URL commands send to, the
+        way a user re-sends a capture to their app; whisper-tui's own URL stays the other choice."""
+        self.target_url = replay_url or base_url
         self.attempts_for = attempts_for
         self.deliveries = deliveries
         """The store's delivery index: a HAR export numbers arrivals as the list's `↻n` does."""
@@ -74,9 +79,15 @@ class ExportScreen(ModalScreen[None]):
                 with RadioSet(id="export-format"):
                     for index, export_format in enumerate(self.formats):
                         yield Choice(export_format.label, value=index == 0, name=export_format.key)
-                with RadioSet(id="export-scope"):
-                    for index, (label, _) in enumerate(self.scopes):
-                        yield Choice(label, value=index == 0)
+                with Vertical(id="export-right"):
+                    with RadioSet(id="export-scope"):
+                        for index, (label, _) in enumerate(self.scopes):
+                            yield Choice(label, value=index == 0)
+                    if self.replay_url:
+                        with RadioSet(id="export-target") as target:
+                            target.border_title = "curl/HTTPie send"
+                            yield Choice(f"to {self.replay_url}", value=True)
+                            yield Choice("to whisper-tui itself")
             with VerticalScroll(id="export-preview-box") as preview:
                 preview.border_title = "Preview"
                 yield Static(id="export-preview")
@@ -103,6 +114,10 @@ class ExportScreen(ModalScreen[None]):
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if event.radio_set.id == "export-format":
             self.format = self.formats[event.index].key
+        elif event.radio_set.id == "export-target":
+            self.target_url = (
+                (self.replay_url or self.base_url) if event.index == 0 else self.base_url
+            )
         else:
             self.scope_index = event.index
         self._refresh_output()
@@ -144,7 +159,8 @@ class ExportScreen(ModalScreen[None]):
         numbering: DeliveriesFor | None,
     ) -> None:
         # HAR or JSON of thousands of captures takes a while: never on the loop.
-        output = export_format.export(requests, self.base_url, self.attempts_for, numbering)
+        url = self.target_url if export_format.resends else self.base_url
+        output = export_format.export(requests, url, self.attempts_for, numbering)
         self.app.call_from_thread(self._show, export_format.key, output)
 
     def _show(self, fmt: str, output: bytes) -> None:

@@ -95,4 +95,4 @@ def render(
     return join_commands(to_httpie(r, base_url) for r in requests)
 
 
-FORMAT = register(ExportFormat("httpie", "HTTPie", "sh", render, order=20))
+FORMAT = register(ExportFormat("httpie", "HTTPie", "sh", render, order=20, resends=True))

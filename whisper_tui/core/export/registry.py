@@ -44,6 +44,10 @@ class ExportFormat:
     store's numbering, so an exported capture says it is the arrival the list's `↻n` says,
     not its place among the captures exported. None: the format writes no arrival numbers."""
 
+    resends: bool = False
+    """The export is a command that sends the captures again (curl, HTTPie): the dialog
+    offers the replay target as its URL. Records (HAR, JSON) keep the URL they arrived at."""
+
     def export(
         self,
         requests: Sequence[CapturedRequest],

@@ -264,3 +264,17 @@ async def test_resizing_across_80_columns_stacks_and_unstacks_the_panes():
         await pilot.resize_terminal(120, 30)
         await wait_until(pilot, lambda: app.request_list.region.right <= app.detail.region.x)
         assert app.detail.region.width >= 40
+
+
+async def test_the_refresh_timer_ticking_while_the_app_shuts_down_does_not_crash_it():
+    # Shutting down removes the detail (composed last) before the list; a tick in between
+    # found the list, asked for the detail and crashed the app (seen with 20,000 captures).
+    store = RequestStore()
+    store.add(CapturedRequest(1, 1_764_000_000.0, "127.0.0.1", "POST", "/a", (1, 1), (), b"x"))
+    app = WhisperApp(Settings(port=0), store=store, serve=False)
+    async with app.run_test() as pilot:
+        await app.detail.remove()
+        app.refresh_from_store()
+        await pilot.pause()
+        assert app.is_running
+    assert app.return_code in (None, 0)

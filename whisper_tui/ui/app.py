@@ -302,7 +302,7 @@ class WhisperApp(
     def refresh_from_store(self) -> None:
         """Bring the list and the counts up to date (called on a timer, so bursts coalesce)."""
         try:
-            self.request_list  # noqa: B018 - the widgets are gone while the app shuts down
+            self.request_list, self.detail  # noqa: B018 - gone while the app shuts down (detail first)
         except (NoMatches, IndexError):  # IndexError: not even the main screen is left
             return
         self.request_list.sync()

@@ -84,7 +84,7 @@ async def test_with_nothing_to_show_it_says_how_to_send_a_request():
     async with app.run_test(size=(120, 20)) as pilot:
         app.show(None)
         await wait_for_screen(
-            pilot, app, "Waiting for requests…", "curl -H 'Content-Type: application/json'"
+            pilot, app, "Waiting for requests…", "curl -H", "content-type:application/json"
         )
         assert f"{BASE_URL}/hooks/test" in screen_text(app)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
+
+import pytest
 from rich.cells import cell_len
 
 from whisper_tui.core.models import Attempt, CapturedRequest
@@ -162,9 +165,24 @@ def test_the_summary_drops_the_date_of_a_capture_from_today_before_it_flows(utc)
     assert older[0].plain == "#1  2025-11-24 16:00:00.000"
 
 
-def test_the_waiting_hint_is_a_command_that_still_runs_when_it_flows():
-    lines = [line.plain for line in waiting_lines("http://127.0.0.1:8080", 60)]
-    command = [line for line in lines if "curl" in line or line.startswith("       ")]
-    assert all(cell_len(line) <= 60 for line in lines)
+@pytest.mark.parametrize("width", [20, 30, 38, 44, 60, 120])
+@pytest.mark.parametrize("base", ["http://127.0.0.1:8080", "http://[::1]:18614"])
+def test_the_waiting_hint_copied_from_the_screen_is_the_same_command_at_any_width(width, base):
+    lines = [line.plain for line in waiting_lines(base, width)]
+    command = lines[lines.index("  Send one with:") + 1 :]
     assert all(line.endswith(" \\") for line in command[:-1])
-    assert command[-1].strip() == "http://127.0.0.1:8080/hooks/test"
+    # What a shell makes of the rows as copied: shlex reads each ` \` + newline as a word of
+    # its own (a shell drops it); inside quotes it would stay in the word, which is the bug.
+    words = [word for word in shlex.split("\n".join(command)) if word != "\n"]
+    assert words == [
+        "curl",
+        "-H",
+        "content-type:application/json",
+        "-d",
+        '{"hello":"world"}',
+        f"{base}/hooks/test",
+    ]
+    # Rows stay within the pane, but a word never splits: one wider than a row keeps it.
+    longest_word = max(len(word) + 2 for word in words)  # + 2: quotes
+    room = 2 + 2 + longest_word + 2  # the detail's margin, the row's indent, the word, " \\"
+    assert all(cell_len(line) <= max(width, room) for line in lines)

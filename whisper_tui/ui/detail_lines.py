@@ -185,14 +185,17 @@ def summary_lines(request: CapturedRequest, width: int, today: float | None = No
 def waiting_lines(base_url: str, width: int) -> list[Text]:
     """Before the first capture: a curl command that sends one, flowed as a shell command
     (each row but the last ends with a backslash, so a copied command still runs)."""
+    # Options and their values are separate words, so a narrow pane can break between them.
     command = [
         Text("curl"),
-        Text("-H 'Content-Type: application/json'"),
-        Text('-d \'{"hello":"world"}\''),
+        Text("-H"),
+        Text("content-type:application/json"),  # no space, no quotes: fits a 38-cell pane
+        Text("-d"),
+        Text('\'{"hello":"world"}\''),
         Text(f"{base_url}/hooks/test"),
     ]
     lines = [Text(""), Text("  Waiting for requests…", "bold"), Text(""), Text("  Send one with:")]
-    for row in flow(pieces(*command, separator=" "), max(width - 2, 20), indent=5, mark=" \\"):
+    for row in flow(pieces(*command, separator=" "), max(width - 2, 20), indent=2, mark=" \\"):
         lines.append(Text("  ", end="") + row)
     return lines
 

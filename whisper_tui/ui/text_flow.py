@@ -3,7 +3,7 @@
 The detail's head lines (request line, summary, answer, attempts, delivery) are short
 pieces side by side; in a narrow pane the pieces that do not fit go on the next row rather
 than past the edge, where nobody sees them. A piece wider than a whole row is cut in cells
-(a CJK character or an emoji takes two).
+(a CJK character or an emoji takes two), except in a shell command, whose words stay whole.
 """
 
 from __future__ import annotations
@@ -39,7 +39,13 @@ def flow(parts: Sequence[Piece], width: int, indent: int = 2, mark: str = "") ->
                 continue
             rows.append(_end(row, mark))
             row = Text(" " * indent, no_wrap=True, end="")
-        chunks = _chop(text, width - row.cell_len - len(mark), width - indent - len(mark))
+        if mark:
+            # A shell command's word cut in two with ` \` between is another command (the
+            # backslash and newline stay inside quotes): a word wider than a row keeps its
+            # row, whole, past the edge.
+            chunks = [text]
+        else:
+            chunks = _chop(text, width - row.cell_len - len(mark), width - indent - len(mark))
         for chunk in chunks[:-1]:
             row.append_text(chunk)
             rows.append(_end(row, mark))

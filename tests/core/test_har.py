@@ -171,6 +171,7 @@ def test_har_document_shape() -> None:
         "target": req.target,
         "rejected": False,
         "declaredLength": None,
+        "answered": 200,
         "headerText": "utf-8",
         "delivery": None,
     }
@@ -337,6 +338,8 @@ capture_strategy = st.builds(
     body=st.one_of(st.binary(max_size=300), st.text(max_size=100).map(str.encode)),
     rejected=st.booleans(),
     declared_length=st.one_of(st.none(), st.integers(min_value=0, max_value=2**40)),
+    # What whisper-tui answered: answer mode, --respond rules (any status 100-599).
+    answered_status=st.one_of(st.sampled_from([200, 410, 429, 500]), st.integers(100, 599)),
 )
 
 
@@ -645,3 +648,24 @@ def test_without_a_view_arrivals_are_numbered_within_the_file_and_no_id_is_null(
     delivered = [e["_whisper"]["delivery"] for e in document["log"]["entries"]]
     assert delivered[1] is None
     assert (delivered[0]["seen"], delivered[2]["seen"], delivered[2]["first"]) == (1, 2, 4)
+
+
+def test_the_answer_whisper_tui_gave_is_the_entrys_response_and_comes_back():
+    answered = [
+        CapturedRequest(n, 1.0, "", "POST", "/", (1, 1), (), b"{}", answered_status=status)
+        for n, status in enumerate((200, 500, 429, 599), 1)
+    ]
+    document = to_har(answered, BASE)
+    entries = document["log"]["entries"]
+    assert [(e["response"]["status"], e["response"]["statusText"]) for e in entries] == [
+        (200, "OK"),
+        (500, "Internal Server Error"),
+        (429, "Too Many Requests"),
+        (599, ""),
+    ]
+    assert roundtrip(answered) == answered
+    # Files written before the answer was: a rejected one was 413, the others 200.
+    for entry in entries:
+        del entry["_whisper"]["answered"]
+    old = from_har(document)
+    assert [r.answered_status for r in old] == [200, 200, 200, 200]

@@ -15,11 +15,13 @@ conventions make our files exact while staying readable by other HAR tools:
 * `_whisper` on each entry keeps what HAR has no field for: `id`, `receivedAt` (the exact epoch
   float; `startedDateTime` is rounded to milliseconds), `remote`, `target` (the request target
   exactly as received; `url` is rebuilt from the base URL and may be normalised by other tools),
-  `rejected`, `declaredLength`, and `delivery`: the provider's delivery id as headless `--json`
-  writes it (`{"id", "from", "seen", "first"}`, or null; core/deliveries.py). It is derived, so
-  loading ignores it and numbers the arrivals again.
-* `response` is the capture server's answer (413 for a rejected capture, else 200); its headers
-  and body are not recorded. Replays and forwards, when given, go in `_attempts` on the entry;
+  `rejected`, `declaredLength`, `answered` (the status whisper-tui answered; files without it
+  load as 413 for a rejected capture, else 200), and `delivery`: the provider's delivery id as
+  headless `--json` writes it (`{"id", "from", "seen", "first"}`, or null;
+  core/deliveries.py). It is derived, so loading ignores it and numbers the arrivals again.
+* `response` is the capture server's answer (413 for a rejected capture, else the status it
+  answered: 200, or what answer mode or a `--respond` rule chose); its headers and body are not
+  recorded. Replays and forwards, when given, go in `_attempts` on the entry;
   loading ignores them.
 """
 
@@ -31,6 +33,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import suppress
+from http import HTTPStatus
 from typing import Any, BinaryIO
 from urllib.parse import parse_qsl
 
@@ -147,6 +150,16 @@ def _attempt_entry(attempt: Attempt) -> dict[str, Any]:
     }
 
 
+def _answer_of(status: int) -> tuple[int, str]:
+    """The response line whisper-tui sent: 200 unless answer mode or a --respond rule chose."""
+    if status == 200:
+        return _ACCEPTED
+    try:
+        return status, HTTPStatus(status).phrase
+    except ValueError:
+        return status, ""
+
+
 def _entry(
     request: CapturedRequest,
     base_url: str,
@@ -169,7 +182,7 @@ def _entry(
         har_request["bodySize"] = declared if declared is not None else -1
     if request.body:
         har_request["postData"] = _post_data(request.body, request.header("content-type"))
-    status, status_text = _REJECTED if request.rejected else _ACCEPTED
+    status, status_text = _REJECTED if request.rejected else _answer_of(request.answered_status)
     entry: dict[str, Any] = {
         "startedDateTime": isoformat_utc(request.received_at),
         "time": 0,
@@ -194,6 +207,7 @@ def _entry(
             "target": request.target,
             "rejected": request.rejected,
             "declaredLength": request.declared_length,
+            "answered": request.answered_status,
             "headerText": UTF8_HEADERS,
             "delivery": deliveries_for(request),
         },
@@ -327,7 +341,7 @@ def _fast_entry(request: CapturedRequest, base_url: str, delivery: DeliveryJson 
             )
         else:
             post = f', "postData": {{"mimeType": {mime}, "text": {quote(text)}}}'
-    status, status_text = _REJECTED if request.rejected else _ACCEPTED
+    status, status_text = _REJECTED if request.rejected else _answer_of(request.answered_status)
     declared_text = "null" if request.declared_length is None else str(request.declared_length)
     delivery_text = "null" if delivery is None else json.dumps(delivery, ensure_ascii=False)
     major, minor = request.http_version
@@ -342,7 +356,8 @@ def _fast_entry(request: CapturedRequest, base_url: str, delivery: DeliveryJson 
         + f', "_whisper": {{"id": {request.id}, "receivedAt": {request.received_at!r}, '
         f'"remote": {quote(request.remote)}, "target": {quote(target)}, '
         f'"rejected": {"true" if request.rejected else "false"}, '
-        f'"declaredLength": {declared_text}, "headerText": "{UTF8_HEADERS}", '
+        f'"declaredLength": {declared_text}, "answered": {request.answered_status}, '
+        f'"headerText": "{UTF8_HEADERS}", '
         f'"delivery": {delivery_text}}}}}'
     )
 

@@ -46,8 +46,9 @@ CAPTURE_FIELDS = (
     "body",
     "rejected",
     "declared_length",
+    "answered_status",
 )
-"""What a HAR entry gives a capture, in CapturedRequest's order (answered_status stays 200)."""
+"""What a HAR entry gives a capture, in CapturedRequest's order."""
 
 _LENGTH = 8
 """Bytes of a frame's length prefix (little-endian)."""
@@ -66,6 +67,7 @@ def capture_record(capture: CapturedRequest) -> tuple[Any, ...]:
         capture.body,
         capture.rejected,
         capture.declared_length,
+        capture.answered_status,
     )
 
 

@@ -186,6 +186,7 @@ def capture_from_entry(entry: object, index: int, given_id: int) -> CapturedRequ
     method = request.get("method")
     remote = get("remote")
     rejected = get("rejected", False)
+    answered = get("answered")
     return CapturedRequest(
         given_id,
         received_at
@@ -201,6 +202,8 @@ def capture_from_entry(entry: object, index: int, given_id: int) -> CapturedRequ
         _body(request.get("postData"), index),
         rejected is True or bool(rejected),
         declared if _is_int(declared) else None,
+        # What whisper-tui answered (files from before it was written: 413 or 200).
+        answered if _is_int(answered) else 413 if rejected else 200,
     )
 
 

@@ -15,7 +15,7 @@ from tests.helpers import numbered_capture
 from whisper_tui.core.autosave import HarAutosave
 from whisper_tui.core.deliveries import json_view_of
 from whisper_tui.core.har import FILE_TAIL, file_head, save_har, write_entries
-from whisper_tui.core.har_reader import HarError, HarReader, load_har, read_har
+from whisper_tui.core.har_reader import HarError, HarReader, load_har, open_har, read_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import RequestStore
 
@@ -182,3 +182,18 @@ def test_orjson_and_json_read_every_capture_exactly_alike(
     for fast in (True, False):
         reader = HarReader(io.BytesIO(data.getvalue()), fast=fast)
         assert list(reader.captures()) == requests and reader.problem is None
+
+
+def test_open_har_says_in_one_line_why_a_file_cannot_be_read(tmp_path):
+    with pytest.raises(HarError, match=r"^No such file or directory$"):
+        open_har(tmp_path / "missing.har")
+    not_har = tmp_path / "notes.txt"
+    not_har.write_text("just some notes\n")
+    with pytest.raises(HarError) as raised:
+        open_har(not_har)
+    assert "\n" not in str(raised.value)
+    saved = tmp_path / "one.har"
+    save_har(saved, [numbered_capture(1)], "http://127.0.0.1:8080")
+    with open_har(saved) as reader:
+        assert [capture.id for capture in reader.captures()] == [1]
+    assert reader._source.closed

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from whisper_tui.core.deliveries import Found, find, rules_in_force
-from whisper_tui.core.har_reader import HarError, HarReader
+from whisper_tui.core.har_reader import HarError, HarReader, open_har
 from whisper_tui.core.models import CapturedRequest
 
 CAPTURE_FIELDS = (
@@ -83,17 +83,11 @@ def serve(path: str, out: BinaryIO, first_batch: int, batch_size: int) -> None:
     """Read `path` and write its messages to `out` (the child's whole work): a first batch
     of `first_batch` captures, then batches of `batch_size`."""
     try:
-        source = open(path, "rb")  # noqa: SIM115 - closed below, across the batches
-    except OSError as error:
-        _send(out, ("error", str(error.strerror or error)))
+        reader = open_har(path)
+    except HarError as error:
+        _send(out, ("error", str(error)))
         return
-    with source:
-        reader = HarReader(source)
-        try:
-            reader.start()
-        except HarError as error:
-            _send(out, ("error", str(error)))
-            return
+    with reader:
         _send(out, ("rules", rules_in_force()))
         batch: list[tuple[Any, ...]] = []
         found: list[Found | None] = []

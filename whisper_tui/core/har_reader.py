@@ -273,6 +273,25 @@ def load_har(path: str | os.PathLike[str]) -> list[CapturedRequest]:
 # -- streaming -----------------------------------------------------------------------------------
 
 
+def open_har(path: str | os.PathLike[str]) -> HarReader:
+    """The HAR file at `path`, opened and read up to its first entry, ready for `captures()`.
+
+    Use it in a `with` (or call `close()`): it owns the file. Raises HarError whose text says
+    in one line why the file can't be read (not found, no permission, no HAR document).
+    """
+    try:
+        source = open(path, "rb")  # noqa: SIM115 - the reader owns it, closed by close()
+    except OSError as error:
+        raise HarError(str(error.strerror or error)) from None
+    reader = HarReader(source)
+    try:
+        reader.start()
+    except BaseException:
+        source.close()
+        raise
+    return reader
+
+
 class HarReader:
     """The captures of a HAR file, parsed entry by entry as its chunks are read.
 
@@ -300,6 +319,16 @@ class HarReader:
         self._kept = 0
         """Characters of text read so far, after dropping (for done_bytes)."""
         self._base_chunk = self._chunk = chunk
+
+    def close(self) -> None:
+        """Close the file being read."""
+        self._source.close()
+
+    def __enter__(self) -> HarReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     @property
     def done_bytes(self) -> int:

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from whisper_tui.core.deliveries import Found, rules_in_force
 from whisper_tui.core.har_process import ReadingProcess, captures_of
-from whisper_tui.core.har_reader import HarError, HarReader
+from whisper_tui.core.har_reader import HarError, HarReader, open_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import RequestStore
 
@@ -46,10 +46,7 @@ def read_early(paths: Sequence[str]) -> None:
 def check_loadable(path: str) -> str | None:
     """Why `path` can't be loaded, read up to its first entry (None when it looks like HAR)."""
     try:
-        with open(path, "rb") as source:
-            HarReader(source).start()
-    except OSError as error:
-        return f"cannot load {path}: {error.strerror or error}"
+        open_har(path).close()
     except HarError as error:
         return f"cannot load {path}: {error}"
     return None
@@ -162,17 +159,11 @@ class Loading:
                 if done:
                     return
         try:
-            source = open(path, "rb")  # noqa: SIM115 - closed below, across the batches
-        except OSError as error:
-            self._call(self.problems.append, f"cannot load {path}: {error.strerror or error}")
+            reader = open_har(path)
+        except HarError as error:
+            self._call(self.problems.append, f"cannot load {path}: {error}")
             return
-        with source:
-            reader = HarReader(source)
-            try:
-                reader.start()
-            except HarError as error:
-                self._call(self.problems.append, f"cannot load {path}: {error}")
-                return
+        with reader:
             batch: list[CapturedRequest] = []
             limit = FIRST_BATCH
             for capture in reader.captures():

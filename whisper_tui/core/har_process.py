@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from whisper_tui.core.deliveries import Found, find, rules_in_force
-from whisper_tui.core.har_reader import HarError, HarReader, open_har
+from whisper_tui.core.har_entries import HarError
+from whisper_tui.core.har_reader import HarReader, open_har
 from whisper_tui.core.models import CapturedRequest
 
 CAPTURE_FIELDS = (

@@ -18,8 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from whisper_tui.core.deliveries import Found, rules_in_force
+from whisper_tui.core.har_entries import HarError
 from whisper_tui.core.har_process import ReadingProcess, captures_of
-from whisper_tui.core.har_reader import HarError, HarReader, open_har
+from whisper_tui.core.har_reader import HarReader, open_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import RequestStore
 

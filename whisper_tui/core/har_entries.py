@@ -1,0 +1,204 @@
+"""One HAR entry -> one capture: each field read back as our files write it (har.py says
+how) or as a browser's export has it, and the ids entries are given as they come."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from datetime import UTC, datetime
+from typing import Any, TypeGuard
+from urllib.parse import urlencode, urlsplit
+
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.portable import header_bytes
+
+_FORM = "application/x-www-form-urlencoded"
+HEADER_FLAG = "_encoding"
+"""On a header object: its text is latin-1 decoded bytes (see har.py's conventions)."""
+UTF8_HEADERS = "utf-8"
+"""_whisper.headerText of entries whose other headers are UTF-8 text."""
+_VERSION_RE = re.compile(r"HTTP/(\d+)(?:\.(\d+))?")
+
+
+class HarError(ValueError):
+    """The file is not a HAR document we can read."""
+
+
+# -- one entry -----------------------------------------------------------------------------------
+
+
+def _to_bytes(text: str) -> bytes:
+    # Our older files held latin-1 decoded bytes; a browser's may hold any Unicode, sent as UTF-8.
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
+def _parse_version(text: object) -> tuple[int, int]:
+    if text == "HTTP/1.1":
+        return (1, 1)  # nearly every capture: skip the matching
+    value = str(text or "").strip().upper()
+    if value in ("H2", "HTTP/2", "HTTP/2.0"):
+        return (2, 0)
+    if value in ("H3", "HTTP/3", "HTTP/3.0"):
+        return (3, 0)
+    match = _VERSION_RE.fullmatch(value)
+    if match is None:
+        return (1, 1)  # unknown or empty: what nearly every webhook sender speaks
+    return (int(match.group(1)), int(match.group(2) or 0))
+
+
+def _parse_time(text: object) -> float:
+    if not isinstance(text, str) or not text:
+        return 0.0
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return 0.0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _target_from_url(url: object) -> str:
+    parts = urlsplit(str(url or ""))
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    return target
+
+
+def _body(post: object, index: int) -> bytes:
+    if not isinstance(post, dict):
+        return b""
+    text = post.get("text")
+    if isinstance(text, str):
+        if post.get("_encoding") == "base64" or post.get("encoding") == "base64":
+            try:
+                return base64.b64decode(text, validate=True)
+            except binascii.Error as exc:
+                raise HarError(f"entry {index}: postData is not valid base64") from exc
+        return text.encode("utf-8", "surrogatepass")
+    # Spec-pure HARs may give a form body only as params.
+    params = post.get("params")
+    mime = str(post.get("mimeType") or "").split(";", 1)[0].strip().lower()
+    if isinstance(params, list) and mime == _FORM:
+        pairs = [
+            (str(p.get("name", "")), str(p.get("value", ""))) for p in params if isinstance(p, dict)
+        ]
+        return urlencode(pairs).encode("ascii")
+    return b""
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    # A TypeGuard, so a checked JSON value can be used as the int it is.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _own_fields(entry: object) -> dict[str, Any]:
+    """The entry's `_whisper` fields, or an empty dict (a browser's export has none)."""
+    own = entry.get("_whisper") if isinstance(entry, dict) else None
+    return own if isinstance(own, dict) else {}
+
+
+def _headers(listed: object, extra: dict[str, Any]) -> tuple[tuple[bytes, bytes], ...]:
+    utf8 = extra.get("headerText") == UTF8_HEADERS
+    if utf8 and isinstance(listed, list):
+        try:
+            # Our own files: UTF-8 text in name/value objects, a rare one flagged latin-1.
+            return tuple(
+                [
+                    (h["name"].encode(), h["value"].encode())
+                    if HEADER_FLAG not in h
+                    else header_bytes(h, flag=HEADER_FLAG)
+                    for h in listed
+                ]
+            )
+        except (KeyError, TypeError, AttributeError, UnicodeEncodeError):
+            pass  # edited by hand or by another tool: the careful way below
+    headers = []
+    for header in listed if isinstance(listed, list) else ():
+        if not isinstance(header, dict):
+            continue
+        name, value = str(header.get("name", "")), str(header.get("value", ""))
+        if name.startswith(":") and not extra:
+            continue  # HTTP/2 pseudo-header in a browser export, not a header line
+        if utf8 or HEADER_FLAG in header:
+            headers.append(header_bytes(header, flag=HEADER_FLAG))
+        else:
+            headers.append((_to_bytes(name), _to_bytes(value)))
+    return tuple(headers)
+
+
+def capture_from_entry(entry: object, index: int, given_id: int) -> CapturedRequest:
+    """The capture one HAR entry describes (`index` counts from 0, for messages)."""
+    request = entry.get("request") if isinstance(entry, dict) else None
+    if not isinstance(entry, dict) or not isinstance(request, dict):
+        raise HarError(f"entry {index}: no request object")
+    extra = _own_fields(entry)
+    # Exact type checks first: parsed JSON holds exactly these types, and `type(x) is str` is
+    # cheaper than isinstance; anything else takes the careful way (this runs per entry).
+    get = extra.get
+    target = get("target")
+    received_at = get("receivedAt")
+    declared = get("declaredLength")
+    method = request.get("method")
+    remote = get("remote")
+    rejected = get("rejected", False)
+    answered = get("answered")
+    return CapturedRequest(
+        given_id,
+        received_at
+        if type(received_at) is float
+        else float(received_at)
+        if isinstance(received_at, int | float) and not isinstance(received_at, bool)
+        else _parse_time(entry.get("startedDateTime")),
+        remote if type(remote) is str else str(remote or ""),
+        method if type(method) is str and method else str(method or "GET"),
+        target if type(target) is str else _target_from_url(request.get("url")),
+        _parse_version(request.get("httpVersion")),
+        _headers(request.get("headers"), extra),
+        _body(request.get("postData"), index),
+        rejected is True or bool(rejected),
+        declared if _is_int(declared) else None,
+        # What whisper-tui answered (files from before it was written: 413 or 200).
+        answered if _is_int(answered) else 413 if rejected else 200,
+    )
+
+
+class Numbering:
+    """Ids as entries come: an entry keeps its `_whisper.id` unless an earlier entry holds it;
+    one without (a browser's export) or with a taken one gets the lowest number still free."""
+
+    def __init__(self) -> None:
+        self.claimed: set[int] = set()
+        self._next_free = 1
+
+    def number(self, entry: object) -> int:
+        wanted = _own_fields(entry).get("id")
+        if _is_int(wanted) and wanted not in self.claimed:
+            self.claimed.add(wanted)
+            return wanted
+        while self._next_free in self.claimed:
+            self._next_free += 1
+        self.claimed.add(self._next_free)
+        return self._next_free
+
+
+def from_har(document: Any) -> list[CapturedRequest]:
+    """Captures from a parsed HAR document, in file order (numbered as `Numbering` says).
+
+    Our own `_whisper` fields are used when present; for other HARs the target comes from the
+    URL and HTTP/2 pseudo-headers (`:method`, `:path`, ...) are dropped.
+    """
+    log = document.get("log") if isinstance(document, dict) else None
+    entries = log.get("entries") if isinstance(log, dict) else None
+    if not isinstance(entries, list):
+        raise HarError("not a HAR document: no log.entries list")
+    numbering = Numbering()
+    return [
+        capture_from_entry(entry, index, numbering.number(entry))
+        for index, entry in enumerate(entries)
+    ]

@@ -13,7 +13,7 @@ from tests.bench.tui_process import free_port
 from tests.helpers import screen_text, send_raw, wait_for_list
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
-from whisper_tui.ui.replay_screens import EditReplayScreen, UrlPrompt
+from whisper_tui.ui.replay_screens import EditReplayScreen, UrlPrompt, parse_headers
 
 BINARY = bytes((i * 7 + 3) % 256 for i in range(3 * 1024))
 
@@ -312,3 +312,38 @@ async def test_enter_on_the_untouched_url_prompt_takes_the_suggestion():
         assert "http://127.0.0.1:3000" in screen_text(app)  # shown as the suggestion
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.replay_url == "http://127.0.0.1:3000")
+
+
+def test_header_lines_run_together_or_names_with_spaces_are_refused_by_line():
+    assert parse_headers("X-A: 1\n\nX-B:two: parts") == [("X-A", "1"), ("X-B", "two: parts")]
+    with pytest.raises(ValueError, match="header line 2: 'bad lineHost' is not a header name"):
+        parse_headers("X-A: 1\nbad lineHost: x")
+    with pytest.raises(ValueError, match="header line 1 needs 'Name: value'"):
+        parse_headers("no colon here")
+    with pytest.raises(ValueError, match="header line 1: 'X\u241bY' is not"):
+        parse_headers("X\x1bY: 1")  # shown with its control character made visible
+
+
+async def test_a_header_line_that_is_not_a_header_is_said_in_the_editor_and_nothing_is_sent():
+    downstream = DownstreamApp()
+    await downstream.start()
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = downstream.url
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await send_raw(app.port, raw_post("/hooks/a", b"{}", b"X-A: 1\r\n"))
+            await wait_for_list(pilot, app, 1)
+            await pilot.press("R")
+            await pilot.pause(0.3)
+            editor = app.screen
+            assert isinstance(editor, EditReplayScreen)
+            field = editor.query_one("#edit-headers")
+            field.text = field.text.replace("X-A: 1", "bad lineX-A: 1")
+            await pilot.press("ctrl+s")
+            await pilot.pause(0.3)
+            assert app.is_running and app.screen is editor
+            shown = str(editor.query_one("#edit-error").render())
+            assert "'bad lineX-A' is not a header name" in shown
+            assert downstream.arrivals == [] and app.store.attempts(1) == []
+    finally:
+        await downstream.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -86,8 +87,14 @@ def headers_text(request: CapturedRequest) -> str:
     return "\n".join(f"{name}: {value}" for name, value in editable_headers(request))
 
 
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""An HTTP token (RFC 9110 5.1, 9.1): what a header name or a method may be made of."""
+
+
 def parse_headers(text: str) -> list[tuple[str, str]]:
-    """'Name: value' per line, in order; blank lines ignored; a line without ':' is an error."""
+    """'Name: value' per line, in order; blank lines ignored. A line without ':' or whose name
+    is no HTTP token (a space, say: two lines run together) is an error naming the line, so
+    it is said here rather than by a replay that fails."""
     headers = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -95,6 +102,12 @@ def parse_headers(text: str) -> list[tuple[str, str]]:
         name, sep, value = line.partition(":")
         if not sep or not name.strip():
             raise ValueError(f"header line {number} needs 'Name: value'")
+        if not _TOKEN.fullmatch(name.strip()):
+            shown = printable(name.strip())[:40]
+            raise ValueError(
+                f"header line {number}: {shown!r} is not a header name "
+                "(letters, digits and !#$%&'*+-.^_`|~, no spaces)"
+            )
         headers.append((name.strip(), value.strip()))
     return headers
 
@@ -188,6 +201,9 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         problem = validate_target(url)
         if problem or not method:
             self._show_error(problem or "the method is empty")
+            return
+        if not _TOKEN.fullmatch(method):
+            self._show_error(f"the method {printable(method)[:20]!r} is not an HTTP token")
             return
         try:
             headers = parse_headers(self.query_one("#edit-headers", TextArea).text)

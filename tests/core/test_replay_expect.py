@@ -17,7 +17,7 @@ import pytest
 from aiohttp import web
 
 from tests.helpers import serving
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.replay import Sender
 
 pytestmark = pytest.mark.both_loops
@@ -112,22 +112,28 @@ async def test_big_curl_body_replays_whole_to_plain_http_server(http_server_rece
     assert not any(n.lower() == b"expect" for n, _ in attempt.sent_headers)
 
 
-async def test_big_curl_body_replays_whole_to_aiohttp_app():
+async def replay_to_aiohttp_app(capture: CapturedRequest, status: int) -> tuple[Attempt, Received]:
+    """Send `capture` to a real aiohttp app answering `status`; what was sent and received."""
     got = Received()
 
     async def hook(request: web.Request) -> web.Response:
         got.headers = [(n.decode(), v.decode()) for n, v in request.raw_headers]
         got.body = await request.read()
-        return web.Response(status=202)
+        return web.Response(status=status)
 
     app = web.Application(client_max_size=len(BODY) + 1)
     app.router.add_post("/hooks/big", hook)
     sender = Sender(timeout=5.0)
     try:
         async with serving(app) as url:
-            attempt = await sender.send(big_curl_capture(), url)
+            attempt = await sender.send(capture, url)
     finally:
         await sender.close()
+    return attempt, got
+
+
+async def test_big_curl_body_replays_whole_to_aiohttp_app():
+    attempt, got = await replay_to_aiohttp_app(big_curl_capture(), 202)
     assert attempt.status == 202, attempt.error
     assert got.body == BODY
     assert not any(n.lower() == "expect" for n, _ in got.headers)
@@ -137,19 +143,7 @@ async def test_big_curl_body_replays_whole_to_aiohttp_app():
 
 
 async def test_a_capture_without_expect_is_sent_without_a_note():
-    got = Received()
-
-    async def hook(request: web.Request) -> web.Response:
-        got.body = await request.read()
-        return web.Response(status=200)
-
-    app = web.Application(client_max_size=len(BODY) + 1)
-    app.router.add_post("/hooks/big", hook)
-    sender = Sender(timeout=5.0)
-    try:
-        async with serving(app) as url:
-            attempt = await sender.send(replace(big_curl_capture(), raw_headers=STORED[:-1]), url)
-    finally:
-        await sender.close()
+    without = replace(big_curl_capture(), raw_headers=STORED[:-1])
+    attempt, got = await replay_to_aiohttp_app(without, 200)
     assert attempt.status == 200 and got.body == BODY
     assert attempt.notes == []

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
 from textual.widgets import Input
 
 from tests.bench.tui_process import free_port
-from tests.helpers import screen_text, send_raw, wait_for_list
+from tests.helpers import screen_text, send_raw, wait_for_list, wait_until
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.replay_screens import EditReplayScreen, UrlPrompt, parse_headers
@@ -47,6 +48,17 @@ class DownstreamApp:
             await self.runner.cleanup()
 
 
+@pytest.fixture
+async def downstream() -> AsyncIterator[DownstreamApp]:
+    """The developer's app, started for the test and stopped after it."""
+    app = DownstreamApp()
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
+
+
 def raw_post(path: str, body: bytes, extra: bytes = b"") -> bytes:
     return (
         f"POST {path} HTTP/1.1\r\nHost: x\r\nX-Dup: 1\r\nx-dup: 2\r\n".encode()
@@ -61,119 +73,89 @@ def end_to_end(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     return [(n, v) for n, v in headers if n.lower() not in skip]
 
 
-async def wait_until(pilot, condition, seconds: float = 5.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never held")
-
-
-async def test_forward_live_then_r_replays_byte_identical_and_shows_the_answer():
-    downstream = DownstreamApp()
-    await downstream.start()
+async def test_forward_live_then_r_replays_byte_identical_and_shows_the_answer(downstream):
     app = WhisperApp(Settings(port=0, forward_url=downstream.url))
-    try:
-        async with app.run_test(size=(170, 50)) as pilot:
-            await send_raw(app.port, raw_post("/hooks/bin?x=1", BINARY))
-            await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
-            await pilot.press("r")
-            await wait_until(pilot, lambda: len(downstream.arrivals) == 2)
-            await pilot.pause(0.3)
-            [captured] = list(app.store)
-            for method, target, headers, body in downstream.arrivals:
-                assert (method, target, body) == ("POST", "/hooks/bin?x=1", BINARY)
-                assert end_to_end(headers) == end_to_end(list(captured.raw_headers))
-            text = screen_text(app)
-            assert "replay → " in text and "forward → " in text
-            assert "201 Created" in text
-            assert '"stored": 3072' in text
-    finally:
-        await downstream.stop()
+    async with app.run_test(size=(170, 50)) as pilot:
+        await send_raw(app.port, raw_post("/hooks/bin?x=1", BINARY))
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 2)
+        await pilot.pause(0.3)
+        [captured] = list(app.store)
+        for method, target, headers, body in downstream.arrivals:
+            assert (method, target, body) == ("POST", "/hooks/bin?x=1", BINARY)
+            assert end_to_end(headers) == end_to_end(list(captured.raw_headers))
+        text = screen_text(app)
+        assert "replay → " in text and "forward → " in text
+        assert "201 Created" in text
+        assert '"stored": 3072' in text
 
 
-async def test_r_without_a_target_asks_once_and_remembers():
-    downstream = DownstreamApp()
-    await downstream.start()
+async def test_r_without_a_target_asks_once_and_remembers(downstream):
     app = WhisperApp(Settings(port=0))
-    try:
-        async with app.run_test(size=(170, 50)) as pilot:
-            await send_raw(app.port, raw_post("/once", b"abc"))
-            await wait_for_list(pilot, app, 1)
-            await pilot.press("r")
-            await pilot.pause(0.2)
-            assert isinstance(app.screen, UrlPrompt)
-            field = app.screen.query_one("#url")
-            field.value = downstream.url
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
-            await pilot.press("r")  # no prompt the second time
-            await wait_until(pilot, lambda: len(downstream.arrivals) == 2)
-            assert app.replay_url == downstream.url
-    finally:
-        await downstream.stop()
+    async with app.run_test(size=(170, 50)) as pilot:
+        await send_raw(app.port, raw_post("/once", b"abc"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("r")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, UrlPrompt)
+        field = app.screen.query_one("#url")
+        field.value = downstream.url
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+        await pilot.press("r")  # no prompt the second time
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 2)
+        assert app.replay_url == downstream.url
 
 
-async def test_edit_and_replay_changes_the_copy_and_re_signs_it():
-    downstream = DownstreamApp()
-    await downstream.start()
+async def test_edit_and_replay_changes_the_copy_and_re_signs_it(downstream):
     secret = "It's a Secret to Everybody"
     app = WhisperApp(Settings(port=0, secrets=(("github", secret),)))
     app.replay_url = downstream.url
     original = b'{"status":"pending"}'
     mac = hmac.new(secret.encode(), original, hashlib.sha256).hexdigest()
-    try:
-        async with app.run_test(size=(170, 50)) as pilot:
-            await send_raw(
-                app.port,
-                raw_post(
-                    "/hooks/github", original, f"X-Hub-Signature-256: sha256={mac}\r\n".encode()
-                ),
-            )
-            await wait_for_list(pilot, app, 1)
-            await pilot.press("R")
-            await pilot.pause(0.3)
-            assert isinstance(app.screen, EditReplayScreen)
-            app.screen.query_one("#edit-body").text = '{"status":"paid"}'
-            await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
-            method, target, headers, body = downstream.arrivals[0]
-            assert (method, target) == ("POST", "/hooks/github")
-            assert body == b'{"status":"paid"}'
-            sent = dict((n.lower(), v) for n, v in headers)
-            expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-            assert sent[b"x-hub-signature-256"] == f"sha256={expected}".encode()
-            [captured] = list(app.store)
-            assert captured.body == original  # the capture itself is untouched
-            await pilot.pause(0.3)
-            text = screen_text(app)
-            assert "edited: body" in text and "re-signed (github)" in text
-    finally:
-        await downstream.stop()
+    async with app.run_test(size=(170, 50)) as pilot:
+        await send_raw(
+            app.port,
+            raw_post("/hooks/github", original, f"X-Hub-Signature-256: sha256={mac}\r\n".encode()),
+        )
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, EditReplayScreen)
+        app.screen.query_one("#edit-body").text = '{"status":"paid"}'
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+        method, target, headers, body = downstream.arrivals[0]
+        assert (method, target) == ("POST", "/hooks/github")
+        assert body == b'{"status":"paid"}'
+        sent = dict((n.lower(), v) for n, v in headers)
+        expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        assert sent[b"x-hub-signature-256"] == f"sha256={expected}".encode()
+        [captured] = list(app.store)
+        assert captured.body == original  # the capture itself is untouched
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "edited: body" in text and "re-signed (github)" in text
 
 
-async def test_the_editor_shows_utf8_header_values_as_text_and_sends_their_bytes():
-    downstream = DownstreamApp()
-    await downstream.start()
+async def test_the_editor_shows_utf8_header_values_as_text_and_sends_their_bytes(downstream):
     app = WhisperApp(Settings(port=0))
     app.replay_url = downstream.url
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await send_raw(app.port, raw_post("/u", b"1", "X-User: Zoë Müller\r\n".encode()))
-            await wait_for_list(pilot, app, 1)
-            await pilot.press("R")
-            await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
-            headers = app.screen.query_one("#edit-headers").text
-            assert "X-User: Zoë Müller" in headers and "Ã" not in headers
-            app.screen.query_one("#edit-body").text = "2"
-            await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
-            _, _, sent, _ = downstream.arrivals[0]
-            assert (b"X-User", "Zoë Müller".encode()) in sent
-            await pilot.pause(0.3)
-            assert "edited: body" in screen_text(app)  # the headers count as untouched
-    finally:
-        await downstream.stop()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_raw(app.port, raw_post("/u", b"1", "X-User: Zoë Müller\r\n".encode()))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        headers = app.screen.query_one("#edit-headers").text
+        assert "X-User: Zoë Müller" in headers and "Ã" not in headers
+        app.screen.query_one("#edit-body").text = "2"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+        _, _, sent, _ = downstream.arrivals[0]
+        assert (b"X-User", "Zoë Müller".encode()) in sent
+        await pilot.pause(0.3)
+        assert "edited: body" in screen_text(app)  # the headers count as untouched
 
 
 async def test_replay_to_a_down_target_says_so_and_keeps_running():
@@ -190,36 +172,31 @@ async def test_replay_to_a_down_target_says_so_and_keeps_running():
         assert app.is_running
 
 
-async def test_a_copy_that_cannot_be_re_signed_says_why_in_the_editor_and_sends_nothing():
+async def test_a_copy_that_cannot_be_re_signed_says_why_in_the_editor_and_sends_nothing(downstream):
     # Standard Webhooks signs the message id: with the webhook-id line deleted in the editor
     # there is nothing to sign. This crashed the app (printing the secret) before.
-    downstream = DownstreamApp()
-    await downstream.start()
     secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     app = WhisperApp(Settings(port=0, secrets=(("standard", secret),)))
     app.replay_url = downstream.url
     headers = b"webhook-id: msg_1\r\nwebhook-timestamp: 1\r\nwebhook-signature: v1,AAAA\r\n"
-    try:
-        async with app.run_test(size=(170, 50)) as pilot:
-            await send_raw(app.port, raw_post("/hooks/std", b"{}", headers))
-            await wait_for_list(pilot, app, 1)
-            await pilot.press("R")
-            await pilot.pause(0.3)
-            editor = app.screen
-            assert isinstance(editor, EditReplayScreen)
-            field = editor.query_one("#edit-headers")
-            field.text = "\n".join(
-                line for line in field.text.splitlines() if not line.startswith("webhook-id")
-            )
-            await pilot.press("ctrl+s")
-            await pilot.pause(0.3)
-            assert app.is_running and app.screen is editor
-            shown = str(editor.query_one("#edit-error").render())
-            assert shown.startswith("not sent: ") and "webhook-id" in shown
-            assert secret not in shown and secret[6:] not in shown
-            assert downstream.arrivals == [] and app.store.attempts(1) == []
-    finally:
-        await downstream.stop()
+    async with app.run_test(size=(170, 50)) as pilot:
+        await send_raw(app.port, raw_post("/hooks/std", b"{}", headers))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await pilot.pause(0.3)
+        editor = app.screen
+        assert isinstance(editor, EditReplayScreen)
+        field = editor.query_one("#edit-headers")
+        field.text = "\n".join(
+            line for line in field.text.splitlines() if not line.startswith("webhook-id")
+        )
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert app.is_running and app.screen is editor
+        shown = str(editor.query_one("#edit-error").render())
+        assert shown.startswith("not sent: ") and "webhook-id" in shown
+        assert secret not in shown and secret[6:] not in shown
+        assert downstream.arrivals == [] and app.store.attempts(1) == []
 
 
 # -- every control in view at 80x24, the room used at 200x50 --------------------------------------
@@ -283,23 +260,18 @@ async def test_the_url_prompt_fits(size):
         assert "Enter replays, Esc cancels" in screen_text(app)
 
 
-async def test_typing_in_the_url_prompt_replaces_the_suggestion():
-    downstream = DownstreamApp()
-    await downstream.start()
+async def test_typing_in_the_url_prompt_replaces_the_suggestion(downstream):
     app = WhisperApp(Settings(port=0))
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            await send_raw(app.port, raw_post("/typed", b"abc"))
-            await wait_for_list(pilot, app, 1)
-            await pilot.press("r")
-            await wait_until(pilot, lambda: isinstance(app.screen, UrlPrompt))
-            await pilot.press(*downstream.url)
-            assert app.screen.query_one("#url", Input).value == downstream.url
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
-            assert app.replay_url == downstream.url
-    finally:
-        await downstream.stop()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, raw_post("/typed", b"abc"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, UrlPrompt))
+        await pilot.press(*downstream.url)
+        assert app.screen.query_one("#url", Input).value == downstream.url
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+        assert app.replay_url == downstream.url
 
 
 async def test_enter_on_the_untouched_url_prompt_takes_the_suggestion():
@@ -324,26 +296,23 @@ def test_header_lines_run_together_or_names_with_spaces_are_refused_by_line():
         parse_headers("X\x1bY: 1")  # shown with its control character made visible
 
 
-async def test_a_header_line_that_is_not_a_header_is_said_in_the_editor_and_nothing_is_sent():
-    downstream = DownstreamApp()
-    await downstream.start()
+async def test_a_header_line_that_is_not_a_header_is_said_in_the_editor_and_nothing_is_sent(
+    downstream,
+):
     app = WhisperApp(Settings(port=0))
     app.replay_url = downstream.url
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await send_raw(app.port, raw_post("/hooks/a", b"{}", b"X-A: 1\r\n"))
-            await wait_for_list(pilot, app, 1)
-            await pilot.press("R")
-            await pilot.pause(0.3)
-            editor = app.screen
-            assert isinstance(editor, EditReplayScreen)
-            field = editor.query_one("#edit-headers")
-            field.text = field.text.replace("X-A: 1", "bad lineX-A: 1")
-            await pilot.press("ctrl+s")
-            await pilot.pause(0.3)
-            assert app.is_running and app.screen is editor
-            shown = str(editor.query_one("#edit-error").render())
-            assert "'bad lineX-A' is not a header name" in shown
-            assert downstream.arrivals == [] and app.store.attempts(1) == []
-    finally:
-        await downstream.stop()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_raw(app.port, raw_post("/hooks/a", b"{}", b"X-A: 1\r\n"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await pilot.pause(0.3)
+        editor = app.screen
+        assert isinstance(editor, EditReplayScreen)
+        field = editor.query_one("#edit-headers")
+        field.text = field.text.replace("X-A: 1", "bad lineX-A: 1")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert app.is_running and app.screen is editor
+        shown = str(editor.query_one("#edit-error").render())
+        assert "'bad lineX-A' is not a header name" in shown
+        assert downstream.arrivals == [] and app.store.attempts(1) == []

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from tests.bench.tui_process import free_port, wait_listening
 from tests.helpers import EVENT_LOOPS, send_raw
-from whisper_tui.core.deliveries import delivery_json
 from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har
 from whisper_tui.core.models import CapturedRequest
@@ -300,7 +299,7 @@ def test_headless_json_groups_retries_by_the_providers_delivery_id(tmp_path):
     # ... and loading the file groups the same captures again (the index is derived).
     store = RequestStore()
     store.add_loaded(load_har(har))  # as --load puts each batch in the store
-    assert [delivery_json(store.deliveries.of(r)) for r in store] == deliveries
+    assert [store.deliveries.json_of(r.id) for r in store] == deliveries
 
 
 # Any character, lone surrogates included, with the ones the two encoders treat differently

@@ -62,19 +62,8 @@ class Delivery:
 
 
 DeliveryJson = dict[str, str | int]
-"""`{"id": ..., "from": ..., "seen": n, "first": capture id}`: headless --json and HAR."""
-
-
-def delivery_json(delivery: Delivery | None) -> DeliveryJson | None:
-    """The delivery as headless `--json` lines and HAR's `_whisper` write it (None: null)."""
-    if delivery is None:
-        return None
-    return {
-        "id": delivery.id,
-        "from": delivery.source,
-        "seen": delivery.seen,
-        "first": delivery.first,
-    }
+"""`{"id": ..., "from": ..., "seen": n, "first": capture id}`: headless --json and HAR
+(`DeliveryIndex.json_of` builds it)."""
 
 
 # -- finding the id ------------------------------------------------------------------------
@@ -383,7 +372,7 @@ class DeliveryIndex:
         self, requests: Sequence[CapturedRequest] | None = None
     ) -> Callable[[CapturedRequest], DeliveryJson | None]:
         """A frozen view for writing in another thread (HAR autosave): capture -> its
-        delivery_json, as the index stands now.
+        `json_of`, as the index stands now.
 
         With a few `requests` (what an appending save writes) only theirs are taken; otherwise
         the index's dicts are copied (about 8 ms at 100,000 captures, a fifth of building every
@@ -398,9 +387,10 @@ class DeliveryIndex:
         return lambda request: copy.json_of(request.id)
 
     def json_of(self, capture_id: int) -> DeliveryJson | None:
-        """What `delivery_json(of(capture))` gives, in O(1): headless `--json` asks it for
-        every capture, and `of` copies all of a delivery's arrivals (a retry storm of one id
-        would make each line cost as much as all the lines before it)."""
+        """The capture's delivery as headless `--json` lines and HAR's `_whisper` write it
+        (None: null), in O(1): headless asks for every capture, and `of` copies all of a
+        delivery's arrivals (a retry storm of one id would make each line cost as much as all
+        the lines before it)."""
         value = self._delivery_of.get(capture_id)
         if value is None:
             return None

@@ -60,12 +60,18 @@ def _captured(
     )
 
 
-def _peer(request: web.BaseRequest) -> str:
+def _peer_address(request: web.BaseRequest) -> tuple[str, int] | None:
+    """The connection's other end (host, port), or None (a Unix socket, a closed transport)."""
     transport = request.transport
     peer: Any = transport.get_extra_info("peername") if transport else None
     if isinstance(peer, tuple) and len(peer) >= 2:
-        return f"{peer[0]}:{peer[1]}"
-    return request.remote or ""
+        return peer[0], peer[1]
+    return None
+
+
+def _peer(request: web.BaseRequest) -> str:
+    address = _peer_address(request)
+    return f"{address[0]}:{address[1]}" if address else request.remote or ""
 
 
 class _RefusalRecorder(RequestHandler):
@@ -158,8 +164,8 @@ def build_server(
         # A forward that comes back to us (a tunnel URL pointing here) arrives from one of
         # our Sender's own connections: capture it, but forwarding it again would loop.
         assert forward is not None
-        peer: Any = request.transport.get_extra_info("peername") if request.transport else None
-        return bool(peer) and forward.sender.is_own_source(peer[0], peer[1])
+        address = _peer_address(request)
+        return address is not None and forward.sender.is_own_source(*address)
 
     async def forward_later(captured: CapturedRequest) -> None:
         assert forward is not None

@@ -185,6 +185,16 @@ def test_a_loaded_batch_tells_no_listener_moves_the_version_once_and_keeps_the_c
     assert [r.id for r in store] == [3, 4, 5] and (store.received, store.evicted) == (5, 2)
 
 
+def test_loaded_through_marks_where_loaded_captures_end_and_live_ones_begin():
+    store = RequestStore()
+    assert store.loaded_through == 0
+    store.add(make(1))
+    store.add_loaded([make(n) for n in range(2, 6)])
+    assert store.loaded_through == 5
+    store.add(make(store.next_id()))
+    assert store.loaded_through == 5 and [r.id for r in store][-1] == 6
+
+
 def test_attempt_listeners_hear_the_capture_id():
     store = RequestStore()
     store.add(make(1))

@@ -364,6 +364,24 @@ async def test_new_arrivals_are_counted_while_away_and_end_follows_again():
         assert app.request_list.new_while_away == 0
 
 
+async def test_captures_loaded_from_a_file_while_away_are_not_new_but_live_ones_are():
+    # --load hands its batches to add_loaded while the user may already have scrolled up:
+    # those captures were read from a file, not sent, so only live arrivals are "new".
+    app = app_with(capture(1, "/n/1"), capture(2, "/n/2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_list(pilot, app, 2)
+        await pilot.press("k")
+        await wait_until(pilot, lambda: top_line(app).rstrip().endswith("End to follow"))
+        app.store.add_loaded([capture(n, f"/loaded/{n}") for n in range(3, 500)])
+        await wait_for_list(pilot, app, 499)
+        await pilot.pause(0.2)
+        assert app.request_list.new_while_away == 0
+        assert top_line(app).rstrip().endswith("End to follow") and "new" not in top_line(app)
+        app.store.add(capture(500, "/live"))
+        await wait_until(pilot, lambda: top_line(app).rstrip().endswith("1 new · End to follow"))
+        assert app.request_list.new_while_away == 1
+
+
 async def test_the_new_count_is_shown_whole_at_80_columns_even_with_a_long_status():
     store = RequestStore()
     store.add(capture(1, "/n/1"))

@@ -115,6 +115,9 @@ class RequestStore:
         self._attempt_listeners: list[AttemptListener] = []
         self.rejections = Rejections()
         """Requests the HTTP parser refused before they could be captured (never stored)."""
+        self.loaded_through = 0
+        """The highest id given out when a file's batch was last loaded (add_loaded): a
+        capture with a higher id arrived live afterwards. The list counts only those as new."""
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -151,6 +154,7 @@ class RequestStore:
                 self._keep(request, index=False)
                 add_found(request, its_id)
         self._evict()  # once for the batch: the same captures go, oldest first
+        self.loaded_through = self._next_id - 1
         self.version += 1
 
     def _keep(self, request: CapturedRequest, *, index: bool = True) -> None:

@@ -145,15 +145,17 @@ class RequestList(ScrollView, can_focus=True):
 
     @property
     def new_while_away(self) -> int:
-        """Captures shown that arrived since the cursor left the newest (0 while following)."""
+        """Captures shown that arrived live since the cursor left the newest (0 while
+        following). Captures --load put in meanwhile are not new: they were read, not sent."""
         view = self.view
         if self._at_end or not len(view):
             return 0
+        newest_old = max(self._newest_id_when_left, self.store.loaded_through)
         # Arrivals carry growing ids and come last: a binary search over the view's ids.
         low, high = 0, len(view)
         while low < high:
             middle = (low + high) // 2
-            if view[middle].id <= self._newest_id_when_left:
+            if view[middle].id <= newest_old:
                 low = middle + 1
             else:
                 high = middle

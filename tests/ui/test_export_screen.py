@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 
@@ -188,14 +189,35 @@ async def test_the_default_file_name_is_an_absolute_path_beside_save(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_export(pilot, app)
         path = app.screen.query_one("#export-path", Input).value
-        assert path == str(tmp_path / "whisper-1.sh")
+        assert path == str(tmp_path / "whisper-1-curl.sh")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: (tmp_path / "whisper-1.sh").exists())
+        await wait_until(pilot, lambda: (tmp_path / "whisper-1-curl.sh").exists())
         status = app.screen.query_one("#export-status", Static)
-        assert str(status.content).endswith(f"bytes to {tmp_path / 'whisper-1.sh'}")
+        assert str(status.content).endswith(f"bytes to {tmp_path / 'whisper-1-curl.sh'}")
         await pilot.pause(0.1)
         assert fully_visible(app, "#export-status")  # wrapped, not cut, at 80 columns
         assert status.region.height >= 2
+
+
+async def test_suggested_names_never_collide_with_a_saved_export(tmp_path):
+    # curl and HTTPie both write .sh: saving one, then the other, then the first again gives
+    # three files and no "exists" error; the pytest export gets a name pytest collects.
+    app = WhisperApp(Settings(port=0, save_path=str(tmp_path / "session.har")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_export(pilot, app)
+        saved = []
+        for key in ("httpie", "curl", "httpie", "pytest"):
+            await choose(pilot, app, key)
+            path = app.screen.query_one("#export-path", Input).value
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda path=path: os.path.exists(path))
+            saved.append(os.path.basename(path))
+        assert saved == [
+            "whisper-1-httpie.sh",
+            "whisper-1-curl.sh",
+            "whisper-1-httpie-2.sh",
+            "test_whisper_1.py",
+        ]
 
 
 async def test_a_har_export_numbers_a_retry_as_the_lists_repeat_marker_does():

@@ -124,13 +124,11 @@ class ExportScreen(ModalScreen[None]):
 
     def _default_path(self) -> str:
         requests_label, _ = self.scopes[self.scope_index]
-        extension = self._chosen().extension
         if self.scope_index == 0 and requests_label.startswith("capture #"):
-            number = requests_label.split("#", 1)[1].split()[0]
-            name = f"whisper-{number}.{extension}"
+            what = requests_label.split("#", 1)[1].split()[0]
         else:
-            name = f"whisper-captures.{extension}"
-        return os.path.join(self.directory, name)
+            what = "captures"
+        return free_path(os.path.join(self.directory, self._chosen().file_name(what)))
 
     def _chosen(self) -> ExportFormat:
         return next(f for f in self.formats if f.key == self.format)
@@ -225,6 +223,18 @@ def default_directory(save_path: str | None) -> str:
     if save_path:
         return os.path.dirname(os.path.abspath(os.path.expanduser(save_path)))
     return os.getcwd()
+
+
+def free_path(path: str) -> str:
+    """`path`, or when a file is already there `name-2.ext`, `name-3.ext`, ...: the first
+    free one. Exporting the same capture twice suggests a new file instead of an error."""
+    if not os.path.exists(path):
+        return path
+    stem, extension = os.path.splitext(path)
+    number = 2
+    while os.path.exists(f"{stem}-{number}{extension}"):
+        number += 1
+    return f"{stem}-{number}{extension}"
 
 
 def preview_text(lines: list[str]) -> Content:

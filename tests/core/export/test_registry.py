@@ -155,3 +155,14 @@ def test_the_dummy_format_is_gone_once_unregistered(dummy: ModuleType) -> None:
             render_export("dummy", [], "http://h")
     finally:
         register(dummy.FORMAT)  # the fixture removes it again
+
+
+def test_built_in_formats_suggest_file_names_of_their_own():
+    # Two formats sharing an extension (curl and HTTPie: .sh) must not suggest one name, or
+    # saving one after the other fails with "exists"; pytest collects only test_*.py.
+    for what in ("7", "captures"):
+        names = [f.file_name(what) for f in formats()]
+        assert len(set(names)) == len(names), names
+    [pytest_format] = [f for f in formats() if f.key == "pytest"]
+    assert pytest_format.file_name("7") == "test_whisper_7.py"
+    assert all(f.file_name("7").endswith("." + f.extension) for f in formats())

@@ -104,4 +104,8 @@ def render(
     return join_commands(to_curl(r, base_url) for r in requests)
 
 
-FORMAT = register(ExportFormat("curl", "curl", "sh", render, order=10, resends=True))
+FORMAT = register(
+    ExportFormat(
+        "curl", "curl", "sh", render, order=10, resends=True, file_stem="whisper-{what}-curl"
+    )
+)

@@ -95,4 +95,14 @@ def render(
     return join_commands(to_httpie(r, base_url) for r in requests)
 
 
-FORMAT = register(ExportFormat("httpie", "HTTPie", "sh", render, order=20, resends=True))
+FORMAT = register(
+    ExportFormat(
+        "httpie",
+        "HTTPie",
+        "sh",
+        render,
+        order=20,
+        resends=True,
+        file_stem="whisper-{what}-httpie",
+    )
+)

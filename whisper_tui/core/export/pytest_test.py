@@ -83,4 +83,6 @@ def render(
     return (_HEADER + "".join(_test_for(r) for r in requests)).encode("utf-8")
 
 
-FORMAT = register(ExportFormat("pytest", "pytest", "py", render, order=25))
+FORMAT = register(
+    ExportFormat("pytest", "pytest", "py", render, order=25, file_stem="test_whisper_{what}")
+)

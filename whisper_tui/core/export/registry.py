@@ -48,6 +48,15 @@ class ExportFormat:
     """The export is a command that sends the captures again (curl, HTTPie): the dialog
     offers the replay target as its URL. Records (HAR, JSON) keep the URL they arrived at."""
 
+    file_stem: str = "whisper-{what}"
+    """The saved file's name before the extension; `{what}` is the capture's number or
+    `captures`. Formats sharing an extension (curl and HTTPie both write `.sh`) need stems of
+    their own, or saving one after the other collides; pytest collects only `test_*.py`."""
+
+    def file_name(self, what: str) -> str:
+        """The name the export dialog suggests for `what` (a capture number, `captures`)."""
+        return f"{self.file_stem.format(what=what)}.{self.extension}"
+
     def export(
         self,
         requests: Sequence[CapturedRequest],

@@ -74,6 +74,13 @@ async def test_status_text_names_forwarding_and_the_answer_mode():
     assert session.status_text().endswith("answering 500 to everything")
 
 
+async def test_a_public_url_given_by_hand_is_in_the_status_line():
+    # As a tunnel's URL is: it is what gets pasted into the provider's dashboard.
+    session = Session(Settings(port=0, public_url="https://hooks.example.com"))
+    assert session.status_text() == "0 requests   public https://hooks.example.com"
+    assert Session(Settings(port=0)).status_text() == "0 requests"
+
+
 async def test_stop_completes_the_save_with_every_capture(tmp_path):
     har = tmp_path / "out.har"
     session = Session(Settings(port=0, save_path=str(har)))

@@ -285,6 +285,11 @@ class Session:
         if self.tunnel is not None:
             text = self.tunnel.describe()
             parts.append(StatusPart(text, self.tunnel.describe_short(), 2, "tunnel"))
+        elif self.settings.public_url:
+            # Given by hand (a tunnel started elsewhere): the bar says it as a tunnel's would,
+            # so the URL to paste into the provider's dashboard is in view, not only behind U.
+            text = f"public {printable(self.settings.public_url)}"
+            parts.append(StatusPart(text, text, 2, "tunnel"))
         if self.settings.forward_url:
             target = printable(self.settings.forward_url)
             relaying = " (relaying answers)" if self.settings.relay_response else ""

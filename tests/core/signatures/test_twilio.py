@@ -27,6 +27,7 @@ def test_twilio_without_public_url_says_so_and_suggests_the_host_header() -> Non
     assert verdict.status == "failed"
     assert verdict.mac_valid is None
     assert "no public URL configured" in verdict.reason
+    assert "--public-url" in verdict.reason  # names the way to give it
     assert "does match https://mycompany.com built from the Host header" in verdict.reason
 
 

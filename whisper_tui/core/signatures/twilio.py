@@ -118,8 +118,8 @@ def build_check(request: CapturedRequest, secret: str, settings: SignatureSettin
     if not settings.public_url:
         hint = _host_hint(request, candidates, key, hash_function)
         raise Malformed(
-            "no public URL configured: Twilio signs the full URL it posted to, so set the "
-            f"public base URL (e.g. https://example.com) to check it{hint}"
+            "no public URL configured: Twilio signs the full URL it posted to, so give the "
+            f"public base URL (--public-url https://example.com, or --tunnel) to check it{hint}"
         )
     # twilio's SDK compares the first bodySHA256 with the body's lowercase hex digest, exactly.
     want = next((v for n, v in request.query_params if n == "bodySHA256"), None)

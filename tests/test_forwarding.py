@@ -8,6 +8,7 @@ import pytest
 
 from tests.core.test_replay import ECHO_BODY, EchoServer, free_port
 from tests.helpers import send_raw
+from whisper_tui.core.models import NOT_ANSWERED
 from whisper_tui.core.replay import Sender
 from whisper_tui.core.server import Forwarding, bind_socket, build_server, start_server
 from whisper_tui.core.store import RequestStore
@@ -105,3 +106,47 @@ async def test_forward_to_ourselves_through_a_name_dns_free_check_misses_stops_a
         finally:
             await runner.cleanup()
             await sender.close()
+
+
+async def test_a_relayed_answer_is_the_captures_answered_status():
+    # The sender got the target's answer: the capture says so (detail, HAR, headless, --load),
+    # and says it before the attempt's listeners (autosave, headless) hear of the forward.
+    echo = EchoServer()
+    await echo.start()
+    store, port, runner, sender = await run(echo.url, relay=True)
+    heard: list[int] = []
+    store.subscribe_attempts(lambda request_id: heard.append(store.get(request_id).answered_status))
+    try:
+        assert (await send_raw(port, RAW)).startswith(b"HTTP/1.1 201 Created\r\n")
+        [captured] = list(store)
+        assert captured.answered_status == 201 and heard == [201]
+    finally:
+        await runner.cleanup()
+        await sender.close()
+        await echo.stop()
+
+
+async def test_a_relay_that_failed_answered_502_and_the_capture_says_so():
+    store, port, runner, sender = await run(f"http://127.0.0.1:{free_port()}", relay=True)
+    try:
+        assert (await send_raw(port, RAW)).startswith(b"HTTP/1.1 502 Bad Gateway")
+        [captured] = list(store)
+        assert captured.answered_status == 502
+    finally:
+        await runner.cleanup()
+        await sender.close()
+
+
+async def test_a_relayed_capture_is_listed_at_once_as_not_answered_yet():
+    echo = EchoServer(answer=None)  # reads the forward, never answers
+    await echo.start()
+    store, port, runner, sender = await run(echo.url, relay=True)
+    try:
+        sending = asyncio.ensure_future(send_raw(port, RAW))
+        await wait_for(lambda: len(store) == 1)
+        assert store[0].answered_status == NOT_ANSWERED
+        sending.cancel()
+    finally:
+        await runner.cleanup()
+        await sender.close()
+        await echo.stop()

@@ -10,6 +10,7 @@ import sys
 
 import aiohttp
 import pytest
+from aiohttp import web
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -327,3 +328,40 @@ def test_json_lines_are_exactly_the_text_json_writes(target, value, body):
     )
     line = json_line(request, Verdicts.from_settings(Settings()))
     assert line == json.dumps(json.loads(line), ensure_ascii=True, separators=(",", ":"))
+
+
+async def relay_twice(app_port: int, port: int) -> list[int]:
+    """One delivery while the app (answering 201) is up, one once it is down: what each got."""
+
+    async def created(request: web.BaseRequest) -> web.Response:
+        await request.read()
+        return web.Response(status=201, text="made")
+
+    runner = web.ServerRunner(web.Server(created))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", app_port).start()
+    got = []
+    async with aiohttp.ClientSession() as session:
+        url = f"http://127.0.0.1:{port}/hooks/x"
+        async with session.post(url, data=b'{"a":1}') as reply:
+            got.append(reply.status)
+        await runner.cleanup()
+        async with session.post(url, data=b'{"a":2}') as reply:
+            got.append(reply.status)
+    return got
+
+
+def test_a_relayed_answer_is_the_status_printed_and_saved(tmp_path):
+    # What the sender got with --relay-response is the target's answer (502 when it is down):
+    # the line says so, and so does the saved file, which --load reads back.
+    har = tmp_path / "relay.har"
+    app_port = free_port()
+    forward = f"http://127.0.0.1:{app_port}"
+    process, port = start("--forward", forward, "--relay-response", "--save", str(har))
+    got = asyncio.run(relay_twice(app_port, port))
+    out, _err = stop(process)
+    assert got == [201, 502]
+    assert [line.split()[-1] for line in out.splitlines()] == ["201", "502"]
+    assert [request.answered_status for request in load_har(har)] == [201, 502]
+    [entry, _] = json.loads(har.read_text())["log"]["entries"]
+    assert entry["response"]["status"] == entry["_whisper"]["answered"] == 201

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.filtering import status_of
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import NOT_ANSWERED, CapturedRequest
 from whisper_tui.core.portable import header_objects, isoformat_utc
 from whisper_tui.core.rejections import Rejection
 from whisper_tui.core.sanitize import printable
@@ -154,7 +154,23 @@ async def serve_headless(
             out.write(text)
         out.flush()
 
+    relayed: set[int] = set()  # --relay-response: captures whose line waits for the answer
+
     def announce(request: CapturedRequest) -> None:
+        if request.answered_status == NOT_ANSWERED:
+            # The line gives the status the sender got: the target's, not known yet.
+            relayed.add(request.id)
+            return
+        print_line(request)
+
+    def answered(request_id: int) -> None:
+        if request_id in relayed:
+            relayed.discard(request_id)
+            request = store.get(request_id)
+            if request is not None:
+                print_line(request)
+
+    def print_line(request: CapturedRequest) -> None:
         if as_json:
             # The store numbered the arrival before telling its listeners.
             line = json_line(request, session.verdicts, store.deliveries.json_of(request.id))
@@ -169,6 +185,7 @@ async def serve_headless(
             loop.call_later(FLUSH_DELAY, flush)
 
     store.subscribe(announce)
+    store.subscribe_attempts(answered)
 
     def refused(rejection: Rejection) -> None:
         # Not a capture (stdout stays one line per capture): a note on stderr, as it happens.
@@ -197,6 +214,9 @@ async def serve_headless(
         await stop.wait()
     finally:
         await session.stop()
+        for request_id in sorted(relayed):  # whisper-tui stopped first: no answer (status 0)
+            if (request := store.get(request_id)) is not None:
+                print_line(request)
         flush()  # the lines of the last captures, before the pending flush would run
         if session.autosave is not None:
             print(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.delivery_lines import (
     ARRIVALS_SHOWN,
@@ -47,10 +47,10 @@ def store_of(*captures: CapturedRequest, **caps: int) -> RequestStore:
     return store
 
 
-def shown(store: RequestStore, request_id: int, width: int = 200, relaying: bool = False):
+def shown(store: RequestStore, request_id: int, width: int = 200):
     request = store.get(request_id)
     assert request is not None
-    history = history_of(store, request, relaying)
+    history = history_of(store, request)
     assert history is not None
     return [line.plain for line, _ in delivery_lines(history, request, width)]
 
@@ -164,9 +164,9 @@ def test_a_long_run_of_retries_shows_a_window_around_the_shown_one():
 
 
 def test_a_relayed_answer_is_what_each_arrival_says_it_got():
-    store = store_of(github(1, 0), github(2, 5))
+    store = store_of(github(1, 0, status=503), github(2, 5, status=NOT_ANSWERED))
     store.add_attempt(1, Attempt("http://app/x", AT, kind="forward", status=503))
-    lines = shown(store, 2, relaying=True)
+    lines = shown(store, 2)
     assert lines[1:] == [
         "  #1  16:00:00  answered 503  forward failed",
         "▸ #2  +5.0s     answer awaited (relaying)",
@@ -174,14 +174,17 @@ def test_a_relayed_answer_is_what_each_arrival_says_it_got():
 
 
 def test_the_history_key_changes_with_a_new_arrival_and_a_relayed_answer():
-    store = store_of(github(1, 0), github(2, 5))
+    store = store_of(github(1, 0), github(2, 5, status=NOT_ANSWERED))
     request = store.get(1)
     assert request is not None
-    before = history_of(store, request, True)
+    before = history_of(store, request)
+    relayed = store.get(2)
+    assert relayed is not None
+    relayed.answered_status = 200  # as the server sets it, before it adds the attempt
     store.add_attempt(2, Attempt("http://app/x", AT, kind="forward", status=200))
-    answered = history_of(store, request, True)
+    answered = history_of(store, request)
     store.add(github(3, 9))
-    again = history_of(store, request, True)
+    again = history_of(store, request)
     assert before and answered and again
     assert len({before.key, answered.key, again.key}) == 3
 

@@ -7,7 +7,7 @@ import shlex
 import pytest
 from rich.cells import cell_len
 
-from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.responses import ResponsePolicy, parse_rule
 from whisper_tui.ui.detail_lines import (
     answer_line,
@@ -55,6 +55,14 @@ def test_the_answer_line_adds_the_latest_forwards_result():
     assert answer_line(capture(), None, [failed, ok, replay]).plain == (
         "answered 200  ·  forward 204 No Content"
     )
+
+
+def test_a_relayed_answer_says_it_is_awaited_and_then_what_the_sender_got():
+    ok = Attempt("http://t/x", 1.0, kind="forward", status=201, reason="Created")
+    awaited = answer_line(capture(status=NOT_ANSWERED), ResponsePolicy(), [])
+    assert awaited.plain == "answer awaited (relaying)"
+    relayed = answer_line(capture(status=201), ResponsePolicy(), [ok])
+    assert relayed.plain == "answered 201  ·  forward 201 Created"
 
 
 def test_header_values_are_shown_as_utf8_and_copy_the_decoded_value():

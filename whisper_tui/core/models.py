@@ -10,6 +10,10 @@ from urllib.parse import parse_qsl
 # capture throughput and loses the exact form, so anything friendlier is derived on demand.
 RawHeaders = tuple[tuple[bytes, bytes], ...]
 
+NOT_ANSWERED = 0
+"""A capture's answered_status while --relay-response awaits the target's answer, and for good
+when the sender never got one (whisper-tui stopped first): HAR's own status for no response."""
+
 
 def first_header(raw_headers: RawHeaders, name: str) -> str | None:
     """The first value of a header in raw pairs (a capture's or an answer's), or None."""
@@ -59,7 +63,8 @@ class CapturedRequest:
     declared_length: int | None = None
     """Content-Length the sender announced, kept for rejected requests."""
     answered_status: int = 200
-    """The status whisper-tui answered with (413 when rejected, or a configured failure)."""
+    """The status the sender got: 413 when rejected, a configured failure, the target's answer
+    (502 when there was none) with --relay-response, NOT_ANSWERED while that is awaited."""
 
     def __repr__(self) -> str:
         # Short on purpose: Textual's workers repr their arguments on the loop, and a 5 MB

@@ -18,7 +18,7 @@ from multidict import CIMultiDict
 
 # Re-exported: the server's callers bind with it, and it needs no aiohttp (core/listening.py).
 from whisper_tui.core.listening import bind_socket as bind_socket
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import NOT_ANSWERED, CapturedRequest
 from whisper_tui.core.rejections import Rejection, Rejections
 from whisper_tui.core.replay import Sender, relay_parts
 from whisper_tui.core.responses import Answer, ResponsePolicy, guessed_content_type
@@ -201,6 +201,8 @@ def build_server(
         # Built here rather than by _captured(): keyword arguments passed on through **flags
         # cost a dict per capture on the hot path.
         version = request.version
+        forwarding = forward if forward is not None and not sent_by_us(request) else None
+        relaying = forwarding is not None and forwarding.relay_response
         captured = CapturedRequest(
             request_id,
             received_at,
@@ -212,14 +214,17 @@ def build_server(
             body,
             False,
             None,
-            status,
+            NOT_ANSWERED if relaying else status,
         )
         store.add(captured)
-        if forward is not None and not sent_by_us(request):
-            if forward.relay_response:
-                attempt = await forward.sender.send(captured, forward.url, kind="forward")
-                store.add_attempt(request_id, attempt)
+        if forwarding is not None:
+            if relaying:
+                attempt = await forwarding.sender.send(captured, forwarding.url, kind="forward")
                 code, reason, headers, answer = relay_parts(attempt)
+                # The sender gets the target's answer: the capture says so before the
+                # attempt's listeners (autosave, headless) hear of it.
+                captured.answered_status = code
+                store.add_attempt(request_id, attempt)
                 return web.Response(
                     status=code, reason=reason, headers=CIMultiDict(headers), body=answer
                 )

@@ -133,17 +133,11 @@ class WhisperApp(
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        relaying = bool(self.settings.forward_url and self.settings.relay_response)
         yield TopBar(id="topbar")
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield Static(id="list-columns")
-                yield RequestList(
-                    self.store,
-                    self.verdicts,
-                    relaying=relaying,
-                    id="requests",
-                )
+                yield RequestList(self.store, self.verdicts, id="requests")
                 yield Input(
                     placeholder="filter: words, method:POST path:/hooks/* header:name=value "
                     "status:413 body:text delivery:id repeat:yes -exclude",
@@ -157,7 +151,7 @@ class WhisperApp(
                     self.verdicts,
                     attempts_for=self.store.attempts,
                     policy=self.policy,
-                    history_for=partial(history_of, self.store, relaying=relaying),
+                    history_for=partial(history_of, self.store),
                     wrap=self.settings.wrap,
                     remember=self.remember_setting,
                     hidden_by_filter=self.hidden_by_filter,

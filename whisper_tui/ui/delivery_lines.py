@@ -62,9 +62,7 @@ class DeliveryHistory:
         return (self.delivery, tuple((request.id, answer) for request, answer in self.arrivals))
 
 
-def history_of(
-    store: RequestStore, request: CapturedRequest, relaying: bool = False
-) -> DeliveryHistory | None:
+def history_of(store: RequestStore, request: CapturedRequest) -> DeliveryHistory | None:
     """The delivery `request` is an arrival of, with the arrivals around it (None: no id)."""
     delivery = store.deliveries.of(request)
     if delivery is None:
@@ -77,7 +75,7 @@ def history_of(
     for capture_id in window:
         found = store.get(capture_id)
         if found is not None:
-            answer = answer_of(found, store.attempts(capture_id), relaying)
+            answer = answer_of(found, store.attempts(capture_id))
             arrivals.append((found, answer))
     first = store.get(delivery.first) if ids and ids[0] == delivery.first else None
     offsets: tuple[float, ...] = ()

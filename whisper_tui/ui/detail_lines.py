@@ -19,6 +19,7 @@ from rich.text import Text
 
 from whisper_tui.core.contentviews import BodyView, view_for
 from whisper_tui.core.models import (
+    NOT_ANSWERED,
     Attempt,
     CapturedRequest,
     display_header_value,
@@ -206,8 +207,11 @@ def answer_pieces(
     """'answered 500 (answer mode)', then the latest forward's result when there is one."""
     status = request.answered_status
     answered = Text(no_wrap=True, end="")
-    answered.append("answered ", "wt.muted")
-    answered.append(str(status), status_style(status))
+    if status == NOT_ANSWERED:
+        answered.append("answer awaited (relaying)", "wt.muted")
+    else:
+        answered.append("answered ", "wt.muted")
+        answered.append(str(status), status_style(status))
     if reason := answer_reason(request, policy):
         answered.append(f" {reason}", "wt.muted")
     parts = [("", answered)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.text import Text
 
-from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.sizes import format_size
 
@@ -96,11 +96,11 @@ class Answer:
     forward_failed: bool = False
 
 
-def answer_of(request: CapturedRequest, attempts: list[Attempt], relaying: bool) -> Answer:
+def answer_of(request: CapturedRequest, attempts: list[Attempt]) -> Answer:
     """The status the sender was answered with and the latest forward's outcome.
 
-    When forwarding relays the target's answer, the sender got that answer (502 when the
-    forward failed), not the status chosen for the capture.
+    With --relay-response the capture's status is the target's answer (502 when the forward
+    failed); None while it is awaited.
     """
     forwards = [a for a in attempts if a.kind == "forward"]
     latest = forwards[-1] if forwards else None
@@ -109,11 +109,8 @@ def answer_of(request: CapturedRequest, attempts: list[Attempt], relaying: bool)
     )
     if request.rejected:
         return Answer(413, failed)
-    if relaying:
-        if latest is None:
-            return Answer(None)
-        got_answer = latest.error is None and latest.status is not None
-        return Answer(latest.status if got_answer else 502, failed)
+    if request.answered_status == NOT_ANSWERED:
+        return Answer(None)
     return Answer(request.answered_status, failed)
 
 

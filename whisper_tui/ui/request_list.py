@@ -88,13 +88,10 @@ class RequestList(ScrollView, can_focus=True):
         store: RequestStore,
         verdicts: Verdicts | None = None,
         *,
-        relaying: bool = False,
         id: str | None = None,
     ) -> None:
-        """`relaying`: forwards relay the target's answer, so that is what senders got."""
         super().__init__(id=id)
         self.store = store
-        self.relaying = relaying
         self.view: StoreView | FilteredView = StoreView(store)
         """What the list shows: every capture, or those matching the filter."""
         self.verdicts = verdicts
@@ -446,7 +443,7 @@ class RequestList(ScrollView, can_focus=True):
         selected = position == self.cursor
         state = (2 if self.has_focus else 1) if selected else 0
         # Forwards finish after the row is first drawn: the answer is part of the key.
-        answer = answer_of(request, self.store.attempts(request.id), self.relaying)
+        answer = answer_of(request, self.store.attempts(request.id))
         # A first arrival gains its marker when a retry comes: the arrival is in the key too.
         arrival = self.arrival_of(request)
         # A theme change restyles the widget (notify_style_update), which empties the cache.

@@ -476,6 +476,52 @@ async def test_wrapping_keeps_the_top_line_in_view():
         await wait_until(pilot, lambda: lines(app)[0].split()[:2] == top)
 
 
+async def test_a_long_body_of_short_lines_has_no_horizontal_scrollbar_at_80x24():
+    # Sized before the vertical scrollbar came, the rows were one cell too wide after it.
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.store.add(text_capture("\n".join(f"line {n}" for n in range(100))))
+        await wait_for_screen(pilot, app, "line 3")
+        await pilot.pause(0.2)
+        assert app.detail.max_scroll_y > 0 and app.detail.max_scroll_x == 0
+        assert not app.detail.show_horizontal_scrollbar
+
+
+BINARY = bytes(range(0x7C)) * 3 + b"\xff\xfe"  # no '|', which the ASCII column is framed with
+
+
+@pytest.mark.parametrize(
+    ("size", "per_row"), [((80, 24), 4), ((60, 20), 8), ((200, 50), 16)], ids=str
+)
+@pytest.mark.parametrize("wrap", [True, False], ids=["wrap", "nowrap"])
+async def test_hex_dump_rows_stay_whole_with_fewer_bytes_a_row_in_a_narrow_pane(
+    size, per_row, wrap
+):
+    from whisper_tui.core.contentviews.lines import hex_line
+
+    app = WhisperApp(Settings(port=0, wrap=wrap))
+    async with app.run_test(size=size) as pilot:
+        headers = ((b"Content-Type", b"application/octet-stream"),)
+        app.store.add(capture(target="/bin", body=BINARY, headers=headers))
+        await wait_for_screen(pilot, app, f"Body  {len(BINARY)} B  hex")
+        app.detail.focus()
+        seen: set[int] = set()
+        for _ in range(60):  # a page at a time to the end; every row read whole on screen
+            for line in lines(app):
+                row = line.split("▊")[-1][1:]
+                row = row[: row.rindex("|") + 1] if "|" in row else row  # not the scrollbar
+                if row[:8].isalnum() and row[8:10] == "  ":
+                    offset = int(row[:8], 16)
+                    assert row == hex_line(BINARY, offset, per_row).rstrip(), (size, row)
+                    seen.add(offset)
+            if len(BINARY) - 1 - (len(BINARY) - 1) % per_row in seen:
+                break
+            await pilot.press("pagedown")
+            await pilot.pause()
+        assert seen == set(range(0, len(BINARY), per_row))
+        assert app.detail.max_scroll_x == 0  # no sideways scrolling needed either
+
+
 # -- find -----------------------------------------------------------------------------------------
 
 
@@ -606,45 +652,6 @@ async def test_counting_matches_in_a_5_mb_body_never_blocks_the_loop():
         # Slices are a few ms; the bound leaves room for a loaded machine, not for a 5 MB scan
         # (one pass over the body takes seconds).
         assert max(stalls) < 0.3, max(stalls)
-
-
-# -- copy one value ---------------------------------------------------------------------------
-
-
-async def test_y_copies_the_header_value_on_the_top_line_with_a_notification():
-    app = DetailApp()
-    async with app.run_test(size=(80, 8)) as pilot:
-        request = capture(
-            headers=((b"Content-Type", b"application/json"), (b"X-User", "Zoë".encode()))
-        )
-        app.show(request)
-        await pilot.pause()
-        app.detail.focus()
-        row = [line.plain for line in app.detail._head.lines].index("X-User:       Zoë")
-        app.detail.scroll_to(y=row, animate=False, immediate=True)
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        assert app.clipboard == "Zoë"
-        assert [n.message for n in app._notifications] == ["X-User: Zoë"]
-
-
-async def test_y_copies_the_json_value_of_the_current_match_unquoted():
-    app = DetailApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.show(capture(body=b'{"type":"invoice.paid","amount":4200,"note":"a\\u001bb"}'))
-        await pilot.pause()
-        app.detail.focus()
-        app.detail.find("amount")
-        app.detail.action_find_step(1)
-        await pilot.press("y")
-        assert app.clipboard == "4200"
-        app.detail.find("note")
-        app.detail.action_find_step(1)
-        await pilot.press("y")
-        await pilot.pause()
-        assert app.clipboard == "a\x1bb"  # the value itself; the notification is sanitized
-        assert "note: a␛b" in [n.message for n in app._notifications]
 
 
 # -- what the sender got, and UTF-8 header values -----------------------------------------------

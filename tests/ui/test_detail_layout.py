@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from whisper_tui.core.contentviews import HexLines, LazyLines, ListLines
-from whisper_tui.ui.detail_layout import BodyLayout, display_width, rows_for
+from whisper_tui.core.contentviews import BodyView, HexLines, LazyLines, ListLines
+from whisper_tui.ui.detail_layout import (
+    BodyLayout,
+    display_width,
+    fit_hex,
+    rows_for,
+    same_bytes_row,
+)
 
 
 def test_display_width_counts_cells_as_shown():
@@ -41,9 +47,21 @@ def test_wrapped_rows_locate_each_screen_row_and_rewrap_at_a_new_width():
     assert layout.rows == 5 + 1 + 2
 
 
-def test_a_hex_dump_is_never_measured_line_by_line():
+def test_a_hex_dump_is_never_measured_line_by_line_nor_wrapped_mid_row():
     layout = BodyLayout(HexLines(bytes(32 * 1024 * 1024)))
     assert layout.caught_up and layout.longest == 78
     layout.set_wrap(40)
-    assert layout.rows == 2 * 2 * 1024 * 1024
-    assert layout.locate(5) == (2, 1)
+    assert layout.unwrapped and layout.rows == 2 * 1024 * 1024
+    assert layout.locate(5) == (5, 0) and layout.row_of(7) == 7
+
+
+def test_fit_hex_takes_the_widest_rows_that_fit_and_keeps_the_same_bytes_on_top():
+    view = BodyView("hex", HexLines(bytes(100)), "hexdump")
+    assert fit_hex(view, 78) is view  # 16 bytes a row already
+    eight, four = fit_hex(view, 77), fit_hex(view, 44)
+    assert (eight.lines.per_line, four.lines.per_line) == (8, 4)
+    assert fit_hex(view, 12).lines.per_line == 4  # the narrowest when none fit (sideways)
+    assert eight.lines[0] == "00000000  00 00 00 00 00 00 00 00  |........|"
+    assert same_bytes_row(3, view, four) == 12 and same_bytes_row(12, four, view) == 3
+    text = BodyView("text", ListLines(["x" * 100]))
+    assert fit_hex(text, 10) is text

@@ -31,13 +31,11 @@ from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.ui.actions import bindings_for
 from whisper_tui.ui.delivery_lines import DeliveryHistory
-from whisper_tui.ui.detail_layout import BodyLayout, row_starts
+from whisper_tui.ui.detail_copy import CopyValue
+from whisper_tui.ui.detail_layout import BodyLayout, fit_hex, row_starts, same_bytes_row
 from whisper_tui.ui.detail_lines import (
     Head,
-    Value,
-    body_line_value,
     build_head,
-    copied_note,
     pair_lines,
     verdict_lines,
 )
@@ -65,7 +63,7 @@ class DetailPane(Vertical):
     """The detail and, once `f` is pressed, its find bar under it (styled in app.tcss)."""
 
 
-class RequestDetail(ScrollView, can_focus=True):
+class RequestDetail(CopyValue, ScrollView, can_focus=True):
     """Everything about one capture, top to bottom, highlighted lazily."""
 
     BINDINGS = bindings_for("detail")
@@ -143,7 +141,7 @@ class RequestDetail(ScrollView, can_focus=True):
         return self._view
 
     def _set_view(self, view: BodyView) -> None:
-        self._view = view
+        self._view = view = fit_hex(view, self._text_width())
         self._layout = BodyLayout(view.lines)
         self._layout.set_wrap(self._wrap_width())
         view.lines.advance(FIRST_SCREEN_LINES)
@@ -220,7 +218,22 @@ class RequestDetail(ScrollView, can_focus=True):
     def _wrap_width(self) -> int | None:  # rows are counted at this width with wrap on
         return self._text_width() if self.wrap else None
 
+    def _refit_hex(self) -> bool:
+        """The width changed: a hex dump takes the bytes a row that now fit (fit_hex), the
+        same bytes kept on top. True when it did."""
+        view = self._view
+        if view is None or (fitted := fit_hex(view, self._text_width())) is view:
+            return False
+        top, head = self._locate(round(self.scroll_y)), len(self._head.lines)
+        self._set_view(fitted)
+        if top is not None and top[0] >= head:
+            self._goto = (head + same_bytes_row(top[0] - head, view, fitted), 0, True)
+        if self._find is not None:
+            self.find(self._find.query)  # matches are counted by row
+        return True
+
     def _rebuild(self) -> None:
+        refitted = self._refit_hex()
         verdicts = (
             self.verdicts.for_request(self.request) if self.verdicts and self.request else None
         )
@@ -242,6 +255,8 @@ class RequestDetail(ScrollView, can_focus=True):
         self._cache.clear()
         self._update_size()
         self._work_in_slices()
+        if refitted:
+            self._go_when_ready()
         self.refresh()
 
     def _head_rows(self) -> int:
@@ -253,9 +268,14 @@ class RequestDetail(ScrollView, can_focus=True):
         region_width = self.scrollable_content_region.width
         if self.wrap:
             width = self._wrap_width() or region_width
+            if layout is not None and layout.unwrapped:
+                width = max(width, layout.longest)  # a hex dump too wide even at 4 bytes a row
         else:
             head = max((t.cell_len for t in self._head.lines), default=0)
-            width = max(region_width, head, layout.longest if layout else 0)
+            # At least the text width, not the region's: measured before the vertical
+            # scrollbar came, the region's would be one cell too wide once it shows, and a
+            # horizontal scrollbar would take a row for nothing.
+            width = max(self._text_width(), head, layout.longest if layout else 0)
         set_virtual_size(self, Size(width, height))
         self.refresh()
 
@@ -314,8 +334,12 @@ class RequestDetail(ScrollView, can_focus=True):
         if self._layout is not None and self._layout.wrap_width != self._wrap_width():
             # A scrollbar came or went since the rows were counted: count them again.
             self.call_after_refresh(self._rebuild)
-        step = self._text_width() if self.wrap else width
-        start = sub * step if self.wrap else round(self.scroll_x)
+        layout = self._layout
+        wrapped = self.wrap and not (index >= len(self._head.lines) and layout and layout.unwrapped)
+        step = self._text_width() if wrapped else width
+        # Rows that never wrap (a hex dump) scroll sideways even with wrap on, as a code
+        # block does in a page whose prose wraps.
+        start = sub * step if wrapped else round(self.scroll_x)
         line = strip.crop(start, start + min(step, width)).extend_cell_length(width)
         return line.apply_style(self._style())
 
@@ -462,37 +486,3 @@ class RequestDetail(ScrollView, can_focus=True):
             bar_open = self._bar is not None and self._bar.display
             return self._find is not None or (action == "close_find" and bar_open)
         return True
-
-    # -- copy ------------------------------------------------------------------------------
-
-    def action_copy_value(self) -> None:
-        """Copy the value on the current match's line, else the top line (OSC 52)."""
-        found = self.value_to_copy()
-        if found is None:
-            self.app.notify("no value on the top line to copy", timeout=3)
-            return
-        self.app.copy_to_clipboard(found[1])
-        message, title = copied_note(*found)
-        self.app.notify(message, title=title, timeout=4)
-
-    def value_to_copy(self) -> Value | None:
-        """The value `y` copies: the current match's line's, or the first line from the top of
-        the screen down that holds one."""
-        if self._find is not None and self._find.current is not None:
-            first = self._find.match(self._find.current)[0]
-            return self._value_at(first)
-        top = self._locate(round(self.scroll_y))
-        if top is None:
-            return None
-        for index in range(top[0], top[0] + max(self.scrollable_content_region.height, 1)):
-            if (value := self._value_at(index)) is not None:
-                return value
-        return None
-
-    def _value_at(self, index: int) -> Value | None:
-        if index < len(self._head.lines):
-            return self._head.values.get(index)
-        line = self._body_line(index)
-        if line is None or self._view is None:
-            return None
-        return body_line_value(line, self._view.lexer, self._view.kind)

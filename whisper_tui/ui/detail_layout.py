@@ -11,10 +11,11 @@ import time
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import replace
 
 from rich.cells import cell_len
 
-from whisper_tui.core.contentviews import HexLines, Lines
+from whisper_tui.core.contentviews import BodyView, HexLines, Lines
 from whisper_tui.core.sanitize import printable
 
 TAB_WIDTH = 4
@@ -45,6 +46,22 @@ def row_starts(widths: Iterable[int], wrap_width: int | None) -> list[int]:
     return starts
 
 
+def fit_hex(view: BodyView, width: int) -> BodyView:
+    """`view` with as many bytes a hex dump row as `width` cells show whole (16, 8 or 4),
+    wrap on or off: a row is read across (offset, bytes, ASCII), so it is never wrapped
+    mid-row, and a narrow pane needs no sideways scrolling. Any other view as it is."""
+    lines = view.lines
+    if not isinstance(lines, HexLines) or (fitted := lines.fitted(width)) is lines:
+        return view
+    return replace(view, lines=fitted)
+
+
+def same_bytes_row(row: int, old: BodyView, new: BodyView) -> int:
+    """The row of `new`'s hex dump that holds the first byte of `old`'s row `row`."""
+    assert isinstance(old.lines, HexLines) and isinstance(new.lines, HexLines)
+    return row * old.lines.per_line // new.lines.per_line
+
+
 class BodyLayout:
     """Widths of the body's lines, the longest so far, and the wrapped rows of each."""
 
@@ -55,7 +72,9 @@ class BodyLayout:
         self._widths = array("I")
         self._uniform: int | None = None
         if isinstance(lines, HexLines):
-            # Every hex dump line is as wide as the first: nothing to measure.
+            # Every hex dump row is as wide as the first: nothing to measure. Nor are they
+            # ever wrapped: a row cut in two no longer reads as offset, bytes, ASCII (the
+            # detail picks fewer bytes a row for a narrow pane, HexLines.fitted).
             self._uniform = display_width(lines[0]) if len(lines) else 0
             self.longest = self._uniform
         self.wrap_width: int | None = None
@@ -118,27 +137,26 @@ class BodyLayout:
         self._rows = 0
 
     @property
+    def unwrapped(self) -> bool:
+        """Rows never wrapped, even with wrap on (a hex dump): they scroll sideways instead."""
+        return self._uniform is not None
+
+    @property
     def rows(self) -> int:
         """Screen rows of the indexed lines (one a line without wrap)."""
-        if self.wrap_width is None:
+        if self.wrap_width is None or self._uniform is not None:
             return len(self.lines)
-        if self._uniform is not None:
-            return len(self.lines) * rows_for(self._uniform, self.wrap_width)
         return self._rows
 
     def locate(self, row: int) -> tuple[int, int]:
         """(body line, wrapped row within it) of a screen row counted from the body's top."""
-        if self.wrap_width is None:
+        if self.wrap_width is None or self._uniform is not None:
             return row, 0
-        if self._uniform is not None:
-            return divmod(row, rows_for(self._uniform, self.wrap_width))
         line = bisect_right(self._starts, row) - 1
         return line, row - self._starts[line]
 
     def row_of(self, line: int) -> int | None:
         """The first screen row of a body line (None while it isn't indexed yet)."""
-        if self.wrap_width is None:
+        if self.wrap_width is None or self._uniform is not None:
             return line if line < len(self.lines) else None
-        if self._uniform is not None:
-            return line * rows_for(self._uniform, self.wrap_width)
         return self._starts[line] if line < len(self._starts) else None

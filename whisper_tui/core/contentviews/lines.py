@@ -82,28 +82,57 @@ class LazyLines(Lines):
         return self._lines[index]
 
 
+HEX_ROW_BYTES = (16, 8, 4)
+"""Bytes a hex dump row may hold, widest first: a pane narrower than a 16-byte row (78
+cells) gets 8 or 4 bytes a row rather than rows cut or wrapped mid-row."""
+
+
 class HexLines(Lines):
     """A hex dump computed per line from the bytes, so a 32 MB body costs nothing up front."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, per_line: int = BYTES_PER_HEX_LINE) -> None:
         self._data = data
+        self.per_line = per_line
+        """Bytes a row (one of HEX_ROW_BYTES)."""
 
     def __len__(self) -> int:
-        return (len(self._data) + BYTES_PER_HEX_LINE - 1) // BYTES_PER_HEX_LINE
+        return (len(self._data) + self.per_line - 1) // self.per_line
 
     def __getitem__(self, index: int) -> str:
         if not 0 <= index < len(self):
             raise IndexError(index)
-        return hex_line(self._data, index * BYTES_PER_HEX_LINE)
+        return hex_line(self._data, index * self.per_line, self.per_line)
+
+    @property
+    def width(self) -> int:
+        """Cells a full row takes (the last row's ASCII may be shorter)."""
+        return hex_line_width(self.per_line)
+
+    def fitted(self, width: int) -> HexLines:
+        """These bytes with as many a row as fit in `width` cells (the fewest when none fit);
+        self when that is already the case."""
+        fits = [n for n in HEX_ROW_BYTES if hex_line_width(n) <= width]
+        per_line = fits[0] if fits else HEX_ROW_BYTES[-1]
+        return self if per_line == self.per_line else HexLines(self._data, per_line)
 
 
-def hex_line(data: bytes, offset: int) -> str:
-    """One hex dump line: offset, 16 bytes in two groups, and the printable ASCII."""
-    chunk = data[offset : offset + BYTES_PER_HEX_LINE]
-    left = " ".join(f"{b:02x}" for b in chunk[:8])
-    right = " ".join(f"{b:02x}" for b in chunk[8:])
+def hex_line_width(per_line: int) -> int:
+    """Cells of a hex dump row holding `per_line` bytes: offset, hex, then |ASCII|."""
+    hex_cells = 3 * per_line - 1 + (1 if per_line > 8 else 0)
+    return 8 + 2 + hex_cells + 2 + per_line + 2
+
+
+def hex_line(data: bytes, offset: int, per_line: int = BYTES_PER_HEX_LINE) -> str:
+    """One hex dump row: offset, `per_line` bytes (16 in two groups of 8), printable ASCII."""
+    chunk = data[offset : offset + per_line]
     text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
-    return f"{offset:08x}  {left:<23}  {right:<23}  |{text}|"
+    if per_line > 8:
+        left = " ".join(f"{b:02x}" for b in chunk[:8])
+        right = " ".join(f"{b:02x}" for b in chunk[8:])
+        half = 3 * 8 - 1
+        return f"{offset:08x}  {left:<{half}}  {right:<{3 * (per_line - 8) - 1}}  |{text}|"
+    hex_text = " ".join(f"{b:02x}" for b in chunk)
+    return f"{offset:08x}  {hex_text:<{3 * per_line - 1}}  |{text}|"
 
 
 def iter_lines(text: str) -> Iterator[str]:

@@ -1,0 +1,49 @@
+"""`y` in the detail: copy the value on the current match's line, else the first line from
+the top of the screen down that holds one (a header's value, a JSON string unquoted), with
+OSC 52; a notification says what was copied.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from whisper_tui.ui.detail_lines import Value, body_line_value, copied_note
+
+if TYPE_CHECKING:
+    from whisper_tui.ui.detail import RequestDetail
+
+
+class CopyValue:
+    """Mixed into RequestDetail: the copy action, over the lines and the find it holds."""
+
+    def action_copy_value(self: RequestDetail) -> None:
+        """Copy the value on the current match's line, else the top line (OSC 52)."""
+        found = self.value_to_copy()
+        if found is None:
+            self.app.notify("no value on the top line to copy", timeout=3)
+            return
+        self.app.copy_to_clipboard(found[1])
+        message, title = copied_note(*found)
+        self.app.notify(message, title=title, timeout=4)
+
+    def value_to_copy(self: RequestDetail) -> Value | None:
+        """The value `y` copies: the current match's line's, or the first line from the top of
+        the screen down that holds one."""
+        if self._find is not None and self._find.current is not None:
+            first = self._find.match(self._find.current)[0]
+            return self._value_at(first)
+        top = self._locate(round(self.scroll_y))
+        if top is None:
+            return None
+        for index in range(top[0], top[0] + max(self.scrollable_content_region.height, 1)):
+            if (value := self._value_at(index)) is not None:
+                return value
+        return None
+
+    def _value_at(self: RequestDetail, index: int) -> Value | None:
+        if index < len(self._head.lines):
+            return self._head.values.get(index)
+        line = self._body_line(index)
+        if line is None or self._view is None:
+            return None
+        return body_line_value(line, self._view.lexer, self._view.kind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shlex
 import signal
 import subprocess
 import sys
@@ -365,3 +366,49 @@ def test_a_relayed_answer_is_the_status_printed_and_saved(tmp_path):
     assert [request.answered_status for request in load_har(har)] == [201, 502]
     [entry, _] = json.loads(har.read_text())["log"]["entries"]
     assert entry["response"]["status"] == entry["_whisper"]["answered"] == 201
+
+
+async def deliver_until_gone(port: int, shell: subprocess.Popen) -> list[str]:
+    """One delivery; once its line is through, more until whisper-tui is gone (at most 100):
+    the paths of those it answered."""
+    answered = []
+    async with aiohttp.ClientSession() as session:
+        for number in range(100):
+            if number == 1:  # head has its line (and exits): the next writes find no reader
+                assert shell.stdout is not None
+                await asyncio.to_thread(shell.stdout.readline)
+            path = f"/hooks/{number}"
+            try:
+                async with session.post(f"http://127.0.0.1:{port}{path}", data=b"{}") as reply:
+                    if reply.status == 200:
+                        answered.append(path)
+            except aiohttp.ClientConnectionError:
+                pass  # stopping or stopped
+            if shell.poll() is not None:
+                break
+            await asyncio.sleep(0.05)
+    return answered
+
+
+@pytest.mark.parametrize("loop", EVENT_LOOPS)
+@pytest.mark.parametrize("pipe", ["|", "|&"])
+def test_a_reader_that_leaves_stops_it_quietly_with_the_save_complete(tmp_path, loop, pipe):
+    # `whisper-tui --headless | head -n1`: once head has its line and exits, the next write
+    # finds no reader. Like `yes | head -n1` it stops with 141 (128 + SIGPIPE), here with
+    # no traceback and --save completed. With `|&` stderr's notes have no reader either.
+    har, status = tmp_path / "piped.har", tmp_path / "status"
+    port = free_port()
+    command = (
+        f"{shlex.quote(sys.executable)} -m whisper_tui --headless --port {port} --loop {loop}"
+        f" --save {shlex.quote(str(har))} {pipe} head -n1; echo ${{PIPESTATUS[0]}} > {status}"
+    )
+    shell = subprocess.Popen(
+        ["bash", "-c", command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    wait_listening(port)
+    answered = asyncio.run(deliver_until_gone(port, shell))
+    out, err = shell.communicate(timeout=30)  # it ended by itself: no signal was sent
+    assert shell.returncode == 0 and out == ""  # head's line was read above
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert status.read_text().strip() == "141"
+    assert [r.target for r in load_har(har)] == answered

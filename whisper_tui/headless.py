@@ -6,6 +6,7 @@ import asyncio
 import base64
 import functools
 import json
+import os
 import signal
 import sys
 import time
@@ -33,6 +34,11 @@ try:
     from orjson import dumps as _orjson_dumps
 except ImportError:  # not CPython: json alone
     _orjson_dumps = None
+
+READER_GONE = 128 + signal.SIGPIPE
+"""Exit status once stdout's reader has left (`| head -n1`): 141, what a shell reports for
+`yes | head -n1` or any Unix tool stopped by SIGPIPE, so `${PIPESTATUS[0]}` and `set -o
+pipefail` read it as they read theirs (0 would claim a run stopped as asked, 1 a failure)."""
 
 TUNNEL_WAIT = 30.0
 """Seconds the first line waits for --tunnel's public URL before it is printed without it."""
@@ -147,12 +153,24 @@ async def serve_headless(
     loop = asyncio.get_running_loop()
     pending: list[str] = []  # lines printed since the last flush, written together by it
 
+    reader_gone = False
+
     def flush() -> None:
-        if pending:
-            text = "".join(pending)
-            pending.clear()
-            out.write(text)
-        out.flush()
+        nonlocal reader_gone
+        text = "".join(pending)
+        pending.clear()
+        if reader_gone:
+            return
+        try:
+            if text:
+                out.write(text)
+            out.flush()
+        except BrokenPipeError:
+            # The reader left (`| head -n1`): stop as a Unix tool does, quietly, once --save
+            # is complete; Python raises where they get SIGPIPE.
+            reader_gone = True
+            discard_output(out)
+            stop.set()
 
     relayed: set[int] = set()  # --relay-response: captures whose line waits for the answer
 
@@ -189,27 +207,22 @@ async def serve_headless(
 
     def refused(rejection: Rejection) -> None:
         # Not a capture (stdout stays one line per capture): a note on stderr, as it happens.
-        note = f"whisper-tui: rejected {rejection.describe()} (refused by the HTTP parser)"
-        print(note, file=sys.stderr, flush=True)
+        note(f"rejected {rejection.describe()} (refused by the HTTP parser)")
 
     store.rejections.subscribe(refused)
     await session.start()
     await session.until_started()  # --load first (its captures are not announced)
     if session.loading is not None:
         for problem in session.loading.new_problems():
-            print(f"whisper-tui: {problem}", file=sys.stderr, flush=True)
+            note(problem)
     if freeze_heap:
         freeze_startup_heap()
     if session.tunnel is not None:  # its URL goes in the first line (captures arrive meanwhile)
         await session.tunnel.wait_settled(TUNNEL_WAIT, stop)
-    print(
-        f"whisper-tui: listening on {session.base_url}{session.public_note()} (Ctrl-C to stop)",
-        file=sys.stderr,
-        flush=True,
-    )
-    session.watch_tunnel(lambda line: print(f"whisper-tui: {line}", file=sys.stderr, flush=True))
+    note(f"listening on {session.base_url}{session.public_note()} (Ctrl-C to stop)")
+    session.watch_tunnel(note)
     if not settings.is_loopback:
-        print(f"whisper-tui: warning: {exposure_text(settings.host)}", file=sys.stderr, flush=True)
+        note(f"warning: {exposure_text(settings.host)}")
     try:
         await stop.wait()
     finally:
@@ -219,10 +232,26 @@ async def serve_headless(
                 print_line(request)
         flush()  # the lines of the last captures, before the pending flush would run
         if session.autosave is not None:
-            print(
-                f"whisper-tui: saved {len(store):,} capture(s) to {session.autosave.path}",
-                file=sys.stderr,
-                flush=True,
-            )
+            note(f"saved {len(store):,} capture(s) to {session.autosave.path}")
         remove_signal_handlers()
-    return 0
+    return READER_GONE if reader_gone else 0
+
+
+def note(text: str) -> None:
+    """'whisper-tui: text' on stderr; nothing once stderr's reader has left (`|& head`)."""
+    try:
+        print(f"whisper-tui: {text}", file=sys.stderr, flush=True)
+    except BrokenPipeError:
+        discard_output(sys.stderr)
+
+
+def discard_output(stream: TextIO) -> None:
+    """Point a stream whose reader left at /dev/null: what its buffer still holds, flushed at
+    exit, would raise again (Python's documented way, "Note on SIGPIPE")."""
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # a StringIO: nothing to redirect
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)

@@ -10,7 +10,11 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.bench.tui_process import free_port, wait_listening
 from tests.helpers import numbered_capture as capture
@@ -53,11 +57,27 @@ async def wait_for_captures(path: Path, count: int, timeout: float = 5.0) -> lis
     raise AssertionError(f"the file never held {count} captures (last: {len(loaded)})")
 
 
-def test_save_now_writes_a_har_that_loads_back_with_the_attempts(tmp_path: Path) -> None:
+@pytest.fixture
+def autosave_of() -> Iterator[Callable[..., HarAutosave]]:
+    """HarAutosave(...), each closed at the end (its saving process, if one was started)."""
+    made: list[HarAutosave] = []
+
+    def make(*args: Any, **options: Any) -> HarAutosave:
+        made.append(HarAutosave(*args, **options))
+        return made[-1]
+
+    yield make
+    for autosave in made:
+        autosave.close()
+
+
+def test_save_now_writes_a_har_that_loads_back_with_the_attempts(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
     store = filled_store(2)
     store.add_attempt(2, Attempt(target_url="http://t/hook", started_at=1.0, status=202))
     path = tmp_path / "captures.har"
-    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    autosave = autosave_of(path, store, lambda: BASE_URL)
     autosave.save_now()
     assert load_har(path) == list(store)
     entries = json.loads(path.read_text(encoding="utf-8"))["log"]["entries"]
@@ -68,10 +88,10 @@ def test_save_now_writes_a_har_that_loads_back_with_the_attempts(tmp_path: Path)
 
 
 async def test_the_file_follows_captures_arriving_at_the_real_server(
-    capture_server, tmp_path: Path
+    autosave_of: Callable[..., HarAutosave], capture_server, tmp_path: Path
 ) -> None:
     path = tmp_path / "live.har"
-    autosave = HarAutosave(path, capture_server.store, lambda: capture_server.url, interval=0.05)
+    autosave = autosave_of(path, capture_server.store, lambda: capture_server.url, interval=0.05)
     task = asyncio.create_task(autosave.run())
     try:
         await send_raw(
@@ -89,10 +109,12 @@ async def test_the_file_follows_captures_arriving_at_the_real_server(
     assert autosave.last_error is None
 
 
-async def test_nothing_is_written_while_nothing_changes(tmp_path: Path) -> None:
+async def test_nothing_is_written_while_nothing_changes(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
     store = filled_store(1)
     path = tmp_path / "quiet.har"
-    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    autosave = autosave_of(path, store, lambda: BASE_URL)
     assert await autosave.save_if_changed() is True
     written = path.stat()
     assert await autosave.save_if_changed() is False
@@ -103,10 +125,12 @@ async def test_nothing_is_written_while_nothing_changes(tmp_path: Path) -> None:
     assert len(load_har(path)) == 2
 
 
-async def test_saves_append_only_the_new_entries_and_the_file_stays_valid(tmp_path: Path) -> None:
+async def test_saves_append_only_the_new_entries_and_the_file_stays_valid(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
     store = filled_store(300, body=b"x" * 2_000)
     path = tmp_path / "busy.har"
-    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    autosave = autosave_of(path, store, lambda: BASE_URL)
     autosave.save_now()
     whole = path.stat()
     assert autosave.last_save_bytes == whole.st_size
@@ -123,10 +147,12 @@ async def test_saves_append_only_the_new_entries_and_the_file_stays_valid(tmp_pa
     assert os.listdir(tmp_path) == ["busy.har"]
 
 
-async def test_what_an_append_cannot_say_rewrites_the_file_whole(tmp_path: Path) -> None:
+async def test_what_an_append_cannot_say_rewrites_the_file_whole(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
     store = filled_store(5)
     path = tmp_path / "edits.har"
-    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    autosave = autosave_of(path, store, lambda: BASE_URL)
     autosave.save_now()
     removed = store.remove(3)  # `d`
     assert removed is not None
@@ -147,11 +173,12 @@ async def test_what_an_append_cannot_say_rewrites_the_file_whole(tmp_path: Path)
 
 
 async def test_a_file_changed_by_someone_else_is_rewritten_not_appended_to(
+    autosave_of: Callable[..., HarAutosave],
     tmp_path: Path,
 ) -> None:
     store = filled_store(2)
     path = tmp_path / "theirs.har"
-    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    autosave = autosave_of(path, store, lambda: BASE_URL)
     autosave.save_now()
     path.write_bytes(b"overwritten")
     store.add(capture(3))
@@ -163,13 +190,14 @@ async def test_a_file_changed_by_someone_else_is_rewritten_not_appended_to(
 
 
 async def test_evicted_captures_are_dropped_once_they_would_be_half_the_file(
+    autosave_of: Callable[..., HarAutosave],
     tmp_path: Path,
 ) -> None:
     store = RequestStore(max_requests=10)
     for request_id in range(1, 11):
         store.add(capture(request_id))
     path = tmp_path / "capped.har"
-    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    autosave = autosave_of(path, store, lambda: BASE_URL)
     autosave.save_now()
     for request_id in range(11, 21):
         store.add(capture(request_id))
@@ -212,11 +240,13 @@ def test_a_process_killed_mid_run_leaves_a_file_that_loads(tmp_path: Path) -> No
         assert request.body == f'{{"n": {number}, "pad": "{"x" * (number % 500)}"}}'.encode()
 
 
-async def test_an_unwritable_path_is_reported_and_the_next_save_retries(tmp_path: Path) -> None:
+async def test_an_unwritable_path_is_reported_and_the_next_save_retries(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
     folder = tmp_path / "not-yet"
     path = folder / "captures.har"
     store = filled_store(1)
-    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    autosave = autosave_of(path, store, lambda: BASE_URL)
     assert await autosave.save_if_changed() is False
     assert autosave.last_error == f"cannot write {path}: No such file or directory"
     assert (autosave.saves, autosave.saved_version) == (0, -1)
@@ -226,9 +256,11 @@ async def test_an_unwritable_path_is_reported_and_the_next_save_retries(tmp_path
     assert load_har(path) == list(store)
 
 
-def test_save_now_lets_the_error_through(tmp_path: Path) -> None:
+def test_save_now_lets_the_error_through(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
     # At exit there is no status bar to show last_error on; the caller reports it.
-    autosave = HarAutosave(tmp_path / "missing" / "x.har", filled_store(1), lambda: BASE_URL)
+    autosave = autosave_of(tmp_path / "missing" / "x.har", filled_store(1), lambda: BASE_URL)
     try:
         autosave.save_now()
     except FileNotFoundError:
@@ -238,13 +270,15 @@ def test_save_now_lets_the_error_through(tmp_path: Path) -> None:
     assert autosave.saves == 0
 
 
-async def test_the_base_url_is_read_at_each_save(tmp_path: Path) -> None:
+async def test_the_base_url_is_read_at_each_save(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
     # The port may only be known once the server is bound, after the autosave was made.
     urls = iter(["http://first:1", "http://second:2"])
     current = {"url": next(urls)}
     store = filled_store(1)
     path = tmp_path / "urls.har"
-    autosave = HarAutosave(path, store, lambda: current["url"])
+    autosave = autosave_of(path, store, lambda: current["url"])
     await autosave.save_if_changed()
     current["url"] = next(urls)
     store.add(capture(2))
@@ -257,11 +291,13 @@ async def test_the_base_url_is_read_at_each_save(tmp_path: Path) -> None:
 
 
 async def test_an_append_writes_what_fits_its_share_of_time_and_exit_writes_the_rest(
+    autosave_of: Callable[..., HarAutosave],
     tmp_path: Path,
 ) -> None:
+    # In the autosave's thread (where no child process can be started): the budget applies.
     store = filled_store(10)
     path = tmp_path / "flood.har"
-    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    autosave = autosave_of(path, store, lambda: BASE_URL, in_child=False)
     await autosave.save_if_changed()
     assert autosave.wait == SAVE_INTERVAL  # the first, whole write is a one-off
     store.add(capture(11))
@@ -280,9 +316,11 @@ async def test_an_append_writes_what_fits_its_share_of_time_and_exit_writes_the_
     assert load_har(path) == list(store) and autosave.rewrites == 1
 
 
-async def test_a_slow_rewrite_spaces_out_the_next_save(tmp_path: Path) -> None:
+async def test_a_slow_rewrite_spaces_out_the_next_save(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
     store = filled_store(200, b"y" * 5000)
-    autosave = HarAutosave(tmp_path / "big.har", store, lambda: BASE_URL)
+    autosave = autosave_of(tmp_path / "big.har", store, lambda: BASE_URL)
     autosave.interval = 0.0
     await autosave.save_if_changed()
     store.remove(5)

@@ -11,27 +11,40 @@ What an append can't express is done by rewriting the file whole (atomically, as
 captures deleted or put back (`d`, `D`, undo), a replay or forward added to a capture already
 written, a new base URL (the port known only once bound), a file changed by someone else, and
 evicted captures once they would be half the file (so it stays under twice the store).
+
+Appends are serialized and written by a child process at the lowest priority
+(save_process.py): the app's thread only hands it the captures' fields, about a tenth of
+serializing them. Where no process can be started, or one has failed, the thread does it all.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from whisper_tui.core.har import FILE_TAIL, DeliveriesFor, save_har, write_entries
+from whisper_tui.core.har import FILE_TAIL, DeliveriesFor, entry_bytes, save_har
+from whisper_tui.core.har_process import capture_record
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.save_process import (
+    ChildGone,
+    FileChanged,
+    Item,
+    SavingProcess,
+    append_entries,
+)
 from whisper_tui.core.store import RequestStore
 
 SAVE_INTERVAL = 2.0
 """Seconds between saves while captures keep arriving."""
 
 WRITING_SHARE = 20
-"""Saving may take 1/20 of the time: serializing is CPU on the loop's core (the worker thread
-competes for the GIL), and under a flood the capture server comes first. An append writes at
+"""Saving may take 1/20 of the time: serializing in the thread is CPU on the loop's core (it
+competes for the GIL), and under a flood the capture server comes first. An append in the
+thread (not in the child, whose priority does this) writes at
 most the entries that fit in SAVE_INTERVAL / WRITING_SHARE of CPU (from the cost per entry
 measured so far); more waits for the next save, or exit. A whole rewrite, which can't be cut,
 is followed by a pause WRITING_SHARE times as long as it took."""
@@ -69,10 +82,8 @@ class _Plan:
     edits: int
     deliveries: DeliveriesFor
     """A frozen view of the captures' deliveries, taken on the loop with the captures."""
-
-
-class _FileChanged(Exception):
-    """The file is not the one we wrote last (moved, replaced, truncated): rewrite it."""
+    saved_before: int = 0
+    """How many saves were carried out when this one was planned."""
 
 
 class HarAutosave:
@@ -84,6 +95,8 @@ class HarAutosave:
         store: RequestStore,
         base_url: Callable[[], str],
         interval: float = SAVE_INTERVAL,
+        *,
+        in_child: bool = True,
     ) -> None:
         self.path = os.fspath(path)
         self.store = store
@@ -108,6 +121,13 @@ class HarAutosave:
         """CPU seconds one entry took to serialize and write, measured (0: not yet)."""
         self.backlog = 0
         """Captures left for the next save by the last append's limit."""
+        self.in_child = in_child
+        """Appends are serialized and written by a child process (save_process.py), spawned
+        at the first; False once none can be started or one has failed: in the thread."""
+        self._child: SavingProcess | None = None
+        self._lock = threading.RLock()
+        """Held while a save is carried out: one at exit waits for one still in its thread
+        (whose task was cancelled) and then plans from what that one wrote."""
         store.subscribe_attempts(self._attempt_added)
 
     def _attempt_added(self, request_id: int) -> None:
@@ -120,7 +140,7 @@ class HarAutosave:
     # -- deciding (on the loop) ------------------------------------------------------------
 
     def _plan(self) -> _Plan:
-        plan = self._decide()
+        plan = replace(self._decide(), saved_before=self.saves)
         self._highest_planned = max(
             self._highest_planned, max((c.id for c in plan.captures), default=0)
         )
@@ -152,7 +172,8 @@ class HarAutosave:
         )
 
     def _append_limit(self) -> int:
-        if self.per_entry <= 0 or self._at_exit:
+        # The child writes everything: its low priority is what leaves the loop's core free.
+        if self.in_child or self.per_entry <= 0 or self._at_exit:
             return 1 << 62
         budget = self.interval / WRITING_SHARE
         return max(FEWEST_PER_SAVE, int(budget / self.per_entry))
@@ -164,13 +185,25 @@ class HarAutosave:
 
     # -- writing (in a thread, or at exit) ------------------------------------------------
 
-    def _carry_out(self, plan: _Plan) -> _Written | None:
-        """Append or rewrite as planned; None when the file was not ours to append to."""
+    def _carry_out(self, plan: _Plan) -> bool:
+        """Append or rewrite as planned, and take note of what the file now holds; False
+        when the file was not ours to append to (a rewrite must follow)."""
+        with self._lock:
+            if plan.saved_before != self.saves:
+                # Planned before a save that has since been carried out (at exit, while this
+                # one's task was cancelled): that one wrote what this would have, and more.
+                return True
+            written = self._write(plan)
+            if written is not None:
+                self._after(plan, written)
+            return written is not None
+
+    def _write(self, plan: _Plan) -> _Written | None:
         if not plan.rewrite:
             assert self._written is not None
             try:
                 return self._append(self._written, plan)
-            except (_FileChanged, FileNotFoundError):
+            except (FileChanged, FileNotFoundError):
                 return None
         count = save_har(
             self.path, plan.captures, plan.base_url, self.store.attempts, plan.deliveries
@@ -187,44 +220,80 @@ class HarAutosave:
         )
 
     def _append(self, written: _Written, plan: _Plan) -> _Written:
-        fd = os.open(self.path, os.O_WRONLY)
-        try:
-            stat = os.fstat(fd)
-            if (stat.st_dev, stat.st_ino) != written.identity or stat.st_size != (
-                written.tail_at + len(FILE_TAIL)
-            ):
-                raise _FileChanged
-            if not plan.captures:
-                self.last_save_bytes = 0
-                return replace(written, received=plan.received)
+        count, size = 0, 0
+        if plan.captures and self.in_child:
+            try:
+                count, size = self._append_in_child(written, plan)
+            except ChildGone:
+                # Whatever it left (maybe part of an append) the checks below or the next
+                # save's find: a file not as last written is rewritten whole.
+                self.close()
+                self.in_child = False
+        if not self.in_child or not plan.captures:
             began = time.thread_time()
-            out = io.BytesIO()
-            count = write_entries(
-                out,
-                plan.captures,
-                plan.base_url,
-                self.store.attempts,
-                plan.deliveries,
-                first=written.entries,
+            lines = self._lines(plan)
+            count, size = append_entries(
+                self.path, written.tail_at, written.identity, written.entries, lines
             )
-            out.write(FILE_TAIL)
-            data = out.getbuffer()
-            # Over the old closing: until this lands, the file ends with it; after, with the
-            # new one. Cut anywhere between, the entries before the cut still load.
-            done = 0
-            while done < len(data):
-                done += os.pwrite(fd, data[done:], written.tail_at + done)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        self.per_entry = (time.thread_time() - began) / count
-        self.last_save_bytes = len(data)
+            if count:
+                self.per_entry = (time.thread_time() - began) / count
+        self.last_save_bytes = size
         return replace(
             written,
-            tail_at=written.tail_at + len(data) - len(FILE_TAIL),
+            tail_at=written.tail_at + max(size - len(FILE_TAIL), 0),
             entries=written.entries + count,
             received=plan.received,
         )
+
+    def _lines(self, plan: _Plan) -> Iterator[bytes]:
+        for capture in plan.captures:
+            attempts = self.store.attempts(capture.id)
+            yield entry_bytes(capture, plan.base_url, plan.deliveries(capture), attempts)
+
+    def _append_in_child(self, written: _Written, plan: _Plan) -> tuple[int, int]:
+        if self._child is None:
+            self._child = SavingProcess.spawn()
+            if self._child is None:
+                raise ChildGone
+        items: list[Item] = []
+        deliveries = []
+        for capture in plan.captures:
+            delivery = plan.deliveries(capture)
+            attempts = self.store.attempts(capture.id)
+            # Replays are rare and their objects many: those entries are made here.
+            items.append(
+                entry_bytes(capture, plan.base_url, delivery, attempts)
+                if attempts
+                else capture_record(capture)
+            )
+            deliveries.append(delivery)
+        answer = self._child.request(
+            (
+                "append",
+                self.path,
+                plan.base_url,
+                written.entries,
+                written.tail_at,
+                written.identity,
+                items,
+                deliveries,
+            )
+        )
+        if answer[0] == "changed":
+            raise FileChanged
+        if answer[0] == "error":
+            raise OSError(answer[1], answer[2], self.path)
+        _, count, size, cpu = answer
+        self.per_entry = cpu / max(count, 1)
+        return count, size
+
+    def close(self) -> None:
+        """End the saving process, if one was started (save_now does it too). A later save
+        starts another."""
+        with self._lock:
+            if self._child is not None:
+                self._child.close()
+                self._child = None
 
     def _rewrite_plan(self) -> _Plan:
         self._written = None
@@ -233,36 +302,33 @@ class HarAutosave:
     def save_now(self) -> None:
         """Write synchronously (at exit, when nothing else needs the loop): everything."""
         self._at_exit = True
-        version = self.store.version
-        plan = self._plan()
-        written = self._carry_out(plan)
-        if written is None:
-            plan = self._rewrite_plan()
-            written = self._carry_out(plan)
-            assert written is not None
-        self._after(plan, written)
-        self.saved_version = version
+        try:
+            with self._lock:
+                version = self.store.version
+                plan = self._plan()
+                if not self._carry_out(plan) and not self._carry_out(self._rewrite_plan()):
+                    raise AssertionError("a whole rewrite always carries out")
+                self.saved_version = version
+        finally:
+            self.close()
 
     async def save_if_changed(self) -> bool:
         if self.store.version == self.saved_version and not self._stale and not self.backlog:
             return False
         version = self.store.version
         plan = self._plan()
+        first = self.saves == 0
         started = time.monotonic()
         try:
-            written = await asyncio.to_thread(self._carry_out, plan)
-            if written is None:
+            if not await asyncio.to_thread(self._carry_out, plan):
                 plan = self._rewrite_plan()
-                written = await asyncio.to_thread(self._carry_out, plan)
-                assert written is not None
+                await asyncio.to_thread(self._carry_out, plan)  # a rewrite always is
         except OSError as error:
             self.last_error = f"cannot write {self.path}: {error.strerror or error}"
             self._written = None  # whatever the file holds now, the next save rewrites it
             return False
         self.last_error = None
         self.saved_version = version
-        first = self.saves == 0
-        self._after(plan, written)
         self.wait = self.interval
         if plan.rewrite and not first:  # the first whole write (maybe of --load) is a one-off
             took = time.monotonic() - started

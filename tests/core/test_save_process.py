@@ -1,0 +1,141 @@
+"""--save's appending process: the same bytes as appending in the app, its low priority, and
+the autosave going on in its thread when the process is gone."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+from tests.helpers import numbered_capture as capture
+from whisper_tui.core.autosave import HarAutosave
+from whisper_tui.core.har import FILE_TAIL, load_har
+from whisper_tui.core.har_process import capture_record
+from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.save_process import PRIORITY, SavingProcess, answer
+from whisper_tui.core.store import RequestStore
+
+BASE_URL = "http://127.0.0.1:8080"
+
+ODD = [
+    capture(1, b"\x00\xff\xfe binary"),
+    CapturedRequest(
+        2,
+        1764000000.5,
+        "::1",
+        "PATCH",
+        "/caf\udce9?x=1&y=%20",  # a target that was not UTF-8, and a query
+        (1, 0),
+        ((b"Cookie", b"a=1; b=2"), (b"X-Name", b"Zo\xc3\xab"), (b"X-Raw", b"\xff\xfe")),
+        b"a=1&b=caf%C3%A9",
+    ),
+    CapturedRequest(
+        3,
+        1764000001.25,
+        "127.0.0.1",
+        "POST",
+        "/form",
+        (1, 1),
+        ((b"Content-Type", b"application/x-www-form-urlencoded"),),
+        b"k=v&empty=",
+    ),
+    CapturedRequest(
+        4, 1764000002.0, "127.0.0.1", "POST", "/big", (1, 1), (), b"", True, 10**9, 413
+    ),
+]
+
+
+def saved_both_ways(tmp_path: Path, captures: list[CapturedRequest]) -> tuple[bytes, bytes]:
+    """The file appended by the child and the file appended in the app's thread."""
+    files = []
+    for in_child in (True, False):
+        store = RequestStore()
+        path = tmp_path / f"{in_child}.har"
+        autosave = HarAutosave(path, store, lambda: BASE_URL, in_child=in_child)
+        asyncio.run(autosave.save_if_changed())  # the first save: whole, no entries
+        for request in captures:
+            store.add(request)
+        store.add_attempt(3, Attempt(target_url="http://t/", started_at=1.0, status=201))
+        asyncio.run(autosave.save_if_changed())  # the rest: appended
+        assert autosave.rewrites == 1 and autosave.in_child == in_child
+        autosave.close()
+        files.append(path.read_bytes())
+    return files[0], files[1]
+
+
+def test_the_child_appends_the_very_bytes_the_app_would(tmp_path: Path) -> None:
+    by_child, in_app = saved_both_ways(tmp_path, ODD)
+    assert by_child == in_app
+    loaded = load_har(tmp_path / "True.har")
+    assert loaded == ODD
+
+
+def test_the_child_serializes_at_the_lowest_priority(tmp_path: Path) -> None:
+    child = SavingProcess()
+    try:
+        path = tmp_path / "x.har"
+        path.write_bytes(b'{"log": {"entries": [' + FILE_TAIL)
+        stat = path.stat()
+        reply = child.request(
+            ("append", str(path), BASE_URL, 0, stat.st_size - len(FILE_TAIL),
+             (stat.st_dev, stat.st_ino), [capture_record(ODD[0])], [None])
+        )  # fmt: skip
+        assert reply[:3] == ("appended", 1, path.stat().st_size - stat.st_size + len(FILE_TAIL))
+        if hasattr(os, "getpriority"):
+            assert os.getpriority(os.PRIO_PROCESS, child.process.pid) == PRIORITY
+    finally:
+        child.close()
+    assert child.process.returncode == 0  # ended by itself once its input did
+
+
+def test_a_file_not_as_last_written_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "theirs.har"
+    path.write_bytes(b"someone else's")
+    stat = path.stat()
+    request = ("append", str(path), BASE_URL, 3, 0, (stat.st_dev, stat.st_ino), [], [])
+    assert answer(request) == ("changed",)
+    assert answer(("append", str(tmp_path / "gone.har"), *request[2:])) == ("changed",)
+    assert path.read_bytes() == b"someone else's"
+    directory = tmp_path / "a-dir"
+    directory.mkdir()
+    assert answer(("append", str(directory), *request[2:]))[0] == "error"
+
+
+async def test_a_child_that_dies_leaves_the_saving_to_the_thread(tmp_path: Path) -> None:
+    store = RequestStore()
+    path = tmp_path / "on.har"
+    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    try:
+        for request_id in range(1, 4):
+            store.add(capture(request_id))
+            assert await autosave.save_if_changed()
+        assert autosave.in_child and autosave._child is not None
+        autosave._child.process.kill()
+        autosave._child.process.wait()
+        store.add(capture(4))
+        assert await autosave.save_if_changed()
+        assert not autosave.in_child and autosave.last_error is None
+        assert load_har(path) == list(store) and autosave.rewrites == 1
+    finally:
+        autosave.close()
+
+
+async def test_exit_during_an_append_writes_each_capture_once(tmp_path: Path) -> None:
+    # stop() cancels the saving task while its append may still be in the thread, then saves
+    # at once: that save waits for the append and plans from what it wrote. Cancelled at
+    # different points, before the thread started and while it runs.
+    for attempt in range(10):
+        store = RequestStore()
+        path = tmp_path / f"exit{attempt}.har"
+        autosave = HarAutosave(path, store, lambda: BASE_URL)
+        store.add(capture(1))
+        await autosave.save_if_changed()
+        for request_id in range(2, 400):
+            store.add(capture(request_id))
+        task = asyncio.create_task(autosave.save_if_changed())
+        for _ in range(attempt % 5):
+            await asyncio.sleep(0)
+        task.cancel()
+        store.add(capture(400))
+        autosave.save_now()
+        assert load_har(path) == list(store)

@@ -1,0 +1,217 @@
+"""`--save`'s appending in a process of its own, so serializing entries leaves the app's core.
+
+Turning a capture into its HAR line (har.entry_bytes) is pure Python, about 12 us a capture:
+in a thread it holds the interpreter the app serves with, and under a flood that is a tenth
+of the app's time. Here a child process (this module's `main`, run by the app's own
+interpreter) does it: the app hands over each save's captures as one `marshal` frame of their
+fields (har_process.CAPTURE_FIELDS, about 0.5 us a capture, in the autosave's thread), and the
+child serializes them, appends them to the file and answers with what it wrote.
+
+The child runs at the lowest priority (nice 19): where cores are few, the capture server
+comes first and the file catches up when it idles; where there is a spare core the child has
+it. It ends when its input does (the app exited or crashed), after the append in hand, which
+always leaves the file a complete HAR (autosave.py).
+
+A request is one frame (a length, then the data):
+  ("append", path, base_url, first entry's number, tail_at, (st_dev, st_ino), items,
+  deliveries), items being CAPTURE_FIELDS tuples or an entry's line already made (bytes: a
+  capture with replays, which the app serializes itself);
+and its answer: ("appended", entries, bytes written, CPU seconds), ("changed",) when the file
+is not the one the app wrote last, or ("error", errno, strerror).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import marshal
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from whisper_tui.core.deliveries import DeliveryJson
+from whisper_tui.core.har import FILE_TAIL, entry_bytes, entry_separator
+from whisper_tui.core.models import CapturedRequest
+
+_LENGTH = 8
+"""Bytes of a frame's length prefix (little-endian)."""
+
+PRIORITY = 19
+"""The child's nice value: it serializes with what the capture server leaves."""
+
+
+class FileChanged(Exception):
+    """The file is not the one we wrote last (moved, replaced, truncated): rewrite it."""
+
+
+Item = tuple[Any, ...] | bytes
+"""A capture's fields (har_process.CAPTURE_FIELDS), or its entry's line already made."""
+
+
+def append_entries(
+    path: str,
+    tail_at: int,
+    identity: tuple[int, int],
+    first: int,
+    lines: Iterable[bytes],
+) -> tuple[int, int]:
+    """Write entry lines (numbered on from `first`) over the file's closing, then a new
+    closing, and fsync; returns (entries, bytes written).
+
+    Raises FileChanged when the file is not (identity, tail_at + closing) as last written,
+    FileNotFoundError when it is gone. Until the write lands the file ends with the old
+    closing; after, with the new one. Cut anywhere between, the entries before the cut load.
+    """
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        stat = os.fstat(fd)
+        if (stat.st_dev, stat.st_ino) != identity or stat.st_size != tail_at + len(FILE_TAIL):
+            raise FileChanged
+        parts = []
+        number = first
+        for line in lines:
+            parts.append(entry_separator(number))
+            parts.append(line)
+            number += 1
+        if number == first:
+            return 0, 0
+        parts.append(FILE_TAIL)
+        data = memoryview(b"".join(parts))
+        done = 0
+        while done < len(data):
+            done += os.pwrite(fd, data[done:], tail_at + done)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return number - first, len(data)
+
+
+def item_lines(
+    items: list[Item], base_url: str, deliveries: list[DeliveryJson | None]
+) -> Iterable[bytes]:
+    """Each item's entry line: made here from a capture's fields, or as handed over."""
+    for item, delivery in zip(items, deliveries, strict=True):
+        if isinstance(item, bytes):
+            yield item
+        else:
+            yield entry_bytes(CapturedRequest(*item), base_url, delivery)
+
+
+# -- in the child ------------------------------------------------------------------------------
+
+
+def _read_frame(source: IO[bytes]) -> Any | None:
+    head = source.read(_LENGTH)
+    if len(head) < _LENGTH:
+        return None
+    size = int.from_bytes(head, "little")
+    data = source.read(size)
+    if len(data) < size:
+        return None
+    return marshal.loads(data)
+
+
+def _write_frame(out: IO[bytes], message: tuple[Any, ...]) -> None:
+    data = marshal.dumps(message)
+    out.write(len(data).to_bytes(_LENGTH, "little") + data)
+    out.flush()
+
+
+def answer(request: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Carry out one request (the child's work for one frame)."""
+    _, path, base_url, first, tail_at, identity, items, deliveries = request
+    began = time.process_time()
+    try:
+        count, written = append_entries(
+            path, tail_at, tuple(identity), first, item_lines(items, base_url, deliveries)
+        )
+    except (FileChanged, FileNotFoundError):
+        return ("changed",)
+    except OSError as error:
+        return ("error", error.errno or 0, error.strerror or str(error))
+    return ("appended", count, written, time.process_time() - began)
+
+
+def main() -> int:
+    """The child's start: requests on stdin, answers on stdout, until stdin ends."""
+    # Nothing here forms a cycle: collecting would only walk the captures again.
+    gc.disable()
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(PRIORITY)
+    source, out = sys.stdin.buffer, sys.stdout.buffer
+    with contextlib.suppress(BrokenPipeError):
+        while (request := _read_frame(source)) is not None:
+            _write_frame(out, answer(request))
+    return 0
+
+
+# -- in the app --------------------------------------------------------------------------------
+
+
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+"""Where this whisper_tui package is: the child imports the very same code (-I keeps the
+working directory and PYTHONPATH off its path)."""
+
+_CHILD = (
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+    "from whisper_tui.core.save_process import main; sys.exit(main())"
+)
+
+
+class ChildGone(Exception):
+    """The saving process ended or stopped answering: the autosave goes on in its thread."""
+
+
+class SavingProcess:
+    """The child that appends for one autosave; one request at a time, answered in order."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-c", _CHILD, _PACKAGE_ROOT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            # Its own session: a hang-up or Ctrl+C for the app's terminal must not end it in
+            # the middle of an append; it ends when its input does.
+            start_new_session=True,
+        )
+
+    @classmethod
+    def spawn(cls) -> SavingProcess | None:
+        """The child started, or None where no process can be started."""
+        if not sys.executable:
+            return None  # embedded: no interpreter to start
+        try:
+            return cls()
+        except OSError:
+            return None
+
+    def request(self, message: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Send one request and wait for its answer (blocking: call it from a thread, or at
+        exit). Raises ChildGone when the child can't take it."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            _write_frame(self.process.stdin, message)
+            reply = _read_frame(self.process.stdout)
+        except (OSError, ValueError) as error:
+            raise ChildGone from error
+        if reply is None:
+            raise ChildGone
+        return tuple(reply)
+
+    def close(self) -> None:
+        """Let the child end (its input closed), or end it if it doesn't soon."""
+        with contextlib.suppress(OSError):
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()

@@ -282,6 +282,65 @@ def _pairs(pairs: Iterable[tuple[str, str]]) -> str:
     return ", ".join(f'{{"name": {_quote(n)}, "value": {_quote(v)}}}' for n, v in pairs)
 
 
+_CACHED = 4096
+"""Entries in each of the fragment caches below, at most (each is emptied when full)."""
+_CACHED_LENGTH = 512
+"""Longer header values and targets are not cached: they are rarely repeated, and a cache of
+big ones would hold megabytes."""
+
+_header_fragments: dict[tuple[bytes, bytes], str] = {}
+"""A header's `{"name": ..., "value": ...}` text: webhook senders repeat most headers."""
+
+_target_fragments: dict[tuple[str, str], tuple[str, str, str]] = {}
+"""(base URL, target) -> its url, target and queryString texts: a sender posts to few."""
+
+
+_response_fragments: dict[tuple[int, str, str], str] = {}
+
+
+def _response_fragment(status: int, status_text: str, version: str) -> str:
+    key = (status, status_text, version)
+    fragment = _response_fragments.get(key)
+    if fragment is None:
+        fragment = response_fields(status, status_text, version)
+        if len(_response_fragments) < _CACHED:
+            _response_fragments[key] = fragment
+    return fragment
+
+
+def _header_fragment(raw_name: bytes, raw_value: bytes) -> str:
+    key = (raw_name, raw_value)
+    fragment = _header_fragments.get(key)
+    if fragment is None:
+        try:
+            name, value = raw_name.decode("utf-8"), raw_value.decode("utf-8")
+            flag = ""
+        except UnicodeDecodeError:
+            name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
+            flag = f', "{HEADER_FLAG}": "latin-1"'
+        fragment = f'{{"name": {_quote(name)}, "value": {_quote(value)}{flag}}}'
+        if len(raw_value) <= _CACHED_LENGTH:
+            if len(_header_fragments) >= _CACHED:
+                _header_fragments.clear()
+            _header_fragments[key] = fragment
+    return fragment
+
+
+def _target_fragments_of(base_url: str, target: str) -> tuple[str, str, str]:
+    key = (base_url, target)
+    fragments = _target_fragments.get(key)
+    if fragments is None:
+        query = ""
+        if "?" in target:
+            query = _pairs(parse_qsl(target.split("?", 1)[1], keep_blank_values=True))
+        fragments = (_quote(request_url(base_url, target)), _quote(target), query)
+        if len(target) <= _CACHED_LENGTH:
+            if len(_target_fragments) >= _CACHED:
+                _target_fragments.clear()
+            _target_fragments[key] = fragments
+    return fragments
+
+
 def _fast_entry(request: CapturedRequest, base_url: str, delivery: DeliveryJson | None) -> str:
     """`dumps_portable(_entry(request, base_url, None, ...), indent=None)`, put together directly
     (tests/core/test_har.py checks they agree). One pass over the headers finds the
@@ -291,13 +350,7 @@ def _fast_entry(request: CapturedRequest, base_url: str, delivery: DeliveryJson 
     content_type: str | None = None
     cookie_headers = []
     for raw_name, raw_value in request.raw_headers:
-        try:
-            name, value = raw_name.decode("utf-8"), raw_value.decode("utf-8")
-            flag = ""
-        except UnicodeDecodeError:
-            name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
-            flag = f', "{HEADER_FLAG}": "latin-1"'
-        headers.append(f'{{"name": {quote(name)}, "value": {quote(value)}{flag}}}')
+        headers.append(_header_fragment(raw_name, raw_value))
         if len(raw_name) in (6, 12):  # only then can it be Cookie or Content-Type
             lower = raw_name.lower()
             if lower == b"content-type" and content_type is None:
@@ -305,7 +358,7 @@ def _fast_entry(request: CapturedRequest, base_url: str, delivery: DeliveryJson 
             elif lower == b"cookie":
                 cookie_headers.append(header_text(raw_value)[0])
     target = request.target
-    query = _pairs(request.query_params) if "?" in target else ""
+    url_text, target_text, query = _target_fragments_of(base_url, target)
     cookies = ""
     if cookie_headers:
         cookies = _pairs(
@@ -343,12 +396,12 @@ def _fast_entry(request: CapturedRequest, base_url: str, delivery: DeliveryJson 
     return (
         f'{{"startedDateTime": "{isoformat_utc(request.received_at)}", "time": 0, '
         f'"request": {{"method": {quote(request.method)}, '
-        f'"url": {quote(request_url(base_url, target))}, "httpVersion": {version}, '
+        f'"url": {url_text}, "httpVersion": {version}, '
         f'"cookies": [{cookies}], "headers": [{", ".join(headers)}], "queryString": [{query}], '
         f'"headersSize": -1, "bodySize": {size}{post}}}'
-        + response_fields(status, status_text, version)
+        + _response_fragment(status, status_text, version)
         + f', "_whisper": {{"id": {request.id}, "receivedAt": {request.received_at!r}, '
-        f'"remote": {quote(request.remote)}, "target": {quote(target)}, '
+        f'"remote": {quote(request.remote)}, "target": {target_text}, '
         f'"rejected": {"true" if request.rejected else "false"}, '
         f'"declaredLength": {declared_text}, "answered": {request.answered_status}, '
         f'"headerText": "{UTF8_HEADERS}", '

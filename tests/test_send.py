@@ -241,3 +241,68 @@ def test_a_file_that_is_not_har_stays_a_usage_error(tmp_path):
     assert result.returncode == 2
     [line] = result.stderr.splitlines()
     assert line.startswith(f"whisper-tui send: error: cannot load {path}: not a HAR document")
+
+
+MULTIPART = (
+    b"--b0undary\r\n"
+    b'Content-Disposition: form-data; name="logo"; filename="logo.png"\r\n'
+    b"Content-Type: image/png\r\n\r\n\x89PNG\r\n\x1a\n\r\n--b0undary--\r\n"
+)
+
+
+@pytest.fixture
+def unlike_bodies(tmp_path) -> Path:
+    """A HAR of bodies --set can't edit as asked: JSON without `data`, a string where an object
+    would be, an array too short, multipart with a PNG, an empty body, broken JSON."""
+    har = tmp_path / "unlike.har"
+    bodies = [
+        ("/hooks/stripe", "application/json", b'{"type":"invoice.paid"}'),
+        ("/hooks/string", "application/json", b'{"data":"plain"}'),
+        ("/hooks/list", "application/json", b'{"data":[1,2]}'),
+        ("/upload", "multipart/form-data; boundary=b0undary", MULTIPART),
+        ("/empty", "application/json", b""),
+        ("/broken", "application/json", b'{"data": '),
+    ]
+    with WebhookInbox() as inbox:
+        for path, kind, body in bodies:
+            request = urllib.request.Request(
+                inbox.url + path, data=body, method="POST", headers={"Content-Type": kind}
+            )
+            urllib.request.urlopen(request).read()
+        captures = [c.request for c in inbox.wait_for(count=len(bodies))]
+        save_har(har, captures, inbox.url)
+    return har
+
+
+def test_a_set_that_does_not_fit_the_body_says_why_in_words(unlike_bodies):
+    # One line a user understands per capture; never a Python exception's text ('data').
+    with WebhookInbox() as inbox:
+        result = send(str(unlike_bodies), "--to", inbox.url, "--set", "data.object.amount=4200")
+        assert inbox.wait_for(count=0) == []
+    assert result.returncode == 1
+    reasons = [
+        line.split(" not sent: ", 1)[1].rsplit(" POST ", 1)[0]
+        for line in result.stdout.splitlines()
+    ]
+    assert reasons == [
+        "--set data.object.amount: the body has no 'data'",
+        "--set data.object.amount: data is a string, not an object or array",
+        "--set data.object.amount: data is an array; 'object' is not an index (0 to 1)",
+        "--set needs a JSON body; this one is multipart/form-data",
+        "--set needs a JSON body; this one is empty",
+        "--set needs a JSON body; this one is not valid JSON (line 1 column 10: expecting value)",
+    ]
+
+
+def test_a_set_into_an_array_names_the_indexes_there_are(unlike_bodies):
+    with WebhookInbox() as inbox:
+        result = send(
+            str(unlike_bodies), "--to", inbox.url, "--only", "path:/hooks/list", "--set", "data.5=1"
+        )
+    assert "not sent: --set data.5: data has 2 items (0 to 1), no item 5" in result.stdout
+    with WebhookInbox() as inbox:
+        result = send(
+            str(unlike_bodies), "--to", inbox.url, "--only", "path:/hooks/list", "--set", "data.1=7"
+        )
+        [copy] = inbox.wait_for(count=1)
+    assert result.returncode == 0 and copy.json() == {"data": [1, 7]}

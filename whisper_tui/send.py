@@ -72,16 +72,69 @@ class JsonEdit:
     value: Any
 
     def apply(self, document: Any) -> None:
+        """Set the value in `document`; a path that doesn't fit it raises SetError saying why."""
         node = document
-        for step in self.path[:-1]:
-            node = node[int(step)] if isinstance(node, list) else node[step]
-        last = self.path[-1]
-        if isinstance(node, list):
-            node[int(last)] = self.value
-        elif isinstance(node, dict):
-            node[last] = self.value
-        else:
-            raise TypeError(f"{'.'.join(self.path[:-1]) or 'the body'} is not an object or array")
+        for depth, step in enumerate(self.path):
+            here = ".".join(self.path[:depth]) or "the body"
+            last = depth == len(self.path) - 1
+            if isinstance(node, dict):
+                if last:
+                    node[step] = self.value  # a new field is fine: only its parent must exist
+                elif step not in node:
+                    raise self._error(f"{here} has no {step!r}")
+                else:
+                    node = node[step]
+            elif isinstance(node, list):
+                index = self._index(node, step, here)
+                if last:
+                    node[index] = self.value
+                else:
+                    node = node[index]
+            else:
+                raise self._error(f"{here} is {_json_kind(node)}, not an object or array")
+
+    def _index(self, array: list[Any], step: str, here: str) -> int:
+        span = f"0 to {len(array) - 1}" if array else "none"
+        if not step.isdigit():
+            raise self._error(f"{here} is an array; {step!r} is not an index ({span})")
+        if int(step) >= len(array):
+            raise self._error(f"{here} has {len(array)} items ({span}), no item {step}")
+        return int(step)
+
+    def _error(self, reason: str) -> SetError:
+        return SetError(f"--set {'.'.join(self.path)}: {reason}")
+
+
+class SetError(ValueError):
+    """A --set that doesn't fit a capture's body, in words: it is not sent."""
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null"
+
+
+def json_body(capture: CapturedRequest) -> Any:
+    """The capture's body parsed as JSON for --set, or SetError naming what it is instead."""
+    try:
+        return json.loads(capture.body)
+    except ValueError as error:
+        content_type = capture.content_type
+        if not capture.body:
+            what = "empty"
+        elif content_type and "json" not in content_type:
+            what = content_type
+        elif isinstance(error, json.JSONDecodeError):
+            where = f"line {error.lineno} column {error.colno}"
+            what = f"not valid JSON ({where}: {error.msg[:1].lower()}{error.msg[1:]})"
+        else:  # bytes that are not UTF-8 (or -16, -32)
+            what = "not valid JSON (not UTF-8 text)"
+        raise SetError(f"--set needs a JSON body; this one is {what}") from None
 
 
 def parse_set(text: str) -> JsonEdit:
@@ -194,7 +247,7 @@ def prepared(
     body: bytes | None = None
     headers: list[tuple[str, str]] | None = None
     if plan.edits:
-        document = json.loads(capture.body)
+        document = json_body(capture)
         for edit in plan.edits:
             edit.apply(document)
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

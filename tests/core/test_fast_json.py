@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from whisper_tui.core import fast_json
-from whisper_tui.core.fast_json import object_line
+from whisper_tui.core.fast_json import object_line, object_lines
 
 needs_orjson = pytest.mark.skipif(not fast_json.AVAILABLE, reason="orjson is not installed")
 
@@ -60,6 +60,46 @@ def test_a_line_is_read_as_json_reads_it_or_left_to_json(
         assert end == 2 + len(line)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(documents, min_size=1, max_size=5),
+    st.booleans(),
+    st.sampled_from(["", '{"cut', "]}}\n", "{}\n", " "]),
+)
+def test_whole_lines_are_read_as_json_reads_them_one_by_one_or_left_to_json(
+    lines: list[dict[str, Any]], ascii_only: bool, after: str
+) -> None:
+    texts = [json.dumps(document, ensure_ascii=ascii_only) for document in lines]
+    text = "  " + "".join(line + ",\n" for line in texts) + after
+    parsed = object_lines(text, 2)
+    if parsed is not None:
+        values, end = parsed
+        assert shape(values) == shape([json.loads(line) for line in texts])
+        assert end == len(text) - len(after) - 1  # just after the last ","
+
+
+@needs_orjson
+def test_the_lines_of_our_files_are_parsed_by_orjson_at_once() -> None:
+    line = '{"request": {"method": "POST"}, "n": 1.5}'
+    text = f"{line},\n{line},\n{line}\n]}}\n"
+    assert object_lines(text, 0) == ([json.loads(line)] * 2, len(line) * 2 + 3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1},\n{"id": 12345678901234567890123},\n',  # orjson would give a float
+        '{"a": 1},\n{"a": NaN},\n',
+        '{"a": 1},\n{"a": "\\ud800"},\n',
+        '{"a": 1}\n',  # the last entry: no "," after it
+        '{\n  "a": 1\n},\n',  # pretty-printed: a browser's export
+        '{"a": 1},\n"b": 2},\n',  # a run that is no list of values
+    ],
+)
+def test_lines_orjson_would_read_otherwise_or_not_at_all_are_left_to_json(text: str) -> None:
+    assert object_lines(text, 0) is None
+
+
 @needs_orjson
 def test_an_entry_of_our_files_is_parsed_by_orjson() -> None:
     line = '{"request": {"method": "POST", "headers": [{"name": "A", "value": "b"}]}, "n": 1.5}'
@@ -85,3 +125,4 @@ def test_what_orjson_would_read_otherwise_or_not_at_all_is_left_to_json(text: st
 def test_without_orjson_everything_is_left_to_json(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fast_json, "_loads", None)
     assert object_line('{"a": 1}\n', 0) is None
+    assert object_lines('{"a": 1},\n', 0) is None

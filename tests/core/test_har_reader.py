@@ -124,13 +124,39 @@ def test_bytes_that_are_not_utf8_end_the_reading_with_one_line(tmp_path: Path) -
 
 def test_the_estimate_follows_the_bytes_each_entry_took(tmp_path: Path) -> None:
     data = saved_bytes(tmp_path, [capture(n) for n in range(1, 101)])
-    reader = HarReader(io.BytesIO(data), size=len(data), chunk=2048)
-    seen = iter(reader.captures())
-    for _ in range(30):
-        next(seen)
-    assert 90 <= reader.estimated_total() <= 110
-    list(seen)
-    assert reader.estimated_total() == 100
+    # 2048: an entry or two a chunk; 1 MiB: the whole file parsed as one run of lines, each
+    # entry counted as it is given out.
+    for chunk in (2048, 1 << 20):
+        reader = HarReader(io.BytesIO(data), size=len(data), chunk=chunk)
+        seen = iter(reader.captures())
+        for _ in range(30):
+            next(seen)
+        assert 90 <= reader.estimated_total() <= 110, chunk
+        list(seen)
+        assert reader.estimated_total() == 100
+
+
+@pytest.mark.parametrize("damage", [b"@@@", b'"x": 123456789012345678901, ', b'"x": NaN, '])
+def test_a_run_of_lines_with_one_odd_entry_reads_as_json_reads_it(
+    tmp_path: Path, damage: bytes
+) -> None:
+    # orjson reads every whole line read so far at once; one line it can't read (not JSON, or
+    # JSON it would read otherwise) sends that run entry by entry: what json reads, exactly.
+    captures = [capture(n) for n in range(1, 41)]
+    data = saved_bytes(tmp_path, captures)
+    at = data.index(b'"request"', data.index(b"/hooks/29"))  # entry 30's
+    damaged = data[:at] + damage + data[at:]
+    results = []
+    for fast in (True, False):
+        reader = HarReader(io.BytesIO(damaged), size=len(damaged), fast=fast)
+        results.append((list(reader.captures()), reader.problem))
+    assert results[0] == results[1]
+    loaded, problem = results[0]
+    if damage == b"@@@":
+        assert loaded == captures[:29] and problem is not None
+        assert problem.startswith("entry 29 (near byte")
+    else:
+        assert loaded == captures and problem is None
 
 
 def test_a_save_cut_at_any_byte_of_its_last_append_loads_every_whole_entry(

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeGuard
 from urllib.parse import urlencode, urlsplit
 
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import CapturedRequest, RawHeaders
 from whisper_tui.core.portable import header_bytes
 
 _FORM = "application/x-www-form-urlencoded"
@@ -103,19 +103,40 @@ def _own_fields(entry: object) -> dict[str, Any]:
     return own if isinstance(own, dict) else {}
 
 
-def _headers(listed: object, extra: dict[str, Any]) -> tuple[tuple[bytes, bytes], ...]:
+_PAIRS_KEPT = 4096
+"""Header lines remembered by `_utf8_headers`; more empties the cache (it only saves work)."""
+_pairs: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+
+
+def _utf8_headers(listed: list[Any]) -> RawHeaders:
+    """Our own files' headers: UTF-8 text in name/value objects, a rare one flagged latin-1.
+
+    A sender repeats most of its header lines (Host, Content-Type, User-Agent), so each
+    line's bytes are made once and shared: cheaper than encoding, and the captures hold (and
+    --load's reading process sends, marshal writing a shared object once) one copy of each.
+    Raises what a header that is not such an object raises (KeyError, TypeError, ...)."""
+    pairs = _pairs
+    headers = []
+    for header in listed:
+        if HEADER_FLAG in header:
+            headers.append(header_bytes(header, flag=HEADER_FLAG))
+            continue
+        key = (header["name"], header["value"])
+        pair = pairs.get(key)
+        if pair is None:
+            pair = (key[0].encode(), key[1].encode())  # only str pairs get this far
+            if len(pairs) >= _PAIRS_KEPT:
+                pairs.clear()
+            pairs[key] = pair
+        headers.append(pair)
+    return tuple(headers)
+
+
+def _headers(listed: object, extra: dict[str, Any]) -> RawHeaders:
     utf8 = extra.get("headerText") == UTF8_HEADERS
     if utf8 and isinstance(listed, list):
         try:
-            # Our own files: UTF-8 text in name/value objects, a rare one flagged latin-1.
-            return tuple(
-                [
-                    (h["name"].encode(), h["value"].encode())
-                    if HEADER_FLAG not in h
-                    else header_bytes(h, flag=HEADER_FLAG)
-                    for h in listed
-                ]
-            )
+            return _utf8_headers(listed)
         except (KeyError, TypeError, AttributeError, UnicodeEncodeError):
             pass  # edited by hand or by another tool: the careful way below
     headers = []
@@ -134,6 +155,12 @@ def _headers(listed: object, extra: dict[str, Any]) -> tuple[tuple[bytes, bytes]
 
 def capture_from_entry(entry: object, index: int, given_id: int) -> CapturedRequest:
     """The capture one HAR entry describes (`index` counts from 0, for messages)."""
+    return CapturedRequest(*capture_fields(entry, index, given_id))
+
+
+def capture_fields(entry: object, index: int, given_id: int) -> tuple[Any, ...]:
+    """`capture_from_entry`'s capture as CapturedRequest's arguments, in order: what
+    --load's reading process sends (har_process.CAPTURE_FIELDS)."""
     request = entry.get("request") if isinstance(entry, dict) else None
     if not isinstance(entry, dict) or not isinstance(request, dict):
         raise HarError(f"entry {index}: no request object")
@@ -148,7 +175,7 @@ def capture_from_entry(entry: object, index: int, given_id: int) -> CapturedRequ
     remote = get("remote")
     rejected = get("rejected", False)
     answered = get("answered")
-    return CapturedRequest(
+    return (
         given_id,
         received_at
         if type(received_at) is float

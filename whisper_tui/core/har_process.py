@@ -93,9 +93,9 @@ def serve(path: str, out: BinaryIO, first_batch: int, batch_size: int) -> None:
         batch: list[tuple[Any, ...]] = []
         found: list[Found | None] = []
         limit = first_batch
-        for capture in reader.captures():
-            batch.append(capture_record(capture))
-            found.append(find(capture))
+        for record in reader.records():
+            batch.append(record)
+            found.append(find(CapturedRequest(*record)))
             if len(batch) >= limit:
                 _send(out, ("batch", batch, found, *_progress(reader)))
                 out.flush()  # the first rows must not wait in a buffer

@@ -19,11 +19,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from whisper_tui.core.fast_json import object_line
+from whisper_tui.core.fast_json import object_line, object_lines
 from whisper_tui.core.har_entries import (
     HarError,
     Numbering,
-    capture_from_entry,
+    capture_fields,
 )
 from whisper_tui.core.models import CapturedRequest
 
@@ -130,6 +130,12 @@ class HarReader:
         self._kept = 0
         """Characters of text read so far, after dropping (for done_bytes)."""
         self._base_chunk = self._chunk = chunk
+        self._runs = fast
+        """Try `object_lines` on the text ahead (off after it failed, until more is read)."""
+        self._run_end = 0
+        self._run_chars = 0.0
+        """`entries` once the last run's values are all given out, and the characters each
+        of them took: they are parsed before they are counted (for done_bytes)."""
 
     def close(self) -> None:
         """Close the file being read."""
@@ -146,7 +152,8 @@ class HarReader:
         """About how many bytes of the file are parsed (text not yet parsed counted out)."""
         # The text left holds fewer characters than the bytes it came from (the usual response
         # fields are dropped): scale it back up by what was kept of what was read.
-        unparsed = (len(self._text) - self._at) * self.read_bytes / max(self._kept, 1)
+        ahead = len(self._text) - self._at + max(self._run_end - self.entries, 0) * self._run_chars
+        unparsed = ahead * self.read_bytes / max(self._kept, 1)
         return max(0, self.read_bytes - round(unparsed))
 
     def _read_more(self) -> None:
@@ -164,6 +171,7 @@ class HarReader:
         self._kept += len(text)
         self._text = self._text[self._at :] + text
         self._at = 0
+        self._runs = self._fast
 
     def _valid_part(self, data: bytes) -> str:
         """The text before the first byte that is not UTF-8; reading ends there."""
@@ -226,6 +234,24 @@ class HarReader:
                 return value
         return self._value()
 
+    def _entry_run(self) -> list[Any] | None:
+        """The entries on the whole lines ahead that end in `,`, parsed at once (our files:
+        one entry to a line); None where `object_lines` can't, which stops trying until more
+        text is read, so a browser's export is not tried again at every entry."""
+        if not self._runs or self._peek() != "{":
+            return None
+        if not self._eof and self._text.find(",\n", self._at) < 0:
+            self._read_more()  # the rest of the chunk is one entry or part of one
+        at = self._at
+        parsed = object_lines(self._text, at)
+        if parsed is None:
+            self._runs = False
+            return None
+        values, self._at = parsed
+        self._run_end = self.entries + len(values)
+        self._run_chars = (self._at - at) / len(values)
+        return values
+
     def _keys(self, what: str) -> Iterator[str]:
         """The keys of the object starting here; the caller reads or skips each value."""
         self._expect("{", what)
@@ -273,6 +299,12 @@ class HarReader:
         if self._peek() == "]":
             return
         while True:
+            run = self._entry_run() if self._runs else None
+            if run is not None:
+                for value in run:
+                    self.entries += 1
+                    yield value
+                continue  # each value was followed by its `,`
             try:
                 value = self._entry()
             except (json.JSONDecodeError, _NeedMore) as error:
@@ -303,10 +335,15 @@ class HarReader:
 
     def captures(self) -> Iterator[CapturedRequest]:
         """The captures, numbered as `Numbering` says; a bad entry is skipped and noted."""
-        numbering = Numbering()
+        for fields in self.records():
+            yield CapturedRequest(*fields)
+
+    def records(self) -> Iterator[tuple[Any, ...]]:
+        """`captures` as CapturedRequest's arguments (`capture_fields`), not yet built."""
+        number = Numbering().number
         for index, entry in enumerate(self.entry_values()):
             try:
-                yield capture_from_entry(entry, index, numbering.number(entry))
+                yield capture_fields(entry, index, number(entry))
             except HarError as error:
                 self.skipped += 1
                 if self.problem is None:

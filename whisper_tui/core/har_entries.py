@@ -161,12 +161,15 @@ def capture_from_entry(entry: object, index: int, given_id: int) -> CapturedRequ
 def capture_fields(entry: object, index: int, given_id: int) -> tuple[Any, ...]:
     """`capture_from_entry`'s capture as CapturedRequest's arguments, in order: what
     --load's reading process sends (har_process.CAPTURE_FIELDS)."""
+    # This runs per entry, so exact type checks come first and helpers are called only off
+    # the common path: parsed JSON holds exactly these types, `type(x) is str` is cheaper than
+    # isinstance, and a call costs as much as the check. Anything else takes the careful way.
     request = entry.get("request") if isinstance(entry, dict) else None
     if not isinstance(entry, dict) or not isinstance(request, dict):
         raise HarError(f"entry {index}: no request object")
-    extra = _own_fields(entry)
-    # Exact type checks first: parsed JSON holds exactly these types, and `type(x) is str` is
-    # cheaper than isinstance; anything else takes the careful way (this runs per entry).
+    extra = entry.get("_whisper")
+    if type(extra) is not dict:
+        extra = _own_fields(entry)
     get = extra.get
     target = get("target")
     received_at = get("receivedAt")
@@ -175,6 +178,14 @@ def capture_fields(entry: object, index: int, given_id: int) -> tuple[Any, ...]:
     remote = get("remote")
     rejected = get("rejected", False)
     answered = get("answered")
+    version = request.get("httpVersion")
+    listed = request.get("headers")
+    headers = None
+    if type(listed) is list and get("headerText") == UTF8_HEADERS:
+        try:
+            headers = _utf8_headers(listed)
+        except (KeyError, TypeError, AttributeError, UnicodeEncodeError):
+            headers = None  # edited by hand or by another tool: _headers' careful way
     return (
         given_id,
         received_at
@@ -185,13 +196,19 @@ def capture_fields(entry: object, index: int, given_id: int) -> tuple[Any, ...]:
         remote if type(remote) is str else str(remote or ""),
         method if type(method) is str and method else str(method or "GET"),
         target if type(target) is str else _target_from_url(request.get("url")),
-        _parse_version(request.get("httpVersion")),
-        _headers(request.get("headers"), extra),
+        (1, 1) if version == "HTTP/1.1" else _parse_version(version),
+        headers if headers is not None else _headers(listed, extra),
         _body(request.get("postData"), index),
         rejected is True or bool(rejected),
-        declared if _is_int(declared) else None,
+        None if declared is None else declared if _is_int(declared) else None,
         # What whisper-tui answered (files from before it was written: 413 or 200).
-        answered if _is_int(answered) else 413 if rejected else 200,
+        answered
+        if type(answered) is int
+        else answered
+        if _is_int(answered)
+        else 413
+        if rejected
+        else 200,
     )
 
 
@@ -204,8 +221,9 @@ class Numbering:
         self._next_free = 1
 
     def number(self, entry: object) -> int:
-        wanted = _own_fields(entry).get("id")
-        if _is_int(wanted) and wanted not in self.claimed:
+        own = entry.get("_whisper") if isinstance(entry, dict) else None
+        wanted = own.get("id") if type(own) is dict else _own_fields(entry).get("id")
+        if (type(wanted) is int or _is_int(wanted)) and wanted not in self.claimed:
             self.claimed.add(wanted)
             return wanted
         while self._next_free in self.claimed:

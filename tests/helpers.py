@@ -150,3 +150,19 @@ async def wait_for_list(pilot, app, count: int, timeout: float = 5.0) -> None:
     """Wait until the list shows `count` captures (it redraws a few times a second)."""
     shown = app.request_list
     await wait_until(pilot, lambda: shown.synced and len(shown.view) == count, timeout)
+
+
+async def type_at_once(pilot, keys) -> None:
+    """Send keys the way a fast typist, tmux send-keys or a terminal's paste without bracketed
+    paste does: every key queued before the app handles the first (Pilot.press waits for the
+    app to go idle after each key, which hides keys that reach the wrong widget)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    for key in keys:
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        event = events.Key(name, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()

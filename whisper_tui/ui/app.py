@@ -54,6 +54,7 @@ from whisper_tui.ui.public_url import PublicUrlActions
 from whisper_tui.ui.replay_actions import ReplayActions
 from whisper_tui.ui.request_list import RequestList, column_header, list_width
 from whisper_tui.ui.topbar import TopBar, bar_parts
+from whisper_tui.ui.typeahead import TypeAhead
 
 REFRESH_INTERVAL = 0.1
 """Seconds between refreshes (count, list, the followed detail): new captures are coalesced,
@@ -70,6 +71,7 @@ measured with wrk, redraws were a tenth of the loop's time at 15,000 captures a 
 
 
 class WhisperApp(
+    TypeAhead,
     ReadableThemes,
     FilterActions,
     ReplayActions,

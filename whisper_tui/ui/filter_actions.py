@@ -47,8 +47,10 @@ class FilterActions:
     def action_filter(self) -> None:
         field = self.screen_stack[0].query_one("#filter", Input)
         field.display = True
-        # A widget that was hidden can take focus only once it has been laid out.
-        self.call_after_refresh(field.focus)
+        # Focused now, not after the next refresh (Widget.focus defers it): keys typed right
+        # after `/` are already queued behind it (tmux send-keys, a fast typist) and go to
+        # whatever has focus when each is handled; `/delivery:` would open the diff on `d`.
+        self.screen_stack[0].set_focus(field)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "filter":

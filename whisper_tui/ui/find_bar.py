@@ -181,7 +181,8 @@ class FindBar(Horizontal):
     def open(self) -> None:
         """Show the bar with the cursor in the query."""
         self.display = True
-        self.call_after_refresh(self.input.focus)
+        # Focused now, not after a refresh: keys typed right after `f` follow (typeahead.py).
+        self.screen.set_focus(self.input)
 
     def show_status(self, text: str) -> None:
         self.query_one("#find-status", Static).update(Text(text, "bold" if text else ""))

@@ -287,3 +287,23 @@ def test_headless_needs_no_terminal(tmp_path):
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=15)
     assert process.returncode == 0, err
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ('theme = "nosuchtheme"', "theme: unknown theme 'nosuchtheme'; known: ansi-dark, "),
+        ('[keymap]\nnosuch = "x"', "keymap: unknown binding id 'nosuch'; binding ids: help, "),
+        ("[keymap]\nreplay = 5", "keymap: replay: expected keys as a string, got an integer"),
+        ("[secrets]\ngithub = 12345", "secrets: github: expected the secret as a string"),
+    ],
+)
+def test_a_bad_value_only_the_file_can_set_is_a_one_line_error(tmp_path, line, words):
+    # theme and [keymap] have no flag: the file is the only place to get them wrong.
+    config = tmp_path / "config.toml"
+    config.write_text(line + "\n")
+    for mode in (["--headless"], []):
+        result = run_cli("--config", str(config), "--port", "0", *mode)
+        assert result.returncode == 2, result.stderr
+        [error] = result.stderr.splitlines()
+        assert error.startswith(f"whisper-tui: error: {config}: ") and words in error, error

@@ -7,12 +7,14 @@ import re
 import pytest
 
 from whisper_tui.option_parsers import (
+    THEMES,
     keymap_table,
     parse_count,
     parse_forward_url,
     parse_port,
     parse_public_url,
     parse_seconds,
+    parse_theme,
     parse_tolerance,
     secrets_table,
     tolerance_table,
@@ -70,3 +72,37 @@ def test_a_tolerance_is_for_every_scheme_or_one_named_by_any_of_its_names():
 def test_tables_are_read_pair_by_pair():
     assert secrets_table({"svix": "whsec_x"}) == (("standard", "whsec_x"),)
     assert keymap_table({"replay": "r", "export": "e"}) == (("export", "e"), ("replay", "r"))
+
+
+def test_the_theme_names_are_textuals_own():
+    # Kept here so the config check needs no Textual import before the port is bound.
+    from textual.theme import BUILTIN_THEMES
+
+    assert sorted(THEMES) == sorted(BUILTIN_THEMES)
+    assert all(parse_theme(name) == name for name in BUILTIN_THEMES)
+
+
+def test_an_unknown_theme_is_refused_naming_the_known_ones():
+    with pytest.raises(ValueError, match=r"^unknown theme 'nosuchtheme'; known: ansi-dark, "):
+        parse_theme("nosuchtheme")
+
+
+@pytest.mark.parametrize(
+    ("table", "words"),
+    [
+        ({"replay": 5}, "replay: expected keys as a string, got an integer"),
+        ({"replay": ""}, "replay: '' is not a list of keys like \"r,ctrl+r\""),
+        ({"replay": "r,,x"}, "replay: 'r,,x' is not a list of keys"),
+        ({"replay": "ctrl+"}, "replay: 'ctrl+' is not a list of keys"),
+    ],
+)
+def test_a_keymap_value_that_is_no_keys_is_refused(table, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        keymap_table(table)
+
+
+def test_a_secret_that_is_not_a_string_is_refused_without_showing_it():
+    with pytest.raises(
+        ValueError, match=r"^github: expected the secret as a string, got an integer$"
+    ):
+        secrets_table({"github": 12345})

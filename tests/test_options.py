@@ -181,7 +181,7 @@ def test_an_unknown_key_lists_the_known_ones():
         config_values({"prot": 1}, Path("x.toml"))
 
 
-def test_keymap_values_pass_through_for_the_app_to_check():
+def test_keymap_ids_pass_through_for_the_cli_to_check_once_bound():
     values = config_values({"keymap": {"replay": "r", "no_such_action": "z"}}, Path("x.toml"))
     assert values["keymap"] == (("no_such_action", "z"), ("replay", "r"))
 

@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The warning that --host beyond loopback exposes captures is shown where it is seen: in
     # the TUI (a line under the top bar), or by headless mode once it listens.
     store = RequestStore(settings.max_requests, settings.max_bytes)
-    problem = check_load_files(settings.load_paths)
+    problem = check_load_files(settings.load_paths) or keymap_problem(settings)
     if problem:
         sock.close()
         print(f"whisper-tui: error: {problem}", file=sys.stderr)
@@ -187,6 +187,22 @@ def check_load_files(paths: Sequence[str]) -> str | None:
         problem = check_loadable(path)
         if problem:
             return problem
+    return None
+
+
+def keymap_problem(settings: Settings) -> str | None:
+    """A [keymap] binding id the app has no action for, or None. Checked once the port is
+    bound: the action table imports Textual (the file's value types were checked before)."""
+    if not settings.keymap:
+        return None
+    from whisper_tui.ui.actions import all_actions
+
+    known = [action.id for action in all_actions()]
+    for action_id, _keys in settings.keymap:
+        if action_id not in known:
+            source = settings.config_file or config_path()
+            ids = ", ".join(known)
+            return f"{source}: keymap: unknown binding id {action_id!r}; binding ids: {ids}"
     return None
 
 

@@ -81,11 +81,64 @@ def secrets_table(value: object) -> tuple[tuple[str, str], ...]:
     """The [secrets] table -> (scheme, secret) pairs."""
     # [secrets] holds `scheme = "secret"` lines: each is read as --secret scheme=secret would be.
     assert isinstance(value, dict)
+    for scheme, secret in value.items():
+        if not isinstance(secret, str):  # the value is not echoed: it may be a secret
+            raise ValueError(f"{scheme}: expected the secret as a string, got {toml_name(secret)}")
     return tuple(parse_secret_arg(f"{key}={secret}") for key, secret in value.items())
 
 
 def keymap_table(value: object) -> tuple[tuple[str, str], ...]:
-    """The [keymap] table -> (binding id, keys) pairs, sorted."""
-    # Binding ids and keys are checked by the UI, which knows its bindings; passed through here.
+    """The [keymap] table -> (binding id, keys) pairs, sorted; each keys a string like "r,ctrl+r".
+
+    Which binding ids exist is checked once the port is bound (cli.keymap_problem): the action
+    table imports Textual, which the start does not wait for.
+    """
     assert isinstance(value, dict)
+    for action_id, keys in value.items():
+        if not isinstance(keys, str):
+            raise ValueError(f"{action_id}: expected keys as a string, got {toml_name(keys)}")
+        names = keys.split(",")
+        if not keys.strip() or any(
+            not name.strip() or name.strip().endswith("+") for name in names
+        ):
+            raise ValueError(f'{action_id}: {keys!r} is not a list of keys like "r,ctrl+r"')
     return tuple(sorted((str(key), str(keys)) for key, keys in value.items()))
+
+
+THEMES = (
+    "ansi-dark",
+    "ansi-light",
+    "atom-one-dark",
+    "atom-one-light",
+    "catppuccin-frappe",
+    "catppuccin-latte",
+    "catppuccin-macchiato",
+    "catppuccin-mocha",
+    "dracula",
+    "flexoki",
+    "gruvbox",
+    "monokai",
+    "nord",
+    "rose-pine",
+    "rose-pine-dawn",
+    "rose-pine-moon",
+    "solarized-dark",
+    "solarized-light",
+    "textual-dark",
+    "textual-light",
+    "tokyo-night",
+)
+"""Textual's built-in themes (tests/test_option_parsers.py compares them with Textual's own):
+the config file's theme is checked against them before the port is bound, without importing
+Textual (0.6 s); only a name not here asks Textual, in case a newer one has more."""
+
+
+def parse_theme(text: str) -> str:
+    """A Textual theme's name, as the palette writes it back to the config file."""
+    if text in THEMES:
+        return text
+    from textual.theme import BUILTIN_THEMES  # a typo, or a theme newer than THEMES
+
+    if text in BUILTIN_THEMES:
+        return text
+    raise ValueError(f"unknown theme {text!r}; known: {', '.join(sorted(BUILTIN_THEMES))}")

@@ -27,6 +27,7 @@ from whisper_tui.option_parsers import (
     parse_forward_url,
     parse_port,
     parse_public_url,
+    parse_theme,
     parse_tolerance,
     secrets_table,
     tolerance_table,
@@ -236,6 +237,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "theme",
         "Textual theme; the app writes it back when you pick one in the palette",
+        parse=parse_theme,
         config_key="theme",
     ),
     Option(

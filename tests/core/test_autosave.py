@@ -45,8 +45,11 @@ def request_bytes(method: str, target: str, body: bytes) -> bytes:
     return head.encode("ascii") + body
 
 
-async def wait_for_captures(path: Path, count: int, timeout: float = 5.0) -> list[CapturedRequest]:
-    """Poll the file until it holds `count` captures (each save is a whole file, so it parses)."""
+async def wait_for_captures(path: Path, count: int, timeout: float = 60.0) -> list[CapturedRequest]:
+    """Poll the file until it holds `count` captures (each save is a whole file, so it parses).
+
+    Appends come from a process at the lowest priority: on a busy machine it may wait its
+    turn for seconds, hence the long limit (the poll ends as soon as the file is there)."""
     loaded: list[CapturedRequest] = []
     for _ in range(int(timeout / 0.02)):
         if path.exists():

@@ -7,12 +7,21 @@ import asyncio
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import numbered_capture as capture
+from whisper_tui.core import har
 from whisper_tui.core.autosave import HarAutosave
 from whisper_tui.core.har import FILE_TAIL, load_har
 from whisper_tui.core.har_process import capture_record
 from whisper_tui.core.models import Attempt, CapturedRequest
-from whisper_tui.core.save_process import PRIORITY, SavingProcess, answer
+from whisper_tui.core.save_process import (
+    PRIORITY,
+    FileChanged,
+    SavingProcess,
+    answer,
+    append_entries,
+)
 from whisper_tui.core.store import RequestStore
 
 BASE_URL = "http://127.0.0.1:8080"
@@ -139,3 +148,27 @@ async def test_exit_during_an_append_writes_each_capture_once(tmp_path: Path) ->
         store.add(capture(400))
         autosave.save_now()
         assert load_har(path) == list(store)
+
+
+def test_an_append_cut_part_way_is_dropped_and_written_again(tmp_path: Path) -> None:
+    # The child killed in the middle of its pwrite (at exit, or a bug): the thread's append
+    # starts from the last closing the app knows of.
+    store = RequestStore()
+    for request_id in range(1, 3):
+        store.add(capture(request_id))
+    path = tmp_path / "cut.har"
+    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    autosave.save_now()
+    whole = path.read_bytes()
+    tail_at = len(whole) - len(FILE_TAIL)
+    with path.open("r+b") as file:  # what a cut append leaves: part of an entry, no closing
+        file.seek(tail_at)
+        file.write(b',\n{"startedDateTime": "2026-')
+    stat = path.stat()
+    lines = [har.entry_bytes(capture(3), BASE_URL), har.entry_bytes(capture(4), BASE_URL)]
+    identity = (stat.st_dev, stat.st_ino)
+    with pytest.raises(FileChanged):  # as an ordinary append: not the file last written
+        append_entries(str(path), tail_at, identity, 2, lines)
+    assert append_entries(str(path), tail_at, identity, 2, lines, cut=True)[0] == 2
+    assert load_har(path) == [capture(n) for n in range(1, 5)]
+    assert path.read_bytes().startswith(whole[:tail_at])

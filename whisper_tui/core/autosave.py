@@ -125,6 +125,8 @@ class HarAutosave:
         """Appends are serialized and written by a child process (save_process.py), spawned
         at the first; False once none can be started or one has failed: in the thread."""
         self._child: SavingProcess | None = None
+        self._handing_over = False
+        """An append is with the child, its answer awaited."""
         self._lock = threading.RLock()
         """Held while a save is carried out: one at exit waits for one still in its thread
         (whose task was cancelled) and then plans from what that one wrote."""
@@ -220,20 +222,22 @@ class HarAutosave:
         )
 
     def _append(self, written: _Written, plan: _Plan) -> _Written:
-        count, size = 0, 0
-        if plan.captures and self.in_child:
+        count, size, cut = 0, 0, False
+        done = False
+        if plan.captures and self.in_child and not self._at_exit:
             try:
                 count, size = self._append_in_child(written, plan)
+                done = True
             except ChildGone:
-                # Whatever it left (maybe part of an append) the checks below or the next
-                # save's find: a file not as last written is rewritten whole.
+                # Maybe in the middle of the append (killed at exit, or a bug): the bytes
+                # past the file's last closing are dropped and the thread writes them again.
                 self.close()
-                self.in_child = False
-        if not self.in_child or not plan.captures:
+                self.in_child, cut = False, True
+        if not done:
             began = time.thread_time()
             lines = self._lines(plan)
             count, size = append_entries(
-                self.path, written.tail_at, written.identity, written.entries, lines
+                self.path, written.tail_at, written.identity, written.entries, lines, cut=cut
             )
             if count:
                 self.per_entry = (time.thread_time() - began) / count
@@ -267,18 +271,22 @@ class HarAutosave:
                 else capture_record(capture)
             )
             deliveries.append(delivery)
-        answer = self._child.request(
-            (
-                "append",
-                self.path,
-                plan.base_url,
-                written.entries,
-                written.tail_at,
-                written.identity,
-                items,
-                deliveries,
+        self._handing_over = True
+        try:
+            answer = self._child.request(
+                (
+                    "append",
+                    self.path,
+                    plan.base_url,
+                    written.entries,
+                    written.tail_at,
+                    written.identity,
+                    items,
+                    deliveries,
+                )
             )
-        )
+        finally:
+            self._handing_over = False
         if answer[0] == "changed":
             raise FileChanged
         if answer[0] == "error":
@@ -300,8 +308,13 @@ class HarAutosave:
         return self._plan()
 
     def save_now(self) -> None:
-        """Write synchronously (at exit, when nothing else needs the loop): everything."""
+        """Write synchronously (at exit, when nothing else needs the loop): everything, in
+        the app (now idle), not in the low-priority child, which a busy machine may starve."""
         self._at_exit = True
+        if self._child is not None and self._handing_over:
+            # An append its cancelled task left in the child: the thread sees the child gone
+            # and writes that append itself, from where the file's last closing was.
+            self._child.kill()
         try:
             with self._lock:
                 version = self.store.version

@@ -61,6 +61,8 @@ def append_entries(
     identity: tuple[int, int],
     first: int,
     lines: Iterable[bytes],
+    *,
+    cut: bool = False,
 ) -> tuple[int, int]:
     """Write entry lines (numbered on from `first`) over the file's closing, then a new
     closing, and fsync; returns (entries, bytes written).
@@ -68,12 +70,22 @@ def append_entries(
     Raises FileChanged when the file is not (identity, tail_at + closing) as last written,
     FileNotFoundError when it is gone. Until the write lands the file ends with the old
     closing; after, with the new one. Cut anywhere between, the entries before the cut load.
+
+    `cut`: an append may have stopped part way (its process ended): the file may hold more
+    than tail_at + closing, and everything from tail_at is dropped first. Until the new
+    entries land it then ends after its last whole entry, which loads as a file cut short.
     """
     fd = os.open(path, os.O_WRONLY)
     try:
         stat = os.fstat(fd)
-        if (stat.st_dev, stat.st_ino) != identity or stat.st_size != tail_at + len(FILE_TAIL):
+        expected = tail_at + len(FILE_TAIL)
+        if (stat.st_dev, stat.st_ino) != identity or not (
+            stat.st_size == expected or (cut and stat.st_size >= tail_at)
+        ):
             raise FileChanged
+        if cut and stat.st_size != expected:
+            os.ftruncate(fd, tail_at)
+            os.fsync(fd)
         parts = []
         number = first
         for line in lines:
@@ -81,6 +93,9 @@ def append_entries(
             parts.append(line)
             number += 1
         if number == first:
+            if cut and stat.st_size != expected:
+                os.pwrite(fd, FILE_TAIL, tail_at)
+                os.fsync(fd)
             return 0, 0
         parts.append(FILE_TAIL)
         data = memoryview(b"".join(parts))
@@ -214,6 +229,11 @@ class SavingProcess:
         if reply is None:
             raise ChildGone
         return tuple(reply)
+
+    def kill(self) -> None:
+        """End the child now, whatever it is doing (a request waiting on it fails)."""
+        with contextlib.suppress(OSError):
+            self.process.kill()
 
     def close(self) -> None:
         """Let the child end (its input closed), or end it if it doesn't soon."""

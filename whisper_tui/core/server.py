@@ -16,6 +16,8 @@ from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 from multidict import CIMultiDict
 
+from whisper_tui.core.ack import ACK_TYPE, Ack, ack
+
 # Re-exported: the server's callers bind with it, and it needs no aiohttp (core/listening.py).
 from whisper_tui.core.listening import bind_socket as bind_socket
 from whisper_tui.core.models import NOT_ANSWERED, CapturedRequest
@@ -24,7 +26,6 @@ from whisper_tui.core.replay import Sender, relay_parts
 from whisper_tui.core.responses import Answer, ResponsePolicy, guessed_content_type
 from whisper_tui.core.store import RequestStore
 
-_ACK_TYPE = "application/json"
 _HTTP_11 = (1, 1)
 """Shared by every HTTP/1.1 capture instead of a tuple each."""
 
@@ -172,7 +173,7 @@ def build_server(
         attempt = await forward.sender.send(captured, forward.url, kind="forward")
         store.add_attempt(captured.id, attempt)
 
-    async def capture(request: web.BaseRequest) -> web.StreamResponse:
+    async def capture(request: web.BaseRequest) -> web.StreamResponse | Ack:
         received_at = time.time()
         declared = request.content_length
         if declared is not None and declared > max_body:
@@ -236,9 +237,7 @@ def build_server(
             await asyncio.sleep(chosen.delay)
         if chosen.headers or chosen.body is not None:
             return _custom_response(chosen, request_id)
-        return web.Response(
-            status=status, body=_ack_body(status, request_id), content_type=_ACK_TYPE
-        )
+        return ack(request, status, _ack_body(status, request_id))
 
     def _reject(
         request: web.BaseRequest,
@@ -261,7 +260,7 @@ def build_server(
             status=413,
             body=b'{"ok":false,"id":%d,"error":"body over the %d-byte limit"}'
             % (request_id, limit),
-            content_type=_ACK_TYPE,
+            content_type=ACK_TYPE,
         )
         # The unread body may be huge: close rather than drain it to keep the connection.
         response.force_close()
@@ -286,7 +285,7 @@ def _custom_response(answer: Answer, request_id: int) -> web.Response:
         headers.add(name, value)
     if answer.body is None:
         body = _ack_body(answer.status, request_id)
-        headers.setdefault("Content-Type", _ACK_TYPE)
+        headers.setdefault("Content-Type", ACK_TYPE)
     else:
         body = answer.body
         headers.setdefault("Content-Type", guessed_content_type(body))

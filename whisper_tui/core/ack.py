@@ -1,0 +1,106 @@
+"""whisper-tui's own answer to a capture, written in one piece from bytes built in advance.
+
+aiohttp's `web.Response` builds a header multidict per request, then `prepare()` decides
+keep-alive, length, Date, Server and Connection and serializes it all again: measured under
+load, building, preparing and writing the answer cost more of the server's time than keeping
+the capture did. The ack differs between captures only by its status, the request's HTTP
+version and keep-alive, its id and the clock, so its head is built once per (version, status,
+keep-alive) and its Date and Server lines once a second. The bytes are the ones aiohttp's
+Response sends for the same answer; tests/core/test_ack.py compares them on real sockets.
+"""
+
+from __future__ import annotations
+
+import time
+from http import HTTPStatus
+
+from aiohttp import web
+from aiohttp.helpers import must_be_empty_body, rfc822_formatted_time
+from aiohttp.http import SERVER_SOFTWARE
+
+ACK_TYPE = "application/json"
+
+_Key = tuple[int, int, int, bool]
+"""(major, minor, status, keep_alive)."""
+
+_heads: dict[_Key, tuple[bytes, bytes]] = {}
+"""Status line up to "Content-Length: ", and the Connection line, per _Key."""
+
+
+class _Clock:
+    """The Date and Server lines, rebuilt when the second changes (as aiohttp's cache is)."""
+
+    second = -1
+    lines = b""
+
+
+class Ack:
+    """A finished answer the server's protocol writes: prepare() sends it, write_eof() has
+    nothing left to do.
+
+    Not a `web.StreamResponse`: of what a handler returns, aiohttp's RequestHandler asks only
+    `prepare(request)`, `write_eof()` and `keep_alive` (web_protocol.finish_response and
+    start), and building a StreamResponse alone costs more than this whole answer.
+    """
+
+    __slots__ = ("_data", "keep_alive")
+
+    def __init__(self, data: bytes, keep_alive: bool) -> None:
+        self._data = data
+        self.keep_alive = keep_alive
+        """Whether the connection stays open after it (the protocol reads this)."""
+
+    async def prepare(self, request: web.BaseRequest) -> None:
+        transport = request.transport
+        if transport is None or transport.is_closing():
+            # What aiohttp's writer raises: the protocol takes any ConnectionError as the
+            # sender having gone, and drops the connection quietly.
+            raise ConnectionResetError("Cannot write to closing transport")
+        transport.write(self._data)
+        # Waits only while the socket's buffer is over its high-water mark, like write_eof().
+        await request.writer.drain()
+
+    async def write_eof(self, data: bytes = b"") -> None:
+        return None
+
+
+def ack(request: web.BaseRequest, status: int, body: bytes) -> Ack | web.Response:
+    """The answer `status` with a JSON `body`, as aiohttp's Response(status=, body=,
+    content_type="application/json") would send it.
+
+    Answers that carry no body (HEAD, 204, 304, 1xx, a 2xx to CONNECT) and HTTP versions
+    other than 1.0 and 1.1 are left to aiohttp, which knows their rules.
+    """
+    version = request.version
+    method = request.method
+    if must_be_empty_body(method, status) or version not in ((1, 1), (1, 0)):
+        return web.Response(status=status, body=body, content_type=ACK_TYPE)
+    keep_alive = request.keep_alive
+    key = (version[0], version[1], status, keep_alive)
+    head = _heads.get(key)
+    if head is None:
+        head = _heads[key] = _head(*key)
+    now = int(time.time())
+    if now != _Clock.second:
+        _Clock.lines = b"\r\nDate: %s\r\nServer: %s\r\n" % (
+            rfc822_formatted_time().encode("ascii"),
+            SERVER_SOFTWARE.encode("ascii"),
+        )
+        _Clock.second = now
+    data = b"%s%d%s%s\r\n%s" % (head[0], len(body), _Clock.lines, head[1], body)
+    return Ack(data, keep_alive)
+
+
+def _head(major: int, minor: int, status: int, keep_alive: bool) -> tuple[bytes, bytes]:
+    try:
+        reason = HTTPStatus(status).phrase  # what aiohttp's REASON_PHRASES holds
+    except ValueError:
+        reason = ""
+    start = f"HTTP/{major}.{minor} {status} {reason}\r\nContent-Type: {ACK_TYPE}\r\n"
+    # aiohttp's rule (StreamResponse._prepare_headers): say keep-alive to HTTP/1.0, since it
+    # closes by default; say close to HTTP/1.1, since it keeps by default.
+    if keep_alive:
+        connection = b"Connection: keep-alive\r\n" if (major, minor) == (1, 0) else b""
+    else:
+        connection = b"Connection: close\r\n" if (major, minor) == (1, 1) else b""
+    return (start + "Content-Length: ").encode("latin-1"), connection

@@ -307,3 +307,19 @@ def test_a_bad_value_only_the_file_can_set_is_a_one_line_error(tmp_path, line, w
         assert result.returncode == 2, result.stderr
         [error] = result.stderr.splitlines()
         assert error.startswith(f"whisper-tui: error: {config}: ") and words in error, error
+
+
+@pytest.mark.parametrize(
+    ("host", "forward_host"),
+    [("127.0.0.1", "127.0.0.1"), ("127.0.0.1", "localhost"), ("0.0.0.0", "127.0.0.1")],
+)
+def test_a_forward_to_our_own_address_is_refused_before_anything_starts(host, forward_host):
+    port = free_port()
+    forward = f"http://{forward_host}:{port}/hooks"
+    result = run_cli("--headless", "--host", host, "--port", str(port), "--forward", forward)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line == (
+        f"whisper-tui: error: --forward {forward} is whisper-tui's own address ({host}:{port}): "
+        "every capture would be sent back to it; forward to your app's address instead"
+    )

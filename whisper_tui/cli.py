@@ -20,6 +20,7 @@ from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import secrets_from_env
 from whisper_tui.core.store import RequestStore
+from whisper_tui.core.targets import is_own_target
 from whisper_tui.loops import run_on
 from whisper_tui.options import add_flags, config_values, flag_values
 from whisper_tui.terminal import colour_mode, no_terminal_hint, no_terminal_reason
@@ -132,7 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The warning that --host beyond loopback exposes captures is shown where it is seen: in
     # the TUI (a line under the top bar), or by headless mode once it listens.
     store = RequestStore(settings.max_requests, settings.max_bytes)
-    problem = check_load_files(settings.load_paths) or keymap_problem(settings)
+    problem = (
+        forward_loop_problem(settings, sock.getsockname()[1])
+        or check_load_files(settings.load_paths)
+        or keymap_problem(settings)
+    )
     if problem:
         sock.close()
         print(f"whisper-tui: error: {problem}", file=sys.stderr)
@@ -187,6 +192,18 @@ def check_load_files(paths: Sequence[str]) -> str | None:
         problem = check_loadable(path)
         if problem:
             return problem
+    return None
+
+
+def forward_loop_problem(settings: Settings, port: int) -> str | None:
+    """Why --forward can't be used: it names the address whisper-tui listens on (checked once
+    bound: --port 0's port is known only then). Every forward would come back as a capture."""
+    url = settings.forward_url
+    if url and is_own_target(url, {(settings.host, port)}):
+        return (
+            f"--forward {url} is whisper-tui's own address ({settings.host}:{port}): every "
+            "capture would be sent back to it; forward to your app's address instead"
+        )
     return None
 
 

@@ -14,7 +14,7 @@ from tests.helpers import delivery_request, load_deliveries
 from whisper_tui.core import har_process, loading
 from whisper_tui.core.har import save_har
 from whisper_tui.core.loading import Loading, check_loadable
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import register, unregister
@@ -264,3 +264,36 @@ async def test_a_scheme_known_to_the_app_alone_still_finds_its_ids(
         ]
     finally:
         unregister("plugin-test")
+
+
+@both_ways
+async def test_saved_replays_and_forwards_come_back_with_their_captures(
+    tmp_path: Path, separate_process: bool
+) -> None:
+    # The file loaded twice: the second copy is numbered on (#3, #4), its attempts follow.
+    forward = Attempt(
+        "http://127.0.0.1:3000/a",
+        1_764_000_001.25,
+        "forward",
+        502,
+        "Bad Gateway",
+        ((b"Content-Type", b"text/plain"),),
+        b"\x89down",
+        0.0123,
+        None,
+        "POST",
+        ((b"X-Bin", b"caf\xe9"),),
+        b"/a",
+        ["a note"],
+    )
+    replay = replace(forward, kind="replay", status=None, error="connection refused")
+    path = tmp_path / "attempts.har"
+    attempts = {1: [forward, replay], 2: []}
+    save_har(path, [capture(1, "/a"), capture(2, "/b")], BASE, attempts_for=attempts.__getitem__)
+    store = RequestStore()
+    load = Loading([str(path), str(path)], store, separate_process=separate_process)
+    load.start()
+    await load.wait()
+    assert [(r.id, r.target) for r in store] == [(1, "/a"), (2, "/b"), (3, "/a"), (4, "/b")]
+    assert store.attempts(1) == store.attempts(3) == [forward, replay]
+    assert store.attempts(2) == store.attempts(4) == []

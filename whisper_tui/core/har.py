@@ -21,8 +21,8 @@ conventions make our files exact while staying readable by other HAR tools:
   core/deliveries.py). It is derived, so loading ignores it and numbers the arrivals again.
 * `response` is the capture server's answer (413 for a rejected capture, else the status it
   answered: 200, or what answer mode or a `--respond` rule chose); its headers and body are not
-  recorded. Replays and forwards, when given, go in `_attempts` on the entry;
-  loading ignores them.
+  recorded. Replays and forwards, when given, go in `_attempts` on the entry; `--load` puts
+  them back on the capture (har_attempts.py).
 """
 
 from __future__ import annotations
@@ -132,6 +132,9 @@ def _attempt_entry(attempt: Attempt) -> dict[str, Any]:
         "kind": attempt.kind,
         "startedDateTime": isoformat_utc(attempt.started_at),
         "time": round(attempt.latency * 1000, 3) if attempt.latency is not None else -1,
+        # The exact floats (the two above are rounded), for --load (har_attempts.py).
+        "startedAt": attempt.started_at,
+        "latency": attempt.latency,
         "error": attempt.error,
         "notes": list(attempt.notes),
         "request": sent,

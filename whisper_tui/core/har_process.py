@@ -13,7 +13,8 @@ would otherwise do on the loop; the app uses them when its rules are the child's
 A frame holds one message:
   ("rules", deliveries.rules_in_force() in the child), first;
   ("batch", captures as CAPTURE_FIELDS tuples, their delivery ids as `find` gives them,
-  estimated entries in all, entries read, bytes parsed);
+  estimated entries in all, entries read, bytes parsed, the captures' saved attempts as
+  `HarReader.take_attempts` gives them);
   ("error", why the file can't be loaded at all); ("end", problem or None).
 """
 
@@ -97,11 +98,11 @@ def serve(path: str, out: BinaryIO, first_batch: int, batch_size: int) -> None:
             batch.append(record)
             found.append(find(CapturedRequest(*record)))
             if len(batch) >= limit:
-                _send(out, ("batch", batch, found, *_progress(reader)))
+                _send(out, ("batch", batch, found, *_progress(reader), reader.take_attempts()))
                 out.flush()  # the first rows must not wait in a buffer
                 batch, found, limit = [], [], batch_size
         if batch:
-            _send(out, ("batch", batch, found, *_progress(reader)))
+            _send(out, ("batch", batch, found, *_progress(reader), reader.take_attempts()))
         _send(out, ("end", reader.problem))
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from whisper_tui.core.fast_json import object_line, object_lines
+from whisper_tui.core.har_attempts import AttemptRecord, attempt_records
 from whisper_tui.core.har_entries import (
     HarError,
     Numbering,
@@ -127,6 +128,7 @@ class HarReader:
         self.skipped = 0
         self.problem: str | None = None
         self.not_utf8: str | None = None
+        self._attempts: dict[int, list[AttemptRecord]] = {}
         self._kept = 0
         """Characters of text read so far, after dropping (for done_bytes)."""
         self._base_chunk = self._chunk = chunk
@@ -339,17 +341,28 @@ class HarReader:
             yield CapturedRequest(*fields)
 
     def records(self) -> Iterator[tuple[Any, ...]]:
-        """`captures` as CapturedRequest's arguments (`capture_fields`), not yet built."""
+        """`captures` as CapturedRequest's arguments (`capture_fields`), not yet built; their
+        saved replays and forwards wait in `take_attempts()`."""
         number = Numbering().number
         for index, entry in enumerate(self.entry_values()):
             try:
-                yield capture_fields(entry, index, number(entry))
+                fields = capture_fields(entry, index, number(entry))
             except HarError as error:
                 self.skipped += 1
                 if self.problem is None:
                     self.problem = f"{error} (skipped)"
+                continue
+            if "_attempts" in entry and (found := attempt_records(entry)):
+                self._attempts[fields[0]] = found
+            yield fields
         if self.skipped > 1 and self.problem and "(skipped)" in self.problem:
             self.problem += f"; {self.skipped:,} entries skipped in all"
+
+    def take_attempts(self) -> dict[int, list[AttemptRecord]]:
+        """The attempts of the captures given out since the last call, by the capture's id
+        (as numbered in this file): for each, `Attempt(*record)` oldest first."""
+        taken, self._attempts = self._attempts, {}
+        return taken
 
     def estimated_total(self) -> int:
         """About how many entries the file holds, from the bytes each one has taken so far."""

@@ -18,10 +18,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from whisper_tui.core.deliveries import Found, rules_in_force
+from whisper_tui.core.har_attempts import AttemptRecord
 from whisper_tui.core.har_entries import HarError
 from whisper_tui.core.har_process import ReadingProcess, captures_of
 from whisper_tui.core.har_reader import HarReader, open_har
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.store import RequestStore
 
 FIRST_BATCH = 200
@@ -170,11 +171,12 @@ class Loading:
             for capture in reader.captures():
                 batch.append(capture)
                 if len(batch) >= limit:
-                    if not self._hand_over(number, batch, reader, later_bytes):
+                    attempts = reader.take_attempts()
+                    if not self._hand_over(number, batch, reader, later_bytes, None, attempts):
                         return
                     batch, limit = [], BATCH
                     self._released.wait()
-            self._hand_over(number, batch, reader, later_bytes)
+            self._hand_over(number, batch, reader, later_bytes, None, reader.take_attempts())
             if reader.problem:
                 self._call(self.problems.append, f"{path}: {reader.problem}")
 
@@ -189,11 +191,11 @@ class Loading:
             if message[0] == "rules":
                 same_rules = message[1] == rules_in_force()
             elif message[0] == "batch":
-                _, records, found, estimated, entries, done_bytes = message
+                _, records, found, estimated, entries, done_bytes, attempts = message
                 progress = (estimated, entries, done_bytes)
                 batch = captures_of(records)
                 if not self._hand_over(
-                    number, batch, progress, later_bytes, found if same_rules else None
+                    number, batch, progress, later_bytes, found if same_rules else None, attempts
                 ):
                     return True
                 self._released.wait()
@@ -218,17 +220,19 @@ class Loading:
         progress: tuple[int, int, int] | HarReader,
         later_bytes: int,
         found: list[Found | None] | None = None,
+        attempts: dict[int, list[AttemptRecord]] | None = None,
     ) -> bool:
         """Send a batch to the loop with the estimate; False when loading should stop.
 
         `progress`: the reader, or what it said (estimated entries, entries read, bytes
-        parsed)."""
+        parsed). `attempts`: the batch's saved attempts, by the id each capture has in its file."""
         if isinstance(progress, HarReader):
             progress = progress.estimated_total(), progress.entries, progress.done_bytes
         expected, entries, done_bytes = progress
         if entries and done_bytes:
             expected += round(later_bytes * entries / done_bytes)
-        return self._call(self._add, number, batch, expected, found) and not self._stop.is_set()
+        added = self._call(self._add, number, batch, expected, found, attempts or {})
+        return added and not self._stop.is_set()
 
     # -- on the loop -----------------------------------------------------------------------
 
@@ -238,10 +242,12 @@ class Loading:
         batch: list[CapturedRequest],
         expected_in_rest: int,
         found: list[Found | None] | None,
+        attempts: dict[int, list[AttemptRecord]],
     ) -> None:
         if self._stop.is_set() or not batch:
             return
         store = self.store
+        file_ids = [capture.id for capture in batch] if attempts else []
         renumber = self._renumber.get(number)
         if renumber is None:
             self._before_file[number] = self.loaded
@@ -256,6 +262,9 @@ class Loading:
                 for capture in batch
             ]
         store.add_loaded(batch, found)  # renumbering leaves the delivery ids found as they are
+        for file_id, capture in zip(file_ids, batch, strict=False):
+            for record in attempts.get(file_id, ()):
+                store.add_attempt(capture.id, Attempt(*record))
         self.loaded += len(batch)
         self._highest = max(self._highest, max(capture.id for capture in batch))
         self.expected = self._before_file[number] + expected_in_rest

@@ -30,12 +30,17 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from whisper_tui.core.deliveries import Found, find, rules_in_force
 from whisper_tui.core.har_entries import HarError
 from whisper_tui.core.har_reader import HarReader, open_har
 from whisper_tui.core.models import CapturedRequest
+
+try:
+    import fcntl
+except ImportError:  # Windows: the pipe keeps its size
+    fcntl = None  # type: ignore[assignment]
 
 CAPTURE_FIELDS = (
     "id",
@@ -54,6 +59,11 @@ CAPTURE_FIELDS = (
 
 _LENGTH = 8
 """Bytes of a frame's length prefix (little-endian)."""
+
+PIPE_SIZE = 1 << 20
+"""Bytes the pipe holds (Linux lets a process ask for up to 1 MiB): a later batch's frame
+(~0.5 MiB) goes through in one write and one read, not sixteen 64 KiB turns in which each side
+waits for the other (and the app's reading thread takes the interpreter's lock each time)."""
 
 
 def capture_record(capture: CapturedRequest) -> tuple[Any, ...]:
@@ -163,6 +173,7 @@ class ReadingProcess:
             # the child ends anyway when the app does (its next write finds the pipe closed).
             start_new_session=True,
         )
+        _widen(self.process.stdout)
         self._frames: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._said_all = False
         """Its last message ("end" or "error") has been read: it is exiting by itself."""
@@ -218,6 +229,14 @@ class ReadingProcess:
         self.process.wait()
         if self.process.stdout is not None:
             self.process.stdout.close()
+
+
+def _widen(pipe: IO[bytes] | None) -> None:
+    """Make the pipe hold PIPE_SIZE bytes, where the system allows it (else it stays as is)."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if pipe is not None and set_size is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(pipe.fileno(), set_size, PIPE_SIZE)
 
 
 def captures_of(records: list[tuple[Any, ...]]) -> list[CapturedRequest]:

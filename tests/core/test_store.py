@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from whisper_tui.core.deliveries import find
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.store import RequestStore
 
@@ -183,6 +184,21 @@ def test_a_loaded_batch_tells_no_listener_moves_the_version_once_and_keeps_the_c
     store.add_loaded([make(n) for n in range(1, 6)])
     assert told == [] and store.version == 1
     assert [r.id for r in store] == [3, 4, 5] and (store.received, store.evicted) == (5, 2)
+
+
+def test_a_batch_with_its_delivery_ids_found_is_kept_as_captures_added_one_by_one():
+    # --load's reading process finds the delivery ids; the store then only files them.
+    batch = [github(n, "a" if n % 2 else "b") for n in range(1, 7)] + [make(7, b"x" * 9)]
+    one_by_one, loaded = RequestStore(max_requests=5), RequestStore(max_requests=5)
+    for request in batch:
+        one_by_one.add(request)
+    loaded.add_loaded(batch, [find(request) for request in batch])
+    assert list(loaded) == list(one_by_one)
+    assert loaded.stats() == one_by_one.stats() and loaded.next_id() == one_by_one.next_id()
+    for value in ("a", "b"):
+        assert loaded.deliveries.captures_of(value) == one_by_one.deliveries.captures_of(value)
+    for request in loaded:
+        assert loaded.deliveries.of(request) == one_by_one.deliveries.of(request)
 
 
 def test_loaded_through_marks_where_loaded_captures_end_and_live_ones_begin():

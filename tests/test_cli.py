@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -323,3 +324,45 @@ def test_a_forward_to_our_own_address_is_refused_before_anything_starts(host, fo
         f"whisper-tui: error: --forward {forward} is whisper-tui's own address ({host}:{port}): "
         "every capture would be sent back to it; forward to your app's address instead"
     )
+
+
+def saved_with_load_and_save(load: str, save: str) -> None:
+    flags = ["--headless", "--port", str(free_port()), "--load", load, "--save", save]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "whisper_tui", *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    process.stderr.readline()  # listening: SIGINT is handled from here on
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=15)
+    assert process.returncode == 0
+
+
+def test_save_never_empties_a_file_that_is_there(tmp_path):
+    # --save writes this session's captures: on a HAR not loaded into it, that loses the file.
+    kept = har_of(tmp_path, "kept.har", [f"/{n}" for n in range(6)])
+    before = Path(kept).read_bytes()
+    result = run_cli("--headless", "--port", "0", "--save", kept)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"whisper-tui: error: cannot save to {kept}: it exists and would be replaced by this "
+        f"session's captures; add to it with --load {kept} --save {kept}, or choose another name"
+    ]
+    assert Path(kept).read_bytes() == before
+    # Continuing it is the way on (the same file named another way too).
+    relative = os.path.relpath(kept)
+    saved_with_load_and_save(relative, kept)
+    assert [r.target for r in load_har(kept)] == [f"/{n}" for n in range(6)]
+
+
+@pytest.mark.parametrize("before", [b"", None], ids=["empty file", "HAR without entries"])
+def test_save_may_take_a_file_with_nothing_to_lose(tmp_path, before):
+    nothing = tmp_path / "nothing.har"
+    if before is None:
+        save_har(nothing, [], "http://127.0.0.1:8080")
+    else:
+        nothing.write_bytes(before)  # made by mktemp, say
+    saved_with_load_and_save(har_of(tmp_path, "a.har", ["/a1"]), str(nothing))
+    assert [r.target for r in load_har(nothing)] == ["/a1"]

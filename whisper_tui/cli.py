@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
 import socket
@@ -13,6 +14,8 @@ from typing import NoReturn
 
 from whisper_tui import __version__
 from whisper_tui.core.config import config_path, load_config
+from whisper_tui.core.har_entries import HarError
+from whisper_tui.core.har_reader import open_har
 from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.loading import check_loadable, read_early
 from whisper_tui.core.redaction import RedactingStream
@@ -143,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"whisper-tui: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if settings.save_path:
-        problem = _unwritable(settings.save_path)
+        problem = _unwritable(settings.save_path) or _would_replace(settings)
         if problem:
             sock.close()
             print(
@@ -250,6 +253,33 @@ def _run_headless(
         report = redactor.crash_report(error)
         print(f"whisper-tui: crashed; please report this:\n{report}", file=sys.stderr)
         return 1
+
+
+def _would_replace(settings: Settings) -> str | None:
+    """Why --save would lose a file that is there, or None. The file is written whole from the
+    session's captures, so a HAR not loaded into the session would be emptied: the user keeps
+    it by continuing it (--load and --save the same file) or by saving under another name. An
+    empty file (made by mktemp, say) or a HAR without entries holds nothing to lose."""
+    path = settings.save_path
+    try:
+        if os.path.getsize(path) == 0:
+            return None
+    except OSError:
+        return None  # not there: nothing to lose
+    for loaded in settings.load_paths:
+        with contextlib.suppress(OSError):
+            if os.path.samefile(loaded, path):
+                return None
+    with contextlib.suppress(HarError), open_har(path) as reader:
+        if next(reader.entry_values(), None) is None and reader.problem is None:
+            return None  # a HAR without entries (a session that captured nothing)
+    import shlex  # only for this message
+
+    name = shlex.quote(path)
+    return (
+        "it exists and would be replaced by this session's captures; add to it with "
+        f"--load {name} --save {name}, or choose another name"
+    )
 
 
 def _unwritable(path: str) -> str | None:

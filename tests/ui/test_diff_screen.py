@@ -13,7 +13,8 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
-from whisper_tui.ui.diff_screen import DiffScreen, cell
+from whisper_tui.ui.diff_layout import half_lines
+from whisper_tui.ui.diff_screen import DiffScreen
 
 
 def event(status: str, order: str = "6735") -> bytes:
@@ -254,13 +255,85 @@ def test_a_cjk_diff_snapshot(snap_compare, utc):
 
 @pytest.mark.parametrize("kind", ["changed", "deleted", "inserted"])
 def test_changed_lines_carry_minus_and_plus_marks_not_only_colour(kind):
-    left = cell('"status": "pending"', 8, 30, "left", [], kind).plain
-    right = cell('"status": "paid"', 8, 30, "right", [], kind).plain
+    [left] = [line.plain for line in half_lines('"status": "pending"', 8, 30, "left", [], kind)]
+    [right] = [line.plain for line in half_lines('"status": "paid"', 8, 30, "right", [], kind)]
     assert left.startswith('   8 -"status"')
     assert right.startswith('   8 +"status"')
     assert len(left) == len(right) == 30
 
 
 def test_equal_lines_and_gaps_carry_no_mark():
-    assert cell("{", 1, 20, "left", [], "equal").plain.startswith("   1  {")
-    assert cell(None, None, 20, "right", [], "deleted").plain == " " * 20
+    assert half_lines("{", 1, 20, "left", [], "equal")[0].plain.startswith("   1  {")
+    assert [line.plain for line in half_lines(None, None, 20, "right", [], "deleted")] == [" " * 20]
+
+
+# -- long lines wrap in each half (users read diffs at 80x24 over SSH) ---------------------------
+
+SIGNATURE = "t=1714265330,v1=6c53645ddbab28a3d8edb63f3a90bf96af64bebcf734783a2fe04afc42bedddf"
+DESCRIPTION = "Invoice for the monthly subscription of the Pro plan, billed to the customer"
+
+
+def long_lines_store() -> RequestStore:
+    store = RequestStore()
+    for number, tail in ((1, "aaaa"), (2, "bbbb")):
+        body = {"id": "evt_1", "description": f"{DESCRIPTION}, ref {tail}", "amount": 2000}
+        store.add(
+            CapturedRequest(
+                number,
+                1_764_250_000.0 + number,
+                "127.0.0.1",
+                "POST",
+                "/hooks/stripe",
+                (1, 1),
+                (
+                    (b"Content-Type", b"application/json"),
+                    (b"Stripe-Signature", f"{SIGNATURE},v0=dead{tail}".encode()),
+                ),
+                json.dumps(body, indent=2).encode(),
+            )
+        )
+    return store
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20), (200, 50)], ids=str)
+async def test_a_change_at_the_end_of_a_long_line_is_seen_in_the_rows_beside_its_counterpart(size):
+    app = WhisperApp(Settings(port=8080), store=long_lines_store(), serve=False)
+    async with app.run_test(size=size) as pilot:
+        await open_diff(pilot)
+        view = app.screen.query_one("#diff-view")
+        await wait_until(pilot, lambda: view.items)
+        width = view.scrollable_content_region.width
+        screen: dict[int, str] = {}
+        for _ in range(10):  # a page at a time, to the end
+            for y in range(view.scrollable_content_region.height):
+                screen[round(view.scroll_y) + y] = view.render_line(y).text
+            if view.scroll_y >= view.max_scroll_y:
+                break
+            await pilot.press("pagedown")
+            await pilot.pause()
+        shown = [screen[line] for line in sorted(screen)]
+        # The tails of the signature and of the description, each beside the other side's.
+        for old, new in (("deadaaaa", "deadbbbb"), ('aaaa"', 'bbbb"')):
+            [row] = [line for line in shown if old in line]
+            divider = row.index("│")
+            assert old in row[:divider] and new in row[divider:]
+        assert all(cell_len(line) == width for line in shown)
+
+
+def test_long_lines_wrap_in_each_half_snapshot(snap_compare, utc):
+    app = WhisperApp(Settings(port=8080), store=long_lines_store(), serve=False)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_diff)
+
+
+async def test_a_change_deep_in_a_row_taller_than_the_screen_is_scrolled_into_view():
+    blob = "QmFzZTY0" * 600  # 4,800 characters: ~150 lines a half at 80 columns
+    store = store_of({"blob": blob + "aaaa", "n": 1}, {"blob": blob + "bbbb", "n": 1})
+    app = WhisperApp(Settings(port=8080), store=store, serve=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_diff(pilot)
+        view = app.screen.query_one("#diff-view")
+        await wait_until(pilot, lambda: view.items)
+        await pilot.pause()
+        shown = [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
+        [row] = [line for line in shown if "aaaa" in line]
+        assert "bbbb" in row

@@ -1,8 +1,8 @@
 """The diff screen: two captures side by side, aligned row for row, changes emphasized.
 
 The diff itself is computed in whisper_tui.core.diff on a worker thread; this screen only
-draws the rows on screen (Line API) and computes character-level emphasis for the changed
-rows it draws.
+draws the rows on screen (Line API), each half wrapped at its width (diff_layout), and
+computes character-level emphasis for the changed rows it draws.
 """
 
 from __future__ import annotations
@@ -27,67 +27,30 @@ from whisper_tui.core.diff import (
     diff_answers,
     diff_requests,
     fold,
-    inline_changes,
 )
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.probe import ProbeResult
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.actions import bindings_for
+from whisper_tui.ui.diff_layout import (
+    NUMBER_WIDTH,
+    STYLES,
+    first_change_line,
+    item_lines,
+    item_starts,
+    locate,
+)
 from whisper_tui.ui.text_flow import Flowed, Piece
 
-NUMBER_WIDTH = 5
-MARK_WIDTH = 1
-"""After the line number: '-' on a removed or changed line's left, '+' on its right, so a
-change reads without colour (NO_COLOR, 16 colours, colour-blind readers)."""
-MARKS = {"left": "-", "right": "+"}
 SUMMARY_LINES = 12
 ROW_CACHE_SIZE = 1024
-
-# Named styles, resolved from the theme (palette.py: tints of its error and success hues, text
-# readable on them); the row cache is emptied when the theme changes.
-STYLES = {
-    "deleted": "wt.deleted",
-    "inserted": "wt.inserted",
-    "deleted-strong": "wt.deleted-strong",
-    "inserted-strong": "wt.inserted-strong",
-    "number": "wt.muted",
-    "section": "bold underline",
-    "fold": "wt.muted italic",
-    "cursor": "reverse",
-}
-
-
-def cell(
-    text: str | None, number: int | None, width: int, side: str, spans, kind: str, spell=False
-) -> Text:
-    """One half of a row: line number, change mark, then the text cut to the width, coloured
-    by kind. `spell`: what display leaves out is spelled out (see printable)."""
-    out = Text(no_wrap=True, end="")
-    out.append(
-        f"{number:>{NUMBER_WIDTH - 1}} " if number is not None else " " * NUMBER_WIDTH,
-        STYLES["number"],
-    )
-    room = max(width - NUMBER_WIDTH - MARK_WIDTH, 1)
-    changed = text is not None and kind in ("changed", "deleted", "inserted")
-    tint = "deleted" if side == "left" else "inserted"
-    out.append(MARKS[side] if changed else " ", STYLES[f"{tint}-strong"] if changed else "")
-    if text is None:
-        out.append(" " * room)
-        return out
-    # Cut and padded in cells as Textual measures them (a CJK character or an emoji takes
-    # two), so the divider stays in one column whatever the lines hold.
-    body = Text(printable(text, spell_dropped=spell), end="")
-    if changed:
-        body.stylize(STYLES[tint])
-        for start, end in spans:
-            body.stylize(STYLES[f"{tint}-strong"], start, end)
-    body.truncate(room, overflow="ellipsis", pad=True)
-    out.append_text(body)
-    return out
+ITEM_CACHE_SIZE = 64
+"""Items whose wrapped lines are kept: a row of a 100 KB value wraps to thousands."""
 
 
 class DiffView(ScrollView, can_focus=True):
-    """Rows of a RequestDiff, folded; j/k move a cursor line, Enter expands a fold."""
+    """Rows of a RequestDiff, folded and wrapped (diff_layout); j/k move a cursor row, Enter
+    expands a fold. Scrolling is by screen lines, the cursor by rows."""
 
     BINDINGS = bindings_for("diff_view")
 
@@ -96,7 +59,14 @@ class DiffView(ScrollView, can_focus=True):
         self.diff: RequestDiff | None = None
         self.items: list[DiffRow | Folded] = []
         self.cursor = 0
-        self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(ROW_CACHE_SIZE)
+        self._starts = item_starts([], 1)
+        self._width = 0
+        """The width the items were laid out at."""
+        self._relayout_queued = False
+        self._at_change = False
+        """The cursor came by n / p (or opening): a tall row is shown at its difference."""
+        self._cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(ROW_CACHE_SIZE)
+        self._item_lines: LRUCache[tuple[int, int], list[Text]] = LRUCache(ITEM_CACHE_SIZE)
 
     def show(self, diff: RequestDiff) -> None:
         self.diff = diff
@@ -105,12 +75,32 @@ class DiffView(ScrollView, can_focus=True):
         self._changed()
         first = self._change_positions()
         if first:
-            self._move(first[0])
+            self._move(first[0], to_change=True)
 
     def _changed(self) -> None:
+        """Lay the items out again (new items, or a new width). The cursor's row stays in
+        view if it was (at its change, after n); else the row on top stays on top."""
+        self._relayout_queued = False
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self.items))
+        self._item_lines.clear()
+        old, top = self._starts, round(self.scroll_y)
+        same = len(old) == len(self.items) + 1 and 0 <= top < old[-1]
+        height = max(self.scrollable_content_region.height, 1)
+        cursor_seen = same and old[self.cursor] < top + height and old[self.cursor + 1] > top
+        anchor = locate(old, top) if same else None
+        self._width = max(self.scrollable_content_region.width, 1)
+        self._starts = item_starts(self.items, self._width)
+        self.virtual_size = Size(self.size.width, self._starts[-1])
+        if cursor_seen:
+            self._move(self.cursor, self._at_change)
+        elif anchor is not None:
+            item, sub = anchor
+            sub = sub * self._height_of(item) // max(old[item + 1] - old[item], 1)
+            self.scroll_to(y=self._starts[item] + sub, animate=False, immediate=True, force=True)
         self.refresh()
+
+    def _height_of(self, item: int) -> int:
+        return self._starts[item + 1] - self._starts[item]
 
     def _change_positions(self) -> list[int]:
         """Display positions where a run of changes starts."""
@@ -127,21 +117,40 @@ class DiffView(ScrollView, can_focus=True):
                     positions.append(position)
         return positions or sorted(starts)
 
-    def _move(self, position: int) -> None:
+    def _move(self, position: int, to_change: bool = False) -> None:
+        """Put the cursor on an item and scroll it into view: a third of the way down, or a
+        row taller than that leaves from its top (`to_change`: from its first difference)."""
         if not self.items:
             return
         self.cursor = max(0, min(position, len(self.items) - 1))
+        self._at_change = to_change
         height = max(self.scrollable_content_region.height, 1)
         top = round(self.scroll_y)
-        if not top <= self.cursor < top + height:
-            self.scroll_to(y=max(self.cursor - height // 3, 0), animate=False, immediate=True)
+        first = self._starts[self.cursor]
+        if self._height_of(self.cursor) <= height - height // 3:
+            want, y = (first, self._starts[self.cursor + 1]), first - height // 3
+        else:
+            line = first
+            if to_change:
+                line += first_change_line(self.items[self.cursor], self._width)
+            want, y = (line, line + 1), max(first, line - height // 3)
+        if not (top <= want[0] and want[1] <= top + height):
+            # force: right after a layout the scrollbars are only decided at the next one.
+            self.scroll_to(y=max(y, 0), animate=False, immediate=True, force=True)
         self.refresh()
 
     def action_cursor(self, step: int) -> None:
         self._move(self.cursor + step)
 
     def action_page(self, step: int) -> None:
-        self._move(self.cursor + step * max(self.scrollable_content_region.height - 1, 1))
+        """A screen of lines up or down; the cursor goes to the row then on top (a row taller
+        than the screen is paged through, not skipped)."""
+        height = max(self.scrollable_content_region.height - 1, 1)
+        y = max(0, min(round(self.scroll_y) + step * height, self._starts[-1] - 1))
+        self.scroll_to(y=y, animate=False, immediate=True)
+        if self.items:
+            self.cursor = locate(self._starts, round(self.scroll_y))[0]
+        self.refresh()
 
     def action_edge(self, end: int) -> None:
         self._move(len(self.items) - 1 if end else 0)
@@ -157,7 +166,7 @@ class DiffView(ScrollView, can_focus=True):
         if target is None:
             self.notify("No more changes that way.", timeout=2)
             return
-        self._move(target)
+        self._move(target, to_change=True)
 
     def action_expand(self) -> None:
         item = self.items[self.cursor] if self.items else None
@@ -170,58 +179,49 @@ class DiffView(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        position = round(self.scroll_y) + offset.y
-        if 0 <= position < len(self.items):
-            self._move(position)
+        line = round(self.scroll_y) + offset.y
+        if 0 <= line < self._starts[-1]:
+            self._move(locate(self._starts, line)[0])
             self.action_expand()
 
     def on_resize(self) -> None:
         self._changed()
 
     def on_mount(self) -> None:
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._changed())
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
+
+    def _restyle(self) -> None:
+        # Cached lines hold the old theme's colours; the layout stays as it is.
+        self._cache.clear()
+        self._item_lines.clear()
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
-        position = round(self.scroll_y) + y
+        line = round(self.scroll_y) + y
         width = self.scrollable_content_region.width
-        if not 0 <= position < len(self.items):
+        if width != self._width and not self._relayout_queued:
+            # A scrollbar came or went since the rows were laid out: wrap them again.
+            self._relayout_queued = True
+            self.call_after_refresh(self._changed)
+        if not 0 <= line < self._starts[-1]:
             return Strip.blank(width, self.rich_style)
-        key = (position, width, position == self.cursor)
+        position, sub = locate(self._starts, line)
+        key = (position, sub, self._width, position == self.cursor)
         strip = self._cache.get(key)
         if strip is None:
-            text = self._row_text(self.items[position], width)
+            lines = self._item_lines.get((position, self._width))
+            if lines is None:
+                lines = item_lines(self.items[position], self._width)
+                self._item_lines.set((position, self._width), lines)
+            text = lines[min(sub, len(lines) - 1)]
             if position == self.cursor and self.has_focus:
+                text = text.copy()
                 text.stylize(Style(bold=True), 0, NUMBER_WIDTH)
                 text.stylize(STYLES["cursor"], 0, 1)
             strip = Strip(list(text.render(self.app.console)), text.cell_len)
             strip = strip.extend_cell_length(width).crop(0, width).apply_style(self.rich_style)
             self._cache.set(key, strip)
         return strip
-
-    def _row_text(self, item: DiffRow | Folded, width: int) -> Text:
-        if isinstance(item, Folded):
-            return Text(f"      ⋯ {item.count:,} equal lines (Enter expands)", STYLES["fold"])
-        if item.kind == "section":
-            return Text(printable(item.left or item.right or ""), STYLES["section"])
-        half = (width - 1) // 2
-        left_spans, right_spans = [], []
-        spell = False
-        if item.kind == "changed" and item.left is not None and item.right is not None:
-            left_spans, right_spans = inline_changes(item.left, item.right)
-            # Sides that differ only in what display leaves out (a skin tone, a joiner)
-            # would look the same: spelled out, the difference shows.
-            spell = printable(item.left) == printable(item.right)
-            if spell:
-                left_spans, right_spans = [], []
-        row = cell(item.left, item.left_number, half, "left", left_spans, item.kind, spell)
-        row.append("│", "wt.muted")
-        right = width - half - 1
-        row.append_text(
-            cell(item.right, item.right_number, right, "right", right_spans, item.kind, spell)
-        )
-        if item.volatile:
-            row.stylize("wt.volatile")
-        return row
 
 
 class DiffScreen(Screen[None]):

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench.common import Row
-from whisper_tui.core.deliveries import DeliveryIndex
+from whisper_tui.core.delivery_index import DeliveryIndex
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import RequestStore
 

@@ -1,24 +1,14 @@
-"""Delivery ids: one rule per provider, then CloudEvents and Idempotency-Key; the index."""
+"""Delivery ids: one rule per provider, then CloudEvents and Idempotency-Key."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from hypothesis import settings
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from tests.helpers import delivery_request, load_deliveries
-from whisper_tui.core.deliveries import (
-    Delivery,
-    DeliveryId,
-    DeliveryIndex,
-    delivery_id_of,
-    json_view_of,
-)
+from whisper_tui.core.deliveries import DeliveryId, delivery_id_of
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.store import Removed, RequestStore
 
 
 def capture(request_id: int, headers: dict[str, str] | list[tuple[str, str]], body=b""):
@@ -177,153 +167,6 @@ def test_empty_and_absurdly_long_ids_are_no_ids():
 
 def test_no_id_at_all():
     assert delivery_id_of(capture(1, {"Content-Type": "text/plain"}, b"hi")) is None
-
-
-# -- the index ------------------------------------------------------------------------------
-
-
-def github(request_id: int, guid: str) -> CapturedRequest:
-    return capture(request_id, {"X-GitHub-Delivery": guid})
-
-
-def test_arrivals_are_numbered_and_grouped():
-    index = DeliveryIndex()
-    for request_id, guid in enumerate(["a", "b", "a", "a"], start=1):
-        index.add(github(request_id, guid))
-    third = index.of(github(4, "a"))
-    assert third == Delivery("a", "X-GitHub-Delivery", 3, 1, (1, 3, 4), 3, "github")
-    assert index.of(github(2, "b")).seen == 1
-    assert index.captures_of("a") == (1, 3, 4)
-    assert index.captures_of("nope") == ()
-    assert index.of(capture(9, {})) is None
-    assert index.json_of(4) == {"id": "a", "from": "X-GitHub-Delivery", "seen": 3, "first": 1}
-    assert index.json_of(9) is None
-
-
-def test_the_repeat_of_a_capture_is_its_arrival_once_its_delivery_came_again():
-    index = DeliveryIndex()
-    index.add(github(1, "a"))
-    index.add(github(2, "b"))
-    assert [index.repeat_of(github(n, g)) for n, g in ((1, "a"), (2, "b"))] == [0, 0]
-    index.add(github(3, "a"))
-    assert [index.repeat_of(github(n, g)) for n, g in ((1, "a"), (2, "b"), (3, "a"))] == [1, 0, 2]
-    index.evicted(github(1, "a"))  # the first arrival gone: the retry stays a second arrival
-    assert index.repeat_of(github(3, "a")) == 2
-    assert index.repeat_of(capture(9, {})) == 0
-
-
-def test_evicted_arrivals_still_count_and_keep_numbers():
-    index = DeliveryIndex()
-    for request_id in (1, 2):
-        index.add(github(request_id, "a"))
-    index.evicted(github(1, "a"))
-    index.add(github(3, "a"))
-    assert index.of(github(3, "a")) == Delivery("a", "X-GitHub-Delivery", 3, 1, (2, 3), 3, "github")
-
-
-def test_a_delivery_with_no_capture_left_is_remembered_up_to_a_limit():
-    index = DeliveryIndex(remembered=1)
-    index.add(github(1, "a"))
-    index.evicted(github(1, "a"))
-    index.add(github(2, "a"))
-    assert index.of(github(2, "a")).seen == 2  # remembered: a late retry is a retry
-    index.evicted(github(2, "a"))
-    index.add(github(3, "b"))
-    index.evicted(github(3, "b"))  # b's emptying pushes a out
-    index.add(github(4, "a"))
-    assert index.of(github(4, "a")).seen == 1
-    assert len(index) == 2
-
-
-def test_json_view_is_frozen_and_json_view_of_numbers_what_it_is_given():
-    index = DeliveryIndex()
-    index.add(github(1, "a"))
-    index.add(github(2, "a"))
-    whole, some = index.json_view(), index.json_view([github(2, "a")])
-    index.evicted(github(1, "a"))
-    index.evicted(github(2, "a"))
-    assert whole(github(1, "a")) == {"id": "a", "from": "X-GitHub-Delivery", "seen": 1, "first": 1}
-    assert whole(github(2, "a"))["seen"] == some(github(2, "a"))["seen"] == 2
-    assert some(github(1, "a")) is None  # not asked for
-    alone = json_view_of([github(5, "a"), github(6, "a")])
-    assert alone(github(6, "a"))["seen"] == 2 and alone(github(6, "a"))["first"] == 5
-
-
-# -- the index against a model, under eviction, delete, undo and clear ----------------------
-
-
-class StoreWithDeliveries(RuleBasedStateMachine):
-    """Whatever a user and the caps do, each kept capture's Delivery is what the arrivals say."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store = RequestStore(max_requests=5)
-        self.arrivals: list[tuple[int, str | None]] = []  # (capture id, delivery id) in order
-        self.undo: list[Removed] = []
-
-    @rule(guid=st.sampled_from(["a", "b", "c", None]))
-    def arrive(self, guid: str | None) -> None:
-        request_id = self.store.next_id()
-        headers = {"X-GitHub-Delivery": guid} if guid else {"Content-Type": "text/plain"}
-        self.store.add(capture(request_id, headers))
-        self.arrivals.append((request_id, guid))
-
-    @rule(data=st.data())
-    def delete_one(self, data: st.DataObject) -> None:
-        kept = [r.id for r in self.store]
-        if kept:
-            removed = self.store.remove(data.draw(st.sampled_from(kept)))
-            assert removed is not None
-            self.undo.append(removed)
-
-    @rule()
-    def delete_all(self) -> None:
-        self.undo.append(self.store.remove_all())
-
-    @rule()
-    def undo_last(self) -> None:
-        if self.undo:
-            self.store.restore(self.undo.pop())
-
-    @invariant()
-    def deliveries_match_the_arrivals(self) -> None:
-        index = self.store.deliveries
-        kept = [r.id for r in self.store]
-        for request in self.store:
-            guid = dict(self.arrivals)[request.id]
-            delivery = index.of(request)
-            # What headless --json writes, asked in O(1), says what the full object says.
-            if delivery is None:
-                assert index.json_of(request.id) is None
-            else:
-                assert index.json_of(request.id) == {
-                    "id": delivery.id,
-                    "from": delivery.source,
-                    "seen": delivery.seen,
-                    "first": delivery.first,
-                }
-            if guid is None:
-                assert delivery is None and index.repeat_of(request) == 0
-                continue
-            same = [i for i, g in self.arrivals if g == guid]
-            # The list's marker: the arrival, once the delivery came more than once.
-            assert index.repeat_of(request) == (delivery.seen if len(same) > 1 else 0)
-            assert delivery == Delivery(
-                guid,
-                "X-GitHub-Delivery",
-                same.index(request.id) + 1,
-                same[0],
-                tuple(i for i in sorted(kept) if i in same),
-                len(same),
-                "github",
-            )
-        for guid in ("a", "b", "c"):
-            same = [i for i, g in self.arrivals if g == guid]
-            assert index.captures_of(guid) == tuple(i for i in sorted(kept) if i in same)
-
-
-TestStoreWithDeliveries = StoreWithDeliveries.TestCase
-TestStoreWithDeliveries.settings = settings(max_examples=150, stateful_step_count=30, deadline=None)
 
 
 def test_headers_are_read_by_lowercase_name_whatever_the_layout():

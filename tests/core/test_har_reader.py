@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tests.core.test_har import capture_strategy
 from tests.helpers import numbered_capture
 from whisper_tui.core.autosave import HarAutosave
-from whisper_tui.core.deliveries import json_view_of
+from whisper_tui.core.delivery_index import json_view_of
 from whisper_tui.core.har import FILE_TAIL, file_head, save_har, write_entries
 from whisper_tui.core.har_reader import HarError, HarReader, load_har, open_har, read_har
 from whisper_tui.core.models import CapturedRequest

@@ -410,7 +410,7 @@ async def test_session_delivery_numbers_the_arrivals_of_one_delivery():
         await post(session.base_url + "/plain", b"{}")
         first, second, plain = list(session.store)
         assert session.delivery(second).seen == 2
-        assert session.delivery(second).captures == (first.id, second.id)
+        assert session.delivery(second).window == (first.id, second.id)
         assert session.delivery(plain) is None
     finally:
         await session.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 from rich.cells import cell_len
 
@@ -207,13 +209,53 @@ def test_sender_content_in_an_id_is_shown_as_data():
     assert lines[0].startswith("delivery [bold]␛]0;x␇ · 2 times")
 
 
-def test_loaded_arrivals_out_of_file_order_count_from_the_earliest_received():
+def loaded(*captures: CapturedRequest) -> RequestStore:
+    store = RequestStore()
+    store.add_loaded(captures)
+    return store
+
+
+def test_loaded_arrivals_out_of_file_order_are_listed_and_numbered_as_received():
     # --load numbers captures in file order; their received times come from the file, and
-    # #14 arrived minutes before #1.
-    store = store_of(github(1, 300, status=200), github(2, 430), github(14, 0, status=500))
+    # #14 arrived minutes before #1: it is the first arrival (↻1 in the list), listed first.
+    store = loaded(github(1, 300, status=200), github(2, 430), github(14, 0, status=500))
     assert shown(store, 1, width=90) == [
         "delivery 72d3…0958 · 3 times · first #14, +5m 00s, +7m 10s  (X-GitHub-Delivery)",
+        "  #14  16:00:00  answered 500",
         "▸ #1   +5m 00s   answered 200",
         "  #2   +7m 10s   answered 200",
-        "  #14  16:00:00  answered 500",
     ]
+    assert [store.deliveries.repeat_of(store.get(n)) for n in (14, 1, 2)] == [1, 2, 3]
+
+
+def test_past_a_thousand_arrivals_the_first_and_the_delays_still_go_by_received_time():
+    # 1,500 arrivals a minute apart in a file written newest first: #1500 came first.
+    store = loaded(*(github(n, (1500 - n) * 60.0) for n in range(1, 1501)))
+    lines = shown(store, 1498, width=150)
+    assert lines[0] == (
+        "delivery 72d3162e-cc78-11e3-81ab-4c9367dc0958 · 1,500 times · first #1500, +1m 00s,"
+        " +2m 00s, +3m 00s, +4m 00s, …  (X-GitHub-Delivery)"
+    )
+    assert lines[1:4] == [
+        "  #1500  16:00:00  answered 200",
+        "  #1499  +1m 00s   answered 200",
+        "▸ #1498  +2m 00s   answered 200",
+    ]
+    assert lines[-1] == "  … 1,492 later"
+
+
+def test_drawing_one_arrival_of_a_retry_storm_reads_only_what_is_shown():
+    # 20,000 arrivals of one id: a tuple of them all is 160 KB, and sorting them by received
+    # time more. What the detail reads for one of them must not grow with the storm.
+    store = store_of(*(github(n, float(n)) for n in range(1, 20_001)), max_requests=20_000)
+    middle = store.get(10_000)
+    assert middle is not None
+    history_of(store, middle)  # warm: the first call may fill caches
+    tracemalloc.start()
+    try:
+        history = history_of(store, middle)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert history is not None and history.earlier == 9_995 and history.later == 9_997
+    assert peak < 32_000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
@@ -53,3 +55,22 @@ async def test_a_filter_matching_nothing_says_so_in_the_detail_and_how_to_clear_
         await wait_until(pilot, lambda: len(app.request_list.view) == 9)
         text = await wait_for_screen(pilot, app, "POST /hooks/8")
         assert "Nothing matches" not in text
+
+
+async def test_a_repeat_filter_follows_a_loaded_arrival_that_came_before_the_live_ones():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        hook = (
+            b"POST /gh HTTP/1.1\r\nHost: x\r\nX-GitHub-Delivery: 72d3\r\nContent-Length: 0\r\n\r\n"
+        )
+        for _ in range(2):
+            await send_raw(app.port, hook)
+        await wait_for_list(pilot, app, 2)
+        await pilot.press("slash", *"repeat:yes", "enter")
+        await wait_until(pilot, lambda: [r.id for r in app.request_list.view] == [2])
+        # What --load files on the loop: an arrival of the same delivery received earlier.
+        first, _ = list(app.store)
+        earliest = replace(first, id=app.store.next_id(), received_at=first.received_at - 60)
+        app.store.add_loaded([earliest])
+        # It is ↻1 now, and #1 a retry: the filter runs again and shows both live ones.
+        await wait_until(pilot, lambda: [r.id for r in app.request_list.view] == [1, 2])

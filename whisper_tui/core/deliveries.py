@@ -1,18 +1,15 @@
-"""Deliveries, not just requests: the id a provider repeats on every retry, and an index of it.
+"""Deliveries, not just requests: the id a provider repeats on every retry, found on a capture.
 
 A capture's delivery id is derived, never stored: each signature scheme declares where its
 provider puts the id it documents for deduplication (`Scheme.delivery_id`, in the provider's
 module, with the documentation cited there), and two generic rules follow here: CloudEvents
 and the `Idempotency-Key` header. The first rule that finds an id wins, providers first.
 
-`DeliveryIndex` is kept by the store (it tells it of every arrival, eviction, removal and
-restore) and answers "which delivery is this, which arrival of it, and where are the others"
-in O(1) per capture, so capture throughput does not depend on how many are kept.
+The store groups its captures by these ids in a `DeliveryIndex` (core/delivery_index.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -20,13 +17,6 @@ from whisper_tui.core.models import CapturedRequest, RawHeaders
 from whisper_tui.core.signatures import Scheme, schemes
 from whisper_tui.core.signatures.common import delivery_value, json_top_level_strings
 from whisper_tui.core.signatures.scheme import Headers
-
-_FEW = 5_000
-"""Up to this many captures, json_view takes theirs; beyond, it copies the index's dicts."""
-
-DEFAULT_REMEMBERED = 100_000
-"""Deliveries remembered after their last capture left the store (evicted or deleted), so a
-late retry still counts as one; the oldest such are forgotten first."""
 
 _CLOUDEVENTS_JSON = b"application/cloudevents+json"
 
@@ -41,24 +31,6 @@ class DeliveryId:
     field ("body id")."""
     provider: str
     """The scheme whose rule found it ("github"), or "cloudevents" / "idempotency-key"."""
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """One capture seen as an arrival of a delivery."""
-
-    id: str
-    source: str
-    seen: int
-    """Which arrival this capture is: 1 the first, 2 the first retry... Numbered as they
-    arrived; never renumbered when older ones are deleted or evicted."""
-    first: int
-    """Capture id of the delivery's first arrival (which may be gone from the store)."""
-    captures: tuple[int, ...]
-    """Capture ids of this delivery still in the store, oldest first."""
-    times: int
-    """How many times it arrived in all (deleted and evicted arrivals included)."""
-    provider: str = ""
 
 
 DeliveryJson = dict[str, str | int]
@@ -237,193 +209,3 @@ def _find(request: CapturedRequest) -> Found | None:
     if plan.keyed and (hit := _idempotency_key(headers)) is not None:
         return hit[0], hit[1], "idempotency-key"
     return None
-
-
-# -- the index -------------------------------------------------------------------------------
-
-
-Arrival = tuple[str, str, str, int, int]
-"""A deleted capture's place in its delivery, for restoring it: (id, source, provider, first
-capture id, which arrival it was)."""
-
-
-class DeliveryIndex:
-    """Delivery id -> its captures, kept current by the store; O(1) per capture.
-
-    Arrival numbers are fixed when a capture arrives. A delivery whose captures have all left
-    the store is remembered (up to `remembered` of them, oldest forgotten first) so that a late
-    retry is still counted as one.
-
-    Everything is held in dicts of strings, ints and tuples of them, keyed by delivery id or
-    capture id: no object per delivery, so nothing here is tracked by the garbage collector
-    (a full collection walks every tracked object with the loop stopped).
-    """
-
-    def __init__(self, remembered: int = DEFAULT_REMEMBERED) -> None:
-        self.remembered = remembered
-        self._about: dict[str, tuple[str, str, int]] = {}
-        """Delivery id -> (source, provider, capture id of its first arrival)."""
-        self._times: dict[str, int] = {}
-        self._kept: dict[str, dict[int, None]] = {}
-        """Delivery id -> its capture ids still in the store, oldest first (a dict: O(1)
-        removal, ordered); empty while the delivery is only remembered."""
-        self._idle: dict[str, None] = {}
-        """Delivery ids with no capture in the store, least recently emptied first."""
-        self._delivery_of: dict[int, str] = {}
-        self._seen: dict[int, int] = {}
-        """Capture id -> which arrival of its delivery it was."""
-
-    # -- kept current by the store -----------------------------------------------------------
-
-    def add(self, request: CapturedRequest) -> None:
-        """A capture arrived (or was loaded): number it within its delivery."""
-        found = _find(request)
-        if found is not None:
-            self.add_found(request, found)
-
-    def add_found(self, request: CapturedRequest, found: Found | None) -> None:
-        """As `add`, with the capture's `find` already known (--load's reading process
-        finds them on its own core)."""
-        if found is None:
-            return
-        value = found[0]
-        kept = self._kept.get(value)
-        if kept is None:
-            self._about[value] = (found[1], found[2], request.id)
-            self._times[value] = 0
-            kept = self._kept[value] = {}
-        elif not kept:
-            del self._idle[value]
-        times = self._times[value] = self._times[value] + 1
-        kept[request.id] = None
-        self._delivery_of[request.id] = value
-        self._seen[request.id] = times
-
-    def evicted(self, request: CapturedRequest) -> None:
-        """A capture left the store for good."""
-        value = self._delivery_of.pop(request.id, None)
-        if value is not None:
-            del self._seen[request.id]
-            self._leave(value, request.id)
-
-    def removed(self, requests: tuple[CapturedRequest, ...]) -> dict[int, Arrival]:
-        """Captures the user deleted; what `restored` needs to put them back is returned."""
-        taken: dict[int, Arrival] = {}
-        for request in requests:
-            value = self._delivery_of.pop(request.id, None)
-            if value is not None:
-                taken[request.id] = (value, *self._about[value], self._seen.pop(request.id))
-                self._leave(value, request.id)
-        return taken
-
-    def restored(self, requests: list[CapturedRequest], taken: dict[int, Arrival]) -> None:
-        """Deleted captures put back: they keep the arrival numbers they had."""
-        touched: set[str] = set()
-        for request in requests:
-            arrival = taken.get(request.id)
-            if arrival is None:
-                continue
-            value, source, provider, first, seen = arrival
-            kept = self._kept.get(value)
-            if kept is None:
-                # Forgotten while deleted: remembered again from what the deletion kept.
-                self._about[value] = (source, provider, first)
-                self._times[value] = seen
-                kept = self._kept[value] = {}
-            if not kept:
-                self._idle.pop(value, None)
-            kept[request.id] = None
-            self._delivery_of[request.id] = value
-            self._seen[request.id] = seen
-            touched.add(value)
-        for value in touched:
-            # Put back in the middle: reorder (rare, and k is a delivery's few captures).
-            self._kept[value] = dict.fromkeys(sorted(self._kept[value]))
-
-    def _leave(self, value: str, capture_id: int) -> None:
-        kept = self._kept[value]
-        del kept[capture_id]
-        if kept:
-            return
-        self._idle[value] = None
-        while len(self._idle) > self.remembered:
-            oldest = next(iter(self._idle))
-            del self._idle[oldest], self._kept[oldest], self._about[oldest], self._times[oldest]
-
-    # -- reading -----------------------------------------------------------------------------
-
-    def of(self, request: CapturedRequest) -> Delivery | None:
-        """The delivery a kept capture is an arrival of, or None when it carries no id."""
-        value = self._delivery_of.get(request.id)
-        if value is None:
-            return None
-        source, provider, first = self._about[value]
-        return Delivery(
-            value,
-            source,
-            self._seen[request.id],
-            first,
-            tuple(self._kept[value]),
-            self._times[value],
-            provider,
-        )
-
-    def json_view(
-        self, requests: Sequence[CapturedRequest] | None = None
-    ) -> Callable[[CapturedRequest], DeliveryJson | None]:
-        """A frozen view for writing in another thread (HAR autosave): capture -> its
-        `json_of`, as the index stands now.
-
-        With a few `requests` (what an appending save writes) only theirs are taken; otherwise
-        the index's dicts are copied (about 8 ms at 100,000 captures, a fifth of building every
-        object here).
-        """
-        if requests is not None and len(requests) <= _FEW:
-            taken = {r.id: self.json_of(r.id) for r in requests}
-            return lambda request: taken.get(request.id)
-        copy = DeliveryIndex(self.remembered)
-        copy._delivery_of, copy._seen = dict(self._delivery_of), dict(self._seen)
-        copy._about = dict(self._about)
-        return lambda request: copy.json_of(request.id)
-
-    def json_of(self, capture_id: int) -> DeliveryJson | None:
-        """The capture's delivery as headless `--json` lines and HAR's `_whisper` write it
-        (None: null), in O(1): headless asks for every capture, and `of` copies all of a
-        delivery's arrivals (a retry storm of one id would make each line cost as much as all
-        the lines before it)."""
-        value = self._delivery_of.get(capture_id)
-        if value is None:
-            return None
-        source, _, first = self._about[value]
-        return {"id": value, "from": source, "seen": self._seen[capture_id], "first": first}
-
-    def captures_of(self, delivery_id: str) -> tuple[int, ...]:
-        """Capture ids of a delivery still in the store, oldest first (empty if none)."""
-        return tuple(self._kept.get(delivery_id, ()))
-
-    def repeat_of(self, request: CapturedRequest) -> int:
-        """Which arrival of its delivery a kept capture is (1 the first, 2 the first retry...)
-        when the delivery came more than once; 0 when it came once or carries no id.
-
-        The list's repeat marker, asked for every row drawn: two lookups and nothing built
-        (`of` builds a Delivery with a tuple of the delivery's captures, O(arrivals)).
-        """
-        value = self._delivery_of.get(request.id)
-        if value is None or self._times[value] < 2:
-            return 0
-        return self._seen[request.id]
-
-    def __len__(self) -> int:
-        """Deliveries known (with a capture kept, or remembered)."""
-        return len(self._kept)
-
-
-def json_view_of(
-    requests: Iterable[CapturedRequest],
-) -> Callable[[CapturedRequest], DeliveryJson | None]:
-    """Deliveries among these captures alone, numbered in the order given (an export made
-    without the store's index, or a HAR loaded elsewhere)."""
-    index = DeliveryIndex()
-    for request in requests:
-        index.add(request)
-    return index.json_view()

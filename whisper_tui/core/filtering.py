@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote, unquote_plus
 
 from whisper_tui.core.contentviews.decoding import decode_request_body
-from whisper_tui.core.deliveries import Delivery, delivery_id_of
+from whisper_tui.core.deliveries import delivery_id_of
+from whisper_tui.core.delivery_index import DeliveryIndex
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import Edit, RequestStore
 
@@ -33,8 +34,6 @@ rescan in a worker instead (see FilteredView.needs_rescan)."""
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 Predicate = Callable[[CapturedRequest], bool]
-DeliveryOf = Callable[[CapturedRequest], Delivery | None]
-"""A store's delivery lookup (`store.deliveries.of`): which arrival of which delivery."""
 FIELDS = (
     "method",
     "path",
@@ -94,11 +93,11 @@ _EXAMPLES = {
 }
 
 
-def compile_filter(text: str, deliveries: DeliveryOf | None = None) -> Predicate:
+def compile_filter(text: str, deliveries: DeliveryIndex | None = None) -> Predicate:
     """A predicate for the filter text (empty text matches everything).
 
-    `deliveries` (a store's `deliveries.of`) answers `repeat:`, which depends on what arrived
-    before; without it `repeat:` is refused and `delivery:` reads each capture's id itself.
+    `deliveries` (a store's index) answers `repeat:`, which depends on what arrived before;
+    without it `repeat:` is refused and `delivery:` reads each capture's id itself.
     """
     checks = [_compile_term(term, deliveries) for term in parse_filter(text)]
 
@@ -108,7 +107,7 @@ def compile_filter(text: str, deliveries: DeliveryOf | None = None) -> Predicate
     return matches
 
 
-def _compile_term(term: Term, deliveries: DeliveryOf | None) -> Predicate:
+def _compile_term(term: Term, deliveries: DeliveryIndex | None) -> Predicate:
     if term.field in ("delivery", "repeat"):
         check = _delivery_check(term, deliveries)
     else:
@@ -159,17 +158,20 @@ def _positive_check(term: Term) -> Predicate:
     return _anywhere(lowered)
 
 
-def _delivery_check(term: Term, deliveries: DeliveryOf | None) -> Predicate:
+def _delivery_check(term: Term, deliveries: DeliveryIndex | None) -> Predicate:
     """`delivery:<id>` (case-insensitive prefix; `*` globs, and `…` as the detail shortens an
-    id: `72d3…0958`) and `repeat:yes` (an arrival after the first: a retry) / `repeat:no`."""
+    id: `72d3…0958`) and `repeat:yes` (an arrival after the first: a retry) / `repeat:no`.
+
+    Each capture costs the index one O(1) look-up (`arrival`), however many times its
+    delivery came: a filter over a retry storm stays linear in the captures tested."""
     if term.field == "repeat":
         wanted = YES_NO.get(term.value.lower())
         if wanted is None:
             raise FilterError(f"repeat: yes or no, not {term.value!r}")
         if deliveries is None:
             raise FilterError("repeat: needs the captures' arrival order, known only live")
-        lookup = deliveries
-        return lambda r: ((found := lookup(r)) is not None and found.seen > 1) == wanted
+        arrival = deliveries.arrival
+        return lambda r: ((found := arrival(r.id)) is not None and found[1] > 1) == wanted
     pattern = term.value.lower().replace("…", "*")
     if "*" in pattern or "?" in pattern or "[" in pattern:
         pattern += "" if pattern.endswith("*") else "*"
@@ -182,8 +184,8 @@ def _delivery_check(term: Term, deliveries: DeliveryOf | None) -> Predicate:
             return value.lower().startswith(pattern)
 
     if deliveries is not None:
-        lookup = deliveries
-        return lambda r: (found := lookup(r)) is not None and id_matches(found.id)
+        arrival = deliveries.arrival
+        return lambda r: (found := arrival(r.id)) is not None and id_matches(found[0])
     return lambda r: (found := delivery_id_of(r)) is not None and id_matches(found.value)
 
 
@@ -280,22 +282,35 @@ class FilteredView:
         matches: list[int] | None = None,
         scanned_to: int | None = None,
         edits_seen: int | None = None,
+        renumbered_seen: int | None = None,
     ) -> None:
         """`matches` up to `scanned_to` come from a scan (in a worker) of the store as it
-        was when len(store.edits) was `edits_seen`; edits since are replayed here."""
+        was when len(store.edits) was `edits_seen` and its delivery index's `renumbered` was
+        `renumbered_seen`; edits since are replayed here."""
         self.store = store
         self.text = text
-        self.predicate = compile_filter(text, store.deliveries.of)
+        self.predicate = compile_filter(text, store.deliveries)
         self._matches = matches if matches is not None else []
         self._scanned_to = store.evicted if scanned_to is None else scanned_to
         self._edits_seen = len(store.edits) if edits_seen is None else edits_seen
+        numbered = store.deliveries.renumbered
+        self._renumbered_seen = numbered if renumbered_seen is None else renumbered_seen
+        self._tests_numbers = any(term.field == "repeat" for term in parse_filter(text))
+        """repeat: tests arrival numbers, which a loaded earlier arrival changes."""
         self.needs_rescan = False
-        """True when more captures were put back than are tested on the loop."""
+        """True when more captures were put back than are tested on the loop, or when
+        arrivals were numbered again under a repeat: term: a worker then scans again."""
+        self.rescan_asked = False
+        """Set by whoever started that scan, so it is started once."""
         self.sync()
 
     def sync(self) -> None:
         """Test captures that arrived since the last sync; forget evicted ones."""
         store = self.store
+        if self._renumbered_seen != store.deliveries.renumbered:
+            self._renumbered_seen = store.deliveries.renumbered
+            # Captures already tested may have become a first arrival or a retry.
+            self.needs_rescan = self.needs_rescan or self._tests_numbers
         for edit in store.edits[self._edits_seen :]:
             self._apply(edit)
         self._edits_seen = len(store.edits)

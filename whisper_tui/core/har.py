@@ -38,7 +38,8 @@ from typing import Any, BinaryIO
 from urllib.parse import parse_qsl
 
 from whisper_tui import __version__
-from whisper_tui.core.deliveries import DeliveryJson, json_view_of
+from whisper_tui.core.deliveries import DeliveryJson
+from whisper_tui.core.delivery_index import json_view_of
 from whisper_tui.core.har_entries import HEADER_FLAG, UTF8_HEADERS, HarError, from_har
 from whisper_tui.core.har_reader import load_har, response_fields
 from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders, first_header

@@ -9,7 +9,6 @@ re-sign, which capture is "the previous delivery", what the status line says).
 from __future__ import annotations
 
 import asyncio
-import bisect
 import contextlib
 import os
 import socket
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from whisper_tui.core.autosave import HarAutosave
-from whisper_tui.core.deliveries import Delivery
+from whisper_tui.core.delivery_index import Delivery
 from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.loading import Loading
 from whisper_tui.core.models import Attempt, CapturedRequest
@@ -391,8 +390,8 @@ class Session:
         store = self.store
         delivery = store.deliveries.of(request)
         if delivery is not None:
-            earlier = bisect.bisect_left(delivery.captures, request.id)
-            if earlier and (found := store.get(delivery.captures[earlier - 1])) is not None:
+            earlier = delivery.beside(-1)
+            if earlier is not None and (found := store.get(earlier)) is not None:
                 return found
         # Walk back from the newest: ids follow store order, so stop at the first older match.
         for position in range(len(store) - 1, -1, -1):
@@ -404,5 +403,6 @@ class Session:
         return None
 
     def delivery(self, request: CapturedRequest) -> Delivery | None:
-        """The delivery a capture is an arrival of (id, which arrival, the others), or None."""
+        """The delivery a capture is an arrival of (id, which arrival, the ones beside it), or
+        None."""
         return self.store.deliveries.of(request)

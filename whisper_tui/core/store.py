@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from whisper_tui.core.deliveries import Arrival, DeliveryIndex, Found
+from whisper_tui.core.collector import untrack as _untrack
+from whisper_tui.core.deliveries import Found
+from whisper_tui.core.delivery_index import Arrival, DeliveryIndex
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.rejections import Rejections
 
@@ -15,20 +16,6 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 
 Listener = Callable[[CapturedRequest], None]
 AttemptListener = Callable[[int], None]
-
-
-def _collector_untrack() -> Callable[[object], None]:
-    """CPython's PyObject_GC_UnTrack, or a no-op where there is no such thing (PyPy)."""
-    try:
-        untrack = ctypes.pythonapi.PyObject_GC_UnTrack
-    except (AttributeError, OSError):
-        return lambda _: None
-    untrack.argtypes = [ctypes.py_object]
-    untrack.restype = None
-    return untrack
-
-
-_untrack = _collector_untrack()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,28 +132,31 @@ class RequestStore:
 
         `found`: each capture's delivery id as `deliveries.find` gives it, when already
         known (--load's reading process finds them)."""
-        if found is None:
-            for request in requests:
-                self._keep(request)
-        else:
-            # _keep's steps inline (this runs 100,000 times in a big --load): a capture with
-            # no delivery id, most of them, costs the index nothing.
-            add_found = self.deliveries.add_found
-            items, by_id = self._items, self._by_id
-            before, added = len(items), 0
-            try:
-                for request, its_id in zip(requests, found, strict=True):
-                    _untrack(request)
-                    items.append(request)
-                    by_id[request.id] = request
-                    added += request.cost
-                    if request.id >= self._next_id:
-                        self._next_id = request.id + 1
-                    if its_id is not None:
-                        add_found(request, its_id)
-            finally:
-                self._bytes += added
-                self.received += len(items) - before
+        # A file may list a delivery's arrivals out of received order: the index puts them
+        # in order once per batch.
+        with self.deliveries.batch():
+            if found is None:
+                for request in requests:
+                    self._keep(request)
+            else:
+                # _keep's steps inline (this runs 100,000 times in a big --load): a capture with
+                # no delivery id, most of them, costs the index nothing.
+                add_found = self.deliveries.add_found
+                items, by_id = self._items, self._by_id
+                before, added = len(items), 0
+                try:
+                    for request, its_id in zip(requests, found, strict=True):
+                        _untrack(request)
+                        items.append(request)
+                        by_id[request.id] = request
+                        added += request.cost
+                        if request.id >= self._next_id:
+                            self._next_id = request.id + 1
+                        if its_id is not None:
+                            add_found(request, its_id)
+                finally:
+                    self._bytes += added
+                    self.received += len(items) - before
         self._evict()  # once for the batch: the same captures go, oldest first
         self.loaded_through = self._next_id - 1
         self.version += 1

@@ -22,9 +22,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from whisper_tui.core.config import save_setting
-from whisper_tui.core.filtering import (
-    FilteredView,
-)
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import ControlPictures, printable
@@ -302,6 +299,7 @@ class WhisperApp(
         except (NoMatches, IndexError):  # IndexError: not even the main screen is left
             return
         self.request_list.sync()
+        self.rescan_if_needed()
         # Now rather than on the Selected message the sync posts: the list and the detail of
         # the newest capture then go out in one frame instead of two.
         self.detail.show(self.request_list.selected)
@@ -441,14 +439,10 @@ class WhisperApp(
 
     def action_undo_delete(self) -> None:
         """Put back what the last delete or clear took."""
-        shown = self.request_list
-        if not shown.undo():
+        if not self.request_list.undo():
             self.notify("Nothing to undo.", severity="warning", timeout=2)
             return
-        view = shown.view
-        if isinstance(view, FilteredView) and view.needs_rescan:
-            # Too many put back to test on the loop: the filter runs again in its worker.
-            self._rescan(view.text, view.predicate)
+        # Too many put back to test on the loop: the refresh runs the filter in its worker.
         self.refresh_from_store()
 
     def diff_pair(self) -> tuple[CapturedRequest, CapturedRequest] | None:

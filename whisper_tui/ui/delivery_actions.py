@@ -6,7 +6,6 @@ delivery is core (whisper_tui/core/deliveries.py, kept by the store).
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from typing import TYPE_CHECKING, Any
 
 from whisper_tui.core.sanitize import printable
@@ -49,12 +48,10 @@ class DeliveryActions:
                 timeout=4,
             )
             return False
-        captures = delivery.captures
-        here = bisect_left(captures, selected.id)
-        other = here + direction
-        if not 0 <= other < len(captures):
+        target = delivery.beside(direction)
+        if target is None:
             which = "first" if direction < 0 else "last"
-            kept = "" if len(captures) == delivery.times else " kept"
+            kept = "" if delivery.kept == delivery.times else " kept"
             times = "once" if delivery.times == 1 else f"{delivery.times:,} times"
             self.notify(
                 f"#{selected.id} is the {which} arrival{kept} of delivery"
@@ -63,7 +60,6 @@ class DeliveryActions:
                 timeout=3,
             )
             return False
-        target = captures[other]
         if not self.request_list.select(target):
             self.notify(
                 f"#{target}, the {'previous' if direction < 0 else 'next'} arrival, is hidden"

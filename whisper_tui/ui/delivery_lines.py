@@ -7,18 +7,17 @@ whisper-tui answered each time.
     ▸ #31  +5m 10s   answered 200
 
 Only a window of arrivals around the shown capture is looked up, so a delivery repeated
-thousands of times costs what one repeated thrice does.
+thousands of times costs what one repeated thrice does. Arrivals go in received order.
 """
 
 from __future__ import annotations
 
 import time
-from bisect import bisect_left
 from dataclasses import dataclass
 
 from rich.text import Text
 
-from whisper_tui.core.deliveries import Delivery
+from whisper_tui.core.delivery_index import Delivery
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.store import RequestStore
@@ -30,9 +29,6 @@ ARRIVALS_SHOWN = 8
 """Arrival lines at most: a window around the shown capture."""
 OFFSETS_SHOWN = 4
 """Later arrivals whose delay the summary line gives ('first #12, +1m 02s, +5m 10s')."""
-TIME_ORDER_LIMIT = 1000
-"""Kept arrivals up to which the first and the delays go by received time (--load can
-number them otherwise); past it, by capture id, which live arrivals follow."""
 SHORT_ID_ENDS = 4
 """Characters kept at each end of an id shortened for a narrow pane ('72d3…0958')."""
 
@@ -63,40 +59,34 @@ class DeliveryHistory:
 
 
 def history_of(store: RequestStore, request: CapturedRequest) -> DeliveryHistory | None:
-    """The delivery `request` is an arrival of, with the arrivals around it (None: no id)."""
-    delivery = store.deliveries.of(request)
+    """The delivery `request` is an arrival of, with the arrivals around it (None: no id).
+
+    Reads only what is shown (the window, the first few arrivals): O(log k) in the index and
+    O(shown) here for a delivery that came k times, so a redraw costs the same at 100,000
+    arrivals of one id as at three."""
+    delivery = store.deliveries.of(request, ARRIVALS_SHOWN, OFFSETS_SHOWN + 1)
     if delivery is None:
         return None
-    ids = delivery.captures
-    here = bisect_left(ids, request.id)
-    start = max(0, min(here - ARRIVALS_SHOWN // 2, len(ids) - ARRIVALS_SHOWN))
-    window = ids[start : start + ARRIVALS_SHOWN]
     arrivals = []
-    for capture_id in window:
+    for capture_id in delivery.window:
         found = store.get(capture_id)
         if found is not None:
             answer = answer_of(found, store.attempts(capture_id))
             arrivals.append((found, answer))
-    first = store.get(delivery.first) if ids and ids[0] == delivery.first else None
+    # The index keeps arrivals in received order (--load may list them otherwise), so the
+    # earliest kept is the first arrival while it is kept, and the delays count from it.
+    leading = [r for r in map(store.get, delivery.leading) if r is not None]
+    first = leading[0] if leading and leading[0].id == delivery.first else None
     offsets: tuple[float, ...] = ()
-    if first is not None and len(ids) <= TIME_ORDER_LIMIT:
-        # --load numbers captures in file order but keeps the file's received times, so the
-        # first arrival is the earliest received, and the delays count from it.
-        kept = sorted(
-            (r for r in map(store.get, ids) if r is not None), key=lambda r: r.received_at
-        )
-        first = kept[0]
-        offsets = tuple(r.received_at - first.received_at for r in kept[1 : OFFSETS_SHOWN + 1])
-    elif first is not None:  # a long run: numbered as it arrived (live), not sorted again
-        later = (store.get(capture_id) for capture_id in ids[1 : OFFSETS_SHOWN + 1])
-        offsets = tuple(r.received_at - first.received_at for r in later if r is not None)
+    if first is not None:
+        offsets = tuple(r.received_at - first.received_at for r in leading[1:])
     return DeliveryHistory(
         delivery,
         first,
         offsets,
         tuple(arrivals),
-        earlier=start,
-        later=max(len(ids) - start - len(window), 0),
+        earlier=delivery.window_start,
+        later=delivery.kept - delivery.window_start - len(delivery.window),
     )
 
 
@@ -138,7 +128,7 @@ def summary_lines(history: DeliveryHistory, width: int) -> list[Text]:
         if history.first is None:
             first += " (no longer kept)"
         delays = [format_offset(offset) for offset in history.offsets]
-        if len(delivery.captures) > len(history.offsets) + 1 and history.first is not None:
+        if delivery.kept > len(history.offsets) + 1 and history.first is not None:
             delays.append("…")
     later = "".join(f", {delay}" for delay in delays)
     source = f"({printable(delivery.source)})" if delivery.source else ""
@@ -201,7 +191,7 @@ def arrival_lines(history: DeliveryHistory, current: CapturedRequest) -> list[Te
         lines.append(line)
     if history.later:
         lines.append(Text(f"  … {history.later:,} later", "wt.muted", no_wrap=True, end=""))
-    gone = delivery.times - len(delivery.captures)
+    gone = delivery.times - delivery.kept
     if gone:
         plural = "s" if gone != 1 else ""
         note = f"  {gone:,} arrival{plural} no longer kept (deleted or evicted)"

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
-from whisper_tui.core.deliveries import DeliveryIndex
+from whisper_tui.core.delivery_index import DeliveryIndex
 from whisper_tui.core.export import ExportFormat, formats
 from whisper_tui.core.har import DeliveriesFor
 from whisper_tui.core.models import Attempt, CapturedRequest

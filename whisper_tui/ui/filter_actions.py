@@ -80,7 +80,7 @@ class FilterActions:
             self.refresh_from_store()
             return
         try:
-            predicate = compile_filter(text, self.store.deliveries.of)
+            predicate = compile_filter(text, self.store.deliveries)
         except FilterError as problem:
             # A theme variable, resolved when drawn: a theme change recolours it too.
             error.update(Content.styled(f"filter: {problem}", "bold $text-error"))
@@ -91,7 +91,16 @@ class FilterActions:
 
     def _rescan(self, text: str, predicate: Predicate) -> None:
         store = self.store
-        self._filter_in_worker(text, predicate, list(store), store.evicted, len(store.edits))
+        seen = (len(store.edits), store.deliveries.renumbered)
+        self._filter_in_worker(text, predicate, list(store), store.evicted, seen)
+
+    def rescan_if_needed(self) -> None:
+        """Run the filter again in its worker when its view asks (once per view): too many
+        captures put back to test on the loop, or arrivals numbered again under repeat:."""
+        view = self.request_list.view
+        if isinstance(view, FilteredView) and view.needs_rescan and not view.rescan_asked:
+            view.rescan_asked = True
+            self._rescan(view.text, view.predicate)
 
     @work(thread=True, exclusive=True, group="filter", description="filter")
     def _filter_in_worker(
@@ -100,18 +109,19 @@ class FilterActions:
         predicate: Predicate,
         snapshot: list[CapturedRequest],
         first: int,
-        edits_seen: int,
+        seen: tuple[int, int],
     ) -> None:
         # The snapshot is a list of immutable captures: safe to read off the loop.
         matches = scan(snapshot, predicate, first)
         if not get_current_worker().is_cancelled:
             scanned_to = first + len(snapshot)
-            self.call_from_thread(self._show_filtered, text, matches, scanned_to, edits_seen)
+            self.call_from_thread(self._show_filtered, text, matches, scanned_to, seen)
 
     def _show_filtered(
-        self, text: str, matches: list[int], scanned_to: int, edits_seen: int
+        self, text: str, matches: list[int], scanned_to: int, seen: tuple[int, int]
     ) -> None:
-        view = FilteredView(self.store, text, matches, scanned_to, edits_seen)
+        """`seen`: the store's edits and its index's renumbered count at the snapshot."""
+        view = FilteredView(self.store, text, matches, scanned_to, *seen)
         self.request_list.set_view(view)
         self._topbar_state = ()
         self.refresh_from_store()

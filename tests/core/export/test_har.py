@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.core.export.helpers import make_request
-from whisper_tui.core.deliveries import DeliveryIndex
+from whisper_tui.core.delivery_index import DeliveryIndex
 from whisper_tui.core.export import render_export
 from whisper_tui.core.export.har import FORMAT
 from whisper_tui.core.har import from_har, to_har

@@ -189,7 +189,7 @@ async def test_answer_mode_key_makes_senders_get_500_and_the_header_says_so():
 
 async def test_a_burst_is_drawn_in_full_once_it_has_arrived():
     # 2,000 captures as fast as 8 connections send them: far over the rate at which the
-    # screen drops to a redraw every half second. The list, the count and the followed
+    # screen drops to a redraw a second. The list, the count and the followed
     # detail must still catch up with the last one.
     app = new_app()
     async with app.run_test(size=(160, 45)) as pilot:

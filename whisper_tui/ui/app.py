@@ -61,10 +61,13 @@ STACK_BELOW = 80
 under the 40 cells a list row or a header line needs (80x24 stays side by side)."""
 BUSY_RATE = 200
 """Captures per second from which the screen is refreshed only every BUSY_INTERVAL."""
-BUSY_INTERVAL = 0.5
+BUSY_INTERVAL = 1.0
 """During a burst every redraw (count, list, the newest capture's detail) competes with the
-server for the one loop, and a page of rows replaced 10 times a second is unreadable anyway:
-measured with wrk, redraws were a tenth of the loop's time at 15,000 captures a second."""
+server for the one loop, and a page of rows replaced 10 times a second is unreadable anyway.
+A redraw of a 200x50 screen during a burst costs 20-30 ms of the loop (Textual composes every
+row and the detail anew): at 0.5 s that was a quarter of the app's CPU when other load slowed
+it to ~2,000 captures/s. Being paid per second, not per capture, it also made slow rounds
+slower still: halving it halves that swing."""
 
 
 class WhisperApp(

@@ -11,15 +11,19 @@ import sys
 
 M_MMAP_THRESHOLD = -3  # from glibc's malloc.h
 
-YOUNG_COLLECTION_THRESHOLD = 2_000
+YOUNG_COLLECTION_THRESHOLD = 20_000
 """Container allocations, net of frees, between young collections (CPython's default: 700).
 
 Under load the default runs a young collection every few hundred requests and a middle one
 every tenth of those. Measured with wrk against the TUI, server and load pinned to a core
 each (CPU per request, 4 alternating rounds): 61.4 us untuned, 56.3 with the freeze below,
-54.3 with both. 5,000 and 20,000 were no better, and without the freeze 20,000 was worse
-than the default (our guess: cycles left uncollected longer make requests touch colder
-memory).
+54.3 with both at 2,000; then 5,000 and 20,000 were no better, and without the freeze 20,000
+was worse than the default. Once the ack was prebuilt (core/ack.py) and bursts redrawn once a
+second, the collector's own time (gc.callbacks, thread CPU, TUI live, 4 alternating rounds of
+21,000 requests) was 83-140 ms a round at 2,000 and 59-80 ms at 20,000: a full collection no
+longer comes every ~10,000 requests, and the young ones are fewer. The server path makes no
+reference cycles (a load with the collector off left nothing for gc.collect() to free), so
+collecting less often keeps nothing alive longer there.
 """
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import shlex
 import signal
@@ -20,10 +21,11 @@ from tests.helpers import EVENT_LOOPS, send_raw
 from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.headless import json_line
+from whisper_tui.headless import json_line, serve_headless
 
 BINARY = bytes(range(256)) * 12
 
@@ -314,6 +316,33 @@ ANY_TEXT = st.text(
 
 # Lines all ASCII but for one character are where the encoders could differ unnoticed.
 ASCII_TEXT = st.text(st.characters(max_codepoint=0x7F))
+
+
+async def test_json_lines_keep_the_delivery_each_capture_had_on_arrival():
+    # Lines are made at the flush, up to FLUSH_DELAY after a capture arrives: one evicted
+    # meanwhile (--max-requests 1 here, three arrivals in one turn of the loop) still
+    # prints the delivery object it arrived with, not null.
+    session = Session(Settings(port=0, max_requests=1))
+    out, stop = io.StringIO(), asyncio.Event()
+    serving = asyncio.create_task(serve_headless(session, as_json=True, out=out, stop=stop))
+    while not session.listening:
+        await asyncio.sleep(0.01)
+    guid = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
+    headers = ((b"X-GitHub-Delivery", guid.encode()), (b"Content-Type", b"application/json"))
+    for _ in range(3):
+        capture_id = session.store.next_id()
+        request = CapturedRequest(
+            capture_id, 1.0, "127.0.0.1", "POST", "/hooks/github", (1, 1), headers, b"{}"
+        )
+        session.store.add(request)
+    assert len(session.store) == 1 and out.getvalue() == ""  # two evicted, nothing written
+    stop.set()
+    assert await serving == 0
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["id"] for line in lines] == [1, 2, 3]
+    assert [line["delivery"] for line in lines] == [
+        {"id": guid, "from": "X-GitHub-Delivery", "seen": seen, "first": 1} for seen in (1, 2, 3)
+    ]
 
 
 @given(

@@ -2,7 +2,8 @@
 
 import pytest
 
-from whisper_tui.core.targets import is_own_target, target_url, validate_target
+from whisper_tui.core.models import Attempt
+from whisper_tui.core.targets import is_own_target, target_url, unreachable, validate_target
 
 
 @pytest.mark.parametrize(
@@ -67,3 +68,15 @@ def test_validate_target_accepts_only_http_urls(url, error):
 )
 def test_is_own_target_recognises_our_listening_addresses_without_dns(url, own, expected):
     assert is_own_target(url, own) is expected
+
+
+def test_unreachable_is_a_failure_of_where_it_went_not_of_what_it_carried():
+    def failed(error: str | None, status: int | None = None) -> Attempt:
+        return Attempt("http://h", 0.0, error=error, status=status)
+
+    assert unreachable(failed("connection refused to 127.0.0.1:9"))
+    assert unreachable(failed("cannot resolve host nonexistent.invalid"))
+    assert unreachable(failed("refusing to send to whisper-tui's own address 127.0.0.1:8080"))
+    assert not unreachable(failed("the body was not kept (it was over the size limit)"))
+    assert not unreachable(failed("invalid header name 'a b'"))
+    assert not unreachable(failed(None, 500))

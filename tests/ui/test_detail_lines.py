@@ -12,6 +12,7 @@ from whisper_tui.core.responses import ResponsePolicy, parse_rule
 from whisper_tui.ui.detail_lines import (
     answer_line,
     answer_reason,
+    attempt_lines,
     body_line_value,
     build_head,
     copied_note,
@@ -194,3 +195,27 @@ def test_the_waiting_hint_copied_from_the_screen_is_the_same_command_at_any_widt
     longest_word = max(len(word) + 2 for word in words)  # + 2: quotes
     room = 2 + 2 + longest_word + 2  # the detail's margin, the row's indent, the word, " \\"
     assert all(cell_len(line) <= max(width, room) for line in lines)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        "connection refused to 127.0.0.1:18766",
+        "refusing to send to whisper-tui's own address 127.0.0.1:8080 (it would loop)",
+    ],
+)
+def test_an_attempt_error_breaks_between_words_in_a_narrow_pane(error):
+    # 38 cells: the detail's width at 80x24, where 'refu' / 'sed' and 'sen' / 'd' were seen.
+    attempt = Attempt("http://127.0.0.1:18766/hooks/a", 0.0, kind="forward", error=error)
+    rows = [row.plain for row in attempt_lines(attempt, 38, with_body=True)]
+    assert all(cell_len(row) <= 38 for row in rows)
+    words = [word for row in rows for word in row.split()]
+    assert " ".join(error.split()) in " ".join(words)  # every word whole, in order
+
+
+def test_a_replay_that_cannot_reach_its_target_says_which_key_changes_it():
+    failed = Attempt("http://nonexistent.invalid/x", 0.0, error="cannot resolve host x")
+    assert "T changes the replay target" in str(attempt_lines(failed, 38, with_body=True))
+    forward = Attempt("http://127.0.0.1:9/x", 0.0, kind="forward", error="connection refused")
+    assert "replay target" not in str(attempt_lines(forward, 38, with_body=True))
+    assert "replay target" not in str(attempt_lines(failed, 38, with_body=False))  # not the latest

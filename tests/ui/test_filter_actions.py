@@ -74,3 +74,19 @@ async def test_a_repeat_filter_follows_a_loaded_arrival_that_came_before_the_liv
         app.store.add_loaded([earliest])
         # It is ↻1 now, and #1 a retry: the filter runs again and shows both live ones.
         await wait_until(pilot, lambda: [r.id for r in app.request_list.view] == [1, 2])
+
+
+async def test_a_filter_error_is_readable_whole_at_80x24():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, raw_post("/a", b"x"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("slash", *"status:abc method:", "enter")
+        # Before: one row, cut at "filter: method: needs a value, e.g.".
+        text = await wait_for_screen(pilot, app, "needs a value")
+        box = app.screen.query_one("#filter-error").region
+        rows = [row[box.x : box.right] for row in text.splitlines()[box.y : box.bottom]]
+        assert " ".join(" ".join(rows).split()) == "filter: method: needs a value, e.g. method:POST"
+        field = app.screen.query_one("#filter").region
+        assert not field.overlaps(box)  # what was typed stays in view above the error
+        assert "status:abc method:" in text.splitlines()[field.y + 1]

@@ -1,10 +1,13 @@
-"""`r` in the app: nothing selected is a warning, a replay goes to the target and is recorded."""
+"""`r` in the app: nothing selected is a warning, a replay goes to the target and is recorded;
+`T` changes the target, and a replay that can't reach it says so."""
 
 from __future__ import annotations
 
 from aiohttp import web
+from textual.widgets import Input
 
-from tests.helpers import send_raw, serving, wait_for_list, wait_until
+from tests.bench.tui_process import free_port
+from tests.helpers import screen_text, send_raw, serving, wait_for_list, wait_until
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 
@@ -36,3 +39,54 @@ async def test_r_sends_the_stored_bytes_to_the_replay_target_and_keeps_the_attem
         await wait_until(pilot, lambda: app.store.attempts(1))
         assert received == [body]
         assert app.store.attempts(1)[0].status == 200
+
+
+async def test_t_changes_a_target_that_cannot_be_reached_and_the_failure_says_how():
+    received: list[bytes] = []
+
+    async def handler(request: web.BaseRequest) -> web.Response:
+        received.append(await request.read())
+        return web.Response(text="ok")
+
+    mistyped = f"http://127.0.0.1:{free_port()}"
+    app = WhisperApp(Settings(port=0))
+    async with serving(handler) as url, app.run_test(size=(80, 24)) as pilot:
+        app.replay_url = mistyped
+        await send_raw(app.port, b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n1")
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.store.attempts(1))
+        # The toast and the attempt line say which key changes the target.
+        toast = app._notifications
+        assert any("T changes the replay target" in n.message for n in toast)
+        await wait_until(pilot, lambda: "T changes the replay target" in screen_text(app))
+
+        await pilot.press("T")
+        await wait_until(pilot, lambda: len(app.screen_stack) == 2)
+        field = app.screen.query_one("#url", Input)
+        assert field.value == mistyped  # prefilled, to edit
+        await pilot.press("ctrl+u", *url, "enter")
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1)
+        assert app.replay_url == url
+        await pilot.press("r")
+        await wait_until(pilot, lambda: received == [b"1"])
+
+
+async def test_esc_in_the_target_prompt_keeps_the_target():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.replay_url = "http://127.0.0.1:3001"
+        await pilot.press("T")
+        await wait_until(pilot, lambda: len(app.screen_stack) == 2)
+        await pilot.press("end", "9", "escape")
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1)
+        assert app.replay_url == "http://127.0.0.1:3001"
+
+
+async def test_the_palette_changes_the_replay_target():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p", *"replay target")
+        await wait_until(pilot, lambda: "Change replay target" in screen_text(app))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen.query("#url"))

@@ -14,7 +14,7 @@ from tests.bench.tui_process import free_port
 from tests.helpers import screen_text, send_raw, wait_for_list, wait_until
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
-from whisper_tui.ui.replay_screens import EditReplayScreen, UrlPrompt, parse_headers
+from whisper_tui.ui.replay_screens import EditReplayScreen, UrlPrompt, parse_headers, resign_label
 
 BINARY = bytes((i * 7 + 3) % 256 for i in range(3 * 1024))
 
@@ -316,3 +316,41 @@ async def test_a_header_line_that_is_not_a_header_is_said_in_the_editor_and_noth
     app = WhisperApp(Settings(port=0))
     shown = await refused_by_the_editor(app, downstream, b"X-A: 1\r\n", run_together)
     assert "'bad lineX-A' is not a header name" in shown
+
+
+def signed_github_post() -> bytes:
+    mac = hmac.new(b"gh_test", STRIPE_BODY, hashlib.sha256).hexdigest()
+    return (
+        b"POST /hooks/github HTTP/1.1\r\nHost: x\r\nX-GitHub-Event: push\r\n"
+        + f"X-Hub-Signature-256: sha256={mac}\r\n".encode()
+        + b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(STRIPE_BODY)
+        + STRIPE_BODY
+    )
+
+
+@pytest.mark.parametrize(
+    ("scheme", "secret", "post", "label"),
+    [
+        ("github", "gh_test", signed_github_post, "Re-sign (github)"),
+        ("stripe", "whsec_test", signed_stripe_post, "Re-sign (stripe), fresh timestamp"),
+    ],
+)
+async def test_the_re_sign_choice_says_fresh_timestamp_only_for_schemes_that_sign_one(
+    scheme, secret, post, label
+):
+    settings = Settings(port=0, forward_url="http://127.0.0.1:9", secrets=((scheme, secret),))
+    app = WhisperApp(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, post())
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        await pilot.pause(0.2)
+        assert str(app.screen.query_one("#edit-resign").label) == label
+        assert (label in screen_text(app)) and (
+            ("timestamp" in screen_text(app)) == (scheme != "github")
+        )
+
+
+def test_twilio_re_signs_for_the_url_above():
+    assert resign_label("twilio") == "Re-sign (twilio), for the URL above"

@@ -167,7 +167,7 @@ def _delivery_check(term: Term, deliveries: DeliveryIndex | None) -> Predicate:
     if term.field == "repeat":
         wanted = YES_NO.get(term.value.lower())
         if wanted is None:
-            raise FilterError(f"repeat: yes or no, not {term.value!r}")
+            raise FilterError(f"repeat: yes or no, not {term.value[:20]!r}")
         if deliveries is None:
             raise FilterError("repeat: needs the captures' arrival order, known only live")
         arrival = deliveries.arrival

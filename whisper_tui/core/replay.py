@@ -37,7 +37,9 @@ from yarl import URL
 
 from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders
 from whisper_tui.core.targets import (
+    BODY_NOT_KEPT,
     DEFAULT_PORTS,
+    INVALID_HEADER,
     is_own_target,
     normal_host,
     target_url,
@@ -391,13 +393,13 @@ class Sender:
         if attempt.sent_method != wanted_method:
             attempt.notes.append(f"method {wanted_method!r} sent upper-cased (aiohttp)")
         if body is None and request.rejected:
-            attempt.error = "the body was not kept (it was over the size limit); nothing to send"
+            attempt.error = f"{BODY_NOT_KEPT} (it was over the size limit); nothing to send"
             return attempt
         attempt.sent_body = request.body if body is None else body
         raw = request.raw_headers if headers is None else _raw_pairs(headers)
         for raw_name, _ in raw:
             if not _TOKEN.match(raw_name.decode("latin-1")):
-                attempt.error = f"invalid header name {raw_name.decode('latin-1')!r}"
+                attempt.error = f"{INVALID_HEADER} {raw_name.decode('latin-1')!r}"
                 return attempt
         wire: list[tuple[str, str]] = []
         for name, value in outgoing_headers(raw, len(attempt.sent_body)):

@@ -8,9 +8,14 @@ import socket
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from whisper_tui.core.models import Attempt
 from whisper_tui.core.sanitize import NOT_IN_URL
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# How replay.py's attempts start the errors that are the capture's (or the edit's) fault.
+BODY_NOT_KEPT = "the body was not kept"
+INVALID_HEADER = "invalid header name"
 
 
 def target_url(base: str, request_target: str) -> str:
@@ -115,3 +120,14 @@ def is_own_target(url: str, own_addresses: Iterable[tuple[str, int]]) -> bool:
         if own_kind == "loopback" and target_kind in ("loopback", "any"):
             return True
     return False
+
+
+def unreachable(attempt: Attempt) -> bool:
+    """Whether a failed attempt failed for where it went (an address refused, unresolved,
+    silent, invalid or whisper-tui's own), so another target may do; not for what it carried."""
+    error = attempt.error
+    return (
+        error is not None
+        and attempt.status is None
+        and not error.startswith((BODY_NOT_KEPT, INVALID_HEADER))
+    )

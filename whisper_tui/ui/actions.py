@@ -81,11 +81,20 @@ ACTIONS: tuple[Action, ...] = (
         "replay",
         "r",
         "Replay",
-        "replay the selected capture (to --forward URL, or asked once)",
+        "replay the selected capture (to --forward URL, or asked once; T changes it)",
         footer=4,
         palette="Replay",
         palette_help="Send the selected capture again to the replay target",
         main_screen=True,
+    ),
+    _app(
+        "replay_target",
+        "T",
+        "Replay target",
+        "change the replay target of r, I and the exports (the current one, to edit)",
+        key_display="T",
+        palette="Change replay target",
+        palette_help="Where r, I and curl/HTTPie exports send; the current one, to edit",
     ),
     _app(
         "edit_replay",
@@ -165,12 +174,12 @@ ACTIONS: tuple[Action, ...] = (
         "diff",
         "d",
         "Diff",
-        "diff the marked capture with this one (none marked: the previous arrival of the"
-        " same delivery, else the previous delivery to the same method and path)",
+        "diff the two marked captures; one marked: it with this one (none: the previous"
+        " arrival of the same delivery, else the previous delivery to the same method and path)",
         section="List",
         footer=8,
         palette="Diff",
-        palette_help="Compare the marked capture (or the previous arrival) with this one",
+        palette_help="Compare the two marked captures, the marked one with this one, or retries",
         main_screen=True,
     ),
     # Retries carry the provider's delivery id: `[` `]` walk one delivery's arrivals.

@@ -44,6 +44,7 @@ from whisper_tui.ui.colour_modes import line_filters, start_theme
 from whisper_tui.ui.delivery_actions import DeliveryActions
 from whisper_tui.ui.delivery_lines import history_of
 from whisper_tui.ui.detail import DetailPane, RequestDetail
+from whisper_tui.ui.diff_actions import DiffActions
 from whisper_tui.ui.filter_actions import FilterActions
 from whisper_tui.ui.palette import ReadableThemes
 from whisper_tui.ui.probe import ProbeActions
@@ -78,6 +79,7 @@ class WhisperApp(
     ProbeActions,
     PublicUrlActions,
     DeliveryActions,
+    DiffActions,
     App[None],
 ):
     """Split-pane inspector: live captures on the left, the selected one on the right."""
@@ -420,14 +422,6 @@ class WhisperApp(
             )
         )
 
-    # -- marks and diff --------------------------------------------------------------------
-
-    def action_mark(self) -> None:
-        self.request_list.toggle_mark()
-
-    def action_clear_marks(self) -> None:
-        self.request_list.clear_marks()
-
     # -- delete and undo -------------------------------------------------------------------
 
     def action_delete(self) -> None:
@@ -447,39 +441,6 @@ class WhisperApp(
             return
         # Too many put back to test on the loop: the refresh runs the filter in its worker.
         self.refresh_from_store()
-
-    def diff_pair(self) -> tuple[CapturedRequest, CapturedRequest] | None:
-        """The marked capture and the selected one, or the selected one and the previous
-        arrival of its delivery (else the previous delivery to the same method and path);
-        older first."""
-        selected = self.request_list.selected
-        if selected is None:
-            return None
-        other = None
-        for marked_id in reversed(self.request_list.marked):
-            if marked_id != selected.id and (found := self.store.get(marked_id)) is not None:
-                other = found
-                break
-        if other is None:
-            other = self.session.previous_delivery(selected)
-        if other is None:
-            return None
-        return (other, selected) if other.id < selected.id else (selected, other)
-
-    def action_diff(self) -> None:
-        """Diff the marked capture against the selected one (or the previous delivery)."""
-        pair = self.diff_pair()
-        if pair is None:
-            self.notify(
-                "Mark a capture with m, or select a retry (an earlier arrival with the same "
-                "delivery id) or one with an earlier delivery to the same method and path.",
-                title="Nothing to diff",
-                severity="warning",
-            )
-            return
-        from whisper_tui.ui.diff_screen import DiffScreen
-
-        self.push_screen(DiffScreen(*pair))
 
     def action_cycle_answer(self) -> None:
         """Cycle what senders get: normal (200 or --status/rules), 500, slow."""

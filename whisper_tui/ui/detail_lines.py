@@ -30,9 +30,11 @@ from whisper_tui.core.responses import MODE_STATUS, ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.sizes import format_size
+from whisper_tui.core.targets import unreachable
 from whisper_tui.ui.delivery_lines import DeliveryHistory, delivery_lines
 from whisper_tui.ui.highlight import DEFAULT_COLOURS, SyntaxColours, highlight_line
 from whisper_tui.ui.palette import status_style
+from whisper_tui.ui.replay_actions import target_hint
 from whisper_tui.ui.request_list import METHOD_STYLES
 from whisper_tui.ui.text_flow import Piece, flow, pieces
 
@@ -243,6 +245,13 @@ def answer_line(
 # -- attempts, signatures, pairs ----------------------------------------------------------------
 
 
+def indented_words(text: str, width: int, style: str) -> list[Text]:
+    """`text` in rows of `width` indented by 4, broken between words only ('whisper-tui'
+    stays whole)."""
+    rows = textwrap.wrap(text, max(width - 4, 24), break_on_hyphens=False)
+    return [Text("    " + row, style, no_wrap=True, end="") for row in rows]
+
+
 def attempt_lines(
     attempt: Attempt, width: int, with_body: bool, syntax: SyntaxColours = DEFAULT_COLOURS
 ) -> list[Text]:
@@ -254,10 +263,9 @@ def attempt_lines(
     line.append(printable(attempt.target_url))
     if attempt.error:
         lines = flow(pieces(line, Text("failed", "wt.error")), width)
-        lines.extend(
-            Text("    " + piece, "wt.error.text", no_wrap=True, end="")
-            for piece in textwrap.wrap(printable(attempt.error), max(width - 4, 24))
-        )
+        lines.extend(indented_words(printable(attempt.error), width, "wt.error.text"))
+        if with_body and attempt.kind == "replay" and unreachable(attempt):  # the latest
+            lines.extend(indented_words(target_hint(), width, "wt.muted"))
         return lines
     status = attempt.status or 0
     result = Text(f"{status} {printable(attempt.reason)}", status_style(status), end="")

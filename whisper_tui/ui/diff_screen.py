@@ -234,11 +234,17 @@ class DiffScreen(Screen[None]):
     BINDINGS = bindings_for("diff")
 
     def __init__(
-        self, older: CapturedRequest, newer: CapturedRequest, probe: ProbeResult | None = None
+        self,
+        older: CapturedRequest,
+        newer: CapturedRequest,
+        probe: ProbeResult | None = None,
+        roles: tuple[str, str] = ("", ""),
     ) -> None:
+        """`roles`: how each capture was chosen ('marked', 'cursor'), said in the title."""
         super().__init__()
         self.older = older
         self.newer = newer
+        self.roles = roles
         self.probe = probe
         self.sort_keys = False
         self.ignore_volatile = probe is not None  # answers: Date, Server... differ anyway
@@ -271,8 +277,11 @@ class DiffScreen(Screen[None]):
                 ("   ", Text(f"{printable(self.older.method)} {printable(self.older.target)}"))
             )
         else:
-            for label, request in (("older", self.older), ("newer", self.newer)):
+            sides = zip(("older", "newer"), (self.older, self.newer), self.roles, strict=True)
+            for label, request, role in sides:
                 title = Text(f"{label} #{request.id} ", "bold")
+                if role:
+                    title.append(f"({role}) ", "italic")
                 title.append(f"{printable(request.method)} {printable(request.target)}", "")
                 parts.append(("   ", title))
         options = []

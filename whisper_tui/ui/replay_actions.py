@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import EditedCopy
+from whisper_tui.core.targets import unreachable
+from whisper_tui.ui.actions import active_keymap, get_action, keys_in_effect
+from whisper_tui.ui.keys import display_key
 
 if TYPE_CHECKING:
     from whisper_tui.core.session import Session
@@ -54,6 +57,19 @@ class ReplayActions:
 
         self.push_screen(UrlPrompt(), chosen)
 
+    def action_replay_target(self) -> None:
+        """Change where r, I and the exports send, the current target in the field to edit
+        (a mistyped host is not stuck for the session). Live forwarding keeps --forward."""
+
+        def chosen(url: str | None) -> None:
+            if url:
+                self.replay_url = url
+                self.notify(f"r, I and exports now send to {printable(url)}", timeout=3)
+
+        from whisper_tui.ui.replay_screens import UrlPrompt
+
+        self.push_screen(UrlPrompt(current=self.replay_url), chosen)
+
     def _start_replay(
         self, request: CapturedRequest, url: str, edited: EditedCopy | None = None
     ) -> None:
@@ -66,8 +82,9 @@ class ReplayActions:
         attempt = await self.session.replay(request, url, edited=edited)
         self.detail.refresh_attempts()
         if attempt.error:
+            hint = f" ({target_hint(self)})" if unreachable(attempt) else ""
             self.notify(
-                printable(attempt.error),
+                printable(attempt.error) + hint,
                 title=f"Replay #{request.id} failed",
                 severity="error",
             )
@@ -106,3 +123,12 @@ class ReplayActions:
         from whisper_tui.ui.replay_screens import EditReplayScreen  # loaded when first shown
 
         self.push_screen(EditReplayScreen(request, base, scheme, prepare), send)
+
+
+def target_hint(app: object = None) -> str:
+    """'T changes the replay target': the key in effect in `app` (a keymap may move it), else
+    the default key."""
+    keys = keys_in_effect(get_action("replay_target"), active_keymap(app))
+    if not keys:
+        return "Ctrl+P 'Change replay target' changes it"
+    return f"{display_key(keys[0])} changes the replay target"

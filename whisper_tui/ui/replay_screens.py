@@ -16,6 +16,7 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.portable import header_text
 from whisper_tui.core.sanitize import printable, visible_same_width
 from whisper_tui.core.session import EditedCopy
+from whisper_tui.core.signatures import get_scheme
 from whisper_tui.core.targets import target_url, validate_target
 from whisper_tui.ui.actions import bindings_for
 
@@ -30,24 +31,39 @@ class SafeTextArea(TextArea):
 
 
 class UrlPrompt(ModalScreen[str | None]):
-    """Where should replays go? Asked once; the answer is remembered for the session."""
+    """Where should replays go? Asked on the first `r` (remembered for the session), and by
+    `T` with the current target in the field, to edit."""
 
     BINDINGS = bindings_for("url_prompt")
 
-    def __init__(self, suggestion: str = "http://127.0.0.1:3000") -> None:
+    def __init__(self, suggestion: str = "http://127.0.0.1:3000", current: str | None = None):
         super().__init__()
-        self.suggestion = suggestion
+        self.suggestion = current or suggestion
+        self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(id="url-box", classes="modal-box") as box:
-            box.border_title = "Replay"
-            yield Label("Replay to which server? (path and query of the capture are appended)")
+            box.border_title = "Replay target" if self.current else "Replay"
+            yield Label(
+                "Replay (r, I) and export to which server? (the capture's path and query follow)"
+                if self.current
+                else "Replay to which server? (path and query of the capture are appended)"
+            )
             # A placeholder rather than text: typing replaces it, Enter on it takes it. (Not
-            # select_on_focus: a selection would make Ctrl+C copy instead of quit.)
-            yield Input(placeholder=self.suggestion, id="url", select_on_focus=False)
+            # select_on_focus: a selection would make Ctrl+C copy instead of quit.) A target
+            # being changed is text, to edit: a typo in the host is one key away.
+            yield Input(
+                printable(self.current) if self.current else "",
+                placeholder=self.suggestion,
+                id="url",
+                select_on_focus=False,
+            )
             yield Static(id="url-error", classes="error")
             yield Static(
-                "Enter replays, Esc cancels. Start with --forward URL to skip this.", classes="hint"
+                "Enter replays, Esc cancels. Start with --forward URL to skip this."
+                if not self.current
+                else "Enter keeps it for this session, Esc keeps the old one.",
+                classes="hint",
             )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -110,6 +126,17 @@ def parse_headers(text: str) -> list[tuple[str, str]]:
             )
         headers.append((name.strip(), value.strip()))
     return headers
+
+
+def resign_label(scheme_name: str) -> str:
+    """'Re-sign (stripe), fresh timestamp': what re-signing renews, by what the scheme signs
+    (a GitHub signature has no timestamp; Twilio's covers the URL)."""
+    scheme = get_scheme(scheme_name)
+    renewed = [
+        *(["fresh timestamp"] if scheme.has_timestamp else []),
+        *(["for the URL above"] if scheme.signs_url else []),
+    ]
+    return ", ".join([f"Re-sign ({scheme_name})", *renewed])
 
 
 class EditReplayScreen(ModalScreen[EditedCopy | None]):
@@ -180,9 +207,7 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
                 yield Button("Send (Ctrl+S)", variant="primary", id="edit-send")
                 yield Button("Cancel (Esc)", id="edit-cancel")
                 if self.signing:
-                    yield Checkbox(
-                        f"Re-sign ({self.signing}), fresh timestamp", True, id="edit-resign"
-                    )
+                    yield Checkbox(resign_label(self.signing), True, id="edit-resign")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "edit-send":

@@ -2,15 +2,17 @@
 
 The detail's head lines (request line, summary, answer, attempts, delivery) are short
 pieces side by side; in a narrow pane the pieces that do not fit go on the next row rather
-than past the edge, where nobody sees them. A piece wider than a whole row is cut in cells
-(a CJK character or an emoji takes two), except in a shell command, whose words stay whole.
+than past the edge, where nobody sees them. A piece wider than a whole row is cut after a
+space ('connection refused to ...' never as 'refu' / 'sed'); a word wider than a row (a URL)
+fills the row and is cut in cells (a CJK character or an emoji takes two); a shell command's
+words always stay whole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.cells import chop_cells
+from rich.cells import cell_len, chop_cells
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
@@ -67,18 +69,33 @@ def _end(row: Text, mark: str) -> Text:
 
 
 def _chop(text: Text, first: int, rest: int) -> list[Text]:
-    """`text` cut into a first chunk of `first` cells and the rest of `rest` cells each."""
+    """`text` cut into a first chunk of at most `first` cells and the rest of at most `rest`
+    cells each: after a space when the chunk has one (words stay whole), else in cells."""
     if text.cell_len <= first:
         return [text]
     plain = text.plain
-    head = chop_cells(plain, max(first, 1))[0]
-    lengths = [len(head)]
-    lengths.extend(len(chunk) for chunk in chop_cells(plain[len(head) :], max(rest, 1)))
     offsets = []
     at = 0
-    for length in lengths[:-1]:
-        at += length
+    limit = max(first, 1)
+    while True:
+        # A window one character past the limit: as wide as the rest, or wider than a row.
+        window = plain[at : at + limit + 1]
+        if at + len(window) == len(plain) and cell_len(window) <= limit:
+            break
+        head = chop_cells(window, limit)[0]
+        cut = len(head)
+        if plain[at + cut] != " " and (space := head.rfind(" ")) > 0:
+            # The word cut here goes whole to the next row when a row can hold it (the
+            # space ends this row, unseen); a longer one (a URL) fills this row first.
+            start = at + space + 1
+            following = plain[start : start + rest + 1]  # enough to tell (no scan to the end)
+            word = following.split(" ", 1)[0]
+            whole = " " in following or start + len(following) == len(plain)
+            if whole and cell_len(word) <= rest:
+                cut = space + 1
+        at += cut
         offsets.append(at)
+        limit = max(rest, 1)
     return list(text.divide(offsets))
 
 

@@ -1,0 +1,59 @@
+"""Marks and `d`: two marked captures are diffed whatever the cursor; one marked is diffed
+with the cursor's; the diff's title says which is which."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until
+from whisper_tui.core.settings import Settings
+from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.diff_screen import DiffScreen
+
+
+def raw_post(path: str, body: bytes) -> bytes:
+    head = f"POST {path} HTTP/1.1\r\nHost: h\r\nContent-Length: {len(body)}\r\n\r\n"
+    return head.encode() + body
+
+
+async def five_captures(pilot, app: WhisperApp) -> None:
+    for n in range(1, 6):
+        await send_raw(app.port, raw_post(f"/hooks/{n}", b'{"n": %d}' % n))
+    await wait_for_list(pilot, app, 5)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_with_two_marked_d_diffs_the_two_marked_whatever_the_cursor(size):
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=size) as pilot:
+        await five_captures(pilot, app)
+        await pilot.press("g", "m", "j", "m", "G")  # #1 and #2 marked, the cursor on #5
+        assert app.request_list.selected.id == 5
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffScreen))
+        screen = app.screen
+        # Before: #2 (the last mark) against #5 (the cursor).
+        assert (screen.older.id, screen.newer.id) == (1, 2)
+        await wait_for_screen(pilot, app, "older #1 (marked)", "newer #2 (marked)")
+
+
+async def test_with_one_marked_d_diffs_it_with_the_cursor_and_says_which_is_which():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await five_captures(pilot, app)
+        await pilot.press("G", "m", "g", "j")  # #5 marked, the cursor on #2
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffScreen))
+        assert (app.screen.older.id, app.screen.newer.id) == (2, 5)  # older on the left
+        await wait_for_screen(pilot, app, "older #2 (cursor)", "newer #5 (marked)")
+
+
+async def test_a_mark_deleted_since_counts_no_more():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await five_captures(pilot, app)
+        await pilot.press("g", "m", "j", "m", "x")  # #1 and #2 marked, then #2 deleted
+        await wait_until(pilot, lambda: app.store.get(2) is None)
+        await pilot.press("G", "d")
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffScreen))
+        assert (app.screen.older.id, app.screen.newer.id) == (1, 5)

@@ -328,7 +328,7 @@ async def test_diff_screen_shows_two_hostile_deliveries_literally():
         await wait_for_screen(
             pilot,
             app,
-            "older #1 POST /hooks/[b]x[/b]?q=[red]",
+            "older #1 (previous) POST /hooks/[b]x[/b]?q=[red]",
             BODY_SHOWN,
             f"{OSC_TITLE_AND_CLEAR_SHOWN} {MARKUP} [/red] ␛[5m\\x9b",
         )

@@ -77,3 +77,13 @@ async def test_keys_typed_right_after_f_go_to_the_find_bar():
         find = app.screen.query_one("#find-input", Input)
         await wait_until(pilot, lambda: find.value == "hooks")
         assert app.policy.describe() == mode  # `a` went to the detail: it cycles the answer mode
+
+
+async def test_a_filter_pasted_on_the_list_opens_the_filter_with_it():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await two_captures(pilot, app)
+        app._driver.send_message(events.Paste("/path:/hooks/a"))  # one bracketed paste
+        field = app.screen.query_one("#filter", Input)
+        await wait_until(pilot, lambda: field.value == "path:/hooks/a" and app.focused is field)
+        await wait_until(pilot, lambda: len(app.request_list.view) == 1)

@@ -7,7 +7,7 @@ first of them ran: after `/` the rest of `/delivery:72d3` went to the list, and 
 binding for its `d` opened the diff. Here a key (or a paste) that comes back to the app from a
 widget that has lost focus meanwhile goes to what has focus now instead: the field `/` or `f`
 focused, or the dialog `r`, `R` or `I` opened, held in order until that dialog has focused its
-first field.
+first field. A paste that starts with `/` on the list opens the filter with the rest.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ class TypeAhead:
     by the time it comes back unhandled."""
 
     screen: Any
+    screen_stack: Any
+    run_action: Any
     is_running: bool
     call_after_refresh: Any
 
@@ -54,6 +56,11 @@ class TypeAhead:
         if self._focus_moved(event):
             event.prevent_default()
             self.hand_on(events.Paste(event.text))
+        elif event.text.startswith("/") and len(self.screen_stack) == 1:
+            # '/delivery:72d3' pasted on the list (bracketed: one paste, not keys) is the
+            # filter typed: as typed, it opens the field and fills it.
+            await self.run_action("filter")
+            self.hand_on(events.Paste(event.text[1:]))
 
     def hand_on(self, event: events.Key | events.Paste) -> None:
         """Send `event` to what has focus now, after any already held; hold it while a new

@@ -253,7 +253,8 @@ async def test_a_burst_that_first_overflows_the_pane_keeps_the_newest_row_on_scr
             app.store.add(capture(n, f"/n/{n}"))
         await wait_for_list(pilot, app, 40)
         assert app.request_list.selected.target == "/n/40"
-        await wait_until(pilot, lambda: "/n/40" in visible_paths(app), timeout=0.5)
+        # Shown at the next redraw; how soon that is under load is not this test's to say.
+        await wait_until(pilot, lambda: "/n/40" in visible_paths(app))
 
 
 async def test_page_down_moves_the_cursor_by_a_screenful():

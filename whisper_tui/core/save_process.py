@@ -1,6 +1,6 @@
 """`--save`'s appending in a process of its own, so serializing entries leaves the app's core.
 
-Turning a capture into its HAR line (har.entry_bytes) is pure Python, about 12 us a capture:
+Turning a capture into its HAR line (har.entry_bytes) is pure Python, 8-12 us a capture:
 in a thread it holds the interpreter the app serves with, and under a flood that is a tenth
 of the app's time. Here a child process (this module's `main`, run by the app's own
 interpreter) does it: the app hands over each save's captures as one `marshal` frame of their

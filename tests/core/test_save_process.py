@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import numbered_capture as capture
+from whisper_tui.core import autosave as autosave_module
 from whisper_tui.core import har
 from whisper_tui.core.autosave import HarAutosave
 from whisper_tui.core.har import FILE_TAIL, load_har
@@ -172,3 +173,28 @@ def test_an_append_cut_part_way_is_dropped_and_written_again(tmp_path: Path) -> 
     assert append_entries(str(path), tail_at, identity, 2, lines, cut=True)[0] == 2
     assert load_har(path) == [capture(n) for n in range(1, 5)]
     assert path.read_bytes().startswith(whole[:tail_at])
+
+
+async def test_a_save_of_many_bytes_goes_to_the_child_in_several_frames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each frame an append of its own: the file is whole after each, and in all it holds
+    # what one append would have written.
+    monkeypatch.setattr(autosave_module, "FRAME_BYTES", 3_000)
+    store = RequestStore()
+    path = tmp_path / "frames.har"
+    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    try:
+        await autosave.save_if_changed()
+        before = path.stat().st_size
+        for request_id in range(1, 11):
+            store.add(capture(request_id, b"z" * 1_000))
+        assert await autosave.save_if_changed()
+        assert autosave.in_child and autosave.rewrites == 1
+        assert autosave.last_save_bytes == path.stat().st_size - before + len(FILE_TAIL)
+        assert load_har(path) == list(store)
+        store.add(capture(11))
+        assert await autosave.save_if_changed()  # and the next append follows on
+        assert load_har(path) == list(store)
+    finally:
+        autosave.close()

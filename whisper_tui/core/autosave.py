@@ -52,6 +52,10 @@ is followed by a pause WRITING_SHARE times as long as it took."""
 LONGEST_WAIT = 60.0
 """However long a rewrite took, the next save comes within this."""
 
+FRAME_BYTES = 32 << 20
+"""Captures' bytes handed to the child in one frame at most: a flood of big bodies is
+appended in several steps rather than copied whole into one message."""
+
 FEWEST_PER_SAVE = 500
 """An append writes at least this many entries, whatever the measured cost."""
 
@@ -255,13 +259,41 @@ class HarAutosave:
             yield entry_bytes(capture, plan.base_url, plan.deliveries(capture), attempts)
 
     def _append_in_child(self, written: _Written, plan: _Plan) -> tuple[int, int]:
+        """Hand the captures to the child, in frames of at most FRAME_BYTES of them (each
+        an append of its own); returns (entries, bytes) as one append would."""
         if self._child is None:
             self._child = SavingProcess.spawn()
             if self._child is None:
                 raise ChildGone
+        count, size = 0, 0
+        first = 0
+        while first < len(plan.captures):
+            end, held = first, 0
+            while end < len(plan.captures) and (end == first or held < FRAME_BYTES):
+                capture = plan.captures[end]
+                held += len(capture.body) + 512  # bodies are what grows; headers are few
+                end += 1
+            tail_at = written.tail_at + max(size - len(FILE_TAIL), 0)
+            added, wrote = self._hand_over(
+                plan, plan.captures[first:end], written.entries + count, tail_at, written
+            )
+            # Each append writes the closing anew over the last one's.
+            count, size = count + added, max(size - len(FILE_TAIL), 0) + wrote
+            first = end
+        return count, size
+
+    def _hand_over(
+        self,
+        plan: _Plan,
+        captures: list[CapturedRequest],
+        entries: int,
+        tail_at: int,
+        written: _Written,
+    ) -> tuple[int, int]:
+        assert self._child is not None
         items: list[Item] = []
         deliveries = []
-        for capture in plan.captures:
+        for capture in captures:
             delivery = plan.deliveries(capture)
             attempts = self.store.attempts(capture.id)
             # Replays are rare and their objects many: those entries are made here.
@@ -271,20 +303,19 @@ class HarAutosave:
                 else capture_record(capture)
             )
             deliveries.append(delivery)
+        message = (
+            "append",
+            self.path,
+            plan.base_url,
+            entries,
+            tail_at,
+            written.identity,
+            items,
+            deliveries,
+        )
         self._handing_over = True
         try:
-            answer = self._child.request(
-                (
-                    "append",
-                    self.path,
-                    plan.base_url,
-                    written.entries,
-                    written.tail_at,
-                    written.identity,
-                    items,
-                    deliveries,
-                )
-            )
+            answer = self._child.request(message)
         finally:
             self._handing_over = False
         if answer[0] == "changed":
@@ -293,7 +324,7 @@ class HarAutosave:
             raise OSError(answer[1], answer[2], self.path)
         _, count, size, cpu = answer
         self.per_entry = cpu / max(count, 1)
-        return count, size
+        return int(count), int(size)
 
     def close(self) -> None:
         """End the saving process, if one was started (save_now does it too). A later save

@@ -135,6 +135,9 @@ def test_json_view_is_frozen_and_json_view_of_numbers_what_it_is_given():
     assert some(github(1, "a")) is None  # not asked for
     alone = json_view_of([github(5, "a"), github(6, "a")])
     assert alone(github(6, "a"))["seen"] == 2 and alone(github(6, "a"))["first"] == 5
+    # Among themselves, in received order: #8 came first whatever the order given.
+    given = json_view_of([github(7, "a", at=5), github(8, "a", at=1)])
+    assert given(github(8, "a"))["seen"] == 1 and given(github(7, "a"))["first"] == 8
 
 
 # -- received order: a loaded file may list a delivery's arrivals otherwise -------------------

@@ -158,10 +158,22 @@ class DeliveryIndex:
             self._about[value] = (found[1], found[2], request.id)
             self._times[value] = 0
         number = self._times[value] = self._times[value] + 1
-        received = self._received[request.id] = request.received_at
-        self._delivery_of[request.id] = value
-        self._seen[request.id] = number
-        if self._keep(value, request.id) > received:
+        capture_id = request.id
+        received = self._received[capture_id] = request.received_at
+        self._delivery_of[capture_id] = value
+        self._seen[capture_id] = number
+        # _keep's steps inline (every capture with an id comes here).
+        kept = self._kept.get(value)
+        if kept is None:
+            self._kept[value] = (capture_id,)
+            self._idle.pop(value, None)
+            return
+        last = self._received[kept[-1]]
+        if isinstance(kept, tuple):
+            self._kept[value] = _arrivals((*kept, capture_id))
+        else:
+            kept.append(capture_id)
+        if last > received:
             if self._unsettled is not None:
                 self._unsettled.add(value)
             else:
@@ -292,6 +304,8 @@ class DeliveryIndex:
             if len(kept) == 1:
                 del self._kept[value]
                 self._emptied(value)
+            elif kept[0] == capture_id:  # evicted: the oldest goes first
+                self._kept[value] = kept[1:]
             else:
                 self._kept[value] = tuple(i for i in kept if i != capture_id)
             return
@@ -401,9 +415,10 @@ class DeliveryIndex:
 def json_view_of(
     requests: Iterable[CapturedRequest],
 ) -> Callable[[CapturedRequest], DeliveryJson | None]:
-    """Deliveries among these captures alone, numbered in the order given (an export made
-    without the store's index, or a HAR loaded elsewhere)."""
+    """Deliveries among these captures alone, numbered among them in received order (an
+    export made without the store's index, or a HAR loaded elsewhere)."""
     index = DeliveryIndex()
-    for request in requests:
-        index.add(request)
+    with index.batch():
+        for request in requests:
+            index.add(request)
     return index.json_view()

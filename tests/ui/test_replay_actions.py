@@ -83,6 +83,24 @@ async def test_esc_in_the_target_prompt_keeps_the_target():
         assert app.replay_url == "http://127.0.0.1:3001"
 
 
+async def test_t_before_any_target_sets_one_and_says_so_without_replaying():
+    # The first T asks as a change of target, not as r's "Enter replays".
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n1")
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("T")
+        await wait_until(pilot, lambda: len(app.screen_stack) == 2)
+        shown = screen_text(app)
+        assert "Replay target" in shown and "Enter keeps it for this session" in shown
+        assert "Enter replays" not in shown
+        await pilot.press("enter")  # the suggestion
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1)
+        assert app.replay_url == "http://127.0.0.1:3000"
+        await pilot.pause(0.2)
+        assert app.store.attempts(1) == []  # set, not replayed
+
+
 async def test_the_palette_changes_the_replay_target():
     app = WhisperApp(Settings(port=0))
     async with app.run_test(size=(80, 24)) as pilot:

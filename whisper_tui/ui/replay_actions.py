@@ -68,7 +68,7 @@ class ReplayActions:
 
         from whisper_tui.ui.replay_screens import UrlPrompt
 
-        self.push_screen(UrlPrompt(current=self.replay_url), chosen)
+        self.push_screen(UrlPrompt(current=self.replay_url, changing=True), chosen)
 
     def _start_replay(
         self, request: CapturedRequest, url: str, edited: EditedCopy | None = None

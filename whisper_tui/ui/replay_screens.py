@@ -36,17 +36,25 @@ class UrlPrompt(ModalScreen[str | None]):
 
     BINDINGS = bindings_for("url_prompt")
 
-    def __init__(self, suggestion: str = "http://127.0.0.1:3000", current: str | None = None):
+    def __init__(
+        self,
+        suggestion: str = "http://127.0.0.1:3000",
+        current: str | None = None,
+        *,
+        changing: bool = False,
+    ):
         super().__init__()
         self.suggestion = current or suggestion
         self.current = current
+        self.changing = changing or current is not None
+        """Asked by `T`: Enter only sets the target (no replay), even when none was set yet."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="url-box", classes="modal-box") as box:
-            box.border_title = "Replay target" if self.current else "Replay"
+            box.border_title = "Replay target" if self.changing else "Replay"
             yield Label(
                 "Replay (r, I) and export to which server? (the capture's path and query follow)"
-                if self.current
+                if self.changing
                 else "Replay to which server? (path and query of the capture are appended)"
             )
             # A placeholder rather than text: typing replaces it, Enter on it takes it. (Not
@@ -61,8 +69,10 @@ class UrlPrompt(ModalScreen[str | None]):
             yield Static(id="url-error", classes="error")
             yield Static(
                 "Enter replays, Esc cancels. Start with --forward URL to skip this."
-                if not self.current
-                else "Enter keeps it for this session, Esc keeps the old one.",
+                if not self.changing
+                else "Enter keeps it for this session, Esc keeps the old one."
+                if self.current
+                else "Enter keeps it for this session, Esc cancels.",
                 classes="hint",
             )
 

@@ -213,17 +213,7 @@ def test_two_loads_both_reach_the_saved_har(tmp_path):
     first = har_of(tmp_path, "a.har", ["/a1"])
     second = har_of(tmp_path, "b.har", ["/b1", "/b2"])
     out = tmp_path / "out.har"
-    port = free_port()
-    flags = ["--load", first, "--load", second, "--save", str(out)]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "whisper_tui", "--headless", "--port", str(port), *flags],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    process.stderr.readline()  # listening: SIGINT is handled from here on
-    process.send_signal(signal.SIGINT)
-    process.communicate(timeout=15)
+    headless_interrupted("--load", first, "--load", second, "--save", str(out))
     assert [r.target for r in load_har(out)] == ["/a1", "/b1", "/b2"]
 
 
@@ -326,10 +316,10 @@ def test_a_forward_to_our_own_address_is_refused_before_anything_starts(host, fo
     )
 
 
-def saved_with_load_and_save(load: str, save: str) -> None:
-    flags = ["--headless", "--port", str(free_port()), "--load", load, "--save", save]
+def headless_interrupted(*flags: str) -> None:
+    """Headless with `flags` on a free port, stopped with SIGINT once listening; exit 0."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "whisper_tui", *flags],
+        [sys.executable, "-m", "whisper_tui", "--headless", "--port", str(free_port()), *flags],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -353,7 +343,7 @@ def test_save_never_empties_a_file_that_is_there(tmp_path):
     assert Path(kept).read_bytes() == before
     # Continuing it is the way on (the same file named another way too).
     relative = os.path.relpath(kept)
-    saved_with_load_and_save(relative, kept)
+    headless_interrupted("--load", relative, "--save", kept)
     assert [r.target for r in load_har(kept)] == [f"/{n}" for n in range(6)]
 
 
@@ -364,5 +354,5 @@ def test_save_may_take_a_file_with_nothing_to_lose(tmp_path, before):
         save_har(nothing, [], "http://127.0.0.1:8080")
     else:
         nothing.write_bytes(before)  # made by mktemp, say
-    saved_with_load_and_save(har_of(tmp_path, "a.har", ["/a1"]), str(nothing))
+    headless_interrupted("--load", har_of(tmp_path, "a.har", ["/a1"]), "--save", str(nothing))
     assert [r.target for r in load_har(nothing)] == ["/a1"]

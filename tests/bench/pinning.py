@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,3 +67,48 @@ def describe() -> str:
         return "not pinned"
     load = ",".join(map(str, sorted(load_cpus())))
     return f"server pinned to CPU {SERVER_CPU}, load to CPU {load}"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+@contextlib.contextmanager
+def children_unpinned(pid: int, every: float = 0.05) -> Iterator[None]:
+    """Give the server's child processes (--save's writer) every CPU again, as they would
+    have on a user's machine, while the block runs.
+
+    A child started by a pinned thread inherits its one CPU: --save's lowest-priority writer
+    then shares the server's core and is starved during the load, leaving its work to the
+    app at exit, a cost no unpinned user pays. Children start during the load (at the first
+    append), so they are looked for every `every` seconds.
+    """
+    if not enabled():
+        yield
+        return
+    everywhere = set(os.sched_getaffinity(0)) | {SERVER_CPU}
+    done = threading.Event()
+    seen: set[int] = set()
+
+    def watch() -> None:
+        while not done.wait(every):
+            for child in _children(pid):
+                if child in seen:
+                    continue
+                with contextlib.suppress(OSError):
+                    for task in Path(f"/proc/{child}/task").iterdir():
+                        os.sched_setaffinity(int(task.name), everywhere)
+                    seen.add(child)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()

@@ -9,7 +9,7 @@ from rich.cells import cell_len
 
 from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until
 from whisper_tui.core.diff import Folded
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import CapturedRequest, RawHeaders
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
@@ -119,20 +119,16 @@ async def test_n_and_p_jump_between_changes():
 
 
 def test_diff_screen_snapshot(snap_compare, utc):
-    store = RequestStore()
-    for number, status in ((1, "pending"), (2, "paid")):
-        store.add(
-            CapturedRequest(
-                number,
-                1_764_250_000.0 + number,
-                "127.0.0.1",
-                "POST",
-                "/hooks/stripe",
-                (1, 1),
-                ((b"Content-Type", b"application/json"), (b"X-Request-Id", f"r{number}".encode())),
-                event(status),
+    store = posts_stored(
+        "/hooks/stripe",
+        *(
+            (
+                ((b"Content-Type", b"application/json"), (b"X-Request-Id", f"r{n}".encode())),
+                event(s),
             )
-        )
+            for n, s in ((1, "pending"), (2, "paid"))
+        ),
+    )
     app = WhisperApp(Settings(port=8080), store=store, serve=False)
 
     async def open_diff(pilot):
@@ -152,22 +148,25 @@ CJK_NEWER = {
 }
 
 
-def store_of(*bodies: dict) -> RequestStore:
+def posts_stored(target: str, *posts: tuple[RawHeaders, bytes]) -> RequestStore:
+    """A store of HTTP/1.1 POSTs to `target` with these headers and bodies, numbered from 1,
+    one second apart."""
     store = RequestStore()
-    for number, body in enumerate(bodies, start=1):
+    for number, (headers, body) in enumerate(posts, start=1):
         store.add(
             CapturedRequest(
-                number,
-                1_764_250_000.0 + number,
-                "127.0.0.1",
-                "POST",
-                "/hooks/orders",
-                (1, 1),
-                ((b"Content-Type", b"application/json"),),
-                json.dumps(body, ensure_ascii=False, indent=1).encode(),
+                number, 1_764_250_000.0 + number, "127.0.0.1", "POST", target, (1, 1), headers, body
             )
         )
     return store
+
+
+def store_of(*bodies: dict) -> RequestStore:
+    json_type = ((b"Content-Type", b"application/json"),)
+    return posts_stored(
+        "/hooks/orders",
+        *((json_type, json.dumps(b, ensure_ascii=False, indent=1).encode()) for b in bodies),
+    )
 
 
 async def open_diff(pilot) -> None:
@@ -274,25 +273,15 @@ DESCRIPTION = "Invoice for the monthly subscription of the Pro plan, billed to t
 
 
 def long_lines_store() -> RequestStore:
-    store = RequestStore()
-    for number, tail in ((1, "aaaa"), (2, "bbbb")):
+    posts = []
+    for tail in ("aaaa", "bbbb"):
         body = {"id": "evt_1", "description": f"{DESCRIPTION}, ref {tail}", "amount": 2000}
-        store.add(
-            CapturedRequest(
-                number,
-                1_764_250_000.0 + number,
-                "127.0.0.1",
-                "POST",
-                "/hooks/stripe",
-                (1, 1),
-                (
-                    (b"Content-Type", b"application/json"),
-                    (b"Stripe-Signature", f"{SIGNATURE},v0=dead{tail}".encode()),
-                ),
-                json.dumps(body, indent=2).encode(),
-            )
+        headers = (
+            (b"Content-Type", b"application/json"),
+            (b"Stripe-Signature", f"{SIGNATURE},v0=dead{tail}".encode()),
         )
-    return store
+        posts.append((headers, json.dumps(body, indent=2).encode()))
+    return posts_stored("/hooks/stripe", *posts)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20), (200, 50)], ids=str)

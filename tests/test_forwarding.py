@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -20,16 +23,40 @@ RAW = (
 )
 
 
-async def run(forward_url, relay, sender=None, url_from_port=False):
+@contextlib.asynccontextmanager
+async def forwarding(
+    forward_url: str | None, relay: bool, url_from_port: bool = False
+) -> AsyncIterator[tuple[RequestStore, int]]:
+    """A capture server forwarding to `forward_url` (to itself with url_from_port): its
+    store and port; stopped, with its sender, when the block ends."""
     store = RequestStore()
     sock = bind_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    sender = sender or Sender(timeout=2)
+    sender = Sender(timeout=2)
     url = f"http://127.0.0.1:{port}" if url_from_port else forward_url
+    assert url is not None
     runner = await start_server(
         build_server(store, 1 << 20, forward=Forwarding(url, sender, relay)), sock
     )
-    return store, port, runner, sender
+    try:
+        yield store, port
+    finally:
+        await runner.cleanup()
+        await sender.close()
+
+
+@contextlib.asynccontextmanager
+async def echo_server(**options: Any) -> AsyncIterator[EchoServer]:
+    echo = EchoServer(**options)
+    await echo.start()
+    try:
+        yield echo
+    finally:
+        await echo.stop()
+
+
+def down_url() -> str:
+    return f"http://127.0.0.1:{free_port()}"
 
 
 async def wait_for(pred, limit=3.0):
@@ -41,10 +68,7 @@ async def wait_for(pred, limit=3.0):
 
 
 async def test_forward_in_background():
-    echo = EchoServer()
-    await echo.start()
-    store, port, runner, sender = await run(echo.url, relay=False)
-    try:
+    async with echo_server() as echo, forwarding(echo.url, relay=False) as (store, port):
         answer = await send_raw(port, RAW)
         assert answer.startswith(b"HTTP/1.1 200")
         [captured] = list(store)
@@ -57,44 +81,28 @@ async def test_forward_in_background():
             (b"X-Dup", b"1"),
             (b"x-dup", b"2"),
         ]
-    finally:
-        await runner.cleanup()
-        await sender.close()
-        await echo.stop()
 
 
 async def test_relay_response():
-    echo = EchoServer()
-    await echo.start()
-    _store, port, runner, sender = await run(echo.url, relay=True)
-    try:
+    async with echo_server() as echo, forwarding(echo.url, relay=True) as (_store, port):
         answer = await send_raw(port, RAW)
         print(answer)
         assert answer.startswith(b"HTTP/1.1 201 Created\r\n")
         assert b"X-Echo: one\r\nx-ECHO: two\r\n" in answer
         assert answer.endswith(ECHO_BODY)
-    finally:
-        await runner.cleanup()
-        await sender.close()
-        await echo.stop()
 
 
 async def test_relay_target_down_is_502():
-    _store, port, runner, sender = await run(f"http://127.0.0.1:{free_port()}", relay=True)
-    try:
+    async with forwarding(down_url(), relay=True) as (_store, port):
         answer = await send_raw(port, RAW)
         print(answer)
         assert answer.startswith(b"HTTP/1.1 502 Bad Gateway")
         assert b"connection refused" in answer
-    finally:
-        await runner.cleanup()
-        await sender.close()
 
 
 async def test_forward_to_ourselves_through_a_name_dns_free_check_misses_stops_after_one():
     for relay in (False, True):
-        store, port, runner, sender = await run(None, relay=relay, url_from_port=True)
-        try:
+        async with forwarding(None, relay=relay, url_from_port=True) as (store, port):
             answer = await send_raw(port, RAW)
             assert answer.startswith(b"HTTP/1.1 200")
             await asyncio.sleep(0.3)
@@ -103,50 +111,32 @@ async def test_forward_to_ourselves_through_a_name_dns_free_check_misses_stops_a
             assert second.body == first.body and second.target == first.target
             assert [a.status for a in store.attempts(first.id)] == [200]
             assert store.attempts(second.id) == []
-        finally:
-            await runner.cleanup()
-            await sender.close()
 
 
 async def test_a_relayed_answer_is_the_captures_answered_status():
     # The sender got the target's answer: the capture says so (detail, HAR, headless, --load),
     # and says it before the attempt's listeners (autosave, headless) hear of the forward.
-    echo = EchoServer()
-    await echo.start()
-    store, port, runner, sender = await run(echo.url, relay=True)
-    heard: list[int] = []
-    store.subscribe_attempts(lambda request_id: heard.append(store.get(request_id).answered_status))
-    try:
+    async with echo_server() as echo, forwarding(echo.url, relay=True) as (store, port):
+        heard: list[int] = []
+        store.subscribe_attempts(
+            lambda request_id: heard.append(store.get(request_id).answered_status)
+        )
         assert (await send_raw(port, RAW)).startswith(b"HTTP/1.1 201 Created\r\n")
         [captured] = list(store)
         assert captured.answered_status == 201 and heard == [201]
-    finally:
-        await runner.cleanup()
-        await sender.close()
-        await echo.stop()
 
 
 async def test_a_relay_that_failed_answered_502_and_the_capture_says_so():
-    store, port, runner, sender = await run(f"http://127.0.0.1:{free_port()}", relay=True)
-    try:
+    async with forwarding(down_url(), relay=True) as (store, port):
         assert (await send_raw(port, RAW)).startswith(b"HTTP/1.1 502 Bad Gateway")
         [captured] = list(store)
         assert captured.answered_status == 502
-    finally:
-        await runner.cleanup()
-        await sender.close()
 
 
 async def test_a_relayed_capture_is_listed_at_once_as_not_answered_yet():
-    echo = EchoServer(answer=None)  # reads the forward, never answers
-    await echo.start()
-    store, port, runner, sender = await run(echo.url, relay=True)
-    try:
+    # The echo server reads the forward and never answers.
+    async with echo_server(answer=None) as echo, forwarding(echo.url, relay=True) as (store, port):
         sending = asyncio.ensure_future(send_raw(port, RAW))
         await wait_for(lambda: len(store) == 1)
         assert store[0].answered_status == NOT_ANSWERED
         sending.cancel()
-    finally:
-        await runner.cleanup()
-        await sender.close()
-        await echo.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -13,6 +14,15 @@ RawHeaders = tuple[tuple[bytes, bytes], ...]
 NOT_ANSWERED = 0
 """A capture's answered_status while --relay-response awaits the target's answer, and for good
 when the sender never got one (whisper-tui stopped first): HAR's own status for no response."""
+
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def is_token(text: str) -> bool:
+    """Whether `text` is an HTTP token (RFC 9110 5.1, 9.1): what a header name or a method
+    may be made of."""
+    return _TOKEN.fullmatch(text) is not None
 
 
 def first_header(raw_headers: RawHeaders, name: str) -> str | None:

@@ -21,7 +21,6 @@ Known limits of going through aiohttp's client, each reported in `Attempt.notes`
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -35,7 +34,7 @@ from aiohttp.tracing import Trace
 from aiohttp.typedefs import LooseHeaders
 from yarl import URL
 
-from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders
+from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders, is_token
 from whisper_tui.core.targets import (
     BODY_NOT_KEPT,
     DEFAULT_PORTS,
@@ -69,7 +68,6 @@ KINDS = frozenset({"replay", "forward"})
 
 # aiohttp would otherwise add these to every request; the capture did not carry them.
 _SKIP_AUTO_HEADERS = ("User-Agent", "Accept", "Accept-Encoding", "Content-Type")
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _MIB = 1024 * 1024
 
 
@@ -398,7 +396,7 @@ class Sender:
         attempt.sent_body = request.body if body is None else body
         raw = request.raw_headers if headers is None else _raw_pairs(headers)
         for raw_name, _ in raw:
-            if not _TOKEN.match(raw_name.decode("latin-1")):
+            if not is_token(raw_name.decode("latin-1")):
                 attempt.error = f"{INVALID_HEADER} {raw_name.decode('latin-1')!r}"
                 return attempt
         wire: list[tuple[str, str]] = []

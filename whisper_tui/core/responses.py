@@ -11,10 +11,11 @@ from __future__ import annotations
 import fnmatch
 import functools
 import json
-import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from whisper_tui.core.models import is_token
 
 MODES = ("normal", "fail", "slow", "gone", "throttle")
 """The answer modes the TUI cycles through with one key."""
@@ -37,7 +38,6 @@ MAX_BODY_FILE = 8 * 1024 * 1024
 
 # aiohttp frames the answer itself; a rule's own framing headers would contradict it.
 _FRAMING = frozenset({"content-length", "transfer-encoding", "connection"})
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
 class RuleError(ValueError):
@@ -131,7 +131,7 @@ def _parse_header(rule: str, text: str) -> tuple[str, str]:
     """'Retry-After:30' -> ('Retry-After', '30'); framing headers are aiohttp's to write."""
     name, sep, value = text.partition(":")
     name, value = name.strip(), value.strip()
-    if not sep or not _TOKEN.match(name):
+    if not sep or not is_token(name):
         raise RuleError(f"rule {rule!r}: header={text!r} should be header=Name:Value")
     if any((ord(char) < 32 and char != "\t") or ord(char) == 127 for char in value):
         raise RuleError(f"rule {rule!r}: header {name} has a control character in its value")

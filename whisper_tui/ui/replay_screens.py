@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import CapturedRequest, is_token
 from whisper_tui.core.portable import header_text
 from whisper_tui.core.sanitize import printable, visible_same_width
 from whisper_tui.core.session import EditedCopy
@@ -113,10 +112,6 @@ def headers_text(request: CapturedRequest) -> str:
     return "\n".join(f"{name}: {value}" for name, value in editable_headers(request))
 
 
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-"""An HTTP token (RFC 9110 5.1, 9.1): what a header name or a method may be made of."""
-
-
 def parse_headers(text: str) -> list[tuple[str, str]]:
     """'Name: value' per line, in order; blank lines ignored. A line without ':' or whose name
     is no HTTP token (a space, say: two lines run together) is an error naming the line, so
@@ -128,7 +123,7 @@ def parse_headers(text: str) -> list[tuple[str, str]]:
         name, sep, value = line.partition(":")
         if not sep or not name.strip():
             raise ValueError(f"header line {number} needs 'Name: value'")
-        if not _TOKEN.fullmatch(name.strip()):
+        if not is_token(name.strip()):
             shown = printable(name.strip())[:40]
             raise ValueError(
                 f"header line {number}: {shown!r} is not a header name "
@@ -237,7 +232,7 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         if problem or not method:
             self._show_error(problem or "the method is empty")
             return
-        if not _TOKEN.fullmatch(method):
+        if not is_token(method):
             self._show_error(f"the method {printable(method)[:20]!r} is not an HTTP token")
             return
         try:

@@ -161,7 +161,7 @@ class RequestStore:
         self.loaded_through = self._next_id - 1
         self.version += 1
 
-    def _keep(self, request: CapturedRequest, *, index: bool = True) -> None:
+    def _keep(self, request: CapturedRequest) -> None:
         # Kept captures are hidden from the cyclic garbage collector, as CPython does itself
         # for tuples and dicts that cannot be part of a cycle: a capture holds only ints,
         # strings, bytes and tuples of them (tests/test_server.py checks), so reference
@@ -175,8 +175,7 @@ class RequestStore:
         if request.id >= self._next_id:
             self._next_id = request.id + 1
         # Before evicting: a capture that is itself evicted at once still arrived.
-        if index:
-            self.deliveries.add(request)
+        self.deliveries.add(request)
 
     def _evict(self) -> None:
         # Always keep the newest capture, even if it alone is over the byte cap.

@@ -124,7 +124,7 @@ def summary_lines(history: DeliveryHistory, width: int) -> list[Text]:
     first = ""
     delays = []
     if delivery.times > 1:
-        first = f" · first #{history.first.id if history.first else delivery.first}"
+        first = f" · first #{delivery.first}"
         if history.first is None:
             first += " (no longer kept)"
         delays = [format_offset(offset) for offset in history.offsets]
@@ -153,15 +153,21 @@ def summary_lines(history: DeliveryHistory, width: int) -> list[Text]:
     return flow(parts, width)
 
 
-def _answer_text(answer: Answer) -> Text:
+def answered_text(status: int | None) -> Text:
+    """'answered 503' (the status in its colour), or 'answer awaited (relaying)' for None:
+    what the sender got, as the detail and each arrival line say it."""
     text = Text(end="")
-    if answer.status is None:
+    if status is None:
         text.append("answer awaited (relaying)", "wt.muted")
-        return text
-    text.append("answered ", "wt.muted")
-    status = answer.status
-    text.append(str(status), status_style(status))
-    if answer.forward_failed:
+    else:
+        text.append("answered ", "wt.muted")
+        text.append(str(status), status_style(status))
+    return text
+
+
+def _answer_text(answer: Answer) -> Text:
+    text = answered_text(answer.status)
+    if answer.status is not None and answer.forward_failed:
         text.append("  forward failed", "wt.error.text")
     return text
 

@@ -31,7 +31,7 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.sizes import format_size
 from whisper_tui.core.targets import unreachable
-from whisper_tui.ui.delivery_lines import DeliveryHistory, delivery_lines
+from whisper_tui.ui.delivery_lines import DeliveryHistory, answered_text, delivery_lines
 from whisper_tui.ui.highlight import DEFAULT_COLOURS, SyntaxColours, highlight_line
 from whisper_tui.ui.palette import status_style
 from whisper_tui.ui.replay_actions import target_hint
@@ -208,12 +208,8 @@ def answer_pieces(
 ) -> list[Piece]:
     """'answered 500 (answer mode)', then the latest forward's result when there is one."""
     status = request.answered_status
-    answered = Text(no_wrap=True, end="")
-    if status == NOT_ANSWERED:
-        answered.append("answer awaited (relaying)", "wt.muted")
-    else:
-        answered.append("answered ", "wt.muted")
-        answered.append(str(status), status_style(status))
+    answered = answered_text(None if status == NOT_ANSWERED else status)
+    answered.no_wrap = True
     if reason := answer_reason(request, policy):
         answered.append(f" {reason}", "wt.muted")
     parts = [("", answered)]

@@ -12,11 +12,12 @@ Response sends for the same answer; tests/core/test_ack.py compares them on real
 from __future__ import annotations
 
 import time
-from http import HTTPStatus
 
 from aiohttp import web
 from aiohttp.helpers import must_be_empty_body, rfc822_formatted_time
 from aiohttp.http import SERVER_SOFTWARE
+
+from whisper_tui.core.models import reason_phrase
 
 ACK_TYPE = "application/json"
 
@@ -92,10 +93,7 @@ def ack(request: web.BaseRequest, status: int, body: bytes) -> Ack | web.Respons
 
 
 def _head(major: int, minor: int, status: int, keep_alive: bool) -> tuple[bytes, bytes]:
-    try:
-        reason = HTTPStatus(status).phrase  # what aiohttp's REASON_PHRASES holds
-    except ValueError:
-        reason = ""
+    reason = reason_phrase(status)
     start = f"HTTP/{major}.{minor} {status} {reason}\r\nContent-Type: {ACK_TYPE}\r\n"
     # aiohttp's rule (StreamResponse._prepare_headers): say keep-alive to HTTP/1.0, since it
     # closes by default; say close to HTTP/1.1, since it keeps by default.

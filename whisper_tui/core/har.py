@@ -33,7 +33,6 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from http import HTTPStatus
 from typing import Any, BinaryIO
 from urllib.parse import parse_qsl
 
@@ -42,7 +41,13 @@ from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.delivery_index import json_view_of
 from whisper_tui.core.har_entries import HEADER_FLAG, UTF8_HEADERS, HarError, from_har
 from whisper_tui.core.har_reader import load_har, response_fields
-from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders, first_header
+from whisper_tui.core.models import (
+    Attempt,
+    CapturedRequest,
+    RawHeaders,
+    first_header,
+    reason_phrase,
+)
 from whisper_tui.core.portable import (
     body_text,
     dumps_portable,
@@ -152,10 +157,7 @@ def _answer_of(status: int) -> tuple[int, str]:
     """The response line whisper-tui sent: 200 unless answer mode or a --respond rule chose."""
     if status == 200:
         return _ACCEPTED
-    try:
-        return status, HTTPStatus(status).phrase
-    except ValueError:
-        return status, ""
+    return status, reason_phrase(status)
 
 
 def _entry(

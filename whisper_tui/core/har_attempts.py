@@ -16,8 +16,8 @@ import binascii
 import dataclasses
 from typing import Any, TypeGuard
 
-from whisper_tui.core.har_entries import HEADER_FLAG
-from whisper_tui.core.har_entries import _parse_time as parse_time  # one reading of a HAR time
+# One reading of a HAR time and of a JSON integer, shared with the entries' own fields.
+from whisper_tui.core.har_entries import HEADER_FLAG, is_json_int, parse_time
 from whisper_tui.core.models import Attempt, RawHeaders
 from whisper_tui.core.portable import header_bytes
 
@@ -63,7 +63,7 @@ def _attempt_of(item: Any) -> Attempt:
         target_url=str(sent.get("url") or ""),
         started_at=float(started),
         kind=str(item.get("kind") or "replay"),
-        status=status if _is_int(status) and status > 0 else None,  # 0: there was none
+        status=status if is_json_int(status) and status > 0 else None,  # 0: there was none
         reason=str(got.get("statusText") or ""),
         response_headers=_headers(got.get("headers")),
         response_body=_content(got.get("content") or {}, "encoding"),
@@ -78,10 +78,6 @@ def _attempt_of(item: Any) -> Attempt:
 
 def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _is_int(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _headers(listed: object) -> RawHeaders:

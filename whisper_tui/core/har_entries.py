@@ -50,7 +50,8 @@ def _parse_version(text: object) -> tuple[int, int]:
     return (int(match.group(1)), int(match.group(2) or 0))
 
 
-def _parse_time(text: object) -> float:
+def parse_time(text: object) -> float:
+    """A HAR time (ISO 8601; UTC when it names no zone) as a Unix time; 0.0 when unreadable."""
     if not isinstance(text, str) or not text:
         return 0.0
     try:
@@ -92,7 +93,7 @@ def _body(post: object, index: int) -> bytes:
     return b""
 
 
-def _is_int(value: object) -> TypeGuard[int]:
+def is_json_int(value: object) -> TypeGuard[int]:
     # A TypeGuard, so a checked JSON value can be used as the int it is.
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -192,7 +193,7 @@ def capture_fields(entry: object, index: int, given_id: int) -> tuple[Any, ...]:
         if type(received_at) is float
         else float(received_at)
         if isinstance(received_at, int | float) and not isinstance(received_at, bool)
-        else _parse_time(entry.get("startedDateTime")),
+        else parse_time(entry.get("startedDateTime")),
         remote if type(remote) is str else str(remote or ""),
         method if type(method) is str and method else str(method or "GET"),
         target if type(target) is str else _target_from_url(request.get("url")),
@@ -200,12 +201,12 @@ def capture_fields(entry: object, index: int, given_id: int) -> tuple[Any, ...]:
         headers if headers is not None else _headers(listed, extra),
         _body(request.get("postData"), index),
         rejected is True or bool(rejected),
-        None if declared is None else declared if _is_int(declared) else None,
+        None if declared is None else declared if is_json_int(declared) else None,
         # What whisper-tui answered (files from before it was written: 413 or 200).
         answered
         if type(answered) is int
         else answered
-        if _is_int(answered)
+        if is_json_int(answered)
         else 413
         if rejected
         else 200,
@@ -223,7 +224,7 @@ class Numbering:
     def number(self, entry: object) -> int:
         own = entry.get("_whisper") if isinstance(entry, dict) else None
         wanted = own.get("id") if type(own) is dict else _own_fields(entry).get("id")
-        if (type(wanted) is int or _is_int(wanted)) and wanted not in self.claimed:
+        if (type(wanted) is int or is_json_int(wanted)) and wanted not in self.claimed:
             self.claimed.add(wanted)
             return wanted
         while self._next_free in self.claimed:

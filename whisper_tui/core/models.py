@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from urllib.parse import parse_qsl
 
 # Headers are kept as the raw (name, value) byte pairs the HTTP parser saw, in order, with
@@ -23,6 +24,15 @@ def is_token(text: str) -> bool:
     """Whether `text` is an HTTP token (RFC 9110 5.1, 9.1): what a header name or a method
     may be made of."""
     return _TOKEN.fullmatch(text) is not None
+
+
+def reason_phrase(status: int) -> str:
+    """The standard reason phrase for a status ('Created' for 201), '' for one with none:
+    what aiohttp's REASON_PHRASES holds, so our answers' lines read as its own would."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def first_header(raw_headers: RawHeaders, name: str) -> str | None:

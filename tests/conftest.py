@@ -11,7 +11,8 @@ import pytest
 from aiohttp import web
 
 from tests.helpers import EVENT_LOOPS
-from whisper_tui.core.server import bind_socket, build_server, start_server
+from whisper_tui.core.listening import bind_socket
+from whisper_tui.core.server import build_server, start_server
 from whisper_tui.core.store import RequestStore
 from whisper_tui.loops import loop_factory
 

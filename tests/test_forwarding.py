@@ -11,9 +11,10 @@ import pytest
 
 from tests.core.test_replay import ECHO_BODY, EchoServer, free_port
 from tests.helpers import send_raw
+from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.models import NOT_ANSWERED
 from whisper_tui.core.replay import Sender
-from whisper_tui.core.server import Forwarding, bind_socket, build_server, start_server
+from whisper_tui.core.server import Forwarding, build_server, start_server
 from whisper_tui.core.store import RequestStore
 
 pytestmark = pytest.mark.both_loops  # async tests run on asyncio's loop and on uvloop

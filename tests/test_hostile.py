@@ -26,7 +26,8 @@ from tests.hostile_helpers import (
 )
 from whisper_tui.core.contentviews import DECOMPRESS_CAP, LONG_LINE, body_view
 from whisper_tui.core.contentviews.json_view import VALIDATE_JSON_LIMIT
-from whisper_tui.core.server import bind_socket, build_server, start_server
+from whisper_tui.core.listening import bind_socket
+from whisper_tui.core.server import build_server, start_server
 from whisper_tui.core.store import RequestStore
 
 pytestmark = pytest.mark.both_loops  # async tests run on asyncio's loop and on uvloop

@@ -64,7 +64,7 @@ def highlighted(strip) -> bool:
 
 async def in_process(body: bytes, selections: int) -> tuple[list[float], list[float], int]:
     """(seconds to first highlighted body line, max loop lateness, body lines) per selection."""
-    from whisper_tui.core.server import bind_socket
+    from whisper_tui.core.listening import bind_socket
     from whisper_tui.core.settings import Settings
     from whisper_tui.tuning import tune_process
     from whisper_tui.ui.app import WhisperApp

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 from tests.helpers import serving
 from whisper_tui.core.ack import ACK_TYPE, ack
+from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.responses import ResponsePolicy
-from whisper_tui.core.server import bind_socket, build_server, start_server
+from whisper_tui.core.server import build_server, start_server
 from whisper_tui.core.store import RequestStore
 
 pytestmark = pytest.mark.both_loops  # async tests run on asyncio's loop and on uvloop

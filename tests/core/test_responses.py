@@ -10,6 +10,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.responses import (
     METHODS,
     Answer,
@@ -18,7 +19,7 @@ from whisper_tui.core.responses import (
     guessed_content_type,
     parse_rule,
 )
-from whisper_tui.core.server import bind_socket, build_server, start_server
+from whisper_tui.core.server import build_server, start_server
 from whisper_tui.core.store import RequestStore
 
 

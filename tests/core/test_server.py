@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from tests.helpers import send_raw
 from whisper_tui.core.har import load_har, to_har
+from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.server import bind_socket, build_server, start_server
+from whisper_tui.core.server import build_server, start_server
 from whisper_tui.core.store import RequestStore
 
 pytestmark = pytest.mark.both_loops  # async tests run on asyncio's loop and on uvloop

@@ -17,9 +17,6 @@ from aiohttp.web_protocol import RequestHandler
 from multidict import CIMultiDict
 
 from whisper_tui.core.ack import ACK_TYPE, Ack, ack
-
-# Re-exported: the server's callers bind with it, and it needs no aiohttp (core/listening.py).
-from whisper_tui.core.listening import bind_socket as bind_socket
 from whisper_tui.core.models import NOT_ANSWERED, CapturedRequest
 from whisper_tui.core.rejections import Rejection, Rejections
 from whisper_tui.core.replay import Sender, relay_parts

@@ -181,11 +181,11 @@ _DIES_AFTER_ONE_BATCH = (
     "import sys; sys.path.insert(0, sys.argv.pop(1))\n"
     "from whisper_tui.core.har_process import serve\n"
     "out = sys.stdout.buffer\n"
-    "class Twice:\n"  # the rules, then one batch
+    "class Twice:\n"  # the rules, then one batch: two frames, each a length and its data
     "    written = 0\n"
     "    def write(self, data):\n"
     "        out.write(data); out.flush(); self.written += 1\n"
-    "        if self.written == 2: sys.exit(5)\n"
+    "        if self.written == 4: sys.exit(5)\n"
     "    def flush(self): pass\n"
     "serve(sys.argv[1], Twice(), int(sys.argv[2]), int(sys.argv[3]))\n"
 )

@@ -29,18 +29,13 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import Any, BinaryIO
 
+from whisper_tui.core.child_pipe import PACKAGE_ROOT, read_frame_data, widen, write_frame
 from whisper_tui.core.deliveries import Found, find, rules_in_force
 from whisper_tui.core.har_entries import HarError
 from whisper_tui.core.har_reader import HarReader, open_har
 from whisper_tui.core.models import CapturedRequest
-
-try:
-    import fcntl
-except ImportError:  # Windows: the pipe keeps its size
-    fcntl = None  # type: ignore[assignment]
 
 CAPTURE_FIELDS = (
     "id",
@@ -56,14 +51,6 @@ CAPTURE_FIELDS = (
     "answered_status",
 )
 """What a HAR entry gives a capture, in CapturedRequest's order."""
-
-_LENGTH = 8
-"""Bytes of a frame's length prefix (little-endian)."""
-
-PIPE_SIZE = 1 << 20
-"""Bytes the pipe holds (Linux lets a process ask for up to 1 MiB): a later batch's frame
-(~0.5 MiB) goes through in one write and one read, not sixteen 64 KiB turns in which each side
-waits for the other (and the app's reading thread takes the interpreter's lock each time)."""
 
 
 def capture_record(capture: CapturedRequest) -> tuple[Any, ...]:
@@ -86,21 +73,16 @@ def capture_record(capture: CapturedRequest) -> tuple[Any, ...]:
 # -- in the child ------------------------------------------------------------------------------
 
 
-def _send(out: BinaryIO, message: tuple[Any, ...]) -> None:
-    data = marshal.dumps(message)
-    out.write(len(data).to_bytes(_LENGTH, "little") + data)
-
-
 def serve(path: str, out: BinaryIO, first_batch: int, batch_size: int) -> None:
     """Read `path` and write its messages to `out` (the child's whole work): a first batch
     of `first_batch` captures, then batches of `batch_size`."""
     try:
         reader = open_har(path)
     except HarError as error:
-        _send(out, ("error", str(error)))
+        write_frame(out, ("error", str(error)))
         return
     with reader:
-        _send(out, ("rules", rules_in_force()))
+        write_frame(out, ("rules", rules_in_force()))
         batch: list[tuple[Any, ...]] = []
         found: list[Found | None] = []
         limit = first_batch
@@ -108,12 +90,14 @@ def serve(path: str, out: BinaryIO, first_batch: int, batch_size: int) -> None:
             batch.append(record)
             found.append(find(CapturedRequest(*record)))
             if len(batch) >= limit:
-                _send(out, ("batch", batch, found, *_progress(reader), reader.take_attempts()))
+                write_frame(
+                    out, ("batch", batch, found, *_progress(reader), reader.take_attempts())
+                )
                 out.flush()  # the first rows must not wait in a buffer
                 batch, found, limit = [], [], batch_size
         if batch:
-            _send(out, ("batch", batch, found, *_progress(reader), reader.take_attempts()))
-        _send(out, ("end", reader.problem))
+            write_frame(out, ("batch", batch, found, *_progress(reader), reader.take_attempts()))
+        write_frame(out, ("end", reader.problem))
 
 
 def _progress(reader: HarReader) -> tuple[int, int, int]:
@@ -132,7 +116,7 @@ def main(argv: list[str]) -> int:
         pass  # the app has gone or stopped the loading: nothing to tell
     except Exception as error:  # a bug: told as a problem, never a traceback on the TUI
         with contextlib.suppress(OSError):
-            _send(out, ("end", f"loading stopped: {type(error).__name__}: {error}"))
+            write_frame(out, ("end", f"loading stopped: {type(error).__name__}: {error}"))
             out.flush()
     with contextlib.suppress(OSError):
         # Quietly, even if the app is gone: no "Exception ignored" on the terminal at exit.
@@ -142,10 +126,6 @@ def main(argv: list[str]) -> int:
 
 # -- in the app --------------------------------------------------------------------------------
 
-
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
-"""Where this whisper_tui package is: the child imports the very same code, whatever the
-working directory holds (-I keeps it and PYTHONPATH off the child's path)."""
 
 _CHILD = (
     "import sys; sys.path.insert(0, sys.argv.pop(1)); "
@@ -163,7 +143,7 @@ class ReadingProcess:
 
     def __init__(self, path: str, first_batch: int, batch_size: int) -> None:
         self.path = path
-        command = [sys.executable, "-I", "-c", _CHILD, _PACKAGE_ROOT, path]
+        command = [sys.executable, "-I", "-c", _CHILD, PACKAGE_ROOT, path]
         self.process = subprocess.Popen(
             [*command, str(first_batch), str(batch_size)],
             stdin=subprocess.DEVNULL,
@@ -173,7 +153,8 @@ class ReadingProcess:
             # the child ends anyway when the app does (its next write finds the pipe closed).
             start_new_session=True,
         )
-        _widen(self.process.stdout)
+        # A later batch's frame (~0.5 MiB) then passes in one write and one read.
+        widen(self.process.stdout)
         self._frames: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._said_all = False
         """Its last message ("end" or "error") has been read: it is exiting by itself."""
@@ -193,14 +174,7 @@ class ReadingProcess:
         pipe = self.process.stdout
         assert pipe is not None
         try:
-            while True:
-                head = pipe.read(_LENGTH)
-                if len(head) < _LENGTH:
-                    break
-                size = int.from_bytes(head, "little")
-                data = pipe.read(size)
-                if len(data) < size:
-                    break
+            while (data := read_frame_data(pipe)) is not None:
                 self._frames.put(data)
         except (OSError, ValueError):  # closed by stop()
             pass
@@ -229,14 +203,6 @@ class ReadingProcess:
         self.process.wait()
         if self.process.stdout is not None:
             self.process.stdout.close()
-
-
-def _widen(pipe: IO[bytes] | None) -> None:
-    """Make the pipe hold PIPE_SIZE bytes, where the system allows it (else it stays as is)."""
-    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
-    if pipe is not None and set_size is not None:
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(pipe.fileno(), set_size, PIPE_SIZE)
 
 
 def captures_of(records: list[tuple[Any, ...]]) -> list[CapturedRequest]:

@@ -24,24 +24,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import marshal
 import os
 import subprocess
 import sys
 import time
 from collections.abc import Iterable
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from whisper_tui.core.child_pipe import PACKAGE_ROOT, read_frame, widen, write_frame
 from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.har import FILE_TAIL, entry_bytes, entry_separator
 from whisper_tui.core.models import CapturedRequest
-
-_LENGTH = 8
-"""Bytes of a frame's length prefix (little-endian)."""
-
-PIPE_SIZE = 1 << 20
-"""Bytes the pipe to the child holds (Linux; the most an unprivileged process may ask)."""
 
 PRIORITY = 19
 """The child's nice value: it serializes with what the capture server leaves."""
@@ -122,24 +115,6 @@ def item_lines(
 # -- in the child ------------------------------------------------------------------------------
 
 
-def _read_frame(source: IO[bytes]) -> Any | None:
-    head = source.read(_LENGTH)
-    if len(head) < _LENGTH:
-        return None
-    size = int.from_bytes(head, "little")
-    data = source.read(size)
-    if len(data) < size:
-        return None
-    return marshal.loads(data)
-
-
-def _write_frame(out: IO[bytes], message: tuple[Any, ...]) -> None:
-    data = marshal.dumps(message)
-    out.write(len(data).to_bytes(_LENGTH, "little"))
-    out.write(data)  # not joined to the length: megabytes copied for nothing
-    out.flush()
-
-
 def answer(request: tuple[Any, ...]) -> tuple[Any, ...]:
     """Carry out one request (the child's work for one frame)."""
     _, path, base_url, first, tail_at, identity, items, deliveries = request
@@ -163,17 +138,14 @@ def main() -> int:
         os.nice(PRIORITY)
     source, out = sys.stdin.buffer, sys.stdout.buffer
     with contextlib.suppress(BrokenPipeError):
-        while (request := _read_frame(source)) is not None:
-            _write_frame(out, answer(request))
+        while (request := read_frame(source)) is not None:
+            write_frame(out, answer(request))
+            out.flush()
     return 0
 
 
 # -- in the app --------------------------------------------------------------------------------
 
-
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
-"""Where this whisper_tui package is: the child imports the very same code (-I keeps the
-working directory and PYTHONPATH off its path)."""
 
 _CHILD = (
     "import sys; sys.path.insert(0, sys.argv.pop(1)); "
@@ -190,7 +162,7 @@ class SavingProcess:
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-c", _CHILD, _PACKAGE_ROOT],
+            [sys.executable, "-I", "-c", _CHILD, PACKAGE_ROOT],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -198,14 +170,8 @@ class SavingProcess:
             # the middle of an append; it ends when its input does.
             start_new_session=True,
         )
-        # A save's frame is megabytes under a flood: in 1 MiB steps, not 64 KiB ones, the
-        # thread handing it over wakes (and takes the interpreter back) 16x less often.
-        # Linux only (elsewhere no fcntl module, or no F_SETPIPE_SZ).
-        with contextlib.suppress(ImportError, AttributeError, OSError):
-            import fcntl
-
-            assert self.process.stdin is not None
-            fcntl.fcntl(self.process.stdin.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+        # A save's frame is megabytes under a flood.
+        widen(self.process.stdin)
 
     @classmethod
     def spawn(cls) -> SavingProcess | None:
@@ -222,8 +188,9 @@ class SavingProcess:
         exit). Raises ChildGone when the child can't take it."""
         assert self.process.stdin is not None and self.process.stdout is not None
         try:
-            _write_frame(self.process.stdin, message)
-            reply = _read_frame(self.process.stdout)
+            write_frame(self.process.stdin, message)
+            self.process.stdin.flush()
+            reply = read_frame(self.process.stdout)
         except (OSError, ValueError) as error:
             raise ChildGone from error
         if reply is None:

@@ -1,0 +1,65 @@
+"""Frames between the app and its child processes: what is written is read back exactly,
+and a pipe cut short ends the reading instead of giving half a message."""
+
+from __future__ import annotations
+
+import io
+import os
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from whisper_tui.core.child_pipe import (
+    LENGTH,
+    PIPE_SIZE,
+    read_frame,
+    read_frame_data,
+    widen,
+    write_frame,
+)
+
+MARSHALABLE = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.binary(),
+    lambda inner: st.tuples(inner, inner) | st.lists(inner, max_size=4).map(tuple),
+    max_leaves=20,
+)
+
+
+@given(st.lists(st.tuples(MARSHALABLE, MARSHALABLE), max_size=5))
+def test_frames_are_read_back_exactly_and_in_order(messages):
+    pipe = io.BytesIO()
+    for message in messages:
+        write_frame(pipe, message)
+    pipe.seek(0)
+    assert [read_frame(pipe) for _ in messages] == messages
+    assert read_frame(pipe) is None  # the end
+
+
+def test_a_frame_cut_short_is_no_frame():
+    whole = io.BytesIO()
+    write_frame(whole, ("batch", b"\xff" * 100, "lone \udc80 surrogate"))
+    data = whole.getvalue()
+    for cut in (0, LENGTH - 1, LENGTH, len(data) - 1):
+        assert read_frame_data(io.BytesIO(data[:cut])) is None
+    assert read_frame_data(io.BytesIO(data)) is not None
+
+
+def test_a_pipe_is_widened_where_the_system_allows_it():
+    reading, writing = os.pipe()
+    try:
+        with os.fdopen(writing, "wb") as out:
+            widen(out)
+            try:
+                import fcntl
+
+                size = fcntl.fcntl(writing, fcntl.F_GETPIPE_SZ)
+            except (ImportError, AttributeError):
+                return  # no way to ask (not Linux): nothing to check
+            assert size == PIPE_SIZE
+    finally:
+        os.close(reading)

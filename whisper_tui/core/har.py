@@ -421,16 +421,15 @@ def write_entries(
     base_url: str,
     attempts_for: Callable[[int], list[Attempt]] | None,
     deliveries_for: DeliveriesFor,
-    first: int = 0,
 ) -> int:
-    """Write entries (numbered on from `first`) with their separators; returns how many."""
-    number = first
+    """Write a file's entries with their separators; returns how many."""
+    count = 0
     for request in requests:
         attempts = attempts_for(request.id) if attempts_for is not None else None
         line = entry_bytes(request, base_url, deliveries_for(request), attempts)
-        out.write(entry_separator(number) + line)
-        number += 1
-    return number - first
+        out.write(entry_separator(count) + line)
+        count += 1
+    return count
 
 
 def save_har(

@@ -122,6 +122,9 @@ async def test_a_request_the_parser_refuses_is_told_of_though_it_cannot_be_liste
         answer = await send_raw(app.port, raw)
         assert answer.split(b" ")[1] == b"400"
         await wait_for_screen(pilot, app, "1 rejected")
+        # notify() posts a message: the toast is kept once it is handled, which may be after
+        # the frame that shows the count.
+        await wait_until(pilot, lambda: len(app._notifications) > 0)
         toasts = [(str(n.message), n.severity) for n in app._notifications]
         assert len(toasts) == 1 and toasts[0][1] == "warning"
         message = toasts[0][0]

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until
+from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.diff_actions import ordered
 from whisper_tui.ui.diff_screen import DiffScreen
 
 
@@ -57,3 +59,20 @@ async def test_a_mark_deleted_since_counts_no_more():
         await pilot.press("G", "d")
         await wait_until(pilot, lambda: isinstance(app.screen, DiffScreen))
         assert (app.screen.older.id, app.screen.newer.id) == (1, 5)
+
+
+def capture(capture_id: int, received_at: float) -> CapturedRequest:
+    return CapturedRequest(capture_id, received_at, "127.0.0.1", "POST", "/a", (1, 1), (), b"{}")
+
+
+def test_older_means_arrived_earlier_then_the_lower_id():
+    # A --load'ed capture from yesterday is numbered after today's live one.
+    live, loaded = capture(1, 1_764_100_000.0), capture(2, 1_764_000_000.0)
+    pair = ordered(live, loaded, ("marked", "cursor"))
+    assert (pair.older.id, pair.newer.id, pair.roles) == (2, 1, ("cursor", "marked"))
+    pair = ordered(loaded, live, ("marked", "cursor"))
+    assert (pair.older.id, pair.newer.id, pair.roles) == (2, 1, ("marked", "cursor"))
+    # Arrived in the same instant (a clock's resolution): the lower id is the older.
+    first, second = capture(1, 1_764_000_000.0), capture(2, 1_764_000_000.0)
+    assert ordered(second, first, ("marked", "cursor")).older.id == 1
+    assert ordered(first, second, ("marked", "cursor")).older.id == 1

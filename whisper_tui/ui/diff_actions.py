@@ -26,8 +26,11 @@ class DiffPair(NamedTuple):
 
 
 def ordered(one: CapturedRequest, other: CapturedRequest, roles: tuple[str, str]) -> DiffPair:
-    """`one` and `other` older first, each keeping its role."""
-    if one.id <= other.id:
+    """`one` and `other` older first (by arrival time, then id), each keeping its role.
+
+    Not by id alone: `--load` numbers a file's captures after those already listed, so an
+    earlier arrival can carry the higher id."""
+    if (one.received_at, one.id) <= (other.received_at, other.id):
         return DiffPair(one, other, roles)
     return DiffPair(other, one, (roles[1], roles[0]))
 

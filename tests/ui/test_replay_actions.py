@@ -72,6 +72,21 @@ async def test_t_changes_a_target_that_cannot_be_reached_and_the_failure_says_ho
         await wait_until(pilot, lambda: received == [b"1"])
 
 
+async def test_the_failure_names_the_key_a_keymap_gave_the_target_change():
+    # The toast and the detail's attempt line both: not the default T that no longer does it.
+    app = WhisperApp(Settings(port=0, keymap=(("replay_target", "ctrl+t"),)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.replay_url = f"http://127.0.0.1:{free_port()}"
+        await send_raw(app.port, b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n1")
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.store.attempts(1))
+        hint = "Ctrl+T changes the replay target"
+        assert any(hint in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: hint in screen_text(app))
+        assert "T changes the replay target" not in screen_text(app).replace(hint, "")
+
+
 async def test_esc_in_the_target_prompt_keeps_the_target():
     app = WhisperApp(Settings(port=0))
     async with app.run_test(size=(80, 24)) as pilot:

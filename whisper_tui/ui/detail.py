@@ -41,6 +41,7 @@ from whisper_tui.ui.detail_lines import (
 )
 from whisper_tui.ui.find_bar import BodyFind, FindBar, Match
 from whisper_tui.ui.highlight import SyntaxColours, highlight_line
+from whisper_tui.ui.replay_actions import target_hint
 from whisper_tui.ui.scrolling import set_virtual_size
 
 __all__ = ["DetailPane", "RequestDetail", "pair_lines", "verdict_lines"]
@@ -244,7 +245,8 @@ class RequestDetail(CopyValue, ScrollView, can_focus=True):
         self._shown = (len(attempts), history.key if history else None)
         self._colours = SyntaxColours.on(self.app.current_theme.dark, self._style())
         more = (verdicts, self.base_url, attempts, self.policy, self._colours, history)
-        self._head = build_head(self.request, self._view, width, *more, self._hidden)
+        hint = target_hint(self.app)  # the key in effect: a keymap may have moved T
+        self._head = build_head(self.request, self._view, width, *more, self._hidden, hint)
         wrap_width = self._wrap_width()
         if self._layout is not None:
             self._layout.set_wrap(wrap_width)

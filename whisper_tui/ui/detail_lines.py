@@ -74,12 +74,14 @@ def build_head(
     syntax: SyntaxColours = DEFAULT_COLOURS,
     history: DeliveryHistory | None = None,
     hidden: tuple[str, int] | None = None,
+    hint: str = "",
 ) -> Head:
     """Request line, summary, answer, delivery, signatures, attempts, query, headers and
     body title.
 
     `syntax`: the colours the latest attempt's answer is highlighted in (the theme's).
-    `hidden`: with no request, (filter, captures) when a filter hides every capture."""
+    `hidden`: with no request, (filter, captures) when a filter hides every capture.
+    `hint`: 'T changes the replay target' with the key in effect (see attempt_lines)."""
     head = Head()
     if request is None and hidden is not None:
         return nothing_matches(head, *hidden)
@@ -113,7 +115,8 @@ def build_head(
         head.add(Text(""))
         head.add(section_title(f"Attempts ({len(attempts)}, latest first)"))
         for number, attempt in enumerate(reversed(attempts)):
-            head.extend(attempt_lines(attempt, width, with_body=number == 0, syntax=syntax))
+            latest = number == 0
+            head.extend(attempt_lines(attempt, width, latest, syntax, hint))
 
     params = request.query_params
     if params:
@@ -249,10 +252,18 @@ def indented_words(text: str, width: int, style: str) -> list[Text]:
 
 
 def attempt_lines(
-    attempt: Attempt, width: int, with_body: bool, syntax: SyntaxColours = DEFAULT_COLOURS
+    attempt: Attempt,
+    width: int,
+    with_body: bool,
+    syntax: SyntaxColours = DEFAULT_COLOURS,
+    hint: str = "",
 ) -> list[Text]:
     """'replay -> URL  201 Created  12 ms', then (for the latest) the answer's body; in a
-    narrow pane the status goes on the next row rather than past the edge."""
+    narrow pane the status goes on the next row rather than past the edge.
+
+    `hint`: under the latest replay when it could not reach its target, which key changes
+    the target: the app's (replay_actions.target_hint(app), a keymap may move it), else the
+    default key's."""
     line = Text(no_wrap=True, end="")
     line.append(f"{attempt.kind} ", "bold")
     line.append("→ ", "wt.muted")
@@ -261,7 +272,7 @@ def attempt_lines(
         lines = flow(pieces(line, Text("failed", "wt.error")), width)
         lines.extend(indented_words(printable(attempt.error), width, "wt.error.text"))
         if with_body and attempt.kind == "replay" and unreachable(attempt):  # the latest
-            lines.extend(indented_words(target_hint(), width, "wt.muted"))
+            lines.extend(indented_words(hint or target_hint(), width, "wt.muted"))
         return lines
     status = attempt.status or 0
     result = Text(f"{status} {printable(attempt.reason)}", status_style(status), end="")

@@ -4,7 +4,7 @@ copy; Ctrl+Q quits too; no "Press [b]ctrl+q[/b]" toast ever appears."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static, TextArea
 
 from tests.helpers import wait_until
 from whisper_tui.core.models import CapturedRequest
@@ -57,3 +57,26 @@ async def test_ctrl_c_copies_a_selection_in_a_text_field_instead_of_quitting():
         await pilot.pause(0.1)
         assert app.is_running
         assert app.clipboard == field.value
+
+
+@pytest.mark.parametrize("key", ["ctrl+c", "ctrl+q"])
+async def test_a_quit_key_over_unsent_edits_asks_once_and_the_next_quits(key):
+    app = one_capture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        app.screen.query_one("#edit-method", Input).focus()
+        await pilot.press("end", "X", "backspace")  # undone by hand: not an edit
+        app.screen.query_one("#edit-body", TextArea).focus()
+        await pilot.press("end", "x")
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.is_running, "the edits were thrown away"
+        error = app.screen.query_one("#edit-error", Static)
+        assert error.display
+        assert "unsent edits (body): Ctrl+C again quits" in str(error.render())
+        await pilot.press("y", key)  # edited since the warning: it asks again
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press(key)
+        await wait_until(pilot, lambda: not app.is_running)

@@ -388,6 +388,11 @@ class WhisperApp(
     def action_quit_or_copy(self) -> None:
         quitting.quit_or_copy(self)
 
+    async def action_quit(self) -> None:
+        """q and Ctrl+Q (Textual's own action, kept async as Textual declares it): as Ctrl+C,
+        asking once before the replay editor's unsent edits are lost."""
+        quitting.quit_app(self)
+
     def action_contributed(self, action_id: str) -> None:
         """Run an action another module registered (`actions.register`)."""
         run_contributed(action_id, self)

@@ -17,7 +17,8 @@ from whisper_tui.core.sanitize import printable, visible_same_width
 from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.signatures import get_scheme
 from whisper_tui.core.targets import target_url, validate_target
-from whisper_tui.ui.actions import bindings_for
+from whisper_tui.ui.actions import active_keymap, bindings_for, get_action, keys_in_effect
+from whisper_tui.ui.keys import display_key
 
 
 class SafeTextArea(TextArea):
@@ -171,6 +172,10 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
             self.body_text: str | None = request.body.decode("utf-8")
         except UnicodeDecodeError:
             self.body_text = None
+        self._opened_with: dict[str, str] = {}
+        """Each field's text as the dialog opened, to tell what a quit would lose."""
+        self._quit_warned = False
+        """A quit key was pressed over unsent edits and said so; the next one quits."""
 
     def compose(self) -> ComposeResult:
         request = self.request
@@ -213,6 +218,41 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
                 yield Button("Cancel (Esc)", id="edit-cancel")
                 if self.signing:
                     yield Checkbox(resign_label(self.signing), True, id="edit-resign")
+
+    def on_mount(self) -> None:
+        # Read back from the fields (not from the capture): a TextArea may keep the text
+        # its own way (line endings), and only a change by the user counts as an edit.
+        self._opened_with = self._field_texts()
+
+    def _field_texts(self) -> dict[str, str]:
+        fields = {"method": "#edit-method", "url": "#edit-url"}
+        texts = {name: self.query_one(found, Input).value for name, found in fields.items()}
+        for name, found in (("headers", "#edit-headers"), ("body", "#edit-body")):
+            for area in self.query(found).results(TextArea):
+                texts[name] = area.text
+        return texts
+
+    def unsent_edits(self) -> list[str]:
+        """The fields typed in since the dialog opened ('method', 'url', 'headers', 'body')."""
+        opened = self._opened_with
+        return [name for name, text in self._field_texts().items() if text != opened.get(name)]
+
+    def confirm_quit(self) -> bool:
+        """Quit keys (ui/quitting.py): with unsent edits the first says so, the next quits."""
+        edited = self.unsent_edits()
+        if not edited or self._quit_warned:
+            return True
+        self._quit_warned = True
+        keys = keys_in_effect(get_action("help_quit"), active_keymap(self.app))
+        again = f"{display_key(keys[0])} again" if keys else "quitting again"
+        self._show_error(f"unsent edits ({', '.join(edited)}): {again} quits and loses them")
+        return False
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        self._quit_warned = False  # edited since the warning: ask again before losing it
+
+    def on_text_area_changed(self, _event: TextArea.Changed) -> None:
+        self._quit_warned = False
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "edit-send":

@@ -1,5 +1,6 @@
 """The core is plain Python: importing it must not load Textual or Rich."""
 
+import signal
 import subprocess
 import sys
 
@@ -57,3 +58,31 @@ def test_the_aiohttp_check_would_notice_the_server():
     code = "import sys, whisper_tui.core.server; print('aiohttp' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "True"
+
+
+def test_headless_mode_checks_a_keymap_without_importing_textual(tmp_path):
+    # The [keymap]'s ids are checked in both modes (a bad one is refused in one line, see
+    # test_cli); only the TUI needs Textual, which costs headless start-up ~0.3 s of CPU.
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\nreplay = "r,ctrl+r"\n')
+    code = (
+        "import atexit, sys, whisper_tui.cli as cli\n"
+        "def loaded():\n"
+        "    ui = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "    print('loaded:', ','.join(ui), file=sys.stderr)\n"
+        "atexit.register(loaded)\n"
+        "sys.exit(cli.main(sys.argv[1:]))\n"
+    )
+    argv = ["--headless", "--port", "0", "--config", str(config)]
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert "listening" in process.stderr.readline()
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err
+    assert err.splitlines()[-1] == "loaded: ", err

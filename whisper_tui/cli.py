@@ -211,8 +211,9 @@ def forward_loop_problem(settings: Settings, port: int) -> str | None:
 
 
 def keymap_problem(settings: Settings) -> str | None:
-    """A [keymap] binding id the app has no action for, or None. Checked once the port is
-    bound: the action table imports Textual (the file's value types were checked before)."""
+    """A [keymap] binding id the app has no action for, or None, in headless mode too (the
+    file is the same for both). The action table is plain Python until it makes bindings, so
+    this imports no Textual (the file's value types were checked before)."""
     if not settings.keymap:
         return None
     from whisper_tui.ui.actions import all_actions

@@ -90,8 +90,8 @@ def secrets_table(value: object) -> tuple[tuple[str, str], ...]:
 def keymap_table(value: object) -> tuple[tuple[str, str], ...]:
     """The [keymap] table -> (binding id, keys) pairs, sorted; each keys a string like "r,ctrl+r".
 
-    Which binding ids exist is checked once the port is bound (cli.keymap_problem): the action
-    table imports Textual, which the start does not wait for.
+    Which binding ids exist is checked once the port is bound (cli.keymap_problem), against
+    the action table (plain Python: headless mode checks it too without importing Textual).
     """
     assert isinstance(value, dict)
     for action_id, keys in value.items():

@@ -1,11 +1,16 @@
-"""What an action is: its id, keys, labels, help and scope (the table itself is in actions.py)."""
+"""What an action is: its id, keys, labels, help and scope (the table itself is in actions.py).
+
+Plain Python until a binding is made: the CLI checks a [keymap]'s binding ids against the
+table in headless mode too, which must not import Textual (tests/test_import_hygiene.py).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from textual.binding import Binding
+if TYPE_CHECKING:
+    from textual.binding import Binding
 
 Scope = Literal[
     "app",  # WhisperApp: works anywhere (unless main_screen says otherwise)
@@ -75,6 +80,8 @@ class Action:
 
     def binding(self) -> Binding:
         """This action's binding, with its id so a keymap can remap it."""
+        from textual.binding import Binding  # see the module's docstring
+
         return Binding(
             self.keys,
             self.runs,

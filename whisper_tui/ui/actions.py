@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from typing import Any
-
-from textual.binding import BindingType
+from typing import TYPE_CHECKING, Any
 
 from whisper_tui.ui.action_types import CONTRIBUTED, Action, Scope
+
+if TYPE_CHECKING:  # the table itself is plain Python: the CLI reads its ids (action_types.py)
+    from textual.binding import BindingType
 
 
 def _app(id: str, keys: str, label: str, help: str, **more: Any) -> Action:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import os
 import subprocess
@@ -20,7 +21,11 @@ import pytest
 
 from tests.bench.tui_process import free_port
 from whisper_tui.core.har import save_har
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.signatures import register, unregister
+from whisper_tui.core.signatures.scheme import Check, Scheme, SigningInput
 from whisper_tui.inbox import WebhookInbox
+from whisper_tui.send import Plan, parse_expect, send_all
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "It's a Secret to Everybody"
@@ -306,3 +311,26 @@ def test_a_set_into_an_array_names_the_indexes_there_are(unlike_bodies):
         )
         [copy] = inbox.wait_for(count=1)
     assert result.returncode == 0 and copy.json() == {"data": [1, 7]}
+
+
+async def test_a_bug_while_preparing_a_send_is_raised_not_told_as_not_sent():
+    # Only prepared()'s ValueErrors (a --set that doesn't fit, a signature that can't be
+    # made) are a capture 'not sent'; here a plug-in scheme's signer has a bug.
+    def buggy_sign(given: SigningInput) -> list[tuple[str, str]]:
+        return [("X-Acme-Signature", given.headers[99][1])]  # IndexError: a bug
+
+    def no_check(*_: object) -> Check:
+        raise AssertionError("not called")
+
+    register(Scheme("acmebug", 99, ("x-acme-bug",), no_check, sign=buggy_sign))
+    capture = CapturedRequest(1, 1_764_000_000.0, "127.0.0.1", "POST", "/a", (1, 1), (), b"{}")
+    plan = Plan(
+        [capture], "http://127.0.0.1:9", {"acmebug": "s"}, [], 0.0, parse_expect("2xx"), False, 1.0
+    )
+    out = io.StringIO()
+    try:
+        with pytest.raises(IndexError):
+            await send_all(plan, out, io.StringIO())
+    finally:
+        unregister("acmebug")
+    assert "not sent" not in out.getvalue()

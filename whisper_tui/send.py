@@ -306,7 +306,10 @@ async def send_all(plan: Plan, out: TextIO, err: TextIO) -> int:
                 await asyncio.sleep(plan.delay)
             try:
                 headers, body, notes = prepared(capture, plan)
-            except (ValueError, TypeError, KeyError, IndexError) as error:
+            except ValueError as error:
+                # What prepared() says in words: a --set that doesn't fit (SetError) or a
+                # signature that can't be made (sign's one-line ValueError). Anything else is
+                # a bug, to be seen as one rather than as a delivery 'not sent'.
                 attempt = Attempt(target_url=target_url(plan.to, capture.target), started_at=0)
                 attempt.error = f"not sent: {error}"
                 notes = []

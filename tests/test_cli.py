@@ -52,6 +52,7 @@ def test_busy_port_gives_one_line_error_and_status_2():
         (["--port", "http"], "not a port number"),
         (["--port", "70000"], "outside 0-65535"),
         (["--max-body", "lots"], "not a size"),
+        (["--max-body", "0"], "--max-body: must be at least 1 B"),
         (["--max-requests", "0"], "at least 1"),
         (["--frobnicate"], "unrecognized arguments"),
         (["--host", "no-such-host.invalid"], "cannot resolve host"),

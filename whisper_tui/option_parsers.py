@@ -7,6 +7,7 @@ Each raises ValueError with a one-line message, the same for a flag and for the 
 from __future__ import annotations
 
 from whisper_tui.core.signatures import get_scheme, parse_secret_arg
+from whisper_tui.core.sizes import parse_size
 from whisper_tui.core.targets import validate_target
 from whisper_tui.option_types import toml_name
 
@@ -30,6 +31,15 @@ def parse_count(text: str) -> int:
         raise ValueError(f"not a whole number: {text!r}") from None
     if value < 1:
         raise ValueError(f"must be at least 1, got {value}")
+    return value
+
+
+def parse_body_limit(text: str) -> int:
+    """--max-body: a size of at least 1 byte. 0 (or '0.5') is no cap but a refusal of every
+    body: each would be answered 413, so it is taken for a mistake."""
+    value = parse_size(text)
+    if value < 1:
+        raise ValueError(f"must be at least 1 B, got {text!r} (every body would get 413)")
     return value
 
 

@@ -23,6 +23,7 @@ from whisper_tui.core.tunnels import parse_tunnel, usages
 from whisper_tui.loops import parse_loop
 from whisper_tui.option_parsers import (
     keymap_table,
+    parse_body_limit,
     parse_count,
     parse_forward_url,
     parse_port,
@@ -62,7 +63,7 @@ OPTIONS: tuple[Option, ...] = (
         "largest body accepted; bigger ones get 413 and are listed as rejected with "
         "their headers (default 32MiB; units B, KB, KiB, MB, MiB, GB, GiB)",
         flag="--max-body",
-        parse=parse_size,
+        parse=parse_body_limit,
         config_key="max_body",
         metavar="SIZE",
     ),

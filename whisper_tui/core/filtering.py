@@ -99,7 +99,12 @@ def compile_filter(text: str, deliveries: DeliveryIndex | None = None) -> Predic
     `deliveries` (a store's index) answers `repeat:`, which depends on what arrived before;
     without it `repeat:` is refused and `delivery:` reads each capture's id itself.
     """
-    checks = [_compile_term(term, deliveries) for term in parse_filter(text)]
+    return compile_terms(parse_filter(text), deliveries)
+
+
+def compile_terms(terms: list[Term], deliveries: DeliveryIndex | None = None) -> Predicate:
+    """A predicate for parsed terms (see compile_filter), for a caller that reads them too."""
+    checks = [_compile_term(term, deliveries) for term in terms]
 
     def matches(request: CapturedRequest) -> bool:
         return all(check(request) for check in checks)
@@ -289,13 +294,14 @@ class FilteredView:
         `renumbered_seen`; edits since are replayed here."""
         self.store = store
         self.text = text
-        self.predicate = compile_filter(text, store.deliveries)
+        terms = parse_filter(text)  # once: the predicate and the repeat: question share it
+        self.predicate = compile_terms(terms, store.deliveries)
         self._matches = matches if matches is not None else []
         self._scanned_to = store.evicted if scanned_to is None else scanned_to
         self._edits_seen = len(store.edits) if edits_seen is None else edits_seen
         numbered = store.deliveries.renumbered
         self._renumbered_seen = numbered if renumbered_seen is None else renumbered_seen
-        self._tests_numbers = any(term.field == "repeat" for term in parse_filter(text))
+        self._tests_numbers = any(term.field == "repeat" for term in terms)
         """repeat: tests arrival numbers, which a loaded earlier arrival changes."""
         self.needs_rescan = False
         """True when more captures were put back than are tested on the loop, or when

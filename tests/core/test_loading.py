@@ -297,3 +297,17 @@ async def test_saved_replays_and_forwards_come_back_with_their_captures(
     assert [(r.id, r.target) for r in store] == [(1, "/a"), (2, "/b"), (3, "/a"), (4, "/b")]
     assert store.attempts(1) == store.attempts(3) == [forward, replay]
     assert store.attempts(2) == store.attempts(4) == []
+
+
+def test_the_short_form_is_a_share_that_says_100_only_once_finished() -> None:
+    load = Loading([], RequestStore())
+    assert load.describe_short() == "loading 0%"  # nothing counted yet: no division by 0
+    load.loaded, load.expected = 40_000, 100_000
+    assert (load.describe(), load.describe_short()) == ("loading 40,000 of ~100,000", "loading 40%")
+    load.loaded = 100_000  # all counted, still reading: the estimate may be short
+    assert load.describe_short() == "loading 99%"
+    load.loaded = 120_000  # past the estimate
+    assert (load.describe(), load.describe_short()) == (
+        "loading 120,000 of ~120,000",
+        "loading 99%",
+    )

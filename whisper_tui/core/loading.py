@@ -119,6 +119,12 @@ class Loading:
         """'loading 40,000 of ~100,000' while loading."""
         return f"loading {self.loaded:,} of ~{max(self.expected, self.loaded):,}"
 
+    def describe_short(self) -> str:
+        """'loading 40%' where `describe` does not fit; 99% at most until it has finished
+        (the expected count is an estimate, and 100% while still reading would mislead)."""
+        share = self.loaded * 100 // max(self.expected, self.loaded, 1)
+        return f"loading {min(share, 99)}%"
+
     def new_problems(self) -> list[str]:
         """Problems not yet returned by this method: each is reported once."""
         fresh = self.problems[self._reported :]

@@ -265,9 +265,7 @@ class Session:
             # The captures being read come first: a bar that said only 'listening' while
             # 60,000 are still loading reads as if they were all there.
             loading = self.loading
-            text = loading.describe()
-            share = loading.loaded * 100 // max(loading.expected, loading.loaded, 1)
-            parts.append(StatusPart(text, f"loading {min(share, 99)}%", KEPT, "loading"))
+            parts.append(StatusPart(loading.describe(), loading.describe_short(), KEPT, "loading"))
             count = ""
         gone = [(stats.evicted, "evicted"), (stats.deleted, "deleted")]
         if stats.evicted or stats.deleted:

@@ -17,7 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.bench.tui_process import free_port, wait_listening
-from tests.helpers import EVENT_LOOPS, send_raw
+from tests.helpers import EVENT_LOOPS, send_raw, serving
 from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har
 from whisper_tui.core.models import CapturedRequest
@@ -441,3 +441,44 @@ def test_a_reader_that_leaves_stops_it_quietly_with_the_save_complete(tmp_path, 
     assert "Traceback" not in err and "BrokenPipe" not in err, err
     assert status.read_text().strip() == "141"
     assert [r.target for r in load_har(har)] == answered
+
+
+async def test_a_relayed_capture_evicted_before_its_answer_still_gets_its_line():
+    # --max-requests 1: /first waits at the target for its answer while /second arrives and
+    # evicts it; the target answers /first only once /second has reached it.
+    second_forwarded = asyncio.Event()
+
+    async def target(request: web.BaseRequest) -> web.Response:
+        await request.read()
+        if request.path == "/first":
+            await second_forwarded.wait()
+            return web.Response(status=201)
+        second_forwarded.set()
+        return web.Response(status=202)
+
+    async with serving(target) as forward:
+        settings = Settings(port=0, max_requests=1, forward_url=forward, relay_response=True)
+        session = Session(settings)
+        out, stop = io.StringIO(), asyncio.Event()
+        serving_headless = asyncio.create_task(serve_headless(session, out=out, stop=stop))
+        while not session.listening:
+            await asyncio.sleep(0.01)
+        async with aiohttp.ClientSession() as client:
+
+            async def post(path: str) -> int:
+                async with client.post(f"{session.base_url}{path}", data=b"{}") as reply:
+                    return reply.status
+
+            first = asyncio.create_task(post("/first"))
+            while not session.store.received:
+                await asyncio.sleep(0.01)
+            assert await post("/second") == 202
+            assert await first == 201
+        assert session.store.get(1) is None  # evicted before its answer came
+        stop.set()
+        assert await serving_headless == 0
+    lines = sorted(line.split()[2:] for line in out.getvalue().splitlines())
+    assert [(target, status) for target, *_, status in lines] == [
+        ("/first", "201"),
+        ("/second", "202"),
+    ]

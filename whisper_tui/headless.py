@@ -195,25 +195,28 @@ async def serve_headless(
             discard_output(out)
             stop.set()
 
-    relayed: set[int] = set()  # --relay-response: captures whose line waits for the answer
+    # --relay-response: captures whose line waits for the target's answer, with the delivery
+    # object they arrived with. The capture itself, not its id: the store may evict it before
+    # the answer comes, and its line is printed all the same.
+    relayed: dict[int, tuple[CapturedRequest, DeliveryJson | None]] = {}
+
+    def delivery_of(request: CapturedRequest) -> DeliveryJson | None:
+        # The store numbered the arrival before telling its listeners.
+        return store.deliveries.json_of(request.id) if as_json else None
 
     def announce(request: CapturedRequest) -> None:
         if request.answered_status == NOT_ANSWERED:
             # The line gives the status the sender got: the target's, not known yet.
-            relayed.add(request.id)
+            relayed[request.id] = (request, delivery_of(request))
             return
-        print_line(request)
+        print_line(request, delivery_of(request))
 
-    def answered(request_id: int) -> None:
-        if request_id in relayed:
-            relayed.discard(request_id)
-            request = store.get(request_id)
-            if request is not None:
-                print_line(request)
+    def answered(request: CapturedRequest) -> None:
+        if (waiting := relayed.pop(request.id, None)) is not None:
+            print_line(*waiting)
 
-    def print_line(request: CapturedRequest) -> None:
-        # The store numbered the arrival before telling its listeners.
-        pending.append((request, store.deliveries.json_of(request.id) if as_json else None))
+    def print_line(request: CapturedRequest, delivery: DeliveryJson | None) -> None:
+        pending.append((request, delivery))
         # Lines go out together FLUSH_DELAY after the first one since the last flush: under
         # load one write system call carries hundreds of them. Kept here rather than in the
         # stream's buffer, which PYTHONUNBUFFERED (set in many containers) turns off: then
@@ -222,7 +225,7 @@ async def serve_headless(
             loop.call_later(FLUSH_DELAY, flush)
 
     store.subscribe(announce)
-    store.subscribe_attempts(answered)
+    store.subscribe_answers(answered)
 
     def refused(rejection: Rejection) -> None:
         # Not a capture (stdout stays one line per capture): a note on stderr, as it happens.
@@ -247,8 +250,7 @@ async def serve_headless(
     finally:
         await session.stop()
         for request_id in sorted(relayed):  # whisper-tui stopped first: no answer (status 0)
-            if (request := store.get(request_id)) is not None:
-                print_line(request)
+            print_line(*relayed[request_id])
         flush()  # the lines of the last captures, before the pending flush would run
         if session.autosave is not None:
             note(f"saved {len(store):,} capture(s) to {session.autosave.path}")

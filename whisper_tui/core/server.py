@@ -230,7 +230,8 @@ def build_server(
                 # The sender gets the target's answer: the capture says so before the
                 # attempt's listeners (autosave, headless) hear of it.
                 captured.answered_status = code
-                store.add_attempt(request_id, attempt)
+                store.add_attempt(request_id, attempt)  # nothing if evicted meanwhile
+                store.answered(captured)  # evicted or not: headless prints its line
                 return web.Response(
                     status=code, reason=reason, headers=CIMultiDict(headers), body=answer
                 )

@@ -330,3 +330,20 @@ async def test_a_slow_rewrite_spaces_out_the_next_save(
     await autosave.save_if_changed()
     # Twenty times what the rewrite took, so writing stays near a twentieth of the time.
     assert autosave.rewrites == 2 and 0.0 < autosave.wait <= LONGEST_WAIT
+
+
+async def test_the_saving_process_starts_with_the_saving_not_at_its_first_save(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
+    # Started while the app is likely idle: the first save may come in the middle of a flood.
+    autosave = autosave_of(tmp_path / "early.har", RequestStore(), lambda: BASE_URL, interval=3600)
+    task = asyncio.create_task(autosave.run())
+    try:
+        for _ in range(1000):
+            if autosave._child is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert autosave._child is not None and autosave.saves == 0
+        assert autosave._child.process.poll() is None
+    finally:
+        task.cancel()

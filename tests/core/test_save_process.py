@@ -93,6 +93,9 @@ def test_the_child_serializes_at_the_lowest_priority(tmp_path: Path) -> None:
         assert reply[:3] == ("appended", 1, path.stat().st_size - stat.st_size + len(FILE_TAIL))
         if hasattr(os, "getpriority"):
             assert os.getpriority(os.PRIO_PROCESS, child.process.pid) == PRIORITY
+        if hasattr(os, "SCHED_IDLE"):
+            # Below every normal task: the server, waking, takes the core back at once.
+            assert os.sched_getscheduler(child.process.pid) == os.SCHED_IDLE
     finally:
         child.close()
     assert child.process.returncode == 0  # ended by itself once its input did
@@ -198,3 +201,63 @@ async def test_a_save_of_many_bytes_goes_to_the_child_in_several_frames(
         assert load_har(path) == list(store)
     finally:
         autosave.close()
+
+
+def saved_by_the_app(tmp_path: Path, store: RequestStore) -> bytes:
+    """What save_har in the app writes for the store (the thread's whole rewrite)."""
+    path = tmp_path / "reference" / "by-app.har"
+    path.parent.mkdir(exist_ok=True)
+    har.save_har(path, list(store), BASE_URL, store.attempts, store.deliveries.json_view())
+    return path.read_bytes()
+
+
+async def test_a_whole_rewrite_is_serialized_by_the_child_with_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = RequestStore()
+    for request in ODD:
+        store.add(request)
+    store.add_attempt(3, Attempt(target_url="http://t/", started_at=1.0, status=201))
+    path = tmp_path / "whole.har"
+    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    try:
+        expected = saved_by_the_app(tmp_path, store)
+
+        def not_in_the_app(*args: object, **kwargs: object) -> bytes:
+            raise AssertionError("an entry serialized by the app's save_har")
+
+        # save_har's serializing, in this process only: the child has its own.
+        monkeypatch.setattr(har, "entry_bytes", not_in_the_app)
+        assert await autosave.save_if_changed()
+        assert autosave.rewrites == 1 and autosave.in_child
+        assert path.read_bytes() == expected
+        monkeypatch.undo()
+        store.remove(2)  # a deletion: the next save is a whole rewrite again
+        expected = saved_by_the_app(tmp_path, store)
+        monkeypatch.setattr(har, "entry_bytes", not_in_the_app)
+        assert await autosave.save_if_changed()
+        assert autosave.rewrites == 2 and path.read_bytes() == expected
+    finally:
+        autosave.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reference", "whole.har"]
+    assert os.stat(path).st_mode & 0o777 == 0o600  # captures carry secrets
+
+
+async def test_a_rewrite_without_its_child_is_written_by_the_thread(tmp_path: Path) -> None:
+    store = RequestStore()
+    for request in ODD:
+        store.add(request)
+    path = tmp_path / "alone.har"
+    autosave = HarAutosave(path, store, lambda: BASE_URL)
+    try:
+        assert await autosave.save_if_changed()
+        assert autosave._child is not None
+        autosave._child.process.kill()
+        autosave._child.process.wait()
+        store.remove(1)
+        assert await autosave.save_if_changed()
+        assert not autosave.in_child and autosave.last_error is None
+        assert autosave.rewrites == 2 and path.read_bytes() == saved_by_the_app(tmp_path, store)
+    finally:
+        autosave.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.har", "reference"]

@@ -74,6 +74,23 @@ def test_remove_takes_one_capture_out_and_restore_puts_it_back_where_it_was():
     assert store.remove(99) is None
 
 
+def test_attempted_names_the_captures_with_attempts_as_they_come_and_go():
+    store = RequestStore(max_requests=3)
+    view = store.attempted()
+    for i in range(1, 4):
+        store.add(make(i))
+    store.add_attempt(2, Attempt("http://t", 0.0, status=200))
+    store.add_attempt(3, Attempt("http://t", 0.0, status=201))
+    assert sorted(view) == [2, 3] and 1 not in view  # the view follows the store
+    removed = store.remove(3)
+    assert removed is not None and sorted(store.attempted()) == [2]
+    store.restore(removed)
+    assert sorted(store.attempted()) == [2, 3]
+    store.add(make(4))
+    store.add(make(5))  # 1 and 2 evicted, their attempts with them
+    assert sorted(store.attempted()) == [3]
+
+
 def test_remove_all_and_restore_with_arrivals_in_between_keeps_arrival_order():
     store = RequestStore()
     for i in range(1, 4):

@@ -12,21 +12,25 @@ captures deleted or put back (`d`, `D`, undo), a replay or forward added to a ca
 written, a new base URL (the port known only once bound), a file changed by someone else, and
 evicted captures once they would be half the file (so it stays under twice the store).
 
-Appends are serialized and written by a child process at the lowest priority
+Appends and rewrites are serialized and written by a child process at the lowest priority
 (save_process.py): the app's thread only hands it the captures' fields, about a tenth of
-serializing them. Where no process can be started, or one has failed, the thread does it all.
+serializing them. A rewrite is an empty file next to the target, appended to by the child and
+then renamed over it: the same bytes, as atomic as save_har's. Where no process can be
+started, or one has failed, the thread does it all; at exit too (see save_now).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from whisper_tui.core.har import FILE_TAIL, DeliveriesFor, entry_bytes, save_har
+from whisper_tui.core.har import FILE_TAIL, DeliveriesFor, entry_bytes, file_head, save_har
 from whisper_tui.core.har_process import capture_record
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.save_process import (
@@ -211,9 +215,18 @@ class HarAutosave:
                 return self._append(self._written, plan)
             except (FileChanged, FileNotFoundError):
                 return None
-        count = save_har(
-            self.path, plan.captures, plan.base_url, self.store.attempts, plan.deliveries
-        )
+        count = -1
+        if plan.captures and self.in_child and not self._at_exit:
+            try:
+                count = self._rewrite_in_child(plan)
+            except (ChildGone, FileChanged, FileNotFoundError):
+                # The child gone, or its temporary file taken away: the thread writes it all.
+                self.close()
+                self.in_child = False
+        if count < 0:
+            count = save_har(
+                self.path, plan.captures, plan.base_url, self.store.attempts, plan.deliveries
+            )
         stat = os.stat(self.path)
         self.last_save_bytes = stat.st_size
         return _Written(
@@ -258,9 +271,44 @@ class HarAutosave:
             attempts = self.store.attempts(capture.id)
             yield entry_bytes(capture, plan.base_url, plan.deliveries(capture), attempts)
 
-    def _append_in_child(self, written: _Written, plan: _Plan) -> tuple[int, int]:
+    def _rewrite_in_child(self, plan: _Plan) -> int:
+        """Write the file whole as save_har would, the entries made and written by the child:
+        an empty HAR next to the target, the captures appended to it, then renamed over the
+        target (durable first: each append is fsynced). Returns how many entries."""
+        head = file_head()
+        fd, temp = tempfile.mkstemp(
+            prefix="." + os.path.basename(self.path) + ".",
+            suffix=".tmp",
+            dir=os.path.dirname(os.path.abspath(self.path)),
+        )
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(head + FILE_TAIL)
+                stat = os.fstat(out.fileno())
+            empty = _Written(
+                len(head), 0, plan.received, plan.edits, plan.base_url, (stat.st_dev, stat.st_ino)
+            )
+            count, _ = self._append_in_child(empty, plan, temp)
+            os.replace(temp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+            raise
+        return count
+
+    def _start_child(self) -> None:
+        """Start the saving process (in a thread: starting one takes a few milliseconds)."""
+        with self._lock:
+            if self._child is None and self.in_child:
+                self._child = SavingProcess.spawn()
+                self.in_child = self._child is not None
+
+    def _append_in_child(
+        self, written: _Written, plan: _Plan, path: str | None = None
+    ) -> tuple[int, int]:
         """Hand the captures to the child, in frames of at most FRAME_BYTES of them (each
-        an append of its own); returns (entries, bytes) as one append would."""
+        an append of its own) to `path` (the target's by default); returns (entries, bytes)
+        as one append would."""
         if self._child is None:
             self._child = SavingProcess.spawn()
             if self._child is None:
@@ -275,7 +323,7 @@ class HarAutosave:
                 end += 1
             tail_at = written.tail_at + max(size - len(FILE_TAIL), 0)
             added, wrote = self._hand_over(
-                plan, plan.captures[first:end], written.entries + count, tail_at, written
+                plan, plan.captures[first:end], written.entries + count, tail_at, written, path
             )
             # Each append writes the closing anew over the last one's.
             count, size = count + added, max(size - len(FILE_TAIL), 0) + wrote
@@ -289,23 +337,25 @@ class HarAutosave:
         entries: int,
         tail_at: int,
         written: _Written,
+        path: str | None = None,
     ) -> tuple[int, int]:
         assert self._child is not None
+        path = path or self.path
         items: list[Item] = []
         deliveries = []
+        attempted = self.store.attempted()
         for capture in captures:
             delivery = plan.deliveries(capture)
-            attempts = self.store.attempts(capture.id)
             # Replays are rare and their objects many: those entries are made here.
             items.append(
-                entry_bytes(capture, plan.base_url, delivery, attempts)
-                if attempts
+                entry_bytes(capture, plan.base_url, delivery, self.store.attempts(capture.id))
+                if capture.id in attempted
                 else capture_record(capture)
             )
             deliveries.append(delivery)
         message = (
             "append",
-            self.path,
+            path,
             plan.base_url,
             entries,
             tail_at,
@@ -321,7 +371,7 @@ class HarAutosave:
         if answer[0] == "changed":
             raise FileChanged
         if answer[0] == "error":
-            raise OSError(answer[1], answer[2], self.path)
+            raise OSError(answer[1], answer[2], path)
         _, count, size, cpu = answer
         self.per_entry = cpu / max(count, 1)
         return int(count), int(size)
@@ -381,6 +431,9 @@ class HarAutosave:
 
     async def run(self) -> None:
         """Save every `interval` seconds while there is something new; cancel to stop."""
+        # The saving process starts now, while the app is likely idle, not at the first
+        # save, which may come in the middle of a flood.
+        await asyncio.to_thread(self._start_child)
         while True:
             await asyncio.sleep(self.wait)
             await self.save_if_changed()

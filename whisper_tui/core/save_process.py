@@ -133,9 +133,7 @@ def answer(request: tuple[Any, ...]) -> tuple[Any, ...]:
 def main() -> int:
     """The child's start: requests on stdin, answers on stdout, until stdin ends."""
     # Nothing here forms a cycle: collecting would only walk the captures again.
-    gc.disable()
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(PRIORITY)
+    gc.disable()  # (its priority is lowered before this module is imported: see _CHILD)
     source, out = sys.stdin.buffer, sys.stdout.buffer
     with contextlib.suppress(BrokenPipeError):
         while (request := read_frame(source)) is not None:
@@ -148,7 +146,14 @@ def main() -> int:
 
 
 _CHILD = (
-    "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+    # At the lowest priority from its first line: its imports (tens of milliseconds of CPU,
+    # maybe on the app's core) already leave the capture server first.
+    "import os, sys\n"
+    f"try: os.nice({PRIORITY})\n"
+    "except (OSError, AttributeError): pass\n"
+    "try: os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))\n"
+    "except (OSError, AttributeError): pass\n"
+    "sys.path.insert(0, sys.argv.pop(1))\n"
     "from whisper_tui.core.save_process import main; sys.exit(main())"
 )
 

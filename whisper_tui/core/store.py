@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, KeysView
 from dataclasses import dataclass, field
 
 from whisper_tui.core.collector import untrack as _untrack
@@ -306,6 +306,11 @@ class RequestStore:
 
     def attempts(self, request_id: int) -> list[Attempt]:
         return list(self._attempts.get(request_id, ()))
+
+    def attempted(self) -> KeysView[int]:
+        """Ids of the captures with attempts, a live view: `id in` it is a dict lookup, where
+        attempts() copies a list for each capture (--save's hand-over asks for every one)."""
+        return self._attempts.keys()
 
     @property
     def stored_bytes(self) -> int:

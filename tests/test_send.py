@@ -299,6 +299,30 @@ def test_a_set_that_does_not_fit_the_body_says_why_in_words(unlike_bodies):
     ]
 
 
+def test_a_set_into_json_nested_too_deeply_is_not_sent_and_says_why(tmp_path):
+    # Python's json parser raises RecursionError (not a ValueError) past ~1,000 levels.
+    deep = b"[" * 100_000 + b"]" * 100_000
+    har = tmp_path / "deep.har"
+    with WebhookInbox() as inbox:
+        request = urllib.request.Request(
+            inbox.url + "/deep",
+            data=deep,
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        urllib.request.urlopen(request).read()
+        save_har(har, [c.request for c in inbox.wait_for(count=1)], inbox.url)
+    with WebhookInbox() as inbox:
+        result = send(str(har), "--to", inbox.url, "--set", "a=1")
+        assert inbox.wait_for(count=0) == []
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert (
+        "not sent: --set needs a JSON body it can edit; this one is nested too deeply"
+        in result.stdout
+    )
+
+
 def test_a_set_into_an_array_names_the_indexes_there_are(unlike_bodies):
     with WebhookInbox() as inbox:
         result = send(

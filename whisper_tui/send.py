@@ -123,6 +123,11 @@ def json_body(capture: CapturedRequest) -> Any:
     """The capture's body parsed as JSON for --set, or SetError naming what it is instead."""
     try:
         return json.loads(capture.body)
+    except RecursionError:
+        # Valid JSON nested deeper than Python's parser goes: a sender's data, not a bug.
+        raise SetError(
+            "--set needs a JSON body it can edit; this one is nested too deeply"
+        ) from None
     except ValueError as error:
         content_type = capture.content_type
         if not capture.body:

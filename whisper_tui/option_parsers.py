@@ -43,6 +43,17 @@ def parse_body_limit(text: str) -> int:
     return value
 
 
+def parse_memory_limit(text: str) -> int:
+    """--max-memory: a size of at least 1 byte. Under that the store would keep only the
+    newest capture (it always keeps one), which no one asks for on purpose."""
+    value = parse_size(text)
+    if value < 1:
+        raise ValueError(
+            f"must be at least 1 B, got {text!r} (only the newest capture would be kept)"
+        )
+    return value
+
+
 def parse_seconds(text: str) -> float:
     """A duration in seconds, not negative."""
     try:

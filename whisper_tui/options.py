@@ -17,7 +17,6 @@ from whisper_tui.core.config import ConfigError, config_path
 from whisper_tui.core.responses import parse_delay, parse_rule, parse_status
 from whisper_tui.core.settings import DEFAULT_HOST, DEFAULT_PORT
 from whisper_tui.core.signatures import parse_secret_arg
-from whisper_tui.core.sizes import parse_size
 from whisper_tui.core.store import DEFAULT_MAX_REQUESTS
 from whisper_tui.core.tunnels import parse_tunnel, usages
 from whisper_tui.loops import parse_loop
@@ -26,6 +25,7 @@ from whisper_tui.option_parsers import (
     parse_body_limit,
     parse_count,
     parse_forward_url,
+    parse_memory_limit,
     parse_port,
     parse_public_url,
     parse_theme,
@@ -81,7 +81,7 @@ OPTIONS: tuple[Option, ...] = (
         "max_bytes",
         "total bytes of captures kept; the oldest are evicted beyond it (default 512MiB)",
         flag="--max-memory",
-        parse=parse_size,
+        parse=parse_memory_limit,
         config_key="max_memory",
         metavar="SIZE",
     ),

@@ -7,6 +7,12 @@ app's terminal writer and input threads too) shares its one core, the way a bare
 single-threaded aiohttp server has it; the load generator never competes with it.
 
 WHISPER_BENCH_PIN=0 turns pinning off; machines with one CPU are never pinned.
+
+Every decision is taken from the CPUs this process was given at import (ALL_CPUS), never from
+its affinity at the time of the call: inside harness_on_load_cpus() that affinity is the load
+CPU alone, and a check made there ("fewer than 2 CPUs: don't pin") once turned pin_server and
+pin_load into no-ops, so for days the server under test, wrk and the pty reader all shared
+CPU 1 while the bench said "server pinned to CPU 0".
 """
 
 from __future__ import annotations
@@ -18,19 +24,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 SERVER_CPU = 0
+ALL_CPUS = frozenset(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else frozenset()
+"""The CPUs the harness was started with (before any of the calls below narrowed them)."""
 
 
 def enabled() -> bool:
     return (
         os.environ.get("WHISPER_BENCH_PIN", "1") != "0"
         and hasattr(os, "sched_setaffinity")
-        and len(os.sched_getaffinity(0)) >= 2
+        and len(ALL_CPUS) >= 2
+        and SERVER_CPU in ALL_CPUS
     )
 
 
 def load_cpus() -> set[int]:
     """Where the load generator runs: every CPU but the server's."""
-    return set(os.sched_getaffinity(0)) - {SERVER_CPU}
+    return set(ALL_CPUS) - {SERVER_CPU}
 
 
 def pin_server(pid: int) -> None:
@@ -91,7 +100,7 @@ def children_unpinned(pid: int, every: float = 0.05) -> Iterator[None]:
     if not enabled():
         yield
         return
-    everywhere = set(os.sched_getaffinity(0)) | {SERVER_CPU}
+    everywhere = set(ALL_CPUS)
     done = threading.Event()
     seen: set[int] = set()
 

@@ -11,6 +11,7 @@ import hmac
 import io
 import json
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -191,6 +192,34 @@ def test_progress_goes_to_stderr_for_long_files(tmp_path):
     assert "100/210 sent" in result.stderr and "200/210 sent" in result.stderr
     assert len(result.stdout.splitlines()) == 210
     assert os.path.getsize(har) > 0
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_a_reader_that_leaves_stops_the_sends_quietly_with_141(tmp_path, as_json):
+    # `send ... | head -n2`: once head has its lines and exits, the next write finds no
+    # reader. Like `yes | head -n2` it stops there with 141 (128 + SIGPIPE), no traceback,
+    # and no summary claiming how many were answered. --delay spaces the sends so head is
+    # gone long before the file's end.
+    with WebhookInbox() as inbox:
+        urllib.request.urlopen(f"{inbox.url}/p", data=b"x").read()
+        captures = [c.request for c in inbox.wait_for(count=1)]
+    har = tmp_path / "many.har"
+    save_har(har, captures * 40, "http://127.0.0.1:1")
+    status = tmp_path / "status"
+    with WebhookInbox() as target:
+        flags = "--delay 0.05" + (" --json" if as_json else "")
+        command = (
+            f"{shlex.quote(sys.executable)} -m whisper_tui send {shlex.quote(str(har))}"
+            f" --to {target.url} {flags} | head -n2; echo ${{PIPESTATUS[0]}} > {status}"
+        )
+        result = subprocess.run(
+            ["bash", "-c", command], capture_output=True, text=True, timeout=60, cwd=ROOT
+        )
+        delivered = len(target.captures)
+    assert len(result.stdout.splitlines()) == 2
+    assert result.stderr == ""
+    assert status.read_text().strip() == "141"
+    assert 2 <= delivered < 40
 
 
 def cut_after(har: Path, entries: int) -> None:

@@ -6,7 +6,6 @@ import asyncio
 import base64
 import functools
 import json
-import os
 import signal
 import sys
 import time
@@ -22,6 +21,7 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import Session
 from whisper_tui.core.sizes import format_size
 from whisper_tui.core.verdicts import Verdicts
+from whisper_tui.reader_gone import READER_GONE, write_through
 from whisper_tui.stopping import HANGUP_AND_TERMINATE, on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
 
@@ -34,11 +34,6 @@ try:
     from orjson import dumps as _orjson_dumps
 except ImportError:  # not CPython: json alone
     _orjson_dumps = None
-
-READER_GONE = 128 + signal.SIGPIPE
-"""Exit status once stdout's reader has left (`| head -n1`): 141, what a shell reports for
-`yes | head -n1` or any Unix tool stopped by SIGPIPE, so `${PIPESTATUS[0]}` and `set -o
-pipefail` read it as they read theirs (0 would claim a run stopped as asked, 1 a failure)."""
 
 TUNNEL_WAIT = 30.0
 """Seconds the first line waits for --tunnel's public URL before it is printed without it."""
@@ -184,15 +179,11 @@ async def serve_headless(
         pending.clear()
         if reader_gone:
             return
-        try:
-            if batch:
-                out.write(lines_of(batch, session.verdicts, as_json=as_json))
-            out.flush()
-        except BrokenPipeError:
+        text = lines_of(batch, session.verdicts, as_json=as_json) if batch else ""
+        if not write_through(out, text):
             # The reader left (`| head -n1`): stop as a Unix tool does, quietly, once --save
-            # is complete; Python raises where they get SIGPIPE.
+            # is complete.
             reader_gone = True
-            discard_output(out)
             stop.set()
 
     # --relay-response: captures whose line waits for the target's answer, with the delivery
@@ -260,19 +251,4 @@ async def serve_headless(
 
 def note(text: str) -> None:
     """'whisper-tui: text' on stderr; nothing once stderr's reader has left (`|& head`)."""
-    try:
-        print(f"whisper-tui: {text}", file=sys.stderr, flush=True)
-    except BrokenPipeError:
-        discard_output(sys.stderr)
-
-
-def discard_output(stream: TextIO) -> None:
-    """Point a stream whose reader left at /dev/null: what its buffer still holds, flushed at
-    exit, would raise again (Python's documented way, "Note on SIGPIPE")."""
-    try:
-        descriptor = stream.fileno()
-    except (AttributeError, OSError, ValueError):  # a StringIO: nothing to redirect
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, descriptor)
-    os.close(devnull)
+    write_through(sys.stderr, f"whisper-tui: {text}\n")

@@ -7,7 +7,8 @@ before the problem is sent, after one line on stderr saying where the file stopp
 
 Exit status: 0 when every answer matches --expect, 1 when any doesn't (or could not be sent),
 2 for usage errors, 3 when every answer matched but the file was incomplete (so a script that
-only checks for 0 notices, and one that cares can tell it from a failed send).
+only checks for 0 notices, and one that cares can tell it from a failed send), 141 when
+stdout's reader left (`| head -n2`): sending stops there, quietly, as for any Unix tool.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from whisper_tui.core.replay import Sender
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import detect_schemes, get_scheme, parse_secret_arg, sign
 from whisper_tui.core.targets import target_url, validate_target
+from whisper_tui.reader_gone import READER_GONE, write_through
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 PROGRESS_EVERY = 100
@@ -330,17 +332,20 @@ async def send_all(plan: Plan, out: TextIO, err: TextIO) -> int:
             ok = attempt.error is None and plan.expect.accepts(attempt.status)
             failures += not ok
             line = json_record if plan.as_json else text_line
-            out.write(line(index, capture, attempt, ok) + "\n")
-            out.flush()
+            if not write_through(out, line(index, capture, attempt, ok) + "\n"):
+                # The reader left (`| head -n2`): stop sending, quietly, as `yes | head` stops.
+                return READER_GONE
             if total > PROGRESS_EVERY and index % PROGRESS_EVERY == 0:
                 elapsed = time.monotonic() - started
-                err.write(f"whisper-tui send: {index:,}/{total:,} sent in {elapsed:.1f} s\n")
+                write_through(
+                    err, f"whisper-tui send: {index:,}/{total:,} sent in {elapsed:.1f} s\n"
+                )
     finally:
         await sender.close()
     if not plan.as_json:
         answered = f"{total - failures:,} of {total:,} answered {plan.expect.text}"
         incomplete = " (the file was incomplete: see above)" if plan.problem else ""
-        err.write(f"whisper-tui send: {answered}{incomplete}\n")
+        write_through(err, f"whisper-tui send: {answered}{incomplete}\n")
     return exit_status(plan, failures)
 
 

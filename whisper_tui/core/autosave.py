@@ -299,7 +299,8 @@ class HarAutosave:
     def _start_child(self) -> None:
         """Start the saving process (in a thread: starting one takes a few milliseconds)."""
         with self._lock:
-            if self._child is None and self.in_child:
+            # Not once save_now has begun (a quit at once): its close() would miss this one.
+            if self._child is None and self.in_child and not self._at_exit:
                 self._child = SavingProcess.spawn()
                 self.in_child = self._child is not None
 

@@ -4,12 +4,15 @@ Turning a capture into its HAR line (har.entry_bytes) is pure Python, 8-12 us a 
 in a thread it holds the interpreter the app serves with, and under a flood that is a tenth
 of the app's time. Here a child process (this module's `main`, run by the app's own
 interpreter) does it: the app hands over each save's captures as one `marshal` frame of their
-fields (har_process.CAPTURE_FIELDS, about 0.5 us a capture, in the autosave's thread), and the
-child serializes them, appends them to the file and answers with what it wrote.
+fields (har_process.CAPTURE_FIELDS, in the autosave's thread: 1-2 us a capture measured alone,
+2-3 us under a flood, the captures no longer in the CPU's caches), and the child serializes
+them, appends them to the file and answers with what it wrote.
 
-The child runs at the lowest priority (nice 19): where cores are few, the capture server
-comes first and the file catches up when it idles; where there is a spare core the child has
-it. It ends when its input does (the app exited or crashed), after the append in hand, which
+The child runs at the lowest priority (nice 19, and SCHED_IDLE where there is one, so a waking
+capture server takes the core back at once): where cores are few, the capture server comes
+first and the file catches up when it idles; where there is a spare core the child has it.
+A whole rewrite is appends too, to an empty file that the app then renames over the old one.
+It ends when its input does (the app exited or crashed), after the append in hand, which
 always leaves the file a complete HAR (autosave.py).
 
 A request is one frame (a length, then the data):

@@ -108,8 +108,11 @@ def test_each_line_is_printed_while_capturing_not_only_at_exit():
 
 
 async def send_refused_then_good(port: int) -> None:
-    raw = b"POST /hooks HTTP/1.1\r\nHost: x\r\nX-Evil: a\x1b[2Jb\r\nContent-Length: 0\r\n\r\n"
-    assert (await send_raw(port, raw)).split(b" ")[1] == b"400"
+    for raw in (
+        b"POST /hooks HTTP/1.1\r\nHost: x\r\nX-Evil: a\x1b[2Jb\r\nContent-Length: 0\r\n\r\n",
+        b"GET /h\x01 HTTP/1.1\r\nHost: x\r\n\r\n",  # a control byte in the path
+    ):
+        assert (await send_raw(port, raw)).split(b" ")[1] == b"400"
     async with aiohttp.ClientSession() as session:
         async with session.post(f"http://127.0.0.1:{port}/good", data=b"{}") as reply:
             assert reply.status == 200
@@ -121,10 +124,14 @@ def test_a_request_the_parser_refuses_is_told_on_stderr_not_stdout(as_json):
     asyncio.run(send_refused_then_good(port))
     out, err = stop(process)
     assert len(out.strip().splitlines()) == 1 and "/good" in out  # stdout: captures only
-    refusals = [line for line in err.splitlines() if "rejected" in line]
-    assert len(refusals) == 1, err
-    assert refusals[0].startswith("whisper-tui: rejected 400 from 127.0.0.1:")
-    assert "Invalid header value char" in refusals[0] and "\x1b" not in refusals[0]
+    # stderr: one line per refusal, nothing else (no aiohttp traceback after it)
+    [listening, header, path] = err.splitlines()
+    assert listening.startswith("whisper-tui: listening on ")
+    for refusal in (header, path):
+        assert refusal.startswith("whisper-tui: rejected 400 from 127.0.0.1:")
+        assert refusal.endswith(" (refused by the HTTP parser)")
+    assert "Invalid header value char" in header and "\x1b" not in header
+    assert "Invalid char in url path" in path and "\x01" not in path
 
 
 def test_headless_json_lines_carry_headers_and_base64_for_binary():

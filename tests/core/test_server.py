@@ -6,10 +6,12 @@ import asyncio
 import gc
 import gzip
 import json
+import logging
 import sys
 
 import aiohttp
 import pytest
+from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +19,8 @@ from tests.helpers import send_raw
 from whisper_tui.core.har import load_har, to_har
 from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.server import build_server, start_server
+from whisper_tui.core.rejections import Rejections
+from whisper_tui.core.server import CaptureServer, build_server, start_server
 from whisper_tui.core.store import RequestStore
 
 pytestmark = pytest.mark.both_loops  # async tests run on asyncio's loop and on uvloop
@@ -301,3 +304,35 @@ async def test_a_chunked_body_over_the_limit_that_came_whole_is_rejected():
     first, second = store
     assert first.rejected and first.body == b"" and first.target == "/over"
     assert not second.rejected and second.body == body[1:]
+
+
+async def test_a_parser_refusal_is_a_rejection_without_a_logged_traceback_but_a_bug_is_logged(
+    caplog,
+):
+    # Python prints aiohttp's ERROR records (with their tracebacks) on stderr when nothing
+    # configured logging: a hostile sender's bytes must not do that, its rejection is the one
+    # line. An exception in the handler is a bug of ours, and keeps its traceback.
+    async def handler(request: web.BaseRequest) -> web.Response:
+        raise RuntimeError("a bug in the capture handler")
+
+    caplog.set_level(logging.DEBUG, logger="aiohttp.server")
+    rejections = Rejections()
+    sock = bind_socket("127.0.0.1", 0)
+    runner = await start_server(CaptureServer(handler, 1024, set(), rejections), sock)
+    port = sock.getsockname()[1]
+    try:
+        for raw in (
+            b"GET /h HTTP/1.1\r\nHost: x\r\nX-Evil: a\x1b]0;pwn\x07b\r\n\r\n",
+            b"GET /h\x01 HTTP/1.1\r\nHost: x\r\n\r\n",
+        ):
+            assert (await send_raw(port, raw)).split(b" ")[1] == b"400"
+        assert rejections.total == 2
+        assert [r for r in caplog.records if r.name == "aiohttp.server"] == []
+        assert (await send_raw(port, b"GET /ok HTTP/1.1\r\nHost: x\r\n\r\n")).split(b" ")[1] == (
+            b"500"
+        )
+    finally:
+        await runner.cleanup()
+    [logged] = [r for r in caplog.records if r.name == "aiohttp.server"]
+    assert logged.levelno == logging.ERROR and logged.exc_info is not None
+    assert isinstance(logged.exc_info[1], RuntimeError)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 from multidict import CIMultiDict
 
@@ -77,6 +78,7 @@ class _RefusalRecorder(RequestHandler):
     itself: a request the parser refused never reaches the capture handler."""
 
     rejections: Rejections
+    _refused_by_parser = False
 
     def handle_error(
         self,
@@ -87,7 +89,19 @@ class _RefusalRecorder(RequestHandler):
     ) -> web.StreamResponse:
         reason = message or (str(exc) if exc is not None else "") or f"HTTP {status}"
         self.rejections.add(Rejection(time.time(), _peer(request), status, reason))
-        return super().handle_error(request, status, exc, message)
+        # A request the parser refused is the sender's doing, and the rejection above is
+        # its one line (headless prints it, the TUI toasts it). aiohttp would also log it at
+        # ERROR with a traceback, which Python prints on stderr when nothing configured
+        # logging. Anything else (an exception in our handler: a bug) keeps its traceback.
+        self._refused_by_parser = isinstance(exc, HttpProcessingError)
+        try:
+            return super().handle_error(request, status, exc, message)
+        finally:
+            self._refused_by_parser = False
+
+    def log_exception(self, *args: Any, **kw: Any) -> None:
+        if not self._refused_by_parser:
+            super().log_exception(*args, **kw)
 
 
 class CaptureServer(web.Server):

@@ -54,6 +54,7 @@ def test_busy_port_gives_one_line_error_and_status_2():
         (["--max-body", "lots"], "not a size"),
         (["--max-body", "0"], "--max-body: must be at least 1 B"),
         (["--max-requests", "0"], "at least 1"),
+        (["--secret", "stripe"], "argument --secret: expected SCHEME=SECRET (e.g. github="),
         (["--frobnicate"], "unrecognized arguments"),
         (["--host", "no-such-host.invalid"], "cannot resolve host"),
     ],

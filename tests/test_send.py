@@ -159,7 +159,9 @@ def test_an_unreachable_target_is_a_failed_send_not_a_traceback(recorded):
     [
         (["--to", "ftp://x"], "--to 'ftp://x'"),
         (["--to", "http://127.0.0.1:9", "--expect", "2yy"], "--expect '2yy'"),
-        (["--to", "http://127.0.0.1:9", "--sign", "nope=1"], "unknown signature scheme"),
+        (["--to", "http://127.0.0.1:9", "--sign", "nope=1"], "--sign: unknown signature scheme"),
+        (["--to", "http://127.0.0.1:9", "--sign", "stripe"], "--sign: expected SCHEME=SECRET"),
+        (["--to", "http://127.0.0.1:9", "--sign", "stripe="], "--sign: empty secret"),
         (["--to", "http://127.0.0.1:9", "--set", "=1"], "--set '=1'"),
         (["--to", "http://127.0.0.1:9", "--only", '"open'], "unbalanced quotes"),
     ],

@@ -225,7 +225,10 @@ def make_plan(argv: Sequence[str]) -> Plan:
         edits = [parse_set(text) for text in args.set]
         secrets: dict[str, str] = {}
         for text in args.sign:
-            scheme, secret = parse_secret_arg(text)
+            try:
+                scheme, secret = parse_secret_arg(text)
+            except ValueError as error:  # its text is not echoed: it may be a bare secret
+                raise ValueError(f"--sign: {error}") from None
             if get_scheme(scheme).sign is None:
                 raise ValueError(f"--sign {scheme}: requests of this scheme can't be signed")
             secrets[scheme] = secret

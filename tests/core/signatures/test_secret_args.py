@@ -21,8 +21,8 @@ def test_parse_secret_arg_splits_scheme_and_secret() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("github", "expects SCHEME=SECRET"),
-        ("=s3cret", "expects SCHEME=SECRET"),
+        ("github", "expected SCHEME=SECRET"),
+        ("=s3cret", "expected SCHEME=SECRET"),
         ("github=", "empty secret"),
         ("acme=s3cret", "unknown signature scheme 'acme'; known: stripe, github"),
     ],

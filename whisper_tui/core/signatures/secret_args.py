@@ -9,11 +9,14 @@ from whisper_tui.core.signatures.registry import get_scheme, scheme_names
 
 
 def parse_secret_arg(text: str) -> tuple[str, str]:
-    """'SCHEME=SECRET' (as given to --secret) -> (scheme, secret)."""
+    """'SCHEME=SECRET' (as given to --secret or send's --sign) -> (scheme, secret).
+
+    The errors name no flag: the caller's parser says which one was given.
+    """
     scheme, sep, secret = text.partition("=")
     if not sep or not scheme.strip():
         # The text is not echoed: it may be a secret typed without its scheme.
-        raise ValueError("--secret expects SCHEME=SECRET (e.g. github=mysecret)")
+        raise ValueError("expected SCHEME=SECRET (e.g. github=mysecret)")
     if not secret:
         raise ValueError(f"empty secret for {scheme.strip()!r}; expected SCHEME=SECRET")
     return get_scheme(scheme).name, secret

@@ -411,7 +411,7 @@ async def test_a_307_character_body_line_is_read_to_its_end_with_right(body):
 async def test_the_sideways_extent_grows_as_a_big_bodys_lines_are_measured():
     app = DetailApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        lines_ = [f"line {n}" for n in range(30_000)] + [LONG_LINE]
+        lines_ = [f"line {n}" for n in range(3_000)] + [LONG_LINE]
         app.show(text_capture("\n".join(lines_)))
         detail = app.detail
         await wait_until(pilot, lambda: detail.virtual_size.width >= 307, timeout=10)
@@ -758,3 +758,18 @@ async def test_with_wrap_remembered_the_first_capture_is_wrapped_at_the_panes_wi
         assert all(row.startswith("    ") for row in rows[1:]), rows
         words = " ".join(row.strip() for row in rows)
         assert "no secret configured for github; pass one with --secret" in words
+
+
+async def test_g_reaches_the_end_of_a_body_still_being_laid_out():
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        items = [{"x": n} for n in range(3_000)] + [{"x": "THE-END"}]
+        app.show(capture(body=json.dumps(items).encode()))
+        detail = app.detail
+        detail.focus()
+        await wait_for_screen(pilot, app, '"x": 0')
+        assert not detail.body_view.lines.complete  # counted a few ms at a time from here
+        await pilot.press("G")
+        # The end G saw was where counting had got to; the view follows it to the real end.
+        await wait_for_screen(pilot, app, '"x": "THE-END"')
+        assert detail.scroll_y == detail.max_scroll_y

@@ -20,7 +20,6 @@ from textual.cache import LRUCache
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
@@ -42,7 +41,7 @@ from whisper_tui.ui.detail_lines import (
 from whisper_tui.ui.find_bar import BodyFind, FindBar, Match
 from whisper_tui.ui.highlight import SyntaxColours, highlight_line
 from whisper_tui.ui.replay_actions import target_hint
-from whisper_tui.ui.scrolling import set_virtual_size
+from whisper_tui.ui.scrolling import FollowsEnd, set_virtual_size
 
 __all__ = ["DetailPane", "RequestDetail", "pair_lines", "verdict_lines"]
 
@@ -64,7 +63,7 @@ class DetailPane(Vertical):
     """The detail and, once `f` is pressed, its find bar under it (styled in app.tcss)."""
 
 
-class RequestDetail(CopyValue, ScrollView, can_focus=True):
+class RequestDetail(CopyValue, FollowsEnd, can_focus=True):
     """Everything about one capture, top to bottom, highlighted lazily."""
 
     BINDINGS = bindings_for("detail")
@@ -127,6 +126,7 @@ class RequestDetail(CopyValue, ScrollView, can_focus=True):
         self._view = None
         self._layout = None
         self._goto = None
+        self.stop_following()
         self.scroll_to(0, 0, animate=False, immediate=True)
         if request is not None:
             if len(request.body) <= INLINE_DECODE_LIMIT:
@@ -279,7 +279,11 @@ class RequestDetail(CopyValue, ScrollView, can_focus=True):
             # horizontal scrollbar would take a row for nothing.
             width = max(self._text_width(), head, layout.longest if layout else 0)
         set_virtual_size(self, Size(width, height))
+        self.keep_to_end()
         self.refresh()
+
+    def still_growing(self) -> bool:  # G keeps to the end while it does (FollowsEnd)
+        return self._pending() or (self.request is not None and self._view is None)
 
     def on_resize(self) -> None:
         self._rebuild()

@@ -1,4 +1,5 @@
-"""Changing a Line-API widget's scrollable size without laying out the whole screen."""
+"""Changing a Line-API widget's scrollable size without laying out the whole screen; keeping
+to the end of one whose content is still growing."""
 
 from __future__ import annotations
 
@@ -26,3 +27,33 @@ def set_virtual_size(widget: ScrollView, new: Size) -> None:
     widget.set_reactive(type(widget).virtual_size, new)
     widget._scroll_update(new)
     widget.refresh()
+
+
+class FollowsEnd(ScrollView):
+    """A Line-API view whose rows are still being counted after it is shown: G / End goes to
+    the end and keeps to it as it grows, until the user scrolls elsewhere. Without this, G
+    stopped at the end counted so far (a 5 MB body is laid out over seconds)."""
+
+    _end_row: int | None = None
+    """The row G / End scrolled to, while the end is followed."""
+
+    def still_growing(self) -> bool:
+        """Whether more rows are to come; the end is followed only while they do."""
+        return False
+
+    def action_scroll_end(self) -> None:
+        self._end_row = round(self.scroll_y)
+        self.keep_to_end()
+
+    def stop_following(self) -> None:
+        self._end_row = None
+
+    def keep_to_end(self) -> None:
+        """Back to the end after the virtual size grew, unless the user has scrolled away."""
+        if self._end_row is None:
+            return
+        if round(self.scroll_y) != self._end_row:  # moved since: the user's place is kept
+            self._end_row = None
+            return
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
+        self._end_row = round(self.scroll_y) if self.still_growing() else None

@@ -398,7 +398,9 @@ def test_a_relayed_answer_is_the_status_printed_and_saved(tmp_path):
     got = asyncio.run(relay_twice(app_port, port))
     out, _err = stop(process)
     assert got == [201, 502]
-    assert [line.split()[-1] for line in out.splitlines()] == ["201", "502"]
+    [took, failed] = out.splitlines()
+    assert took.endswith(" 201")
+    assert f" 502! [forward failed: connection refused to 127.0.0.1:{app_port}]" in failed
     assert [request.answered_status for request in load_har(har)] == [201, 502]
     [entry, _] = json.loads(har.read_text())["log"]["entries"]
     assert entry["response"]["status"] == entry["_whisper"]["answered"] == 201
@@ -489,3 +491,56 @@ async def test_a_relayed_capture_evicted_before_its_answer_still_gets_its_line()
         ("/first", "201"),
         ("/second", "202"),
     ]
+
+
+async def forward_three(*flags: str) -> tuple[list[str], str]:
+    """/good (the app takes it), /bad (the app answers 503), then /gone once the app has
+    stopped, each line read before the next delivery: the lines, and the app's address."""
+
+    async def app(request: web.BaseRequest) -> web.Response:
+        await request.read()
+        return web.Response(status=204 if request.path == "/good" else 503)
+
+    lines = []
+    async with aiohttp.ClientSession() as session:
+        async with serving(app) as app_url:
+            process, port = await asyncio.to_thread(start, "--forward", app_url, *flags)
+            try:
+                for path in ("/good", "/bad"):
+                    url = f"http://127.0.0.1:{port}{path}"
+                    async with session.post(url, data=b"{}") as reply:
+                        assert reply.status == 200  # the sender's answer does not wait
+                    lines.append(await asyncio.to_thread(process.stdout.readline))
+            except BaseException:
+                stop(process)
+                raise
+        try:
+            async with session.post(f"http://127.0.0.1:{port}/gone", data=b"{}") as reply:
+                assert reply.status == 200
+            lines.append(await asyncio.to_thread(process.stdout.readline))
+        finally:
+            stop(process)
+    return lines, app_url
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_failed_forward_is_in_the_capture_s_line(as_json):
+    # A CI user reads the log to learn whether their app got each delivery: the line waits
+    # for the forward and says when it failed (no answer, or one outside 2xx), as the list's
+    # `200!` does.
+    (good, bad, gone), app_url = asyncio.run(forward_three(*(["--json"] if as_json else [])))
+    address = app_url.removeprefix("http://")
+    if not as_json:
+        assert good.rstrip().endswith(" POST /good 2 B application/octet-stream 200")
+        assert bad.rstrip().endswith(
+            " POST /bad 2 B application/octet-stream 200! [forward 503 Service Unavailable]"
+        )
+        refused = f" 200! [forward failed: connection refused to {address}]"
+        assert gone.rstrip().endswith(" POST /gone 2 B application/octet-stream" + refused)
+        return
+    forwards = [json.loads(line)["forward"] for line in (good, bad, gone)]
+    assert [f["url"] for f in forwards] == [f"{app_url}/{p}" for p in ("good", "bad", "gone")]
+    outcomes = [(f["status"], f["failed"]) for f in forwards]
+    assert outcomes == [(204, False), (503, True), (None, True)]
+    assert forwards[2]["error"] == f"connection refused to {address}"
+    assert forwards[0]["error"] is None and forwards[0]["latency_ms"] > 0

@@ -12,9 +12,10 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from whisper_tui.core.answers import forward_failed, forward_outcome
 from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.filtering import status_of
-from whisper_tui.core.models import NOT_ANSWERED, CapturedRequest
+from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.portable import header_objects, isoformat_utc
 from whisper_tui.core.rejections import Rejection
 from whisper_tui.core.sanitize import printable
@@ -35,6 +36,9 @@ try:
 except ImportError:  # not CPython: json alone
     _orjson_dumps = None
 
+FORWARD_FAILED = "!"
+"""After the status when the forward to --forward failed, as in the TUI's list."""
+
 TUNNEL_WAIT = 30.0
 """Seconds the first line waits for --tunnel's public URL before it is printed without it."""
 
@@ -54,9 +58,15 @@ def _clock(second: int, zone: tuple[str, str]) -> str:
     return time.strftime("%H:%M:%S", time.localtime(second))
 
 
-def human_line(request: CapturedRequest, verdicts: Verdicts) -> str:
-    """'23:25:05.042 POST /hooks/stripe 529 B application/json 200 [signature ...]'."""
+def human_line(request: CapturedRequest, verdicts: Verdicts, forward: Attempt | None = None) -> str:
+    """'23:25:05.042 POST /hooks/stripe 529 B application/json 200 [signature ...]'.
+
+    A failed --forward marks the status as the list does (`200!`) and ends the line with
+    what happened (`[forward failed: connection refused]`, `[forward 503 Service
+    Unavailable]`); a forward the app took adds nothing.
+    """
     clock = _clock(int(request.received_at), time.tzname)
+    failed = forward_failed(forward)
     millis = int((request.received_at % 1) * 1000)
     parts = [
         f"{clock}.{millis:03d}",
@@ -64,20 +74,27 @@ def human_line(request: CapturedRequest, verdicts: Verdicts) -> str:
         printable(request.target),
         format_size(request.size),
         printable(request.content_type or "-"),
-        str(status_of(request)),
+        str(status_of(request)) + (FORWARD_FAILED if failed else ""),
     ]
     for verdict in verdicts.for_request(request):
         parts.append(f"[signature {verdict.status} ({verdict.scheme})]")
+    if failed:
+        assert forward is not None
+        parts.append(f"[forward {forward_outcome(forward)}]")
     return " ".join(parts)
 
 
 def json_line(
-    request: CapturedRequest, verdicts: Verdicts, delivery: DeliveryJson | None = None
+    request: CapturedRequest,
+    verdicts: Verdicts,
+    delivery: DeliveryJson | None = None,
+    forward: Attempt | None = None,
 ) -> str:
     """One JSON object per capture, body as UTF-8 text or base64, for scripts.
 
     `delivery` (the index's `json_of`) is written as `"delivery": {"id", "from", "seen",
-    "first"}`, else null.
+    "first"}`, else null; `forward` (--forward's attempt) as `"forward": {"url", "status",
+    "error", "latency_ms", "failed"}`, else null.
     """
     try:
         body, encoding = request.body.decode("utf-8"), "utf-8"
@@ -104,17 +121,28 @@ def json_line(
             for v in verdicts.for_request(request)
         ],
         "delivery": delivery,
+        "forward": None if forward is None else _forward_json(forward),
     }
     return _encoded(record)
 
 
-def lines_of(
-    batch: list[tuple[CapturedRequest, DeliveryJson | None]],
-    verdicts: Verdicts,
-    *,
-    as_json: bool = False,
-) -> str:
-    """The lines of a batch of captures (each with its delivery object for --json), joined.
+def _forward_json(forward: Attempt) -> dict[str, object]:
+    latency = forward.latency
+    return {
+        "url": forward.target_url,
+        "status": forward.status,
+        "error": forward.error,
+        "latency_ms": None if latency is None else round(latency * 1000, 3),
+        "failed": forward_failed(forward),
+    }
+
+
+Line = tuple[CapturedRequest, DeliveryJson | None, Attempt | None]
+"""A capture to print, with its delivery object (for --json) and its --forward attempt."""
+
+
+def lines_of(batch: list[Line], verdicts: Verdicts, *, as_json: bool = False) -> str:
+    """The lines of a batch of captures (each with its delivery object and forward), joined.
 
     Formatted at the flush, not as each capture arrives: made between two requests, whose
     handling pushes the formatting code and data out of the CPU's caches, a human line cost
@@ -124,8 +152,8 @@ def lines_of(
     whenever it is made.
     """
     if as_json:
-        return "".join([json_line(r, verdicts, delivery) + "\n" for r, delivery in batch])
-    return "".join([human_line(r, verdicts) + "\n" for r, _ in batch])
+        return "".join([json_line(r, verdicts, d, f) + "\n" for r, d, f in batch])
+    return "".join([human_line(r, verdicts, f) + "\n" for r, _, f in batch])
 
 
 def _encoded(record: dict[str, object]) -> str:
@@ -169,7 +197,7 @@ async def serve_headless(
     # Captures announced since the last flush, with their delivery object for --json (asked
     # at arrival: an eviction before the flush must not change the line); the flush formats
     # and writes them together.
-    pending: list[tuple[CapturedRequest, DeliveryJson | None]] = []
+    pending: list[Line] = []
 
     reader_gone = False
 
@@ -186,28 +214,41 @@ async def serve_headless(
             reader_gone = True
             stop.set()
 
-    # --relay-response: captures whose line waits for the target's answer, with the delivery
-    # object they arrived with. The capture itself, not its id: the store may evict it before
-    # the answer comes, and its line is printed all the same.
-    relayed: dict[int, tuple[CapturedRequest, DeliveryJson | None]] = {}
+    # --forward: captures whose line waits for the forward's outcome (with --relay-response
+    # the target's answer, which is the sender's), with the delivery object they arrived
+    # with. The capture itself, not its id: the store may evict it before the forward
+    # finishes, and its line is printed all the same.
+    waiting: dict[int, tuple[CapturedRequest, DeliveryJson | None]] = {}
 
     def delivery_of(request: CapturedRequest) -> DeliveryJson | None:
         # The store numbered the arrival before telling its listeners.
         return store.deliveries.json_of(request.id) if as_json else None
 
     def announce(request: CapturedRequest) -> None:
-        if request.answered_status == NOT_ANSWERED:
-            # The line gives the status the sender got: the target's, not known yet.
-            relayed[request.id] = (request, delivery_of(request))
+        forwarding = session.forwarding
+        if request.answered_status == NOT_ANSWERED or (
+            forwarding is not None and request.id in forwarding.in_flight
+        ):
+            # The line gives the status the sender got (with --relay-response the target's,
+            # not known yet) and whether the app got the delivery: it waits for the forward,
+            # which the sender's timeout bounds (--relay-response makes the sender wait too).
+            waiting[request.id] = (request, delivery_of(request))
             return
         print_line(request, delivery_of(request))
 
-    def answered(request: CapturedRequest) -> None:
-        if (waiting := relayed.pop(request.id, None)) is not None:
-            print_line(*waiting)
+    def forwarded(request: CapturedRequest, attempt: Attempt) -> None:
+        if (waited := waiting.pop(request.id, None)) is not None:
+            print_line(*waited, attempt)
 
-    def print_line(request: CapturedRequest, delivery: DeliveryJson | None) -> None:
-        pending.append((request, delivery))
+    def answered(request: CapturedRequest) -> None:
+        # A relayed answer without a forward's outcome told first: print it all the same.
+        if (waited := waiting.pop(request.id, None)) is not None:
+            print_line(*waited)
+
+    def print_line(
+        request: CapturedRequest, delivery: DeliveryJson | None, forward: Attempt | None = None
+    ) -> None:
+        pending.append((request, delivery, forward))
         # Lines go out together FLUSH_DELAY after the first one since the last flush: under
         # load one write system call carries hundreds of them. Kept here rather than in the
         # stream's buffer, which PYTHONUNBUFFERED (set in many containers) turns off: then
@@ -217,6 +258,7 @@ async def serve_headless(
 
     store.subscribe(announce)
     store.subscribe_answers(answered)
+    session.subscribe_forwards(forwarded)
 
     def refused(rejection: Rejection) -> None:
         # Not a capture (stdout stays one line per capture): a note on stderr, as it happens.
@@ -240,8 +282,8 @@ async def serve_headless(
         await stop.wait()
     finally:
         await session.stop()
-        for request_id in sorted(relayed):  # whisper-tui stopped first: no answer (status 0)
-            print_line(*relayed[request_id])
+        for request_id in sorted(waiting):  # whisper-tui stopped first: no answer (status 0)
+            print_line(*waiting[request_id])
         flush()  # the lines of the last captures, before the pending flush would run
         if session.autosave is not None:
             note(f"saved {len(store):,} capture(s) to {session.autosave.path}")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len, get_character_cell_size
 
-from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
+from whisper_tui.core.answers import Answer
+from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.ui.list_rows import (
-    Answer,
-    answer_of,
     column_header,
     columns_for,
     compact_size,
@@ -197,23 +196,6 @@ def test_a_rejected_row_says_413_in_the_answer_column_and_keeps_every_column_in_
     assert shown.index("413") == normal.index("200")
     [(_, style)] = [piece for piece in row_pieces(rejected, 100) if "MB" in piece[0]]
     assert style == "wt.error"  # the theme's error colour, bold (palette.py)
-
-
-def test_answer_of_reads_the_status_the_forward_and_the_relayed_answer():
-    request = capture(answered_status=500)
-    assert answer_of(request, []) == Answer(500)
-    assert answer_of(request, [forward(200)]) == Answer(500)
-    assert answer_of(request, [forward(503)]) == Answer(500, True)
-    assert answer_of(request, [forward(None, "refused")]) == Answer(500, True)
-    # Relaying: the capture holds the target's answer (502 when there was none) once it came.
-    assert answer_of(capture(answered_status=NOT_ANSWERED), []) == Answer(None)
-    assert answer_of(capture(answered_status=201), [forward(201)]) == Answer(201)
-    relayed_failure = capture(answered_status=502)
-    assert answer_of(relayed_failure, [forward(None, "refused")]) == Answer(502, True)
-    replay = Attempt("http://x", 0.0, kind="replay", status=500)
-    assert answer_of(capture(), [replay]) == Answer(200)
-    rejected = capture(rejected=True, answered_status=413)
-    assert answer_of(rejected, []) == Answer(413)
 
 
 def test_a_relayed_answer_still_awaited_shows_an_ellipsis():

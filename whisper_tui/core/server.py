@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -18,7 +19,7 @@ from aiohttp.web_protocol import RequestHandler
 from multidict import CIMultiDict
 
 from whisper_tui.core.ack import ACK_TYPE, Ack, ack
-from whisper_tui.core.models import NOT_ANSWERED, CapturedRequest
+from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.rejections import Rejection, Rejections
 from whisper_tui.core.replay import Sender, relay_parts
 from whisper_tui.core.responses import Answer, ResponsePolicy, guessed_content_type
@@ -36,6 +37,17 @@ class Forwarding:
     sender: Sender
     relay_response: bool = False
     """Answer the original sender with the target's answer (502 when it fails)."""
+    in_flight: set[int] = field(default_factory=set)
+    """Ids of captures whose forward is on its way (added before the store's listeners hear
+    of the capture, so headless mode knows to wait for it)."""
+    finished: list[Callable[[CapturedRequest, Attempt], None]] = field(default_factory=list)
+    """Told of each forward's outcome, the capture evicted meanwhile or not (the store's
+    attempt listeners hear only of captures it still holds)."""
+
+    def tell_finished(self, captured: CapturedRequest, attempt: Attempt) -> None:
+        self.in_flight.discard(captured.id)
+        for listener in self.finished:
+            listener(captured, attempt)
 
 
 def _captured(
@@ -181,8 +193,12 @@ def build_server(
 
     async def forward_later(captured: CapturedRequest) -> None:
         assert forward is not None
-        attempt = await forward.sender.send(captured, forward.url, kind="forward")
+        try:
+            attempt = await forward.sender.send(captured, forward.url, kind="forward")
+        finally:  # cancelled when the server stops: no longer on its way
+            forward.in_flight.discard(captured.id)
         store.add_attempt(captured.id, attempt)
+        forward.tell_finished(captured, attempt)
 
     async def capture(request: web.BaseRequest) -> web.StreamResponse | Ack:
         received_at = time.time()
@@ -236,6 +252,8 @@ def build_server(
             None,
             NOT_ANSWERED if relaying else status,
         )
+        if forwarding is not None and not relaying:
+            forwarding.in_flight.add(request_id)
         store.add(captured)
         if forwarding is not None:
             if relaying:
@@ -245,6 +263,7 @@ def build_server(
                 # attempt's listeners (autosave, headless) hear of it.
                 captured.answered_status = code
                 store.add_attempt(request_id, attempt)  # nothing if evicted meanwhile
+                forwarding.tell_finished(captured, attempt)
                 store.answered(captured)  # evicted or not: headless prints its line
                 return web.Response(
                     status=code, reason=reason, headers=CIMultiDict(headers), body=answer

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from whisper_tui.core.replay import Sender
+    from whisper_tui.core.server import Forwarding
     from whisper_tui.core.tunnels import Tunnel
 
 TUNNEL_HOSTS = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}
@@ -96,6 +97,9 @@ class Session:
         self._saving: asyncio.Task[None] | None = None
         self._after_loading: asyncio.Task[None] | None = None
         self._released = asyncio.Event()
+        self.forwarding: Forwarding | None = None
+        """--forward's live forwarding once listening (None without --forward)."""
+        self._forward_listeners: list[Callable[[CapturedRequest, Attempt], None]] = []
         self.tunnel: Tunnel | None = None
         """The --tunnel connection once started (None without --tunnel)."""
         self._tunnel_listeners: list[Callable[[str], None]] = []
@@ -108,6 +112,10 @@ class Session:
         from whisper_tui.core.replay import Sender
 
         return Sender(own_addresses=lambda: {(self.settings.host, self.port)})
+
+    def subscribe_forwards(self, listener: Callable[[CapturedRequest, Attempt], None]) -> None:
+        """Call `listener(capture, attempt)` as each --forward finishes (evicted or not)."""
+        self._forward_listeners.append(listener)
 
     @property
     def base_url(self) -> str:
@@ -174,12 +182,17 @@ class Session:
             from whisper_tui.core.server import Forwarding, build_server, start_server
 
             assert self._sock is not None  # bound by start()
-            forward = (
-                Forwarding(self.settings.forward_url, self.sender, self.settings.relay_response)
+            self.forwarding = (
+                Forwarding(
+                    self.settings.forward_url,
+                    self.sender,
+                    self.settings.relay_response,
+                    finished=self._forward_listeners,
+                )
                 if self.settings.forward_url
                 else None
             )
-            server = build_server(self.store, self.settings.max_body, self.policy, forward)
+            server = build_server(self.store, self.settings.max_body, self.policy, self.forwarding)
             self._runner = await start_server(server, self._sock)
             if self.settings.tunnel is not None:
                 await self._start_tunnel()

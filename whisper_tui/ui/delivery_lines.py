@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
+from whisper_tui.core.answers import Answer, answer_of
 from whisper_tui.core.delivery_index import Delivery
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.store import RequestStore
-from whisper_tui.ui.list_rows import Answer, answer_of
 from whisper_tui.ui.palette import status_style
 from whisper_tui.ui.text_flow import flow
 

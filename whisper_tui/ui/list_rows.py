@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.text import Text
 
-from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
+from whisper_tui.core.answers import Answer
+from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.sizes import format_size
 
@@ -85,33 +86,6 @@ def columns_for(width: int) -> Columns:
 def row_width_for(path_cells: int) -> int:
     """Cells a row needs to show every column and a path this long whole."""
     return FULL_WIDTH + max(path_cells, PATH_ROOM_FOR_TYPE) + 1
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """What the sender got: the status (None while a relayed answer is awaited) and
-    whether the forward to --forward failed."""
-
-    status: int | None
-    forward_failed: bool = False
-
-
-def answer_of(request: CapturedRequest, attempts: list[Attempt]) -> Answer:
-    """The status the sender was answered with and the latest forward's outcome.
-
-    With --relay-response the capture's status is the target's answer (502 when the forward
-    failed); None while it is awaited.
-    """
-    forwards = [a for a in attempts if a.kind == "forward"]
-    latest = forwards[-1] if forwards else None
-    failed = latest is not None and (
-        latest.error is not None or latest.status is None or not 200 <= latest.status < 300
-    )
-    if request.rejected:
-        return Answer(413, failed)
-    if request.answered_status == NOT_ANSWERED:
-        return Answer(None)
-    return Answer(request.answered_status, failed)
 
 
 def short_type(content_type: str) -> str:

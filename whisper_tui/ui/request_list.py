@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from whisper_tui.core.answers import Answer, answer_of
 from whisper_tui.core.filtering import FilteredView, StoreView
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
@@ -27,8 +28,6 @@ from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.ui.actions import bindings_for
 from whisper_tui.ui.list_rows import (
     METHOD_STYLES,
-    Answer,
-    answer_of,
     column_header,
     row_pieces,
     row_width_for,

@@ -1,0 +1,58 @@
+"""What the sender got for a capture, and whether its live forward (--forward) failed.
+
+One place for the list's `200!`, the arrival lines' 'forward failed' and headless mode's
+`200! [forward failed: connection refused]`: a forward failed when it got no answer or an
+answer outside 2xx (the app did not take the delivery).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
+from whisper_tui.core.sanitize import printable
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the sender got: the status (None while a relayed answer is awaited) and
+    whether the forward to --forward failed."""
+
+    status: int | None
+    forward_failed: bool = False
+
+
+def latest_forward(attempts: list[Attempt]) -> Attempt | None:
+    """The capture's last live forward among its attempts (replays are not forwards)."""
+    for attempt in reversed(attempts):
+        if attempt.kind == "forward":
+            return attempt
+    return None
+
+
+def forward_failed(attempt: Attempt | None) -> bool:
+    """No answer, or one outside 2xx; False without a forward."""
+    return attempt is not None and (
+        attempt.error is not None or attempt.status is None or not 200 <= attempt.status < 300
+    )
+
+
+def forward_outcome(attempt: Attempt) -> str:
+    """'failed: connection refused' or '503 Service Unavailable', printable, one line."""
+    if attempt.error is not None or attempt.status is None:
+        return f"failed: {printable(attempt.error or 'no response')}"
+    return printable(f"{attempt.status} {attempt.reason}".strip())
+
+
+def answer_of(request: CapturedRequest, attempts: list[Attempt]) -> Answer:
+    """The status the sender was answered with and the latest forward's outcome.
+
+    With --relay-response the capture's status is the target's answer (502 when the forward
+    failed); None while it is awaited.
+    """
+    failed = forward_failed(latest_forward(attempts))
+    if request.rejected:
+        return Answer(413, failed)
+    if request.answered_status == NOT_ANSWERED:
+        return Answer(None)
+    return Answer(request.answered_status, failed)

@@ -9,6 +9,7 @@ from rich.cells import cell_len
 
 from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.responses import ResponsePolicy, parse_rule
+from whisper_tui.core.signatures import Verdict
 from whisper_tui.ui.detail_lines import (
     answer_line,
     answer_reason,
@@ -18,6 +19,7 @@ from whisper_tui.ui.detail_lines import (
     copied_note,
     pair_rows,
     summary_lines,
+    verdict_lines,
     waiting_lines,
 )
 
@@ -219,3 +221,22 @@ def test_a_replay_that_cannot_reach_its_target_says_which_key_changes_it():
     forward = Attempt("http://127.0.0.1:9/x", 0.0, kind="forward", error="connection refused")
     assert "replay target" not in str(attempt_lines(forward, 38, with_body=True))
     assert "replay target" not in str(attempt_lines(failed, 38, with_body=False))  # not the latest
+
+
+@pytest.mark.parametrize(
+    "scheme, reason",
+    [
+        ("stripe", "no v1 signature in Stripe-Signature"),
+        ("github", "X-Hub-Signature-256 does not match"),
+        ("stripe", "timestamp 1764000000 is 900 s old (181855580 s), over the tolerance 300 s"),
+    ],
+)
+@pytest.mark.parametrize("width", range(30, 61))
+def test_a_signature_verdict_wraps_at_spaces_on_its_first_row_too(scheme, reason, width):
+    rows = [row.plain for row in verdict_lines(Verdict(scheme, "failed", reason, True), width)]
+    assert all(cell_len(row) <= width for row in rows)
+    assert all(row.startswith("    ") for row in rows[1:])
+    # Every word of the reason is on one row, whole.
+    words = " ".join(rows).split()
+    assert words[:3] == ["signature:", "failed", f"({scheme}):"]
+    assert words[3:] == reason.split()

@@ -329,19 +329,12 @@ def verdict_lines(verdict: Verdict, width: int) -> list[Text]:
     line.append(f" ({verdict.scheme})")
     if not verdict.reason:
         return [line]
-    line.append(": ")
-    indent = 4
-    # Wrap at word boundaries so figures like "tolerance 300 s" stay readable.
-    pieces = textwrap.wrap(
-        printable(verdict.reason),
-        width=max(width - indent, 24),
-        initial_indent=" " * (line.cell_len - indent),
-        break_on_hyphens=False,
-    )
-    line.append(pieces[0].lstrip() if pieces else "")
-    lines = [line]
-    lines.extend(Text(" " * indent + piece, no_wrap=True, end="") for piece in pieces[1:])
-    return lines
+    line.append(":")
+    # Flowed a word at a time, the first row too: textwrap measured the first row past
+    # 'signature: failed (stripe): ' and cut the word that did not fit there ('no v1 si' /
+    # 'gnature'). A word wider than a whole row (a URL) is still cut in cells.
+    words = [(" ", Text(word)) for word in printable(verdict.reason).split(" ") if word]
+    return flow([("", line), *words], width, indent=4)
 
 
 def section_title(label: str) -> Text:

@@ -47,6 +47,24 @@ def test_stripe_mismatch_mentions_that_stripe_listen_has_its_own_secret() -> Non
     assert "tried v1=00cd8805b6df…" in verdict.reason
 
 
+@pytest.mark.parametrize(
+    "received",
+    [b'{\n  "id": "evt_1",\n  "amount": 4200\n}', b'{"id":"evt_1","amount":4200}\n'],
+    ids=["pretty-printed", "trailing-newline"],
+)
+def test_a_body_changed_after_signing_is_not_blamed_on_the_secret(received: bytes) -> None:
+    # The MAC matching the body as it was signed proves the secret right: the `stripe listen`
+    # advice to use another secret would contradict it.
+    secret = "whsec_fixture_stripe_secret"
+    headers = sign(b'{"id":"evt_1","amount":4200}', "stripe", secret, [], 1000)
+    request = make_request("stripe-docs-selfcomputed", body=received, headers=headers)
+    verdict = only(verify(request, SignatureSettings({"stripe": secret}), now=1000))
+    assert verdict.mac_valid is False
+    assert "after signing" in verdict.reason
+    assert "stripe listen" not in verdict.reason
+    assert "secret" not in verdict.reason
+
+
 def test_stripe_tries_every_v1_candidate() -> None:
     name = "stripe-docs-selfcomputed"
     original = dict(DELIVERIES[name]["headers"])["Stripe-Signature"]

@@ -148,9 +148,13 @@ def _evaluate(
         for label, mac in check.candidates
     )
     parts = [f"{check.what} (tried {tried})"]
-    parts += mismatch_hints(check, body)
+    hints = mismatch_hints(check, body)
+    parts += hints
     parts += secret_kind_hints(scheme, secret)
-    parts += check.fail_notes
+    if not hints:
+        # A confirmed hint explains the failure (a body changed after signing proves the
+        # secret right): advice to use another secret would contradict it.
+        parts += check.fail_notes
     if skew is not None and stale:
         parts.append(f"the timestamp is also {_age(skew)} ({rule})")
     return Verdict(name, "failed", "; ".join(parts), False, skew)

@@ -67,7 +67,7 @@ class Check:
     alt_digests: list[tuple[str, Digests]] = field(default_factory=list)
     """(hint when it matches, other message construction), e.g. http vs https for Twilio."""
     fail_notes: list[str] = field(default_factory=list)
-    """Said whenever the MAC fails, e.g. the `stripe listen` caveat."""
+    """Said when the MAC fails and no hint explains why, e.g. the `stripe listen` caveat."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -212,6 +212,23 @@ def test_a_configured_secret_is_masked_in_every_line_printed(as_json):
     assert secret not in out + err
 
 
+def test_a_failed_signature_s_line_says_why_in_one_neutralized_line():
+    # The reason's first clause (the whole reason is in --json), control characters made
+    # visible: a header may carry 0x9b (C1 CSI, which a terminal obeys) as obs-text.
+    process, port = start("--secret", "stripe=whsec_abc")
+    signature = b"t=1700000000,v1=\x9b2Jab12"
+    raw = b"POST /s HTTP/1.1\r\nHost: x\r\nStripe-Signature: " + signature
+    raw += b"\r\nContent-Length: 2\r\n\r\n{}"
+    assert asyncio.run(send_raw(port, raw)).split(b" ")[1] == b"200"
+    out, _err = stop(process)
+    [line] = out.splitlines()
+    assert "\x9b" not in line
+    assert line.endswith(
+        " 200 [signature failed (stripe): no v1 signature in Stripe-Signature matched"
+        " (tried v1=\\x9b2Jab12 (not hex))]"
+    ), line
+
+
 def test_load_lists_a_saved_har_and_bad_files_fail_in_one_line(tmp_path):
     bad = tmp_path / "bad.har"
     bad.write_text("{not json")

@@ -61,6 +61,9 @@ def _clock(second: int, zone: tuple[str, str]) -> str:
 def human_line(request: CapturedRequest, verdicts: Verdicts, forward: Attempt | None = None) -> str:
     """'23:25:05.042 POST /hooks/stripe 529 B application/json 200 [signature ...]'.
 
+    A verdict other than verified gives the first clause of its reason, `[signature failed
+    (stripe): MAC valid but timestamp is 2d old]` (the whole reason is in --json).
+
     A failed --forward marks the status as the list does (`200!`) and ends the line with
     what happened (`[forward failed: connection refused]`, `[forward 503 Service
     Unavailable]`); a forward the app took adds nothing.
@@ -77,7 +80,9 @@ def human_line(request: CapturedRequest, verdicts: Verdicts, forward: Attempt | 
         str(status_of(request)) + (FORWARD_FAILED if failed else ""),
     ]
     for verdict in verdicts.for_request(request):
-        parts.append(f"[signature {verdict.status} ({verdict.scheme})]")
+        reason = verdict.short_reason()
+        because = f": {printable(reason)}" if reason else ""
+        parts.append(f"[signature {verdict.status} ({verdict.scheme}){because}]")
     if failed:
         assert forward is not None
         parts.append(f"[forward {forward_outcome(forward)}]")

@@ -23,3 +23,13 @@ def test_verdict_line_reads_naturally() -> None:
 )
 def test_durations_read_as_the_two_largest_units(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
+
+
+def test_a_short_reason_is_the_first_clause_on_one_line_and_capped() -> None:
+    hinted = Verdict(
+        "stripe", "failed", "no v1 matched (tried v1=ab)\n; the secret looks odd", False
+    )
+    assert hinted.short_reason() == "no v1 matched (tried v1=ab)"
+    long = Verdict("github", "failed", "x" * 300, False).short_reason()
+    assert len(long) == 100 and long.endswith("…")
+    assert Verdict("github", "verified", "", True).short_reason() == ""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SHORT_REASON = 100
+"""Characters of a reason a one-line log keeps (Verdict.short_reason)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -22,6 +25,15 @@ class Verdict:
     @property
     def ok(self) -> bool:
         return self.status == "verified"
+
+    def short_reason(self) -> str:
+        """The reason's first clause on one line, at most SHORT_REASON characters: what a
+        log line that holds everything else about the capture has room for. A reason's later
+        clauses are hints (the full text is in the detail and in headless --json)."""
+        first = " ".join(self.reason.split("; ", 1)[0].split())
+        if len(first) > SHORT_REASON:
+            first = first[: SHORT_REASON - 1] + "…"
+        return first
 
     def line(self) -> str:
         """One line for logs and the detail pane, e.g. 'signature: verified (github)'."""

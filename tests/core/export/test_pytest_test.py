@@ -69,3 +69,25 @@ def test_the_exported_test_fails_when_the_app_does_not_answer_2xx(tmp_path):
         result = run_exported(tmp_path, inbox.url)
     assert result.returncode == 1
     assert "answered 500" in result.stdout
+
+
+def test_each_test_is_laid_out_as_a_formatter_would():
+    # The call's arguments at 8 spaces, the header list's items at 12, its bracket at 8.
+    source = render_export("pytest", [CAPTURE], "http://127.0.0.1:1").decode("utf-8")
+    call = source[source.index("    status = deliver(") :].split("\n    )\n")[0]
+    assert call.splitlines() == [
+        "    status = deliver(",
+        "        'POST',",
+        "        '/hooks/x?a=1&b=%20',",
+        "        [",
+        "            ('Content-Type', 'application/octet-stream'),",
+        "            ('X-Dup', '1'),",
+        "            ('X-Dup', '2'),",
+        "            ('X-User', 'Zoë Müller'),",
+        "            ('X-Legacy', b'caf\\xe9'),",
+        "        ],",
+        "        b'\\x00\\xffraw\\'\"\\n\\x1b',",
+    ]
+    bare = CapturedRequest(8, 0.0, "127.0.0.1", "GET", "/", (1, 1), (), b"")
+    source = render_export("pytest", [bare], "http://127.0.0.1:1").decode("utf-8")
+    assert "        'GET',\n        '/',\n        [],\n        b'',\n    )\n" in source

@@ -63,13 +63,18 @@ def _test_for(request: CapturedRequest) -> str:
         for name, value in request.raw_headers
         if name.lower() not in _NOT_SENT
     ]
-    header_lines = "".join(f"        ({n!r}, {v!r}),\n" for n, v in headers)
+    # Laid out as a formatter would: the call's arguments at 8 spaces, the list's items at
+    # 12, its closing bracket back at 8 (an empty list stays on one line).
+    header_list = "[]"
+    if headers:
+        items = "".join(f"            ({n!r}, {v!r}),\n" for n, v in headers)
+        header_list = f"[\n{items}        ]"
     return (
         f"\n\ndef test_capture_{request.id}_is_accepted():\n"
         f"    status = deliver(\n"
         f"        {request.method!r},\n"
         f"        {request.target!r},\n"
-        f"        [\n{header_lines}        ],\n"
+        f"        {header_list},\n"
         f"        {request.body!r},\n"
         f"    )\n"
         f'    assert 200 <= status < 300, f"answered {{status}}"\n'

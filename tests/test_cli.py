@@ -288,6 +288,8 @@ def test_headless_needs_no_terminal(tmp_path):
         ('theme = "nosuchtheme"', "theme: unknown theme 'nosuchtheme'; known: ansi-dark, "),
         ('[keymap]\nnosuch = "x"', "keymap: unknown binding id 'nosuch'; binding ids: help, "),
         ("[keymap]\nreplay = 5", "keymap: replay: expected keys as a string, got an integer"),
+        ('[keymap]\nreplay = "q"', 'keymap: replay = "q" takes q, which quits'),
+        ('[keymap]\nexport = "r"', 'keymap: export = "r" takes r, which replay has'),
         ("[secrets]\ngithub = 12345", "secrets: github: expected the secret as a string"),
     ],
 )

@@ -211,20 +211,23 @@ def forward_loop_problem(settings: Settings, port: int) -> str | None:
 
 
 def keymap_problem(settings: Settings) -> str | None:
-    """A [keymap] binding id the app has no action for, or None, in headless mode too (the
-    file is the same for both). The action table is plain Python until it makes bindings, so
-    this imports no Textual (the file's value types were checked before)."""
+    """A [keymap] binding id the app has no action for, or a key it gives two actions where
+    both work (keymap_conflicts), or None, in headless mode too (the file is the same for
+    both). The action table is plain Python until it makes bindings, so this imports no
+    Textual (the file's value types were checked before)."""
     if not settings.keymap:
         return None
     from whisper_tui.ui.actions import all_actions
+    from whisper_tui.ui.keymap_conflicts import keymap_conflict
 
     known = [action.id for action in all_actions()]
+    source = settings.config_file or config_path()
     for action_id, _keys in settings.keymap:
         if action_id not in known:
-            source = settings.config_file or config_path()
             ids = ", ".join(known)
             return f"{source}: keymap: unknown binding id {action_id!r}; binding ids: {ids}"
-    return None
+    conflict = keymap_conflict(dict(settings.keymap), all_actions())
+    return f"{source}: {conflict}" if conflict else None
 
 
 def _run_headless(

@@ -1,0 +1,50 @@
+"""A [keymap] that gives one key two actions where both work is refused, in one line."""
+
+from __future__ import annotations
+
+import pytest
+
+from whisper_tui.ui.actions import all_actions
+from whisper_tui.ui.keymap_conflicts import keymap_conflict
+
+
+def conflict(**keymap: str) -> str | None:
+    return keymap_conflict(keymap, all_actions())
+
+
+def test_the_default_keys_restated_or_swapped_are_no_conflict():
+    assert conflict() is None
+    assert conflict(**{action.id: action.keys for action in all_actions()}) is None
+    assert conflict(replay="e", export="r") is None
+    assert conflict(replay="r,ctrl+r") is None
+    # The diff's and the help screen's q close them, as by default.
+    assert conflict(diff_back="escape,q", help_close="q") is None
+
+
+@pytest.mark.parametrize("key", ["q", "ctrl+c", "ctrl+q"])
+def test_no_action_takes_a_quit_key(key):
+    assert conflict(replay=key) == f'keymap: replay = "{key}" takes {key}, which quits' + (
+        " (q, ctrl+c and ctrl+q always do)"
+    )
+    # Not even once quit itself has moved, nor in the detail, where it would win over quit.
+    assert conflict(quit="ctrl+x", export=key) is not None
+    assert conflict(detail_find=key) is not None
+
+
+def test_a_key_another_action_has_where_both_work_is_refused():
+    assert conflict(export="r") == (
+        'keymap: export = "r" takes r, which replay has; a key does one thing '
+        "(give replay another key too, or export a free one)"
+    )
+    # The detail's keys beside the app's: the focused detail's would win.
+    assert conflict(detail_wrap="m") is not None
+    assert conflict(mark="w") is not None
+    # Ctrl+P (priority) wins in every screen, dialogs included.
+    assert conflict(export_copy="ctrl+p") is not None
+
+
+def test_keys_that_never_meet_may_be_the_same():
+    # The list's and the detail's keys never meet: one of them has the focus.
+    assert conflict(list_first="w") is None
+    # The diff's keys are not the detail's.
+    assert conflict(diff_sort_keys="w") is None

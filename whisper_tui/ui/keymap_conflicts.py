@@ -1,0 +1,66 @@
+"""A [keymap] that gives a key to a second action where both would work is refused.
+
+Textual runs one binding per key press and picks it silently: `replay = "q"` took q from
+quit, which stopped quitting without a word (no key but q and Ctrl+C may end the app, and
+the help screen went on saying q quits). Plain Python, as the action table is: headless
+mode checks the same file without importing Textual (tests/test_import_hygiene.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from whisper_tui.ui.action_types import Action, Scope
+from whisper_tui.ui.actions import keys_in_effect
+
+MAIN_WINDOW: frozenset[Scope] = frozenset({"list", "detail", "find_bar"})
+"""Scopes where the app's own keys work too: the focused widget's binding would win."""
+QUIT_ACTIONS = ("quit", "help_quit", "quit_anywhere")
+"""Their default keys (q, Ctrl+C, Ctrl+Q) always quit: no other action takes them, even
+from a keymap that moved quit elsewhere."""
+
+
+def _meet(first: Action, second: Action) -> bool:
+    """Whether a key bound to both could reach either: one scope, the app's keys beside a
+    main-window widget's, or a priority key (Ctrl+C, Ctrl+Q, Ctrl+P), which wins anywhere."""
+    scopes = {first.scope, second.scope}
+    if len(scopes) == 1 or first.priority or second.priority:
+        return True
+    return "app" in scopes and bool(scopes & MAIN_WINDOW)
+
+
+def keymap_conflict(keymap: Mapping[str, str], actions: Iterable[Action]) -> str | None:
+    """The first remapped key that another action also has where both work, said in one
+    line; None when there is none. Overlaps the defaults already have (Esc closing the find
+    bar before it clears the filter) are by design and left alone."""
+    table = list(actions)
+    effective = {action.id: keys_in_effect(action, keymap) for action in table}
+    defaults = {action.id: keys_in_effect(action, {}) for action in table}
+    quit_keys = {
+        key for action in table if action.id in QUIT_ACTIONS for key in defaults[action.id]
+    }
+    for action in table:
+        if action.id not in keymap:
+            continue
+        for key in effective[action.id]:
+            if (
+                action.id not in QUIT_ACTIONS
+                and key in quit_keys
+                and key not in defaults[action.id]  # the diff's and help's q close them
+            ):
+                keys = keymap[action.id]
+                always = "(q, ctrl+c and ctrl+q always do)"
+                return f'keymap: {action.id} = "{keys}" takes {key}, which quits {always}'
+            for other in table:
+                if other.id == action.id or key not in effective[other.id]:
+                    continue
+                if key in defaults[action.id] and key in defaults[other.id]:
+                    continue
+                if _meet(action, other):
+                    keys = keymap[action.id]
+                    return (
+                        f'keymap: {action.id} = "{keys}" takes {key}, which {other.id} '
+                        f"has; a key does one thing (give {other.id} another key too, or "
+                        f"{action.id} a free one)"
+                    )
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import base64
 import json
 import os
@@ -22,8 +23,11 @@ from hypothesis import strategies as st
 from whisper_tui import __version__
 from whisper_tui.core import har
 from whisper_tui.core.har import HarError, from_har, load_har, save_har, to_har
+from whisper_tui.core.har_attempts import attempt_records
 from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.replay import Sender
 from whisper_tui.core.store import RequestStore
+from whisper_tui.inbox import WebhookInbox
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "browser-export.har"
 BASE = "http://127.0.0.1:8080"
@@ -271,6 +275,30 @@ def test_attempts_are_included_and_ignored_on_load() -> None:
     assert recorded["response"]["content"]["encoding"] == "base64"
     assert base64.b64decode(recorded["response"]["content"]["text"]) == b"\xffboom"
     assert from_har(json.loads(json.dumps(doc))) == [req]
+
+
+def test_an_attempt_s_post_data_has_the_content_type_it_was_sent_with(tmp_path: Path) -> None:
+    # A real replay to a real receiver: its sent headers say application/json, and so does
+    # the HAR's postData.mimeType (it was always ""); loading still gives the attempt back.
+    req = make_request(headers=[(b"Content-Type", b"application/json")], body=b'{"a":1}')
+    with WebhookInbox() as inbox:
+
+        async def replay() -> Attempt:
+            sender = Sender()
+            try:
+                return await sender.send(req, inbox.url)
+            finally:
+                await sender.close()
+
+        attempt = asyncio.run(replay())
+        inbox.wait_for(count=1)
+    assert attempt.status == 200 and attempt.sent_body == b'{"a":1}'
+    path = tmp_path / "replayed.har"
+    save_har(path, [req], BASE, attempts_for=lambda _: [attempt])
+    [entry] = json.loads(path.read_text())["log"]["entries"]
+    [recorded] = entry["_attempts"]
+    assert recorded["request"]["postData"]["mimeType"] == "application/json"
+    assert [Attempt(*r) for r in attempt_records(entry)] == [attempt]
 
 
 # -- round trips ---------------------------------------------------------------------------------

@@ -122,7 +122,8 @@ def _attempt_entry(attempt: Attempt) -> dict[str, Any]:
         "bodySize": len(attempt.sent_body),
     }
     if attempt.sent_body:
-        sent["postData"] = _post_data(attempt.sent_body, None)
+        sent_type = first_header(attempt.sent_headers, "content-type")
+        sent["postData"] = _post_data(attempt.sent_body, sent_type)
     response_text = body_text(attempt.response_body)
     content: dict[str, Any] = {
         "size": len(attempt.response_body),

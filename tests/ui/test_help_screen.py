@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from textual.widgets import Static
 
-from tests.helpers import screen_text, wait_until
+from tests.helpers import numbered_capture, screen_text, wait_until
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.help_screen import HelpScreen, closing_hint, keys_table
@@ -67,3 +67,25 @@ async def test_a_remapped_close_key_closes_the_help():
         assert str(hint.content) == "Esc or x closes this screen."
         await pilot.press("x")
         await wait_until(pilot, lambda: not isinstance(app.screen, HelpScreen))
+
+
+def test_help_texts_name_other_actions_keys_as_remapped():
+    lines = table_lines({"replay": "ctrl+r", "probe": "P", "replay_target": "ctrl+t"})
+    assert "of Ctrl+R, P and the exports" in row_for(lines, "change the replay target")
+    assert "Ctrl+T changes it" in row_for(lines, "replay the selected capture")
+    defaults = table_lines({})
+    assert "of r, I and the exports" in row_for(defaults, "change the replay target")
+    assert "T changes it" in row_for(defaults, "replay the selected capture")
+
+
+async def test_the_palette_and_the_top_bar_name_the_keys_in_effect():
+    keymap = (("replay", "ctrl+r"), ("undo_delete", "ctrl+u"), ("list_last", "ctrl+e"))
+    app = WhisperApp(Settings(port=0, keymap=keymap), serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        helps = {command.title: command.help for command in app.get_system_commands(app.screen)}
+        assert helps["Change replay target"] == "Edit where Ctrl+R, I and curl/HTTPie exports send"
+        assert helps["Clear all captures"] == "Delete every capture (Ctrl+U undoes)"
+        for number in range(3):
+            app.store.add(numbered_capture(number + 1))
+        await pilot.press("up")
+        await wait_until(pilot, lambda: "Ctrl+E to follow" in screen_text(app).splitlines()[0])

@@ -52,7 +52,8 @@ class Action:
     scope: Scope
     help: str = ""
     """The help screen's text. Actions sharing a row each give a part ("previous" / "next
-    capture"), joined with " / "; empty when the row's first part says it all."""
+    capture"), joined with " / "; empty when the row's first part says it all. Another
+    action's key is named by its id, `{replay_target}`: shown as the key in effect."""
     action: str = ""
     """The Textual action the keys run, when it differs from the id (`"jump(1)"`)."""
     section: str | None = ""
@@ -67,6 +68,7 @@ class Action:
     palette: str = ""
     """The command palette's title; "" keeps the action out of the palette."""
     palette_help: str = ""
+    """The palette's line under the title; names keys as `help` does."""
     main_screen: bool = False
     """Only on the main screen: not under the diff or a dialog (list actions)."""
     priority: bool = False

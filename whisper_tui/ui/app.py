@@ -34,6 +34,7 @@ from whisper_tui.terminal import ColourMode
 from whisper_tui.tuning import freeze_startup_heap
 from whisper_tui.ui import exposure, hangup, quitting
 from whisper_tui.ui.actions import (
+    active_keymap,
     bindings_for,
     contributed_bindings,
     main_screen_only,
@@ -46,6 +47,7 @@ from whisper_tui.ui.delivery_lines import history_of
 from whisper_tui.ui.detail import DetailPane, RequestDetail
 from whisper_tui.ui.diff_actions import DiffActions
 from whisper_tui.ui.filter_actions import FilterActions
+from whisper_tui.ui.keys import key_name, name_keys
 from whisper_tui.ui.palette import ReadableThemes
 from whisper_tui.ui.probe import ProbeActions
 from whisper_tui.ui.public_url import PublicUrlActions
@@ -222,10 +224,10 @@ class WhisperApp(
             # Textual's own "Keys" (its key panel) would stand beside ours, the full reference.
             if command.title not in titles:
                 yield command
+        keymap = active_keymap(self)
         for action in ours:
-            yield SystemCommand(
-                action.palette, action.palette_help, partial(self.run_action, action.runs)
-            )
+            help = name_keys(action.palette_help, keymap)  # keys it names, as in effect
+            yield SystemCommand(action.palette, help, partial(self.run_action, action.runs))
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         return line_filters(self.colours, super().get_line_filters())
@@ -320,9 +322,10 @@ class WhisperApp(
             filtered = f"showing {len(view):,} of {stats.stored:,} for '{printable(view.text)}'"
         # What the list did and where the cursor is, kept at the right end of the bar.
         notice = shown.current_notice
-        away = "" if shown.following or not len(view) else "End to follow"
+        follow = f"{key_name('list_last', active_keymap(self))} to follow"
+        away = "" if shown.following or not len(view) else follow
         if away and (new := shown.new_while_away):
-            away = f"{new:,} new · End to follow"
+            away = f"{new:,} new · {follow}"
         state = (join(status), filtered, notice, away)
         if state != self._topbar_state:
             self._topbar_state = state

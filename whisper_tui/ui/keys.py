@@ -3,12 +3,13 @@ built from the action table with the keys in effect."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from textual.keys import key_to_character
 
-from whisper_tui.ui.actions import Action, all_actions, keys_in_effect
+from whisper_tui.ui.actions import Action, all_actions, get_action, keys_in_effect
 
 _NAMES = {
     "up": "↑",
@@ -43,6 +44,18 @@ def display_key(key: str) -> str:
         # Names like "escape" or "delete" also map to characters, unprintable ones.
         shown = character if character and character.isprintable() else name.capitalize()
     return "+".join([*(_MODIFIERS.get(m, m.capitalize()) for m in modifiers), shown])
+
+
+def key_name(action_id: str, keymap: Mapping[str, str]) -> str:
+    """The first key in effect for an action, as a person writes it ('T', or 'Ctrl+T' once a
+    keymap moved it there)."""
+    return display_key(keys_in_effect(get_action(action_id), keymap)[0])
+
+
+def name_keys(text: str, keymap: Mapping[str, str]) -> str:
+    """`text` with each `{action_id}` written as that action's key in effect: help texts
+    that name another action's key ('{replay_target} changes it') follow a [keymap]."""
+    return re.sub(r"\{(\w+)\}", lambda match: key_name(match[1], keymap), text)
 
 
 @dataclass(frozen=True)
@@ -92,7 +105,7 @@ def help_rows(
             parts, texts = [("", keys)], []
             rows.append((parts, texts))
         if action.help:
-            texts.append(action.help)
+            texts.append(name_keys(action.help, keymap))
     return [
         HelpRow(section, row_keys(parts), " / ".join(texts))
         for section, rows in grouped.items()

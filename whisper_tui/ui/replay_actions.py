@@ -14,7 +14,7 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.targets import unreachable
 from whisper_tui.ui.actions import active_keymap, get_action, keys_in_effect
-from whisper_tui.ui.keys import display_key
+from whisper_tui.ui.keys import display_key, key_name
 
 if TYPE_CHECKING:
     from whisper_tui.core.session import Session
@@ -64,7 +64,9 @@ class ReplayActions:
         def chosen(url: str | None) -> None:
             if url:
                 self.replay_url = url
-                self.notify(f"r, I and exports now send to {printable(url)}", timeout=3)
+                keymap = active_keymap(self)
+                keys = f"{key_name('replay', keymap)}, {key_name('probe', keymap)}"
+                self.notify(f"{keys} and exports now send to {printable(url)}", timeout=3)
 
         from whisper_tui.ui.replay_screens import UrlPrompt
 

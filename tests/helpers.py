@@ -146,6 +146,21 @@ async def wait_until(pilot, condition, timeout: float = 5.0) -> None:
     raise AssertionError("condition never held")
 
 
+async def wait_until_settled(pilot, timeout: float = 10.0) -> None:
+    """Wait for the screen as it will stay: no worker pending or running (a body's decoding,
+    the diff, the export, the filter's scan), then one refresh tick of the app after that (the
+    list and the top bar catch up on it), then the messages those posted handled. A condition
+    to wait on, where a fixed pause is too long on an idle machine and too short on a busy one."""
+    from textual.worker import WorkerState
+
+    app = pilot.app
+    busy = (WorkerState.PENDING, WorkerState.RUNNING)
+    await wait_until(pilot, lambda: not any(w.state in busy for w in app.workers), timeout)
+    ticked = app._ticked_at  # set by each run of the refresh timer
+    await wait_until(pilot, lambda: app._ticked_at != ticked, timeout)
+    await pilot.pause()
+
+
 async def wait_for_list(pilot, app, count: int, timeout: float = 5.0) -> None:
     """Wait until the list shows `count` captures (it redraws a few times a second)."""
     shown = app.request_list

@@ -7,7 +7,7 @@ import json
 import pytest
 from rich.cells import cell_len
 
-from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until
+from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until, wait_until_settled
 from whisper_tui.core.diff import Folded
 from whisper_tui.core.models import CapturedRequest, RawHeaders
 from whisper_tui.core.settings import Settings
@@ -131,10 +131,6 @@ def test_diff_screen_snapshot(snap_compare, utc):
     )
     app = WhisperApp(Settings(port=8080), store=store, serve=False)
 
-    async def open_diff(pilot):
-        await pilot.press("d")
-        await pilot.pause(0.5)
-
     assert snap_compare(app, terminal_size=(160, 40), run_before=open_diff)
 
 
@@ -171,7 +167,8 @@ def store_of(*bodies: dict) -> RequestStore:
 
 async def open_diff(pilot) -> None:
     await pilot.press("d")
-    await pilot.pause(0.5)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, DiffScreen))
+    await wait_until_settled(pilot)  # the diff is worked out in a worker
 
 
 async def test_cjk_and_emoji_rows_keep_the_divider_in_one_column():

@@ -12,7 +12,7 @@ import pytest
 from textual.content import Content
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
-from tests.helpers import screen_text, send_raw, wait_for_list, wait_until
+from tests.helpers import screen_text, send_raw, wait_for_list, wait_for_screen, wait_until
 from whisper_tui.core.export import ExportFormat, formats, render_export, unregister
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
@@ -31,11 +31,9 @@ async def test_export_previews_copies_and_saves(tmp_path):
         await send_raw(app.port, RAW)
         await wait_for_list(pilot, app, 1)
         await pilot.press("e")
-        await pilot.pause(0.5)
-        assert isinstance(app.screen, ExportScreen)
-        text = screen_text(app)
-        assert "[red]boom[/red]" in text  # shown literally in the preview
-        assert "curl" in text
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        # "[red]boom[/red]" shown literally in the preview (worked out in a worker).
+        await wait_for_screen(pilot, app, "[red]boom[/red]", "curl")
         await pilot.press("ctrl+y")
         await pilot.pause(0.1)
         [request] = list(app.store)

@@ -11,7 +11,7 @@ from aiohttp import web
 from textual.widgets import Input
 
 from tests.bench.tui_process import free_port
-from tests.helpers import screen_text, send_raw, wait_for_list, wait_until
+from tests.helpers import screen_text, send_raw, wait_for_list, wait_for_screen, wait_until
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.replay_screens import EditReplayScreen, UrlPrompt, parse_headers, resign_label
@@ -80,15 +80,12 @@ async def test_forward_live_then_r_replays_byte_identical_and_shows_the_answer(d
         await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
         await pilot.press("r")
         await wait_until(pilot, lambda: len(downstream.arrivals) == 2)
-        await pilot.pause(0.3)
         [captured] = list(app.store)
         for method, target, headers, body in downstream.arrivals:
             assert (method, target, body) == ("POST", "/hooks/bin?x=1", BINARY)
             assert end_to_end(headers) == end_to_end(list(captured.raw_headers))
-        text = screen_text(app)
-        assert "replay → " in text and "forward → " in text
-        assert "201 Created" in text
-        assert '"stored": 3072' in text
+        shown = ("replay → ", "forward → ", "201 Created", '"stored": 3072')
+        await wait_for_screen(pilot, app, *shown)
 
 
 async def test_r_without_a_target_asks_once_and_remembers(downstream):
@@ -97,8 +94,8 @@ async def test_r_without_a_target_asks_once_and_remembers(downstream):
         await send_raw(app.port, raw_post("/once", b"abc"))
         await wait_for_list(pilot, app, 1)
         await pilot.press("r")
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, UrlPrompt)
+        await wait_until(pilot, lambda: isinstance(app.screen, UrlPrompt))
+        await pilot.pause()  # the prompt mounted: its field filled before ours replaces it
         field = app.screen.query_one("#url")
         field.value = downstream.url
         await pilot.press("enter")
@@ -121,8 +118,8 @@ async def test_edit_and_replay_changes_the_copy_and_re_signs_it(downstream):
         )
         await wait_for_list(pilot, app, 1)
         await pilot.press("R")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, EditReplayScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        await pilot.pause()  # the editor mounted: its fields filled before ours replaces one
         app.screen.query_one("#edit-body").text = '{"status":"paid"}'
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
@@ -134,9 +131,7 @@ async def test_edit_and_replay_changes_the_copy_and_re_signs_it(downstream):
         assert sent[b"x-hub-signature-256"] == f"sha256={expected}".encode()
         [captured] = list(app.store)
         assert captured.body == original  # the capture itself is untouched
-        await pilot.pause(0.3)
-        text = screen_text(app)
-        assert "edited: body" in text and "re-signed (github)" in text
+        await wait_for_screen(pilot, app, "edited: body", "re-signed (github)")
 
 
 async def test_the_editor_shows_utf8_header_values_as_text_and_sends_their_bytes(downstream):
@@ -154,8 +149,7 @@ async def test_the_editor_shows_utf8_header_values_as_text_and_sends_their_bytes
         await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
         _, _, sent, _ = downstream.arrivals[0]
         assert (b"X-User", "Zoë Müller".encode()) in sent
-        await pilot.pause(0.3)
-        assert "edited: body" in screen_text(app)  # the headers count as untouched
+        await wait_for_screen(pilot, app, "edited: body")  # the headers count as untouched
 
 
 async def test_replay_to_a_down_target_says_so_and_keeps_running():
@@ -166,9 +160,7 @@ async def test_replay_to_a_down_target_says_so_and_keeps_running():
         await wait_for_list(pilot, app, 1)
         await pilot.press("r")
         await wait_until(pilot, lambda: app.store.attempts(1))
-        await pilot.pause(0.3)
-        text = screen_text(app)
-        assert "failed" in text and "refused" in text
+        await wait_for_screen(pilot, app, "failed", "refused")
         assert app.is_running
 
 
@@ -182,9 +174,9 @@ async def refused_by_the_editor(
         await send_raw(app.port, raw_post("/hooks/a", b"{}", headers))
         await wait_for_list(pilot, app, 1)
         await pilot.press("R")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        await pilot.pause()  # the editor mounted: its fields filled before ours are edited
         editor = app.screen
-        assert isinstance(editor, EditReplayScreen)
         field = editor.query_one("#edit-headers")
         field.text = edit(field.text)
         await pilot.press("ctrl+s")

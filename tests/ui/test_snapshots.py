@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from tests.helpers import delivery_request, load_deliveries
+from tests.helpers import delivery_request, load_deliveries, wait_until, wait_until_settled
 from whisper_tui.core.models import Attempt
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
@@ -33,7 +33,7 @@ def test_split_pane_on_the_newest_capture(snap_compare):
 def test_split_pane_on_a_stripe_json_delivery(snap_compare):
     async def walk(pilot):
         await pilot.press("g", "j", "j")
-        await pilot.pause(0.1)
+        await wait_until_settled(pilot)
 
     assert snap_compare(fixture_app(), terminal_size=SIZE, run_before=walk)
 
@@ -50,7 +50,7 @@ SIZES = {"60x20": (60, 20), "80x24": (80, 24), "200x50": (200, 50)}
 
 async def on_stripe_json(pilot) -> None:
     await pilot.press("g", "j", "j")
-    await pilot.pause(0.2)
+    await wait_until_settled(pilot)
 
 
 def steady_cursors(pilot) -> None:
@@ -65,9 +65,9 @@ def walk_then(*keys: str):
         await on_stripe_json(pilot)
         for key in keys:
             await pilot.press(key)
-            await pilot.pause(0.3)
+            await wait_until_settled(pilot)
         steady_cursors(pilot)
-        await pilot.pause(0.3)
+        await wait_until_settled(pilot)
 
     return run_before
 
@@ -75,13 +75,15 @@ def walk_then(*keys: str):
 async def mark_and_diff(pilot) -> None:
     # Two Stripe deliveries to the same path: mark the older, diff with the newer.
     await pilot.press("g", "j", "j", "m", "j", "d")
-    await pilot.pause(1.0)
+    await wait_until_settled(pilot)  # the diff is worked out in a worker
 
 
 async def filter_typed(pilot) -> None:
     await pilot.press("slash", *"stripe")
     steady_cursors(pilot)
-    await pilot.pause(0.6)
+    # The filter starts once typing pauses (a debounce timer), then scans in a worker.
+    await wait_until(pilot, lambda: pilot.app.request_list.view.text == "stripe")
+    await wait_until_settled(pilot)
 
 
 SCREENS = {
@@ -109,7 +111,7 @@ async def test_at_40x15_every_shown_widget_has_room_and_every_control_some(scree
     app = fixture_app()
     async with app.run_test(size=(40, 15)) as pilot:
         await SCREENS[screen](pilot)
-        await pilot.pause(0.2)
+        await wait_until_settled(pilot)
         shown = [w for w in app.screen.query("*") if w.display and w.visible]
         empty = [w for w in shown if not (w.region.width and w.region.height)]
         cramped = [w for w in shown if w.focusable and w.content_region.width < 4]
@@ -151,10 +153,7 @@ def retried_app() -> WhisperApp:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_a_delivery_retried_twice(snap_compare, size):
-    async def settle(pilot) -> None:
-        await pilot.pause(0.3)
-
-    assert snap_compare(retried_app(), terminal_size=SIZES[size], run_before=settle)
+    assert snap_compare(retried_app(), terminal_size=SIZES[size], run_before=wait_until_settled)
 
 
 # -- issue 19 at 60x20 and 80x24: what was cut or hidden there -----------------------------------

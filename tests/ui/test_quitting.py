@@ -3,9 +3,14 @@ copy; Ctrl+Q quits too; no "Press [b]ctrl+q[/b]" toast ever appears."""
 
 from __future__ import annotations
 
+import os
+import re
+import select
+
 import pytest
 from textual.widgets import Input, Static, TextArea
 
+from tests.bench.tui_process import free_port, spawn_on_pty, stop
 from tests.helpers import wait_until
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
@@ -80,3 +85,38 @@ async def test_a_quit_key_over_unsent_edits_asks_once_and_the_next_quits(key):
         assert app.is_running
         await pilot.press(key)
         await wait_until(pilot, lambda: not app.is_running)
+
+
+def read_pty(primary: int, until_quiet: float) -> bytes:
+    """What the app writes until it has been quiet `until_quiet` seconds (or the pty ends)."""
+    output = b""
+    while select.select([primary], [], [], until_quiet)[0]:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the app is gone
+            break
+        if not chunk:
+            break
+        output += chunk
+    return output
+
+
+def test_quitting_clears_the_alternate_screen_before_leaving_it():
+    # tmux shows the rows a pane grew by on the normal screen after a program leaves the
+    # alternate screen: the app's last frame, unless the alternate screen is blank by then.
+    port = free_port()
+    process, primary = spawn_on_pty(("--port", str(port)), columns=80, rows=24)
+    try:
+        output = read_pty(primary, 0.5)  # the first screen, drawn
+        os.write(primary, b"q")
+        output += read_pty(primary, 5.0)
+        assert process.wait(10) == 0
+    finally:
+        stop(process)
+        os.close(primary)
+    leave = output.rindex(b"\x1b[?1049l")
+    clear = output.rfind(b"\x1b[2J", 0, leave)
+    assert clear != -1, "the alternate screen was left as it was drawn"
+    last = output[clear:leave]
+    # From the clear to the alternate screen's end, only modes are reset: nothing drawn.
+    assert re.sub(rb"\x1b\[[0-9;?<>=]*[A-Za-z]", b"", last) == b""

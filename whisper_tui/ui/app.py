@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.driver import Driver
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -228,6 +229,9 @@ class WhisperApp(
         for action in ours:
             help = name_keys(action.palette_help, keymap)  # keys it names, as in effect
             yield SystemCommand(action.palette, help, partial(self.run_action, action.runs))
+
+    def get_driver_class(self) -> type[Driver]:
+        return quitting.clearing_on_exit(super().get_driver_class())  # no frame left behind
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         return line_filters(self.colours, super().get_line_filters())

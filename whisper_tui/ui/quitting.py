@@ -8,6 +8,9 @@ the field), and the edits of `R` live only in its dialog: a screen holding unsen
 answers `confirm_quit()`, which warns on the first press (the next quit key quits) and lets
 every other quit through. Nothing else delays a quit: q and Ctrl+C still end the app from
 everywhere, a second press from the editor.
+
+And the app's screen goes with it: the alternate screen is cleared before it is left (see
+`clearing_on_exit`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from textual.app import App
+from textual.driver import Driver
 from textual.widgets import Input
 
 
@@ -25,6 +29,28 @@ class HoldsUnsentWork(Protocol):
     def confirm_quit(self) -> bool:
         """True to quit now; False after saying what would be lost (the next quit goes)."""
         ...
+
+
+CLEAR = "\x1b[H\x1b[2J"
+
+
+def clearing_on_exit(driver: type[Driver]) -> type[Driver]:
+    """`driver` clearing the alternate screen before it leaves it (quitting, or Ctrl+Z).
+
+    tmux (3.3a here; tmux/tmux#2536, #3510) keeps the rows a pane grew by while a program
+    was on the alternate screen, and shows them on the normal screen once it is left: resized
+    80x24 -> 100x30 and quit, six rows of the app's last frame stayed above the prompt. The
+    alternate screen's content is thrown away on leaving it anyway, so clearing it first
+    costs nothing on any terminal.
+    """
+
+    class Clearing(driver):  # type: ignore[valid-type,misc]
+        def stop_application_mode(self) -> None:
+            self.write(CLEAR)
+            super().stop_application_mode()
+
+    Clearing.__name__ = Clearing.__qualname__ = f"Clearing{driver.__name__}"
+    return Clearing
 
 
 def quit_app(app: App[object]) -> None:

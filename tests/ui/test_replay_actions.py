@@ -109,7 +109,7 @@ async def test_t_before_any_target_sets_one_and_says_so_without_replaying():
         shown = screen_text(app)
         assert "Replay target" in shown and "Enter keeps it for this session" in shown
         assert "Enter replays" not in shown
-        await pilot.press("enter")  # the suggestion
+        await pilot.press("h", "right", "enter")  # the suggestion, offered once begun
         await wait_until(pilot, lambda: len(app.screen_stack) == 1)
         assert app.replay_url == "http://127.0.0.1:3000"
         await pilot.pause(0.2)

@@ -277,15 +277,21 @@ async def test_typing_in_the_url_prompt_replaces_the_suggestion(downstream):
         assert app.replay_url == downstream.url
 
 
-async def test_enter_on_the_untouched_url_prompt_takes_the_suggestion():
+async def test_enter_on_the_empty_url_prompt_sends_nothing_and_says_what_is_needed():
+    # The example is grey, as placeholders are: Enter on it replayed there, unasked.
     app = WhisperApp(Settings(port=0))
     async with app.run_test(size=(80, 24)) as pilot:
         await send_raw(app.port, raw_post("/suggested", b"abc"))
         await wait_for_list(pilot, app, 1)
         await pilot.press("r")
         await wait_until(pilot, lambda: isinstance(app.screen, UrlPrompt))
-        assert "http://127.0.0.1:3000" in screen_text(app)  # shown as the suggestion
+        assert "e.g. http://127.0.0.1:3000" in screen_text(app)
         await pilot.press("enter")
+        await wait_for_screen(pilot, app, "type the URL of the server first")
+        assert isinstance(app.screen, UrlPrompt) and app.replay_url is None
+        assert app.store.attempts(1) == []
+        # Its start typed, the rest is offered: → takes it, Enter sends there.
+        await pilot.press("h", "right", "enter")
         await wait_until(pilot, lambda: app.replay_url == "http://127.0.0.1:3000")
 
 

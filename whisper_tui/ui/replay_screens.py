@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from whisper_tui.core.models import CapturedRequest, is_token
@@ -57,14 +58,17 @@ class UrlPrompt(ModalScreen[str | None]):
                 if self.changing
                 else "Replay to which server? (path and query of the capture are appended)"
             )
-            # A placeholder rather than text: typing replaces it, Enter on it takes it. (Not
-            # select_on_focus: a selection would make Ctrl+C copy instead of quit.) A target
-            # being changed is text, to edit: a typo in the host is one key away.
+            # An example, not a value: grey text that Enter took read as a placeholder, and
+            # keys typed ahead must land in an empty field (not after a prefilled URL). Typing
+            # its start offers the rest (→ takes it). (Not select_on_focus: a selection would
+            # make Ctrl+C copy instead of quit.) A target being changed is text, to edit: a
+            # typo in the host is one key away.
             yield Input(
                 printable(self.current) if self.current else "",
-                placeholder=self.suggestion,
+                placeholder=f"e.g. {self.suggestion}",
                 id="url",
                 select_on_focus=False,
+                suggester=SuggestFromList([self.suggestion]),
             )
             yield Static(id="url-error", classes="error")
             yield Static(
@@ -77,7 +81,11 @@ class UrlPrompt(ModalScreen[str | None]):
             )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        url = event.value.strip() or self.suggestion
+        url = event.value.strip()
+        if not url:
+            needed = f"type the URL of the server first, e.g. {self.suggestion}"
+            self.query_one("#url-error", Static).update(Text(needed))
+            return
         problem = validate_target(url)
         if problem:
             self.query_one("#url-error", Static).update(Text(f"{problem}: {printable(repr(url))}"))

@@ -116,6 +116,13 @@ async def test_t_before_any_target_sets_one_and_says_so_without_replaying():
         assert app.store.attempts(1) == []  # set, not replayed
 
 
+async def test_the_target_prompt_names_the_keys_a_keymap_gave_replay_and_probe():
+    app = WhisperApp(Settings(port=0, keymap=(("replay", "ctrl+r"), ("probe", "P"))))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("T")
+        await wait_until(pilot, lambda: "Replay (Ctrl+R, P) and export" in screen_text(app))
+
+
 async def test_the_palette_changes_the_replay_target():
     app = WhisperApp(Settings(port=0))
     async with app.run_test(size=(80, 24)) as pilot:

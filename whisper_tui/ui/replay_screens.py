@@ -19,7 +19,7 @@ from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.signatures import get_scheme
 from whisper_tui.core.targets import target_url, validate_target
 from whisper_tui.ui.actions import active_keymap, bindings_for, get_action, keys_in_effect
-from whisper_tui.ui.keys import display_key
+from whisper_tui.ui.keys import display_key, key_name
 
 
 class SafeTextArea(TextArea):
@@ -53,8 +53,10 @@ class UrlPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="url-box", classes="modal-box") as box:
             box.border_title = "Replay target" if self.changing else "Replay"
+            keymap = active_keymap(self.app)  # the keys named are the ones in effect
+            keys = f"{key_name('replay', keymap)}, {key_name('probe', keymap)}"
             yield Label(
-                "Replay (r, I) and export to which server? (the capture's path and query follow)"
+                f"Replay ({keys}) and export to which server? (the capture's path and query follow)"
                 if self.changing
                 else "Replay to which server? (path and query of the capture are appended)"
             )

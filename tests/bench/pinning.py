@@ -4,9 +4,9 @@ Unpinned, the load generator's threads and the server under test share both core
 machine as the scheduler pleases, and alternating rounds of the same build swing by +-30%.
 Pinned, the load generator no longer takes the server's core; how much closer alternating
 rounds then come was never measured on a quiet machine (the claim that they repeat "within a
-few percent" dated from when pinning was, unknown to us, a no-op; see below). Every thread of the server (the
-app's terminal writer and input threads too) shares its one core, the way a bare
-single-threaded aiohttp server has it; the load generator never competes with it.
+few percent" dated from when pinning was, unknown to us, a no-op; see below). Every thread
+of the server (the app's terminal writer and input threads too) shares its one core, the way a
+bare single-threaded aiohttp server has it; the load generator never competes with it.
 
 WHISPER_BENCH_PIN=0 turns pinning off; machines with one CPU are never pinned.
 

@@ -267,7 +267,7 @@ async def serve_headless(
 
     def refused(rejection: Rejection) -> None:
         # Not a capture (stdout stays one line per capture): a note on stderr, as it happens.
-        note(f"rejected {rejection.describe()} (refused by the HTTP parser)")
+        note(f"rejected {rejection.describe()} ({rejection.cause()})")
 
     store.rejections.subscribe(refused)
     await session.start()

@@ -58,3 +58,10 @@ async def test_a_request_line_that_is_not_http_is_refused_and_counted(capture_se
     answer = await send_raw(capture_server.port, b"\x16\x03\x01 not http at all\r\n\r\n")
     assert b"400" in answer.split(b"\r\n", 1)[0]
     assert capture_server.store.rejections.total == 1
+
+
+def test_a_refusal_is_the_parsers_and_an_internal_error_is_ours():
+    refused = Rejection(0.0, "127.0.0.1:1", 400, "Invalid header value char")
+    ours = Rejection(0.0, "127.0.0.1:1", 500, "a bug", internal=True)
+    assert refused.cause() == "refused by the HTTP parser"
+    assert "whisper-tui" in ours.cause() and "parser" not in ours.cause()

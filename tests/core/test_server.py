@@ -327,12 +327,17 @@ async def test_a_parser_refusal_is_a_rejection_without_a_logged_traceback_but_a_
         ):
             assert (await send_raw(port, raw)).split(b" ")[1] == b"400"
         assert rejections.total == 2
+        assert not any(r.internal for r in rejections.recent)
         assert [r for r in caplog.records if r.name == "aiohttp.server"] == []
         assert (await send_raw(port, b"GET /ok HTTP/1.1\r\nHost: x\r\n\r\n")).split(b" ")[1] == (
             b"500"
         )
     finally:
         await runner.cleanup()
+    # Our bug is a rejection too (the request was not captured), but told as ours.
+    bug = rejections.last
+    assert bug is not None and bug.status == 500 and bug.internal
+    assert bug.cause().startswith("an error inside whisper-tui")
     [logged] = [r for r in caplog.records if r.name == "aiohttp.server"]
     assert logged.levelno == logging.ERROR and logged.exc_info is not None
     assert isinstance(logged.exc_info[1], RuntimeError)

@@ -31,6 +31,15 @@ class Rejection:
     peer: str
     status: int
     reason: str
+    internal: bool = False
+    """True when whisper-tui itself failed on the request (an exception in its handler: a bug
+    of ours, its traceback logged), not the sender's bytes: it must not be told as a refusal."""
+
+    def cause(self) -> str:
+        """Who turned the request away, for the line or toast that tells of it."""
+        if self.internal:
+            return "an error inside whisper-tui, not the sender's doing: please report it"
+        return "refused by the HTTP parser"
 
     def describe(self) -> str:
         """`400 from 127.0.0.1:51234: Invalid header value char`, safe to print."""

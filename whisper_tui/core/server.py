@@ -100,12 +100,14 @@ class _RefusalRecorder(RequestHandler):
         message: str | None = None,
     ) -> web.StreamResponse:
         reason = message or (str(exc) if exc is not None else "") or f"HTTP {status}"
-        self.rejections.add(Rejection(time.time(), _peer(request), status, reason))
-        # A request the parser refused is the sender's doing, and the rejection above is
+        # A request the parser refused is the sender's doing, and the rejection below is
         # its one line (headless prints it, the TUI toasts it). aiohttp would also log it at
         # ERROR with a traceback, which Python prints on stderr when nothing configured
-        # logging. Anything else (an exception in our handler: a bug) keeps its traceback.
+        # logging. Anything else (an exception in our handler: a bug) keeps its traceback,
+        # and its rejection says it is ours.
         self._refused_by_parser = isinstance(exc, HttpProcessingError)
+        internal = not self._refused_by_parser and status >= 500
+        self.rejections.add(Rejection(time.time(), _peer(request), status, reason, internal))
         try:
             return super().handle_error(request, status, exc, message)
         finally:

@@ -348,8 +348,13 @@ class WhisperApp(
             new = rejections.total - self._rejections_told
             self._rejections_told = rejections.total
             what = "a request" if new == 1 else f"{new:,} requests"
-            last = rejections.last.describe()
-            self.notify(f"HTTP parser refused {what} (not captured): {last}", severity="warning")
+            last = rejections.last
+            if last.internal:
+                told = f"whisper-tui failed on {what} (not captured; a bug, please report it)"
+                self.notify(f"{told}: {last.describe()}", severity="error")
+            else:
+                told = f"HTTP parser refused {what} (not captured)"
+                self.notify(f"{told}: {last.describe()}", severity="warning")
 
     def _fit_list_width(self) -> None:
         """The list takes the width its rows need, up to a share of the screen; below

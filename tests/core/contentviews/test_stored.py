@@ -1,0 +1,152 @@
+"""The body as stored (raw and hex): every byte accounted for, nothing tidied, nothing unsafe."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.core.contentviews.helpers import all_lines
+from whisper_tui.core.contentviews import LONG_LINE, HexLines, body_view, stored
+from whisper_tui.core.contentviews.stored import (
+    BODY_MODES,
+    RawLines,
+    next_mode,
+    raw_display,
+    stored_notes,
+    view_as,
+)
+from whisper_tui.core.models import CapturedRequest
+
+UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u2028-\u202e\ufeff]")
+"""What must never reach the terminal from a raw line: controls, C1, lone surrogates,
+zero-width and bidi characters, a BOM."""
+
+
+def request(body: bytes, *headers: tuple[bytes, bytes], **changes: object) -> CapturedRequest:
+    return CapturedRequest(1, 0.0, "127.0.0.1", "POST", "/h", (1, 1), headers, body, **changes)  # type: ignore[arg-type]
+
+
+def raw(body: bytes) -> list[str]:
+    lines = RawLines(body)
+    lines.advance(10**9)
+    return [lines[i] for i in range(len(lines))]
+
+
+def test_modes_cycle_auto_raw_hex_and_back():
+    assert BODY_MODES == ("auto", "raw", "hex")
+    assert [next_mode(mode) for mode in BODY_MODES] == ["raw", "hex", "auto"]
+
+
+# -- raw lines ---------------------------------------------------------------------------------
+
+
+def test_whitespace_and_key_order_are_shown_as_sent():
+    body = b'{ "b" :1,\t"a":   "x\\u00e9"  }\r\n  [2 ,1]\n'
+    assert raw(body) == ['{ "b" :1,␉"a":   "x\\u00e9"  }␍␊', "  [2 ,1]␊"]
+
+
+def test_a_body_without_a_final_newline_ends_without_a_mark():
+    assert raw(b"a\nb") == ["a␊", "b"]
+    assert raw(b"a\n\n") == ["a␊", "␊"]
+
+
+def test_controls_become_pictures_and_escape_sequences_are_inert():
+    line = raw(b"a\x1b[31mred\x1b]0;title\x07\x7f\x00")[0]
+    assert line == "a␛[31mred␛]0;title␇␡␀"
+    assert not UNSAFE.search(line)
+
+
+def test_bytes_that_are_not_utf8_are_escapes_and_c1_controls_are_spelled():
+    assert raw(b"\xff\xfe ok \xc2\x9b") == ["\\xff\\xfe ok \\u009b"]
+
+
+def test_a_bom_zero_width_and_bidi_characters_are_spelled_out():
+    body = "\ufeff{a\u200bb\u00a0c\u202ed}".encode()
+    assert raw(body) == ["\\ufeff{a\\u200bb\\u00a0c\\u202ed}"]
+
+
+def test_a_control_picture_sent_as_text_is_spelled_so_a_picture_always_means_a_byte():
+    assert raw("x\u240a".encode()) == ["x\\u240a"]
+
+
+def test_a_joiner_and_a_skin_tone_are_spelled_not_merged():
+    assert raw_display("👍\U0001f3fd a\u200db") == "👍\\U0001f3fd a\\u200db"
+
+
+def test_long_lines_are_cut_between_characters_and_the_pieces_hold_every_byte():
+    body = b"x" * (LONG_LINE - 1) + "é".encode() * 3 + b"\n"
+    lines = RawLines(body)
+    lines.advance(10)
+    assert len(lines) == 2
+    assert lines.original(0) == "x" * (LONG_LINE - 1)  # é would straddle the cut
+    assert lines[1] == "ééé␊"
+
+
+def test_lines_are_found_as_asked_not_all_at_once():
+    lines = RawLines(b"line\n" * 1000)
+    assert len(lines) == 0 and not lines.complete
+    lines.advance(10)
+    assert len(lines) == 10 and not lines.complete
+    assert lines[500] == "line␊"  # reading ahead finds what it needs
+    lines.advance(10**6)
+    assert len(lines) == 1000 and lines.complete
+
+
+def test_display_stops_at_the_line_cap_and_says_so(monkeypatch):
+    monkeypatch.setattr(stored, "MAX_LINES", 3)
+    shown = raw(b"\n" * 10)
+    assert shown[:3] == ["␊"] * 3
+    assert shown[3].startswith("… display stops at")
+
+
+@settings(max_examples=40)
+@given(st.binary(max_size=300) | st.text(max_size=100).map(str.encode))
+def test_raw_lines_account_for_every_byte_and_are_terminal_safe(body):
+    lines = RawLines(body)
+    lines.advance(10**9)
+    rebuilt = b""
+    for index in range(len(lines)):
+        shown = lines[index]
+        assert not UNSAFE.search(shown)
+        rebuilt += lines.original(index).encode("utf-8", "surrogateescape")
+        rebuilt += b"\n" if shown.endswith("␊") else b""
+    assert rebuilt == body
+
+
+# -- notes and views ---------------------------------------------------------------------------
+
+
+def test_raw_notes_count_line_ends_and_say_what_is_missing_or_unusual():
+    notes = stored_notes(request(b"\xef\xbb\xbfa\r\nb\r\nc\nd\xff"), "raw")
+    assert notes == [
+        "line ends: 2 CRLF + 1 LF",
+        "no newline at the end",
+        "starts with a UTF-8 BOM (\\ufeff)",
+        "bytes not UTF-8 shown as \\xNN",
+    ]
+    assert stored_notes(request(b"plain\n"), "raw") == ["line ends: 1 LF"]
+    assert stored_notes(request(b"plain\n"), "hex") == []
+
+
+def test_a_gzip_body_is_shown_compressed_as_stored_and_said_so():
+    body = gzip.compress(b'{"event": "ping"}')
+    captured = request(body, (b"Content-Encoding", b"gzip"), (b"Content-Type", b"application/json"))
+    hexed = view_as(captured, "hex")
+    assert hexed.kind == "hex" and isinstance(hexed.lines, HexLines)
+    assert all_lines(hexed)[0].startswith("00000000  1f 8b 08")  # the gzip magic
+    assert hexed.notes == ["still gzip-compressed (auto decodes)"]
+    assert view_as(captured, "raw").notes[0] == "still gzip-compressed (auto decodes)"
+    assert view_as(captured, "auto").kind == "json"  # auto still decodes it
+
+
+def test_auto_is_the_content_type_view_and_an_empty_or_refused_body_looks_the_same_anywhere():
+    json_body = request(b'{"a":1}', (b"Content-Type", b"application/json"))
+    assert view_as(json_body, "auto").kind == body_view(json_body).kind == "json"
+    assert view_as(json_body, "raw").kind == "raw"
+    for mode in BODY_MODES:
+        assert view_as(request(b""), mode).kind == "empty"
+        refused = view_as(request(b"", rejected=True, declared_length=9), mode)
+        assert refused.notes == ["body rejected (413): 9 bytes, not kept"]

@@ -1,0 +1,183 @@
+"""The body exactly as stored, for the detail's raw and hex views (`v` cycles auto / raw / hex).
+
+Nothing is decompressed, re-indented or reordered: raw shows the stored bytes read as UTF-8
+for display only, with every byte that is not plain text made visible (line ends, tabs,
+controls, a BOM, bytes that are not UTF-8); hex shows them as offset, bytes and ASCII. A
+developer checking a signature or a parser needs these, not the tidied view.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from typing import Literal
+
+from whisper_tui.core.contentviews.lines import LONG_LINE, MAX_LINES, HexLines, Lines
+from whisper_tui.core.contentviews.registry import body_view
+from whisper_tui.core.contentviews.view import BodyView
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.sanitize import printable
+
+BodyMode = Literal["auto", "raw", "hex"]
+BODY_MODES: tuple[BodyMode, ...] = ("auto", "raw", "hex")
+"""The order `v` cycles through: auto (by content type), then the bytes as stored."""
+
+LINE_FEED = "\u240a"  # ␊ ends every raw line that ended with LF in the body
+SPLIT_LIMIT_NOTE = f"… display stops at {MAX_LINES:,} lines: export the capture to see it all"
+
+
+def next_mode(mode: BodyMode) -> BodyMode:
+    """The mode after `mode` in BODY_MODES (hex goes back to auto)."""
+    return BODY_MODES[(BODY_MODES.index(mode) + 1) % len(BODY_MODES)]
+
+
+class _RawTable(dict[int, str]):
+    """str.translate's table for raw lines, filled in as characters are met.
+
+    Control characters become their Unicode pictures (tab ␉, CR ␍, ESC ␛), as printable()
+    draws them but with tabs kept as one visible mark; C1 controls and the bytes that are not
+    UTF-8 (surrogateescape's U+DC80-U+DCFF) is spelled `\\xff`; any other character Python
+    calls unprintable (a C1 control, a BOM, a zero-width or no-break space, bidi overrides)
+    is spelled `\\ufeff`. A picture sent as a character is spelled too, so a picture on screen
+    always stands for a control byte.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if code < 0x20:
+            shown = chr(0x2400 + code)
+        elif code == 0x7F:
+            shown = "\u2421"  # ␡
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8
+            shown = f"\\x{code & 0xFF:02x}"
+        elif 0x2400 <= code <= 0x2426:
+            shown = f"\\u{code:04x}"
+        elif char == " " or char.isprintable():
+            shown = char
+        else:
+            shown = f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+        self[code] = shown
+        return shown
+
+
+_RAW_TABLE = _RawTable()
+
+
+def raw_display(text: str) -> str:
+    """One line of body text (surrogateescape-decoded, no LF) made visible and terminal-safe."""
+    if text.isascii() and text.isprintable():
+        return text
+    # printable(spell_dropped) last: joiners, presentation selectors and skin tones, which
+    # Python calls printable, are spelled out rather than merged into what they follow.
+    return printable(text.translate(_RAW_TABLE), spell_dropped=True)
+
+
+def cut_at(data: bytes, limit: int) -> int:
+    """Where to cut a line too long to show whole: at `limit`, or up to 3 bytes before it so
+    a UTF-8 character is not split in two (shown as two runs of \\xNN)."""
+    if limit >= len(data):
+        return len(data)
+    cut = limit
+    while cut > limit - 3 and data[cut] & 0xC0 == 0x80:
+        cut -= 1
+    return cut if data[cut] & 0xC0 != 0x80 else limit
+
+
+class RawLines(Lines):
+    """The stored bytes split at LF (long lines cut at LONG_LINE bytes), each line drawn on
+    demand by raw_display with ␊ where the body had a line feed. Only the lines' offsets are
+    kept (found a slice at a time), so a 5 MB body costs nothing up front."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._starts = array("q")
+        self._ends = array("q")
+        self._scanned = 0  # where the next line starts
+        self._done = not data
+        self._stopped = False  # MAX_LINES reached: the last line says so
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._starts) + self._stopped
+
+    @property
+    def complete(self) -> bool:
+        return self._done
+
+    def advance(self, count: int) -> bool:
+        with self._lock:
+            data, starts, ends = self._data, self._starts, self._ends
+            size = len(data)
+            for _ in range(count):
+                if self._done:
+                    break
+                if len(starts) >= MAX_LINES:
+                    self._stopped = self._done = True
+                    break
+                start = self._scanned
+                newline = data.find(b"\n", start, start + LONG_LINE + 1)
+                if newline >= 0:
+                    end, self._scanned = newline, newline + 1
+                else:
+                    end = self._scanned = cut_at(data, start + LONG_LINE)
+                starts.append(start)
+                ends.append(end)
+                if self._scanned >= size:
+                    self._done = True
+            return self._done
+
+    def __getitem__(self, index: int) -> str:
+        if index >= len(self) and not self._done:
+            self.advance(index - len(self) + 256)
+        if self._stopped and index == len(self._starts):
+            return SPLIT_LIMIT_NOTE
+        shown = raw_display(self.original(index))
+        end = self._ends[index]
+        return shown + LINE_FEED if self._data[end : end + 1] == b"\n" else shown
+
+    def original(self, index: int) -> str:
+        """Line `index` as the body holds it, without its LF (bytes that are not UTF-8 as
+        surrogateescape's stand-ins); IndexError past the lines found so far."""
+        if not 0 <= index < len(self._starts):
+            raise IndexError(index)
+        piece = self._data[self._starts[index] : self._ends[index]]
+        return piece.decode("utf-8", "surrogateescape")
+
+
+def stored_notes(request: CapturedRequest, mode: BodyMode) -> list[str]:
+    """What the raw or hex view wants said above the bytes: that they are still compressed,
+    and (raw) the line ends, a BOM, bytes that are not UTF-8, a missing final newline."""
+    data = request.body
+    notes: list[str] = []
+    codings = [
+        coding.strip().lower()
+        for value in request.header_values("content-encoding")
+        for coding in value.split(",")
+        if coding.strip().lower() not in ("", "identity")
+    ]
+    if codings:
+        notes.append(f"still {', '.join(codings)}-compressed (auto decodes)")
+    if mode != "raw":
+        return notes
+    crlf, lf = data.count(b"\r\n"), data.count(b"\n")
+    ends = ([f"{crlf:,} CRLF"] if crlf else []) + ([f"{lf - crlf:,} LF"] if lf > crlf else [])
+    if ends:
+        notes.append(f"line ends: {' + '.join(ends)}")
+    if not data.endswith(b"\n"):
+        notes.append("no newline at the end")
+    if data.startswith(b"\xef\xbb\xbf"):
+        notes.append("starts with a UTF-8 BOM (\\ufeff)")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        notes.append("bytes not UTF-8 shown as \\xNN")
+    return notes
+
+
+def view_as(request: CapturedRequest, mode: BodyMode) -> BodyView:
+    """The body in `mode`: auto is body_view (by content type, decoded); raw and hex show the
+    bytes as stored. An empty or refused body looks the same in every mode."""
+    if mode == "auto" or request.rejected or not request.body:
+        return body_view(request)
+    lines: Lines = RawLines(request.body) if mode == "raw" else HexLines(request.body)
+    return BodyView(mode, lines, "hexdump" if mode == "hex" else None, stored_notes(request, mode))

@@ -130,7 +130,7 @@ async def test_a_json_body_is_titled_with_its_size_and_kind_and_pretty_printed()
         app.show(capture())
         await pilot.pause()
         shown = lines(app)
-        body = shown.index("Body  37 B  json")
+        body = shown.index("Body  37 B  json (auto; v: raw, hex)")
         assert shown[body + 1 : body + 5] == [
             "{",
             '  "type": "invoice.paid",',

@@ -286,14 +286,7 @@ ACTIONS: tuple[Action, ...] = (
         "find in this request: matches highlighted, 'match 1 of 3'",
         action="find_open",
     ),
-    Action(
-        "detail_find_next",
-        "enter,n",
-        "Next match",
-        "detail",
-        "next match",
-        action="find_step(1)",
-    ),
+    Action("detail_find_next", "enter,n", "Next match", "detail", "next match", "find_step(1)"),
     Action(
         "detail_find_previous",
         "N",
@@ -305,12 +298,7 @@ ACTIONS: tuple[Action, ...] = (
         key_display="N",
     ),
     Action(
-        "detail_find_close",
-        "escape",
-        "Close find",
-        "detail",
-        "close the find bar",
-        action="close_find",
+        "detail_find_close", "escape", "Close find", "detail", "close the find bar", "close_find"
     ),
     Action(
         "detail_wrap",
@@ -327,6 +315,17 @@ ACTIONS: tuple[Action, ...] = (
         "detail",
         "copy the top line's (or the current match's) header, query or JSON value (OSC 52)",
         action="copy_value",
+    ),
+    # Bound on the app, as m and d are: v works with the list focused too, and in the palette.
+    _app(
+        "body_view",
+        "v",
+        "Body view",
+        "body view: auto (by content type) / raw / hex (the bytes as stored); kept till changed",
+        section="Detail",
+        palette="Body view: auto / raw / hex",
+        palette_help="The body by content type, or exactly the bytes stored: raw text or hex",
+        main_screen=True,
     ),
     Action("find_close", "escape", "Close", "find_bar", "close the find bar", "close", footer=1),
     # -- diff screen (the rows' moves stay out of the help: it lists today's rows only)

@@ -42,6 +42,7 @@ from whisper_tui.ui.actions import (
     palette_actions,
     run_contributed,
 )
+from whisper_tui.ui.body_modes import BodyViewActions
 from whisper_tui.ui.colour_modes import line_filters, start_theme
 from whisper_tui.ui.delivery_actions import DeliveryActions
 from whisper_tui.ui.delivery_lines import history_of
@@ -83,6 +84,7 @@ class WhisperApp(
     PublicUrlActions,
     DeliveryActions,
     DiffActions,
+    BodyViewActions,
     App[None],
 ):
     """Split-pane inspector: live captures on the left, the selected one on the right."""

@@ -3,7 +3,8 @@
 Only the lines on screen are highlighted (and cached). Bodies above a threshold are decoded
 and formatted in a thread worker so the shared loop (which is also the capture server) never
 waits on a 5 MB payload; counting, measuring and searching the lines happen a few
-milliseconds at a time between frames. `w` wraps long lines, `f` finds, `y` copies a value.
+milliseconds at a time between frames. `w` wraps long lines, `f` finds, `y` copies a value,
+`v` shows the bytes as stored (body_modes.py).
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from whisper_tui.core.contentviews import BodyView, body_view
+from whisper_tui.core.contentviews.stored import view_as
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.ui.actions import bindings_for
+from whisper_tui.ui.body_modes import BodyModes, body_hint, raw_text
 from whisper_tui.ui.delivery_lines import DeliveryHistory
 from whisper_tui.ui.detail_copy import CopyValue
 from whisper_tui.ui.detail_layout import BodyLayout, fit_hex, row_starts, same_bytes_row
@@ -63,7 +66,7 @@ class DetailPane(Vertical):
     """The detail and, once `f` is pressed, its find bar under it (styled in app.tcss)."""
 
 
-class RequestDetail(CopyValue, FollowsEnd, can_focus=True):
+class RequestDetail(CopyValue, BodyModes, FollowsEnd, can_focus=True):
     """Everything about one capture, top to bottom, highlighted lazily."""
 
     BINDINGS = bindings_for("detail")
@@ -129,8 +132,8 @@ class RequestDetail(CopyValue, FollowsEnd, can_focus=True):
         self.stop_following()
         self.scroll_to(0, 0, animate=False, immediate=True)
         if request is not None:
-            if len(request.body) <= INLINE_DECODE_LIMIT:
-                self._set_view(body_view(request))
+            if self.body_mode != "auto" or len(request.body) <= INLINE_DECODE_LIMIT:
+                self._set_view(view_as(request, self.body_mode))  # raw and hex: lazy, no decoding
             else:
                 self._decode_in_worker(request)
         self._rebuild()
@@ -160,8 +163,8 @@ class RequestDetail(CopyValue, FollowsEnd, can_focus=True):
         self.post_message(self.BodyProgress(request.id, view))
 
     def on_request_detail_body_progress(self, message: BodyProgress) -> None:
-        if self.request is None or message.request_id != self.request.id:
-            return
+        if message.request_id != getattr(self.request, "id", None) or self.body_mode != "auto":
+            return  # another capture's, or raw or hex is shown since
         if message.view is not None:
             self._set_view(message.view)
             self._rebuild()
@@ -245,8 +248,9 @@ class RequestDetail(CopyValue, FollowsEnd, can_focus=True):
         self._shown = (len(attempts), history.key if history else None)
         self._colours = SyntaxColours.on(self.app.current_theme.dark, self._style())
         more = (verdicts, self.base_url, attempts, self.policy, self._colours, history)
-        hint = target_hint(self.app)  # the key in effect: a keymap may have moved T
-        self._head = build_head(self.request, self._view, width, *more, self._hidden, hint)
+        # The keys in effect: a keymap may have moved T or v.
+        hints = (target_hint(self.app), body_hint(self.body_mode, self.app))
+        self._head = build_head(self.request, self._view, width, *more, self._hidden, *hints)
         wrap_width = self._wrap_width()
         if self._layout is not None:
             self._layout.set_wrap(wrap_width)
@@ -370,7 +374,8 @@ class RequestDetail(CopyValue, FollowsEnd, can_focus=True):
             line = self._body_line(index)
             if line is None or self._view is None:
                 return None
-            text = highlight_line(line, self._view.lexer, *self._colours)
+            raw = self._view.kind == "raw"
+            text = raw_text(line) if raw else highlight_line(line, self._view.lexer, *self._colours)
         return self._find.highlight(index, text) if self._find else text
 
     def _body_line(self, index: int) -> str | None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from whisper_tui.core.contentviews.stored import RawLines
+from whisper_tui.ui.body_modes import raw_line_value
 from whisper_tui.ui.detail_lines import Value, body_line_value, copied_note
 
 if TYPE_CHECKING:
@@ -46,4 +48,6 @@ class CopyValue:
         line = self._body_line(index)
         if line is None or self._view is None:
             return None
+        if isinstance(lines := self._view.lines, RawLines):  # the line as sent, not as shown
+            return raw_line_value(lines, index - len(self._head.lines))
         return body_line_value(line, self._view.lexer, self._view.kind)

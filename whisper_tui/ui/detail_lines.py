@@ -53,6 +53,8 @@ class Head:
 
     lines: list[Text] = field(default_factory=list)
     values: dict[int, Value] = field(default_factory=dict)
+    body_at: int = 0
+    """The index of the body's title line (0 until there is one)."""
 
     def add(self, line: Text, value: Value | None = None) -> None:
         if value is not None:
@@ -75,13 +77,15 @@ def build_head(
     history: DeliveryHistory | None = None,
     hidden: tuple[str, int] | None = None,
     hint: str = "",
+    body_hint: str = "",
 ) -> Head:
     """Request line, summary, answer, delivery, signatures, attempts, query, headers and
     body title.
 
     `syntax`: the colours the latest attempt's answer is highlighted in (the theme's).
     `hidden`: with no request, (filter, captures) when a filter hides every capture.
-    `hint`: 'T changes the replay target' with the key in effect (see attempt_lines)."""
+    `hint`: 'T changes the replay target' with the key in effect (see attempt_lines).
+    `body_hint`: the body mode and the key that changes it (body_modes.body_hint)."""
     head = Head()
     if request is None and hidden is not None:
         return nothing_matches(head, *hidden)
@@ -143,7 +147,9 @@ def build_head(
         title.append(f"  decoding {format_size(len(request.body))}…", "wt.muted")
     else:
         title.append(f"  {format_size(request.size)}  {view.kind}", "wt.muted")
-    head.add(title)
+    shown_as = Text(f"({body_hint})" if body_hint and request.body else "", "wt.muted")
+    head.body_at = len(head.lines)
+    head.extend(flow(pieces(title, shown_as, separator=" "), width))  # a narrow pane: 2 rows
     if view is not None:
         head.extend([Text(printable(note), "wt.note", end="") for note in view.notes])
         if view.kind == "empty" and not view.notes:

@@ -224,6 +224,30 @@ def signed_stripe_post() -> bytes:
     )
 
 
+async def test_at_80x24_the_editor_shows_a_stripe_deliverys_six_headers_and_its_controls():
+    # The headers had a third of the room (1fr to the body's 2fr): two of six showed, the
+    # Stripe-Signature, the header an edit is usually about, out of view.
+    settings = Settings(
+        port=0, forward_url="http://127.0.0.1:9", secrets=(("stripe", "whsec_test"),)
+    )
+    app = WhisperApp(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        extra = b"User-Agent: Stripe/1.0\r\nAccept: */*; q=0.5\r\n"
+        await send_raw(
+            app.port, signed_stripe_post().replace(b"Host: x\r\n", b"Host: x\r\n" + extra)
+        )
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        await pilot.pause(0.2)
+        shown = screen_text(app)
+        for name in ("Host:", "User-Agent:", "Accept:", "Stripe-Signature: t=", "Content-Type:"):
+            assert name in shown, name
+        assert "Content-Length:" in shown
+        for selector in ("#edit-send", "#edit-cancel", "#edit-resign", "#edit-body"):
+            assert fully_visible(app, selector), selector
+
+
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
 async def test_the_editor_keeps_send_cancel_and_re_sign_in_view(size):
     settings = Settings(

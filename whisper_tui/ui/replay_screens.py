@@ -155,6 +155,12 @@ def resign_label(scheme_name: str) -> str:
     return ", ".join([f"Re-sign ({scheme_name})", *renewed])
 
 
+BODY_ROWS = 5
+"""The body editor's least height, borders included (app.tcss's min-height)."""
+HEADERS_ROWS = 5
+"""The headers editor's least height: three header lines between its borders."""
+
+
 class EditReplayScreen(ModalScreen[EditedCopy | None]):
     """Method, URL, headers and body of a copy of the capture; the original stays as it was.
 
@@ -233,6 +239,20 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         # Read back from the fields (not from the capture): a TextArea may keep the text
         # its own way (line endings), and only a change by the user counts as an edit.
         self._opened_with = self._field_texts()
+        self.call_after_refresh(self.fit_headers)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_headers)
+
+    def fit_headers(self) -> None:
+        """Let the headers grow to the rows they need, as far as the body keeps its least
+        height (BODY_ROWS) and the other rows (buttons, error) stay in view."""
+        box = self.query_one("#edit-box")
+        headers = self.query_one("#edit-headers")
+        editors = [headers, *self.query("#edit-body")]
+        others = sum(child.outer_size.height for child in box.children if child not in editors)
+        room = box.content_region.height - others - (BODY_ROWS if len(editors) > 1 else 0)
+        headers.styles.max_height = max(HEADERS_ROWS, room)
 
     def _field_texts(self) -> dict[str, str]:
         fields = {"method": "#edit-method", "url": "#edit-url"}
@@ -274,6 +294,7 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         error = self.query_one("#edit-error", Static)
         error.update(Text(problem))
         error.display = True
+        self.call_after_refresh(self.fit_headers)  # the error takes rows: room for them
 
     def action_send(self) -> None:
         method = self.query_one("#edit-method", Input).value.strip().upper()

@@ -102,6 +102,15 @@ def test_display_stops_at_the_line_cap_and_says_so(monkeypatch):
     assert shown[3].startswith("… display stops at")
 
 
+def test_the_shared_character_table_stays_bounded_whatever_the_body_holds():
+    # Every character met used to be remembered forever: all of Unicode grew it by 144 MB.
+    body = "".join(map(chr, range(0x4E00, 0x4E00 + stored.RAW_TABLE_LIMIT + 5000))).encode()
+    shown = raw(body)
+    assert len(stored._RAW_TABLE) <= stored.RAW_TABLE_LIMIT
+    assert "".join(shown) == body.decode()  # Han ideographs are shown as they are
+    assert raw_display("\u4e00\x1b\ufeff") == "\u4e00\u241b\\ufeff"  # still right once emptied
+
+
 @settings(max_examples=40)
 @given(st.binary(max_size=300) | st.text(max_size=100).map(str.encode))
 def test_raw_lines_account_for_every_byte_and_are_terminal_safe(body):

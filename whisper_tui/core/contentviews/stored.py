@@ -31,8 +31,14 @@ def next_mode(mode: BodyMode) -> BodyMode:
     return BODY_MODES[(BODY_MODES.index(mode) + 1) % len(BODY_MODES)]
 
 
+RAW_TABLE_LIMIT = 8192
+"""Characters the raw table remembers: more than a page of any script needs, and a body
+holding all of Unicode (1.1 million code points) cannot grow it past this."""
+
+
 class _RawTable(dict[int, str]):
-    """str.translate's table for raw lines, filled in as characters are met.
+    """str.translate's table for raw lines, filled in as characters are met (emptied when it
+    holds RAW_TABLE_LIMIT: the table is the process's, so it must stay bounded).
 
     Control characters become their Unicode pictures (tab ␉, CR ␍, ESC ␛), as printable()
     draws them but with tabs kept as one visible mark; C1 controls and the bytes that are not
@@ -56,6 +62,8 @@ class _RawTable(dict[int, str]):
             shown = char
         else:
             shown = f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+        if len(self) >= RAW_TABLE_LIMIT:
+            self.clear()
         self[code] = shown
         return shown
 

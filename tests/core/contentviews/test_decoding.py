@@ -7,6 +7,7 @@ import zlib
 
 from tests.core.contentviews.helpers import all_lines
 from whisper_tui.core.contentviews import view_for
+from whisper_tui.core.contentviews.decoding import content_codings
 
 
 def test_gzip_and_deflate_are_decoded_for_display_only():
@@ -19,6 +20,11 @@ def test_gzip_and_deflate_are_decoded_for_display_only():
         assert view.kind == "json"
         assert all_lines(view) == ["{", '  "zipped": true', "}"]
         assert any(coding in note for note in view.notes)
+
+
+def test_content_encoding_values_name_their_codings_in_the_order_applied():
+    assert content_codings(["gzip, Identity", " BR ,", ""]) == ["gzip", "br"]
+    assert content_codings([]) == content_codings(["identity"]) == []
 
 
 def test_gzip_bomb_stops_at_the_display_cap():

@@ -7,6 +7,7 @@ shown and compared as the same text. Nothing here changes what is stored.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -110,16 +111,21 @@ def is_xml_type(media_type: str) -> bool:
     return media_type in ("application/xml", "text/xml") or media_type.endswith("+xml")
 
 
+def content_codings(values: Iterable[str]) -> list[str]:
+    """The codings Content-Encoding header values name, in the order they were applied,
+    lower-cased, without identity (which changes nothing): ["gzip, Identity", "br"] ->
+    ["gzip", "br"]. The raw view's note and display decoding read them the same way."""
+    codings = (coding.strip().lower() for value in values for coding in value.split(","))
+    return [coding for coding in codings if coding not in ("", "identity")]
+
+
 def decode_content_encoding(
     body: bytes, encodings: list[str], cap: int, notes: list[str]
 ) -> tuple[bytes, bool]:
     """Undo Content-Encoding for display, never inflating past `cap`. Returns (data, ok)."""
-    codings = [c.strip().lower() for value in encodings for c in value.split(",") if c.strip()]
     data = body
     # Codings are listed in the order they were applied, so they are undone last to first.
-    for coding in reversed(codings):
-        if coding == "identity":
-            continue
+    for coding in reversed(content_codings(encodings)):
         try:
             if coding in ("gzip", "x-gzip"):
                 data, capped = _inflate(data, zlib.MAX_WBITS | 16, cap)

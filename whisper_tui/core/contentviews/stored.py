@@ -12,6 +12,7 @@ import threading
 from array import array
 from typing import Literal
 
+from whisper_tui.core.contentviews.decoding import content_codings
 from whisper_tui.core.contentviews.lines import LONG_LINE, MAX_LINES, HexLines, Lines
 from whisper_tui.core.contentviews.registry import body_view
 from whisper_tui.core.contentviews.view import BodyView
@@ -157,12 +158,7 @@ def stored_notes(request: CapturedRequest, mode: BodyMode) -> list[str]:
     and (raw) the line ends, a BOM, bytes that are not UTF-8, a missing final newline."""
     data = request.body
     notes: list[str] = []
-    codings = [
-        coding.strip().lower()
-        for value in request.header_values("content-encoding")
-        for coding in value.split(",")
-        if coding.strip().lower() not in ("", "identity")
-    ]
+    codings = content_codings(request.header_values("content-encoding"))
     if codings:
         notes.append(f"still {', '.join(codings)}-compressed (auto decodes)")
     if mode != "raw":

@@ -25,7 +25,7 @@ from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.headless import json_line, serve_headless
+from whisper_tui.headless import STOPPED_FORWARD, json_line, serve_headless
 
 BINARY = bytes(range(256)) * 12
 
@@ -508,6 +508,39 @@ async def test_a_relayed_capture_evicted_before_its_answer_still_gets_its_line()
         ("/first", "201"),
         ("/second", "202"),
     ]
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+async def test_a_forward_cut_short_by_the_stop_is_a_failed_forward_in_its_line(as_json):
+    # The app is still working on the delivery when whisper-tui stops: the stop cancels the
+    # forward, and the line must not read as delivered (a bare 200, or "forward": null).
+    reached, released = asyncio.Event(), asyncio.Event()
+
+    async def slow_app(request: web.BaseRequest) -> web.Response:
+        await request.read()
+        reached.set()
+        await released.wait()  # answers only after whisper-tui has stopped
+        return web.Response(status=204)
+
+    async with serving(slow_app) as app_url:
+        session = Session(Settings(port=0, forward_url=app_url))
+        out, stop = io.StringIO(), asyncio.Event()
+        headless = asyncio.create_task(serve_headless(session, as_json=as_json, out=out, stop=stop))
+        await asyncio.wait_for(session.until_started(), 10)
+        async with aiohttp.ClientSession() as client:
+            async with client.post(f"{session.base_url}/slow", data=b"{}") as reply:
+                assert reply.status == 200  # the sender's answer does not wait
+        await asyncio.wait_for(reached.wait(), 10)
+        stop.set()
+        assert await asyncio.wait_for(headless, 10) == 0
+        released.set()
+    [line] = out.getvalue().splitlines()
+    if as_json:
+        forward = json.loads(line)["forward"]
+        assert forward["url"] == f"{app_url}/slow" and forward["status"] is None
+        assert forward["failed"] and forward["error"] == STOPPED_FORWARD
+    else:
+        assert line.endswith(f" 200! [forward failed: {STOPPED_FORWARD}]"), line
 
 
 async def forward_three(*flags: str) -> tuple[list[str], str]:

@@ -21,6 +21,7 @@ from whisper_tui.core.rejections import Rejection
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import Session
 from whisper_tui.core.sizes import format_size
+from whisper_tui.core.targets import target_url
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.reader_gone import READER_GONE, write_through
 from whisper_tui.stopping import HANGUP_AND_TERMINATE, on_stop_signals
@@ -245,11 +246,6 @@ async def serve_headless(
         if (waited := waiting.pop(request.id, None)) is not None:
             print_line(*waited, attempt)
 
-    def answered(request: CapturedRequest) -> None:
-        # A relayed answer without a forward's outcome told first: print it all the same.
-        if (waited := waiting.pop(request.id, None)) is not None:
-            print_line(*waited)
-
     def print_line(
         request: CapturedRequest, delivery: DeliveryJson | None, forward: Attempt | None = None
     ) -> None:
@@ -262,7 +258,6 @@ async def serve_headless(
             loop.call_later(FLUSH_DELAY, flush)
 
     store.subscribe(announce)
-    store.subscribe_answers(answered)
     session.subscribe_forwards(forwarded)
 
     def refused(rejection: Rejection) -> None:
@@ -286,14 +281,28 @@ async def serve_headless(
     try:
         await stop.wait()
     finally:
+        forwarding = session.forwarding
         await session.stop()
         for request_id in sorted(waiting):  # whisper-tui stopped first: no answer (status 0)
-            print_line(*waiting[request_id])
+            request, delivery = waiting[request_id]
+            # Its forward was cancelled by the stop: the app never answered, which the line
+            # must say (a bare '200' would read as delivered).
+            abandoned = None if forwarding is None else stopped_forward(forwarding.url, request)
+            print_line(request, delivery, abandoned)
         flush()  # the lines of the last captures, before the pending flush would run
         if session.autosave is not None:
             note(f"saved {len(store):,} capture(s) to {session.autosave.path}")
         remove_signal_handlers()
     return READER_GONE if reader_gone else 0
+
+
+STOPPED_FORWARD = "whisper-tui stopped before the app answered"
+
+
+def stopped_forward(base: str, request: CapturedRequest) -> Attempt:
+    """The forward a stop cancelled, for its capture's line: failed, with no answer."""
+    url = target_url(base, request.target)
+    return Attempt(target_url=url, started_at=time.time(), kind="forward", error=STOPPED_FORWARD)
 
 
 def note(text: str) -> None:

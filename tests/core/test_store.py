@@ -236,16 +236,3 @@ def test_attempt_listeners_hear_the_capture_id():
     store.add_attempt(1, Attempt(target_url="http://t/", started_at=1.0))
     store.add_attempt(99, Attempt(target_url="http://t/", started_at=1.0))  # not kept: no word
     assert heard == [1]
-
-
-def test_answer_listeners_hear_of_a_capture_evicted_while_it_waited():
-    # --relay-response: the target's answer comes after the capture was added; by then the
-    # capture may be gone from a full store, and it was answered all the same.
-    store = RequestStore(max_requests=1)
-    waiting = make(1)
-    store.add(waiting)
-    store.add(make(2))
-    heard: list[CapturedRequest] = []
-    store.subscribe_answers(heard.append)
-    store.answered(waiting)
-    assert store.get(1) is None and heard == [waiting]

@@ -266,7 +266,6 @@ def build_server(
                 captured.answered_status = code
                 store.add_attempt(request_id, attempt)  # nothing if evicted meanwhile
                 forwarding.tell_finished(captured, attempt)
-                store.answered(captured)  # evicted or not: headless prints its line
                 return web.Response(
                     status=code, reason=reason, headers=CIMultiDict(headers), body=answer
                 )

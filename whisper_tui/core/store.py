@@ -100,7 +100,6 @@ class RequestStore:
         self.deliveries = deliveries if deliveries is not None else DeliveryIndex()
         """Captures grouped by the provider's delivery id, kept current with every change."""
         self._attempt_listeners: list[AttemptListener] = []
-        self._answer_listeners: list[Listener] = []
         self.rejections = Rejections()
         """Requests the HTTP parser refused before they could be captured (never stored)."""
         self.loaded_through = 0
@@ -331,14 +330,3 @@ class RequestStore:
     def subscribe_attempts(self, listener: AttemptListener) -> None:
         """Call `listener(request_id)` whenever a replay or forward is added to a capture."""
         self._attempt_listeners.append(listener)
-
-    def answered(self, request: CapturedRequest) -> None:
-        """Tell the answer listeners that `request`, added unanswered (--relay-response waits
-        for the target), has its answered_status now. Told whether or not it is still kept:
-        one evicted while its answer was awaited was answered all the same."""
-        for listener in self._answer_listeners:
-            listener(request)
-
-    def subscribe_answers(self, listener: Listener) -> None:
-        """Call `listener(capture)` when a capture added unanswered gets its answer."""
-        self._answer_listeners.append(listener)

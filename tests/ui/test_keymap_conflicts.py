@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from whisper_tui.ui.actions import all_actions
-from whisper_tui.ui.keymap_conflicts import keymap_conflict
+from whisper_tui.ui.keymap_conflicts import binding_key, keymap_conflict
 
 
 def conflict(**keymap: str) -> str | None:
@@ -48,3 +48,22 @@ def test_keys_that_never_meet_may_be_the_same():
     assert conflict(list_first="w") is None
     # The diff's keys are not the detail's.
     assert conflict(diff_sort_keys="w") is None
+
+
+@pytest.mark.parametrize(("key", "taken_from"), [("?", "help"), ("/", "filter"), ("[", "previous_arrival")])
+def test_a_key_spelled_as_its_character_conflicts_with_its_name(key, taken_from):
+    # Textual binds '?' as question_mark, help's default key: spelled apart, the same key.
+    said = conflict(replay=key)
+    assert said is not None and said.startswith(f'keymap: replay = "{key}" takes ')
+    assert f"which {taken_from} has" in said
+
+
+def test_binding_key_names_characters_as_textual_binds_them():
+    # Textual itself is the oracle for its conversion (the module must not import it).
+    from textual.keys import _character_to_key
+
+    for code in range(32, 127):
+        character = chr(code)
+        assert binding_key(character) == _character_to_key(character), character
+    assert binding_key("\t") == _character_to_key("\t") == "tab"
+    assert binding_key("ctrl+c") == "ctrl+c" and binding_key("f1") == "f1"

@@ -8,6 +8,7 @@ mode checks the same file without importing Textual (tests/test_import_hygiene.p
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 from whisper_tui.ui.action_types import Action, Scope
@@ -18,6 +19,37 @@ MAIN_WINDOW: frozenset[Scope] = frozenset({"list", "detail", "find_bar"})
 QUIT_ACTIONS = ("quit", "help_quit", "quit_anywhere")
 """Their default keys (q, Ctrl+C, Ctrl+Q) always quit: no other action takes them, even
 from a keymap that moved quit elsewhere."""
+
+
+RENAMED = {
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
+}
+"""Textual's short names for a few characters' Unicode names (textual.keys; a test checks
+binding_key against Textual's own conversion)."""
+
+
+def binding_key(key: str) -> str:
+    """`key` as Textual binds it. A single character other than a letter or digit is bound
+    by its Unicode name: `replay = "?"` takes question_mark, help's default key, though the
+    two are spelled apart."""
+    if len(key) != 1 or key.isalnum():
+        return key
+    if key == "\t":
+        return "tab"
+    try:
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:  # a control character without a name
+        return key
+    return RENAMED.get(name, name)
+
+
+def _keys(action: Action, keymap: Mapping[str, str]) -> list[str]:
+    return [binding_key(key) for key in keys_in_effect(action, keymap)]
 
 
 def _meet(first: Action, second: Action) -> bool:
@@ -34,8 +66,8 @@ def keymap_conflict(keymap: Mapping[str, str], actions: Iterable[Action]) -> str
     line; None when there is none. Overlaps the defaults already have (Esc closing the find
     bar before it clears the filter) are by design and left alone."""
     table = list(actions)
-    effective = {action.id: keys_in_effect(action, keymap) for action in table}
-    defaults = {action.id: keys_in_effect(action, {}) for action in table}
+    effective = {action.id: _keys(action, keymap) for action in table}
+    defaults = {action.id: _keys(action, {}) for action in table}
     quit_keys = {
         key for action in table if action.id in QUIT_ACTIONS for key in defaults[action.id]
     }

@@ -50,7 +50,9 @@ def test_keys_that_never_meet_may_be_the_same():
     assert conflict(diff_sort_keys="w") is None
 
 
-@pytest.mark.parametrize(("key", "taken_from"), [("?", "help"), ("/", "filter"), ("[", "previous_arrival")])
+@pytest.mark.parametrize(
+    ("key", "taken_from"), [("?", "help"), ("/", "filter"), ("[", "previous_arrival")]
+)
 def test_a_key_spelled_as_its_character_conflicts_with_its_name(key, taken_from):
     # Textual binds '?' as question_mark, help's default key: spelled apart, the same key.
     said = conflict(replay=key)

@@ -87,6 +87,26 @@ async def test_a_quit_key_over_unsent_edits_asks_once_and_the_next_quits(key):
         await wait_until(pilot, lambda: not app.is_running)
 
 
+async def test_a_quit_key_from_the_palette_over_unsent_edits_asks_too():
+    # Ctrl+P over the editor, then Ctrl+C (the habitual way to close a palette): the quit
+    # used to ask only the top screen, the palette, and the edits were lost at once.
+    app = one_capture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        editor = app.screen
+        editor.query_one("#edit-body", TextArea).focus()
+        await pilot.press("end", "x", "ctrl+p")
+        await wait_until(pilot, lambda: app.screen is not editor)
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: app.screen is editor)
+        assert app.is_running, "the edits were thrown away"
+        error = editor.query_one("#edit-error", Static)
+        assert error.display and "unsent edits (body)" in str(error.render())
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: not app.is_running)
+
+
 def read_pty(primary: int, until_quiet: float) -> bytes:
     """What the app writes until it has been quiet `until_quiet` seconds (or the pty ends)."""
     output = b""

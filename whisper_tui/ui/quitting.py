@@ -54,10 +54,19 @@ def clearing_on_exit(driver: type[Driver]) -> type[Driver]:
 
 
 def quit_app(app: App[object]) -> None:
-    """Quit, unless the screen holds unsent work and has just said so instead."""
-    screen = app.screen
-    if isinstance(screen, HoldsUnsentWork) and not screen.confirm_quit():
-        return
+    """Quit, unless a screen holds unsent work and has just said so instead.
+
+    Every screen on the stack is asked, not only the top one: Ctrl+C is also how people
+    close the command palette, and with the palette opened over the editor a quit key went
+    straight through. The screens above the one that asks (the palette) close, so its
+    warning shows.
+    """
+    stack = app.screen_stack
+    for above, screen in enumerate(reversed(stack)):
+        if isinstance(screen, HoldsUnsentWork) and not screen.confirm_quit():
+            for _ in range(above):
+                app.pop_screen()
+            return
     app.exit()
 
 

@@ -9,6 +9,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import time
 
 import aiohttp
 import pytest
@@ -17,15 +18,16 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.bench.tui_process import free_port, wait_listening
-from tests.helpers import EVENT_LOOPS, send_raw, serving
+from tests.helpers import EVENT_LOOPS, delivery_request, load_deliveries, send_raw, serving
 from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
+from whisper_tui.core.signatures import SignatureSettings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.headless import STOPPED_FORWARD, json_line, serve_headless
+from whisper_tui.headless import STOPPED_FORWARD, human_line, json_line, serve_headless
 
 BINARY = bytes(range(256)) * 12
 
@@ -594,3 +596,11 @@ def test_a_failed_forward_is_in_the_capture_s_line(as_json):
     assert outcomes == [(204, False), (503, True), (None, True)]
     assert forwards[2]["error"] == f"connection refused to {address}"
     assert forwards[0]["error"] is None and forwards[0]["latency_ms"] > 0
+
+
+def test_a_signature_not_checked_for_want_of_a_secret_is_said_without_a_reason():
+    # '[signature no-secret (slack)]' says it all; its reason on every line was noise.
+    slack = {d["name"]: d for d in load_deliveries()}["slack-slash-command-vector"]
+    request = delivery_request(slack, at=time.time())
+    line = human_line(request, Verdicts(SignatureSettings({})))
+    assert line.endswith(" [signature no-secret (slack)]"), line

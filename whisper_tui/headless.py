@@ -62,8 +62,9 @@ def _clock(second: int, zone: tuple[str, str]) -> str:
 def human_line(request: CapturedRequest, verdicts: Verdicts, forward: Attempt | None = None) -> str:
     """'23:25:05.042 POST /hooks/stripe 529 B application/json 200 [signature ...]'.
 
-    A verdict other than verified gives the first clause of its reason, `[signature failed
-    (stripe): MAC valid but timestamp is 2d old]` (the whole reason is in --json).
+    A failed verdict gives the first clause of its reason, `[signature failed (stripe): MAC
+    valid but timestamp is 2d old]` (the whole reason is in --json); `[signature no-secret
+    (stripe)]` needs none.
 
     A failed --forward marks the status as the list does (`200!`) and ends the line with
     what happened (`[forward failed: connection refused]`, `[forward 503 Service
@@ -81,7 +82,9 @@ def human_line(request: CapturedRequest, verdicts: Verdicts, forward: Attempt | 
         str(status_of(request)) + (FORWARD_FAILED if failed else ""),
     ]
     for verdict in verdicts.for_request(request):
-        reason = verdict.short_reason()
+        # 'no-secret' says it all; its reason ("no secret configured for stripe") on every
+        # line would be noise.
+        reason = verdict.short_reason() if verdict.status != "no-secret" else ""
         because = f": {printable(reason)}" if reason else ""
         parts.append(f"[signature {verdict.status} ({verdict.scheme}){because}]")
     if failed:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import re
 import select
+import time
 
 import pytest
 from textual.widgets import Input, Static, TextArea
 
-from tests.bench.tui_process import free_port, spawn_on_pty, stop
+from tests.bench.tui_process import spawn_on_pty, stop
 from tests.helpers import wait_until
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
@@ -107,10 +108,20 @@ async def test_a_quit_key_from_the_palette_over_unsent_edits_asks_too():
         await wait_until(pilot, lambda: not app.is_running)
 
 
-def read_pty(primary: int, until_quiet: float) -> bytes:
-    """What the app writes until it has been quiet `until_quiet` seconds (or the pty ends)."""
+FIRST_FRAME = b"Waiting for requests"
+"""Written in the app's first frame (the empty list's hint): the app is up and drawing."""
+
+
+def read_pty_until(primary: int, done, timeout: float) -> bytes:
+    """What the app writes until done(output) holds, the pty ends (the app has exited: EIO
+    or end of file), or `timeout` seconds pass. A bound, not a pause: a loaded machine may
+    take seconds to start Python and Textual, so waits are on what was written."""
     output = b""
-    while select.select([primary], [], [], until_quiet)[0]:
+    deadline = time.monotonic() + timeout
+    while not done(output):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([primary], [], [], remaining)[0]:
+            break
         try:
             chunk = os.read(primary, 65536)
         except OSError:  # the app is gone
@@ -124,16 +135,17 @@ def read_pty(primary: int, until_quiet: float) -> bytes:
 def test_quitting_clears_the_alternate_screen_before_leaving_it():
     # tmux shows the rows a pane grew by on the normal screen after a program leaves the
     # alternate screen: the app's last frame, unless the alternate screen is blank by then.
-    port = free_port()
-    process, primary = spawn_on_pty(("--port", str(port)), columns=80, rows=24)
+    process, primary = spawn_on_pty(("--port", "0"), columns=80, rows=24)
     try:
-        output = read_pty(primary, 0.5)  # the first screen, drawn
+        output = read_pty_until(primary, lambda seen: FIRST_FRAME in seen, 60.0)
+        assert FIRST_FRAME in output, "the app never drew its first frame"
         os.write(primary, b"q")
-        output += read_pty(primary, 5.0)
+        output += read_pty_until(primary, lambda _: False, 60.0)  # until the app exits
         assert process.wait(10) == 0
     finally:
         stop(process)
         os.close(primary)
+    assert b"\x1b[?1049l" in output, "the app never left the alternate screen"
     leave = output.rindex(b"\x1b[?1049l")
     clear = output.rfind(b"\x1b[2J", 0, leave)
     assert clear != -1, "the alternate screen was left as it was drawn"

@@ -142,7 +142,9 @@ async def test_a_5_mb_body_in_raw_finds_only_the_first_screens_lines_on_the_swit
         app.detail.cycle_body_mode()  # what v runs; the rest is found between frames
         lines = app.detail.body_view.lines
         assert isinstance(lines, RawLines) and len(lines) <= 1000
+        assert app.detail.body_view.notes == ["line ends: counting …"]  # not counted up front
         await wait_for_screen(pilot, app, "0123456789abcdef␊")
+        await wait_for_screen(pilot, app, "line ends: 300,000 LF")  # counted between frames
 
 
 def test_raw_text_mutes_the_marks_and_shows_trailing_spaces():

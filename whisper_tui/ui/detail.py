@@ -133,7 +133,7 @@ class RequestDetail(CopyValue, BodyModes, FollowsEnd, can_focus=True):
         self.scroll_to(0, 0, animate=False, immediate=True)
         if request is not None:
             if self.body_mode != "auto" or len(request.body) <= INLINE_DECODE_LIMIT:
-                self._set_view(view_as(request, self.body_mode))  # raw and hex: lazy, no decoding
+                self._set_view(view_as(request, self.body_mode))  # raw, hex: lazy (_work_slice)
             else:
                 self._decode_in_worker(request)
         self._rebuild()
@@ -191,10 +191,11 @@ class RequestDetail(CopyValue, BodyModes, FollowsEnd, can_focus=True):
     def _work_slice(self) -> None:
         view, layout, find = self._view, self._layout, self._find
         if view is not None and not view.lines.complete:
-            deadline = time.perf_counter() + COUNT_BUDGET
-            while time.perf_counter() < deadline:
-                if view.lines.advance(COUNT_STEP):
-                    break
+            notes, deadline = list(view.notes), time.perf_counter() + COUNT_BUDGET
+            while time.perf_counter() < deadline and not view.lines.advance(COUNT_STEP):
+                pass
+            if view.notes != notes:  # raw's line ends are all counted: the head says so
+                self._rebuild()
         if layout is not None:
             layout.advance(MEASURE_BUDGET)
         if find is not None and not find.done:

@@ -13,6 +13,7 @@ from whisper_tui.core.contentviews import LONG_LINE, HexLines, body_view, stored
 from whisper_tui.core.contentviews.stored import (
     BODY_MODES,
     RawLines,
+    RawScan,
     next_mode,
     raw_display,
     stored_notes,
@@ -138,6 +139,42 @@ def test_raw_notes_count_line_ends_and_say_what_is_missing_or_unusual():
     ]
     assert stored_notes(request(b"plain\n"), "raw") == ["line ends: 1 LF"]
     assert stored_notes(request(b"plain\n"), "hex") == []
+
+
+def test_a_big_bodys_line_ends_are_counted_as_its_lines_are_found_not_up_front(monkeypatch):
+    monkeypatch.setattr(stored, "SCAN_AT_ONCE", 64)  # as a 32 MiB body is to the real sizes
+    monkeypatch.setattr(stored, "SCAN_PER_LINE", 1)
+    body = b"a\r\n\xff\n" * 100
+    view = view_as(request(body, (b"Content-Encoding", b"br")), "raw")
+    assert view.notes[:2] == ["still br-compressed (auto decodes)", stored.COUNTING_NOTE]
+    view.lines.advance(10)
+    assert stored.COUNTING_NOTE in view.notes and not view.lines.complete
+    view.lines.advance(10**9)  # the view's notes are the lines' list, kept current
+    assert view.lines.complete
+    assert view.notes == stored_notes(request(body, (b"Content-Encoding", b"br")), "raw")
+    assert view.notes[1:] == ["line ends: 100 CRLF + 100 LF", "bytes not UTF-8 shown as \\xNN"]
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(
+        st.sampled_from(
+            [b"\r", b"\n", b"\r\n", b"a", b"\xc3\xa9", b"\xf0\x9f\x98\x80", b"\xff", b"\x80"]
+        )
+    ),
+    st.integers(1, 9),
+)
+def test_counting_in_pieces_agrees_with_the_whole_body(parts, piece):
+    body = b"".join(parts)
+    scan = RawScan(body)
+    while not scan.advance(piece):
+        pass
+    assert (scan.crlf, scan.lf) == (body.count(b"\r\n"), body.count(b"\n"))
+    try:
+        body.decode("utf-8")
+        assert scan.utf8
+    except UnicodeDecodeError:
+        assert not scan.utf8
 
 
 def test_a_gzip_body_is_shown_compressed_as_stored_and_said_so():

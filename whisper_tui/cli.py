@@ -217,7 +217,7 @@ def keymap_problem(settings: Settings) -> str | None:
     Textual (the file's value types were checked before)."""
     if not settings.keymap:
         return None
-    from whisper_tui.ui.actions import all_actions
+    from whisper_tui.ui.action_registry import all_actions
     from whisper_tui.ui.keymap_conflicts import keymap_conflict
 
     known = [action.id for action in all_actions()]

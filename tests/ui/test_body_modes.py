@@ -12,7 +12,7 @@ from tests.ui.test_detail import capture
 from whisper_tui.core.contentviews.stored import RawLines
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
-from whisper_tui.ui.actions import get_action
+from whisper_tui.ui.action_registry import get_action
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.body_modes import body_hint, raw_line_value, raw_text
 from whisper_tui.ui.keys import help_rows

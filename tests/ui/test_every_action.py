@@ -16,7 +16,8 @@ import pytest
 from tests.helpers import send_raw, wait_for_list
 from tests.hostile_helpers import post
 from whisper_tui.core.settings import Settings
-from whisper_tui.ui.actions import Action, all_actions
+from whisper_tui.ui.action_registry import all_actions
+from whisper_tui.ui.action_types import Action
 from whisper_tui.ui.app import WhisperApp
 
 STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

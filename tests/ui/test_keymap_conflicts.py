@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from whisper_tui.ui.actions import all_actions
+from whisper_tui.ui.action_registry import all_actions
 from whisper_tui.ui.keymap_conflicts import binding_key, keymap_conflict
 
 

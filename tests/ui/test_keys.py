@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from whisper_tui.ui.actions import Action
+from whisper_tui.ui.action_types import Action
 from whisper_tui.ui.keys import HelpRow, display_key, help_rows, readme_key_table, row_keys
 
 README = Path(__file__).parents[2] / "README.md"

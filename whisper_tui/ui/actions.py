@@ -1,23 +1,20 @@
 """Every action the app answers, declared once: its id, default keys, labels, help and scope.
 
 The widgets' and screens' `BINDINGS`, the command palette, the actions that only work on the
-main screen, the help screen and the README's key table are all derived from `ACTIONS`. Every
-binding carries its action's id, so `[keymap]` in config.toml can remap any key by id.
+main screen, the help screen and the README's key table are all derived from `ACTIONS`
+(action_bindings.py, keys.py). Every binding carries its action's id, so `[keymap]` in
+config.toml can remap any key by id (keymap.py).
 
 Adding an action is one entry in `ACTIONS` plus its `action_` method where the scope's widget
-lives. A module outside this one adds an app-wide action with `register(action, handler)`.
+lives. A module outside this one adds an app-wide action with `register(action, handler)`
+(action_registry.py). Plain Python: headless mode reads the ids without importing Textual.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from whisper_tui.ui.action_types import CONTRIBUTED, Action, Scope
-
-if TYPE_CHECKING:  # the table itself is plain Python: the CLI reads its ids (action_types.py)
-    from textual.binding import BindingType
+from whisper_tui.ui.action_types import Action
 
 
 def _app(id: str, keys: str, label: str, help: str, **more: Any) -> Action:
@@ -408,92 +405,3 @@ ACTIONS: tuple[Action, ...] = (
     Action("export_copy", "ctrl+y", "Copy", "export_screen", "copy (OSC 52)", "copy", footer=2),
     Action("export_save", "ctrl+s", "Save", "export_screen", "save to a file", "save", footer=3),
 )
-
-# -- actions contributed by other modules ------------------------------------------------------
-
-Handler = Callable[[Any], object]
-"""Runs a contributed action; it gets the app."""
-
-_contributed: dict[str, tuple[Action, Handler]] = {}
-
-
-def register(action: Action, handler: Handler) -> Action:
-    """Add an app-wide action from another module: bound, in the palette and in the help of
-    every app started from now on. `handler(app)` runs it. Returns the action as registered."""
-    if action.scope != "app":
-        raise ValueError(f"{action.id}: only app-wide actions can be registered")
-    if any(known.id == action.id for known in all_actions()):
-        raise ValueError(f"{action.id}: an action with this id exists")
-    registered = replace(action, action=f"{CONTRIBUTED}({action.id!r})")
-    _contributed[action.id] = (registered, handler)
-    return registered
-
-
-def unregister(action_id: str) -> None:
-    """Remove a registered action (apps started afterwards no longer have it)."""
-    _contributed.pop(action_id, None)
-
-
-def run_contributed(action_id: str, app: object) -> None:
-    """Run a registered action's handler on `app` (nothing if it was unregistered)."""
-    if (entry := _contributed.get(action_id)) is not None:
-        entry[1](app)
-
-
-def all_actions() -> tuple[Action, ...]:
-    """The built-in actions, then those registered, in the help screen's order."""
-    return ACTIONS + tuple(action for action, _ in _contributed.values())
-
-
-def get_action(action_id: str) -> Action:
-    """The action with this id (KeyError if none)."""
-    for action in all_actions():
-        if action.id == action_id:
-            return action
-    raise KeyError(action_id)
-
-
-# -- what is derived from the table ------------------------------------------------------------
-
-
-def bindings_for(scope: Scope, actions: Iterable[Action] = ACTIONS) -> list[BindingType]:
-    """The BINDINGS of the widget or screen holding `scope`: the footer's in its order first."""
-    chosen = [action for action in actions if action.scope == scope]
-    # Hidden bindings keep the table's order after the footer's; order only matters to the footer.
-    chosen.sort(key=lambda action: (action.footer is None, action.footer or 0))
-    return [action.binding() for action in chosen]
-
-
-def contributed_bindings(scope: Scope) -> list[BindingType]:
-    """Bindings of the actions registered for `scope` (the built-ins' are in the class)."""
-    return bindings_for(scope, (action for action, _ in _contributed.values()))
-
-
-def palette_actions() -> list[Action]:
-    """The actions the command palette offers, each once."""
-    return [action for action in all_actions() if action.palette]
-
-
-_MAIN_SCREEN = frozenset(a.runs for a in ACTIONS if a.scope == "app" and a.main_screen)
-
-
-def main_screen_only(action: str, parameters: tuple[object, ...] = ()) -> bool:
-    """Whether the app's `action` works only on the main screen (not under the diff or a
-    dialog). `action` is Textual's name, as `App.check_action` receives it."""
-    if action == CONTRIBUTED and parameters:
-        entry = _contributed.get(str(parameters[0]))
-        return entry is not None and entry[0].main_screen
-    return action in _MAIN_SCREEN
-
-
-def keys_in_effect(action: Action, keymap: Mapping[str, str]) -> list[str]:
-    """The keys that run `action` now: the keymap's for its id, else its defaults."""
-    keys = keymap.get(action.id) or action.keys
-    return [key.strip() for key in keys.split(",") if key.strip()]
-
-
-def active_keymap(app: object) -> Mapping[str, str]:
-    """The keymap an app applies (set_keymap). Textual keeps it in `App._keymap` and has no
-    public getter; its binding chain reads the same attribute."""
-    keymap: Mapping[str, str] = getattr(app, "_keymap", {})
-    return keymap

@@ -34,14 +34,13 @@ from whisper_tui.stopping import on_stop_signals
 from whisper_tui.terminal import ColourMode
 from whisper_tui.tuning import freeze_startup_heap
 from whisper_tui.ui import exposure, hangup, quitting
-from whisper_tui.ui.actions import (
-    active_keymap,
+from whisper_tui.ui.action_bindings import (
     bindings_for,
     contributed_bindings,
     main_screen_only,
     palette_actions,
-    run_contributed,
 )
+from whisper_tui.ui.action_registry import run_contributed
 from whisper_tui.ui.body_modes import BodyViewActions
 from whisper_tui.ui.colour_modes import line_filters, start_theme
 from whisper_tui.ui.delivery_actions import DeliveryActions
@@ -49,6 +48,7 @@ from whisper_tui.ui.delivery_lines import history_of
 from whisper_tui.ui.detail import DetailPane, RequestDetail
 from whisper_tui.ui.diff_actions import DiffActions
 from whisper_tui.ui.filter_actions import FilterActions
+from whisper_tui.ui.keymap import active_keymap
 from whisper_tui.ui.keys import key_name, name_keys
 from whisper_tui.ui.palette import ReadableThemes
 from whisper_tui.ui.probe import ProbeActions
@@ -408,7 +408,7 @@ class WhisperApp(
         quitting.quit_app(self)
 
     def action_contributed(self, action_id: str) -> None:
-        """Run an action another module registered (`actions.register`)."""
+        """Run an action another module registered (`action_registry.register`)."""
         run_contributed(action_id, self)
 
     def _bind_contributed_actions(self) -> None:

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from whisper_tui.core.contentviews.stored import BodyMode, RawLines, next_mode
-from whisper_tui.ui.actions import active_keymap, get_action, keys_in_effect
+from whisper_tui.ui.action_registry import get_action
 from whisper_tui.ui.detail_lines import Value
+from whisper_tui.ui.keymap import active_keymap, keys_in_effect
 from whisper_tui.ui.keys import display_key
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ from whisper_tui.core.contentviews.stored import view_as
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.ui.actions import bindings_for
+from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.body_modes import BodyModes, body_hint, raw_text
 from whisper_tui.ui.delivery_lines import DeliveryHistory
 from whisper_tui.ui.detail_copy import CopyValue

@@ -31,7 +31,7 @@ from whisper_tui.core.diff import (
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.probe import ProbeResult
 from whisper_tui.core.sanitize import printable
-from whisper_tui.ui.actions import bindings_for
+from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.diff_layout import (
     NUMBER_WIDTH,
     STYLES,

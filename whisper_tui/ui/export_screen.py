@@ -19,7 +19,7 @@ from whisper_tui.core.export import ExportFormat, formats
 from whisper_tui.core.har import DeliveriesFor
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.sanitize import printable
-from whisper_tui.ui.actions import bindings_for
+from whisper_tui.ui.action_bindings import bindings_for
 
 PREVIEW_LINES = 200
 PREVIEW_LINE_CHARS = 400

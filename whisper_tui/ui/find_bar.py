@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 
 from whisper_tui.core.contentviews import Lines
 from whisper_tui.core.sanitize import ControlPictures, printable
-from whisper_tui.ui.actions import bindings_for
+from whisper_tui.ui.action_bindings import bindings_for
 
 if TYPE_CHECKING:
     from whisper_tui.ui.detail import RequestDetail

@@ -11,7 +11,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from whisper_tui.ui.actions import active_keymap, bindings_for, get_action, keys_in_effect
+from whisper_tui.ui.action_bindings import bindings_for
+from whisper_tui.ui.action_registry import get_action
+from whisper_tui.ui.keymap import active_keymap, keys_in_effect
 from whisper_tui.ui.keys import display_key, help_rows
 
 

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from whisper_tui.ui.action_types import Action, Scope
-from whisper_tui.ui.actions import keys_in_effect
+from whisper_tui.ui.keymap import keys_in_effect
 
 MAIN_WINDOW: frozenset[Scope] = frozenset({"list", "detail", "find_bar"})
 """Scopes where the app's own keys work too: the focused widget's binding would win."""

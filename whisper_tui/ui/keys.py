@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from textual.keys import key_to_character
 
-from whisper_tui.ui.actions import Action, all_actions, get_action, keys_in_effect
+from whisper_tui.ui.action_registry import all_actions, get_action
+from whisper_tui.ui.action_types import Action
+from whisper_tui.ui.keymap import keys_in_effect
 
 _NAMES = {
     "up": "↑",

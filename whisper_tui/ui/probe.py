@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, Static
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.probe import DEFAULT_TIMES, MAX_TIMES, parse_times
 from whisper_tui.core.sanitize import printable
-from whisper_tui.ui.actions import bindings_for
+from whisper_tui.ui.action_bindings import bindings_for
 
 if TYPE_CHECKING:
     from whisper_tui.core.session import Session

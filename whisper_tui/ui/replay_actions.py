@@ -13,7 +13,8 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.targets import unreachable
-from whisper_tui.ui.actions import active_keymap, get_action, keys_in_effect
+from whisper_tui.ui.action_registry import get_action
+from whisper_tui.ui.keymap import active_keymap, keys_in_effect
 from whisper_tui.ui.keys import display_key, key_name
 
 if TYPE_CHECKING:

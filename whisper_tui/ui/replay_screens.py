@@ -18,7 +18,9 @@ from whisper_tui.core.sanitize import printable, visible_same_width
 from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.signatures import get_scheme
 from whisper_tui.core.targets import target_url, validate_target
-from whisper_tui.ui.actions import active_keymap, bindings_for, get_action, keys_in_effect
+from whisper_tui.ui.action_bindings import bindings_for
+from whisper_tui.ui.action_registry import get_action
+from whisper_tui.ui.keymap import active_keymap, keys_in_effect
 from whisper_tui.ui.keys import display_key, key_name
 
 

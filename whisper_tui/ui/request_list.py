@@ -25,7 +25,7 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.store import Removed, RequestStore
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.ui.actions import bindings_for
+from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.list_rows import (
     METHOD_STYLES,
     column_header,

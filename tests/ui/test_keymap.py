@@ -1,0 +1,51 @@
+"""A [keymap] remaps keys by action id: the remapped key runs the action, the defaults no
+longer do, other actions keep theirs."""
+
+from __future__ import annotations
+
+from tests.helpers import wait_for_list, wait_until
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.store import RequestStore
+from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.replay_screens import UrlPrompt
+
+
+def capture(number: int) -> CapturedRequest:
+    return CapturedRequest(
+        number, 1_764_000_000.0 + number, "127.0.0.1", "POST", f"/n/{number}", (1, 1), (), b"{}"
+    )
+
+
+def app_with(count: int, keymap: tuple[tuple[str, str], ...] = ()) -> WhisperApp:
+    store = RequestStore()
+    for number in range(1, count + 1):
+        store.add(capture(number))
+    return WhisperApp(Settings(port=0, keymap=keymap), store=store, serve=False)
+
+
+async def test_a_keymap_remap_moves_replay_to_ctrl_r():
+    app = app_with(2, keymap=(("replay", "ctrl+r"),))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for_list(pilot, app, 2)
+        await pilot.press("r")
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, UrlPrompt)  # r no longer replays
+        await pilot.press("ctrl+r")
+        # No --forward target: replay asks where to send.
+        await wait_until(pilot, lambda: isinstance(app.screen, UrlPrompt))
+
+
+async def test_a_remapped_list_key_moves_the_cursor():
+    app = app_with(3, keymap=(("list_down", "n"),))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for_list(pilot, app, 3)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: app.request_list.selected.id == 1)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.request_list.selected.id == 2)
+        await pilot.press("j", "down")  # the remap replaces every default key of list_down
+        await pilot.pause(0.1)
+        assert app.request_list.selected.id == 2
+        await pilot.press("k")  # list_up is untouched
+        await wait_until(pilot, lambda: app.request_list.selected.id == 1)

@@ -1,0 +1,44 @@
+"""What Textual gets from the action table: each widget's and screen's BINDINGS, the command
+palette's actions, and which app actions work only on the main screen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from whisper_tui.ui.action_registry import all_actions, contributed, contributed_actions
+from whisper_tui.ui.action_types import CONTRIBUTED, Action, Scope
+from whisper_tui.ui.actions import ACTIONS
+
+if TYPE_CHECKING:  # Textual's Binding is imported only where a binding is made (action_types)
+    from textual.binding import BindingType
+
+
+def bindings_for(scope: Scope, actions: Iterable[Action] = ACTIONS) -> list[BindingType]:
+    """The BINDINGS of the widget or screen holding `scope`: the footer's in its order first."""
+    chosen = [action for action in actions if action.scope == scope]
+    # Hidden bindings keep the table's order after the footer's; order only matters to the footer.
+    chosen.sort(key=lambda action: (action.footer is None, action.footer or 0))
+    return [action.binding() for action in chosen]
+
+
+def contributed_bindings(scope: Scope) -> list[BindingType]:
+    """Bindings of the actions registered for `scope` (the built-ins' are in the class)."""
+    return bindings_for(scope, contributed_actions())
+
+
+def palette_actions() -> list[Action]:
+    """The actions the command palette offers, each once."""
+    return [action for action in all_actions() if action.palette]
+
+
+_MAIN_SCREEN = frozenset(a.runs for a in ACTIONS if a.scope == "app" and a.main_screen)
+
+
+def main_screen_only(action: str, parameters: tuple[object, ...] = ()) -> bool:
+    """Whether the app's `action` works only on the main screen (not under the diff or a
+    dialog). `action` is Textual's name, as `App.check_action` receives it."""
+    if action == CONTRIBUTED and parameters:
+        registered = contributed(str(parameters[0]))
+        return registered is not None and registered.main_screen
+    return action in _MAIN_SCREEN

@@ -15,6 +15,7 @@ from twilio.request_validator import RequestValidator
 from tests.core.signatures.sdk_cases import capture
 from tests.helpers import serving
 from whisper_tui.core.har import load_har
+from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
@@ -128,6 +129,30 @@ async def test_previous_delivery_of_a_retry_is_the_arrival_it_repeats_even_elsew
     assert session.previous_delivery(first) is None
     session.store.remove(second.id)
     assert session.previous_delivery(third) is first  # a deleted arrival is skipped
+
+
+def test_previous_delivery_is_the_latest_received_before_not_the_nearest_lower_id():
+    # --load numbers a file's captures after the live ones: ids 3 and 4 arrived yesterday.
+    def to_a(capture_id: int, received_at: float) -> CapturedRequest:
+        return CapturedRequest(capture_id, received_at, "127.0.0.1", "POST", "/a", (1, 1), (), b"")
+
+    store = RequestStore()
+    today, yesterday = 1_764_100_000.0, 1_764_000_000.0
+    live_1, live_2 = to_a(1, today), to_a(2, today + 1)
+    store.add(live_1)
+    store.add(live_2)
+    loaded_3, loaded_4 = to_a(3, yesterday), to_a(4, yesterday + 1)
+    store.add_loaded([loaded_3, loaded_4])
+    session = Session(Settings(port=0), store=store)
+    assert session.previous_delivery(loaded_3) is None  # not live_2, a day newer
+    assert session.previous_delivery(loaded_4) is loaded_3
+    assert session.previous_delivery(live_1) is loaded_4  # the higher id arrived earlier
+    assert session.previous_delivery(live_2) is live_1
+    # Received in the same instant (a clock's resolution): the lower id is the earlier.
+    same_instant = to_a(5, today + 1)
+    store.add(same_instant)
+    assert session.previous_delivery(same_instant) is live_2
+    assert session.previous_delivery(live_2) is live_1
 
 
 async def test_replay_sends_the_stored_bytes_and_keeps_the_attempt(downstream):

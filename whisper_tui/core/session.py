@@ -396,22 +396,33 @@ class Session:
 
     def previous_delivery(self, request: CapturedRequest) -> CapturedRequest | None:
         """What `d` compares a capture with when nothing is marked: the previous kept arrival
-        of the same delivery (the attempt a retry repeats), else the newest capture before
-        `request` with the same method and path."""
+        of the same delivery (the attempt a retry repeats), else the latest capture received
+        before `request` (by time, then id) with the same method and path."""
         store = self.store
         delivery = store.deliveries.of(request)
         if delivery is not None:
             earlier = delivery.beside(-1)
             if earlier is not None and (found := store.get(earlier)) is not None:
                 return found
-        # Walk back from the newest: ids follow store order, so stop at the first older match.
-        for position in range(len(store) - 1, -1, -1):
-            candidate = store[position]
-            if candidate.id >= request.id:
+        # Earlier by arrival time, then id, as the diff orders its pair (ui/diff_actions.py),
+        # not by id alone: --load numbers a file's captures after those already listed, so
+        # the nearest lower id can be a newer live capture, and an earlier arrival can sit
+        # anywhere in the store. Walked from the newest, the one found so far turns most of
+        # the older ones away on their time alone, before the path is read.
+        method, path, request_at = request.method, request.path, request.received_at
+        latest: CapturedRequest | None = None
+        latest_at = float("-inf")
+        for candidate in reversed(list(store)):  # a third of store[position]'s cost
+            at = candidate.received_at
+            if at < latest_at or at > request_at:
                 continue
-            if candidate.method == request.method and candidate.path == request.path:
-                return candidate
-        return None
+            if (at, candidate.id) >= (request_at, request.id):
+                continue  # the same instant, a higher id: after it
+            if latest is not None and (at, candidate.id) <= (latest_at, latest.id):
+                continue
+            if candidate.method == method and candidate.path == path:
+                latest, latest_at = candidate, at
+        return latest
 
     def delivery(self, request: CapturedRequest) -> Delivery | None:
         """The delivery a capture is an arrival of (id, which arrival, the ones beside it), or

@@ -3,8 +3,8 @@
 Only the lines on screen are highlighted (and cached). Bodies above a threshold are decoded
 and formatted in a thread worker so the shared loop (which is also the capture server) never
 waits on a 5 MB payload; counting, measuring and searching the lines happen a few
-milliseconds at a time between frames. `w` wraps long lines, `f` finds, `y` copies a value,
-`v` shows the bytes as stored (body_modes.py).
+milliseconds at a time between frames. `w` wraps long lines, `f` finds (detail_find.py), `y`
+copies a value (detail_copy.py), `v` shows the bytes as stored (body_modes.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import time
 from bisect import bisect_right
 from collections.abc import Callable
 
-from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import work
@@ -23,7 +22,6 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.timer import Timer
-from textual.widget import Widget
 
 from whisper_tui.core.contentviews import BodyView, body_view
 from whisper_tui.core.contentviews.stored import view_as
@@ -34,14 +32,21 @@ from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.body_modes import BodyModes, body_hint, raw_text
 from whisper_tui.ui.delivery_lines import DeliveryHistory
 from whisper_tui.ui.detail_copy import CopyValue
-from whisper_tui.ui.detail_layout import BodyLayout, fit_hex, row_starts, same_bytes_row
+from whisper_tui.ui.detail_find import FindInDetail
+from whisper_tui.ui.detail_layout import (
+    MEASURE_BUDGET,
+    BodyLayout,
+    fit_hex,
+    row_starts,
+    same_bytes_row,
+)
 from whisper_tui.ui.detail_lines import (
     Head,
     build_head,
     pair_lines,
     verdict_lines,
 )
-from whisper_tui.ui.find_bar import BodyFind, FindBar, Match
+from whisper_tui.ui.find_bar import BodyFind, FindBar
 from whisper_tui.ui.highlight import SyntaxColours, highlight_line
 from whisper_tui.ui.replay_actions import target_hint
 from whisper_tui.ui.scrolling import FollowsEnd, set_virtual_size
@@ -55,8 +60,6 @@ COUNT_EVERY = 0.02
 COUNT_BUDGET = 0.003
 """Seconds of line counting per slice on the loop (every COUNT_EVERY)."""
 COUNT_STEP = 200
-MEASURE_BUDGET = 0.002
-"""Seconds per slice for measuring lines (wrap, sideways extent) and for finding."""
 LINE_CACHE_SIZE = 2048
 
 Remember = Callable[[str, bool], None]  # writes a setting back: remember("wrap", True)
@@ -66,7 +69,7 @@ class DetailPane(Vertical):
     """The detail and, once `f` is pressed, its find bar under it (styled in app.tcss)."""
 
 
-class RequestDetail(CopyValue, BodyModes, FollowsEnd, can_focus=True):
+class RequestDetail(CopyValue, BodyModes, FindInDetail, FollowsEnd, can_focus=True):
     """Everything about one capture, top to bottom, highlighted lazily."""
 
     BINDINGS = bindings_for("detail")
@@ -430,71 +433,3 @@ class RequestDetail(CopyValue, BodyModes, FollowsEnd, can_focus=True):
             y = max(0, row - height // 3)
         # force: right after a wrap toggle the scrollbars are only re-decided at the next layout.
         self.scroll_to(x=x, y=y, animate=False, immediate=True, force=True)
-
-    # -- find ------------------------------------------------------------------------------
-
-    async def action_find_open(self) -> None:
-        """Open the find bar under the detail, the cursor in its query."""
-        if self._bar is None:
-            self._bar = FindBar(self)
-            parent = self.parent
-            assert isinstance(parent, Widget)
-            await parent.mount(self._bar, after=self)
-        self._bar.open()
-
-    def find(self, query: str) -> None:
-        """Highlight every match of `query` (any case); counted in slices for big bodies."""
-        if not query:
-            self._find = None
-        else:
-            head = [line.plain for line in self._head.lines]
-            self._find = BodyFind(query, head, self._view.lines if self._view else None)
-            self._find.advance(MEASURE_BUDGET)
-            self._work_in_slices()
-        self._show_find_status()
-        self._cache.clear()
-        self.refresh()
-
-    def action_find_step(self, direction: int) -> None:
-        """Go to the next (1) or previous (-1) match and scroll to it."""
-        find = self._find
-        if find is None:
-            return
-        match = find.step(direction)
-        self._show_find_status()
-        self._cache.clear()
-        self.refresh()
-        if match is not None:
-            self._scroll_to_match(match)
-
-    def _scroll_to_match(self, match: Match) -> None:
-        line, start, _ = match
-        text = self._line_text(line)
-        cell = cell_len(text.plain[:start]) if text is not None else 0
-        self._goto = (line, cell, False)
-        self._go_when_ready()
-
-    def action_close_find(self) -> None:
-        """Hide the find bar and its highlights."""
-        self._find = None
-        if self._bar is not None:
-            self._bar.display = False
-        self._cache.clear()
-        self.refresh()
-        self.focus()
-
-    def _show_find_status(self) -> None:
-        if self._bar is not None:
-            self._bar.show_status(self.find_status)
-
-    @property
-    def find_status(self) -> str:
-        """What the find bar says ('match 1 of 3', 'no match'), '' with no query."""
-        return self._find.status() if self._find else ""
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Without a find, Enter / n / N / Esc fall through (Esc clears the list's filter).
-        if action in ("find_step", "close_find"):
-            bar_open = self._bar is not None and self._bar.display
-            return self._find is not None or (action == "close_find" and bar_open)
-        return True

@@ -20,6 +20,8 @@ from whisper_tui.core.sanitize import printable
 
 TAB_WIDTH = 4
 """printable() expands tabs to this width."""
+MEASURE_BUDGET = 0.002
+"""Seconds per slice for measuring lines (wrap, sideways extent) and for finding."""
 
 
 def display_width(line: str) -> int:

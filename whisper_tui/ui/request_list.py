@@ -7,8 +7,6 @@ a few times a second however fast requests arrive.
 
 from __future__ import annotations
 
-import time
-
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -26,6 +24,7 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.core.store import Removed, RequestStore
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.ui.action_bindings import bindings_for
+from whisper_tui.ui.list_delete import DeleteAndUndo
 from whisper_tui.ui.list_rows import (
     METHOD_STYLES,
     column_header,
@@ -49,8 +48,6 @@ LIST_CHROME = 2
 """Cells around the rows: the list's left border and its vertical scrollbar (app.tcss)."""
 MEASURE_AT_MOST = 2_000
 """New captures measured per refresh for the list's width (a burst's last ones)."""
-NOTICE_SECONDS = 20.0
-"""How long 'deleted #12 · u to undo' stays in the top bar (undo works until the next delete)."""
 
 
 def list_width(screen_width: int, longest_path: int) -> int:
@@ -65,7 +62,7 @@ def list_width(screen_width: int, longest_path: int) -> int:
     return max(least, min(needed, most))
 
 
-class RequestList(ScrollView, can_focus=True):
+class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
     """Captures oldest first; the cursor follows new arrivals while it sits on the newest."""
 
     BINDINGS = bindings_for("list")
@@ -156,13 +153,6 @@ class RequestList(ScrollView, can_focus=True):
             else:
                 high = middle
         return len(view) - low
-
-    @property
-    def current_notice(self) -> str:
-        """The last delete's or undo's notice while it is fresh, else ''."""
-        if self.notice and time.monotonic() - self._notice_at > NOTICE_SECONDS:
-            self.notice = ""
-        return self.notice
 
     @property
     def selected(self) -> CapturedRequest | None:
@@ -325,61 +315,6 @@ class RequestList(ScrollView, can_focus=True):
     def clear_marks(self) -> None:
         self.marked.clear()
         self.refresh()
-
-    # -- delete and undo -------------------------------------------------------------------
-
-    def delete_selected(self) -> CapturedRequest | None:
-        """Delete the selected capture (the cursor moves to the next); `undo` brings it back."""
-        request = self.selected
-        if request is None:
-            return None
-        removed = self.store.remove(request.id)
-        if removed is None:
-            return None
-        self._remember(removed, f"deleted #{request.id} · u to undo")
-        return request
-
-    def delete_all(self) -> int:
-        """Delete every capture; `undo` brings them all back. Returns how many."""
-        removed = self.store.remove_all()
-        count = len(removed.requests)
-        if count:
-            plural = "s" if count != 1 else ""
-            self._remember(removed, f"cleared {count:,} capture{plural} · u to undo")
-        return count
-
-    def undo(self) -> int:
-        """Put back what the last delete took (one level). Returns how many came back."""
-        removed, self._undo = self._undo, None
-        if removed is None:
-            return 0
-        self.store.restore(removed)
-        self.sync()
-        count = len(removed.requests)
-        if count == 1:
-            self._set_notice(f"restored #{removed.requests[0].id}")
-            self._select_restored(removed.requests[0].id)
-        else:
-            self._set_notice(f"restored {count:,} captures")
-        return count
-
-    def _select_restored(self, request_id: int) -> None:
-        """Put the cursor on a capture just put back, if the view shows it."""
-        view = self.view
-        if not len(view) or not self.store.edits:
-            return
-        position = view.position_of(self.store.edits[-1].absolute)
-        if view[position].id == request_id:
-            self._move_to(position)
-
-    def _remember(self, removed: Removed, notice: str) -> None:
-        self._undo = removed
-        self._set_notice(notice)
-        self.sync()
-
-    def _set_notice(self, notice: str) -> None:
-        self.notice = notice
-        self._notice_at = time.monotonic()
 
     def action_first(self) -> None:
         self._move_to(0)

@@ -1,0 +1,83 @@
+"""x, X and u in the list: delete the selected capture or every one, undo the last delete
+(one level), and the top bar's notice of what was done ('deleted #12 · u to undo').
+
+The store keeps what a delete took (`Removed`) until undone or replaced by the next delete.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.store import Removed
+
+if TYPE_CHECKING:
+    from whisper_tui.ui.request_list import RequestList
+
+NOTICE_SECONDS = 20.0
+"""How long 'deleted #12 · u to undo' stays in the top bar (undo works until the next delete)."""
+
+
+class DeleteAndUndo:
+    """Mixed into RequestList: deleting, undoing, and the notice saying so."""
+
+    @property
+    def current_notice(self: RequestList) -> str:
+        """The last delete's or undo's notice while it is fresh, else ''."""
+        if self.notice and time.monotonic() - self._notice_at > NOTICE_SECONDS:
+            self.notice = ""
+        return self.notice
+
+    def delete_selected(self: RequestList) -> CapturedRequest | None:
+        """Delete the selected capture (the cursor moves to the next); `undo` brings it back."""
+        request = self.selected
+        if request is None:
+            return None
+        removed = self.store.remove(request.id)
+        if removed is None:
+            return None
+        self._remember(removed, f"deleted #{request.id} · u to undo")
+        return request
+
+    def delete_all(self: RequestList) -> int:
+        """Delete every capture; `undo` brings them all back. Returns how many."""
+        removed = self.store.remove_all()
+        count = len(removed.requests)
+        if count:
+            plural = "s" if count != 1 else ""
+            self._remember(removed, f"cleared {count:,} capture{plural} · u to undo")
+        return count
+
+    def undo(self: RequestList) -> int:
+        """Put back what the last delete took (one level). Returns how many came back."""
+        removed, self._undo = self._undo, None
+        if removed is None:
+            return 0
+        self.store.restore(removed)
+        self.sync()
+        count = len(removed.requests)
+        if count == 1:
+            self._set_notice(f"restored #{removed.requests[0].id}")
+            self._select_restored(removed.requests[0].id)
+        else:
+            self._set_notice(f"restored {count:,} captures")
+        return count
+
+    def _select_restored(self: RequestList, request_id: int) -> None:
+        """Put the cursor on a capture just put back, if the view shows it."""
+        view = self.view
+        if not len(view) or not self.store.edits:
+            return
+        position = view.position_of(self.store.edits[-1].absolute)
+        if view[position].id == request_id:
+            self._move_to(position)
+
+    def _remember(self: RequestList, removed: Removed, notice: str) -> None:
+        self._undo = removed
+        self._set_notice(notice)
+        self.sync()
+
+    def _set_notice(self: RequestList, notice: str) -> None:
+        self.notice = notice
+        self._notice_at = time.monotonic()

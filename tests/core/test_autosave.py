@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +30,7 @@ from whisper_tui.core.autosave import (
 from whisper_tui.core.har import load_har
 from whisper_tui.core.har_reader import HarReader
 from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.save_process import ChildGone
 from whisper_tui.core.store import RequestStore
 
 BASE_URL = "http://127.0.0.1:8080"
@@ -347,3 +350,38 @@ async def test_the_saving_process_starts_with_the_saving_not_at_its_first_save(
         assert autosave._child.process.poll() is None
     finally:
         task.cancel()
+
+
+def test_a_quit_never_waits_on_a_starved_saving_process(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
+    # save_now sets _at_exit first, then kills a child only if a hand-over is under way. A
+    # save that had decided on the child before that, and was still building its frame,
+    # then handed it over all the same. Here the child is stopped, as SCHED_IDLE leaves it
+    # on a busy machine: a hand-over once the quit has begun must give up at once (the app
+    # writes that save itself), not wait for ever.
+    store = filled_store(3)
+    autosave = autosave_of(tmp_path / "starved.har", store, lambda: BASE_URL)
+    autosave._start_child()
+    child = autosave._child
+    assert child is not None
+    os.kill(child.process.pid, signal.SIGSTOP)
+    outcome: list[BaseException] = []
+
+    def rewrite_decided_before_the_quit() -> None:
+        try:
+            autosave._rewrite_in_child(autosave._plan())
+        except BaseException as error:
+            outcome.append(error)
+
+    try:
+        autosave._at_exit = True  # the quit begins after the save chose the child
+        saving = threading.Thread(target=rewrite_decided_before_the_quit, daemon=True)
+        saving.start()
+        saving.join(timeout=30)
+        assert not saving.is_alive(), "the save waited on a stopped child"
+    finally:
+        os.kill(child.process.pid, signal.SIGCONT)
+    assert [type(error) for error in outcome] == [ChildGone]
+    autosave.save_now()  # and the quit's own save writes everything
+    assert load_har(tmp_path / "starved.har") == list(store)

@@ -366,6 +366,11 @@ class HarAutosave:
         )
         self._handing_over = True
         try:
+            # Set before looking, as save_now sets _at_exit before it looks at _handing_over:
+            # one of the two sees the other, so a quit never waits on a child that a busy
+            # machine starves (SCHED_IDLE); that append is written in the app instead.
+            if self._at_exit:
+                raise ChildGone
             answer = self._child.request(message)
         finally:
             self._handing_over = False

@@ -12,7 +12,7 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from whisper_tui.core.filtering import compile_filter, status_of
@@ -95,10 +95,14 @@ class Capture:
         """What the inbox answered this request with."""
         return status_of(self.request)
 
-    def verify(self, scheme: str, secret: str, *, public_url: str | None = None) -> Verdict:
-        """Check the signature of `scheme` with `secret`, as of the moment it arrived.
+    def verify(
+        self, scheme: str, secret: str | Sequence[str], *, public_url: str | None = None
+    ) -> Verdict:
+        """Check the signature of `scheme` with `secret` (or any of several), as of the
+        moment it arrived.
 
-        The verdict's `.ok` says whether it verified and `.reason` why not. A request that
+        The verdict's `.ok` says whether it verified and `.reason` why not (with several
+        secrets, which one verified). A request that
         carries no signature of that scheme gets a failed verdict saying so.
         """
         name = get_scheme(scheme).name

@@ -94,10 +94,13 @@ def capture(
 
 
 def whisper_verdict(
-    request: CapturedRequest, scheme: str, secret: str, public_url: str | None = None
+    request: CapturedRequest,
+    scheme: str,
+    secret: str | tuple[str, ...],
+    public_url: str | None = None,
 ) -> Verdict:
     """whisper-tui's verdict for one scheme, as the app judges it: at the arrival time, with
-    the scheme's default tolerance (no --tolerance)."""
+    the scheme's default tolerance (no --tolerance), with one secret or several."""
     found = Verdicts(SignatureSettings({scheme: secret}, public_url=public_url))
     [verdict] = [v for v in found.for_request(request) if v.scheme == scheme]
     return verdict

@@ -124,6 +124,33 @@ def test_whisper_and_the_svix_sdk_reach_the_same_verdict(
     check_agreement("svix", svix.Webhook, body, offset, secret, other, wrong, msg_id)
 
 
+@SDK_CASES
+@given(
+    body=json_bodies(),
+    offset=offsets(TOLERANCE),
+    old=secrets,
+    new=secrets,
+    msg_id=message_ids,
+    svix_names=st.booleans(),
+)
+def test_a_rotated_secret_verifies_as_the_sdks_accept_it_with_either_secret(
+    body: str, offset: float, old: str, new: str, msg_id: str, svix_names: bool
+) -> None:
+    # Mid-rotation: the sender signs with the new secret, listed 2nd after the old one.
+    prefix, sdk = ("svix", svix.Webhook) if svix_names else ("webhook", standardwebhooks.Webhook)
+    headers = signed_headers(prefix, sdk, new, msg_id, body)
+    for arrival in [*EDGES, offset]:
+        arrived = SIGNED_AT + arrival
+        request = capture(headers, body.encode(), at=arrived)
+        verdict = whisper_verdict(request, "standard", (old, new))
+        accepted = [sdk_accepts(sdk, request.body, dict(headers), s, arrived) for s in (old, new)]
+        assert verdict.ok == any(accepted), verdict
+        if verdict.ok:
+            which = "1st" if accepted[0] else "2nd"
+            assert verdict.reason == f"with the {which} of 2 standard secrets"
+        assert old not in verdict.reason and new not in verdict.reason
+
+
 async def test_forwarded_standard_and_svix_deliveries_still_verify_with_the_sdks() -> None:
     secret = "whsec_" + base64.b64encode(b"forwarded-secret-key").decode()
     captures, sdks = [], []

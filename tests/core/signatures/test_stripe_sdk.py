@@ -70,6 +70,31 @@ def test_whisper_and_the_stripe_sdk_reach_the_same_verdict(
         assert verdict.ok == stripe_accepts(request.body, header, checked_with, arrived), verdict
 
 
+@SDK_CASES
+@given(body=text_bodies, offset=offsets(300), live=secrets, test=secrets, listen=secrets)
+def test_with_several_secrets_whisper_accepts_what_the_sdk_accepts_with_any_of_them(
+    body: str, offset: float, live: str, test: str, listen: str
+) -> None:
+    # Signed with the 2nd configured secret (test mode, say); the 1st is live mode's.
+    header = stripe.WebhookSignature.generate_signature_header(body, test, SIGNED_AT)
+    for configured in ((live, test), (live, listen)):
+        for arrival in [*EDGES, offset]:
+            arrived = SIGNED_AT + arrival
+            request = capture([("Stripe-Signature", header)], body.encode(), at=arrived)
+            verdict = whisper_verdict(request, "stripe", configured)
+            accepted = [stripe_accepts(request.body, header, s, arrived) for s in configured]
+            assert verdict.ok == any(accepted), verdict
+            if verdict.ok:
+                which = "1st" if accepted[0] else "2nd"
+                assert verdict.reason == f"with the {which} of 2 stripe secrets"
+            elif verdict.mac_valid:  # arrived too late, signed with the secret it names
+                which = "1st" if configured[0] == test else "2nd"
+                assert f"(with the {which} of 2 stripe secrets)" in verdict.short_reason()
+            else:
+                assert "(2 stripe secrets tried" in verdict.reason
+            assert live not in verdict.reason and test not in verdict.reason
+
+
 def test_the_sdk_default_is_the_tolerance_whisper_declares_for_stripe() -> None:
     assert stripe.Webhook.DEFAULT_TOLERANCE == 300
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from whisper_tui.core.models import CapturedRequest, RawHeaders
 from whisper_tui.core.signatures.common import matches
@@ -78,12 +78,19 @@ def verify(
     return [_verify_one(request, scheme, settings, when) for scheme in _detect(request)]
 
 
+# How helpful a failed check's explanation is, to pick one when every secret fails: a MAC
+# that matched (the timestamp is stale) beats a hint we confirmed (the body changed after
+# signing), which beats a hint about the secret's kind, a plain mismatch, then a secret
+# (or header) that could not be used at all.
+MAC_VALID, BODY_HINT, KIND_HINT, MISMATCH, UNUSABLE = 4, 3, 2, 1, 0
+
+
 def _verify_one(
     request: CapturedRequest, scheme: Scheme, settings: SignatureSettings, now: float
 ) -> Verdict:
     name = scheme.name
-    secret = settings.secrets.get(name)
-    if not secret:
+    secrets = settings.secrets_for(name)
+    if not secrets:
         return Verdict(
             name,
             "no-secret",
@@ -98,10 +105,68 @@ def _verify_one(
             "the body was over the size limit and not kept, so the signature can't be checked",
             None,
         )
+    if len(secrets) == 1:
+        return _verify_with(request, scheme, secrets[0], settings, now)[0]
+    return _verify_many(request, scheme, secrets, settings, now)
+
+
+def _verify_many(
+    request: CapturedRequest,
+    scheme: Scheme,
+    secrets: tuple[str, ...],
+    settings: SignatureSettings,
+    now: float,
+) -> Verdict:
+    """Verified when any secret verifies (rotation, test and live mode, `stripe listen`);
+    else the most helpful of the failures, saying how many secrets were tried. A reason
+    names a secret by its position, never by its value."""
+    name, count = scheme.name, len(secrets)
+    failures: list[tuple[int, Verdict]] = []
+    for position, secret in enumerate(secrets, 1):
+        verdict, rank = _verify_with(request, scheme, secret, settings, now)
+        if verdict.ok:
+            note = f"with the {ordinal(position)} of {count} {name} secrets"
+            return replace(verdict, reason=note, secret_position=position, secrets_tried=count)
+        failures.append((rank, verdict))
+    # max() keeps the first of equals: the earliest secret's explanation among the best.
+    position, (rank, best) = max(enumerate(failures, 1), key=lambda found: found[1][0])
+    first, sep, rest = best.reason.partition("; ")
+    if rank == MAC_VALID:
+        note = f"with the {ordinal(position)} of {count} {name} secrets"
+    elif rank in (BODY_HINT, KIND_HINT):
+        note = f"{count} {name} secrets tried, the hints are for the {ordinal(position)}"
+    else:
+        note = f"{count} {name} secrets tried"
+    parts = [f"{first} ({note})", *([rest] if sep else [])]
+    if rank != UNUSABLE:
+        # A secret that can't be used at all (not base64) is worth saying even when another
+        # secret's explanation leads.
+        parts += [
+            f"the {ordinal(other)} {name} secret can't be used: {verdict.reason}"
+            for other, (other_rank, verdict) in enumerate(failures, 1)
+            if other_rank == UNUSABLE
+        ]
+    return replace(best, reason="; ".join(parts), secret_position=position, secrets_tried=count)
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _verify_with(
+    request: CapturedRequest,
+    scheme: Scheme,
+    secret: str,
+    settings: SignatureSettings,
+    now: float,
+) -> tuple[Verdict, int]:
+    """One secret's verdict, with how helpful its explanation is when it failed."""
     try:
         check = scheme.build_check(request, secret, settings)
     except Malformed as exc:
-        return Verdict(name, "failed", str(exc), None)
+        return Verdict(scheme.name, "failed", str(exc), None), UNUSABLE
     if secret != secret.strip() and not scheme.trims_secret:
         # Pasted secrets often drag a newline along.
         check.alt_keys.append(
@@ -120,7 +185,7 @@ def _evaluate(
     secret: str,
     settings: SignatureSettings,
     now: float,
-) -> Verdict:
+) -> tuple[Verdict, int]:
     name = scheme.name
     skew = None if check.timestamp is None else now - check.timestamp
     tolerance, rule = settings.tolerance_for(scheme)
@@ -129,19 +194,15 @@ def _evaluate(
     if matches(check.candidates, check.digests(check.key, body)):
         if scheme.utf8_body and not _is_utf8(body):
             source = scheme.tolerance_source or "the provider's SDK"
-            return Verdict(
-                name,
-                "failed",
+            reason = (
                 f"MAC valid but the body is not UTF-8 text, which {source} decodes first "
-                "(it raises there)",
-                True,
-                skew,
+                "(it raises there)"
             )
+            return Verdict(name, "failed", reason, True, skew), MAC_VALID
         if skew is not None and stale:
-            return Verdict(
-                name, "failed", f"MAC valid but timestamp is {_age(skew)}; {rule}", True, skew
-            )
-        return Verdict(name, "verified", "", True, skew)
+            reason = f"MAC valid but timestamp is {_age(skew)}; {rule}"
+            return Verdict(name, "failed", reason, True, skew), MAC_VALID
+        return Verdict(name, "verified", "", True, skew), MAC_VALID
 
     tried = ", ".join(
         label if mac is not None else f"{label} (not {check.encoding})"
@@ -150,14 +211,16 @@ def _evaluate(
     parts = [f"{check.what} (tried {tried})"]
     hints = mismatch_hints(check, body)
     parts += hints
-    parts += secret_kind_hints(scheme, secret)
+    kind_hints = secret_kind_hints(scheme, secret)
+    parts += kind_hints
     if not hints:
         # A confirmed hint explains the failure (a body changed after signing proves the
         # secret right): advice to use another secret would contradict it.
         parts += check.fail_notes
     if skew is not None and stale:
         parts.append(f"the timestamp is also {_age(skew)} ({rule})")
-    return Verdict(name, "failed", "; ".join(parts), False, skew)
+    rank = BODY_HINT if hints else KIND_HINT if kind_hints else MISMATCH
+    return Verdict(name, "failed", "; ".join(parts), False, skew), rank
 
 
 def _is_utf8(body: bytes) -> bool:

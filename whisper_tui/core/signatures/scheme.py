@@ -23,14 +23,22 @@ class Malformed(Exception):
 class SignatureSettings:
     """Secrets and knobs for verification."""
 
-    secrets: Mapping[str, str]
-    """Scheme -> secret."""
+    secrets: Mapping[str, str | Sequence[str]]
+    """Scheme -> its secret, or its secrets in the order given (a delivery verifies when any
+    one does; the first re-signs). A plain string is one secret."""
     tolerance_seconds: float | None = None
     """--tolerance SECONDS: one tolerance for every scheme; None keeps each scheme's default."""
     public_url: str | None = None
     """Public base URL the sender posted to (e.g. https://example.com); Twilio signs it."""
     scheme_tolerances: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     """--tolerance SCHEME=SECONDS: canonical scheme name -> seconds; wins over the others."""
+
+    def secrets_for(self, scheme: str) -> tuple[str, ...]:
+        """The scheme's secrets in order, empty ones left out ('' means none configured)."""
+        found = self.secrets.get(scheme)
+        if found is None:
+            return ()
+        return tuple(s for s in ((found,) if isinstance(found, str) else found) if s)
 
     def tolerance_for(self, scheme: Scheme) -> tuple[float, str]:
         """(seconds a signed timestamp may be off, where that number comes from) for a scheme.

@@ -16,11 +16,17 @@ class Verdict:
     status: str
     """'verified', 'failed' or 'no-secret'."""
     reason: str
-    """Human-readable and specific; '' when verified."""
+    """Human-readable and specific; '' when verified with a scheme's only secret, else which
+    of its secrets verified ('with the 2nd of 3 stripe secrets'). Never shows a secret."""
     mac_valid: bool | None
     """True when the MAC matched (even if the timestamp is stale), None when not computed."""
     skew_seconds: float | None = None
     """now - signed timestamp (positive: signed in the past), for schemes that sign one."""
+    secret_position: int | None = None
+    """With several secrets for the scheme: which one (1 = the first given) verified, or
+    whose failure the reason explains; None with one secret (or none)."""
+    secrets_tried: int = 0
+    """With several secrets for the scheme, how many were tried; 0 with one (or none)."""
 
     @property
     def ok(self) -> bool:

@@ -604,3 +604,25 @@ def test_a_signature_not_checked_for_want_of_a_secret_is_said_without_a_reason()
     request = delivery_request(slack, at=time.time())
     line = human_line(request, Verdicts(SignatureSettings({})))
     assert line.endswith(" [signature no-secret (slack)]"), line
+
+
+def test_a_delivery_verified_with_a_later_secret_says_which_in_its_line_and_json():
+    signed = [d for d in load_deliveries() if d.get("signature")]
+    stripe = next(d for d in signed if d["signature"]["scheme"] == "stripe")
+    request = delivery_request(stripe, at=_signed_at(stripe) + 1)
+    real = stripe["signature"]["secret"]
+    verdicts = Verdicts(SignatureSettings({"stripe": ("whsec_not_this_one", real)}))
+    line = human_line(request, verdicts)
+    assert line.endswith(" [signature verified (stripe): with the 2nd of 2 stripe secrets]"), line
+    [found] = json.loads(json_line(request, verdicts))["signatures"]
+    assert found == {
+        "scheme": "stripe",
+        "status": "verified",
+        "reason": "with the 2nd of 2 stripe secrets",
+    }
+    assert real not in line and "whsec_not_this_one" not in line
+
+
+def _signed_at(delivery: dict) -> int:
+    header = dict((n.lower(), v) for n, v in delivery["headers"])["stripe-signature"]
+    return int(header.split("t=", 1)[1].split(",", 1)[0])

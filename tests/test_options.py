@@ -222,3 +222,45 @@ def test_tolerance_is_given_for_every_scheme_or_per_scheme_by_flag_or_file(capsy
     assert "unknown signature scheme 'acme'" in error_of(["--tolerance", "acme=5"], capsys)
     write_config('tolerance = {paddle = "soon"}\n')
     assert "expected a number of seconds per scheme, got a string" in error_of([], capsys)
+
+
+def test_several_secrets_per_scheme_keep_their_order_and_flags_replace_a_schemes_others():
+    flags = [
+        "--secret",
+        "stripe=whsec_live",
+        "--secret",
+        "github=g",
+        "--secret",
+        "stripe=whsec_test",
+    ]
+    settings = parse_settings(flags, environ={})
+    assert settings.secrets == (("github", "g"), ("stripe", "whsec_live"), ("stripe", "whsec_test"))
+    write_config('[secrets]\nstripe = ["whsec_new", "whsec_old"]\ngithub = "g_file"\n')
+    from_file = parse_settings([], environ={})
+    assert from_file.secrets == (
+        ("github", "g_file"),
+        ("stripe", "whsec_new"),
+        ("stripe", "whsec_old"),
+    )
+    # Per scheme, the environment replaces the file's secrets and a flag replaces both.
+    environ = {"WHISPER_SECRET_STRIPE": "whsec_env", "WHISPER_SECRET_SLACK": "s_env"}
+    from_env = parse_settings([], environ=environ)
+    assert from_env.secrets == (("github", "g_file"), ("slack", "s_env"), ("stripe", "whsec_env"))
+    flagged = parse_settings(["--secret", "stripe=whsec_flag"], environ=environ)
+    assert dict(flagged.secrets)["stripe"] == "whsec_flag"
+    assert [s for scheme, s in flagged.secrets if scheme == "stripe"] == ["whsec_flag"]
+
+
+@pytest.mark.parametrize(
+    ("toml", "words"),
+    [
+        ("stripe = []", "secrets: stripe: expected a secret or a list of secrets, got []"),
+        ('stripe = ["whsec_a", 5]', "secrets: stripe: expected the secret as a string, got an"),
+        ('stripe = ["whsec_a", ""]', "secrets: empty secret for 'stripe'"),
+    ],
+)
+def test_a_bad_list_of_secrets_is_a_one_line_error_that_shows_no_secret(capsys, toml, words):
+    path = write_config(f"[secrets]\n{toml}\n")
+    error = error_of([], capsys)
+    assert error.startswith(f"whisper-tui: error: {path}: ") and words in error, error
+    assert "whsec_a" not in error

@@ -162,6 +162,10 @@ def test_an_unreachable_target_is_a_failed_send_not_a_traceback(recorded):
         (["--to", "http://127.0.0.1:9", "--sign", "nope=1"], "--sign: unknown signature scheme"),
         (["--to", "http://127.0.0.1:9", "--sign", "stripe"], "--sign: expected SCHEME=SECRET"),
         (["--to", "http://127.0.0.1:9", "--sign", "stripe="], "--sign: empty secret"),
+        (
+            ["--to", "http://127.0.0.1:9", "--sign", "stripe=whsec_a", "--sign", "stripe=whsec_b"],
+            "--sign stripe given twice; requests are signed with one",
+        ),
         (["--to", "http://127.0.0.1:9", "--set", "=1"], "--set '=1'"),
         (["--to", "http://127.0.0.1:9", "--only", '"open'], "unbalanced quotes"),
     ],

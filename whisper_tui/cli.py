@@ -94,15 +94,34 @@ def parse_settings(
     except ValueError as error:
         parser.error(str(error))
     values = {**from_file, **flags}  # a flag overrides the file
-    # Secrets merge per scheme instead: file, then environment, then flags.
-    secrets = dict(from_file.get("secrets", ())) | from_env | dict(flags.get("secrets", ()))
-    values["secrets"] = tuple(sorted(secrets.items()))
+    values["secrets"] = merged_secrets(
+        from_file.get("secrets", ()), tuple(from_env.items()), flags.get("secrets", ())
+    )
     settings = Settings(**values)
     if settings.json_lines and not settings.headless:
         parser.error("--json goes with --headless")
     if settings.relay_response and not settings.forward_url:
         parser.error("--relay-response needs --forward URL")
     return settings
+
+
+def merged_secrets(
+    *sources: Sequence[tuple[str, str]],
+) -> tuple[tuple[str, str], ...]:
+    """(scheme, secret) pairs from the config file, the environment and the flags, per scheme.
+
+    For each scheme the last source that names it gives all its secrets (flags over the
+    environment over the file): `--secret stripe=...` replaces the file's stripe secrets
+    rather than adding to them, as a flag replaces any other setting. Within a source the
+    order given is kept (the first secret re-signs); schemes are sorted.
+    """
+    chosen: dict[str, list[str]] = {}
+    for pairs in sources:
+        given: dict[str, list[str]] = {}
+        for scheme, secret in pairs:
+            given.setdefault(scheme, []).append(secret)
+        chosen |= given
+    return tuple((scheme, secret) for scheme in sorted(chosen) for secret in chosen[scheme])
 
 
 def listen_error(settings: Settings, error: OSError) -> str:

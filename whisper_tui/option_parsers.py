@@ -99,13 +99,25 @@ def parse_public_url(text: str) -> str:
 
 
 def secrets_table(value: object) -> tuple[tuple[str, str], ...]:
-    """The [secrets] table -> (scheme, secret) pairs."""
-    # [secrets] holds `scheme = "secret"` lines: each is read as --secret scheme=secret would be.
+    """The [secrets] table -> (scheme, secret) pairs, a scheme's list in its order."""
+    # [secrets] holds `scheme = "secret"` or `scheme = ["secret", "older secret"]` lines: each
+    # secret is read as --secret scheme=secret would be. Values are never echoed: secrets.
     assert isinstance(value, dict)
-    for scheme, secret in value.items():
-        if not isinstance(secret, str):  # the value is not echoed: it may be a secret
-            raise ValueError(f"{scheme}: expected the secret as a string, got {toml_name(secret)}")
-    return tuple(parse_secret_arg(f"{key}={secret}") for key, secret in value.items())
+    pairs: list[tuple[str, str]] = []
+    for scheme, given in value.items():
+        if isinstance(given, list):
+            if not given:
+                raise ValueError(f"{scheme}: expected a secret or a list of secrets, got []")
+            secrets = given
+        else:
+            secrets = [given]
+        for secret in secrets:
+            if not isinstance(secret, str):
+                raise ValueError(
+                    f"{scheme}: expected the secret as a string, got {toml_name(secret)}"
+                )
+            pairs.append(parse_secret_arg(f"{scheme}={secret}"))
+    return tuple(pairs)
 
 
 def keymap_table(value: object) -> tuple[tuple[str, str], ...]:

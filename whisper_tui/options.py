@@ -88,8 +88,9 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "secrets",
         "verify signatures of SCHEME (stripe, github, shopify, slack, standard/svix, "
-        "paddle, twilio) with SECRET; repeatable. Also read from WHISPER_SECRET_<SCHEME> "
-        "environment variables (flags win). Secrets are never shown or exported",
+        "paddle, twilio) with SECRET; repeatable, a scheme too (several secrets: any one "
+        "verifies, the first re-signs). Also read from WHISPER_SECRET_<SCHEME> environment "
+        "variables (flags win). Secrets are never shown or exported",
         flag="--secret",
         parse=parse_secret_arg,
         config_key="secrets",

@@ -231,6 +231,9 @@ def make_plan(argv: Sequence[str]) -> Plan:
                 raise ValueError(f"--sign: {error}") from None
             if get_scheme(scheme).sign is None:
                 raise ValueError(f"--sign {scheme}: requests of this scheme can't be signed")
+            if scheme in secrets:
+                # whisper-tui verifies with several secrets; a delivery is signed with one.
+                raise ValueError(f"--sign {scheme} given twice; requests are signed with one")
             secrets[scheme] = secret
         predicate = compile_filter(args.only)
     except (ValueError, FilterError) as error:

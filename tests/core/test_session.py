@@ -472,3 +472,26 @@ async def test_quitting_before_a_held_start_was_released_closes_the_port():
     assert not session.listening
     with pytest.raises(OSError):
         await asyncio.open_connection("127.0.0.1", port)
+
+
+def test_with_several_secrets_a_copy_is_re_signed_with_the_first_and_all_are_masked():
+    first, second = "the-secret-listed-first", "the-secret-listed-second"
+    session = Session(Settings(port=0, secrets=(("github", first), ("github", second))))
+    body = b'{"zen":"old"}'
+    signature = "sha256=" + hmac.new(second.encode(), body, hashlib.sha256).hexdigest()
+    request = capture([("X-Hub-Signature-256", signature)], body, at=1_764_000_000)
+    [verdict] = session.verdicts.for_request(request)
+    assert (verdict.ok, verdict.reason) == (True, "with the 2nd of 2 github secrets")
+    assert session.signing_scheme(request) == "github"
+    copy = session.edited_copy(
+        request,
+        method="POST",
+        url="http://127.0.0.1:9/gh",
+        headers=[("X-Hub-Signature-256", signature)],
+        body=b"{}",
+        changes=["body"],
+        resign=True,
+    )
+    expected = "sha256=" + hmac.new(first.encode(), b"{}", hashlib.sha256).hexdigest()
+    assert dict(copy.headers)["X-Hub-Signature-256"] == expected
+    assert session.redactor.redact(f"{first} and {second}") == "*** and ***"

@@ -68,7 +68,9 @@ def test_from_settings_takes_secrets_tolerances_and_public_url() -> None:
     )
     built = Verdicts.from_settings(settings).settings
     # The last value given wins, for every scheme and for each scheme alike.
-    assert built == SignatureSettings({"slack": "s"}, 40.0, "https://example.com", {"paddle": 90.0})
+    assert built == SignatureSettings(
+        {"slack": ("s",)}, 40.0, "https://example.com", {"paddle": 90.0}
+    )
 
 
 def test_without_tolerance_settings_each_scheme_uses_its_sdk_default() -> None:

@@ -12,7 +12,7 @@ respond = ["POST /hooks/stripe* 500"]
 
 [secrets]                            # never shown, never exported
 github = "..."
-stripe = "whsec_..."
+stripe = ["whsec_...", "whsec_..."]  # several: any one verifies; the first re-signs
 
 [keymap]                             # binding id = keys (see the help screen for ids)
 replay = "r,ctrl+r"

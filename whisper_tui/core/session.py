@@ -341,11 +341,20 @@ class Session:
 
     def signing_scheme(self, request: CapturedRequest) -> str | None:
         """The first signature scheme on the capture that we hold a secret for (re-signable)."""
-        secrets = dict(self.settings.secrets)
+        known = {scheme for scheme, _ in self.settings.secrets}
         for scheme in detect_schemes(request):
-            if scheme in secrets:
+            if scheme in known:
                 return scheme
         return None
+
+    def signing_secret(self, scheme: str) -> str:
+        """The secret a re-signature for `scheme` uses: the first given (flags, environment
+        or config), so with several (rotation, test and live mode) it is the one you list
+        first. KeyError when the scheme has none."""
+        for name, secret in self.settings.secrets:
+            if name == scheme:
+                return secret
+        raise KeyError(scheme)
 
     def edited_copy(
         self,
@@ -368,7 +377,7 @@ class Session:
         notes = [f"edited: {', '.join(changes)}" if changes else "not edited"]
         scheme = self.signing_scheme(request)
         if scheme and resign:
-            secret = dict(self.settings.secrets)[scheme]
+            secret = self.signing_secret(scheme)
             found = get_scheme(scheme)
             signed_url = self._url_the_receiver_checks(url)
             headers = sign(body, scheme, secret, headers, url=signed_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
@@ -56,8 +57,16 @@ def signature_settings(settings: Settings) -> SignatureSettings:
     """What verification needs from the settings; a later --tolerance for a scheme wins."""
     every = [seconds for scheme, seconds in settings.tolerances if not scheme]
     return SignatureSettings(
-        secrets=dict(settings.secrets),
+        secrets=secrets_by_scheme(settings.secrets),
         tolerance_seconds=every[-1] if every else None,
         public_url=settings.public_url,
         scheme_tolerances={scheme: seconds for scheme, seconds in settings.tolerances if scheme},
     )
+
+
+def secrets_by_scheme(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """(scheme, secret) pairs -> each scheme's secrets, in the order given (the first signs)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for scheme, secret in pairs:
+        found[scheme] = (*found.get(scheme, ()), secret)
+    return found

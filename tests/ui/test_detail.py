@@ -631,10 +631,18 @@ async def test_g_reaches_the_end_of_a_body_still_being_laid_out():
         items = [{"x": n} for n in range(3_000)] + [{"x": "THE-END"}]
         app.show(capture(body=json.dumps(items).encode()))
         detail = app.detail
+        # Its lines are counted a few ms every 20 ms from here, done 50-80 ms later: held
+        # (Textual's Timer.pause) until G is pressed, so G surely sees a part laid out.
+        counter = detail._counter
+        counter.pause()
         detail.focus()
         await wait_for_screen(pilot, app, '"x": 0')
-        assert not detail.body_view.lines.complete  # counted a few ms at a time from here
+        assert not detail.body_view.lines.complete
         await pilot.press("G")
+        detail.refresh()  # the frame the counter would draw (a ScrollView's G waits for one)
+        await wait_until(pilot, lambda: detail.scroll_y == detail.max_scroll_y > 0)
+        assert not detail.body_view.lines.complete
+        counter.resume()
         # The end G saw was where counting had got to; the view follows it to the real end.
         await wait_for_screen(pilot, app, '"x": "THE-END"')
         assert detail.scroll_y == detail.max_scroll_y

@@ -6,7 +6,14 @@ import gzip
 
 import pytest
 
-from tests.helpers import screen_text, send_raw, wait_for_list, wait_for_screen, wait_until
+from tests.helpers import (
+    screen_text,
+    send_raw,
+    wait_for_list,
+    wait_for_screen,
+    wait_until,
+    wait_until_settled,
+)
 from tests.hostile_helpers import post
 from tests.ui.test_detail import capture
 from whisper_tui.core.contentviews.stored import RawLines
@@ -184,9 +191,12 @@ def test_raw_view_of_a_crlf_tab_body_at_80x24(snap_compare):
     )
 
     async def raw_view(pilot) -> None:
+        app = pilot.app
+        toast = "body view: raw, the bytes as stored"
         await pilot.press("tab", "v")
-        await pilot.pause(0.3)
-        pilot.app.clear_notifications()  # the toast would hide the body it names
-        await pilot.pause(0.1)
+        await wait_for_screen(pilot, app, "raw (as stored; v: hex)", toast)
+        app.clear_notifications()  # the toast would hide the body it names
+        await wait_until(pilot, lambda: toast not in screen_text(app))
+        await wait_until_settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=raw_view)

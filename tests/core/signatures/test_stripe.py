@@ -44,6 +44,7 @@ def test_stripe_mismatch_mentions_that_stripe_listen_has_its_own_secret() -> Non
     verdict = only(verify(make_request("stripe-docs-selfcomputed"), settings))
     assert verdict.mac_valid is False
     assert "stripe listen" in verdict.reason
+    assert "(to keep both, repeat --secret stripe=)" in verdict.reason
     assert "tried v1=00cd8805b6df…" in verdict.reason
 
 

@@ -57,7 +57,7 @@ def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> 
         alt_keys=alt_keys,
         fail_notes=[
             "if the events come through `stripe listen`, use the whsec_ it prints, which "
-            "differs from the Dashboard endpoint's secret"
+            "differs from the Dashboard endpoint's secret (to keep both, repeat --secret stripe=)"
         ],
     )
 

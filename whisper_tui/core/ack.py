@@ -17,7 +17,7 @@ from aiohttp import web
 from aiohttp.helpers import must_be_empty_body, rfc822_formatted_time
 from aiohttp.http import SERVER_SOFTWARE
 
-from whisper_tui.core.models import reason_phrase
+from whisper_tui.core.models import NOT_ANSWERED, CapturedRequest, SentAnswer, reason_phrase
 
 ACK_TYPE = "application/json"
 
@@ -75,7 +75,8 @@ def ack(request: web.BaseRequest, status: int, body: bytes) -> Ack | web.Respons
     version = request.version
     method = request.method
     if must_be_empty_body(method, status) or version not in ((1, 1), (1, 0)):
-        return web.Response(status=status, body=body, content_type=ACK_TYPE)
+        # Not the usual bytes: the server has this one keep what it sends on the capture.
+        return RecordedResponse(status=status, body=body, content_type=ACK_TYPE)
     keep_alive = request.keep_alive
     key = (version[0], version[1], status, keep_alive)
     head = _heads.get(key)
@@ -90,6 +91,69 @@ def ack(request: web.BaseRequest, status: int, body: bytes) -> Ack | web.Respons
         _Clock.second = now
     data = b"%s%d%s%s\r\n%s" % (head[0], len(body), _Clock.lines, head[1], body)
     return Ack(data, keep_alive)
+
+
+def ack_body(status: int, request_id: int) -> bytes:
+    """The usual ack's body for capture `request_id` answered `status`."""
+    if status == 200:
+        return b'{"ok":true,"id":%d}' % request_id
+    return b'{"ok":%s,"id":%d,"note":"status chosen by whisper-tui"}' % (
+        b"true" if status < 400 else b"false",
+        request_id,
+    )
+
+
+_ACK_TYPE_HEADER = (b"Content-Type", ACK_TYPE.encode("ascii"))
+
+
+def usual_answer(status: int, request_id: int) -> SentAnswer:
+    """What the usual ack sends besides its status line, Date and Server: a capture whose
+    `answer` is None got this (the server keeps any other answer, e.g. one with a Connection
+    line, on the capture)."""
+    body = ack_body(status, request_id)
+    length = (b"Content-Length", b"%d" % len(body))
+    return reason_phrase(status), (_ACK_TYPE_HEADER, length), body
+
+
+_NO_ANSWER: SentAnswer = ("", (), b"")
+_UNKNOWN_413: SentAnswer = (reason_phrase(413), (), b"")
+
+
+def default_answer(status: int, rejected: bool, request_id: int) -> SentAnswer:
+    """What a capture whose `answer` is None got: the usual ack; nothing while a relayed answer
+    is awaited; for a refusal (always kept since answers are) only its status line."""
+    if status == NOT_ANSWERED:
+        return _NO_ANSWER
+    if rejected:
+        return _UNKNOWN_413
+    return usual_answer(status, request_id)
+
+
+_CLOCK_HEADERS = ("date", "server")
+
+
+class RecordedResponse(web.Response):
+    """A web.Response that keeps, on its capture, what it sends: the headers once aiohttp has
+    finished them (Content-Length, Connection, ...), the reason and the body. For the answers
+    that are not the usual ack (--respond rules, 413, relayed answers), which are rare."""
+
+    capture: CapturedRequest | None = None
+
+    async def _prepare_headers(self) -> None:
+        given = {name.lower() for name in self.headers if name.lower() in _CLOCK_HEADERS}
+        await super()._prepare_headers()
+        if self.capture is None:
+            return
+        request = self._req
+        # The bytes aiohttp writes: its header block is encoded as UTF-8.
+        headers = tuple(
+            (name.encode("utf-8", "surrogateescape"), value.encode("utf-8", "surrogateescape"))
+            for name, value in self.headers.items()
+            if name.lower() not in _CLOCK_HEADERS or name.lower() in given
+        )
+        empty = request is not None and must_be_empty_body(request.method, self.status)
+        body = self.body if isinstance(self.body, bytes) and not empty else b""
+        self.capture.answer = (self.reason, headers, body)
 
 
 def _head(major: int, minor: int, status: int, keep_alive: bool) -> tuple[bytes, bytes]:

@@ -19,9 +19,13 @@ conventions make our files exact while staying readable by other HAR tools:
   load as 413 for a rejected capture, else 200), and `delivery`: the provider's delivery id as
   headless `--json` writes it (`{"id", "from", "seen", "first"}`, or null;
   core/deliveries.py). It is derived, so loading ignores it and numbers the arrivals again.
-* `response` is the capture server's answer (413 for a rejected capture, else the status it
-  answered: 200, or what answer mode or a `--respond` rule chose); its headers and body are not
-  recorded. Replays and forwards, when given, go in `_attempts` on the entry; `--load` puts
+* `response` is what the sender got from whisper-tui: status, reason, the headers as sent in
+  order (Content-Type, Content-Length, Connection, a rule's own; not the Date and Server lines
+  aiohttp or the ack wrote) and the body in `content` (`text`, base64 with `"encoding":
+  "base64"` when not UTF-8). A capture keeps it only when it was not the usual ack (a rule's,
+  a 413, a relayed answer): the usual ack is rebuilt with the capture's id (ack.py). Files
+  written before answers were kept have no headers and `content.size` 0; loading keeps that.
+  Replays and forwards, when given, go in `_attempts` on the entry; `--load` puts
   them back on the capture (har_attempts.py).
 """
 
@@ -37,6 +41,7 @@ from typing import Any, BinaryIO
 from urllib.parse import parse_qsl
 
 from whisper_tui import __version__
+from whisper_tui.core.ack import default_answer
 from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.delivery_index import json_view_of
 from whisper_tui.core.har_entries import HEADER_FLAG, UTF8_HEADERS, HarError, from_har
@@ -45,8 +50,8 @@ from whisper_tui.core.models import (
     Attempt,
     CapturedRequest,
     RawHeaders,
+    SentAnswer,
     first_header,
-    reason_phrase,
 )
 from whisper_tui.core.portable import (
     body_text,
@@ -65,10 +70,6 @@ DeliveriesFor = Callable[[CapturedRequest], DeliveryJson | None]
 HAR_VERSION = "1.2"
 CREATOR = "whisper-tui"
 
-# What the capture server answers. It does not record its own response, so the HAR says what it
-# always sends: 413 when the body was over the limit, 200 otherwise.
-_ACCEPTED = (200, "OK")
-_REJECTED = (413, "Payload Too Large")
 
 _FORM = "application/x-www-form-urlencoded"
 
@@ -154,11 +155,31 @@ def _attempt_entry(attempt: Attempt) -> dict[str, Any]:
     }
 
 
-def _answer_of(status: int) -> tuple[int, str]:
-    """The response line whisper-tui sent: 200 unless answer mode or a --respond rule chose."""
-    if status == 200:
-        return _ACCEPTED
-    return status, reason_phrase(status)
+def sent(request: CapturedRequest) -> tuple[int, SentAnswer]:
+    """The status and the rest of what the capture's sender got (the usual ack rebuilt with
+    the capture's id when the capture kept none)."""
+    status = 413 if request.rejected else request.answered_status
+    answer = request.answer
+    if answer is None:
+        answer = default_answer(status, request.rejected, request.id)
+    return status, answer
+
+
+def _response_content(body: bytes, mime: str) -> dict[str, Any]:
+    content: dict[str, Any] = {"size": len(body), "mimeType": mime}
+    if body:
+        text = body_text(body)
+        if text is None:
+            content["text"] = base64.b64encode(body).decode("ascii")
+            content["encoding"] = "base64"
+        else:
+            content["text"] = text
+    return content
+
+
+def _body_size(answer: SentAnswer) -> int:
+    # -1 (unknown) for an answer with neither headers nor body: none was recorded.
+    return len(answer[2]) if answer[1] or answer[2] else -1
 
 
 def _entry(
@@ -183,21 +204,24 @@ def _entry(
         har_request["bodySize"] = declared if declared is not None else -1
     if request.body:
         har_request["postData"] = _post_data(request.body, request.header("content-type"))
-    status, status_text = _REJECTED if request.rejected else _answer_of(request.answered_status)
+    status, answer = sent(request)
+    reason, response_headers, response_body = answer
     entry: dict[str, Any] = {
         "startedDateTime": isoformat_utc(request.received_at),
         "time": 0,
         "request": har_request,
         "response": {
             "status": status,
-            "statusText": status_text,
+            "statusText": reason,
             "httpVersion": request.version_text,
             "cookies": [],
-            "headers": [],
-            "content": {"size": 0, "mimeType": ""},
+            "headers": _headers(response_headers),
+            "content": _response_content(
+                response_body, first_header(response_headers, "content-type") or ""
+            ),
             "redirectURL": "",
             "headersSize": -1,
-            "bodySize": -1,
+            "bodySize": _body_size(answer),
         },
         "cache": {},
         "timings": {"send": 0, "wait": 0, "receive": 0},
@@ -302,17 +326,31 @@ _target_fragments: dict[tuple[str, str], tuple[str, str, str]] = {}
 """(base URL, target) -> its url, target and queryString texts: a sender posts to few."""
 
 
-_response_fragments: dict[tuple[int, str, str], str] = {}
-
-
-def _response_fragment(status: int, status_text: str, version: str) -> str:
-    key = (status, status_text, version)
-    fragment = _response_fragments.get(key)
-    if fragment is None:
-        fragment = response_fields(status, status_text, version)
-        if len(_response_fragments) < _CACHED:
-            _response_fragments[key] = fragment
-    return fragment
+def _response_fragment(status: int, answer: SentAnswer, version: str) -> str:
+    reason, headers, body = answer
+    mime = ""
+    for name, value in headers:
+        if len(name) == 12 and name.lower() == b"content-type":
+            mime = value.decode("latin-1")
+            break
+    content = f'{{"size": {len(body)}, "mimeType": {_quote(mime)}'
+    if body:
+        text = body_text(body)
+        if text is None:
+            encoded = base64.b64encode(body).decode("ascii")
+            content += f', "text": "{encoded}", "encoding": "base64"}}'
+        else:
+            content += f', "text": {_quote(text)}}}'
+    else:
+        content += "}"
+    return response_fields(
+        status,
+        _quote(reason),
+        version,
+        ", ".join([_header_fragment(n, v) for n, v in headers]),
+        content,
+        _body_size(answer),
+    )
 
 
 def _header_fragment(raw_name: bytes, raw_value: bytes) -> str:
@@ -395,7 +433,7 @@ def _fast_entry(request: CapturedRequest, base_url: str, delivery: DeliveryJson 
             )
         else:
             post = f', "postData": {{"mimeType": {mime}, "text": {quote(text)}}}'
-    status, status_text = _REJECTED if request.rejected else _answer_of(request.answered_status)
+    status, answer = sent(request)
     declared_text = "null" if request.declared_length is None else str(request.declared_length)
     delivery_text = "null" if delivery is None else json.dumps(delivery, ensure_ascii=False)
     major, minor = request.http_version
@@ -406,7 +444,7 @@ def _fast_entry(request: CapturedRequest, base_url: str, delivery: DeliveryJson 
         f'"url": {url_text}, "httpVersion": {version}, '
         f'"cookies": [{cookies}], "headers": [{", ".join(headers)}], "queryString": [{query}], '
         f'"headersSize": -1, "bodySize": {size}{post}}}'
-        + _response_fragment(status, status_text, version)
+        + _response_fragment(status, answer, version)
         + f', "_whisper": {{"id": {request.id}, "receivedAt": {request.received_at!r}, '
         f'"remote": {quote(request.remote)}, "target": {target_text}, '
         f'"rejected": {"true" if request.rejected else "false"}, '

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from typing import Any, TypeGuard
 from urllib.parse import urlencode, urlsplit
 
-from whisper_tui.core.models import CapturedRequest, RawHeaders
+from whisper_tui.core.ack import default_answer, usual_answer
+from whisper_tui.core.models import CapturedRequest, RawHeaders, SentAnswer, reason_phrase
 from whisper_tui.core.portable import header_bytes
 
 _FORM = "application/x-www-form-urlencoded"
@@ -154,6 +155,40 @@ def _headers(listed: object, extra: dict[str, Any]) -> RawHeaders:
     return tuple(headers)
 
 
+_OLD_OK: SentAnswer = ("OK", (), b"")
+"""A 200 entry of ours written before answers were kept (and any browser export's): shared."""
+
+
+def _answer(
+    entry: dict[str, Any],
+    extra: dict[str, Any],
+    status: int,
+    rejected: bool,
+    given_id: int,
+    index: int,
+) -> SentAnswer | None:
+    """The capture's `answer` from its entry: None for the usual ack (as the capture keeps it).
+
+    A browser's export holds its server's answer, not ours: only the status line is kept."""
+    ack_id = entry.get("_ack")  # the reader's stand-in for the usual ack (har_reader.py)
+    if type(ack_id) is int:
+        return None if ack_id == given_id else usual_answer(200, ack_id)
+    response = entry.get("response")
+    if type(response) is not dict:  # an old usual response, dropped by the reader
+        return _OLD_OK if status == 200 else (reason_phrase(status), (), b"")
+    reason = response.get("statusText")
+    reason = reason if type(reason) is str else str(reason or "")
+    if not extra:
+        return _OLD_OK if reason == "OK" else (reason, (), b"")
+    headers = _headers(response.get("headers"), extra)
+    content = response.get("content")
+    body = _body(content, index) if isinstance(content, dict) else b""
+    answer = (reason, headers, body)
+    if answer == default_answer(status, rejected, given_id):
+        return None
+    return _OLD_OK if answer == _OLD_OK else answer
+
+
 def capture_from_entry(entry: object, index: int, given_id: int) -> CapturedRequest:
     """The capture one HAR entry describes (`index` counts from 0, for messages)."""
     return CapturedRequest(*capture_fields(entry, index, given_id))
@@ -187,6 +222,17 @@ def capture_fields(entry: object, index: int, given_id: int) -> tuple[Any, ...]:
             headers = _utf8_headers(listed)
         except (KeyError, TypeError, AttributeError, UnicodeEncodeError):
             headers = None  # edited by hand or by another tool: _headers' careful way
+    rejected = rejected is True or bool(rejected)
+    # What whisper-tui answered (files from before it was written: 413 or 200).
+    answered = (
+        answered
+        if type(answered) is int
+        else answered
+        if is_json_int(answered)
+        else 413
+        if rejected
+        else 200
+    )
     return (
         given_id,
         received_at
@@ -200,16 +246,10 @@ def capture_fields(entry: object, index: int, given_id: int) -> tuple[Any, ...]:
         (1, 1) if version == "HTTP/1.1" else _parse_version(version),
         headers if headers is not None else _headers(listed, extra),
         _body(request.get("postData"), index),
-        rejected is True or bool(rejected),
+        rejected,
         None if declared is None else declared if is_json_int(declared) else None,
-        # What whisper-tui answered (files from before it was written: 413 or 200).
-        answered
-        if type(answered) is int
-        else answered
-        if is_json_int(answered)
-        else 413
-        if rejected
-        else 200,
+        answered,
+        _answer(entry, extra, 413 if rejected else answered, rejected, given_id, index),
     )
 
 

@@ -49,6 +49,7 @@ CAPTURE_FIELDS = (
     "rejected",
     "declared_length",
     "answered_status",
+    "answer",
 )
 """What a HAR entry gives a capture, in CapturedRequest's order."""
 
@@ -67,6 +68,7 @@ def capture_record(capture: CapturedRequest) -> tuple[Any, ...]:
         capture.rejected,
         capture.declared_length,
         capture.answered_status,
+        capture.answer,
     )
 
 

@@ -12,6 +12,11 @@ from urllib.parse import parse_qsl
 # capture throughput and loses the exact form, so anything friendlier is derived on demand.
 RawHeaders = tuple[tuple[bytes, bytes], ...]
 
+SentAnswer = tuple[str, RawHeaders, bytes]
+"""What a capture's sender got besides the status: the reason phrase, the headers as sent in
+order (less the Date and Server lines aiohttp or our ack wrote: the clock and our version,
+not the answer), and the body bytes."""
+
 NOT_ANSWERED = 0
 """A capture's answered_status while --relay-response awaits the target's answer, and for good
 when the sender never got one (whisper-tui stopped first): HAR's own status for no response."""
@@ -85,6 +90,10 @@ class CapturedRequest:
     answered_status: int = 200
     """The status the sender got: 413 when rejected, a configured failure, the target's answer
     (502 when there was none) with --relay-response, NOT_ANSWERED while that is awaited."""
+    answer: SentAnswer | None = None
+    """The rest of what the sender got, kept only when it was not the usual ack: None is the
+    ack (ack.usual_answer of the status and this id), rebuilt when a HAR is written, so the
+    common capture costs nothing more to keep."""
 
     def __repr__(self) -> str:
         # Short on purpose: Textual's workers repr their arguments on the loop, and a 5 MB
@@ -140,6 +149,8 @@ class CapturedRequest:
         # every capture it keeps (each arrival, and 100,000 times in a big --load).
         for name, value in self.raw_headers:
             total += len(name) + len(value)
+        if self.answer is not None:  # a relayed answer may be big
+            total += len(self.answer[2])
         return total
 
     @property

@@ -18,7 +18,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 from multidict import CIMultiDict
 
-from whisper_tui.core.ack import ACK_TYPE, Ack, ack
+from whisper_tui.core.ack import ACK_TYPE, Ack, RecordedResponse, ack, ack_body, usual_answer
 from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.rejections import Rejection, Rejections
 from whisper_tui.core.replay import Sender, relay_parts
@@ -266,9 +266,11 @@ def build_server(
                 captured.answered_status = code
                 store.add_attempt(request_id, attempt)  # nothing if evicted meanwhile
                 forwarding.tell_finished(captured, attempt)
-                return web.Response(
+                relayed = RecordedResponse(
                     status=code, reason=reason, headers=CIMultiDict(headers), body=answer
                 )
+                relayed.capture = captured
+                return relayed
             task = asyncio.create_task(forward_later(captured))
             pending.add(task)
             task.add_done_callback(pending.discard)
@@ -276,8 +278,20 @@ def build_server(
             # The capture is listed at once; only the sender waits (to trigger its timeout).
             await asyncio.sleep(chosen.delay)
         if chosen.headers or chosen.body is not None:
-            return _custom_response(chosen, request_id)
-        return ack(request, status, _ack_body(status, request_id))
+            custom = _custom_response(chosen, request_id)
+            custom.capture = captured
+            return custom
+        response = ack(request, status, ack_body(status, request_id))
+        if type(response) is Ack:
+            if response.keep_alive != (version == _HTTP_11):
+                # The ack said Connection (close to HTTP/1.1, keep-alive to 1.0): not the
+                # usual answer a HAR rebuilds, so the capture keeps it.
+                reason, headers, ack_sent = usual_answer(status, request_id)
+                connection = b"keep-alive" if response.keep_alive else b"close"
+                captured.answer = (reason, (*headers, (b"Connection", connection)), ack_sent)
+            return response
+        response.capture = captured
+        return response
 
     def _reject(
         request: web.BaseRequest,
@@ -285,7 +299,7 @@ def build_server(
         received_at: float,
         declared: int | None,
         limit: int,
-    ) -> web.Response:
+    ) -> RecordedResponse:
         rejected = _captured(
             request,
             request_id,
@@ -296,7 +310,7 @@ def build_server(
             answered_status=413,
         )
         store.add(rejected)
-        response = web.Response(
+        response = RecordedResponse(
             status=413,
             body=b'{"ok":false,"id":%d,"error":"body over the %d-byte limit"}'
             % (request_id, limit),
@@ -304,32 +318,24 @@ def build_server(
         )
         # The unread body may be huge: close rather than drain it to keep the connection.
         response.force_close()
+        response.capture = rejected
         return response
 
     return CaptureServer(capture, max_body, pending, store.rejections)
 
 
-def _ack_body(status: int, request_id: int) -> bytes:
-    if status == 200:
-        return b'{"ok":true,"id":%d}' % request_id
-    return b'{"ok":%s,"id":%d,"note":"status chosen by whisper-tui"}' % (
-        b"true" if status < 400 else b"false",
-        request_id,
-    )
-
-
-def _custom_response(answer: Answer, request_id: int) -> web.Response:
+def _custom_response(answer: Answer, request_id: int) -> RecordedResponse:
     """A rule's (or answer mode's) headers, in order and as written, and its body bytes."""
     headers = CIMultiDict[str]()
     for name, value in answer.headers:
         headers.add(name, value)
     if answer.body is None:
-        body = _ack_body(answer.status, request_id)
+        body = ack_body(answer.status, request_id)
         headers.setdefault("Content-Type", ACK_TYPE)
     else:
         body = answer.body
         headers.setdefault("Content-Type", guessed_content_type(body))
-    return web.Response(status=answer.status, headers=headers, body=body)
+    return RecordedResponse(status=answer.status, headers=headers, body=body)
 
 
 async def _expect_continue(request: web.BaseRequest, expect: str) -> None:

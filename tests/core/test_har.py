@@ -368,6 +368,21 @@ capture_strategy = st.builds(
     declared_length=st.one_of(st.none(), st.integers(min_value=0, max_value=2**40)),
     # What whisper-tui answered: answer mode, --respond rules (any status 100-599).
     answered_status=st.one_of(st.sampled_from([200, 410, 429, 500]), st.integers(100, 599)),
+    # The rest of the answer: None (the usual ack), or a rule's, a 413's, a relayed one.
+    answer=st.one_of(
+        st.none(),
+        st.tuples(
+            st.text(max_size=20),
+            st.lists(
+                st.tuples(
+                    st.text(_TOKEN, min_size=1, max_size=20).map(str.encode),
+                    st.one_of(st.binary(max_size=30), st.text(max_size=20).map(str.encode)),
+                ),
+                max_size=4,
+            ).map(tuple),
+            st.one_of(st.binary(max_size=100), st.text(max_size=50).map(str.encode)),
+        ),
+    ),
 )
 
 

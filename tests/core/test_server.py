@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import gc
 import gzip
 import json
 import logging
 import sys
+from typing import Any
 
 import aiohttp
 import pytest
@@ -16,11 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import send_raw
-from whisper_tui.core.har import load_har, to_har
+from whisper_tui.core.har import entry_bytes, load_har, save_har, to_har
 from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.rejections import Rejections
-from whisper_tui.core.server import CaptureServer, build_server, start_server
+from whisper_tui.core.replay import Sender
+from whisper_tui.core.responses import ResponsePolicy, parse_rule
+from whisper_tui.core.server import CaptureServer, Forwarding, build_server, start_server
 from whisper_tui.core.store import RequestStore
 
 pytestmark = pytest.mark.both_loops  # async tests run on asyncio's loop and on uvloop
@@ -341,3 +345,114 @@ async def test_a_parser_refusal_is_a_rejection_without_a_logged_traceback_but_a_
     [logged] = [r for r in caplog.records if r.name == "aiohttp.server"]
     assert logged.levelno == logging.ERROR and logged.exc_info is not None
     assert isinstance(logged.exc_info[1], RuntimeError)
+
+
+# -- a HAR entry's response is what the sender got ------------------------------------------------
+
+
+def _client_saw(
+    response: aiohttp.ClientResponse, body: bytes, clock: tuple[bytes, ...] = (b"date", b"server")
+) -> tuple[Any, ...]:
+    # Date and Server written by whisper-tui are the clock and aiohttp's version: HAR entries
+    # leave them out (a relayed answer's own are kept).
+    headers = [
+        (n.decode("latin-1"), v.decode("latin-1"))
+        for n, v in response.raw_headers
+        if n.lower() not in clock
+    ]
+    return response.status, response.reason, headers, body
+
+
+def _har_said(entry: dict[str, Any]) -> tuple[Any, ...]:
+    response = entry["response"]
+    content = response["content"]
+    text = content.get("text", "")
+    body = base64.b64decode(text) if content.get("encoding") == "base64" else text.encode()
+    assert content["size"] == len(body)
+    headers = [(h["name"], h["value"]) for h in response["headers"]]
+    assert content["mimeType"] == dict((n.lower(), v) for n, v in headers).get("content-type", "")
+    return response["status"], response["statusText"], headers, body
+
+
+async def _answers_in_har(store: RequestStore, sent: list[tuple[Any, ...]], tmp_path: Any) -> None:
+    """Each capture's HAR entry (the dict, the fast line, and after a --load round trip) says
+    what its sender got."""
+    captures = list(store)
+    assert len(captures) == len(sent)
+    document = to_har(captures, "http://127.0.0.1:1")
+    lines = [json.loads(entry_bytes(c, "http://127.0.0.1:1")) for c in captures]
+    path = tmp_path / "answers.har"
+    save_har(path, captures, "http://127.0.0.1:1")
+    loaded = load_har(path)
+    assert loaded == captures
+    again = to_har(loaded, "http://127.0.0.1:1")
+    for entry, line, reloaded, got in zip(
+        document["log"]["entries"], lines, again["log"]["entries"], sent, strict=True
+    ):
+        assert _har_said(entry) == got
+        assert _har_said(line) == got
+        assert _har_said(reloaded) == got
+
+
+async def test_har_entries_hold_the_usual_ack_a_rule_and_a_413_as_the_client_got_them(
+    tmp_path,
+):
+    store = RequestStore()
+    sock = bind_socket("127.0.0.1", 0)
+    rules = [
+        parse_rule("POST /rule 429 header=Retry-After:30 header=X-A:1 body='{\"slow\": true}'"),
+        parse_rule("POST /status 503"),
+    ]
+    runner = await start_server(
+        build_server(store, max_body=64, policy=ResponsePolicy(rules=rules)), sock
+    )
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sent = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            for path, body, headers in [
+                ("/usual", b"{}", {}),
+                ("/usual", b"x", {"Connection": "close"}),
+                ("/rule", b"{}", {}),
+                ("/status", b"{}", {}),
+                ("/big", b"x" * 100, {}),
+            ]:
+                async with session.post(url + path, data=body, headers=headers) as response:
+                    sent.append(_client_saw(response, await response.read()))
+    finally:
+        await runner.cleanup()
+    assert [s[0] for s in sent] == [200, 200, 429, 503, 413]
+    assert store[0].answer is None  # the usual ack costs the capture nothing
+    await _answers_in_har(store, sent, tmp_path)
+
+
+async def test_a_relayed_answer_is_in_the_har_entry_as_the_client_got_it(tmp_path):
+    async def target(request: web.BaseRequest) -> web.Response:
+        return web.Response(
+            status=202,
+            reason="Taken In",
+            headers={"X-Target": "yes", "Content-Type": "application/octet-stream"},
+            body=b"\x00\xffbinary",
+        )
+
+    app_server = web.Server(target)
+    app_runner = web.ServerRunner(app_server)
+    await app_runner.setup()
+    app_sock = bind_socket("127.0.0.1", 0)
+    await web.SockSite(app_runner, app_sock).start()
+    store = RequestStore()
+    sock = bind_socket("127.0.0.1", 0)
+    sender = Sender(timeout=2)
+    forward = Forwarding(f"http://127.0.0.1:{app_sock.getsockname()[1]}", sender, True)
+    runner = await start_server(build_server(store, 1 << 20, forward=forward), sock)
+    try:
+        async with aiohttp.ClientSession() as session:
+            url = f"http://127.0.0.1:{sock.getsockname()[1]}/hook"
+            async with session.post(url, data=b"{}") as response:
+                sent = [_client_saw(response, await response.read(), clock=())]
+    finally:
+        await runner.cleanup()
+        await sender.close()
+        await app_runner.cleanup()
+    assert sent[0][:2] == (202, "Taken In")
+    await _answers_in_har(store, sent, tmp_path)

@@ -170,11 +170,11 @@ def _answer(
     """The capture's `answer` from its entry: None for the usual ack (as the capture keeps it).
 
     A browser's export holds its server's answer, not ours: only the status line is kept."""
-    ack_id = entry.get("_ack")  # the reader's stand-in for the usual ack (har_reader.py)
-    if type(ack_id) is int:
-        return None if ack_id == given_id else usual_answer(200, ack_id)
     response = entry.get("response")
-    if type(response) is not dict:  # an old usual response, dropped by the reader
+    if response is None:  # the usual ack with the entry's own id, dropped by the reader
+        own = extra.get("id")
+        return None if own == given_id or type(own) is not int else usual_answer(200, own)
+    if type(response) is not dict:  # har_reader.OLD_RESPONSE: from before answers were kept
         return _OLD_OK if status == 200 else (reason_phrase(status), (), b"")
     reason = response.get("statusText")
     reason = reason if type(reason) is str else str(reason or "")

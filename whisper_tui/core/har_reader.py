@@ -56,36 +56,43 @@ def response_fields(
 
 
 _OLD_USUAL_RESPONSE = response_fields(200, '"OK"', '"HTTP/1.1"')
-"""What every 200 entry of ours held before answers were kept (no headers, no body): loading
-reads a missing response as this, so the text is dropped before parsing (see below)."""
+"""What every 200 entry of ours held before answers were kept (no headers, no body). Replaced
+by `OLD_RESPONSE` before parsing: loading reads that as this answer (not known)."""
 
-_USUAL_RESPONSE = re.compile(
-    re.escape(
+OLD_RESPONSE = ', "response": 0'
+
+
+def _usual_pattern() -> re.Pattern[str]:
+    """The usual ack to HTTP/1.1 (ack.usual_answer) as our entries write it, when its id is
+    the entry's own `_whisper.id` and its three lengths are its body's: `{"ok":true,"id":N}`
+    is 17 bytes and N's digits (1 to 15 of them, each count a group a conditional asks)."""
+    text = re.escape(
         response_fields(
             200,
             '"OK"',
             '"HTTP/1.1"',
             '{"name": "Content-Type", "value": "application/json"}, '
-            '{"name": "Content-Length", "value": "@L@"}',
-            '{"size": @L@, "mimeType": "application/json", "text": "{\\"ok\\":true,\\"id\\":@I@}"}',
-            "@L@",
+            '{"name": "Content-Length", "value": "@LENGTH@"}',
+            '{"size": @SAME@, "mimeType": "application/json", '
+            '"text": "{\\"ok\\":true,\\"id\\":@ID@}"}',
+            "@SAME@",
         )
     )
-    .replace("@L@", r"(\d+)")
-    .replace("@I@", r"(\d+)")
-)
-"""Nearly every entry we write holds the usual ack to HTTP/1.1 (ack.usual_answer), differing
-only by its id. Parsing its objects was half the JSON time of an entry, so the text is
-replaced before parsing by `, "_ack": ID`, which loading reads as that ack. It can't match
-inside a JSON string (its quotes would be escaped there), only as the entry's fields."""
+    digits = range(1, 16)
+    length = "(?P<length>" + "|".join(f"(?P<d{n}>{17 + n})" for n in digits) + ")"
+    ack_id = "(?P<id>" + "".join(f"(?(d{n})[1-9]\\d{{{n - 1}}})" for n in digits) + ")"
+    return re.compile(
+        text.replace("@LENGTH@", length, 1).replace("@SAME@", "(?P=length)").replace("@ID@", ack_id)
+        + r'(?=, "_whisper": \{"id": (?P=id),)'
+    )
 
 
-def _usual_marker(match: re.Match[str]) -> str:
-    length, size, ack_id, body_size = match.groups()
-    # Only the ack's own numbers: {"ok":true,"id":N} is 17 bytes and N's digits.
-    if length == size == body_size and int(length) == 17 + len(ack_id) and ack_id[0] != "0":
-        return f', "_ack": {ack_id}'
-    return match[0]
+_USUAL_RESPONSE = _usual_pattern()
+"""Nearly every entry we write holds the usual ack with its own id. Parsing its objects was
+half the JSON time of an entry, so the text is dropped before parsing (a constant replacement:
+no Python call per entry), and loading reads an entry of ours without `response` as that ack.
+It can't match inside a JSON string (its quotes would be escaped there), only as the entry's
+fields."""
 
 
 class _NeedMore(Exception):
@@ -206,7 +213,9 @@ class HarReader:
         except UnicodeDecodeError:
             text = self._valid_part(state[0] + data)
         self._eof = self._eof or not data
-        text = _USUAL_RESPONSE.sub(_usual_marker, text.replace(_OLD_USUAL_RESPONSE, ""))
+        text, usual = _USUAL_RESPONSE.subn("", text)
+        if not usual:  # a file from before answers were kept (a mixed chunk parses them)
+            text = text.replace(_OLD_USUAL_RESPONSE, OLD_RESPONSE)
         self._kept += len(text)
         self._text = self._text[self._at :] + text
         self._at = 0

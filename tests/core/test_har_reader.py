@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 
 from tests.core.test_har import capture_strategy
 from tests.helpers import numbered_capture
-from whisper_tui.core.ack import usual_answer
 from whisper_tui.core.autosave import HarAutosave
 from whisper_tui.core.delivery_index import json_view_of
 from whisper_tui.core.har import FILE_TAIL, file_head, save_har, write_entries
 from whisper_tui.core.har_reader import HarError, HarReader, load_har, open_har, read_har
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.sent_answers import usual_answer
 from whisper_tui.core.store import RequestStore
 
 BASE = "http://127.0.0.1:8080"

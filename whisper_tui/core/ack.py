@@ -17,9 +17,8 @@ from aiohttp import web
 from aiohttp.helpers import must_be_empty_body, rfc822_formatted_time
 from aiohttp.http import SERVER_SOFTWARE
 
-from whisper_tui.core.models import NOT_ANSWERED, CapturedRequest, SentAnswer, reason_phrase
-
-ACK_TYPE = "application/json"
+from whisper_tui.core.models import CapturedRequest, reason_phrase
+from whisper_tui.core.sent_answers import ACK_TYPE
 
 _Key = tuple[int, int, int, bool]
 """(major, minor, status, keep_alive)."""
@@ -65,7 +64,7 @@ class Ack:
         return None
 
 
-def ack(request: web.BaseRequest, status: int, body: bytes) -> Ack | web.Response:
+def ack(request: web.BaseRequest, status: int, body: bytes) -> Ack | RecordedResponse:
     """The answer `status` with a JSON `body`, as aiohttp's Response(status=, body=,
     content_type="application/json") would send it.
 
@@ -91,42 +90,6 @@ def ack(request: web.BaseRequest, status: int, body: bytes) -> Ack | web.Respons
         _Clock.second = now
     data = b"%s%d%s%s\r\n%s" % (head[0], len(body), _Clock.lines, head[1], body)
     return Ack(data, keep_alive)
-
-
-def ack_body(status: int, request_id: int) -> bytes:
-    """The usual ack's body for capture `request_id` answered `status`."""
-    if status == 200:
-        return b'{"ok":true,"id":%d}' % request_id
-    return b'{"ok":%s,"id":%d,"note":"status chosen by whisper-tui"}' % (
-        b"true" if status < 400 else b"false",
-        request_id,
-    )
-
-
-_ACK_TYPE_HEADER = (b"Content-Type", ACK_TYPE.encode("ascii"))
-
-
-def usual_answer(status: int, request_id: int) -> SentAnswer:
-    """What the usual ack sends besides its status line, Date and Server: a capture whose
-    `answer` is None got this (the server keeps any other answer, e.g. one with a Connection
-    line, on the capture)."""
-    body = ack_body(status, request_id)
-    length = (b"Content-Length", b"%d" % len(body))
-    return reason_phrase(status), (_ACK_TYPE_HEADER, length), body
-
-
-_NO_ANSWER: SentAnswer = ("", (), b"")
-_UNKNOWN_413: SentAnswer = (reason_phrase(413), (), b"")
-
-
-def default_answer(status: int, rejected: bool, request_id: int) -> SentAnswer:
-    """What a capture whose `answer` is None got: the usual ack; nothing while a relayed answer
-    is awaited; for a refusal (always kept since answers are) only its status line."""
-    if status == NOT_ANSWERED:
-        return _NO_ANSWER
-    if rejected:
-        return _UNKNOWN_413
-    return usual_answer(status, request_id)
 
 
 _CLOCK_HEADERS = ("date", "server")

@@ -23,7 +23,7 @@ conventions make our files exact while staying readable by other HAR tools:
   order (Content-Type, Content-Length, Connection, a rule's own; not the Date and Server lines
   aiohttp or the ack wrote) and the body in `content` (`text`, base64 with `"encoding":
   "base64"` when not UTF-8). A capture keeps it only when it was not the usual ack (a rule's,
-  a 413, a relayed answer): the usual ack is rebuilt with the capture's id (ack.py). Files
+  a 413, a relayed answer): the usual ack is rebuilt with the capture's id (sent_answers.py). Files
   written before answers were kept have no headers and `content.size` 0; loading keeps that.
   Replays and forwards, when given, go in `_attempts` on the entry; `--load` puts
   them back on the capture (har_attempts.py).
@@ -41,7 +41,6 @@ from typing import Any, BinaryIO
 from urllib.parse import parse_qsl
 
 from whisper_tui import __version__
-from whisper_tui.core.ack import default_answer
 from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.delivery_index import json_view_of
 from whisper_tui.core.har_entries import HEADER_FLAG, UTF8_HEADERS, HarError, from_har
@@ -61,6 +60,7 @@ from whisper_tui.core.portable import (
     isoformat_utc,
     request_url,
 )
+from whisper_tui.core.sent_answers import body_size, response_content, sent
 
 __all__ = ["HarError", "from_har", "load_har", "save_har", "to_har"]
 
@@ -155,33 +155,6 @@ def _attempt_entry(attempt: Attempt) -> dict[str, Any]:
     }
 
 
-def sent(request: CapturedRequest) -> tuple[int, SentAnswer]:
-    """The status and the rest of what the capture's sender got (the usual ack rebuilt with
-    the capture's id when the capture kept none)."""
-    status = 413 if request.rejected else request.answered_status
-    answer = request.answer
-    if answer is None:
-        answer = default_answer(status, request.rejected, request.id)
-    return status, answer
-
-
-def _response_content(body: bytes, mime: str) -> dict[str, Any]:
-    content: dict[str, Any] = {"size": len(body), "mimeType": mime}
-    if body:
-        text = body_text(body)
-        if text is None:
-            content["text"] = base64.b64encode(body).decode("ascii")
-            content["encoding"] = "base64"
-        else:
-            content["text"] = text
-    return content
-
-
-def _body_size(answer: SentAnswer) -> int:
-    # -1 (unknown) for an answer with neither headers nor body: none was recorded.
-    return len(answer[2]) if answer[1] or answer[2] else -1
-
-
 def _entry(
     request: CapturedRequest,
     base_url: str,
@@ -216,12 +189,12 @@ def _entry(
             "httpVersion": request.version_text,
             "cookies": [],
             "headers": _headers(response_headers),
-            "content": _response_content(
+            "content": response_content(
                 response_body, first_header(response_headers, "content-type") or ""
             ),
             "redirectURL": "",
             "headersSize": -1,
-            "bodySize": _body_size(answer),
+            "bodySize": body_size(answer),
         },
         "cache": {},
         "timings": {"send": 0, "wait": 0, "receive": 0},
@@ -349,7 +322,7 @@ def _response_fragment(status: int, answer: SentAnswer, version: str) -> str:
         version,
         ", ".join([_header_fragment(n, v) for n, v in headers]),
         content,
-        _body_size(answer),
+        body_size(answer),
     )
 
 

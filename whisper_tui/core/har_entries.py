@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from typing import Any, TypeGuard
 from urllib.parse import urlencode, urlsplit
 
-from whisper_tui.core.ack import default_answer, usual_answer
 from whisper_tui.core.models import CapturedRequest, RawHeaders, SentAnswer, reason_phrase
 from whisper_tui.core.portable import header_bytes
+from whisper_tui.core.sent_answers import default_answer, usual_answer
 
 _FORM = "application/x-www-form-urlencoded"
 HEADER_FLAG = "_encoding"
@@ -249,7 +249,10 @@ def capture_fields(entry: object, index: int, given_id: int) -> tuple[Any, ...]:
         rejected,
         None if declared is None else declared if is_json_int(declared) else None,
         answered,
-        _answer(entry, extra, 413 if rejected else answered, rejected, given_id, index),
+        # Nearly always the usual ack with the entry's own id, its text dropped by the reader.
+        None
+        if "response" not in entry and get("id") == given_id
+        else _answer(entry, extra, 413 if rejected else answered, rejected, given_id, index),
     )
 
 

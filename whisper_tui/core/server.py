@@ -18,11 +18,12 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 from multidict import CIMultiDict
 
-from whisper_tui.core.ack import ACK_TYPE, Ack, RecordedResponse, ack, ack_body, usual_answer
+from whisper_tui.core.ack import Ack, RecordedResponse, ack
 from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.rejections import Rejection, Rejections
 from whisper_tui.core.replay import Sender, relay_parts
 from whisper_tui.core.responses import Answer, ResponsePolicy, guessed_content_type
+from whisper_tui.core.sent_answers import ACK_TYPE, ack_body, usual_answer
 from whisper_tui.core.store import RequestStore
 
 _HTTP_11 = (1, 1)
@@ -282,15 +283,14 @@ def build_server(
             custom.capture = captured
             return custom
         response = ack(request, status, ack_body(status, request_id))
-        if type(response) is Ack:
-            if response.keep_alive != (version == _HTTP_11):
-                # The ack said Connection (close to HTTP/1.1, keep-alive to 1.0): not the
-                # usual answer a HAR rebuilds, so the capture keeps it.
-                reason, headers, ack_sent = usual_answer(status, request_id)
-                connection = b"keep-alive" if response.keep_alive else b"close"
-                captured.answer = (reason, (*headers, (b"Connection", connection)), ack_sent)
-            return response
-        response.capture = captured
+        if isinstance(response, RecordedResponse):  # HEAD, 204, HTTP/2...: aiohttp's rules
+            response.capture = captured
+        elif response.keep_alive != (version == _HTTP_11):
+            # The ack said Connection (close to HTTP/1.1, keep-alive to 1.0): not the usual
+            # answer a HAR rebuilds, so the capture keeps it.
+            reason, ack_headers, ack_sent = usual_answer(status, request_id)
+            connection = b"keep-alive" if response.keep_alive else b"close"
+            captured.answer = (reason, (*ack_headers, (b"Connection", connection)), ack_sent)
         return response
 
     def _reject(

@@ -163,3 +163,16 @@ async def test_the_palette_offers_the_arrival_steps():
         await pilot.press("enter")
         await wait_until(pilot, lambda: selected_id(app) == 1)
         assert "▸ #1" in screen_text(app) or await wait_for_screen(pilot, app, "▸ #1")
+
+
+async def test_a_hidden_arrival_names_the_key_that_clears_the_filter_as_a_keymap_put_it():
+    app = WhisperApp(Settings(port=0, keymap=(("clear_filter", "ctrl+l"),)))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await post(app, "/hooks/github")
+        await post(app, "/hooks/plain", delivery=None)
+        await post(app, "/hooks/github")
+        await wait_for_list(pilot, app, 3)
+        await pilot.press("slash", *"repeat:no", "enter")
+        await wait_until(pilot, lambda: len(app.request_list.view) == 2)
+        await pilot.press("g", "right_square_bracket")
+        assert "#3, the next arrival, is hidden by the filter (Ctrl+L clears it)" in notes(app)

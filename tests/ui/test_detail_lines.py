@@ -240,3 +240,11 @@ def test_a_signature_verdict_wraps_at_spaces_on_its_first_row_too(scheme, reason
     words = " ".join(rows).split()
     assert words[:3] == ["signature:", "failed", f"({scheme}):"]
     assert words[3:] == reason.split()
+
+
+def test_the_empty_filter_message_names_the_filter_keys_a_keymap_put_in_effect():
+    keymap = {"clear_filter": "ctrl+l", "filter": "ctrl+f"}
+    head = build_head(None, None, 80, hidden=("zzz", 3), keymap=keymap)
+    shown = [line.plain for line in head.lines]
+    assert "  the filter: Ctrl+L clears it," in shown and "  Ctrl+F changes it." in shown
+    assert not any("Esc" in line for line in shown)

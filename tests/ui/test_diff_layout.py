@@ -137,3 +137,10 @@ def test_the_first_change_line_is_where_the_sides_first_differ():
     assert first_change_line(row, 80) == 200 // room
     assert "aaaa" in item_lines(row, 80)[200 // room].plain
     assert first_change_line(DiffRow("equal", "a" * 300, "a" * 300, 1, 1), 80) == 0
+
+
+def test_a_fold_names_the_key_that_expands_it_as_a_keymap_put_it():
+    [default] = item_lines(Folded(0, 40), 80)
+    [remapped] = item_lines(Folded(0, 40), 80, {"diff_expand": "x"})
+    assert default.plain.endswith(" equal lines (Enter expands)")
+    assert remapped.plain.endswith(" equal lines (x expands)")

@@ -297,3 +297,12 @@ async def test_without_a_replay_target_there_is_no_url_choice():
         await open_export(pilot, app)
         assert not app.screen.query("#export-target")
         assert app.base_url.encode() in app.screen.output
+
+
+async def test_the_save_and_copy_buttons_name_their_keys_as_a_keymap_put_them():
+    app = WhisperApp(
+        Settings(port=0, keymap=(("export_save", "ctrl+o"), ("export_copy", "ctrl+k")))
+    )
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_export(pilot, app)
+        await wait_for_screen(pilot, app, "Save (Ctrl+O)", "Copy (Ctrl+K)")

@@ -8,6 +8,9 @@ import pytest
 from tests.helpers import screen_text, wait_for_list, wait_for_screen, wait_until
 from tests.ui.test_request_list import app_with, capture, top_line
 from whisper_tui.core import filtering
+from whisper_tui.core.settings import Settings
+from whisper_tui.core.store import RequestStore
+from whisper_tui.ui.app import WhisperApp
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -85,3 +88,17 @@ async def test_undoing_a_big_clear_under_a_filter_rescans_in_the_worker(monkeypa
         await wait_for_list(pilot, app, 4)
         view = app.request_list.view
         assert [view[i].id for i in range(len(view))] == [2, 4, 6, 8]
+
+
+async def test_the_delete_notice_names_undos_key_as_a_keymap_put_it():
+    store = RequestStore()
+    for request in (capture(1, "/a"), capture(2, "/b")):
+        store.add(request)
+    settings = Settings(port=0, keymap=(("undo_delete", "ctrl+u"),))
+    app = WhisperApp(settings, store=store, serve=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for_list(pilot, app, 2)
+        await pilot.press("x")
+        await wait_until(pilot, lambda: "deleted #2 · Ctrl+U to undo" in top_line(app))
+        await pilot.press("ctrl+u")
+        await wait_until(pilot, lambda: "restored #2" in top_line(app))

@@ -81,3 +81,13 @@ async def test_a_count_out_of_range_is_refused_in_the_dialog(counting_target):
         await pilot.press("backspace", "1", "enter")
         await wait_for_screen(pilot, app, "send 2 to 20 times, not 1")
         assert isinstance(app.screen, ProbePrompt) and count["n"] == 0
+
+
+async def test_the_probe_dialog_names_its_cancel_key_as_a_keymap_put_it():
+    keymap = (("probe_cancel", "ctrl+g"),)
+    app = WhisperApp(Settings(port=0, forward_url="http://127.0.0.1:9", keymap=keymap))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await capture_one(pilot, app)
+        await pilot.press("I")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProbePrompt))
+        await wait_for_screen(pilot, app, "Enter sends, Ctrl+G")  # the box wraps "cancels."

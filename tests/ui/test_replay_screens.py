@@ -377,3 +377,22 @@ async def test_the_re_sign_choice_says_fresh_timestamp_only_for_schemes_that_sig
 
 def test_twilio_re_signs_for_the_url_above():
     assert resign_label("twilio") == "Re-sign (twilio), for the URL above"
+
+
+async def test_the_url_prompt_and_the_editor_name_their_keys_as_a_keymap_put_them():
+    keymap = (
+        ("url_cancel", "ctrl+g"),
+        ("edit_replay_send", "ctrl+o"),
+        ("edit_replay_cancel", "ctrl+g"),
+    )
+    app = WhisperApp(Settings(port=0, forward_url="http://127.0.0.1:9", keymap=keymap))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await send_raw(app.port, raw_post("/once", b"abc"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("T")
+        await wait_for_screen(pilot, app, "Enter keeps it for this session, Ctrl+G keeps the old")
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: not isinstance(app.screen, UrlPrompt))
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        await wait_for_screen(pilot, app, "Send (Ctrl+O)", "Cancel (Ctrl+G)")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.delivery_lines import short_id
+from whisper_tui.ui.keys import hint
 
 if TYPE_CHECKING:
     from whisper_tui.core.session import Session
@@ -61,9 +62,10 @@ class DeliveryActions:
             )
             return False
         if not self.request_list.select(target):
+            which = "previous" if direction < 0 else "next"
             self.notify(
-                f"#{target}, the {'previous' if direction < 0 else 'next'} arrival, is hidden"
-                " by the filter (Esc clears it)",
+                f"#{target}, the {which} arrival, is hidden by the filter"
+                + hint(self, " ({clear_filter} clears it)"),
                 title="Filtered out",
                 severity="warning",
                 timeout=4,

@@ -48,6 +48,7 @@ from whisper_tui.ui.detail_lines import (
 )
 from whisper_tui.ui.find_bar import BodyFind, FindBar
 from whisper_tui.ui.highlight import SyntaxColours, highlight_line
+from whisper_tui.ui.keymap import active_keymap
 from whisper_tui.ui.replay_actions import target_hint
 from whisper_tui.ui.scrolling import FollowsEnd, set_virtual_size
 
@@ -254,7 +255,10 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, FollowsEnd, can_focus=Tr
         more = (verdicts, self.base_url, attempts, self.policy, self._colours, history)
         # The keys in effect: a keymap may have moved T or v.
         hints = (target_hint(self.app), body_hint(self.body_mode, self.app))
-        self._head = build_head(self.request, self._view, width, *more, self._hidden, *hints)
+        keymap = active_keymap(self.app)  # the empty detail's hint names the filter's keys
+        self._head = build_head(
+            self.request, self._view, width, *more, self._hidden, *hints, keymap=keymap
+        )
         wrap_width = self._wrap_width()
         if self._layout is not None:
             self._layout.set_wrap(wrap_width)

@@ -11,6 +11,7 @@ import json
 import re
 import textwrap
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -33,6 +34,7 @@ from whisper_tui.core.sizes import format_size
 from whisper_tui.core.targets import unreachable
 from whisper_tui.ui.delivery_lines import DeliveryHistory, answered_text, delivery_lines
 from whisper_tui.ui.highlight import DEFAULT_COLOURS, SyntaxColours, highlight_line
+from whisper_tui.ui.keys import name_keys
 from whisper_tui.ui.palette import status_style
 from whisper_tui.ui.replay_actions import target_hint
 from whisper_tui.ui.request_list import METHOD_STYLES
@@ -78,6 +80,7 @@ def build_head(
     hidden: tuple[str, int] | None = None,
     hint: str = "",
     body_hint: str = "",
+    keymap: Mapping[str, str] | None = None,
 ) -> Head:
     """Request line, summary, answer, delivery, signatures, attempts, query, headers and
     body title.
@@ -85,10 +88,11 @@ def build_head(
     `syntax`: the colours the latest attempt's answer is highlighted in (the theme's).
     `hidden`: with no request, (filter, captures) when a filter hides every capture.
     `hint`: 'T changes the replay target' with the key in effect (see attempt_lines).
-    `body_hint`: the body mode and the key that changes it (body_modes.body_hint)."""
+    `body_hint`: the body mode and the key that changes it (body_modes.body_hint).
+    `keymap`: the [keymap] in effect, for the keys `hidden`'s hint names."""
     head = Head()
     if request is None and hidden is not None:
-        return nothing_matches(head, *hidden)
+        return nothing_matches(head, *hidden, keymap or {})
     if request is None:
         head.extend(waiting_lines(base_url, width))
         return head
@@ -314,14 +318,21 @@ def attempt_lines(
 VERDICT_STYLES = {"verified": "wt.ok", "failed": "wt.error", "no-secret": "wt.warn"}
 
 
-def nothing_matches(head: Head, text: str, captures: int) -> Head:
-    """The empty detail while a filter hides every capture: what hides them, how to undo it.
+def nothing_matches(
+    head: Head, text: str, captures: int, keymap: Mapping[str, str] | None = None
+) -> Head:
+    """The empty detail while a filter hides every capture: what hides them, how to undo it
+    (with the keys `keymap` leaves in effect).
 
     Short lines, so a narrow pane shows them whole without wrap."""
     title = Text("  Nothing matches ", "bold")
     title.append(f"'{printable(text)}'", "wt.name")
     noun = "capture is" if captures == 1 else "captures are"
-    hints = [f"  {captures:,} {noun} hidden by", "  the filter: Esc clears it,", "  / changes it."]
+    hints = [
+        f"  {captures:,} {noun} hidden by",
+        name_keys("  the filter: {clear_filter} clears it,", keymap or {}),
+        name_keys("  {filter} changes it.", keymap or {}),
+    ]
     head.extend([Text(""), title, Text(""), *(Text(hint, "wt.muted") for hint in hints)])
     return head
 

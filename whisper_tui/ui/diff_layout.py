@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.cells import get_character_cell_size
 from rich.text import Text
 
 from whisper_tui.core.diff import DiffRow, Folded, inline_changes
 from whisper_tui.core.sanitize import printable
+from whisper_tui.ui.keys import name_keys
 
 NUMBER_WIDTH = 5
 MARK_WIDTH = 1
@@ -231,10 +232,12 @@ def row_lines(row: DiffRow, width: int) -> list[Text]:
     return lines
 
 
-def item_lines(item: Item, width: int) -> list[Text]:
-    """An item's screen lines: a fold's placeholder, a section's title, or a row's lines."""
+def item_lines(item: Item, width: int, keymap: Mapping[str, str] | None = None) -> list[Text]:
+    """An item's screen lines: a fold's placeholder (naming the key `keymap` leaves to expand
+    it), a section's title, or a row's lines."""
     if isinstance(item, Folded):
-        return [Text(f"      ⋯ {item.count:,} equal lines (Enter expands)", STYLES["fold"])]
+        expands = name_keys("({diff_expand} expands)", keymap or {})
+        return [Text(f"      ⋯ {item.count:,} equal lines {expands}", STYLES["fold"])]
     if item.kind == "section":
         return [Text(printable(item.left or item.right or ""), STYLES["section"])]
     return row_lines(item, width)

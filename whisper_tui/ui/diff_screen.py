@@ -40,6 +40,7 @@ from whisper_tui.ui.diff_layout import (
     item_starts,
     locate,
 )
+from whisper_tui.ui.keymap import active_keymap
 from whisper_tui.ui.text_flow import Flowed, Piece
 
 SUMMARY_LINES = 12
@@ -211,7 +212,8 @@ class DiffView(ScrollView, can_focus=True):
         if strip is None:
             lines = self._item_lines.get((position, self._width))
             if lines is None:
-                lines = item_lines(self.items[position], self._width)
+                keymap = active_keymap(self.app)  # a fold names the key that expands it
+                lines = item_lines(self.items[position], self._width, keymap)
                 self._item_lines.set((position, self._width), lines)
             text = lines[min(sub, len(lines) - 1)]
             if position == self.cursor and self.has_focus:

@@ -20,6 +20,7 @@ from whisper_tui.core.har import DeliveriesFor
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.action_bindings import bindings_for
+from whisper_tui.ui.keys import hint
 
 PREVIEW_LINES = 200
 PREVIEW_LINE_CHARS = 400
@@ -94,8 +95,9 @@ class ExportScreen(ModalScreen[None]):
             with Horizontal(id="export-save"):
                 yield Input(id="export-path", select_on_focus=False)
                 # Flat: the default bevels are shading at 1.2-2.3:1 on most themes.
-                yield Button("Save (Ctrl+S)", flat=True, id="export-save-button")
-                yield Button("Copy (Ctrl+Y)", variant="primary", flat=True, id="export-copy-button")
+                save, copy = self._button_labels(compact=False)
+                yield Button(save, flat=True, id="export-save-button")
+                yield Button(copy, variant="primary", flat=True, id="export-copy-button")
             yield Static(id="export-status", classes="hint")
 
     def on_mount(self) -> None:
@@ -107,9 +109,15 @@ class ExportScreen(ModalScreen[None]):
         # Under 60 columns the buttons drop their key hints, or the path would get no room.
         compact = event.size.width < COMPACT_BELOW
         self.query_one("#export-save").set_class(compact, "compact")
-        labels = ("Save", "Copy") if compact else ("Save (Ctrl+S)", "Copy (Ctrl+Y)")
-        self.query_one("#export-save-button", Button).label = labels[0]
-        self.query_one("#export-copy-button", Button).label = labels[1]
+        save, copy = self._button_labels(compact)
+        self.query_one("#export-save-button", Button).label = save
+        self.query_one("#export-copy-button", Button).label = copy
+
+    def _button_labels(self, compact: bool) -> tuple[str, str]:
+        """'Save (Ctrl+S)' and 'Copy (Ctrl+Y)' with the keys in effect; bare when compact."""
+        if compact:
+            return "Save", "Copy"
+        return hint(self.app, "Save ({export_save})"), hint(self.app, "Copy ({export_copy})")
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if event.radio_set.id == "export-format":

@@ -11,7 +11,7 @@ from textual.keys import key_to_character
 
 from whisper_tui.ui.action_registry import all_actions, get_action
 from whisper_tui.ui.action_types import Action
-from whisper_tui.ui.keymap import keys_in_effect
+from whisper_tui.ui.keymap import active_keymap, keys_in_effect
 
 _NAMES = {
     "up": "↑",
@@ -58,6 +58,12 @@ def name_keys(text: str, keymap: Mapping[str, str]) -> str:
     """`text` with each `{action_id}` written as that action's key in effect: help texts
     that name another action's key ('{replay_target} changes it') follow a [keymap]."""
     return re.sub(r"\{(\w+)\}", lambda match: key_name(match[1], keymap), text)
+
+
+def hint(app: object, text: str) -> str:
+    """A hint for `app`'s screen, its `{action_id}`s written as the keys in effect there:
+    '{url_cancel} cancels' reads 'Esc cancels', or 'Ctrl+G cancels' after a [keymap]."""
+    return name_keys(text, active_keymap(app))
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,17 @@ from typing import TYPE_CHECKING
 
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import Removed
+from whisper_tui.ui.keys import hint
 
 if TYPE_CHECKING:
     from whisper_tui.ui.request_list import RequestList
 
 NOTICE_SECONDS = 20.0
 """How long 'deleted #12 · u to undo' stays in the top bar (undo works until the next delete)."""
+
+
+UNDO_HINT = "{undo_delete} to undo"
+"""Ends a delete's notice, with undo's key in effect ('u to undo' by default)."""
 
 
 class DeleteAndUndo:
@@ -37,7 +42,7 @@ class DeleteAndUndo:
         removed = self.store.remove(request.id)
         if removed is None:
             return None
-        self._remember(removed, f"deleted #{request.id} · u to undo")
+        self._remember(removed, f"deleted #{request.id}")
         return request
 
     def delete_all(self: RequestList) -> int:
@@ -46,7 +51,7 @@ class DeleteAndUndo:
         count = len(removed.requests)
         if count:
             plural = "s" if count != 1 else ""
-            self._remember(removed, f"cleared {count:,} capture{plural} · u to undo")
+            self._remember(removed, f"cleared {count:,} capture{plural}")
         return count
 
     def undo(self: RequestList) -> int:
@@ -73,9 +78,10 @@ class DeleteAndUndo:
         if view[position].id == request_id:
             self._move_to(position)
 
-    def _remember(self: RequestList, removed: Removed, notice: str) -> None:
+    def _remember(self: RequestList, removed: Removed, done: str) -> None:
+        """Keep what a delete took for `u`; the notice says what was `done` and how to undo."""
         self._undo = removed
-        self._set_notice(notice)
+        self._set_notice(f"{done} · {hint(self.app, UNDO_HINT)}")
         self.sync()
 
     def _set_notice(self: RequestList, notice: str) -> None:

@@ -19,6 +19,7 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.probe import DEFAULT_TIMES, MAX_TIMES, parse_times
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.action_bindings import bindings_for
+from whisper_tui.ui.keys import hint
 
 if TYPE_CHECKING:
     from whisper_tui.core.session import Session
@@ -47,7 +48,7 @@ class ProbePrompt(ModalScreen[int | None]):
             yield Static(id="probe-error", classes="error")
             yield Static(
                 f"2 to {MAX_TIMES}, one after another, same id and bytes. "
-                "Enter sends, Esc cancels.",
+                + hint(self.app, "Enter sends, {probe_cancel} cancels."),
                 classes="hint",
             )
 

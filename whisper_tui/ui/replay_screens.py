@@ -21,7 +21,7 @@ from whisper_tui.core.targets import target_url, validate_target
 from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.action_registry import get_action
 from whisper_tui.ui.keymap import active_keymap, keys_in_effect
-from whisper_tui.ui.keys import display_key, key_name
+from whisper_tui.ui.keys import display_key, hint, key_name
 
 
 class SafeTextArea(TextArea):
@@ -76,11 +76,14 @@ class UrlPrompt(ModalScreen[str | None]):
             )
             yield Static(id="url-error", classes="error")
             yield Static(
-                "Enter replays, Esc cancels. Start with --forward URL to skip this."
-                if not self.changing
-                else "Enter keeps it for this session, Esc keeps the old one."
-                if self.current
-                else "Enter keeps it for this session, Esc cancels.",
+                hint(
+                    self.app,
+                    "Enter replays, {url_cancel} cancels. Start with --forward URL to skip this."
+                    if not self.changing
+                    else "Enter keeps it for this session, {url_cancel} keeps the old one."
+                    if self.current
+                    else "Enter keeps it for this session, {url_cancel} cancels.",
+                ),
                 classes="hint",
             )
 
@@ -232,8 +235,9 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
                 yield body
             yield Static(id="edit-error", classes="error")
             with Horizontal(id="edit-buttons"):
-                yield Button("Send (Ctrl+S)", variant="primary", id="edit-send")
-                yield Button("Cancel (Esc)", id="edit-cancel")
+                send, cancel = "Send ({edit_replay_send})", "Cancel ({edit_replay_cancel})"
+                yield Button(hint(self.app, send), variant="primary", id="edit-send")
+                yield Button(hint(self.app, cancel), id="edit-cancel")
                 if self.signing:
                     yield Checkbox(resign_label(self.signing), True, id="edit-resign")
 

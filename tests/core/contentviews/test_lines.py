@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from tests.core.contentviews.helpers import all_lines
-from whisper_tui.core.contentviews import HexLines, view_for
-from whisper_tui.core.contentviews.lines import hex_line_width
+from whisper_tui.core.contentviews import HexLines, lines, stored, view_for
+from whisper_tui.core.contentviews.lines import LIMIT_NOTE, LazyLines, hex_line_width
+from whisper_tui.core.contentviews.stored import RawLines
 
 
 def test_long_lines_are_split_for_display():
@@ -27,3 +28,13 @@ def test_fitted_hex_lines_pick_the_widest_row_that_fits():
     lines = HexLines(bytes(64))
     assert lines.fitted(200) is lines
     assert [lines.fitted(w).per_line for w in (78, 77, 45, 44, 29, 5)] == [16, 8, 8, 4, 4, 4]
+
+
+def test_a_text_view_and_a_raw_view_cut_at_the_line_cap_end_in_one_note(monkeypatch):
+    monkeypatch.setattr(lines, "MAX_LINES", 3)
+    monkeypatch.setattr(stored, "MAX_LINES", 3)
+    text, raw = LazyLines(iter(["a"] * 10)), RawLines(b"\n" * 10)
+    text.advance(100)
+    raw.advance(100)
+    assert len(text) == len(raw) == 4
+    assert text[3] == raw[3] == LIMIT_NOTE

@@ -10,6 +10,8 @@ LONG_LINE = 4096
 BYTES_PER_HEX_LINE = 16
 MAX_LINES = 1_000_000
 """Text views stop here: 64 M one-character lines would cost half a gigabyte of pointers."""
+LIMIT_NOTE = f"… display stops at {MAX_LINES:,} lines: export the capture to see it all"
+"""The last line of a view cut at MAX_LINES (by content type, or raw)."""
 
 
 class Lines:
@@ -72,7 +74,7 @@ class LazyLines(Lines):
                     break
                 append(line)
             if not self._done and len(self._lines) >= MAX_LINES:
-                append(f"… display stops at {MAX_LINES:,} lines: export the capture to see it all")
+                append(LIMIT_NOTE)
                 self._done = True
             return self._done
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from whisper_tui.core.contentviews.decoding import content_codings
-from whisper_tui.core.contentviews.lines import LONG_LINE, MAX_LINES, HexLines, Lines
+from whisper_tui.core.contentviews.lines import LIMIT_NOTE, LONG_LINE, MAX_LINES, HexLines, Lines
 from whisper_tui.core.contentviews.registry import body_view
 from whisper_tui.core.contentviews.view import BodyView
 from whisper_tui.core.models import CapturedRequest
@@ -25,7 +25,6 @@ BODY_MODES: tuple[BodyMode, ...] = ("auto", "raw", "hex")
 """The order `v` cycles through: auto (by content type), then the bytes as stored."""
 
 LINE_FEED = "\u240a"  # ␊ ends every raw line that ended with LF in the body
-SPLIT_LIMIT_NOTE = f"… display stops at {MAX_LINES:,} lines: export the capture to see it all"
 
 
 def next_mode(mode: BodyMode) -> BodyMode:
@@ -218,7 +217,7 @@ class RawLines(Lines):
         if index >= len(self) and not self._done:
             self.advance(index - len(self) + 256)
         if self._stopped and index == len(self._starts):
-            return SPLIT_LIMIT_NOTE
+            return LIMIT_NOTE
         shown = raw_display(self.original(index))
         end = self._ends[index]
         return shown + LINE_FEED if self._data[end : end + 1] == b"\n" else shown

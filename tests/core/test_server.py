@@ -456,3 +456,41 @@ async def test_a_relayed_answer_is_in_the_har_entry_as_the_client_got_it(tmp_pat
         await app_runner.cleanup()
     assert sent[0][:2] == (202, "Taken In")
     await _answers_in_har(store, sent, tmp_path)
+
+
+async def test_a_delayed_answer_is_on_its_capture_before_it_is_sent_as_it_will_be_sent(tmp_path):
+    # A capture is listed (and may be saved) while its sender waits out a rule's delay: what
+    # the capture says then is what the sender gets.
+    store = RequestStore()
+    sock = bind_socket("127.0.0.1", 0)
+    rules = [
+        parse_rule("POST /slow 202 0.3s header=X-Slow:yes body=later"),
+        parse_rule("POST /plain 200 0.3s"),
+    ]
+    policy = ResponsePolicy(rules=rules)
+    runner = await start_server(build_server(store, 1 << 20, policy=policy), sock)
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    before, sent = [], []
+    try:
+        async with aiohttp.ClientSession() as session:
+            for path, headers in [
+                ("/slow", {}),
+                ("/slow", {"Connection": "close"}),
+                ("/plain", {"Connection": "close"}),
+            ]:
+                count = len(store)
+
+                async def post(path=path, headers=headers) -> tuple[Any, ...]:
+                    async with session.post(url + path, data=b"{}", headers=headers) as response:
+                        return _client_saw(response, await response.read())
+
+                task = asyncio.create_task(post())
+                while len(store) == count:
+                    await asyncio.sleep(0.01)
+                before.append(store[count].answer)
+                sent.append(await task)
+    finally:
+        await runner.cleanup()
+    assert before == [c.answer for c in store]
+    assert before[2] is not None  # the ack with Connection: close is kept
+    await _answers_in_har(store, sent, tmp_path)

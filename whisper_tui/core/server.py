@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from aiohttp.helpers import must_be_empty_body
 from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 from multidict import CIMultiDict
 
 from whisper_tui.core.ack import Ack, RecordedResponse, ack
-from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
+from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest, SentAnswer
 from whisper_tui.core.rejections import Rejection, Rejections
 from whisper_tui.core.replay import Sender, relay_parts
 from whisper_tui.core.responses import Answer, ResponsePolicy, guessed_content_type
@@ -255,6 +256,13 @@ def build_server(
             None,
             NOT_ANSWERED if relaying else status,
         )
+        custom = None
+        if chosen.headers or chosen.body is not None:
+            custom = _custom_response(chosen, request_id)
+        if chosen.delay and not relaying:
+            # Listed (and perhaps saved) before it is answered: the capture says now what
+            # aiohttp will send, and the answer once sent replaces it.
+            captured.answer = _expected_answer(request, custom, status, request_id)
         if forwarding is not None and not relaying:
             forwarding.in_flight.add(request_id)
         store.add(captured)
@@ -278,8 +286,7 @@ def build_server(
         if chosen.delay:
             # The capture is listed at once; only the sender waits (to trigger its timeout).
             await asyncio.sleep(chosen.delay)
-        if chosen.headers or chosen.body is not None:
-            custom = _custom_response(chosen, request_id)
+        if custom is not None:
             custom.capture = captured
             return custom
         response = ack(request, status, ack_body(status, request_id))
@@ -288,9 +295,7 @@ def build_server(
         elif response.keep_alive != (version == _HTTP_11):
             # The ack said Connection (close to HTTP/1.1, keep-alive to 1.0): not the usual
             # answer a HAR rebuilds, so the capture keeps it.
-            reason, ack_headers, ack_sent = usual_answer(status, request_id)
-            connection = b"keep-alive" if response.keep_alive else b"close"
-            captured.answer = (reason, (*ack_headers, (b"Connection", connection)), ack_sent)
+            captured.answer = _expected_answer(request, None, status, request_id)
         return response
 
     def _reject(
@@ -322,6 +327,35 @@ def build_server(
         return response
 
     return CaptureServer(capture, max_body, pending, store.rejections)
+
+
+def _expected_answer(
+    request: web.BaseRequest, custom: RecordedResponse | None, status: int, request_id: int
+) -> SentAnswer | None:
+    """What the sender will get (less Date and Server), by aiohttp's rules for a body sent
+    whole with its length: the ack (None: the usual one) or a rule's `custom` answer. None
+    where those rules are not simple (no body for HEAD, 204, 304; HTTP/2): the answer is
+    kept once sent."""
+    version = request.version
+    if must_be_empty_body(request.method, status) or version not in ((1, 1), (1, 0)):
+        return None
+    keep_alive = request.keep_alive
+    # aiohttp's rule: say keep-alive to HTTP/1.0, close to HTTP/1.1 (their defaults otherwise).
+    connection = None
+    if keep_alive != (version == _HTTP_11):
+        connection = (b"Connection", b"keep-alive" if keep_alive else b"close")
+    if custom is None:
+        if connection is None:
+            return None
+        reason, headers, body = usual_answer(status, request_id)
+        return reason, (*headers, connection), body
+    body = custom.body if isinstance(custom.body, bytes) else b""
+    pairs = [(n.encode("utf-8"), v.encode("utf-8")) for n, v in custom.headers.items()]
+    if "Content-Length" not in custom.headers:
+        pairs.append((b"Content-Length", b"%d" % len(body)))
+    if connection is not None and "Connection" not in custom.headers:
+        pairs.append(connection)
+    return custom.reason, tuple(pairs), body
 
 
 def _custom_response(answer: Answer, request_id: int) -> RecordedResponse:

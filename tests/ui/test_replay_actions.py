@@ -10,6 +10,7 @@ from tests.bench.tui_process import free_port
 from tests.helpers import screen_text, send_raw, serving, wait_for_list, wait_until
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.replay_actions import sending_keys
 
 
 async def test_replay_with_nothing_selected_warns_and_sends_nothing():
@@ -130,3 +131,11 @@ async def test_the_palette_changes_the_replay_target():
         await wait_until(pilot, lambda: "Change replay target" in screen_text(app))
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen.query("#url"))
+
+
+async def test_the_keys_that_send_to_the_replay_target_are_named_as_in_effect():
+    # One place names them for T's toast and the URL prompt's question.
+    assert sending_keys(None) == "r, I"
+    app = WhisperApp(Settings(port=0, keymap=(("replay", "ctrl+r"),)), serve=False)
+    async with app.run_test(size=(80, 24)):
+        assert sending_keys(app) == "Ctrl+R, I"

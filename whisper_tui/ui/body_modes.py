@@ -14,10 +14,8 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from whisper_tui.core.contentviews.stored import BodyMode, RawLines, next_mode
-from whisper_tui.ui.action_registry import get_action
 from whisper_tui.ui.detail_lines import Value
-from whisper_tui.ui.keymap import active_keymap, keys_in_effect
-from whisper_tui.ui.keys import display_key
+from whisper_tui.ui.keys import hint
 
 if TYPE_CHECKING:
     from whisper_tui.ui.detail import RequestDetail
@@ -35,11 +33,7 @@ DESCRIBED: dict[BodyMode, str] = {
 def body_hint(mode: BodyMode, app: object = None) -> str:
     """The body title's '(auto; v: raw, hex)': the mode in effect and the key that changes
     it, the one in effect in `app` (a keymap may have moved `v`)."""
-    keys = keys_in_effect(get_action("body_view"), active_keymap(app))
-    if keys:
-        change = f"{display_key(keys[0])}: {NEXT_SHOWN[mode]}"
-    else:
-        change = "Ctrl+P 'Body view' changes it"
+    change = hint(app, "{body_view}: ") + NEXT_SHOWN[mode]
     return f"{'auto' if mode == 'auto' else 'as stored'}; {change}"
 
 

@@ -13,9 +13,7 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.targets import unreachable
-from whisper_tui.ui.action_registry import get_action
-from whisper_tui.ui.keymap import active_keymap, keys_in_effect
-from whisper_tui.ui.keys import display_key, key_name
+from whisper_tui.ui.keys import hint
 
 if TYPE_CHECKING:
     from whisper_tui.core.session import Session
@@ -65,8 +63,7 @@ class ReplayActions:
         def chosen(url: str | None) -> None:
             if url:
                 self.replay_url = url
-                keymap = active_keymap(self)
-                keys = f"{key_name('replay', keymap)}, {key_name('probe', keymap)}"
+                keys = sending_keys(self)
                 self.notify(f"{keys} and exports now send to {printable(url)}", timeout=3)
 
         from whisper_tui.ui.replay_screens import UrlPrompt
@@ -129,9 +126,10 @@ class ReplayActions:
 
 
 def target_hint(app: object = None) -> str:
-    """'T changes the replay target': the key in effect in `app` (a keymap may move it), else
-    the default key."""
-    keys = keys_in_effect(get_action("replay_target"), active_keymap(app))
-    if not keys:
-        return "Ctrl+P 'Change replay target' changes it"
-    return f"{display_key(keys[0])} changes the replay target"
+    """'T changes the replay target': the key in effect in `app` (a keymap may move it)."""
+    return hint(app, "{replay_target} changes the replay target")
+
+
+def sending_keys(app: object) -> str:
+    """'r, I': the keys in effect in `app` of the actions that send to the replay target."""
+    return hint(app, "{replay}, {probe}")

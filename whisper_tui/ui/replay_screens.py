@@ -19,9 +19,8 @@ from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.signatures import get_scheme
 from whisper_tui.core.targets import target_url, validate_target
 from whisper_tui.ui.action_bindings import bindings_for
-from whisper_tui.ui.action_registry import get_action
-from whisper_tui.ui.keymap import active_keymap, keys_in_effect
-from whisper_tui.ui.keys import display_key, hint, key_name
+from whisper_tui.ui.keys import hint
+from whisper_tui.ui.replay_actions import sending_keys
 
 
 class SafeTextArea(TextArea):
@@ -55,8 +54,7 @@ class UrlPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="url-box", classes="modal-box") as box:
             box.border_title = "Replay target" if self.changing else "Replay"
-            keymap = active_keymap(self.app)  # the keys named are the ones in effect
-            keys = f"{key_name('replay', keymap)}, {key_name('probe', keymap)}"
+            keys = sending_keys(self.app)  # the keys named are the ones in effect
             yield Label(
                 f"Replay ({keys}) and export to which server? (the capture's path and query follow)"
                 if self.changing
@@ -279,8 +277,7 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         if not edited or self._quit_warned:
             return True
         self._quit_warned = True
-        keys = keys_in_effect(get_action("help_quit"), active_keymap(self.app))
-        again = f"{display_key(keys[0])} again" if keys else "quitting again"
+        again = hint(self.app, "{help_quit} again")
         self._show_error(f"unsent edits ({', '.join(edited)}): {again} quits and loses them")
         return False
 

@@ -44,12 +44,11 @@ from whisper_tui import __version__
 from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.delivery_index import json_view_of
 from whisper_tui.core.har_entries import HEADER_FLAG, UTF8_HEADERS, HarError, from_har
-from whisper_tui.core.har_reader import load_har, response_fields
+from whisper_tui.core.har_reader import load_har
 from whisper_tui.core.models import (
     Attempt,
     CapturedRequest,
     RawHeaders,
-    SentAnswer,
     first_header,
 )
 from whisper_tui.core.portable import (
@@ -60,7 +59,13 @@ from whisper_tui.core.portable import (
     isoformat_utc,
     request_url,
 )
-from whisper_tui.core.sent_answers import body_size, response_content, sent
+from whisper_tui.core.sent_answers import (
+    body_size,
+    response_content,
+    response_text,
+    sent,
+    usual_response_text,
+)
 
 __all__ = ["HarError", "from_har", "load_har", "save_har", "to_har"]
 
@@ -299,33 +304,6 @@ _target_fragments: dict[tuple[str, str], tuple[str, str, str]] = {}
 """(base URL, target) -> its url, target and queryString texts: a sender posts to few."""
 
 
-def _response_fragment(status: int, answer: SentAnswer, version: str) -> str:
-    reason, headers, body = answer
-    mime = ""
-    for name, value in headers:
-        if len(name) == 12 and name.lower() == b"content-type":
-            mime = value.decode("latin-1")
-            break
-    content = f'{{"size": {len(body)}, "mimeType": {_quote(mime)}'
-    if body:
-        text = body_text(body)
-        if text is None:
-            encoded = base64.b64encode(body).decode("ascii")
-            content += f', "text": "{encoded}", "encoding": "base64"}}'
-        else:
-            content += f', "text": {_quote(text)}}}'
-    else:
-        content += "}"
-    return response_fields(
-        status,
-        _quote(reason),
-        version,
-        ", ".join([_header_fragment(n, v) for n, v in headers]),
-        content,
-        body_size(answer),
-    )
-
-
 def _header_fragment(raw_name: bytes, raw_value: bytes) -> str:
     key = (raw_name, raw_value)
     fragment = _header_fragments.get(key)
@@ -406,7 +384,13 @@ def _fast_entry(request: CapturedRequest, base_url: str, delivery: DeliveryJson 
             )
         else:
             post = f', "postData": {{"mimeType": {mime}, "text": {quote(text)}}}'
-    status, answer = sent(request)
+    if request.answer is None and not request.rejected and request.answered_status:
+        response = usual_response_text(
+            request.answered_status, request.id, request.http_version, _header_fragment
+        )
+    else:
+        status, answer = sent(request)
+        response = response_text(status, answer, f'"{request.version_text}"', _header_fragment)
     declared_text = "null" if request.declared_length is None else str(request.declared_length)
     delivery_text = "null" if delivery is None else json.dumps(delivery, ensure_ascii=False)
     major, minor = request.http_version
@@ -417,7 +401,7 @@ def _fast_entry(request: CapturedRequest, base_url: str, delivery: DeliveryJson 
         f'"url": {url_text}, "httpVersion": {version}, '
         f'"cookies": [{cookies}], "headers": [{", ".join(headers)}], "queryString": [{query}], '
         f'"headersSize": -1, "bodySize": {size}{post}}}'
-        + _response_fragment(status, answer, version)
+        + response
         + f', "_whisper": {{"id": {request.id}, "receivedAt": {request.received_at!r}, '
         f'"remote": {quote(request.remote)}, "target": {target_text}, '
         f'"rejected": {"true" if request.rejected else "false"}, '

@@ -27,32 +27,13 @@ from whisper_tui.core.har_entries import (
     capture_fields,
 )
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.sent_answers import response_fields
 
 CHUNK = 1 << 20
 """Bytes read at a time: the first captures are out after one read, not the whole file."""
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-
-
-def response_fields(
-    status: int,
-    status_json: str,
-    version_json: str,
-    headers_text: str = "",
-    content_text: str = '{"size": 0, "mimeType": ""}',
-    body_size: int | str = -1,
-) -> str:
-    """The text our entries hold from `, "response"` to the end of `"timings"` (the JSON
-    texts given as they are: `status_json` and `version_json` quoted, `headers_text` the
-    header objects between `[` and `]`)."""
-    return (
-        f', "response": {{"status": {status}, "statusText": {status_json}, '
-        f'"httpVersion": {version_json}, "cookies": [], "headers": [{headers_text}], '
-        f'"content": {content_text}, "redirectURL": "", "headersSize": -1, '
-        f'"bodySize": {body_size}}}, "cache": {{}}, '
-        '"timings": {"send": 0, "wait": 0, "receive": 0}'
-    )
 
 
 _OLD_USUAL_RESPONSE = response_fields(200, '"OK"', '"HTTP/1.1"')

@@ -8,12 +8,18 @@ aiohttp here: the TUI reads HAR files before its first frame, and aiohttp waits 
 from __future__ import annotations
 
 import base64
+import json
+from collections.abc import Callable
 from typing import Any
 
 from whisper_tui.core.models import NOT_ANSWERED, CapturedRequest, SentAnswer, reason_phrase
 from whisper_tui.core.portable import body_text
 
 ACK_TYPE = "application/json"
+
+HeaderText = Callable[[bytes, bytes], str]
+"""A header's `{"name": ..., "value": ...}` text, as our entries write it."""
+quote = json.encoder.encode_basestring
 
 
 def ack_body(status: int, request_id: int) -> bytes:
@@ -78,3 +84,78 @@ def body_size(answer: SentAnswer) -> int:
     """A HAR response's `bodySize`: -1 (unknown) for an answer with neither headers nor body,
     none having been recorded (files from before answers were kept)."""
     return len(answer[2]) if answer[1] or answer[2] else -1
+
+
+def response_fields(
+    status: int,
+    status_json: str,
+    version_json: str,
+    headers_text: str = "",
+    content_text: str = '{"size": 0, "mimeType": ""}',
+    body_size: int | str = -1,
+) -> str:
+    """The text our entries hold from `, "response"` to the end of `"timings"` (the JSON
+    texts given as they are: `status_json` and `version_json` quoted, `headers_text` the
+    header objects between `[` and `]`)."""
+    return (
+        f', "response": {{"status": {status}, "statusText": {status_json}, '
+        f'"httpVersion": {version_json}, "cookies": [], "headers": [{headers_text}], '
+        f'"content": {content_text}, "redirectURL": "", "headersSize": -1, '
+        f'"bodySize": {body_size}}}, "cache": {{}}, '
+        '"timings": {"send": 0, "wait": 0, "receive": 0}'
+    )
+
+
+_SAMPLE_ID = 987654321987654
+"""An id whose digits appear nowhere else in a usual response's text (see below)."""
+_usual_templates: dict[tuple[int, tuple[int, int]], tuple[str, int]] = {}
+
+
+def usual_response_text(
+    status: int, request_id: int, version: tuple[int, int], header_text: HeaderText
+) -> str:
+    """`response_text` of the usual ack for `request_id`, from a %-template made once
+    per (status, version): --save writes it for nearly every capture."""
+    key = (status, version)
+    cached = _usual_templates.get(key)
+    if cached is None:
+        sample = default_answer(status, False, _SAMPLE_ID)
+        length = len(sample[2])
+        text = response_text(status, sample, f'"HTTP/{version[0]}.{version[1]}"', header_text)
+        text = text.replace("%", "%%").replace(str(_SAMPLE_ID), "%(id)d")
+        for field in ('"value": "%d"', '"size": %d,', '"bodySize": %d}'):
+            text = text.replace(field % length, field.replace("%d", "%(length)d"))
+        cached = (text, length - len(str(_SAMPLE_ID)))
+        if len(_usual_templates) < 4096:
+            _usual_templates[key] = cached
+    template, without_id = cached
+    return template % {"id": request_id, "length": without_id + len(str(request_id))}
+
+
+def response_text(status: int, answer: SentAnswer, version: str, header_text: HeaderText) -> str:
+    """The text our entries hold from `, "response"` to the end of `"timings"` for `answer`
+    (`header_text` makes a header's object: har.py's cached one)."""
+    reason, headers, body = answer
+    mime = ""
+    for name, value in headers:
+        if len(name) == 12 and name.lower() == b"content-type":
+            mime = value.decode("latin-1")
+            break
+    content = f'{{"size": {len(body)}, "mimeType": {quote(mime)}'
+    if body:
+        text = body_text(body)
+        if text is None:
+            encoded = base64.b64encode(body).decode("ascii")
+            content += f', "text": "{encoded}", "encoding": "base64"}}'
+        else:
+            content += f', "text": {quote(text)}}}'
+    else:
+        content += "}"
+    return response_fields(
+        status,
+        quote(reason),
+        version,
+        ", ".join([header_text(n, v) for n, v in headers]),
+        content,
+        body_size(answer),
+    )

@@ -3,13 +3,13 @@
 Only the lines on screen are highlighted (and cached). Bodies above a threshold are decoded
 and formatted in a thread worker so the shared loop (which is also the capture server) never
 waits on a 5 MB payload; counting, measuring and searching the lines happen a few
-milliseconds at a time between frames. `w` wraps long lines, `f` finds (detail_find.py), `y`
-copies a value (detail_copy.py), `v` shows the bytes as stored (body_modes.py).
+milliseconds at a time between frames (detail_slices.py). `w` wraps long lines, `f` finds
+(detail_find.py), `y` copies a value (detail_copy.py), `v` shows the bytes as stored
+(body_modes.py).
 """
 
 from __future__ import annotations
 
-import time
 from bisect import bisect_right
 from collections.abc import Callable
 
@@ -46,6 +46,7 @@ from whisper_tui.ui.detail_lines import (
     pair_lines,
     verdict_lines,
 )
+from whisper_tui.ui.detail_slices import WorkInSlices
 from whisper_tui.ui.find_bar import BodyFind, FindBar
 from whisper_tui.ui.highlight import SyntaxColours, highlight_line
 from whisper_tui.ui.keymap import active_keymap
@@ -57,10 +58,6 @@ __all__ = ["DetailPane", "RequestDetail", "pair_lines", "verdict_lines"]
 INLINE_DECODE_LIMIT = 256 * 1024
 """Bodies up to this size are decoded on the spot; bigger ones in a worker thread."""
 FIRST_SCREEN_LINES = 400
-COUNT_EVERY = 0.02
-COUNT_BUDGET = 0.003
-"""Seconds of line counting per slice on the loop (every COUNT_EVERY)."""
-COUNT_STEP = 200
 LINE_CACHE_SIZE = 2048
 
 Remember = Callable[[str, bool], None]  # writes a setting back: remember("wrap", True)
@@ -70,7 +67,7 @@ class DetailPane(Vertical):
     """The detail and, once `f` is pressed, its find bar under it (styled in app.tcss)."""
 
 
-class RequestDetail(CopyValue, BodyModes, FindInDetail, FollowsEnd, can_focus=True):
+class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd, can_focus=True):
     """Everything about one capture, top to bottom, highlighted lazily."""
 
     BINDINGS = bindings_for("detail")
@@ -172,48 +169,6 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, FollowsEnd, can_focus=Tr
         if message.view is not None:
             self._set_view(message.view)
             self._rebuild()
-
-    # -- work between frames ---------------------------------------------------------------
-
-    def _pending(self) -> bool:
-        view, layout, find = self._view, self._layout, self._find
-        return (
-            (view is not None and not view.lines.complete)
-            or (layout is not None and not layout.caught_up)
-            or (find is not None and not find.done)
-        )
-
-    def _work_in_slices(self) -> None:
-        """Count, measure and search the remaining lines a few milliseconds at a time.
-
-        A worker thread would hold the GIL for hundreds of milliseconds of pure Python and
-        stall the loop the server shares; short slices between frames never do.
-        """
-        if self._counter is None and self._pending():
-            self._counter = self.set_interval(COUNT_EVERY, self._work_slice)
-
-    def _work_slice(self) -> None:
-        view, layout, find = self._view, self._layout, self._find
-        if view is not None and not view.lines.complete:
-            notes, deadline = list(view.notes), time.perf_counter() + COUNT_BUDGET
-            while time.perf_counter() < deadline and not view.lines.advance(COUNT_STEP):
-                pass
-            if view.notes != notes:  # raw's line ends are all counted: the head says so
-                self._rebuild()
-        if layout is not None:
-            layout.advance(MEASURE_BUDGET)
-        if find is not None and not find.done:
-            find.advance(MEASURE_BUDGET)
-            self._show_find_status()
-        self._go_when_ready()
-        pending = self._pending()
-        now = time.monotonic()
-        if not pending or now - self._sized_at > 0.25:
-            self._sized_at = now
-            self._update_size()
-        if not pending and self._counter is not None:
-            self._counter.stop()
-            self._counter = None
 
     # -- layout ----------------------------------------------------------------------------
 

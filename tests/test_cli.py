@@ -290,6 +290,14 @@ def test_headless_needs_no_terminal(tmp_path):
         ("[keymap]\nreplay = 5", "keymap: replay: expected keys as a string, got an integer"),
         ('[keymap]\nreplay = "q"', 'keymap: replay = "q" takes q, which quits'),
         ('[keymap]\nexport = "r"', 'keymap: export = "r" takes r, which replay has'),
+        (
+            '[keymap]\nbody_view = "notakey!!"',
+            "keymap: body_view = \"notakey!!\": 'notakey!!' is not a key",
+        ),
+        (
+            '[keymap]\nmark = "b,shift+r"',
+            'keymap: mark = "b,shift+r" takes R, which edit_replay has',
+        ),
         ("[secrets]\ngithub = 12345", "secrets: github: expected the secret as a string"),
     ],
 )

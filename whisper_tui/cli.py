@@ -237,7 +237,7 @@ def keymap_problem(settings: Settings) -> str | None:
     if not settings.keymap:
         return None
     from whisper_tui.ui.action_registry import all_actions
-    from whisper_tui.ui.keymap_conflicts import keymap_conflict
+    from whisper_tui.ui.keymap_conflicts import keymap_conflict, unknown_key
 
     known = [action.id for action in all_actions()]
     source = settings.config_file or config_path()
@@ -245,7 +245,9 @@ def keymap_problem(settings: Settings) -> str | None:
         if action_id not in known:
             ids = ", ".join(known)
             return f"{source}: keymap: unknown binding id {action_id!r}; binding ids: {ids}"
-    conflict = keymap_conflict(dict(settings.keymap), all_actions())
+    conflict = unknown_key(dict(settings.keymap)) or keymap_conflict(
+        dict(settings.keymap), all_actions()
+    )
     return f"{source}: {conflict}" if conflict else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from whisper_tui.ui.action_registry import all_actions
-from whisper_tui.ui.keymap_conflicts import binding_key, keymap_conflict
+from whisper_tui.ui.keymap_conflicts import binding_key, is_key, keymap_conflict, unknown_key
 
 
 def conflict(**keymap: str) -> str | None:
@@ -69,3 +69,25 @@ def test_binding_key_names_characters_as_textual_binds_them():
         assert binding_key(character) == _character_to_key(character), character
     assert binding_key("\t") == _character_to_key("\t") == "tab"
     assert binding_key("ctrl+c") == "ctrl+c" and binding_key("f1") == "f1"
+
+
+def test_every_key_textual_names_is_a_key_and_made_up_ones_are_not():
+    from textual.keys import Keys
+
+    for key in Keys:
+        if not key.value.startswith("<") and key.value != "ctrl-at":  # internal markers
+            assert is_key(key.value), key.value
+    for key in ("r", "R", "?", "question_mark", "left_square_bracket", "slash", "ctrl+shift+x"):
+        assert is_key(key), key
+    for key in ("notakey!!", "ctrl+", "foo+r", "pgdn", "question mark", ""):
+        assert not is_key(key), key
+    said = unknown_key({"body_view": "v,notakey!!"})
+    assert said is not None and said.startswith('keymap: body_view = "v,notakey!!": ')
+    assert unknown_key({"body_view": "v,ctrl+b"}) is None
+
+
+def test_shift_and_a_letter_is_the_capital_a_terminal_sends():
+    # Textual gets R (not shift+r) when Shift+R is pressed: 'shift+r' took edit_replay's key.
+    assert binding_key("shift+r") == "R"
+    said = conflict(mark="b,shift+r")
+    assert said is not None and "takes R, which edit_replay has" in said

@@ -33,10 +33,43 @@ RENAMED = {
 binding_key against Textual's own conversion)."""
 
 
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+NAMED_KEYS = frozenset(
+    {"escape", "enter", "return", "tab", "backspace", "space", "newline", "up", "down"}
+    | {"left", "right", "home", "end", "insert", "delete", "pageup", "pagedown"}
+    | {f"f{number}" for number in range(1, 25)}
+)
+"""Keys with a name of their own (textual.keys.Keys; a test checks every one is known here).
+Other keys are a character, or a character's name (question_mark, slash)."""
+
+
+def is_key(key: str) -> bool:
+    """Whether Textual could ever run a binding on `key`: modifiers, then a character, a
+    named key or a character's name. `body_view = "notakey!!"` was taken without a word and
+    left the action with no key at all."""
+    *modifiers, name = key.split("+")
+    if not name or any(modifier not in MODIFIERS for modifier in modifiers):
+        return False
+    if len(name) > 1 and (name != name.lower() or " " in name):
+        return False  # names are lower case, words joined by '_', as Textual writes them
+    if len(name) == 1 or name in NAMED_KEYS:
+        return len(name) > 1 or name.isprintable()
+    unicode_name = {short: long for long, short in RENAMED.items()}.get(name, name)
+    try:
+        unicodedata.lookup(unicode_name.replace("_", " "))
+    except KeyError:
+        return False
+    return True
+
+
 def binding_key(key: str) -> str:
     """`key` as Textual binds it. A single character other than a letter or digit is bound
     by its Unicode name: `replay = "?"` takes question_mark, help's default key, though the
-    two are spelled apart."""
+    two are spelled apart. Shift and a letter is the capital letter a terminal sends:
+    `mark = "shift+r"` takes R, edit-and-replay's key."""
+    modifier, plus, letter = key.partition("+")
+    if modifier == "shift" and plus and len(letter) == 1 and letter.isalpha():
+        return letter.upper()
     if len(key) != 1 or key.isalnum():
         return key
     if key == "\t":
@@ -59,6 +92,18 @@ def _meet(first: Action, second: Action) -> bool:
     if len(scopes) == 1 or first.priority or second.priority:
         return True
     return "app" in scopes and bool(scopes & MAIN_WINDOW)
+
+
+def unknown_key(keymap: Mapping[str, str]) -> str | None:
+    """The first remapped key that is no key at all, said in one line; None when all are."""
+    for action_id, keys in keymap.items():
+        for key in (key.strip() for key in keys.split(",")):
+            if key and not is_key(key):
+                return (
+                    f'keymap: {action_id} = "{keys}": {key!r} is not a key (keys are like '
+                    '"r", "R", "ctrl+r", "f5", "pageup", "?" or "question_mark")'
+                )
+    return None
 
 
 def keymap_conflict(keymap: Mapping[str, str], actions: Iterable[Action]) -> str | None:

@@ -91,3 +91,9 @@ def test_shift_and_a_letter_is_the_capital_a_terminal_sends():
     assert binding_key("shift+r") == "R"
     said = conflict(mark="b,shift+r")
     assert said is not None and "takes R, which edit_replay has" in said
+
+
+def test_every_default_key_is_a_key():
+    for action in all_actions():
+        for key in action.keys.split(","):
+            assert is_key(key.strip()), (action.id, key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -474,24 +475,35 @@ async def test_quitting_before_a_held_start_was_released_closes_the_port():
         await asyncio.open_connection("127.0.0.1", port)
 
 
-def test_with_several_secrets_a_copy_is_re_signed_with_the_first_and_all_are_masked():
+def test_with_several_secrets_a_copy_is_re_signed_with_the_one_that_matched_and_all_masked():
+    # A test-mode delivery's copy is signed as test mode was (its secret listed second); a
+    # capture no secret matched is signed with the first.
     first, second = "the-secret-listed-first", "the-secret-listed-second"
     session = Session(Settings(port=0, secrets=(("github", first), ("github", second))))
+
+    def signed(secret: str, body: bytes) -> str:
+        return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+    def resigned(request: CapturedRequest) -> str:
+        copy = session.edited_copy(
+            request,
+            method="POST",
+            url="http://127.0.0.1:9/gh",
+            headers=list(request.headers),
+            body=b"{}",
+            changes=["body"],
+            resign=True,
+        )
+        return dict(copy.headers)["X-Hub-Signature-256"]
+
     body = b'{"zen":"old"}'
-    signature = "sha256=" + hmac.new(second.encode(), body, hashlib.sha256).hexdigest()
-    request = capture([("X-Hub-Signature-256", signature)], body, at=1_764_000_000)
+    request = capture([("X-Hub-Signature-256", signed(second, body))], body, at=1_764_000_000)
     [verdict] = session.verdicts.for_request(request)
     assert (verdict.ok, verdict.reason) == (True, "with the 2nd of 2 github secrets")
     assert session.signing_scheme(request) == "github"
-    copy = session.edited_copy(
-        request,
-        method="POST",
-        url="http://127.0.0.1:9/gh",
-        headers=[("X-Hub-Signature-256", signature)],
-        body=b"{}",
-        changes=["body"],
-        resign=True,
-    )
-    expected = "sha256=" + hmac.new(first.encode(), b"{}", hashlib.sha256).hexdigest()
-    assert dict(copy.headers)["X-Hub-Signature-256"] == expected
+    assert resigned(request) == signed(second, b"{}")
+    unknown = capture([("X-Hub-Signature-256", signed("another", body))], body, at=1_764_000_000)
+    unknown = dataclasses.replace(unknown, id=2)  # verdicts are kept per capture id
+    assert not session.verdicts.for_request(unknown)[0].ok
+    assert resigned(unknown) == signed(first, b"{}")
     assert session.redactor.redact(f"{first} and {second}") == "*** and ***"

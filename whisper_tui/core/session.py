@@ -347,14 +347,20 @@ class Session:
                 return scheme
         return None
 
-    def signing_secret(self, scheme: str) -> str:
-        """The secret a re-signature for `scheme` uses: the first given (flags, environment
-        or config), so with several (rotation, test and live mode) it is the one you list
-        first. KeyError when the scheme has none."""
-        for name, secret in self.settings.secrets:
-            if name == scheme:
-                return secret
-        raise KeyError(scheme)
+    def signing_secret(self, scheme: str, request: CapturedRequest | None = None) -> str:
+        """The secret a re-signature for `scheme` uses: the one whose MAC matched `request`'s
+        signature (verified, or only too old), so a copy of a test-mode delivery is signed
+        as test mode was; else the first given (flags, environment or config). KeyError when
+        the scheme has none."""
+        secrets = [secret for name, secret in self.settings.secrets if name == scheme]
+        if not secrets:
+            raise KeyError(scheme)
+        if request is not None:
+            for verdict in self.verdicts.for_request(request):
+                position = verdict.secret_position
+                if verdict.scheme == scheme and verdict.mac_valid and position:
+                    return secrets[position - 1]
+        return secrets[0]
 
     def edited_copy(
         self,
@@ -377,7 +383,7 @@ class Session:
         notes = [f"edited: {', '.join(changes)}" if changes else "not edited"]
         scheme = self.signing_scheme(request)
         if scheme and resign:
-            secret = self.signing_secret(scheme)
+            secret = self.signing_secret(scheme, request)
             found = get_scheme(scheme)
             signed_url = self._url_the_receiver_checks(url)
             headers = sign(body, scheme, secret, headers, url=signed_url)

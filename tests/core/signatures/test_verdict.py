@@ -33,3 +33,10 @@ def test_a_short_reason_is_the_first_clause_on_one_line_and_capped() -> None:
     long = Verdict("github", "failed", "x" * 300, False).short_reason()
     assert len(long) == 100 and long.endswith("…")
     assert Verdict("github", "verified", "", True).short_reason() == ""
+
+
+def test_a_short_reason_is_cut_between_words() -> None:
+    words = "no v1 signature matched (2 stripe secrets tried, the hints are for the 2nd one) " * 2
+    short = Verdict("stripe", "failed", words, False).short_reason()
+    assert short.endswith("…") and len(short) <= 100
+    assert words.startswith(short[:-1] + " ")  # the cut falls on a space, not in a word

@@ -38,7 +38,11 @@ class Verdict:
         clauses are hints (the full text is in the detail and in headless --json)."""
         first = " ".join(self.reason.split("; ", 1)[0].split())
         if len(first) > SHORT_REASON:
-            first = first[: SHORT_REASON - 1] + "…"
+            # Cut between words ('the h…' read as nothing); a word longer than the room (a
+            # quoted header value) is cut where it must be.
+            cut = first[: SHORT_REASON - 1]
+            at_space = cut.rfind(" ")
+            first = (cut[:at_space] if at_space > SHORT_REASON // 2 else cut) + "…"
         return first
 
     def line(self) -> str:

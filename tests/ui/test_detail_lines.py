@@ -215,6 +215,16 @@ def test_an_attempt_error_breaks_between_words_in_a_narrow_pane(error):
     assert " ".join(error.split()) in " ".join(words)  # every word whole, in order
 
 
+def test_an_attempt_s_notes_wrap_between_words_in_a_narrow_pane():
+    # At 80x24 'edited: body' / 're-signed (stripe) with a fresh timestamp' was cut at the edge.
+    notes = ["edited: body, headers", "re-signed (stripe) with a fresh timestamp"]
+    attempt = Attempt("http://127.0.0.1:3000/hooks/a", 0.0, status=200, reason="OK", notes=notes)
+    rows = [row.plain for row in attempt_lines(attempt, 38, with_body=False)]
+    assert all(cell_len(row) <= 38 for row in rows)
+    text = " ".join(word for row in rows for word in row.split())
+    assert all(" ".join(note.split()) in text for note in notes)
+
+
 def test_a_replay_that_cannot_reach_its_target_says_which_key_changes_it():
     failed = Attempt("http://nonexistent.invalid/x", 0.0, error="cannot resolve host x")
     assert "T changes the replay target" in str(attempt_lines(failed, 38, with_body=True))

@@ -290,8 +290,8 @@ def attempt_lines(
         result.append(f"  {attempt.latency * 1000:.0f} ms", "wt.muted")
     clock = Text(time.strftime("%H:%M:%S", time.localtime(attempt.started_at)), "wt.muted")
     lines = flow(pieces(line, result, clock), width)
-    for note in attempt.notes:
-        lines.append(Text("    " + printable(note), "wt.note", no_wrap=True, end=""))
+    for note in attempt.notes:  # wrapped between words: cut at the edge, they said half
+        lines.extend(indented_words(printable(note), width, "wt.note"))
     if not with_body:
         return lines
     content_type = first_header(attempt.response_headers, "content-type") or ""

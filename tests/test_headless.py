@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from tests.bench.tui_process import free_port, wait_listening
 from tests.helpers import EVENT_LOOPS, delivery_request, load_deliveries, send_raw, serving
+from whisper_tui.core.answers import STOPPED_FORWARD
 from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har
 from whisper_tui.core.models import CapturedRequest
@@ -27,7 +28,7 @@ from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import SignatureSettings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.headless import STOPPED_FORWARD, human_line, json_line, serve_headless
+from whisper_tui.headless import human_line, json_line, serve_headless
 
 BINARY = bytes(range(256)) * 12
 
@@ -543,6 +544,49 @@ async def test_a_forward_cut_short_by_the_stop_is_a_failed_forward_in_its_line(a
         assert forward["failed"] and forward["error"] == STOPPED_FORWARD
     else:
         assert line.endswith(f" 200! [forward failed: {STOPPED_FORWARD}]"), line
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+async def test_a_relayed_forward_cut_short_by_the_stop_answers_503_at_once(as_json):
+    # --relay-response: the sender waits on the app's answer, so the forward runs inside the
+    # capture handler, which the stop waited for (out the forward's 10 s timeout, then a
+    # 502 'timed out'). The stop cuts it short: the sender gets a 503 saying why, and the
+    # line says the forward failed because whisper-tui stopped.
+    reached, released = asyncio.Event(), asyncio.Event()
+
+    async def slow_app(request: web.BaseRequest) -> web.Response:
+        await request.read()
+        reached.set()
+        await released.wait()  # answers only after whisper-tui has stopped
+        return web.Response(status=204)
+
+    async def post(url: str) -> tuple[int, str]:
+        async with aiohttp.ClientSession() as client:
+            async with client.post(url, data=b"{}") as reply:
+                return reply.status, await reply.text()
+
+    async with serving(slow_app) as app_url:
+        session = Session(Settings(port=0, forward_url=app_url, relay_response=True))
+        out, stop = io.StringIO(), asyncio.Event()
+        headless = asyncio.create_task(serve_headless(session, as_json=as_json, out=out, stop=stop))
+        await asyncio.wait_for(session.until_started(), 10)
+        sent = asyncio.create_task(post(f"{session.base_url}/slow2"))
+        await asyncio.wait_for(reached.wait(), 10)
+        stop.set()
+        assert await asyncio.wait_for(headless, 30) == 0
+        status, text = await asyncio.wait_for(sent, 30)
+        released.set()
+    assert status == 503
+    assert text == f"{STOPPED_FORWARD} (forwarding to {app_url}/slow2)\n"
+    [line] = out.getvalue().splitlines()
+    if as_json:
+        record = json.loads(line)
+        assert record["status"] == 503
+        assert record["forward"]["url"] == f"{app_url}/slow2"
+        assert record["forward"]["status"] is None
+        assert record["forward"]["failed"] and record["forward"]["error"] == STOPPED_FORWARD
+    else:
+        assert line.endswith(f" 503! [forward failed: {STOPPED_FORWARD}]"), line
 
 
 async def forward_three(*flags: str) -> tuple[list[str], str]:

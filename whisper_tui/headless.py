@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from whisper_tui.core.answers import forward_failed, forward_outcome
+from whisper_tui.core.answers import forward_failed, forward_outcome, stopped_forward
 from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.filtering import status_of
 from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
@@ -21,7 +21,6 @@ from whisper_tui.core.rejections import Rejection
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import Session
 from whisper_tui.core.sizes import format_size
-from whisper_tui.core.targets import target_url
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.reader_gone import READER_GONE, write_through
 from whisper_tui.stopping import HANGUP_AND_TERMINATE, on_stop_signals
@@ -297,15 +296,6 @@ async def serve_headless(
             note(f"saved {len(store):,} capture(s) to {session.autosave.path}")
         remove_signal_handlers()
     return READER_GONE if reader_gone else 0
-
-
-STOPPED_FORWARD = "whisper-tui stopped before the app answered"
-
-
-def stopped_forward(base: str, request: CapturedRequest) -> Attempt:
-    """The forward a stop cancelled, for its capture's line: failed, with no answer."""
-    url = target_url(base, request.target)
-    return Attempt(target_url=url, started_at=time.time(), kind="forward", error=STOPPED_FORWARD)
 
 
 def note(text: str) -> None:

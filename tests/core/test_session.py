@@ -15,6 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from tests.core.signatures.sdk_cases import capture
 from tests.helpers import serving
+from whisper_tui.core.answers import STOPPED_FORWARD
 from whisper_tui.core.har import load_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.session import Session
@@ -93,6 +94,37 @@ async def test_stop_completes_the_save_with_every_capture(tmp_path):
     loaded = list(load_har(har))
     assert [c.target for c in loaded] == ["/n/0", "/n/1", "/n/2"]
     assert [c.body for c in loaded] == [b"\x00\xff", b"\x01\xff", b"\x02\xff"]
+
+
+async def test_a_relayed_forward_the_stop_cuts_short_is_saved_as_a_503_and_a_failed_forward(
+    tmp_path,
+):
+    # --relay-response with --save, stopped while the app still works on the delivery: the
+    # HAR says what the sender got (503, not the 502 'timed out' of a stop that waited out
+    # the forward's timeout) and that the forward failed because whisper-tui stopped.
+    reached, released = asyncio.Event(), asyncio.Event()
+
+    async def slow_app(request: web.BaseRequest) -> web.Response:
+        await request.read()
+        reached.set()
+        await released.wait()  # answers only after whisper-tui has stopped
+        return web.Response(status=204)
+
+    har = tmp_path / "out.har"
+    async with serving(slow_app) as app_url:
+        settings = Settings(port=0, forward_url=app_url, relay_response=True, save_path=str(har))
+        session = Session(settings)
+        await session.start()
+        sent = asyncio.create_task(post(f"{session.base_url}/slow", b"a=1"))
+        await asyncio.wait_for(reached.wait(), 10)
+        await asyncio.wait_for(session.stop(), 30)
+        released.set()
+        assert await asyncio.wait_for(sent, 30) == 503
+    [entry] = json.loads(har.read_text())["log"]["entries"]
+    assert entry["response"]["status"] == 503
+    [attempt] = entry["_attempts"]
+    assert attempt["kind"] == "forward" and attempt["error"] == STOPPED_FORWARD
+    assert attempt["request"]["url"] == f"{app_url}/slow" and attempt["response"]["status"] == 0
 
 
 async def test_previous_delivery_is_the_newest_earlier_one_to_the_same_method_and_path():

@@ -7,10 +7,15 @@ answer outside 2xx (the app did not take the delivery).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.sanitize import printable
+from whisper_tui.core.targets import target_url
+
+STOPPED_FORWARD = "whisper-tui stopped before the app answered"
+"""The error of a forward the stop cut short: headless lines, the detail and --save say it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +61,9 @@ def answer_of(request: CapturedRequest, attempts: list[Attempt]) -> Answer:
     if request.answered_status == NOT_ANSWERED:
         return Answer(None)
     return Answer(request.answered_status, failed)
+
+
+def stopped_forward(base: str, request: CapturedRequest) -> Attempt:
+    """The forward a stop cut short (fire-and-forget or relayed): failed, with no answer."""
+    url = target_url(base, request.target)
+    return Attempt(target_url=url, started_at=time.time(), kind="forward", error=STOPPED_FORWARD)

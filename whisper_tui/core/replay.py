@@ -34,6 +34,7 @@ from aiohttp.tracing import Trace
 from aiohttp.typedefs import LooseHeaders
 from yarl import URL
 
+from whisper_tui.core.answers import STOPPED_FORWARD
 from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders, is_token
 from whisper_tui.core.targets import (
     BODY_NOT_KEPT,
@@ -157,8 +158,14 @@ def relay_headers(raw_headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[str,
 def relay_parts(attempt: Attempt) -> tuple[int, str, list[tuple[str, str]], bytes]:
     """(status, reason, headers, body) to answer the original sender with after a forward.
 
-    A forward that got no (complete) answer becomes a 502 whose body says why.
+    A forward that got no (complete) answer becomes a 502 whose body says why; one the stop
+    cut short a 503 (whisper-tui is going away: a provider retries it later, and the app is
+    not to blame).
     """
+    if attempt.error == STOPPED_FORWARD:
+        body = f"{STOPPED_FORWARD} (forwarding to {attempt.target_url})\n"
+        plain = [("Content-Type", "text/plain; charset=utf-8")]
+        return 503, "Service Unavailable", plain, body.encode()
     if attempt.status is None or attempt.error is not None:
         reason = attempt.error or "no response"
         body = f"whisper-tui could not forward to {attempt.target_url}: {reason}\n"

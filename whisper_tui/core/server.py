@@ -20,6 +20,7 @@ from aiohttp.web_protocol import RequestHandler
 from multidict import CIMultiDict
 
 from whisper_tui.core.ack import Ack, RecordedResponse, ack
+from whisper_tui.core.answers import stopped_forward
 from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest, SentAnswer
 from whisper_tui.core.rejections import Rejection, Rejections
 from whisper_tui.core.replay import Sender, relay_parts
@@ -45,11 +46,40 @@ class Forwarding:
     finished: list[Callable[[CapturedRequest, Attempt], None]] = field(default_factory=list)
     """Told of each forward's outcome, the capture evicted meanwhile or not (the store's
     attempt listeners hear only of captures it still holds)."""
+    relays: set[asyncio.Task[Attempt]] = field(default_factory=set)
+    """--relay-response: the forwards whose answer a sender is waiting for."""
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set by cut_short(): relays from then on fail at once, told as STOPPED_FORWARD."""
 
     def tell_finished(self, captured: CapturedRequest, attempt: Attempt) -> None:
         self.in_flight.discard(captured.id)
         for listener in self.finished:
             listener(captured, attempt)
+
+    def cut_short(self) -> None:
+        """End the relayed forwards now (whisper-tui is stopping): each sender is answered
+        503 and each forward told as failed, instead of the stop waiting out their timeout
+        (aiohttp's shutdown waits for the handlers, which wait for the forwards)."""
+        self.stopping.set()
+        for task in self.relays:
+            task.cancel()
+
+    async def relay(self, captured: CapturedRequest) -> Attempt:
+        """Forward `captured` for its sender's answer, unless the stop cuts it short."""
+        if self.stopping.is_set():
+            return stopped_forward(self.url, captured)
+        task = asyncio.create_task(self.sender.send(captured, self.url, kind="forward"))
+        self.relays.add(task)
+        try:
+            # wait(), not `await task`: the task's cancellation (cut_short) comes back as a
+            # cancelled task, while the handler's own cancellation still raises here.
+            await asyncio.wait((task,))
+        finally:
+            self.relays.discard(task)
+            task.cancel()  # nothing once done; the handler was cancelled: the forward too
+        if task.cancelled():
+            return stopped_forward(self.url, captured)
+        return task.result()
 
 
 def _captured(
@@ -268,7 +298,7 @@ def build_server(
         store.add(captured)
         if forwarding is not None:
             if relaying:
-                attempt = await forwarding.sender.send(captured, forwarding.url, kind="forward")
+                attempt = await forwarding.relay(captured)
                 code, reason, headers, answer = relay_parts(attempt)
                 # The sender gets the target's answer: the capture says so before the
                 # attempt's listeners (autosave, headless) hear of it.
@@ -278,6 +308,8 @@ def build_server(
                 relayed = RecordedResponse(
                     status=code, reason=reason, headers=CIMultiDict(headers), body=answer
                 )
+                if forwarding.stopping.is_set():
+                    relayed.force_close()  # the server is going away: no next request
                 relayed.capture = captured
                 return relayed
             task = asyncio.create_task(forward_later(captured))

@@ -214,6 +214,10 @@ class Session:
                 await self._after_loading
         if self.tunnel is not None:
             await self.tunnel.stop()
+        if self.forwarding is not None:
+            # Before the runner's cleanup, which waits for the capture handlers: a relayed
+            # forward would hold it for up to the forward's timeout.
+            self.forwarding.cut_short()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

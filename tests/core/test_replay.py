@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import send_raw
+from whisper_tui.core.answers import STOPPED_FORWARD, stopped_forward
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.replay import (
     HOP_BY_HOP,
@@ -207,6 +208,16 @@ def test_relay_parts_pass_the_answer_through_or_say_502():
     # An answer whose body broke off is not passed on as if it were whole.
     broken = replace(answered, error="broken response body from h:80: ...")
     assert relay_parts(broken)[0] == 502
+
+
+def test_relay_parts_of_a_forward_the_stop_cut_short_say_503_and_why():
+    # whisper-tui went away, not the app: a 503 (a provider retries it later), not a 502.
+    capture = CapturedRequest(1, 0.0, "", "POST", "/hook?a=1", (1, 1), (), b"")
+    stopped = stopped_forward("http://h:3000", capture)
+    status, reason, headers, body = relay_parts(stopped)
+    assert (status, reason) == (503, "Service Unavailable")
+    assert headers == [("Content-Type", "text/plain; charset=utf-8")]
+    assert body == f"{STOPPED_FORWARD} (forwarding to http://h:3000/hook?a=1)\n".encode()
 
 
 # -- what arrives at the target ----------------------------------------------------------------

@@ -46,7 +46,7 @@ def test_modes_cycle_auto_raw_hex_and_back():
 
 def test_whitespace_and_key_order_are_shown_as_sent():
     body = b'{ "b" :1,\t"a":   "x\\u00e9"  }\r\n  [2 ,1]\n'
-    assert raw(body) == ['{ "b" :1,␉"a":   "x\\u00e9"  }␍␊', "  [2 ,1]␊"]
+    assert raw(body) == ['{ "b" :1,␉"a":   "x\\\\u00e9"  }␍␊', "  [2 ,1]␊"]
 
 
 def test_a_body_without_a_final_newline_ends_without_a_mark():
@@ -71,6 +71,14 @@ def test_a_bom_zero_width_and_bidi_characters_are_spelled_out():
 
 def test_a_control_picture_sent_as_text_is_spelled_so_a_picture_always_means_a_byte():
     assert raw("x\u240a".encode()) == ["x\\u240a"]
+
+
+def test_a_typed_backslash_is_doubled_so_every_backslash_shown_starts_an_escape():
+    # The cold tester's body: a real 0xFF, a typed \xff and a typed ␍, then CRLF.
+    body = b"real:\xff" + " lit:\\xff pic:\u240d end\r\n".encode()
+    assert raw(body) == ["real:\\xff lit:\\\\xff pic:\\u240d end␍␊"]
+    assert raw(b"C:\\dir\\") == ["C:\\\\dir\\\\"]  # ASCII lines too (the fast path)
+    assert raw_display("\\\u00e9") == "\\\\\u00e9"
 
 
 def test_a_joiner_and_a_skin_tone_are_spelled_not_merged():

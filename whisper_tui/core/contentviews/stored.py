@@ -46,7 +46,9 @@ class _RawTable(dict[int, str]):
     UTF-8 (surrogateescape's U+DC80-U+DCFF) is spelled `\\xff`; any other character Python
     calls unprintable (a C1 control, a BOM, a zero-width or no-break space, bidi overrides)
     is spelled `\\ufeff`. A picture sent as a character is spelled too, so a picture on screen
-    always stands for a control byte.
+    always stands for a control byte. A backslash is doubled (`\\\\`, as Python's repr
+    does), so every `\\` on screen starts an escape: a sender's typed `\\xff` shows as
+    `\\\\xff`, never like a byte that is not UTF-8.
     """
 
     def __missing__(self, code: int) -> str:
@@ -59,6 +61,8 @@ class _RawTable(dict[int, str]):
             shown = f"\\x{code & 0xFF:02x}"
         elif 0x2400 <= code <= 0x2426:
             shown = f"\\u{code:04x}"
+        elif char == "\\":
+            shown = "\\\\"
         elif char == " " or char.isprintable():
             shown = char
         else:
@@ -75,7 +79,7 @@ _RAW_TABLE = _RawTable()
 def raw_display(text: str) -> str:
     """One line of body text (surrogateescape-decoded, no LF) made visible and terminal-safe."""
     if text.isascii() and text.isprintable():
-        return text
+        return text.replace("\\", "\\\\") if "\\" in text else text
     # printable(spell_dropped) last: joiners, presentation selectors and skin tones, which
     # Python calls printable, are spelled out rather than merged into what they follow.
     return printable(text.translate(_RAW_TABLE), spell_dropped=True)

@@ -56,7 +56,7 @@ async def test_raw_shows_a_json_bodys_whitespace_key_order_and_line_end_exactly(
             "body view: raw, the bytes as stored"
         )
         shown = body_lines(app)
-        assert shown[1:3] == ["line ends: 1 CRLF", '{ "b" :1,␉"a":  "x\\u00e9"  }␍␊']
+        assert shown[1:3] == ["line ends: 1 CRLF", '{ "b" :1,␉"a":  "x\\\\u00e9"  }␍␊']
 
 
 async def test_a_gzip_body_shows_its_compressed_bytes_in_hex_and_says_so():
@@ -169,13 +169,35 @@ def test_the_hint_says_the_mode_and_what_the_key_leads_to():
     assert body_hint("hex") == "as stored; v: auto"
 
 
-def test_y_on_a_raw_line_copies_it_as_sent():
-    lines = RawLines(b"a\tb\r\n\n\xffz\n")
+def test_y_on_a_raw_line_copies_it_as_sent_or_if_not_utf8_as_shown():
+    lines = RawLines(b"a\tb\\x\r\n\n\xffz\\\r\n")
     lines.advance(10)
-    assert raw_line_value(lines, 0) == ("line", "a\tb")
+    assert raw_line_value(lines, 0) == ("line", "a\tb\\x")  # UTF-8: the text as sent
     assert raw_line_value(lines, 1) is None  # an empty line holds nothing to copy
-    assert raw_line_value(lines, 2) == ("line", "\ufffdz")
+    # Not UTF-8: the line as shown (no line end), never U+FFFD, which says nothing.
+    assert raw_line_value(lines, 2) == ("line as shown (not UTF-8)", "\\xffz\\\\")
     assert raw_line_value(lines, 9) is None
+
+
+async def test_y_copies_what_the_screen_shows_for_a_line_that_is_not_utf8():
+    body = b"ok:\xc3\xa9\r\nbad:\xff\xfe\xc3(\n"
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await capture_one(pilot, app, body, b"Content-Type: text/plain")
+        await pilot.press("v")
+        await wait_for_screen(pilot, app, "bad:\\xff\\xfe\\xc3(␊")
+        app.detail.find("bad")
+        await wait_until(pilot, lambda: app.detail.find_status == "1 match")
+        app.detail.action_find_step(1)
+        await pilot.press("y")
+        assert app.clipboard == "bad:\\xff\\xfe\\xc3("  # as on screen, marks and all
+        toast = [n.message for n in app._notifications][-1]
+        assert toast == "line as shown (not UTF-8): bad:\\xff\\xfe\\xc3("  # as copied
+        app.detail.find("ok:")
+        await wait_until(pilot, lambda: app.detail.find_status == "1 match")
+        app.detail.action_find_step(1)
+        await pilot.press("y")
+        assert app.clipboard == "ok:é"  # UTF-8: the text as sent
 
 
 def test_raw_view_of_a_crlf_tab_body_at_80x24(snap_compare):

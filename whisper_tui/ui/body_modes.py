@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from whisper_tui.core.contentviews.stored import BodyMode, RawLines, next_mode
+from whisper_tui.core.contentviews.stored import BodyMode, RawLines, next_mode, raw_display
 from whisper_tui.ui.detail_lines import Value
 from whisper_tui.ui.keys import hint
 
@@ -53,14 +53,20 @@ def raw_text(line: str) -> Text:
 
 
 def raw_line_value(lines: RawLines, index: int) -> Value | None:
-    """What `y` copies from a raw line: the line as the body holds it, without its line end
-    (None for an empty line); bytes that are not UTF-8 become U+FFFD (a clipboard takes text)."""
+    """What `y` copies from a raw line, without its line end (None for an empty line): the
+    text as sent when the line is UTF-8; else the line as shown, escapes and all (`\\xff`),
+    the only text that says which bytes it holds (a clipboard takes text, not bytes)."""
     try:
         line = lines.original(index).removesuffix("\r")
     except IndexError:
         return None
-    text = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return ("line", text) if text else None
+    if not line:
+        return None
+    try:
+        line.encode("utf-8")  # surrogateescape's stand-ins for bytes not UTF-8 refuse
+    except UnicodeEncodeError:
+        return ("line as shown (not UTF-8)", raw_display(line))
+    return ("line", line)
 
 
 class BodyModes:

@@ -48,6 +48,6 @@ class CopyValue:
         line = self._body_line(index)
         if line is None or self._view is None:
             return None
-        if isinstance(lines := self._view.lines, RawLines):  # the line as sent, not as shown
+        if isinstance(lines := self._view.lines, RawLines):  # as sent (as shown if not UTF-8)
             return raw_line_value(lines, index - len(self._head.lines))
         return body_line_value(line, self._view.lexer, self._view.kind)

@@ -25,6 +25,9 @@ def test_parse_secret_arg_splits_scheme_and_secret() -> None:
         ("=s3cret", "expected SCHEME=SECRET"),
         ("github=", "empty secret"),
         ("acme=s3cret", "unknown signature scheme 'acme'; known: stripe, github"),
+        # Accepted before, then 'can't be used' at every delivery; the secret is not echoed.
+        ("standard=not_base64!!", "standard: the secret is not valid base64 (Standard"),
+        ("svix=whsec_***", "standard: the secret is not valid base64 after whsec_"),
     ],
 )
 def test_parse_secret_arg_rejects_bad_input_in_one_line(text: str, message: str) -> None:
@@ -46,3 +49,11 @@ def test_secrets_from_env_reads_whisper_secret_variables() -> None:
 def test_secrets_from_env_rejects_an_unknown_scheme_by_variable_name() -> None:
     with pytest.raises(ValueError, match="WHISPER_SECRET_GITLAB: unknown signature scheme"):
         secrets_from_env({"WHISPER_SECRET_GITLAB": "x"})
+
+
+def test_secrets_from_env_refuses_a_secret_its_scheme_cannot_use_without_echoing_it() -> None:
+    with pytest.raises(ValueError) as info:
+        secrets_from_env({"WHISPER_SECRET_SVIX": "whsec_n0t-base64!"})
+    said = str(info.value)
+    assert said.startswith("WHISPER_SECRET_SVIX: standard: the secret is not valid base64")
+    assert "n0t-base64" not in said

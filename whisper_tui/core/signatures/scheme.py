@@ -160,6 +160,9 @@ class Scheme:
     """Secrets from this provider recognisable by prefix (its own and look-alikes)."""
     secret_hints: Callable[[str], list[str]] | None = None
     """Extra hints about the configured secret when the MAC fails."""
+    secret_key: Callable[[str], object] | None = None
+    """Turns a secret into the key its MACs use, raising Malformed (a message without the
+    secret) when it can't: such a secret is refused where it is given, not at each delivery."""
     trims_secret: bool = False
     """True when the key decoding already strips whitespace (no 'pasted newline' hint)."""
     signs_url: bool = False

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from whisper_tui.core.signatures.checking import ENV_PREFIX
 from whisper_tui.core.signatures.registry import get_scheme, scheme_names
+from whisper_tui.core.signatures.scheme import Malformed
 
 
 def parse_secret_arg(text: str) -> tuple[str, str]:
@@ -19,7 +20,21 @@ def parse_secret_arg(text: str) -> tuple[str, str]:
         raise ValueError("expected SCHEME=SECRET (e.g. github=mysecret)")
     if not secret:
         raise ValueError(f"empty secret for {scheme.strip()!r}; expected SCHEME=SECRET")
-    return get_scheme(scheme).name, secret
+    found = get_scheme(scheme)
+    usable(found.name, secret)
+    return found.name, secret
+
+
+def usable(scheme: str, secret: str) -> None:
+    """ValueError, without the secret, when `scheme` can't make a key of it (a Standard
+    Webhooks secret that is not base64): better said once at start than at each delivery."""
+    key_of = get_scheme(scheme).secret_key
+    if key_of is None:
+        return
+    try:
+        key_of(secret)
+    except Malformed as problem:
+        raise ValueError(f"{scheme}: {problem}") from None
 
 
 def secrets_from_env(environ: Mapping[str, str]) -> dict[str, str]:
@@ -30,10 +45,15 @@ def secrets_from_env(environ: Mapping[str, str]) -> dict[str, str]:
             continue
         suffix = name[len(ENV_PREFIX) :]
         try:
-            found[get_scheme(suffix.replace("_", "-")).name] = value
+            scheme = get_scheme(suffix.replace("_", "-")).name
         except ValueError:
             known = ", ".join(scheme_names())
             raise ValueError(
                 f"{name}: unknown signature scheme {suffix.lower()!r}; known: {known}"
             ) from None
+        try:
+            usable(scheme, value)
+        except ValueError as problem:
+            raise ValueError(f"{name}: {problem}") from None
+        found[scheme] = value
     return found

@@ -134,6 +134,7 @@ SCHEME = register(
         sign=sign,
         aliases=("svix", "standard-webhooks"),
         secret_kinds=(WHSEC,),
+        secret_key=standard_key,
         # The key decoder strips whitespace itself, so a pasted newline is harmless here.
         trims_secret=True,
         has_timestamp=True,

@@ -283,7 +283,14 @@ ACTIONS: tuple[Action, ...] = (
         "find in this request: matches highlighted, 'match 1 of 3'",
         action="find_open",
     ),
-    Action("detail_find_next", "enter,n", "Next match", "detail", "next match", "find_step(1)"),
+    Action(
+        "detail_find_next",
+        "enter,n",
+        "Next match",
+        "detail",
+        "next match",
+        action="find_step(1)",
+    ),
     Action(
         "detail_find_previous",
         "N",
@@ -295,7 +302,12 @@ ACTIONS: tuple[Action, ...] = (
         key_display="N",
     ),
     Action(
-        "detail_find_close", "escape", "Close find", "detail", "close the find bar", "close_find"
+        "detail_find_close",
+        "escape",
+        "Close find",
+        "detail",
+        "close the find bar",
+        action="close_find",
     ),
     Action(
         "detail_wrap",

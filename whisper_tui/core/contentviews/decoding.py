@@ -53,7 +53,8 @@ class DecodedBody:
     @cached_property
     def head(self) -> str:
         """The first characters of the text after leading whitespace, for sniffing."""
-        return self.text.lstrip()[:8] if self.text is not None else ""
+        # A byte order mark is not whitespace to lstrip, and a JSON body may start with one.
+        return self.text.lstrip("\ufeff").lstrip()[:8] if self.text is not None else ""
 
     def looks_like_json(self) -> bool:
         """Declared JSON, or untyped / text/plain text that starts like a JSON document."""

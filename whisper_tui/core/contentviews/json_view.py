@@ -20,10 +20,27 @@ def fit(body: DecodedBody) -> float:
     return 60 if body.looks_like_json() else 0
 
 
+BOM_NOTE = (
+    "starts with a byte order mark (U+FEFF), which JSON must not (RFC 8259 8.1; Python's "
+    "json.loads refuses it): shown without it; the raw view shows it"
+)
+
+
 def render(body: DecodedBody) -> BodyView | None:
     """Pretty JSON, or None if it is not JSON after all (then another view draws it)."""
     text = body.text
     assert text is not None
+    if text.startswith("\ufeff"):
+        # Shown as the JSON it is, and said: a receiver's parser may refuse the body for it.
+        view = render_text(body, text[1:])
+        if view is not None:
+            view.notes.append(BOM_NOTE)
+        return view
+    return render_text(body, text)
+
+
+def render_text(body: DecodedBody, text: str) -> BodyView | None:
+    """render() for `text`, the body's text (after a byte order mark, if it had one)."""
     if len(text) > PRETTY_JSON_LIMIT:
         note = f"JSON over {PRETTY_JSON_LIMIT:,} characters: shown as sent"
         return drawn(body, "text", LazyLines(split_long(iter_lines(text))), "json", note)

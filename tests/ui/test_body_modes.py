@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 
 import pytest
 
@@ -138,6 +139,22 @@ async def test_find_wrap_and_copy_work_in_raw():
         app.detail.action_close_find()
         await pilot.press("w")  # wrap: the long line shows whole, its end mark last
         await wait_for_screen(pilot, app, "filler ␊")
+
+
+async def test_wrap_in_raw_never_splits_an_escape_across_rows():
+    # Four offsets of a run of escapes: at any width, the old wrap (every N cells) cut some.
+    body = b"".join(b"a" * k + b"\xb2" * 20 + b"\\" * 5 + b"\n" for k in range(4))
+    unit = re.compile(r"(?:\\(?:x[0-9a-f]{2}|\\)|[^\\])*")
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 40)) as pilot:  # 80 wide: the tester's width
+        await capture_one(pilot, app, body, b"Content-Type: text/plain")
+        await pilot.press("v", "w")
+        await wait_for_screen(pilot, app, "aaa\\xb2")
+        await wait_until_settled(pilot)
+        rows = body_lines(app)[3:]
+        shown = [row for row in rows if row and "\\" in row]
+        assert all(unit.fullmatch(row) for row in shown), shown
+        assert "".join(shown).count("\\xb2") == 80  # every escape shown, whole
 
 
 async def test_a_5_mb_body_in_raw_finds_only_the_first_screens_lines_on_the_switch():

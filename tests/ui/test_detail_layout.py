@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from whisper_tui.core.contentviews import BodyView, HexLines, LazyLines, ListLines
+from whisper_tui.core.contentviews.stored import RawLines
 from whisper_tui.ui.detail_layout import (
     BodyLayout,
     display_width,
     fit_hex,
     rows_for,
     same_bytes_row,
+    unit_row_starts,
 )
 
 
@@ -65,3 +67,19 @@ def test_fit_hex_takes_the_widest_rows_that_fit_and_keeps_the_same_bytes_on_top(
     assert same_bytes_row(3, view, four) == 12 and same_bytes_row(12, four, view) == 3
     text = BodyView("text", ListLines(["x" * 100]))
     assert fit_hex(text, 10) is text
+
+
+def test_a_raw_line_wraps_between_escapes_never_inside_one():
+    line = "-.NMQ\\xb2R()*M\\u200b\\\\x"
+    assert unit_row_starts(line, 6) == [0, 5, 11, 14, 20]  # -.NMQ / \xb2R( / )*M / \u200b / \\x
+    assert unit_row_starts("abcdefgh", 3) == [0, 3, 6]  # no escapes: every 3 cells
+    assert unit_row_starts("\\U0001f3fd", 4) == [0, 4, 8]  # wider than a row: cut, all shown
+    lines = RawLines(b"a" * 5 + b"\xff" * 3 + b"\nshort\n")
+    layout = BodyLayout(lines)
+    lines.advance(10)
+    layout.set_wrap(6)
+    layout.advance(1.0)
+    assert layout.row_cells(0) == [0, 5, 9, 13]  # aaaaa / \xff (x3) / ␊
+    assert layout.row_cells(1) is None and layout.row_cells(-1) is None
+    assert layout.rows == 5 and layout.locate(4) == (1, 0)
+    assert layout.row_within(0, 10) == 2

@@ -313,7 +313,12 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
         # Rows that never wrap (a hex dump) scroll sideways even with wrap on, as a code
         # block does in a page whose prose wraps.
         start = sub * step if wrapped else round(self.scroll_x)
-        line = strip.crop(start, start + min(step, width)).extend_cell_length(width)
+        end = start + min(step, width)
+        cells = layout.row_cells(index - len(self._head.lines)) if wrapped and layout else None
+        if cells and sub < len(cells):  # raw: rows break between escapes, never in one
+            start = cells[sub]
+            end = cells[sub + 1] if sub + 1 < len(cells) else start + step
+        line = strip.crop(start, end).extend_cell_length(width)
         return line.apply_style(self._style())
 
     def _style(self) -> Style:
@@ -379,7 +384,11 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
         width = max(self.scrollable_content_region.width, 1)
         height = max(self.scrollable_content_region.height, 1)
         if self.wrap:
-            row += cell // self._text_width()
+            head, layout = len(self._head.lines), self._layout
+            if line >= head and layout is not None:
+                row += layout.row_within(line - head, cell)
+            else:
+                row += cell // self._text_width()
             x = 0.0
         else:
             x = self.scroll_x

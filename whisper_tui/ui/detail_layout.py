@@ -7,6 +7,7 @@ body may have a million lines, and the loop that draws them is also the capture 
 
 from __future__ import annotations
 
+import re
 import time
 from array import array
 from bisect import bisect_right
@@ -16,6 +17,7 @@ from dataclasses import replace
 from rich.cells import cell_len
 
 from whisper_tui.core.contentviews import BodyView, HexLines, Lines
+from whisper_tui.core.contentviews.stored import RawLines
 from whisper_tui.core.sanitize import printable
 
 TAB_WIDTH = 4
@@ -35,6 +37,27 @@ def display_width(line: str) -> int:
 def rows_for(width: int, wrap_width: int) -> int:
     """Screen rows a line `width` cells wide takes when wrapped at `wrap_width`."""
     return max(1, -(-width // wrap_width))
+
+
+_RAW_UNIT = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|\\)|.", re.DOTALL)
+"""What a raw line's rows never split: an escape (raw_display's \\xff, \\ufeff, \\U0001f3fd,
+\\\\) or one character (a control picture is one)."""
+
+
+def unit_row_starts(line: str, wrap_width: int) -> list[int]:
+    """The cell each row of a raw line wrapped at `wrap_width` starts at: a row ends before an
+    escape that would not fit whole (`...NMQ\\` / `xb2R` read as a backslash and text), or a
+    wide character. Only a unit wider than a whole row is cut."""
+    starts, row, cell = [0], 0, 0
+    for match in _RAW_UNIT.finditer(line):
+        unit = match.group()
+        end = cell + (len(unit) if unit.isascii() else cell_len(unit))
+        if end - row > wrap_width and cell > row:
+            starts.append(row := cell)
+        while end - row > wrap_width:  # wider than a row: cut, nothing else can be done
+            starts.append(row := row + wrap_width)
+        cell = end
+    return starts
 
 
 def row_starts(widths: Iterable[int], wrap_width: int | None) -> list[int]:
@@ -80,6 +103,8 @@ class BodyLayout:
             self._uniform = display_width(lines[0]) if len(lines) else 0
             self.longest = self._uniform
         self.wrap_width: int | None = None
+        self._units = isinstance(lines, RawLines)  # rows break between escapes, not in one
+        self._cells: dict[int, list[int]] = {}  # row_cells's, for lines on screen lately
         self._starts = array("q")
         """With wrap on: the first row of each body line indexed so far."""
         self._rows = 0
@@ -125,7 +150,8 @@ class BodyLayout:
         rows, widths = self._rows, self._widths
         for index in range(len(starts), end):
             starts.append(rows)
-            rows += max(1, -(-widths[index] // wrap))
+            cells = self.row_cells(index) if self._units else None
+            rows += len(cells) if cells else max(1, -(-widths[index] // wrap))
         self._rows = rows
 
     # -- wrapping -----------------------------------------------------------------------------
@@ -136,7 +162,30 @@ class BodyLayout:
             return
         self.wrap_width = wrap_width
         self._starts = array("q")
+        self._cells = {}
         self._rows = 0
+
+    def row_cells(self, line: int) -> list[int] | None:
+        """With wrap on, the cell each row of raw body line `line` starts at (unit_row_starts);
+        None where rows are simply wrap_width cells apart (not raw, or the line fits)."""
+        wrap = self.wrap_width
+        if not self._units or wrap is None or not 0 <= line < len(self._widths):
+            return None
+        if self._widths[line] <= wrap:
+            return None
+        cells = self._cells.get(line)
+        if cells is None:
+            if len(self._cells) >= 1024:  # bounded: a million-line body is not kept twice
+                self._cells.clear()
+            cells = self._cells[line] = unit_row_starts(self.lines[line], wrap)
+        return cells
+
+    def row_within(self, line: int, cell: int) -> int:
+        """The wrapped row of body line `line` that holds `cell` (wrap on)."""
+        cells = self.row_cells(line)
+        if cells is None:
+            return cell // (self.wrap_width or 1)
+        return bisect_right(cells, cell) - 1
 
     @property
     def unwrapped(self) -> bool:

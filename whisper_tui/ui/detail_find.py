@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from textual.widget import Widget
 
+from whisper_tui.core.contentviews import HexLines
 from whisper_tui.ui.detail_layout import MEASURE_BUDGET
 from whisper_tui.ui.find_bar import BodyFind, FindBar, Match
+from whisper_tui.ui.hex_find import HexFind
 
 if TYPE_CHECKING:
     from whisper_tui.ui.detail import RequestDetail
@@ -35,7 +37,11 @@ class FindInDetail:
             self._find = None
         else:
             head = [line.plain for line in self._head.lines]
-            self._find = BodyFind(query, head, self._view.lines if self._view else None)
+            lines = self._view.lines if self._view else None
+            if isinstance(lines, HexLines):  # the bytes, across rows
+                self._find = HexFind(query, head, lines)
+            else:
+                self._find = BodyFind(query, head, lines)
             self._find.advance(MEASURE_BUDGET)
             self._work_in_slices()
         self._show_find_status()

@@ -100,6 +100,11 @@ class HexLines(Lines):
     def __len__(self) -> int:
         return (len(self._data) + self.per_line - 1) // self.per_line
 
+    @property
+    def data(self) -> bytes:
+        """The bytes dumped (hex find searches them, not the rows)."""
+        return self._data
+
     def __getitem__(self, index: int) -> str:
         if not 0 <= index < len(self):
             raise IndexError(index)

@@ -83,3 +83,17 @@ def test_a_raw_line_wraps_between_escapes_never_inside_one():
     assert layout.row_cells(1) is None and layout.row_cells(-1) is None
     assert layout.rows == 5 and layout.locate(4) == (1, 0)
     assert layout.row_within(0, 10) == 2
+
+
+def test_a_slice_of_wrapping_raw_binary_lines_stops_at_its_deadline():
+    # Each wide binary line costs ~1 ms to wrap between escapes: a slice used to index 256 of
+    # them (a quarter second) before looking at the clock.
+    lines = RawLines(bytes(range(128, 256)) * 8 * 300)  # 300 lines of 4 KB \xNN escapes
+    lines.advance(10**6)
+    layout = BodyLayout(lines)
+    layout.set_wrap(38)
+    layout.advance(0.0)  # a budget already spent: the least the slice can do
+    assert 0 < layout.indexed <= 8 < layout.measured
+    while not layout.advance(1.0):
+        pass
+    assert layout.rows == sum(len(unit_row_starts(lines[i], 38)) for i in range(len(lines)))

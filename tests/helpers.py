@@ -125,8 +125,9 @@ def screen_text(app) -> str:
     return "\n".join("".join(s.text for s in strip) for strip in screen_strips(app))
 
 
-async def wait_for_screen(pilot, app, *needles: str, timeout: float = 5.0) -> str:
-    """Poll the composed screen until every needle shows (machines under load are slow)."""
+async def wait_for_screen(pilot, app, *needles: str, timeout: float = 15.0) -> str:
+    """Poll the composed screen until every needle shows (machines under load are slow: with
+    two test workers on two cores, 5 s was once not enough for a list to catch up)."""
     text = ""
     for _ in range(int(timeout / 0.05)):
         text = screen_text(app)
@@ -137,7 +138,7 @@ async def wait_for_screen(pilot, app, *needles: str, timeout: float = 5.0) -> st
     raise AssertionError(f"never on screen: {missing}\n{text}")
 
 
-async def wait_until(pilot, condition, timeout: float = 5.0) -> None:
+async def wait_until(pilot, condition, timeout: float = 15.0) -> None:
     """Poll until condition() is true (the app refreshes on a timer; loaded machines lag)."""
     for _ in range(int(timeout / 0.05)):
         if condition():

@@ -182,3 +182,22 @@ async def type_at_once(pilot, keys) -> None:
         event.set_sender(app)
         app._driver.send_message(event)
     await pilot.pause()
+
+
+def plain_capture(number: int) -> CapturedRequest:
+    """POST /n/<number> with a tiny JSON body, received <number> seconds after a fixed time."""
+    return CapturedRequest(
+        number, 1_764_000_000.0 + number, "127.0.0.1", "POST", f"/n/{number}", (1, 1), (), b"{}"
+    )
+
+
+def app_with_captures(count: int, keymap: tuple[tuple[str, str], ...] = ()):  # type: ignore[no-untyped-def]
+    """A WhisperApp (not serving) holding plain_capture(1..count), with `keymap` applied."""
+    from whisper_tui.core.settings import Settings  # the UI only where a test needs it
+    from whisper_tui.core.store import RequestStore
+    from whisper_tui.ui.app import WhisperApp
+
+    store = RequestStore()
+    for number in range(1, count + 1):
+        store.add(plain_capture(number))
+    return WhisperApp(Settings(port=0, keymap=keymap), store=store, serve=False)

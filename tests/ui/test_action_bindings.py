@@ -7,9 +7,7 @@ from collections import Counter
 
 import pytest
 
-from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.settings import Settings
-from whisper_tui.core.store import RequestStore
+from tests.helpers import app_with_captures as app_with
 from whisper_tui.ui.action_bindings import bindings_for, main_screen_only
 from whisper_tui.ui.actions import ACTIONS
 from whisper_tui.ui.app import WhisperApp
@@ -31,19 +29,6 @@ BINDING_OWNERS = {
     "edit_replay_screen": EditReplayScreen,
     "export_screen": ExportScreen,
 }
-
-
-def capture(number: int) -> CapturedRequest:
-    return CapturedRequest(
-        number, 1_764_000_000.0 + number, "127.0.0.1", "POST", f"/n/{number}", (1, 1), (), b"{}"
-    )
-
-
-def app_with(count: int, keymap: tuple[tuple[str, str], ...] = ()) -> WhisperApp:
-    store = RequestStore()
-    for number in range(1, count + 1):
-        store.add(capture(number))
-    return WhisperApp(Settings(port=0, keymap=keymap), store=store, serve=False)
 
 
 @pytest.mark.parametrize("scope", BINDING_OWNERS)

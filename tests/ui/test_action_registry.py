@@ -11,29 +11,13 @@ from types import ModuleType
 
 import pytest
 
+from tests.helpers import app_with_captures as app_with
 from tests.helpers import screen_text, wait_for_list, wait_for_screen, wait_until
-from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.settings import Settings
-from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.action_registry import all_actions, register, unregister
 from whisper_tui.ui.action_types import Action
-from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.help_screen import HelpScreen
 
 DUMMY_MODULE = "tests.fixtures.addons.dummy_action"
-
-
-def capture(number: int) -> CapturedRequest:
-    return CapturedRequest(
-        number, 1_764_000_000.0 + number, "127.0.0.1", "POST", f"/n/{number}", (1, 1), (), b"{}"
-    )
-
-
-def app_with(count: int, keymap: tuple[tuple[str, str], ...] = ()) -> WhisperApp:
-    store = RequestStore()
-    for number in range(1, count + 1):
-        store.add(capture(number))
-    return WhisperApp(Settings(port=0, keymap=keymap), store=store, serve=False)
 
 
 @pytest.fixture

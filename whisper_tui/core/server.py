@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from aiohttp.helpers import must_be_empty_body
+from aiohttp.helpers import must_be_empty_body, should_remove_content_length
 from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 from multidict import CIMultiDict
@@ -365,29 +365,40 @@ def _expected_answer(
     request: web.BaseRequest, custom: RecordedResponse | None, status: int, request_id: int
 ) -> SentAnswer | None:
     """What the sender will get (less Date and Server), by aiohttp's rules for a body sent
-    whole with its length: the ack (None: the usual one) or a rule's `custom` answer. None
-    where those rules are not simple (no body for HEAD, 204, 304; HTTP/2): the answer is
-    kept once sent."""
+    whole with its length: the ack (None: the usual one) or a rule's `custom` answer. HEAD,
+    204, 304 and 1xx get no body, and 204, 304 and 1xx no Content-Length either (aiohttp's
+    must_be_empty_body and should_remove_content_length): said here too, or a save during
+    the delay wrote a body the sender never got. None for another HTTP version: the answer
+    is kept once sent."""
     version = request.version
-    if must_be_empty_body(request.method, status) or version not in ((1, 1), (1, 0)):
+    if version not in ((1, 1), (1, 0)):
         return None
+    empty = must_be_empty_body(request.method, status)
     keep_alive = request.keep_alive
     # aiohttp's rule: say keep-alive to HTTP/1.0, close to HTTP/1.1 (their defaults otherwise).
     connection = None
     if keep_alive != (version == _HTTP_11):
         connection = (b"Connection", b"keep-alive" if keep_alive else b"close")
     if custom is None:
-        if connection is None:
+        if connection is None and not empty:
             return None
         reason, headers, body = usual_answer(status, request_id)
-        return reason, (*headers, connection), body
-    body = custom.body if isinstance(custom.body, bytes) else b""
-    pairs = [(n.encode("utf-8"), v.encode("utf-8")) for n, v in custom.headers.items()]
-    if "Content-Length" not in custom.headers:
-        pairs.append((b"Content-Length", b"%d" % len(body)))
-    if connection is not None and "Connection" not in custom.headers:
-        pairs.append(connection)
-    return custom.reason, tuple(pairs), body
+        extra = () if connection is None else (connection,)
+        answer: SentAnswer = (reason, (*headers, *extra), body)
+    else:
+        body = custom.body if isinstance(custom.body, bytes) else b""
+        pairs = [(n.encode("utf-8"), v.encode("utf-8")) for n, v in custom.headers.items()]
+        if "Content-Length" not in custom.headers:
+            pairs.append((b"Content-Length", b"%d" % len(body)))
+        if connection is not None and "Connection" not in custom.headers:
+            pairs.append(connection)
+        answer = (custom.reason, tuple(pairs), body)
+    if not empty:
+        return answer
+    reason, headers, _ = answer
+    if should_remove_content_length(request.method, status):
+        headers = tuple(pair for pair in headers if pair[0].lower() != b"content-length")
+    return reason, headers, b""
 
 
 def _custom_response(answer: Answer, request_id: int) -> RecordedResponse:

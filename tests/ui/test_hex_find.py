@@ -11,7 +11,7 @@ from whisper_tui.core.contentviews import HexLines
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.find_bar import CURRENT_MATCH_STYLE, MATCH_STYLE
-from whisper_tui.ui.hex_find import HexFind, needles
+from whisper_tui.ui.hex_find import CHUNK, HexFind, needles
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -54,3 +54,11 @@ async def test_find_in_hex_at_80x24_finds_bytes_that_straddle_two_rows():
         await wait_until(pilot, lambda: app.detail.find_status == "1 match")
         app.detail.find("6564")
         await wait_until(pilot, lambda: app.detail.find_status == "1 match")
+
+
+def test_one_slice_of_a_body_where_every_byte_matches_is_small():
+    # The budget is checked between chunks: a 256 KiB chunk of zeros searched for `00` made
+    # ~130,000 matches in one call, about half a second on the loop the server shares.
+    find = HexFind("00", [], HexLines(b"\x00" * (1 << 20), 4))
+    find.advance(0.0)  # a spent budget: one chunk, then back to the loop
+    assert 0 < len(find._spans) <= CHUNK and not find.done

@@ -5,6 +5,7 @@ from __future__ import annotations
 from whisper_tui.core.contentviews import BodyView, HexLines, LazyLines, ListLines
 from whisper_tui.core.contentviews.stored import RawLines
 from whisper_tui.ui.detail_layout import (
+    MEASURE_BATCH,
     BodyLayout,
     display_width,
     fit_hex,
@@ -97,3 +98,13 @@ def test_a_slice_of_wrapping_raw_binary_lines_stops_at_its_deadline():
     while not layout.advance(1.0):
         pass
     assert layout.rows == sum(len(unit_row_starts(lines[i], 38)) for i in range(len(lines)))
+
+
+def test_a_slice_measures_a_few_lines_before_it_looks_at_the_clock():
+    # A raw line of \xNN escapes costs ~0.3 ms to fetch: 256 of them a slice held the loop
+    # ~80 ms whatever the budget, wrap on or off.
+    lines = RawLines(bytes(range(128, 256)) * 8 * 300)
+    lines.advance(10**6)
+    layout = BodyLayout(lines)
+    layout.advance(0.0)  # a spent budget: one batch, then back to the loop
+    assert 0 < layout.measured <= MEASURE_BATCH < len(lines)

@@ -57,3 +57,12 @@ def test_secrets_from_env_refuses_a_secret_its_scheme_cannot_use_without_echoing
     said = str(info.value)
     assert said.startswith("WHISPER_SECRET_SVIX: standard: the secret is not valid base64")
     assert "n0t-base64" not in said
+
+
+def test_two_variables_naming_one_scheme_are_refused_not_one_dropped() -> None:
+    both = {"WHISPER_SECRET_SVIX": "whsec_ZGVm", "WHISPER_SECRET_STANDARD": "whsec_YWJj"}
+    with pytest.raises(ValueError) as info:
+        secrets_from_env(both)
+    said = str(info.value)
+    assert said.startswith("WHISPER_SECRET_SVIX and WHISPER_SECRET_STANDARD both give the standard")
+    assert "ZGVm" not in said and "YWJj" not in said

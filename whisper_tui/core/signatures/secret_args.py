@@ -40,6 +40,7 @@ def usable(scheme: str, secret: str) -> None:
 def secrets_from_env(environ: Mapping[str, str]) -> dict[str, str]:
     """Secrets from WHISPER_SECRET_<SCHEME> variables; empty values are ignored."""
     found: dict[str, str] = {}
+    named: dict[str, str] = {}  # scheme -> the variable that gave it
     for name, value in environ.items():
         if not name.startswith(ENV_PREFIX) or not value:
             continue
@@ -55,5 +56,12 @@ def secrets_from_env(environ: Mapping[str, str]) -> dict[str, str]:
             usable(scheme, value)
         except ValueError as problem:
             raise ValueError(f"{name}: {problem}") from None
+        if scheme in named:
+            # WHISPER_SECRET_SVIX and _STANDARD: one would be dropped without a word.
+            raise ValueError(
+                f"{named[scheme]} and {name} both give the {scheme} scheme's secret; keep one "
+                "(several secrets go in repeated --secret flags or a [secrets] list)"
+            )
+        named[scheme] = name
         found[scheme] = value
     return found

@@ -12,9 +12,14 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from whisper_tui.core.answers import forward_failed, forward_outcome, stopped_forward
+from whisper_tui.core.answers import (
+    FORWARD_FAILED,
+    forward_failed,
+    forward_outcome,
+    status_of,
+    stopped_forward,
+)
 from whisper_tui.core.deliveries import DeliveryJson
-from whisper_tui.core.filtering import status_of
 from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.portable import header_objects, isoformat_utc
 from whisper_tui.core.rejections import Rejection
@@ -35,9 +40,6 @@ try:
     from orjson import dumps as _orjson_dumps
 except ImportError:  # not CPython: json alone
     _orjson_dumps = None
-
-FORWARD_FAILED = "!"
-"""After the status when the forward to --forward failed, as in the TUI's list."""
 
 TUNNEL_WAIT = 30.0
 """Seconds the first line waits for --tunnel's public URL before it is printed without it."""

@@ -14,6 +14,8 @@ from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.targets import target_url
 
+FORWARD_FAILED = "!"
+"""After the status when the forward to --forward failed: the list's `200!`, headless lines."""
 STOPPED_FORWARD = "whisper-tui stopped before the app answered"
 """The error of a forward the stop cut short: headless lines, the detail and --save say it."""
 
@@ -49,18 +51,21 @@ def forward_outcome(attempt: Attempt) -> str:
     return printable(f"{attempt.status} {attempt.reason}".strip())
 
 
+def status_of(request: CapturedRequest) -> int:
+    """The status whisper-tui answered the sender with (NOT_ANSWERED while awaited)."""
+    return 413 if request.rejected else request.answered_status
+
+
 def answer_of(request: CapturedRequest, attempts: list[Attempt]) -> Answer:
     """The status the sender was answered with and the latest forward's outcome.
 
     With --relay-response the capture's status is the target's answer (502 when the forward
     failed); None while it is awaited.
     """
-    failed = forward_failed(latest_forward(attempts))
-    if request.rejected:
-        return Answer(413, failed)
-    if request.answered_status == NOT_ANSWERED:
+    status = status_of(request)
+    if status == NOT_ANSWERED:
         return Answer(None)
-    return Answer(request.answered_status, failed)
+    return Answer(status, forward_failed(latest_forward(attempts)))
 
 
 def stopped_forward(base: str, request: CapturedRequest) -> Attempt:

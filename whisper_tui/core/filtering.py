@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, unquote_plus
 
+from whisper_tui.core.answers import status_of
 from whisper_tui.core.contentviews.decoding import decode_request_body
 from whisper_tui.core.deliveries import delivery_id_of
 from whisper_tui.core.delivery_index import DeliveryIndex
@@ -259,11 +260,6 @@ def _decoded_body_contains(request: CapturedRequest, lowered: str) -> bool:
     if decoded.media_type == FORM_TYPE and ("%" in text or "+" in text):
         return lowered in unquote_plus(text).lower()
     return False
-
-
-def status_of(request: CapturedRequest) -> int:
-    """The status whisper-tui answered the sender with."""
-    return 413 if request.rejected else request.answered_status
 
 
 def scan(

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 from rich.cells import cell_len, chop_cells
 from rich.text import Text
 
+from whisper_tui.core.answers import latest_forward
 from whisper_tui.core.contentviews import BodyView, view_for
 from whisper_tui.core.models import (
     NOT_ANSWERED,
@@ -226,9 +227,8 @@ def answer_pieces(
     if reason := answer_reason(request, policy):
         answered.append(f" {reason}", "wt.muted")
     parts = [("", answered)]
-    forwards = [attempt for attempt in attempts if attempt.kind == "forward"]
-    if forwards:
-        latest = forwards[-1]
+    latest = latest_forward(attempts)
+    if latest is not None:
         forward = Text("·  forward ", "wt.muted", end="")
         if latest.error or latest.status is None:
             forward.append("failed", "wt.error")

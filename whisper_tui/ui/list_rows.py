@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.text import Text
 
-from whisper_tui.core.answers import Answer
+from whisper_tui.core.answers import FORWARD_FAILED, Answer
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.sizes import format_size
@@ -43,7 +43,6 @@ COMPACT_SIZE_WIDTH = 4
 ANSWER_WIDTH = 4
 """Three digits and the failed-forward mark."""
 TYPE_WIDTH = 18
-FORWARD_FAILED = "!"
 ELLIPSIS = "…"
 
 # The path keeps at least this many cells before each optional column is given room.

@@ -34,24 +34,24 @@ def parse_count(text: str) -> int:
     return value
 
 
-def parse_body_limit(text: str) -> int:
-    """--max-body: a size of at least 1 byte. 0 (or '0.5') is no cap but a refusal of every
-    body: each would be answered 413, so it is taken for a mistake."""
+def _at_least_a_byte(text: str, otherwise: str) -> int:
+    """A size of at least 1 byte; under it, `otherwise` says what the value would do."""
     value = parse_size(text)
     if value < 1:
-        raise ValueError(f"must be at least 1 B, got {text!r} (every body would get 413)")
+        raise ValueError(f"must be at least 1 B, got {text!r} ({otherwise})")
     return value
+
+
+def parse_body_limit(text: str) -> int:
+    """--max-body: 0 (or '0.5') is no cap but a refusal of every body: each would be
+    answered 413, so it is taken for a mistake."""
+    return _at_least_a_byte(text, "every body would get 413")
 
 
 def parse_memory_limit(text: str) -> int:
-    """--max-memory: a size of at least 1 byte. Under that the store would keep only the
-    newest capture (it always keeps one), which no one asks for on purpose."""
-    value = parse_size(text)
-    if value < 1:
-        raise ValueError(
-            f"must be at least 1 B, got {text!r} (only the newest capture would be kept)"
-        )
-    return value
+    """--max-memory: under a byte the store would keep only the newest capture (it always
+    keeps one), which no one asks for on purpose."""
+    return _at_least_a_byte(text, "only the newest capture would be kept")
 
 
 def parse_seconds(text: str) -> float:

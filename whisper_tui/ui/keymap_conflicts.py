@@ -31,6 +31,8 @@ RENAMED = {
 }
 """Textual's short names for a few characters' Unicode names (textual.keys; a test checks
 binding_key against Textual's own conversion)."""
+UNICODE_NAMES = {short: long for long, short in RENAMED.items()}
+"""The other way round: slash -> solidus, for looking a key's name up in Unicode."""
 
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
@@ -54,7 +56,7 @@ def is_key(key: str) -> bool:
         return False  # names are lower case, words joined by '_', as Textual writes them
     if len(name) == 1 or name in NAMED_KEYS:
         return len(name) > 1 or name.isprintable()
-    unicode_name = {short: long for long, short in RENAMED.items()}.get(name, name)
+    unicode_name = UNICODE_NAMES.get(name, name)
     try:
         unicodedata.lookup(unicode_name.replace("_", " "))
     except KeyError:

@@ -22,15 +22,20 @@ started, or one has failed, the thread does it all; at exit too (see save_now).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from whisper_tui.core.har import FILE_TAIL, DeliveriesFor, entry_bytes, file_head, save_har
+from whisper_tui.core.har import (
+    FILE_TAIL,
+    DeliveriesFor,
+    entry_bytes,
+    file_head,
+    file_replacing,
+    save_har,
+)
 from whisper_tui.core.har_process import capture_record
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.save_process import (
@@ -276,12 +281,7 @@ class HarAutosave:
         an empty HAR next to the target, the captures appended to it, then renamed over the
         target (durable first: each append is fsynced). Returns how many entries."""
         head = file_head()
-        fd, temp = tempfile.mkstemp(
-            prefix="." + os.path.basename(self.path) + ".",
-            suffix=".tmp",
-            dir=os.path.dirname(os.path.abspath(self.path)),
-        )
-        try:
+        with file_replacing(self.path) as (fd, temp):
             with os.fdopen(fd, "wb") as out:
                 out.write(head + FILE_TAIL)
                 stat = os.fstat(out.fileno())
@@ -289,11 +289,6 @@ class HarAutosave:
                 len(head), 0, plan.received, plan.edits, plan.base_url, (stat.st_dev, stat.st_ino)
             )
             count, _ = self._append_in_child(empty, plan, temp)
-            os.replace(temp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
-            raise
         return count
 
     def _start_child(self) -> None:

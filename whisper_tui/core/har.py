@@ -35,8 +35,8 @@ import base64
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from typing import Any, BinaryIO
 from urllib.parse import parse_qsl
 
@@ -428,6 +428,26 @@ def write_entries(
     return count
 
 
+@contextmanager
+def file_replacing(path: str | os.PathLike[str]) -> Iterator[tuple[int, str]]:
+    """(fd, name) of a new file next to `path`, mode 0600 (captures carry secrets), renamed
+    over `path` when the block ends and removed when it raises: readers see the old file or
+    the new one (os.replace is atomic within one file system only, hence next to it)."""
+    target = os.fspath(path)
+    fd, temp = tempfile.mkstemp(
+        prefix="." + os.path.basename(target) + ".",
+        suffix=".tmp",
+        dir=os.path.dirname(os.path.abspath(target)),
+    )
+    try:
+        yield fd, temp
+        os.replace(temp, target)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+
+
 def save_har(
     path: str | os.PathLike[str],
     requests: Iterable[CapturedRequest],
@@ -444,15 +464,10 @@ def save_har(
     atomic within one file system) with mode 0600, which the saved file keeps: captures carry
     secrets. Returns how many entries were written.
     """
-    target = os.fspath(path)
     if deliveries_for is None:
         requests = list(requests)
         deliveries_for = json_view_of(requests)
-    directory = os.path.dirname(os.path.abspath(target))
-    fd, temp = tempfile.mkstemp(
-        prefix="." + os.path.basename(target) + ".", suffix=".tmp", dir=directory
-    )
-    try:
+    with file_replacing(path) as (fd, _):
         with os.fdopen(fd, "wb") as out:
             # Entry by entry: 100k captures never exist as one document or one string.
             out.write(file_head())
@@ -461,9 +476,4 @@ def save_har(
             out.flush()
             # Make the content durable before the rename publishes it.
             os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
     return written

@@ -201,3 +201,18 @@ def app_with_captures(count: int, keymap: tuple[tuple[str, str], ...] = ()):  # 
     for number in range(1, count + 1):
         store.add(plain_capture(number))
     return WhisperApp(Settings(port=0, keymap=keymap), store=store, serve=False)
+
+
+class HeldApp:
+    """A target app that takes a delivery and answers 204 only once released: a forward
+    still waiting on it when whisper-tui stops (`async with serving(held.handler) as url`)."""
+
+    def __init__(self) -> None:
+        self.reached = asyncio.Event()
+        self.released = asyncio.Event()
+
+    async def handler(self, request: web.BaseRequest) -> web.Response:
+        await request.read()
+        self.reached.set()
+        await self.released.wait()  # answers only after whisper-tui has stopped
+        return web.Response(status=204)

@@ -18,7 +18,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.bench.tui_process import free_port, wait_listening
-from tests.helpers import EVENT_LOOPS, delivery_request, load_deliveries, send_raw, serving
+from tests.helpers import EVENT_LOOPS, HeldApp, delivery_request, load_deliveries, send_raw, serving
 from whisper_tui.core.answers import STOPPED_FORWARD
 from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har
@@ -517,15 +517,9 @@ async def test_a_relayed_capture_evicted_before_its_answer_still_gets_its_line()
 async def test_a_forward_cut_short_by_the_stop_is_a_failed_forward_in_its_line(as_json):
     # The app is still working on the delivery when whisper-tui stops: the stop cancels the
     # forward, and the line must not read as delivered (a bare 200, or "forward": null).
-    reached, released = asyncio.Event(), asyncio.Event()
+    held = HeldApp()
 
-    async def slow_app(request: web.BaseRequest) -> web.Response:
-        await request.read()
-        reached.set()
-        await released.wait()  # answers only after whisper-tui has stopped
-        return web.Response(status=204)
-
-    async with serving(slow_app) as app_url:
+    async with serving(held.handler) as app_url:
         session = Session(Settings(port=0, forward_url=app_url))
         out, stop = io.StringIO(), asyncio.Event()
         headless = asyncio.create_task(serve_headless(session, as_json=as_json, out=out, stop=stop))
@@ -533,10 +527,10 @@ async def test_a_forward_cut_short_by_the_stop_is_a_failed_forward_in_its_line(a
         async with aiohttp.ClientSession() as client:
             async with client.post(f"{session.base_url}/slow", data=b"{}") as reply:
                 assert reply.status == 200  # the sender's answer does not wait
-        await asyncio.wait_for(reached.wait(), 10)
+        await asyncio.wait_for(held.reached.wait(), 10)
         stop.set()
         assert await asyncio.wait_for(headless, 10) == 0
-        released.set()
+        held.released.set()
     [line] = out.getvalue().splitlines()
     if as_json:
         forward = json.loads(line)["forward"]
@@ -552,30 +546,24 @@ async def test_a_relayed_forward_cut_short_by_the_stop_answers_503_at_once(as_js
     # capture handler, which the stop waited for (out the forward's 10 s timeout, then a
     # 502 'timed out'). The stop cuts it short: the sender gets a 503 saying why, and the
     # line says the forward failed because whisper-tui stopped.
-    reached, released = asyncio.Event(), asyncio.Event()
-
-    async def slow_app(request: web.BaseRequest) -> web.Response:
-        await request.read()
-        reached.set()
-        await released.wait()  # answers only after whisper-tui has stopped
-        return web.Response(status=204)
+    held = HeldApp()
 
     async def post(url: str) -> tuple[int, str]:
         async with aiohttp.ClientSession() as client:
             async with client.post(url, data=b"{}") as reply:
                 return reply.status, await reply.text()
 
-    async with serving(slow_app) as app_url:
+    async with serving(held.handler) as app_url:
         session = Session(Settings(port=0, forward_url=app_url, relay_response=True))
         out, stop = io.StringIO(), asyncio.Event()
         headless = asyncio.create_task(serve_headless(session, as_json=as_json, out=out, stop=stop))
         await asyncio.wait_for(session.until_started(), 10)
         sent = asyncio.create_task(post(f"{session.base_url}/slow2"))
-        await asyncio.wait_for(reached.wait(), 10)
+        await asyncio.wait_for(held.reached.wait(), 10)
         stop.set()
         assert await asyncio.wait_for(headless, 30) == 0
         status, text = await asyncio.wait_for(sent, 30)
-        released.set()
+        held.released.set()
     assert status == 503
     assert text == f"{STOPPED_FORWARD} (forwarding to {app_url}/slow2)\n"
     [line] = out.getvalue().splitlines()

@@ -14,7 +14,7 @@ from aiohttp import web
 from twilio.request_validator import RequestValidator
 
 from tests.core.signatures.sdk_cases import capture
-from tests.helpers import serving
+from tests.helpers import HeldApp, serving
 from whisper_tui.core.answers import STOPPED_FORWARD
 from whisper_tui.core.har import load_har
 from whisper_tui.core.models import CapturedRequest
@@ -102,23 +102,17 @@ async def test_a_relayed_forward_the_stop_cuts_short_is_saved_as_a_503_and_a_fai
     # --relay-response with --save, stopped while the app still works on the delivery: the
     # HAR says what the sender got (503, not the 502 'timed out' of a stop that waited out
     # the forward's timeout) and that the forward failed because whisper-tui stopped.
-    reached, released = asyncio.Event(), asyncio.Event()
-
-    async def slow_app(request: web.BaseRequest) -> web.Response:
-        await request.read()
-        reached.set()
-        await released.wait()  # answers only after whisper-tui has stopped
-        return web.Response(status=204)
+    held = HeldApp()
 
     har = tmp_path / "out.har"
-    async with serving(slow_app) as app_url:
+    async with serving(held.handler) as app_url:
         settings = Settings(port=0, forward_url=app_url, relay_response=True, save_path=str(har))
         session = Session(settings)
         await session.start()
         sent = asyncio.create_task(post(f"{session.base_url}/slow", b"a=1"))
-        await asyncio.wait_for(reached.wait(), 10)
+        await asyncio.wait_for(held.reached.wait(), 10)
         await asyncio.wait_for(session.stop(), 30)
-        released.set()
+        held.released.set()
         assert await asyncio.wait_for(sent, 30) == 503
     [entry] = json.loads(har.read_text())["log"]["entries"]
     assert entry["response"]["status"] == 503

@@ -121,6 +121,22 @@ def screen_strips(app) -> list:
     return app.screen._compositor.render_strips()
 
 
+def segments_at(app, needle: str) -> list:
+    """On each screen row where `needle` shows, the segment its first character is drawn in."""
+    found = []
+    for strip in screen_strips(app):
+        at = "".join(segment.text for segment in strip).find(needle)
+        if at < 0:
+            continue
+        cells = 0
+        for segment in strip:
+            if cells + len(segment.text) > at:
+                found.append(segment)
+                break
+            cells += len(segment.text)
+    return found
+
+
 def screen_text(app) -> str:
     return "\n".join("".join(s.text for s in strip) for strip in screen_strips(app))
 

@@ -551,19 +551,11 @@ async def test_the_answer_line_shows_the_latest_forwards_result():
 
 def cell_colours(app: App, needle: str) -> tuple[Color, Color]:
     """(foreground, background) of the first cell of `needle` on screen."""
-    from tests.helpers import screen_strips
+    from tests.helpers import segments_at
 
-    for strip in screen_strips(app):
-        text = "".join(segment.text for segment in strip)
-        at = text.find(needle)
-        if at < 0:
-            continue
-        cells = 0
-        for segment in strip:
-            if cells + len(segment.text) > at:
-                style = segment.style
-                return Color(*style.color.triplet), Color(*style.bgcolor.triplet)
-            cells += len(segment.text)
+    for segment in segments_at(app, needle):
+        style = segment.style
+        return Color(*style.color.triplet), Color(*style.bgcolor.triplet)
     raise AssertionError(f"{needle!r} not on screen")
 
 

@@ -26,21 +26,9 @@ def match_colour(app: App, name: str) -> str:
 
 def styled_spans(app: App, needle: str) -> list[str]:
     """Background colours of the cells where `needle` starts on screen."""
-    found = []
-    from tests.helpers import screen_strips
+    from tests.helpers import segments_at
 
-    for strip in screen_strips(app):
-        text = "".join(segment.text for segment in strip)
-        at = text.find(needle)
-        if at < 0:
-            continue
-        cells = 0
-        for segment in strip:
-            if cells + len(segment.text) > at:
-                found.append(str(segment.style.bgcolor.name if segment.style else ""))
-                break
-            cells += len(segment.text)
-    return found
+    return [str(s.style.bgcolor.name if s.style else "") for s in segments_at(app, needle)]
 
 
 async def test_find_highlights_counts_and_steps_through_matches():

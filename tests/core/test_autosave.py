@@ -385,3 +385,36 @@ def test_a_quit_never_waits_on_a_starved_saving_process(
     assert [type(error) for error in outcome] == [ChildGone]
     autosave.save_now()  # and the quit's own save writes everything
     assert load_har(tmp_path / "starved.har") == list(store)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux's CPU affinity")
+async def test_the_saving_process_keeps_off_the_core_the_loop_runs_on(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
+    # At SCHED_IDLE it would still take every moment the loop waits for the network, and
+    # each wake-up of the loop would preempt it (19% of a flood's captures on 2 cores).
+    cpus = sorted(os.sched_getaffinity(0))
+    store = RequestStore()
+    autosave = autosave_of(tmp_path / "aside.har", store, lambda: BASE_URL, interval=0.01)
+    task = asyncio.create_task(autosave.run())
+    mine = os.sched_getaffinity(0)
+    try:
+        for _ in range(1000):
+            if autosave._child is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert autosave._child is not None
+        child = autosave._child.process.pid
+        os.sched_setaffinity(child, cpus)
+        os.sched_setaffinity(0, {cpus[-1]})  # the loop's thread, now on the last CPU
+        store.add(capture(1))
+        for _ in range(1000):
+            if autosave.saves:
+                break
+            await asyncio.sleep(0.01)
+        assert load_har(tmp_path / "aside.har") == [capture(1)]
+        expected = set(cpus[:-1]) or set(cpus)  # on one CPU, it keeps that one
+        assert os.sched_getaffinity(child) == expected
+    finally:
+        os.sched_setaffinity(0, mine)
+        task.cancel()

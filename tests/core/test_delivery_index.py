@@ -311,6 +311,22 @@ class StoreWithDeliveries(RuleBasedStateMachine):
             }
             assert index.repeat_of(request) == (delivery.seen if self.times[guid] > 1 else 0)
 
+    @invariant()
+    def views_give_each_capture_its_json(self) -> None:
+        # --save's hand-over asks a view for many ids at once (of_ids), a capture at a time
+        # elsewhere: both, over a span or the whole store, say what json_of says.
+        kept = list(self.store)
+        assert self.store.span() == kept
+        for start, stop in ((1, 3), (0, len(kept)), (len(kept) - 1, len(kept) + 5)):
+            assert self.store.span(start, stop) == kept[start:stop]
+        index = self.store.deliveries
+        expected = [index.json_of(r.id) for r in kept]
+        some = kept[1:4]
+        for view, those in ((index.json_view(), kept), (index.json_view(some), some)):
+            wanted = [index.json_of(r.id) for r in those]
+            assert view.of_ids([r.id for r in those]) == [view(r) for r in those] == wanted
+        assert index.json_view().of_ids([r.id for r in kept]) == expected
+
 
 TestStoreWithDeliveries = StoreWithDeliveries.TestCase
 TestStoreWithDeliveries.settings = settings(max_examples=200, stateful_step_count=30, deadline=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from whisper_tui.core.save_process import (
     SavingProcess,
     answer,
     append_entries,
+    cpu_of_thread,
 )
 from whisper_tui.core.store import RequestStore
 
@@ -261,3 +263,41 @@ async def test_a_rewrite_without_its_child_is_written_by_the_thread(tmp_path: Pa
     finally:
         autosave.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.har", "reference"]
+
+
+def test_cpu_of_thread_names_the_cpu_a_pinned_thread_runs_on() -> None:
+    if not hasattr(os, "sched_setaffinity"):
+        assert cpu_of_thread(threading.get_native_id()) is None
+        return
+    mine = os.sched_getaffinity(0)
+    try:
+        for cpu in sorted(mine)[:2]:
+            os.sched_setaffinity(0, {cpu})  # this thread alone, moved there at once
+            assert cpu_of_thread(threading.get_native_id()) == cpu
+    finally:
+        os.sched_setaffinity(0, mine)
+    assert cpu_of_thread(2**31 - 1) is None  # no such thread
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux's CPU affinity")
+def test_the_child_keeps_off_the_capture_servers_cpu_and_gives_it_back() -> None:
+    cpus = sorted(os.sched_getaffinity(0))
+    child = SavingProcess()
+    pid = child.process.pid
+    try:
+        os.sched_setaffinity(pid, cpus)
+        child.keep_off(cpus[0])
+        if len(cpus) == 1:
+            assert os.sched_getaffinity(pid) == {cpus[0]}  # its only CPU: it keeps it
+        else:
+            assert os.sched_getaffinity(pid) == set(cpus[1:])
+            child.keep_off(cpus[1])  # the loop moved: the first CPU is given back
+            assert os.sched_getaffinity(pid) == set(cpus) - {cpus[1]}
+        # A child allowed one CPU (a user's taskset) keeps it, whoever runs there.
+        os.sched_setaffinity(pid, {cpus[-1]})
+        child.keep_off(cpus[-1])
+        assert os.sched_getaffinity(pid) == {cpus[-1]}
+        child.keep_off(None)  # where no CPU is known, nothing changes
+        assert os.sched_getaffinity(pid) == {cpus[-1]}
+    finally:
+        child.close()

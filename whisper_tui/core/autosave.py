@@ -22,15 +22,18 @@ started, or one has failed, the thread does it all; at exit too (see save_now).
 from __future__ import annotations
 
 import asyncio
+import operator
 import os
 import threading
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from itertools import accumulate
 
+from whisper_tui.core.delivery_index import DeliveryView
 from whisper_tui.core.har import (
     FILE_TAIL,
-    DeliveriesFor,
     entry_bytes,
     file_head,
     file_replacing,
@@ -44,6 +47,7 @@ from whisper_tui.core.save_process import (
     Item,
     SavingProcess,
     append_entries,
+    cpu_of_thread,
 )
 from whisper_tui.core.store import RequestStore
 
@@ -64,6 +68,10 @@ LONGEST_WAIT = 60.0
 FRAME_BYTES = 32 << 20
 """Captures' bytes handed to the child in one frame at most: a flood of big bodies is
 appended in several steps rather than copied whole into one message."""
+
+_ID = operator.attrgetter("id")
+_BODY = operator.attrgetter("body")
+_PLUS_HEADERS = (512).__add__
 
 FEWEST_PER_SAVE = 500
 """An append writes at least this many entries, whatever the measured cost."""
@@ -93,7 +101,7 @@ class _Plan:
     base_url: str
     received: int
     edits: int
-    deliveries: DeliveriesFor
+    deliveries: DeliveryView
     """A frozen view of the captures' deliveries, taken on the loop with the captures."""
     saved_before: int = 0
     """How many saves were carried out when this one was planned."""
@@ -140,6 +148,8 @@ class HarAutosave:
         self._child: SavingProcess | None = None
         self._handing_over = False
         """An append is with the child, its answer awaited."""
+        self._loop_thread: int | None = None
+        """The native id of the thread the capture server's loop runs in (set by run)."""
         self._lock = threading.RLock()
         """Held while a save is carried out: one at exit waits for one still in its thread
         (whose task was cancelled) and then plans from what that one wrote."""
@@ -156,9 +166,7 @@ class HarAutosave:
 
     def _plan(self) -> _Plan:
         plan = replace(self._decide(), saved_before=self.saves)
-        self._highest_planned = max(
-            self._highest_planned, max((c.id for c in plan.captures), default=0)
-        )
+        self._highest_planned = max(self._highest_planned, max(map(_ID, plan.captures), default=0))
         return plan
 
     def _decide(self) -> _Plan:
@@ -175,13 +183,13 @@ class HarAutosave:
                 taken = min(new, self._append_limit())
                 self.backlog = new - taken
                 first = len(store) - new
-                captures = [store[position] for position in range(first, first + taken)]
+                captures = store.span(first, first + taken)
                 deliveries = store.deliveries.json_view(captures)
                 received = store.received - self.backlog
                 return _Plan(False, captures, base_url, received, edits, deliveries)
         self._stale = False
         self.backlog = 0
-        captures = list(store)
+        captures = store.span()
         return _Plan(
             True, captures, base_url, store.received, edits, store.deliveries.json_view(captures)
         )
@@ -310,13 +318,17 @@ class HarAutosave:
             if self._child is None:
                 raise ChildGone
         count, size = 0, 0
+        # Where each frame ends: bodies are what grows, headers are few (512 bytes a capture
+        # is allowed for them). Summed in C: this thread holds the interpreter the capture
+        # server needs, and under a flood a save has tens of thousands of captures.
+        sizes = map(_PLUS_HEADERS, map(len, map(_BODY, plan.captures)))
+        held = list(accumulate(sizes))
         first = 0
         while first < len(plan.captures):
-            end, held = first, 0
-            while end < len(plan.captures) and (end == first or held < FRAME_BYTES):
-                capture = plan.captures[end]
-                held += len(capture.body) + 512  # bodies are what grows; headers are few
-                end += 1
+            before = held[first - 1] if first else 0
+            # The first capture past the frame's bytes ends it (always at least one).
+            end = max(first + 1, bisect_left(held, before + FRAME_BYTES, first) + 1)
+            end = min(end, len(plan.captures))
             tail_at = written.tail_at + max(size - len(FILE_TAIL), 0)
             added, wrote = self._hand_over(
                 plan, plan.captures[first:end], written.entries + count, tail_at, written, path
@@ -337,18 +349,18 @@ class HarAutosave:
     ) -> tuple[int, int]:
         assert self._child is not None
         path = path or self.path
-        items: list[Item] = []
-        deliveries = []
+        # One pass in C for each list (a Python loop here cost the capture server ~2 us a
+        # capture under a flood: this thread holds the interpreter it serves with).
+        deliveries = plan.deliveries.of_ids(map(_ID, captures))
+        items: list[Item] = list(map(capture_record, captures))
         attempted = self.store.attempted()
-        for capture in captures:
-            delivery = plan.deliveries(capture)
-            # Replays are rare and their objects many: those entries are made here.
-            items.append(
-                entry_bytes(capture, plan.base_url, delivery, self.store.attempts(capture.id))
-                if capture.id in attempted
-                else capture_record(capture)
-            )
-            deliveries.append(delivery)
+        if attempted:
+            for position, capture in enumerate(captures):
+                if capture.id in attempted:
+                    # Replays are rare and their objects many: those entries are made here.
+                    attempts = self.store.attempts(capture.id)
+                    line = entry_bytes(capture, plan.base_url, deliveries[position], attempts)
+                    items[position] = line
         message = (
             "append",
             path,
@@ -366,6 +378,8 @@ class HarAutosave:
             # machine starves (SCHED_IDLE); that append is written in the app instead.
             if self._at_exit:
                 raise ChildGone
+            if self._loop_thread is not None:
+                self._child.keep_off(cpu_of_thread(self._loop_thread))
             answer = self._child.request(message)
         finally:
             self._handing_over = False
@@ -434,6 +448,7 @@ class HarAutosave:
         """Save every `interval` seconds while there is something new; cancel to stop."""
         # The saving process starts now, while the app is likely idle, not at the first
         # save, which may come in the middle of a flood.
+        self._loop_thread = threading.get_native_id()
         await asyncio.to_thread(self._start_child)
         while True:
             await asyncio.sleep(self.wait)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
@@ -363,9 +363,7 @@ class DeliveryIndex:
         value = self._delivery_of.get(capture_id)
         return None if value is None else (value, self._seen[capture_id])
 
-    def json_view(
-        self, requests: Sequence[CapturedRequest] | None = None
-    ) -> Callable[[CapturedRequest], DeliveryJson | None]:
+    def json_view(self, requests: Sequence[CapturedRequest] | None = None) -> DeliveryView:
         """A frozen view for writing in another thread (HAR autosave): capture -> its
         `json_of`, as the index stands now.
 
@@ -375,11 +373,11 @@ class DeliveryIndex:
         """
         if requests is not None and len(requests) <= _FEW:
             taken = {r.id: self.json_of(r.id) for r in requests}
-            return lambda request: taken.get(request.id)
+            return DeliveryView(taken.get, taken)
         copy = DeliveryIndex(self.remembered)
         copy._delivery_of, copy._seen = dict(self._delivery_of), dict(self._seen)
         copy._about = dict(self._about)
-        return lambda request: copy.json_of(request.id)
+        return DeliveryView(copy.json_of, copy._delivery_of)
 
     def json_of(self, capture_id: int) -> DeliveryJson | None:
         """The capture's delivery as headless `--json` lines and HAR's `_whisper` write it
@@ -412,9 +410,27 @@ class DeliveryIndex:
         return len(self._times)
 
 
-def json_view_of(
-    requests: Iterable[CapturedRequest],
-) -> Callable[[CapturedRequest], DeliveryJson | None]:
+class DeliveryView:
+    """What json_view returns: called with a capture, its delivery's JSON (or None)."""
+
+    __slots__ = ("_has", "_json_of")
+
+    def __init__(self, json_of: Callable[[int], DeliveryJson | None], has: Container[int]) -> None:
+        self._json_of = json_of
+        self._has = has
+        """Ids that may have a delivery: the others are None without a call."""
+
+    def __call__(self, request: CapturedRequest) -> DeliveryJson | None:
+        return self._json_of(request.id)
+
+    def of_ids(self, ids: Iterable[int]) -> list[DeliveryJson | None]:
+        """Each id's, in order: --save's hand-over asks for tens of thousands under a flood,
+        nearly all None (a load test's requests carry no delivery id)."""
+        json_of, has = self._json_of, self._has
+        return [json_of(i) if i in has else None for i in ids]
+
+
+def json_view_of(requests: Iterable[CapturedRequest]) -> DeliveryView:
     """Deliveries among these captures alone, numbered among them in received order (an
     export made without the store's index, or a HAR loaded elsewhere)."""
     index = DeliveryIndex()

@@ -4,9 +4,10 @@ Turning a capture into its HAR line (har.entry_bytes) is pure Python, 8-12 us a 
 in a thread it holds the interpreter the app serves with, and under a flood that is a tenth
 of the app's time. Here a child process (this module's `main`, run by the app's own
 interpreter) does it: the app hands over each save's captures as one `marshal` frame of their
-fields (har_process.CAPTURE_FIELDS, in the autosave's thread: 1-2 us a capture measured alone,
-2-3 us under a flood, the captures no longer in the CPU's caches), and the child serializes
-them, appends them to the file and answers with what it wrote.
+fields (har_process.CAPTURE_FIELDS, made in the autosave's thread by C-level passes: about
+1 us a capture measured alone, 2.4-2.7 us with the Python loops it had before; more under a
+flood, the captures no longer in the CPU's caches), and the child serializes them, appends
+them to the file and answers with what it wrote.
 
 The child runs at the lowest priority (nice 19, and SCHED_IDLE where there is one, so a waking
 capture server takes the core back at once): where cores are few, the capture server comes
@@ -14,9 +15,10 @@ first and the file catches up when it idles; where there is a spare core the chi
 Where the machine lets it (Linux), the child is also kept off the core the capture server's
 loop last ran on before each request (SavingProcess.keep_off): at SCHED_IDLE it still takes
 every moment that loop waits for the network, and each of the loop's wake-ups then preempts it
-and finds its caches cold. Measured on 2 cores with the load generator on the other: sharing
-the loop's core cost 19% of the captures a second, kept off it 5%, the file catching up a
-second or two after the burst. On one core, or a process pinned to one, nothing changes.
+and finds its caches cold. Measured on 2 cores with the load generator on the other, the app
+pinned to one core, the child given both (4 alternating rounds): sharing the loop's core cost
+19% of the captures a second, kept off it 5%, the file catching up a second or two after the
+burst. On one core, or a process pinned to one, nothing changes.
 A whole rewrite is appends too, to an empty file that the app then renames over the old one.
 It ends when its input does (the app exited or crashed), after the append in hand, which
 always leaves the file a complete HAR (autosave.py).

@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from whisper_tui.core.har import to_har
 from whisper_tui.core.har_entries import HarError, Numbering, capture_from_entry
+from whisper_tui.core.sent_answers import sent
 
 
 def test_a_browsers_entry_gives_its_target_version_time_and_body():
@@ -49,3 +51,18 @@ def test_entries_keep_their_own_ids_unless_taken_and_others_get_the_lowest_free(
         )
     ]
     assert ids == [2, 1, 3, 5]
+
+
+@pytest.mark.parametrize("given_id", [5, 9])  # its own id, or renumbered (the id was taken)
+def test_an_entry_of_ours_without_a_response_and_not_200_claims_no_ack(given_id):
+    # The reader drops only the usual 200 ack's text; a 500 entry without one was edited by
+    # hand, and what its sender got is not recorded: read so, not as an ack (200 or 500).
+    entry = {
+        "request": {"method": "POST", "url": "http://h/x", "headers": []},
+        "_whisper": {"id": 5, "answered": 500, "headerText": "utf-8"},
+    }
+    capture = capture_from_entry(entry, 0, given_id)
+    assert sent(capture) == (500, ("Internal Server Error", (), b""))
+    written = to_har([capture], "http://h")["log"]["entries"][0]["response"]
+    assert written["status"] == 500 and written["statusText"] == "Internal Server Error"
+    assert (written["headers"], written["bodySize"]) == ([], -1)

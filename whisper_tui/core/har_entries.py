@@ -159,6 +159,12 @@ _OLD_OK: SentAnswer = ("OK", (), b"")
 """A 200 entry of ours written before answers were kept (and any browser export's): shared."""
 
 
+def _unrecorded(status: int) -> SentAnswer:
+    """An answer of `status` whose headers and body no entry recorded (as files from before
+    answers were kept have it): its status line only, written back so (`bodySize` -1)."""
+    return _OLD_OK if status == 200 else (reason_phrase(status), (), b"")
+
+
 def _answer(
     entry: dict[str, Any],
     extra: dict[str, Any],
@@ -171,11 +177,17 @@ def _answer(
 
     A browser's export holds its server's answer, not ours: only the status line is kept."""
     response = entry.get("response")
-    if response is None:  # the usual ack with the entry's own id, dropped by the reader
+    if response is None:
+        if status != 200:
+            # The reader drops only a 200 ack's text: this entry lost its response some
+            # other way (edited by hand). What the sender got is not recorded; claiming an
+            # ack would invent one.
+            return _unrecorded(status)
+        # The usual ack with the entry's own id, dropped by the reader.
         own = extra.get("id")
         return None if own == given_id or type(own) is not int else usual_answer(200, own)
     if type(response) is not dict:  # har_reader.OLD_RESPONSE: from before answers were kept
-        return _OLD_OK if status == 200 else (reason_phrase(status), (), b"")
+        return _unrecorded(status)
     reason = response.get("statusText")
     reason = reason if type(reason) is str else str(reason or "")
     if not extra:
@@ -251,7 +263,7 @@ def capture_fields(entry: object, index: int, given_id: int) -> tuple[Any, ...]:
         answered,
         # Nearly always the usual ack with the entry's own id, its text dropped by the reader.
         None
-        if "response" not in entry and get("id") == given_id
+        if "response" not in entry and get("id") == given_id and answered == 200 and not rejected
         else _answer(entry, extra, 413 if rejected else answered, rejected, given_id, index),
     )
 

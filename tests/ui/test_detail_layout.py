@@ -86,6 +86,21 @@ def test_a_raw_line_wraps_between_escapes_never_inside_one():
     assert layout.row_within(0, 10) == 2
 
 
+def test_a_crlfs_two_pictures_wrap_together():
+    # Seen at 80x24 (wrap 36): 35 a's then '␍' ended one row and '␊' sat alone on the next.
+    lines = RawLines(b"a" * 5 + b"\r\n" + b"b" * 4 + b"\r\n")
+    lines.advance(10)
+    assert lines[0] == "aaaaa␍␊"
+    layout = BodyLayout(lines)
+    layout.set_wrap(6)
+    layout.advance(1.0)
+    assert layout.row_cells(0) == [0, 5]  # aaaaa / ␍␊
+    assert layout.row_cells(1) is None  # bbbb␍␊ fits
+    assert layout.rows == 3
+    assert unit_row_starts("ab␍␊", 2) == [0, 2]  # a pair exactly a row wide: one row
+    assert unit_row_starts("a␍␊", 1) == [0, 1, 2]  # a row narrower than the pair: cut
+
+
 def test_a_slice_of_wrapping_raw_binary_lines_stops_at_its_deadline():
     # Each wide binary line costs ~1 ms to wrap between escapes: a slice used to index 256 of
     # them (a quarter second) before looking at the clock.

@@ -39,9 +39,11 @@ def rows_for(width: int, wrap_width: int) -> int:
     return max(1, -(-width // wrap_width))
 
 
-_RAW_UNIT = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|\\)|.", re.DOTALL)
+_RAW_UNIT = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|\\)|\u240d\u240a|.", re.DOTALL)
 """What a raw line's rows never split: an escape (raw_display's \\xff, \\ufeff, \\U0001f3fd,
-\\\\) or one character (a control picture is one)."""
+\\\\), a CRLF's two pictures (␍␊ is one line end: split, ␍ alone read as a stray CR), or
+one character (a control picture is one). A sender's own ␍ or ␊ is spelled \\u240d, so a
+␍␊ on screen is always a CRLF."""
 
 
 def unit_row_starts(line: str, wrap_width: int) -> list[int]:

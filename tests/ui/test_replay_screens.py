@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 from aiohttp import web
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from tests.bench.tui_process import free_port
 from tests.helpers import screen_text, send_raw, wait_for_list, wait_for_screen, wait_until
+from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
+from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.replay_screens import EditReplayScreen, UrlPrompt, parse_headers, resign_label
 
@@ -396,3 +398,37 @@ async def test_the_url_prompt_and_the_editor_name_their_keys_as_a_keymap_put_the
         await pilot.press("R")
         await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
         await wait_for_screen(pilot, app, "Send (Ctrl+O)", "Cancel (Ctrl+G)")
+
+
+# -- Esc over unsent edits: said once, the next Esc discards them ----------------------------
+
+
+def one_capture_app(body: bytes = b"{}", headers: tuple = ()) -> WhisperApp:
+    store = RequestStore()
+    store.add(CapturedRequest(1, 1_764_000_000.0, "127.0.0.1", "POST", "/a", (1, 1), headers, body))
+    return WhisperApp(Settings(port=0, forward_url="http://127.0.0.1:9"), store=store, serve=False)
+
+
+async def test_esc_over_unsent_edits_says_how_to_keep_them_and_the_next_esc_discards():
+    app = one_capture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        app.screen.query_one("#edit-method", Input).focus()
+        await pilot.press("end", "X", "backspace", "escape")  # undone by hand: not an edit
+        await wait_until(pilot, lambda: not isinstance(app.screen, EditReplayScreen))
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        editor = app.screen
+        editor.query_one("#edit-body", TextArea).focus()
+        await pilot.press("end", "x", "escape")
+        await pilot.pause()
+        assert app.screen is editor, "the edits were thrown away"
+        said = "unsent edits (body): Esc again discards them, Ctrl+S sends them"
+        await wait_for_screen(pilot, app, said)
+        await pilot.press("y", "escape")  # edited since the warning: it asks again
+        await pilot.pause()
+        assert app.screen is editor
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, EditReplayScreen))
+        assert app.store.attempts(1) == []

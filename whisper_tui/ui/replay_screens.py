@@ -195,6 +195,8 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         """Each field's text as the dialog opened, to tell what a quit would lose."""
         self._quit_warned = False
         """A quit key was pressed over unsent edits and said so; the next one quits."""
+        self._cancel_warned = False
+        """Cancel (Esc) was pressed over unsent edits and said so; the next one discards them."""
 
     def compose(self) -> ComposeResult:
         request = self.request
@@ -282,10 +284,14 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         return False
 
     def on_input_changed(self, _event: Input.Changed) -> None:
-        self._quit_warned = False  # edited since the warning: ask again before losing it
+        self._edited_since_warning()
 
     def on_text_area_changed(self, _event: TextArea.Changed) -> None:
-        self._quit_warned = False
+        self._edited_since_warning()
+
+    def _edited_since_warning(self) -> None:
+        # Edited since a warning: ask again before losing the newer edits.
+        self._quit_warned = self._cancel_warned = False
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "edit-send":
@@ -336,4 +342,12 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         self.dismiss(copy)
 
     def action_cancel(self) -> None:
+        """Close without sending; over unsent edits the first press says so (as a quit key
+        does) and the next discards them. Esc is also pressed out of habit to leave a field."""
+        edited = self.unsent_edits()
+        if edited and not self._cancel_warned:
+            self._cancel_warned = True
+            again = hint(self.app, "{edit_replay_cancel} again discards them, {edit_replay_send}")
+            self._show_error(f"unsent edits ({', '.join(edited)}): {again} sends them")
+            return
         self.dismiss(None)

@@ -21,7 +21,7 @@ from tests.bench.tui_process import free_port, wait_listening
 from tests.helpers import EVENT_LOOPS, HeldApp, delivery_request, load_deliveries, send_raw, serving
 from whisper_tui.core.answers import STOPPED_FORWARD
 from whisper_tui.core.export import render_export
-from whisper_tui.core.har import load_har
+from whisper_tui.core.har import load_har, to_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
@@ -658,3 +658,49 @@ def test_a_delivery_verified_with_a_later_secret_says_which_in_its_line_and_json
 def _signed_at(delivery: dict) -> int:
     header = dict((n.lower(), v) for n, v in delivery["headers"])["stripe-signature"]
     return int(header.split("t=", 1)[1].split(",", 1)[0])
+
+
+ANSWERED = [
+    CapturedRequest(3, 1.0, "", "POST", "/usual", (1, 1), (), b"{}"),
+    CapturedRequest(4, 1.0, "", "POST", "/waited", (1, 1), (), b"{}", answered_status=0),
+    CapturedRequest(
+        5, 1.0, "", "POST", "/kept", (1, 0), (), b"{}", answered_status=418,
+        answer=("Teapot", ((b"Content-Type", b"image/x"), (b"X-Why", b"short")), b"\xff\x00"),
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("request_", ANSWERED, ids=lambda r: r.target)
+def test_a_json_line_s_answer_is_what_the_har_records_the_sender_got(request_):
+    # The usual ack rebuilt, nothing yet while awaited, a kept answer with a binary body:
+    # one record of what the sender got, the same in a --json line as in a HAR entry.
+    record = json.loads(json_line(request_, Verdicts.from_settings(Settings())))
+    [entry] = to_har([request_], "http://h")["log"]["entries"]
+    assert record["answer"] == entry["response"]
+    assert record["answer"]["status"] == record["status"]
+
+
+async def test_a_json_line_carries_the_answer_relayed_to_the_sender():
+    # --relay-response: the sender got the app's answer, and so does the line say, reason,
+    # headers and body, as the saved file does.
+    async def app(request: web.BaseRequest) -> web.Response:
+        await request.read()
+        return web.Response(status=201, reason="Made It", text="made", headers={"X-App": "1"})
+
+    async with serving(app) as app_url:
+        session = Session(Settings(port=0, forward_url=app_url, relay_response=True))
+        out, stop = io.StringIO(), asyncio.Event()
+        headless = asyncio.create_task(serve_headless(session, as_json=True, out=out, stop=stop))
+        await asyncio.wait_for(session.until_started(), 10)
+        async with aiohttp.ClientSession() as client:
+            async with client.post(f"{session.base_url}/hooks/x", data=b"{}") as reply:
+                assert (reply.status, await reply.text()) == (201, "made")
+        stop.set()
+        assert await asyncio.wait_for(headless, 10) == 0
+    [line] = out.getvalue().splitlines()
+    answer = json.loads(line)["answer"]
+    assert (answer["status"], answer["statusText"]) == (201, "Made It")
+    assert {"name": "X-App", "value": "1"} in answer["headers"]
+    assert answer["content"]["text"] == "made"
+    [entry] = to_har(list(session.store), session.base_url)["log"]["entries"]
+    assert answer == entry["response"]

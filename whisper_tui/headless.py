@@ -24,6 +24,7 @@ from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.portable import header_objects, isoformat_utc
 from whisper_tui.core.rejections import Rejection
 from whisper_tui.core.sanitize import printable
+from whisper_tui.core.sent_answers import response_object
 from whisper_tui.core.session import Session
 from whisper_tui.core.sizes import format_size
 from whisper_tui.core.verdicts import Verdicts
@@ -104,7 +105,8 @@ def json_line(
 
     `delivery` (the index's `json_of`) is written as `"delivery": {"id", "from", "seen",
     "first"}`, else null; `forward` (--forward's attempt) as `"forward": {"url", "status",
-    "error", "latency_ms", "failed"}`, else null.
+    "error", "latency_ms", "failed"}`, else null. `answer` is what the sender got, the
+    object a HAR entry's `response` is (sent_answers.response_object).
     """
     try:
         body, encoding = request.body.decode("utf-8"), "utf-8"
@@ -132,6 +134,7 @@ def json_line(
         ],
         "delivery": delivery,
         "forward": None if forward is None else _forward_json(forward),
+        "answer": response_object(request, flag="encoding"),
     }
     return _encoded(record)
 
@@ -157,9 +160,11 @@ def lines_of(batch: list[Line], verdicts: Verdicts, *, as_json: bool = False) ->
     Formatted at the flush, not as each capture arrives: made between two requests, whose
     handling pushes the formatting code and data out of the CPU's caches, a human line cost
     ~12 us of CPU; made here, hundreds in a row, ~5 us (both timed inside the running
-    server under the throughput bench's load). A line depends only on its frozen capture,
-    the delivery object taken at arrival and the session's secrets, so it reads the same
-    whenever it is made.
+    server under the throughput bench's load). A line depends only on its capture, the
+    delivery object taken at arrival and the session's secrets, so it reads the same
+    whenever it is made. (A capture's `answer`, when not the usual ack, is set once its
+    response is prepared, which follows the handler's return without a pause of the loop:
+    before any flush runs.)
     """
     if as_json:
         return "".join([json_line(r, verdicts, d, f) + "\n" for r, d, f in batch])

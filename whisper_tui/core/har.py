@@ -60,8 +60,7 @@ from whisper_tui.core.portable import (
     request_url,
 )
 from whisper_tui.core.sent_answers import (
-    body_size,
-    response_content,
+    response_object,
     response_text,
     sent,
     usual_response_text,
@@ -182,25 +181,11 @@ def _entry(
         har_request["bodySize"] = declared if declared is not None else -1
     if request.body:
         har_request["postData"] = _post_data(request.body, request.header("content-type"))
-    status, answer = sent(request)
-    reason, response_headers, response_body = answer
     entry: dict[str, Any] = {
         "startedDateTime": isoformat_utc(request.received_at),
         "time": 0,
         "request": har_request,
-        "response": {
-            "status": status,
-            "statusText": reason,
-            "httpVersion": request.version_text,
-            "cookies": [],
-            "headers": _headers(response_headers),
-            "content": response_content(
-                response_body, first_header(response_headers, "content-type") or ""
-            ),
-            "redirectURL": "",
-            "headersSize": -1,
-            "bodySize": body_size(answer),
-        },
+        "response": response_object(request, flag=HEADER_FLAG),
         "cache": {},
         "timings": {"send": 0, "wait": 0, "receive": 0},
         "_whisper": {

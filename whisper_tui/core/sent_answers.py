@@ -12,8 +12,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from whisper_tui.core.models import NOT_ANSWERED, CapturedRequest, SentAnswer, reason_phrase
-from whisper_tui.core.portable import body_text
+from whisper_tui.core.models import (
+    NOT_ANSWERED,
+    CapturedRequest,
+    SentAnswer,
+    first_header,
+    reason_phrase,
+)
+from whisper_tui.core.portable import body_text, header_objects
 
 ACK_TYPE = "application/json"
 
@@ -65,6 +71,25 @@ def sent(request: CapturedRequest) -> tuple[int, SentAnswer]:
     if answer is None:
         answer = default_answer(status, request.rejected, request.id)
     return status, answer
+
+
+def response_object(request: CapturedRequest, *, flag: str) -> dict[str, Any]:
+    """What the capture's sender got, as a HAR entry's `response` object: har.py's entries and
+    headless --json's `answer` both are this. A header that is not UTF-8 is marked with `flag`
+    (HAR's custom fields start with `_`; our JSON lines' own headers say `encoding`)."""
+    status, answer = sent(request)
+    reason, headers, body = answer
+    return {
+        "status": status,
+        "statusText": reason,
+        "httpVersion": request.version_text,
+        "cookies": [],
+        "headers": header_objects(headers, flag=flag),
+        "content": response_content(body, first_header(headers, "content-type") or ""),
+        "redirectURL": "",
+        "headersSize": -1,
+        "bodySize": body_size(answer),
+    }
 
 
 def response_content(body: bytes, mime: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.text import Text
 
-from whisper_tui.core.sanitize import ControlPictures, printable, visible_same_width
+from whisper_tui.core.sanitize import ControlPictures, clipboard_safe, printable, visible_same_width
 
 C0 = [chr(code) for code in range(0x20)]
 C1 = [chr(code) for code in range(0x80, 0xA0)]
@@ -222,3 +222,9 @@ def test_control_pictures_highlighter_draws_marks_and_leaves_the_typed_value_alo
     assert shown.plain == "ab␛[2Jc"
     assert typed.plain == "ab\x1b[2Jc"  # the Input's value is what was typed
     assert [(span.start, span.end, span.style) for span in shown.spans] == [(0, 2, "bold")]
+
+
+def test_clipboard_safe_draws_what_a_terminal_acts_on_and_keeps_tabs_and_line_ends():
+    text = "a\tb\r\nc\x1b]0;title\x07 \x9b2J \x7f\x00 é"
+    assert clipboard_safe(text) == "a\tb\r\nc␛]0;title␇ \\x9b2J ␡␀ é"
+    assert clipboard_safe("plain\ttext\n") == "plain\ttext\n"

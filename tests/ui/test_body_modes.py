@@ -196,6 +196,41 @@ def test_y_on_a_raw_line_copies_it_as_sent_or_if_not_utf8_as_shown():
     assert raw_line_value(lines, 9) is None
 
 
+def test_y_on_a_raw_line_with_control_or_invisible_characters_copies_it_as_shown():
+    # As a line that is not UTF-8 is: what the screen shows, never an ESC for the terminal
+    # the clipboard is pasted into; the label says why.
+    lines = RawLines(b"esc \x1b[31mred\x1b[0m \\n\r\nbom\xef\xbb\xbf x\nc1 \xc2\x9b1m\n")
+    lines.advance(10)
+    assert raw_line_value(lines, 0) == (
+        "line as shown (control characters)",
+        "esc ␛[31mred␛[0m \\\\n",  # a backslash doubled, as on screen: \\ starts no escape
+    )
+    assert raw_line_value(lines, 1) == ("line as shown (invisible characters)", "bom\\ufeff x")
+    assert raw_line_value(lines, 2) == ("line as shown (control characters)", "c1 \\u009b1m")
+
+
+async def test_y_on_a_raw_line_holding_an_escape_copies_the_pictures_the_screen_shows():
+    body = b"digits \\d+\r\ncolour \x1b[31mred\x1b[0m\r\n"
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await capture_one(pilot, app, body, b"Content-Type: text/plain")
+        await pilot.press("v")
+        await wait_for_screen(pilot, app, "colour ␛[31mred␛[0m␍␊")
+        app.detail.find("colour")
+        await wait_until(pilot, lambda: app.detail.find_status == "1 match")
+        app.detail.action_find_step(1)
+        await pilot.press("y")
+        assert app.clipboard == "colour ␛[31mred␛[0m"
+        assert "\x1b" not in app.clipboard
+        toast = [n.message for n in app._notifications][-1]
+        assert toast == "line as shown (control characters): colour ␛[31mred␛[0m"
+        app.detail.find("digits")
+        await wait_until(pilot, lambda: app.detail.find_status == "1 match")
+        app.detail.action_find_step(1)
+        await pilot.press("y")
+        assert app.clipboard == "digits \\d+"  # plain text: as sent, one backslash
+
+
 async def test_y_copies_what_the_screen_shows_for_a_line_that_is_not_utf8():
     body = b"ok:\xc3\xa9\r\nbad:\xff\xfe\xc3(\n"
     app = WhisperApp(Settings(port=0))

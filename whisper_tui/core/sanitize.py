@@ -14,6 +14,10 @@ logs carry ESC), so a body dense with these is shown as hex."""
 NOT_LITERAL_IN_SHELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """What an exported command can't carry inside quotes and stay readable and exact: C0 but
 tab, LF and CR, then DEL and C1; such bodies are exported as base64 instead."""
+TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""What a terminal acts on when a copied value is pasted into it: C0 but tab, LF and CR (ESC
+starts sequences, BEL rings), then DEL and C1 (0x9B is CSI on some terminals). Tab and line
+ends are text a value may hold, and paste the way typing them would."""
 
 
 SKIN_TONES = range(0x1F3FB, 0x1F400)
@@ -76,6 +80,12 @@ def printable(text: str, spell_dropped: bool = False) -> str:
     if "\t" in text:
         text = text.expandtabs(_TAB_WIDTH)
     return text.translate(_SPELLED_TABLE if spell_dropped else _TABLE)
+
+
+def clipboard_safe(text: str) -> str:
+    """`text` with its TERMINAL_CONTROLS drawn as printable() draws them (␛, ␇, \\x9b), for
+    the clipboard: a pasted ESC would act on the terminal it lands in. Tabs and line ends kept."""
+    return TERMINAL_CONTROLS.sub(lambda match: _TABLE[ord(match.group())] or "", text)
 
 
 def _one_cell_table() -> dict[int, str]:

@@ -9,6 +9,7 @@ lines' styling.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -54,8 +55,10 @@ def raw_text(line: str) -> Text:
 
 def raw_line_value(lines: RawLines, index: int) -> Value | None:
     """What `y` copies from a raw line, without its line end (None for an empty line): the
-    text as sent when the line is UTF-8; else the line as shown, escapes and all (`\\xff`),
-    the only text that says which bytes it holds (a clipboard takes text, not bytes)."""
+    text as sent when it is plain text (tabs allowed); else the line as shown, escapes and
+    pictures and all (`\\xff`, `␛`), the toast saying why. A clipboard takes text, not bytes:
+    U+FFFD would not say which bytes a line held, and a control character (ESC) put there
+    would act on the terminal it is pasted into."""
     try:
         line = lines.original(index).removesuffix("\r")
     except IndexError:
@@ -66,7 +69,14 @@ def raw_line_value(lines: RawLines, index: int) -> Value | None:
         line.encode("utf-8")  # surrogateescape's stand-ins for bytes not UTF-8 refuse
     except UnicodeEncodeError:
         return ("line as shown (not UTF-8)", raw_display(line))
+    if not line.replace("\t", "").isprintable():  # what the raw view spells (but a backslash)
+        what = "control" if _CONTROLS.search(line) else "invisible"
+        return (f"line as shown ({what} characters)", raw_display(line))
     return ("line", line)
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+"""C0 but tab, DEL and C1: a line holding one is copied as shown, '(control characters)'."""
 
 
 class BodyModes:

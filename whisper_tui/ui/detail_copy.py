@@ -1,6 +1,7 @@
 """`y` in the detail: copy the value on the current match's line, else the first line from
 the top of the screen down that holds one (a header's value, a JSON string unquoted), with
-OSC 52; a notification says what was copied.
+OSC 52; a notification says what was copied. The characters a terminal acts on (ESC, C1)
+never go to the clipboard as they are: they are copied as the pictures the screen shows.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from whisper_tui.core.contentviews.stored import RawLines
+from whisper_tui.core.sanitize import TERMINAL_CONTROLS, clipboard_safe
 from whisper_tui.ui.body_modes import raw_line_value
 from whisper_tui.ui.detail_lines import Value, body_line_value, copied_note
 
@@ -24,8 +26,11 @@ class CopyValue:
         if found is None:
             self.app.notify("no value on the top line to copy", timeout=3)
             return
-        self.app.copy_to_clipboard(found[1])
-        message, title = copied_note(*found)
+        label, value = found
+        if TERMINAL_CONTROLS.search(value):  # a JSON string's "\u001b", say: never pasted raw
+            label, value = f"{label} (control characters as pictures)", clipboard_safe(value)
+        self.app.copy_to_clipboard(value)
+        message, title = copied_note(label, value)
         self.app.notify(message, title=title, timeout=4)
 
     def value_to_copy(self: RequestDetail) -> Value | None:

@@ -11,6 +11,7 @@ from whisper_tui.core import filtering
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.keys import help_rows
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -102,3 +103,24 @@ async def test_the_delete_notice_names_undos_key_as_a_keymap_put_it():
         await wait_until(pilot, lambda: "deleted #2 · Ctrl+U to undo" in top_line(app))
         await pilot.press("ctrl+u")
         await wait_until(pilot, lambda: "restored #2" in top_line(app))
+
+
+async def test_x_and_u_work_from_the_detail_as_the_help_says():
+    # Help listed x, X and u under List, but they act wherever the main screen has focus:
+    # in the detail, x deletes the capture it shows (as mitmproxy's flow view does).
+    rows = {row.keys: row.section for row in help_rows({})}
+    assert rows["x / Del"] == rows["X"] == rows["u"] == "Anywhere"
+    app = app_with(capture(1, "/a"), capture(2, "/b"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_list(pilot, app, 2)
+        app.detail.focus()
+        await wait_for_screen(pilot, app, "POST /b")
+        await pilot.press("x")
+        await wait_until(pilot, lambda: "deleted #2 · u to undo" in top_line(app))
+        assert [r.target for r in app.store] == ["/a"]
+        await wait_for_screen(pilot, app, "POST /a")  # the detail shows what is selected now
+        assert app.focused is app.detail
+        await pilot.press("u")
+        await wait_until(pilot, lambda: "restored #2" in top_line(app))
+        assert [r.target for r in app.store] == ["/a", "/b"]
+        await wait_for_screen(pilot, app, "POST /b")

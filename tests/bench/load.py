@@ -170,6 +170,7 @@ def _run_wrk(
         str(connections // threads),
     ]
     started = stopped = 0.0
+    line = ""  # what wrk printed last: nothing at all when it could not start its threads
     try:
         process = subprocess.Popen(
             command,
@@ -201,7 +202,8 @@ def _run_wrk(
         os.unlink(script.name)
     found = re.search(r"WRKRESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", line + out)
     if not found:
-        raise RuntimeError(f"wrk failed: {line}{out}\n{err}")
+        said = " ".join(f"{line}{out}{err}".split()) or "no output"
+        raise RuntimeError(f"wrk against port {port} failed (exit {process.returncode}): {said}")
     requests, micros, connect, read, write, status, _timeout = map(int, found.groups())
     # Threads that never stopped (errors, a hung server) ran until -d: use wrk's own clock.
     elapsed = stopped - started if stops == threads else micros / 1e6

@@ -251,6 +251,18 @@ def test_several_secrets_per_scheme_keep_their_order_and_flags_replace_a_schemes
     assert [s for scheme, s in flagged.secrets if scheme == "stripe"] == ["whsec_flag"]
 
 
+def test_a_secret_variable_lists_several_in_order_where_commas_are_safe():
+    environ = {
+        "WHISPER_SECRET_STRIPE": "whsec_live,whsec_test",
+        "WHISPER_SECRET_GITHUB": "one, with a comma",
+    }
+    assert parse_settings([], environ=environ).secrets == (
+        ("github", "one, with a comma"),
+        ("stripe", "whsec_live"),
+        ("stripe", "whsec_test"),
+    )
+
+
 @pytest.mark.parametrize(
     ("toml", "words"),
     [

@@ -95,7 +95,9 @@ def parse_settings(
         parser.error(str(error))
     values = {**from_file, **flags}  # a flag overrides the file
     values["secrets"] = merged_secrets(
-        from_file.get("secrets", ()), tuple(from_env.items()), flags.get("secrets", ())
+        from_file.get("secrets", ()),
+        tuple((scheme, secret) for scheme, secrets in from_env.items() for secret in secrets),
+        flags.get("secrets", ()),
     )
     settings = Settings(**values)
     if settings.json_lines and not settings.headless:

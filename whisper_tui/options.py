@@ -90,7 +90,8 @@ OPTIONS: tuple[Option, ...] = (
         "verify signatures of SCHEME (stripe, github, shopify, slack, standard/svix, "
         "paddle, twilio) with SECRET; repeatable, a scheme too (several secrets: any one "
         "verifies, the first re-signs). Also read from WHISPER_SECRET_<SCHEME> environment "
-        "variables (flags win). Secrets are never shown or exported",
+        "variables, several separated by commas except github's (flags win). Secrets are "
+        "never shown or exported",
         flag="--secret",
         parse=parse_secret_arg,
         config_key="secrets",

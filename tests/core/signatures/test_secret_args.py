@@ -43,7 +43,7 @@ def test_secrets_from_env_reads_whisper_secret_variables() -> None:
         "WHISPER_SECRET_SLACK": "",
         "HOME": "/root",
     }
-    assert secrets_from_env(environ) == {"github": "gh", "standard": "whsec_abc"}
+    assert secrets_from_env(environ) == {"github": ("gh",), "standard": ("whsec_abc",)}
 
 
 def test_secrets_from_env_rejects_an_unknown_scheme_by_variable_name() -> None:
@@ -66,3 +66,45 @@ def test_two_variables_naming_one_scheme_are_refused_not_one_dropped() -> None:
     said = str(info.value)
     assert said.startswith("WHISPER_SECRET_SVIX and WHISPER_SECRET_STANDARD both give the standard")
     assert "ZGVm" not in said and "YWJj" not in said
+
+
+def test_a_variable_lists_several_secrets_at_commas_where_the_provider_makes_them() -> None:
+    # Stripe's and Standard Webhooks' secrets are generated (whsec_ and letters, digits or
+    # base64): no comma in any. A GitHub secret is any text: its variable is one secret, whole.
+    environ = {
+        "WHISPER_SECRET_STRIPE": "whsec_live,whsec_test",
+        "WHISPER_SECRET_SVIX": "whsec_ZGVm,whsec_YWJj,whsec_Z2hp",
+        "WHISPER_SECRET_GITHUB": "It's, a Secret, to Everybody",
+    }
+    assert secrets_from_env(environ) == {
+        "stripe": ("whsec_live", "whsec_test"),
+        "standard": ("whsec_ZGVm", "whsec_YWJj", "whsec_Z2hp"),
+        "github": ("It's, a Secret, to Everybody",),
+    }
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        (
+            {"WHISPER_SECRET_STRIPE": "whsec_live,,whsec_test"},
+            "WHISPER_SECRET_STRIPE: an empty secret (the 2nd of 3, separated by commas); "
+            "remove the extra comma",
+        ),
+        (
+            {"WHISPER_SECRET_SVIX": "whsec_ZGVm,whsec_n0t-base64!"},
+            "WHISPER_SECRET_SVIX: standard: the secret is not valid base64 after whsec_ "
+            "(Standard Webhooks secrets are whsec_ followed by the base64 key) "
+            "(the 2nd of 2, separated by commas)",
+        ),
+    ],
+)
+def test_a_listed_secret_that_is_empty_or_unusable_is_named_by_position_not_value(
+    environ: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ValueError) as info:
+        secrets_from_env(environ)
+    said = str(info.value)
+    assert said == message
+    for secret in next(iter(environ.values())).split(","):
+        assert not secret or secret not in said

@@ -163,6 +163,10 @@ class Scheme:
     secret_key: Callable[[str], object] | None = None
     """Turns a secret into the key its MACs use, raising Malformed (a message without the
     secret) when it can't: such a secret is refused where it is given, not at each delivery."""
+    comma_free_secrets: bool = False
+    """True when the provider generates its secrets from letters, digits and `_+/=` (hex,
+    base64, `whsec_...`): none holds a comma, so WHISPER_SECRET_<SCHEME> may list several
+    separated by commas. False where a person makes the secret up (GitHub's is any text)."""
     trims_secret: bool = False
     """True when the key decoding already strips whitespace (no 'pasted newline' hint)."""
     signs_url: bool = False

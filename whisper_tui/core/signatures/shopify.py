@@ -60,6 +60,8 @@ SCHEME = register(
             SecretKind(("shpss_",), "a Shopify app secret"),
             SecretKind(("shpat_",), "a Shopify access token, not the app secret", signing=False),
         ),
+        # The app's client secret (hex, shpss_ and hex) or the store's webhook key (hex).
+        comma_free_secrets=True,
         delivery_id=delivery_id,
         delivery_headers=("x-shopify-event-id", "x-shopify-webhook-id"),
     )

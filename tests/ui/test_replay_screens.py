@@ -265,7 +265,7 @@ async def test_the_editor_keeps_send_cancel_and_re_sign_in_view(size):
         least_body = 20 if size == (200, 50) else 4  # at 200x50 the room is used
 
         def fitted() -> bool:  # the headers are fitted after the dialog's first refresh
-            controls = ("#edit-send", "#edit-cancel", "#edit-resign", "#edit-url")
+            controls = ("#edit-send", "#edit-cancel", "#edit-resign", "#edit-target")
             return (
                 all(fully_visible(app, found) for found in controls)
                 and headers.region.height >= 3
@@ -432,3 +432,50 @@ async def test_esc_over_unsent_edits_says_how_to_keep_them_and_the_next_esc_disc
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, EditReplayScreen))
         assert app.store.attempts(1) == []
+
+
+# -- one replay target: R's is r's --------------------------------------------------------------
+
+
+async def test_r_with_no_target_asks_for_one_and_r_then_sends_where_r_sent(downstream):
+    # R prefilled http://127.0.0.1:3000 as a value, and what it sent to was not r's target:
+    # r asked again afterwards.
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, raw_post("/hooks/a?x=1", b"abc"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        target = app.screen.query_one("#edit-target", Input)
+        assert target.value == "" and app.focused is target  # the example is grey, no value
+        await wait_for_screen(pilot, app, "e.g. http://127.0.0.1:3000", "/hooks/a?x=1")
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, app, "type the URL of the server first, e.g. http://127")
+        assert isinstance(app.screen, EditReplayScreen) and app.replay_url is None
+        await pilot.press(*downstream.url, "ctrl+s")
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+        assert downstream.arrivals[0][:2] == ("POST", "/hooks/a?x=1")
+        assert app.replay_url == downstream.url
+        await pilot.press("r")  # no prompt: R's target is r's
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 2)
+        assert not isinstance(app.screen, UrlPrompt)
+        await pilot.press("R")  # and R opens on it
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        assert app.screen.query_one("#edit-target", Input).value == downstream.url
+        assert app.screen.query_one("#edit-path", Input).value == "/hooks/a?x=1"
+
+
+async def test_the_editors_target_offers_the_example_once_begun(downstream):
+    # As r's prompt: its start typed, → takes the rest, and that is then r's target.
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, raw_post("/b", b"abc"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        await pilot.press("h", "right")
+        assert app.screen.query_one("#edit-target", Input).value == "http://127.0.0.1:3000"
+        app.screen.query_one("#edit-path", Input).value = "b"
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, app, "the path must start with /")
+        assert app.replay_url is None

@@ -26,19 +26,25 @@ def target_url(base: str, request_target: str) -> str:
     capture's. Nothing is re-quoted: the path text is used exactly as it arrived.
     """
     parts = urlsplit(base)
-    target = request_target
-    if target == "*":
-        # OPTIONS * has no path of its own: aim at the base itself.
-        target = ""
-    elif target and not target.startswith("/"):
-        # Absolute-form (a request meant for a proxy): keep only its path and query.
-        absolute = urlsplit(target)
-        target = absolute.path + ("?" + absolute.query if absolute.query else "")
-    path, has_query, query = target.partition("?")
+    path, has_query, query = appended_target(request_target).partition("?")
     full_path = parts.path.rstrip("/") + path or "/"
     queries = [q for q in (parts.query, query) if q]
     suffix = "?" + "&".join(queries) if queries else ("?" if has_query else "")
     return f"{parts.scheme}://{parts.netloc}{full_path}{suffix}"
+
+
+def appended_target(request_target: str) -> str:
+    """The part of a capture's target that target_url appends to a base: its path and query.
+
+    `OPTIONS *` has no path of its own ('': the base itself); an absolute-form target (a
+    request meant for a proxy) gives only its path and query; any other is kept as it came.
+    """
+    if request_target == "*":
+        return ""
+    if request_target and not request_target.startswith("/"):
+        absolute = urlsplit(request_target)
+        return absolute.path + ("?" + absolute.query if absolute.query else "")
+    return request_target
 
 
 def validate_target(url: str) -> str | None:

@@ -18,7 +18,7 @@ from whisper_tui.ui.keys import hint
 if TYPE_CHECKING:
     from whisper_tui.core.session import Session
     from whisper_tui.ui.detail import RequestDetail
-    from whisper_tui.ui.replay_screens import EditedRequest
+    from whisper_tui.ui.replay_screens import EditedRequest, EditorSend
     from whisper_tui.ui.request_list import RequestList
 
 
@@ -102,7 +102,6 @@ class ReplayActions:
             self.notify("Nothing to replay yet.", severity="warning")
             return
         scheme = self.session.signing_scheme(request)
-        base = self.replay_url or "http://127.0.0.1:3000"
 
         def prepare(edited: EditedRequest) -> EditedCopy:
             # Raises ValueError with a one-line reason (shown in the editor, nothing sent).
@@ -116,13 +115,18 @@ class ReplayActions:
                 resign=edited.resign,
             )
 
-        def send(copy: EditedCopy | None) -> None:
-            if copy is not None:
-                self._start_replay(request, copy.url, copy)
+        def send(chosen: EditorSend | None) -> None:
+            if chosen is None:
+                return
+            if chosen.target != self.replay_url:  # one target: r, I and exports follow R
+                self.replay_url = chosen.target
+                keys = sending_keys(self)
+                self.notify(f"{keys} and exports now send to {printable(chosen.target)}", timeout=3)
+            self._start_replay(request, chosen.copy.url, chosen.copy)
 
         from whisper_tui.ui.replay_screens import EditReplayScreen  # loaded when first shown
 
-        self.push_screen(EditReplayScreen(request, base, scheme, prepare), send)
+        self.push_screen(EditReplayScreen(request, self.replay_url, scheme, prepare), send)
 
 
 def target_hint(app: object = None) -> str:

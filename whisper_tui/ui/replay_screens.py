@@ -17,10 +17,13 @@ from whisper_tui.core.portable import header_text
 from whisper_tui.core.sanitize import printable, visible_same_width
 from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.signatures import get_scheme
-from whisper_tui.core.targets import target_url, validate_target
+from whisper_tui.core.targets import appended_target, target_url, validate_target
 from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.keys import hint
 from whisper_tui.ui.replay_actions import sending_keys
+
+EXAMPLE_TARGET = "http://127.0.0.1:3000"
+"""The replay target offered as an example (grey, not a value) where none is set yet."""
 
 
 class SafeTextArea(TextArea):
@@ -40,7 +43,7 @@ class UrlPrompt(ModalScreen[str | None]):
 
     def __init__(
         self,
-        suggestion: str = "http://127.0.0.1:3000",
+        suggestion: str = EXAMPLE_TARGET,
         current: str | None = None,
         *,
         changing: bool = False,
@@ -60,18 +63,7 @@ class UrlPrompt(ModalScreen[str | None]):
                 if self.changing
                 else "Replay to which server? (path and query of the capture are appended)"
             )
-            # An example, not a value: grey text that Enter took read as a placeholder, and
-            # keys typed ahead must land in an empty field (not after a prefilled URL). Typing
-            # its start offers the rest (→ takes it). (Not select_on_focus: a selection would
-            # make Ctrl+C copy instead of quit.) A target being changed is text, to edit: a
-            # typo in the host is one key away.
-            yield Input(
-                printable(self.current) if self.current else "",
-                placeholder=f"e.g. {self.suggestion}",
-                id="url",
-                select_on_focus=False,
-                suggester=SuggestFromList([self.suggestion]),
-            )
+            yield target_field(self.current, self.suggestion, id="url")
             yield Static(id="url-error", classes="error")
             yield Static(
                 hint(
@@ -87,18 +79,49 @@ class UrlPrompt(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         url = event.value.strip()
-        if not url:
-            needed = f"type the URL of the server first, e.g. {self.suggestion}"
-            self.query_one("#url-error", Static).update(Text(needed))
-            return
-        problem = validate_target(url)
+        problem = target_problem(url, self.suggestion)
         if problem:
-            self.query_one("#url-error", Static).update(Text(f"{problem}: {printable(repr(url))}"))
+            self.query_one("#url-error", Static).update(Text(problem))
             return
         self.dismiss(url)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def target_problem(url: str, example: str = EXAMPLE_TARGET) -> str | None:
+    """Why `url` can't be the replay target, in one line (None when it can): an empty field
+    asks for one (its grey example is not a value), a bad URL says why."""
+    if not url:
+        return f"type the URL of the server first, e.g. {example}"
+    problem = validate_target(url)
+    return f"{problem}: {printable(repr(url))}" if problem else None
+
+
+def target_field(target: str | None, example: str = EXAMPLE_TARGET, *, id: str) -> Input:
+    """The replay target's field, as the URL prompt and the editor show it: the current
+    target to edit, else empty with the example in grey; typing its start offers the rest
+    (→ takes it)."""
+    # An example, not a value: grey text that Enter took read as a placeholder, and keys
+    # typed ahead must land in an empty field (not after a prefilled URL). (Not
+    # select_on_focus: a selection would make Ctrl+C copy instead of quit.) A target being
+    # changed is text, to edit: a typo in the host is one key away.
+    return Input(
+        printable(target) if target else "",
+        placeholder=f"e.g. {example}",
+        id=id,
+        select_on_focus=False,
+        suggester=SuggestFromList([example]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EditorSend:
+    """What the edit screen hands back: the copy to send, and the replay target it goes to
+    (r's target from then on, as if typed in r's prompt)."""
+
+    copy: EditedCopy
+    target: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +187,9 @@ HEADERS_ROWS = 5
 """The headers editor's least height: three header lines between its borders."""
 
 
-class EditReplayScreen(ModalScreen[EditedCopy | None]):
-    """Method, URL, headers and body of a copy of the capture; the original stays as it was.
+class EditReplayScreen(ModalScreen[EditorSend | None]):
+    """Method, path, headers and body of a copy of the capture, and the replay target it goes
+    to (r's: one target, changed here as in r's prompt); the original stays as it was.
 
     `prepare` turns what was typed into what will be sent (re-signing it when asked); when
     it can't (a signature that needs a header the edit removed), its one-line reason is shown
@@ -177,14 +201,17 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
     def __init__(
         self,
         request: CapturedRequest,
-        base_url: str,
+        target: str | None,
         signing: str | None,
         prepare: Callable[[EditedRequest], EditedCopy],
     ) -> None:
         super().__init__()
         self.request = request
         self.prepare = prepare
-        self.base_url = base_url
+        self.target = target
+        """The replay target when the dialog opened (None: none set yet, the field is empty)."""
+        self.path = appended_target(request.target)
+        """What is appended to the target: the capture's path and query as it came."""
         self.signing = signing
         """The scheme a re-signature would use, or None when no scheme/secret is known."""
         try:
@@ -205,14 +232,17 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         with Vertical(id="edit-box", classes="modal-box") as box:
             box.border_title = f"Edit and replay capture #{request.id} (the original is kept)"
             with Horizontal(id="edit-line"):
-                yield Input(
+                method = Input(
                     value=printable(request.method), id="edit-method", select_on_focus=False
                 )
-                yield Input(
-                    value=target_url(self.base_url, request.target),
-                    id="edit-url",
-                    select_on_focus=False,
-                )
+                method.border_title = "Method"
+                yield method
+                target = target_field(self.target, id="edit-target")
+                target.border_title = f"Replay target of {sending_keys(self.app)}"
+                yield target
+                path = Input(value=self.path, id="edit-path", select_on_focus=False)
+                path.border_title = "Path and query"
+                yield path
             headers = SafeTextArea(headers_text(request), id="edit-headers", soft_wrap=False)
             headers.border_title = "Headers: one 'Name: value' a line; Host, Content-Length are set"
             yield headers
@@ -245,6 +275,8 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         # Read back from the fields (not from the capture): a TextArea may keep the text
         # its own way (line endings), and only a change by the user counts as an edit.
         self._opened_with = self._field_texts()
+        if not self.target:  # the one thing to type before sending: where to
+            self.query_one("#edit-target", Input).focus()
         self.call_after_refresh(self.fit_headers)
 
     def on_resize(self) -> None:
@@ -261,7 +293,7 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         headers.styles.max_height = max(HEADERS_ROWS, room)
 
     def _field_texts(self) -> dict[str, str]:
-        fields = {"method": "#edit-method", "url": "#edit-url"}
+        fields = {"method": "#edit-method", "target": "#edit-target", "path": "#edit-path"}
         texts = {name: self.query_one(found, Input).value for name, found in fields.items()}
         for name, found in (("headers", "#edit-headers"), ("body", "#edit-body")):
             for area in self.query(found).results(TextArea):
@@ -269,7 +301,7 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         return texts
 
     def unsent_edits(self) -> list[str]:
-        """The fields typed in since the dialog opened ('method', 'url', 'headers', 'body')."""
+        """The fields typed in since the dialog opened ('method', 'path', 'body'...)."""
         opened = self._opened_with
         return [name for name, text in self._field_texts().items() if text != opened.get(name)]
 
@@ -307,10 +339,18 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
 
     def action_send(self) -> None:
         method = self.query_one("#edit-method", Input).value.strip().upper()
-        url = self.query_one("#edit-url", Input).value.strip()
-        problem = validate_target(url)
+        target = self.query_one("#edit-target", Input).value.strip()
+        path = self.query_one("#edit-path", Input).value.strip()
+        problem = target_problem(target)
         if problem or not method:
             self._show_error(problem or "the method is empty")
+            return
+        if path and not path.startswith("/"):
+            self._show_error(f"the path must start with / (as {printable(self.path)[:40]!r})")
+            return
+        url = target_url(target, path)
+        if problem := validate_target(url):
+            self._show_error(f"{problem}: {printable(repr(url))}")
             return
         if not is_token(method):
             self._show_error(f"the method {printable(method)[:20]!r} is not an HTTP token")
@@ -328,8 +368,8 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         changes = []
         if method != self.request.method:
             changes.append("method")
-        if url != target_url(self.base_url, self.request.target):
-            changes.append("url")
+        if path != self.path:
+            changes.append("path")
         if headers != editable_headers(self.request):
             changes.append("headers")
         if body != self.request.body:
@@ -339,7 +379,7 @@ class EditReplayScreen(ModalScreen[EditedCopy | None]):
         except ValueError as bad:
             self._show_error(f"not sent: {bad}")
             return
-        self.dismiss(copy)
+        self.dismiss(EditorSend(copy, target))
 
     def action_cancel(self) -> None:
         """Close without sending; over unsent edits the first press says so (as a quit key

@@ -19,6 +19,7 @@ from whisper_tui.core.har import load_har, save_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.session import Session
 from whisper_tui.core.store import RequestStore
+from whisper_tui.ui.action_registry import all_actions
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -160,6 +161,7 @@ def test_help_keeps_its_sections_in_order():
         "answers (simulate failures to test provider retries):",
         "files and modes:",
         "commands:",
+        "config file:",
         "examples:",
     ]
     options = result.stdout.split("options:\n", 1)[1].split("\n\n", 1)[0]
@@ -310,6 +312,25 @@ def test_a_bad_value_only_the_file_can_set_is_a_one_line_error(tmp_path, line, w
         assert result.returncode == 2, result.stderr
         [error] = result.stderr.splitlines()
         assert error.startswith(f"whisper-tui: error: {config}: ") and words in error, error
+        if line.startswith("[keymap]"):  # to where [keymap] is explained, not all of --help
+            assert error.endswith(" (see [keymap] in whisper-tui --help)"), error
+
+
+def test_help_says_where_the_config_file_is_and_what_its_tables_hold(tmp_path):
+    # A bad [keymap] value's error sends the user here: the ids and the key syntax must be in it.
+    env = dict(os.environ, WHISPER_TUI_CONFIG_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-m", "whisper_tui", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+    )
+    part = result.stdout.split("config file:\n", 1)[1].split("\n\n", 1)[0]
+    assert str(tmp_path / "config.toml") in part
+    assert "[secrets]" in part and 'replay = "r,ctrl+r"' in part
+    listed = set(" ".join(part.split("The binding ids are", 1)[1].split()).split(", "))
+    assert listed == {action.id for action in all_actions()}
 
 
 @pytest.mark.parametrize(

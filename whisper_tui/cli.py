@@ -8,6 +8,7 @@ import errno
 import os
 import socket
 import sys
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -61,10 +62,50 @@ keys: j/k or arrows move, g/G first/last, Tab switches pane, ? help, q quit."""
 )
 
 
+SEE_KEYMAP = "see [keymap] in whisper-tui --help"
+"""Where a bad [keymap]'s error points: --help's config file part, every binding id in it."""
+
+
+def config_help() -> str:
+    """--help's config file part: where the file is, what it holds, its two tables briefly, and
+    every binding id a [keymap] may name (the action table is plain Python: no Textual)."""
+    from whisper_tui.ui.action_registry import all_actions
+
+    ids = textwrap.fill(
+        ", ".join(action.id for action in all_actions()),
+        width=78,
+        initial_indent="      ",
+        subsequent_indent="      ",
+    )
+    return f"""\
+config file:
+  {config_path()}
+  (--config FILE picks another); flags override it.
+  TOML: each flag's name without dashes takes what the flag takes
+  (port = 9000, max_body = "100MiB", respond = ["POST /hooks/x 500"]),
+  and theme and wrap, which the app writes back when you change them
+  [secrets]  scheme = "secret" or ["secret", ...], as --secret
+  [keymap]   binding id = keys, e.g. replay = "r,ctrl+r"; keys as Textual
+             names them ("ctrl+r", "f5", "question_mark"); one key, one
+             action; q, Ctrl+C and Ctrl+Q always quit. The binding ids are
+{ids}
+"""
+
+
 class _OneLineErrorParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
+        self.fail(message)
+
+    def format_help(self) -> str:
+        # The config part only when help is shown: it reads the action table, which a start
+        # (headless mode's above all) need not pay for.
+        if self.epilog == EPILOG:
+            self.epilog = EPILOG.replace("examples:", config_help() + "\nexamples:", 1)
+        return super().format_help()
+
+    def fail(self, message: str, see: str = "see whisper-tui --help") -> NoReturn:
         # One line, no usage dump: the user sees what is wrong and where to look.
-        self.exit(EXIT_USAGE, f"whisper-tui: error: {message} (see whisper-tui --help)\n")
+        self.exit(EXIT_USAGE, f"whisper-tui: error: {message} ({see})\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,7 +133,8 @@ def parse_settings(
         from_file = config_values(load_config(path, must_exist=bool(config_file)), path)
         from_env = secrets_from_env(os.environ if environ is None else environ)
     except ValueError as error:
-        parser.error(str(error))
+        keymap = getattr(error, "key", None) == "keymap"
+        parser.fail(str(error), *([SEE_KEYMAP] if keymap else []))
     values = {**from_file, **flags}  # a flag overrides the file
     values["secrets"] = merged_secrets(
         from_file.get("secrets", ()),
@@ -246,11 +288,14 @@ def keymap_problem(settings: Settings) -> str | None:
     for action_id, _keys in settings.keymap:
         if action_id not in known:
             ids = ", ".join(known)
-            return f"{source}: keymap: unknown binding id {action_id!r}; binding ids: {ids}"
+            return (
+                f"{source}: keymap: unknown binding id {action_id!r}; binding ids: {ids} "
+                f"({SEE_KEYMAP})"
+            )
     conflict = unknown_key(dict(settings.keymap)) or keymap_conflict(
         dict(settings.keymap), all_actions()
     )
-    return f"{source}: {conflict}" if conflict else None
+    return f"{source}: {conflict} ({SEE_KEYMAP})" if conflict else None
 
 
 def _run_headless(

@@ -337,5 +337,5 @@ def config_values(data: Mapping[str, object], source: Path) -> dict[str, Any]:
         try:
             values[option.field] = option.from_config(value, source.parent)
         except ValueError as error:
-            raise ConfigError(f"{source}: {key}: {error}") from None
+            raise ConfigError(f"{source}: {key}: {error}", key) from None
     return values

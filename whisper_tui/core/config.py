@@ -31,6 +31,11 @@ from typing import Any
 class ConfigError(ValueError):
     """The config file can't be used; the message names the file and the problem."""
 
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+        """The setting or table at fault (`keymap`), so the error can say where it is explained."""
+
 
 def config_dir() -> Path:
     """$XDG_CONFIG_HOME/whisper-tui, ~/Library/Application Support/whisper-tui, %APPDATA%."""

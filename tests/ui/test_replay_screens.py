@@ -479,3 +479,21 @@ async def test_the_editors_target_offers_the_example_once_begun(downstream):
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, app, "the path must start with /")
         assert app.replay_url is None
+
+
+async def test_a_body_left_alone_in_the_editor_is_sent_as_stored(downstream):
+    # The editor's text of 'a\nb\r\nc' reads 'a\r\nb\r\nc' (a TextArea writes every line end
+    # as the first): sent as that, and noted as an edit of the body nobody made.
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = downstream.url
+    body = b"a\nb\r\nc"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, raw_post("/lines", body))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        await pilot.pause()  # the editor mounted: what its fields opened with is read
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+        assert downstream.arrivals[0][3] == body
+        await wait_for_screen(pilot, app, "not edited")

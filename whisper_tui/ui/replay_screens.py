@@ -360,10 +360,13 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
         except ValueError as bad:
             self._show_error(str(bad))
             return
-        if self.body_text is None:
+        # A body not changed here is sent as stored (exact bytes): the editor's text of it
+        # need not be those bytes (a TextArea writes mixed line endings all as the first).
+        typed = self._field_texts().get("body")
+        if typed is None or typed == self._opened_with.get("body"):
             body = self.request.body
         else:
-            body = self.query_one("#edit-body", TextArea).text.encode("utf-8")
+            body = typed.encode("utf-8")
         resign = bool(self.signing) and self.query_one("#edit-resign", Checkbox).value
         changes = []
         if method != self.request.method:

@@ -22,13 +22,13 @@ from tests.helpers import EVENT_LOOPS, HeldApp, delivery_request, load_deliverie
 from whisper_tui.core.answers import STOPPED_FORWARD
 from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har, to_har
-from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import SignatureSettings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.headless import human_line, json_line, serve_headless
+from whisper_tui.headless import ArrivalOrder, Line, human_line, json_line, serve_headless
 
 BINARY = bytes(range(256)) * 12
 
@@ -704,3 +704,95 @@ async def test_a_json_line_carries_the_answer_relayed_to_the_sender():
     assert answer["content"]["text"] == "made"
     [entry] = to_har(list(session.store), session.base_url)["log"]["entries"]
     assert answer == entry["response"]
+
+
+def _capture(capture_id: int) -> CapturedRequest:
+    return CapturedRequest(capture_id, 1.0, "", "POST", f"/{capture_id}", (1, 1), (), b"{}")
+
+
+def _forward(status: int) -> Attempt:
+    return Attempt("http://app/x", 1.0, kind="forward", status=status)
+
+
+async def test_lines_wait_in_arrival_order_for_the_forwards_before_them():
+    emitted: list[Line] = []
+    order = ArrivalOrder(emitted.append, hold=60.0, forward_url="http://app")
+    first, second, third = _capture(1), _capture(2), _capture(3)
+    order.add(first, None, waits=True)
+    order.add(second, None, waits=True)
+    order.add(third, None, waits=False)  # no forward of its own, but after two that wait
+    order.told(second, _forward(201))
+    assert emitted == []  # the first one's forward is still on its way
+    order.told(first, _forward(202))
+    assert [(r.id, f and f.status) for r, _, f in emitted] == [(1, 202), (2, 201), (3, None)]
+    order.add(_capture(4), None, waits=False)  # nothing held: at once
+    assert [r.id for r, _, _ in emitted] == [1, 2, 3, 4]
+
+
+async def test_a_forward_that_tells_nothing_holds_the_lines_after_it_only_so_long():
+    # The forward's timeout ends every forward first; should one tell nothing all the same,
+    # its line goes once overdue, saying so, and the ones after it follow in order.
+    emitted: list[Line] = []
+    done = asyncio.Event()
+
+    def emit(line: Line) -> None:
+        emitted.append(line)
+        if len(emitted) == 2:
+            done.set()
+
+    order = ArrivalOrder(emit, hold=0.01, forward_url="http://app")
+    order.add(_capture(1), None, waits=True)
+    order.add(_capture(2), None, waits=False)
+    await asyncio.wait_for(done.wait(), 10)
+    [(first, _, forward), (second, _, nothing)] = emitted
+    assert (first.id, second.id, nothing) == (1, 2, None)
+    assert forward is not None and forward.error == "no outcome 0.01 s after the capture arrived"
+    assert human_line(first, Verdicts.from_settings(Settings()), forward).endswith(
+        " 200! [forward failed: no outcome 0.01 s after the capture arrived]"
+    )
+    order.told(first, _forward(204))  # too late: its line is out
+    assert len(emitted) == 2
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+async def test_with_forward_lines_come_in_arrival_order_not_as_forwards_finish(as_json):
+    # A script reading the lines expects them in the order the deliveries came: /first's
+    # forward finishes only after /second's has, and its line still comes first.
+    release_first = asyncio.Event()
+
+    async def app(request: web.BaseRequest) -> web.Response:
+        await request.read()
+        if request.path == "/first":
+            await release_first.wait()
+        return web.Response(status=204)
+
+    async with serving(app) as app_url:
+        session = Session(Settings(port=0, forward_url=app_url))
+        out, stop = io.StringIO(), asyncio.Event()
+        headless = asyncio.create_task(serve_headless(session, as_json=as_json, out=out, stop=stop))
+        await asyncio.wait_for(session.until_started(), 10)
+        both_told = asyncio.Event()
+
+        def told(request: CapturedRequest, _attempt: Attempt) -> None:
+            if request.target == "/second":
+                release_first.set()  # the second forward has finished first
+            else:
+                both_told.set()
+
+        session.subscribe_forwards(told)
+        async with aiohttp.ClientSession() as client:
+            for path in ("/first", "/second"):
+                async with client.post(f"{session.base_url}{path}", data=b"{}") as reply:
+                    assert reply.status == 200  # the sender's answer does not wait
+        await asyncio.wait_for(both_told.wait(), 10)
+        stop.set()
+        assert await asyncio.wait_for(headless, 10) == 0
+    lines = out.getvalue().splitlines()
+    if as_json:
+        records = [json.loads(line) for line in lines]
+        assert [(r["id"], r["target"], r["forward"]["status"]) for r in records] == [
+            (1, "/first", 204),
+            (2, "/second", 204),
+        ]
+    else:
+        assert [line.split()[2] for line in lines] == ["/first", "/second"]

@@ -9,7 +9,9 @@ import json
 import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from whisper_tui.core.answers import (
@@ -153,6 +155,101 @@ def _forward_json(forward: Attempt) -> dict[str, object]:
 Line = tuple[CapturedRequest, DeliveryJson | None, Attempt | None]
 """A capture to print, with its delivery object (for --json) and its --forward attempt."""
 
+HOLD_GRACE = 5.0
+"""Seconds past the forward's own timeout that a line may wait for its forward's outcome:
+the timeout ends every forward first, unless the loop is that far behind (or a bug)."""
+
+
+@dataclass(slots=True)
+class _Held:
+    """A capture whose line waits, in arrival order, with what it is printed with."""
+
+    request: CapturedRequest
+    delivery: DeliveryJson | None
+    due: float
+    """Loop time after which the line goes out without its forward's outcome."""
+    forward: Attempt | None = None
+    told: bool = True
+    """False while its forward is on its way."""
+
+
+class ArrivalOrder:
+    """--forward: lines in the order the captures arrived, each with its forward's outcome.
+
+    A capture whose forward is on its way holds its line and every later one until the
+    outcome is told. Forwards run side by side and each ends by its own timeout (10 s),
+    counted from its capture's arrival, so a slow app delays a line by at most that, never
+    forever: one slow forward holds the lines after it only until its own timeout, by which
+    time theirs are nearly done too. A forward that tells nothing `hold` seconds after its
+    capture arrived lets the line go, the forward failed with 'no outcome', and the rest follow.
+    """
+
+    def __init__(self, emit: Callable[[Line], None], hold: float, forward_url: str) -> None:
+        self._emit = emit
+        self._hold = hold
+        self._forward_url = forward_url
+        self.held: deque[_Held] = deque()
+        """Lines waiting, in arrival order; the first one's forward is on its way."""
+        self._waiting: dict[int, _Held] = {}  # by capture id: told False
+        self._timer: asyncio.TimerHandle | None = None
+        """Set while a line is held: when the first held one is due."""
+        self._timer_for: _Held | None = None
+
+    def add(self, request: CapturedRequest, delivery: DeliveryJson | None, waits: bool) -> None:
+        """A capture as it arrives; `waits` when its line needs its forward's outcome."""
+        if not waits and not self.held:
+            self._emit((request, delivery, None))  # nothing before it waits: at once
+            return
+        loop = asyncio.get_running_loop()
+        held = _Held(request, delivery, loop.time() + self._hold, told=not waits)
+        self.held.append(held)
+        if waits:
+            self._waiting[request.id] = held
+        if self._timer is None:
+            self._timer, self._timer_for = loop.call_at(held.due, self._overdue), held
+
+    def told(self, request: CapturedRequest, forward: Attempt) -> None:
+        """A forward's outcome: its line, and those after it that wait for nothing else, go."""
+        held = self._waiting.pop(request.id, None)
+        if held is None:  # its line went out already, overdue
+            return
+        held.forward, held.told = forward, True
+        self._release()
+
+    def stop(self) -> None:
+        """Every held line now, in order; a forward still on its way was cut short."""
+        for held in self.held:
+            if not held.told:
+                held.forward = stopped_forward(self._forward_url, held.request)
+            self._emit((held.request, held.delivery, held.forward))
+        self.held.clear()
+        self._waiting.clear()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = self._timer_for = None
+
+    def _release(self, now: float | None = None) -> None:
+        held_lines = self.held
+        while held_lines and (held_lines[0].told or (now is not None and held_lines[0].due <= now)):
+            held = held_lines.popleft()
+            if not held.told:
+                del self._waiting[held.request.id]
+                reason = f"no outcome {self._hold:g} s after the capture arrived"
+                held.forward = stopped_forward(self._forward_url, held.request, reason)
+            self._emit((held.request, held.delivery, held.forward))
+        first = held_lines[0] if held_lines else None
+        if first is self._timer_for:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer, self._timer_for = None, first
+        if first is not None:  # it waits for its forward; the lines after it are due later
+            self._timer = asyncio.get_running_loop().call_at(first.due, self._overdue)
+
+    def _overdue(self) -> None:
+        self._timer = self._timer_for = None
+        self._release(asyncio.get_running_loop().time())
+
 
 def lines_of(batch: list[Line], verdicts: Verdicts, *, as_json: bool = False) -> str:
     """The lines of a batch of captures (each with its delivery object and forward), joined.
@@ -229,36 +326,8 @@ async def serve_headless(
             reader_gone = True
             stop.set()
 
-    # --forward: captures whose line waits for the forward's outcome (with --relay-response
-    # the target's answer, which is the sender's), with the delivery object they arrived
-    # with. The capture itself, not its id: the store may evict it before the forward
-    # finishes, and its line is printed all the same.
-    waiting: dict[int, tuple[CapturedRequest, DeliveryJson | None]] = {}
-
-    def delivery_of(request: CapturedRequest) -> DeliveryJson | None:
-        # The store numbered the arrival before telling its listeners.
-        return store.deliveries.json_of(request.id) if as_json else None
-
-    def announce(request: CapturedRequest) -> None:
-        forwarding = session.forwarding
-        if request.answered_status == NOT_ANSWERED or (
-            forwarding is not None and request.id in forwarding.in_flight
-        ):
-            # The line gives the status the sender got (with --relay-response the target's,
-            # not known yet) and whether the app got the delivery: it waits for the forward,
-            # which the sender's timeout bounds (--relay-response makes the sender wait too).
-            waiting[request.id] = (request, delivery_of(request))
-            return
-        print_line(request, delivery_of(request))
-
-    def forwarded(request: CapturedRequest, attempt: Attempt) -> None:
-        if (waited := waiting.pop(request.id, None)) is not None:
-            print_line(*waited, attempt)
-
-    def print_line(
-        request: CapturedRequest, delivery: DeliveryJson | None, forward: Attempt | None = None
-    ) -> None:
-        pending.append((request, delivery, forward))
+    def print_line(line: Line) -> None:
+        pending.append(line)
         # Lines go out together FLUSH_DELAY after the first one since the last flush: under
         # load one write system call carries hundreds of them. Kept here rather than in the
         # stream's buffer, which PYTHONUNBUFFERED (set in many containers) turns off: then
@@ -266,8 +335,33 @@ async def serve_headless(
         if len(pending) == 1:
             loop.call_later(FLUSH_DELAY, flush)
 
+    # --forward: a capture's line waits for the forward's outcome (with --relay-response the
+    # target's answer, which is the sender's), and later lines wait for it, in arrival order.
+    # The capture itself is held, not its id: the store may evict it before the forward
+    # finishes, and its line is printed all the same.
+    hold = HOLD_GRACE + (session.sender.timeout if settings.forward_url else 0.0)
+    order = ArrivalOrder(print_line, hold, settings.forward_url or "")
+    held = order.held
+
+    def delivery_of(request: CapturedRequest) -> DeliveryJson | None:
+        # The store numbered the arrival before telling its listeners.
+        return store.deliveries.json_of(request.id) if as_json else None
+
+    def announce(request: CapturedRequest) -> None:
+        forwarding = session.forwarding
+        # The line gives the status the sender got (with --relay-response the target's, not
+        # known yet) and whether the app got the delivery: it waits for the forward, which
+        # the forward's timeout bounds (--relay-response makes the sender wait too).
+        waits = request.answered_status == NOT_ANSWERED or (
+            forwarding is not None and request.id in forwarding.in_flight
+        )
+        if not waits and not held:  # what add() does first, without the call: per capture
+            print_line((request, delivery_of(request), None))
+        else:
+            order.add(request, delivery_of(request), waits)
+
     store.subscribe(announce)
-    session.subscribe_forwards(forwarded)
+    session.subscribe_forwards(order.told)
 
     def refused(rejection: Rejection) -> None:
         # Not a capture (stdout stays one line per capture): a note on stderr, as it happens.
@@ -290,14 +384,10 @@ async def serve_headless(
     try:
         await stop.wait()
     finally:
-        forwarding = session.forwarding
         await session.stop()
-        for request_id in sorted(waiting):  # whisper-tui stopped first: no answer (status 0)
-            request, delivery = waiting[request_id]
-            # Its forward was cancelled by the stop: the app never answered, which the line
-            # must say (a bare '200' would read as delivered).
-            abandoned = None if forwarding is None else stopped_forward(forwarding.url, request)
-            print_line(request, delivery, abandoned)
+        # Forwards still on their way were cancelled by the stop: the app never answered, which
+        # their lines must say (a bare '200' would read as delivered).
+        order.stop()
         flush()  # the lines of the last captures, before the pending flush would run
         if session.autosave is not None:
             note(f"saved {len(store):,} capture(s) to {session.autosave.path}")

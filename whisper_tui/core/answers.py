@@ -68,7 +68,8 @@ def answer_of(request: CapturedRequest, attempts: list[Attempt]) -> Answer:
     return Answer(status, forward_failed(latest_forward(attempts)))
 
 
-def stopped_forward(base: str, request: CapturedRequest) -> Attempt:
-    """The forward a stop cut short (fire-and-forget or relayed): failed, with no answer."""
+def stopped_forward(base: str, request: CapturedRequest, error: str = STOPPED_FORWARD) -> Attempt:
+    """The forward a stop cut short (fire-and-forget or relayed): failed, with no answer
+    (`error` says why when not the stop)."""
     url = target_url(base, request.target)
-    return Attempt(target_url=url, started_at=time.time(), kind="forward", error=STOPPED_FORWARD)
+    return Attempt(target_url=url, started_at=time.time(), kind="forward", error=error)

@@ -236,3 +236,112 @@ def test_attempt_listeners_hear_the_capture_id():
     store.add_attempt(1, Attempt(target_url="http://t/", started_at=1.0))
     store.add_attempt(99, Attempt(target_url="http://t/", started_at=1.0))  # not kept: no word
     assert heard == [1]
+
+
+def at(request_id: int, when: float, path: str = "/hook") -> CapturedRequest:
+    return CapturedRequest(request_id, when, "127.0.0.1", "POST", path, (1, 1), (), b"")
+
+
+class Reads:
+    """A test for latest_before that takes captures to `path` and counts the ones it is asked
+    about (what the store reads to answer)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.asked = 0
+
+    def __call__(self, capture: CapturedRequest) -> bool:
+        self.asked += 1
+        return capture.path == self.path
+
+
+def latest_by_reading_all(
+    store: RequestStore, request: CapturedRequest, path: str
+) -> CapturedRequest | None:
+    earlier = [
+        c
+        for c in store
+        if (c.received_at, c.id) < (request.received_at, request.id) and c.path == path
+    ]
+    return max(earlier, key=lambda c: (c.received_at, c.id), default=None)
+
+
+def test_latest_before_reads_back_from_the_capture_only_as_far_as_the_one_it_takes():
+    store = RequestStore()
+    for n in range(1, 2001):
+        store.add(at(n, float(n), "/rare" if n == 1900 else "/hook"))
+    request = store.get(1990)
+    assert request is not None
+    reads = Reads("/rare")
+    assert store.latest_before(request, reads) is store.get(1900)
+    assert reads.asked == 90  # #1989 back to #1900, not the 2,000 the store holds
+    reads = Reads("/hook")
+    assert store.latest_before(request, reads) is store.get(1989) and reads.asked == 1
+
+
+def test_latest_before_is_the_latest_earlier_arrival_whatever_order_a_file_gave():
+    # A file listing its captures out of time order (files joined, newest first), loaded
+    # after live ones and before more: positions are no longer arrival order.
+    store = RequestStore()
+    store.add(at(1, 50.0, "/a"))
+    store.add(at(2, 60.0, "/b"))
+    loaded = [at(3, 30.0, "/a"), at(4, 70.0, "/a"), at(5, 10.0, "/b"), at(6, 55.0, "/a")]
+    store.add_loaded(loaded)
+    store.add(at(7, 80.0, "/a"))
+    store.add(at(8, 55.0, "/a"))  # the same instant as #6: after it by id
+    for request in store:
+        for path in ("/a", "/b"):
+            expected = latest_by_reading_all(store, request, path)
+            assert store.latest_before(request, Reads(path)) is expected, (request.id, path)
+    assert store.latest_before(store.get(7), Reads("/a")) is store.get(4)
+    assert store.latest_before(store.get(8), Reads("/a")) is store.get(6)
+    assert store.latest_before(store.get(1), Reads("/a")) is store.get(3)
+
+
+def test_once_the_captures_out_of_order_are_deleted_or_evicted_reading_back_is_enough_again():
+    store = RequestStore(max_requests=100)
+    store.add_loaded([at(n, float(n)) for n in range(1, 51)])
+    late = at(51, 5.5)  # loaded out of order: between #5 and #6 in time
+    store.add_loaded([late])
+    for n in range(52, 101):
+        store.add(at(n, float(n)))
+    newest = store[-1]
+    reads = Reads("/hook")
+    assert store.latest_before(newest, reads) is store.get(99)
+    # The store can't tell where #100 goes: every capture read, all but the late one (turned
+    # away by its time alone) and #100 itself asked about.
+    assert reads.asked == 98
+    removed = store.remove(51)
+    assert removed is not None
+    reads = Reads("/hook")
+    assert store.latest_before(newest, reads) is store.get(99) and reads.asked == 1
+    store.restore(removed)  # undo: out of order again, and still right
+    assert store.latest_before(store.get(6), Reads("/hook")) is late
+    assert store.latest_before(late, Reads("/hook")) is store.get(5)
+    for n in range(101, 152):  # #1 to #51 evicted, the late one among them
+        store.add(at(n, float(n)))
+    reads = Reads("/hook")
+    assert store.latest_before(store[-1], reads) is store.get(150) and reads.asked == 1
+
+
+def test_deleting_and_restoring_in_the_middle_keeps_latest_before_right():
+    store = RequestStore()
+    whens = [5.0, 1.0, 9.0, 3.0, 3.0, 7.0, 2.0, 8.0]
+    store.add_loaded([at(n, when, "/a" if n % 2 else "/b") for n, when in enumerate(whens, 1)])
+    removed = [store.remove(4), store.remove(1), store.remove(7)]
+    for taken in reversed(removed):
+        assert taken is not None
+        store.restore(taken)
+        for request in store:
+            for path in ("/a", "/b"):
+                expected = latest_by_reading_all(store, request, path)
+                assert store.latest_before(request, Reads(path)) is expected
+    everything = store.remove_all()
+    store.add(at(20, 100.0))
+    store.add(at(21, 101.0))
+    reads = Reads("/hook")
+    assert store.latest_before(store.get(21), reads) is store.get(20) and reads.asked == 1
+    store.restore(everything)
+    for request in store:
+        expected = latest_by_reading_all(store, request, "/a")
+        assert store.latest_before(request, Reads("/a")) is expected

@@ -425,23 +425,12 @@ class Session:
                 return found
         # Earlier by arrival time, then id, as the diff orders its pair (ui/diff_actions.py),
         # not by id alone: --load numbers a file's captures after those already listed, so
-        # the nearest lower id can be a newer live capture, and an earlier arrival can sit
-        # anywhere in the store. Walked from the newest, the one found so far turns most of
-        # the older ones away on their time alone, before the path is read.
-        method, path, request_at = request.method, request.path, request.received_at
-        latest: CapturedRequest | None = None
-        latest_at = float("-inf")
-        for candidate in reversed(list(store)):  # a third of store[position]'s cost
-            at = candidate.received_at
-            if at < latest_at or at > request_at:
-                continue
-            if (at, candidate.id) >= (request_at, request.id):
-                continue  # the same instant, a higher id: after it
-            if latest is not None and (at, candidate.id) <= (latest_at, latest.id):
-                continue
-            if candidate.method == method and candidate.path == path:
-                latest, latest_at = candidate, at
-        return latest
+        # the nearest lower id can be a newer live capture. The store's positions are that
+        # order (unless a file was loaded out of order): read back from the capture's place.
+        method, path = request.method, request.path
+        return store.latest_before(
+            request, lambda candidate: candidate.method == method and candidate.path == path
+        )
 
     def delivery(self, request: CapturedRequest) -> Delivery | None:
         """The delivery a capture is an arrival of (id, which arrival, the ones beside it), or

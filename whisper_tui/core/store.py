@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, KeysView
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from whisper_tui.core.collector import untrack as _untrack
 from whisper_tui.core.deliveries import Found
@@ -16,6 +18,17 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 
 Listener = Callable[[CapturedRequest], None]
 AttemptListener = Callable[[int], None]
+
+arrival_key: Callable[[CapturedRequest], tuple[float, int]] = attrgetter("received_at", "id")
+"""When a capture arrived, as the diff orders two (ui/diff_actions.py): by time, then id (two
+captures of one instant arrived in id order)."""
+
+
+def _descent(earlier: CapturedRequest | None, later: CapturedRequest | None) -> int:
+    """1 when two neighbours in the store are out of arrival order, else 0 (or a missing one)."""
+    if earlier is None or later is None or earlier.received_at < later.received_at:
+        return 0
+    return 1 if arrival_key(earlier) > arrival_key(later) else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +118,11 @@ class RequestStore:
         self.loaded_through = 0
         """The highest id given out when a file's batch was last loaded (add_loaded): a
         capture with a higher id arrived live afterwards. The list counts only those as new."""
+        self._descents = 0
+        """Neighbours among the kept captures that are out of arrival order (`arrival_key`).
+        Live captures are stored as they arrive, so it is 0 unless a file listed them out of
+        order, or was loaded after later ones: then positions are arrival order, and
+        `latest_before` finds a capture's place by bisection."""
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -144,9 +162,13 @@ class RequestStore:
                 add_found = self.deliveries.add_found
                 items, by_id = self._items, self._by_id
                 before, added = len(items), 0
+                last = items[-1] if items else None
                 try:
                     for request, its_id in zip(requests, found, strict=True):
                         _untrack(request)
+                        if last is not None and last.received_at >= request.received_at:
+                            self._descents += _descent(last, request)
+                        last = request
                         items.append(request)
                         by_id[request.id] = request
                         added += request.cost
@@ -168,7 +190,10 @@ class RequestStore:
         # counting frees it on eviction. Otherwise every full collection walks them all,
         # with the loop stopped: 31-48 ms at 100,000 captures, 3 ms once untracked.
         _untrack(request)
-        self._items.append(request)
+        items = self._items
+        if items and (last := items[-1]) is not None and last.received_at >= request.received_at:
+            self._descents += _descent(last, request)  # a clock set back, or a loaded file
+        items.append(request)
         self._by_id[request.id] = request
         self._bytes += request.cost
         self.received += 1
@@ -182,6 +207,8 @@ class RequestStore:
         while len(self) > 1 and (len(self) > self.max_requests or self._bytes > self.max_bytes):
             oldest = self._items[self._start]
             assert oldest is not None
+            if self._descents:
+                self._descents -= _descent(oldest, self[1])
             self._items[self._start] = None
             self._start += 1
             self._bytes -= oldest.cost
@@ -214,6 +241,10 @@ class RequestStore:
     def _remove_range(self, first: int, end: int) -> Removed:
         index = self._start + first
         requests = tuple(r for r in self._items[index : self._start + end] if r is not None)
+        if first == 0 and end >= len(self):
+            self._descents = 0
+        elif self._descents:  # taking captures out of arrival order can't make any
+            self._descents += self._descents_if_replaced(first, end, ())
         del self._items[index : self._start + end]
         attempts: dict[int, list[Attempt]] = {}
         for request in requests:
@@ -237,6 +268,7 @@ class RequestStore:
         # neither moves an absolute index: the old place is still the right one.
         position = max(0, min(removed.absolute - self.evicted, len(self)))
         index = self._start + position
+        self._descents += self._descents_if_replaced(position, position, requests)
         self._items[index:index] = requests
         for request in requests:
             self._by_id[request.id] = request
@@ -250,6 +282,18 @@ class RequestStore:
         )
         self._evict()
         self.version += 1
+
+    def _descents_if_replaced(
+        self, first: int, end: int, requests: tuple[CapturedRequest, ...] | list[CapturedRequest]
+    ) -> int:
+        """How `_descents` changes when the captures at positions first to end (exclusive)
+        are replaced by `requests` (a removal: none; a restore: first == end)."""
+        size = len(self)
+        before = self[first - 1] if first > 0 else None
+        after = self[end] if end < size else None
+        old = [before, *self.span(first, end), after]
+        new = [before, *requests, after]
+        return sum(map(_descent, new, new[1:])) - sum(map(_descent, old, old[1:]))
 
     def _position_of(self, request_id: int) -> int | None:
         request = self._by_id.get(request_id)
@@ -310,6 +354,36 @@ class RequestStore:
 
     def get(self, request_id: int) -> CapturedRequest | None:
         return self._by_id.get(request_id)
+
+    def latest_before(
+        self, request: CapturedRequest, accept: Callable[[CapturedRequest], bool]
+    ) -> CapturedRequest | None:
+        """The latest capture that arrived before `request` (by `arrival_key`) that `accept`
+        takes, or None.
+
+        The store's positions are arrival order unless a file was loaded out of order (see
+        `_descents`): then `request`'s place is found by bisection and the captures before it
+        are read back from there, only as far as the one taken. Otherwise every capture is
+        read (the earlier ones by time alone)."""
+        items, start = self._items, self._start
+        if not self._descents:
+            key = arrival_key(request)
+            place = bisect_left(items, key, start, key=arrival_key)  # type: ignore[arg-type]
+            for index in range(place - 1, start - 1, -1):
+                candidate = items[index]
+                assert candidate is not None
+                if accept(candidate):
+                    return candidate
+            return None
+        request_at = arrival_key(request)
+        latest: CapturedRequest | None = None
+        latest_at = (float("-inf"), 0)
+        for candidate in self._items[start:]:
+            assert candidate is not None
+            at = arrival_key(candidate)
+            if latest_at < at < request_at and accept(candidate):
+                latest, latest_at = candidate, at
+        return latest
 
     def attempts(self, request_id: int) -> list[Attempt]:
         return list(self._attempts.get(request_id, ()))

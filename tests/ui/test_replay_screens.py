@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import hmac
 from collections.abc import AsyncIterator, Callable
@@ -497,3 +498,54 @@ async def test_a_body_left_alone_in_the_editor_is_sent_as_stored(downstream):
         await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
         assert downstream.arrivals[0][3] == body
         await wait_for_screen(pilot, app, "not edited")
+
+
+# -- a gzip body: edited decoded, sent re-encoded; left alone, sent as stored -------------------
+
+
+def gzip_post(path: str, stored: bytes, coding: str = "gzip") -> bytes:
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Encoding: {coding}\r\nContent-Length: {len(stored)}\r\n\r\n"
+    ).encode() + stored
+
+
+async def test_a_gzip_body_is_edited_decoded_and_sent_re_encoded_with_its_length(downstream):
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = downstream.url
+    stored = gzip.compress(b'{"amount":4200}', mtime=1_764_000_000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, gzip_post("/gz", stored))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        said = "Body: gzip decoded (35 B stored); re-encoded with gzip if edited"
+        await wait_for_screen(pilot, app, said, '{"amount":4200}')
+        await pilot.press("ctrl+s")  # left alone: the stored bytes, not a new gzip stream
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+        assert downstream.arrivals[0][3] == stored
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        app.screen.query_one("#edit-body", TextArea).focus()
+        await pilot.press("end", "left", "left", "left", "backspace", "9", "ctrl+s")
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 2)
+        _, _, headers, sent = downstream.arrivals[1]
+        assert gzip.decompress(sent) == b'{"amount":4900}'
+        assert (b"Content-Encoding", b"gzip") in headers
+        assert (b"Content-Length", str(len(sent)).encode()) in headers
+        await wait_until(pilot, lambda: len(app.store.attempts(1)) == 2)
+        assert "edited: body (re-encoded with gzip)" in app.store.attempts(1)[-1].notes
+        assert app.store.get(1).body == stored
+
+
+async def test_a_body_whose_coding_cant_be_written_again_is_not_editable_and_says_why(downstream):
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = downstream.url
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, gzip_post("/zs", b"\x28\xb5\x2f\xfd-frame", "zstd"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        said = "Body: 10 bytes, sent unchanged; not editable: zstd can't be re-encoded here"
+        await wait_for_screen(pilot, app, said)
+        assert not app.screen.query("#edit-body")

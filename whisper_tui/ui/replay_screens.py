@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
+from whisper_tui.core.body_coding import editable_body
+from whisper_tui.core.contentviews.decoding import content_codings
 from whisper_tui.core.models import CapturedRequest, is_token
 from whisper_tui.core.portable import header_text
 from whisper_tui.core.sanitize import printable, visible_same_width
@@ -214,10 +216,8 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
         """What is appended to the target: the capture's path and query as it came."""
         self.signing = signing
         """The scheme a re-signature would use, or None when no scheme/secret is known."""
-        try:
-            self.body_text: str | None = request.body.decode("utf-8")
-        except UnicodeDecodeError:
-            self.body_text = None
+        self.body = editable_body(request.body, request.header_values("content-encoding"))
+        """The body to edit: Content-Encoding undone (re-encoded on send if edited)."""
         self._opened_with: dict[str, str] = {}
         """Each field's text as the dialog opened, to tell what a quit would lose."""
         self._quit_warned = False
@@ -246,22 +246,24 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
             headers = SafeTextArea(headers_text(request), id="edit-headers", soft_wrap=False)
             headers.border_title = "Headers: one 'Name: value' a line; Host, Content-Length are set"
             yield headers
-            if self.body_text is None:
+            if self.body.text is None:
                 yield Label(
-                    f"Body: {len(request.body):,} bytes of binary, sent unchanged (not editable)",
+                    f"Body: {len(request.body):,} bytes, sent unchanged; not editable: "
+                    + self.body.note,
                     id="edit-binary",
                 )
             else:
                 language = "json" if "json" in request.content_type else None
                 # Tab moves on to the buttons (as in the headers) instead of indenting.
                 body = SafeTextArea.code_editor(
-                    self.body_text,
+                    self.body.text,
                     id="edit-body",
                     language=language,
                     soft_wrap=True,
                     tab_behavior="focus",
                 )
-                body.border_title = "Body"
+                # Decoded: said, as the bytes sent differ from those shown if it is edited.
+                body.border_title = f"Body: {self.body.note}" if self.body.note else "Body"
                 yield body
             yield Static(id="edit-error", classes="error")
             with Horizontal(id="edit-buttons"):
@@ -363,8 +365,18 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
         # A body not changed here is sent as stored (exact bytes): the editor's text of it
         # need not be those bytes (a TextArea writes mixed line endings all as the first).
         typed = self._field_texts().get("body")
+        edited_body = "body"
         if typed is None or typed == self._opened_with.get("body"):
             body = self.request.body
+        elif self.body.codings:
+            values = [value for name, value in headers if name.lower() == "content-encoding"]
+            try:
+                body = self.body.encode(typed, values)
+            except ValueError as bad:
+                self._show_error(f"not sent: {bad}")
+                return
+            if codings := content_codings(values):
+                edited_body = f"body (re-encoded with {', '.join(codings)})"
         else:
             body = typed.encode("utf-8")
         resign = bool(self.signing) and self.query_one("#edit-resign", Checkbox).value
@@ -376,7 +388,7 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
         if headers != editable_headers(self.request):
             changes.append("headers")
         if body != self.request.body:
-            changes.append("body")
+            changes.append(edited_body)
         try:
             copy = self.prepare(EditedRequest(method, url, headers, body, resign, changes))
         except ValueError as bad:

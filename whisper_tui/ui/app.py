@@ -16,7 +16,6 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.driver import Driver
 from textual.filter import LineFilter
-from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
@@ -55,6 +54,7 @@ from whisper_tui.ui.probe import ProbeActions
 from whisper_tui.ui.public_url import PublicUrlActions
 from whisper_tui.ui.replay_actions import ReplayActions
 from whisper_tui.ui.request_list import RequestList, column_header, list_width
+from whisper_tui.ui.toasts import Toasts
 from whisper_tui.ui.topbar import TopBar, bar_parts
 from whisper_tui.ui.typeahead import TypeAhead
 
@@ -76,6 +76,7 @@ slower still: halving it halves that swing."""
 
 
 class WhisperApp(
+    Toasts,
     TypeAhead,
     ReadableThemes,
     FilterActions,
@@ -186,19 +187,6 @@ class WhisperApp(
         return self.session.port
 
     # -- lifetime --------------------------------------------------------------------------
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """Like App.notify, but never parsing markup unless asked: messages carry sender
-        content (reason phrases, URLs, errors), and `[/bold]` in one would crash the app."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def _fatal_error(self) -> None:
         """The crash report, without what Textual's default one shows that could hold secrets.
@@ -467,4 +455,6 @@ class WhisperApp(
         self._topbar_state = ()
         self.refresh_from_store()
         described = self.policy.describe()
-        self.notify(described[:1].upper() + described[1:], title="Answer mode", timeout=3)
+        self.notify(
+            described[:1].upper() + described[1:], title="Answer mode", timeout=3, kind="answer"
+        )

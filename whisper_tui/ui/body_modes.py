@@ -108,4 +108,4 @@ class BodyViewActions:
     def action_body_view(self) -> None:
         """Cycle the body view: auto, raw, hex."""
         mode = self.detail.cycle_body_mode()
-        self.notify(DESCRIBED[mode], timeout=2)
+        self.notify(DESCRIBED[mode], timeout=2, kind="body_view")

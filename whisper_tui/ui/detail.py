@@ -52,6 +52,7 @@ from whisper_tui.ui.highlight import SyntaxColours, highlight_line
 from whisper_tui.ui.keymap import active_keymap
 from whisper_tui.ui.replay_actions import target_hint
 from whisper_tui.ui.scrolling import FollowsEnd, set_virtual_size
+from whisper_tui.ui.toasts import toast
 
 __all__ = ["DetailPane", "RequestDetail", "pair_lines", "verdict_lines"]
 
@@ -363,10 +364,12 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
         if top is not None:
             self._goto = (top[0], 0, True)
             self._go_when_ready()
-        self.app.notify(
+        toast(
+            self.app,
             "long lines wrap" if self.wrap else "long lines scroll sideways (← →)",
             title="Wrap on" if self.wrap else "Wrap off",
             timeout=2,
+            kind="wrap",
         )
         if self.remember is not None:
             self.remember("wrap", self.wrap)

@@ -12,6 +12,7 @@ from whisper_tui.core.contentviews.stored import RawLines
 from whisper_tui.core.sanitize import TERMINAL_CONTROLS, clipboard_safe
 from whisper_tui.ui.body_modes import raw_line_value
 from whisper_tui.ui.detail_lines import Value, body_line_value, copied_note
+from whisper_tui.ui.toasts import toast
 
 if TYPE_CHECKING:
     from whisper_tui.ui.detail import RequestDetail
@@ -24,14 +25,14 @@ class CopyValue:
         """Copy the value on the current match's line, else the top line (OSC 52)."""
         found = self.value_to_copy()
         if found is None:
-            self.app.notify("no value on the top line to copy", timeout=3)
+            toast(self.app, "no value on the top line to copy", timeout=3, kind="copy")
             return
         label, value = found
         if TERMINAL_CONTROLS.search(value):  # a JSON string's "\u001b", say: never pasted raw
             label, value = f"{label} (control characters as pictures)", clipboard_safe(value)
         self.app.copy_to_clipboard(value)
         message, title = copied_note(label, value)
-        self.app.notify(message, title=title, timeout=4)
+        toast(self.app, message, title=title, timeout=4, kind="copy")
 
     def value_to_copy(self: RequestDetail) -> Value | None:
         """The value `y` copies: the current match's line's, or the first line from the top of

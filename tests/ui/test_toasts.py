@@ -1,0 +1,63 @@
+"""Toasts: a newer one replaces the older of its kind; compact under 30 rows, roomy above."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets._toast import Toast, ToastHolder
+
+from tests.helpers import wait_until
+from tests.ui.test_body_modes import capture_one
+from tests.ui.test_detail import DetailApp, capture
+from whisper_tui.core.settings import Settings
+from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.toasts import toast
+
+
+def shown(app) -> list[str]:
+    """The messages of the toasts on screen, top to bottom."""
+    return [str(t._notification.message) for t in app.screen.query(Toast)]
+
+
+async def test_a_newer_toast_replaces_the_older_of_its_kind_and_leaves_no_gap():
+    app = WhisperApp(Settings(port=0), serve=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.notify("copied a", kind="copy")
+        app.notify("wrap on", kind="wrap")
+        app.notify("a warning")  # no kind: never replaced
+        await wait_until(pilot, lambda: len(shown(app)) == 3)
+        app.notify("copied b", kind="copy")
+        await wait_until(pilot, lambda: shown(app) == ["wrap on", "a warning", "copied b"])
+        assert [n.message for n in app._notifications] == ["wrap on", "a warning", "copied b"]
+        # The replaced toast's holder went with it: an empty one left a blank row between.
+        assert len(app.screen.query(ToastHolder)) == 3
+
+
+async def test_pressing_v_twice_shows_one_body_view_toast():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await capture_one(pilot, app, b"a\r\n", b"Content-Type: text/plain")
+        await pilot.press("v", "v")
+        hex_toast = "body view: hex, the bytes as stored"
+        await wait_until(pilot, lambda: hex_toast in shown(app))
+        assert shown(app) == [hex_toast]  # raw's, 2 s from expiring, is gone already
+
+
+@pytest.mark.parametrize(("size", "rows", "gap"), [((80, 24), 2, 0), ((200, 50), 4, 1)])
+async def test_a_toast_is_compact_on_a_short_screen_and_roomy_on_a_tall_one(size, rows, gap):
+    # At 80x24 Textual's padding (a blank row above and below) and the gap above each toast
+    # made two toasts cover most of the detail's body; at 200x50 there is room for them.
+    app = WhisperApp(Settings(port=0), serve=False)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        app.notify("long lines wrap", title="Wrap on")
+        await wait_until(pilot, lambda: len(shown(app)) == 1)
+        await pilot.pause()
+        [widget] = app.screen.query(Toast)
+        assert (widget.outer_size.height, widget.styles.margin.top) == (rows, gap)
+
+
+async def test_a_widget_in_a_plain_app_gets_an_ordinary_toast_without_markup():
+    app = DetailApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.show(capture(body=b"{}"))
+        toast(app, "[bold]not markup", kind="copy", timeout=3)
+        await wait_until(pilot, lambda: shown(app) == ["[bold]not markup"])

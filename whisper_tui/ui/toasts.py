@@ -1,0 +1,78 @@
+"""Toasts: never markup, a newer one replacing the older of its kind, compact on short screens.
+
+At 80x24 a toast in Textual's style takes four rows and the gap above it (a blank row of
+padding each side of the text): two keys pressed in a row (`v`, then `w`) covered most of the
+detail's body. A kind (`v`'s mode, `w`'s wrap, `y`'s copy) keeps one toast showing, the
+newest, which says what is now the case; on a screen under SHORT_SCREEN rows toasts lose
+their padding and gap (app.tcss, `Screen.-short`), so one is its title and text and no more.
+At 200x50 they keep Textual's roomier look.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.notifications import Notification, Notify, SeverityLevel
+
+SHORT_SCREEN = 30
+"""Screens with fewer rows than this get compact toasts (the `-short` class on each screen)."""
+
+
+class Toasts(App[None]):
+    """Mixed into WhisperApp: notify as Textual's, with kinds, and the short-screen class."""
+
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-short"),
+        (SHORT_SCREEN, "-tall"),
+    ]
+
+    _toast_kinds: dict[str, Notification] | None = None
+    """The latest toast of each kind (as many entries as there are kinds: a handful)."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+        kind: str | None = None,
+    ) -> None:
+        """Like App.notify, but never parsing markup unless asked: messages carry sender
+        content (reason phrases, URLs, errors), and `[/bold]` in one would crash the app.
+
+        `kind` (an action's id, say): a toast of the same kind still showing is taken away,
+        this one replacing it. Call from the app's thread (the kinds are not locked)."""
+        if kind is None:
+            super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+            return
+        if self._toast_kinds is None:
+            self._toast_kinds = {}
+        kinds = self._toast_kinds
+        older = kinds.get(kind)
+        if older is not None and older in self._notifications:
+            self._take_away(older)
+        shown = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        kinds[kind] = notification = Notification(message, title, severity, shown, markup)
+        self.post_message(Notify(notification))
+
+    def _take_away(self, notification: Notification) -> None:
+        """Forget `notification` and remove its toast with the holder around it, as a toast
+        that times out does: the rack's own clean-up removes only the toast, and the empty
+        holder left a blank row between the toasts still showing."""
+        self._unnotify(notification, refresh=False)
+        holder_id = f"--textual-toast-{notification.identity}"  # ToastRack._toast_id's
+        for holder in self.screen.query("ToastHolder"):
+            if holder.id == holder_id:
+                holder.remove()
+
+
+def toast(app: App[object], message: str, *, kind: str, title: str = "", timeout: float) -> None:
+    """An information toast of `kind` from a widget, whose app may be a plain App (a test's
+    that holds only the widget): there it is an ordinary toast, never markup."""
+    if isinstance(app, Toasts):
+        app.notify(message, title=title, timeout=timeout, kind=kind)
+    else:
+        app.notify(message, title=title, timeout=timeout, markup=False)

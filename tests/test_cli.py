@@ -389,3 +389,15 @@ def test_save_may_take_a_file_with_nothing_to_lose(tmp_path, before):
         nothing.write_bytes(before)  # made by mktemp, say
     headless_interrupted("--load", har_of(tmp_path, "a.har", ["/a1"]), "--save", str(nothing))
     assert [r.target for r in load_har(nothing)] == ["/a1"]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
+def test_save_in_a_directory_that_cannot_hold_a_new_file_is_refused_before_anything_starts():
+    # /proc passes os.access for root, but no file can be created there: every save (a
+    # temporary file renamed over the target) would fail, and only at exit did anyone hear.
+    result = run_cli("--headless", "--port", "0", "--save", "/proc/x.har")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "whisper-tui: error: cannot save to /proc/x.har: cannot create a file in /proc: "
+        "No such file or directory"
+    ]

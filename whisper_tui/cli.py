@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from whisper_tui import __version__
 from whisper_tui.core.config import config_path, load_config
+from whisper_tui.core.har import check_replaceable
 from whisper_tui.core.har_entries import HarError
 from whisper_tui.core.har_reader import open_har
 from whisper_tui.core.listening import bind_socket
@@ -363,4 +364,9 @@ def _unwritable(path: str) -> str | None:
         return f"no permission to write in {directory}"
     if os.path.isdir(path):
         return "it is a directory"
+    try:
+        # The way each save begins (a whole rewrite is a temporary file renamed over it).
+        check_replaceable(path)
+    except OSError as error:
+        return f"cannot create a file in {directory}: {error.strerror or error}"
     return None

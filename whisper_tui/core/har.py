@@ -413,17 +413,32 @@ def write_entries(
     return count
 
 
+def _temporary_next_to(target: str) -> tuple[int, str]:
+    """A new empty file (fd, name) beside `target`, mode 0600, named `.NAME.XXXX.tmp`."""
+    return tempfile.mkstemp(
+        prefix="." + os.path.basename(target) + ".",
+        suffix=".tmp",
+        dir=os.path.dirname(os.path.abspath(target)),
+    )
+
+
+def check_replaceable(path: str | os.PathLike[str]) -> None:
+    """Create and remove the temporary file file_replacing would: raises the OSError a save
+    would meet (a directory that can't hold a new file, such as /proc, read-only or full of
+    inodes), before anything is captured. Permissions alone (os.access) don't tell: root
+    passes them everywhere."""
+    fd, temp = _temporary_next_to(os.fspath(path))
+    os.close(fd)
+    os.unlink(temp)
+
+
 @contextmanager
 def file_replacing(path: str | os.PathLike[str]) -> Iterator[tuple[int, str]]:
     """(fd, name) of a new file next to `path`, mode 0600 (captures carry secrets), renamed
     over `path` when the block ends and removed when it raises: readers see the old file or
     the new one (os.replace is atomic within one file system only, hence next to it)."""
     target = os.fspath(path)
-    fd, temp = tempfile.mkstemp(
-        prefix="." + os.path.basename(target) + ".",
-        suffix=".tmp",
-        dir=os.path.dirname(os.path.abspath(target)),
-    )
+    fd, temp = _temporary_next_to(target)
     try:
         yield fd, temp
         os.replace(temp, target)

@@ -281,3 +281,30 @@ async def test_the_refresh_timer_ticking_while_the_app_shuts_down_does_not_crash
         await pilot.pause()
         assert app.is_running
     assert app.return_code in (None, 0)
+
+
+@pytest.mark.parametrize(
+    ("colours", "saved", "started"),
+    [("none", "nord", "ansi-dark"), ("ansi", "catppuccin-latte", "ansi-light")],
+)
+async def test_a_theme_chosen_for_the_terminal_is_not_saved_but_a_palette_pick_is(
+    tmp_path, colours, saved, started
+):
+    """NO_COLOR and 16 colours start in an ANSI theme; the saved theme stays the user's."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'theme = "{saved}"\n')
+    settings = Settings(port=0, theme=saved, config_file=str(config))
+    app = WhisperApp(settings, serve=False, colours=colours)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()  # the theme-changed signal goes out on a later turn of the loop
+        assert app.theme == started
+        assert config.read_text() == f'theme = "{saved}"\n'
+        # A pick in the palette (Ctrl+P, "theme") is the user's, and is saved.
+        await pilot.press("ctrl+p", *"theme", "enter")
+        await pilot.pause()
+        await pilot.press(*"dracula", "enter")
+        await wait_until(pilot, lambda: app.theme == "dracula")
+        await pilot.pause()
+        await pilot.pause()
+    assert config.read_text() == 'theme = "dracula"\n'

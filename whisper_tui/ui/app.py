@@ -139,6 +139,8 @@ class WhisperApp(
         self._ticked_at = 0.0
         self._received_at_tick = 0
         self._loading_was_finished = False
+        self._theme_not_to_save: str | None = None
+        """The theme the app set itself at start (for the terminal), until Textual tells of it."""
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -228,7 +230,11 @@ class WhisperApp(
 
     async def on_mount(self) -> None:
         theme = start_theme(self.colours, self.settings.theme, self.available_themes)
-        if theme:
+        if theme and theme != self.theme:
+            # Chosen for this terminal, not by the user: never written back. A saved "nord"
+            # started under NO_COLOR (ansi-dark) must still be "nord" in a full-colour one.
+            # Textual publishes the change on a later turn, to _remember_theme, which skips it.
+            self._theme_not_to_save = theme
             self.theme = theme
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
@@ -258,7 +264,10 @@ class WhisperApp(
         self._remove_signal_handlers()
 
     def _remember_theme(self, theme: Theme) -> None:
-        self.remember_setting("theme", theme.name)
+        """A theme picked in the palette is saved; the one the app started in is not."""
+        set_by_app, self._theme_not_to_save = theme.name == self._theme_not_to_save, None
+        if not set_by_app:
+            self.remember_setting("theme", theme.name)
 
     def remember_setting(self, key: str, value: str | bool) -> None:
         """Write one setting back to the config file (a warning when it can't be)."""

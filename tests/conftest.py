@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import pytest
 from aiohttp import web
 
 from tests.helpers import EVENT_LOOPS
+from tests.ports import refused_port
 from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.server import build_server, start_server
 from whisper_tui.core.store import RequestStore
@@ -50,6 +51,14 @@ async def capture_server() -> AsyncIterator[RunningServer]:
         yield RunningServer(store, sock.getsockname()[1], runner)
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture
+def down_port() -> Iterator[int]:
+    """A port on 127.0.0.1 where connects are refused for the whole test (a target that is
+    down), and that no other test or process can start listening on meanwhile."""
+    with refused_port() as port:
+        yield port
 
 
 @pytest.fixture(autouse=True)

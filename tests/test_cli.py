@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bench.tui_process import free_port
+from tests.ports import reserved_port
 from whisper_tui.cli import SUBCOMMANDS, check_load_files, parse_settings
 from whisper_tui.core.har import load_har, save_har
 from whisper_tui.core.models import CapturedRequest
@@ -222,16 +222,16 @@ def test_two_loads_both_reach_the_saved_har(tmp_path):
 
 
 def test_without_a_terminal_the_tui_is_refused_in_one_line_suggesting_headless():
-    port = free_port()
-    result = run_cli("--port", str(port))  # stdin from /dev/null, output to pipes
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert result.stderr.splitlines() == [
-        "whisper-tui: no terminal to draw on (stdin is not a terminal); "
-        "use --headless to capture without a UI"
-    ]
-    with socket.socket() as again:  # nothing kept the port
-        again.bind(("127.0.0.1", port))
+    with reserved_port() as port:
+        result = run_cli("--port", str(port))  # stdin from /dev/null, output to pipes
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert result.stderr.splitlines() == [
+            "whisper-tui: no terminal to draw on (stdin is not a terminal); "
+            "use --headless to capture without a UI"
+        ]
+        with pytest.raises(ConnectionRefusedError):  # nothing kept the port listening
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
 
 
 def test_term_dumb_on_a_real_terminal_prints_the_hint_and_no_escapes():
@@ -239,7 +239,7 @@ def test_term_dumb_on_a_real_terminal_prints_the_hint_and_no_escapes():
     env = dict(os.environ, TERM="dumb")
     env.pop("CI", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "whisper_tui", "--port", str(free_port())],
+        [sys.executable, "-m", "whisper_tui", "--port", "0"],
         stdin=secondary,
         stdout=secondary,
         stderr=secondary,
@@ -271,7 +271,7 @@ def test_term_dumb_on_a_real_terminal_prints_the_hint_and_no_escapes():
 def test_headless_needs_no_terminal(tmp_path):
     # stdin from /dev/null and TERM=dumb: capturing without a UI is still allowed.
     process = subprocess.Popen(
-        [sys.executable, "-m", "whisper_tui", "--headless", "--port", str(free_port())],
+        [sys.executable, "-m", "whisper_tui", "--headless", "--port", "0"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -338,9 +338,9 @@ def test_help_says_where_the_config_file_is_and_what_its_tables_hold(tmp_path):
     [("127.0.0.1", "127.0.0.1"), ("127.0.0.1", "localhost"), ("0.0.0.0", "127.0.0.1")],
 )
 def test_a_forward_to_our_own_address_is_refused_before_anything_starts(host, forward_host):
-    port = free_port()
-    forward = f"http://{forward_host}:{port}/hooks"
-    result = run_cli("--headless", "--host", host, "--port", str(port), "--forward", forward)
+    with reserved_port() as port:  # on the command line twice: known before it starts
+        forward = f"http://{forward_host}:{port}/hooks"
+        result = run_cli("--headless", "--host", host, "--port", str(port), "--forward", forward)
     assert result.returncode == 2
     [line] = result.stderr.splitlines()
     assert line == (
@@ -350,9 +350,10 @@ def test_a_forward_to_our_own_address_is_refused_before_anything_starts(host, fo
 
 
 def headless_interrupted(*flags: str) -> None:
-    """Headless with `flags` on a free port, stopped with SIGINT once listening; exit 0."""
+    """Headless with `flags` on a port of its choosing, stopped with SIGINT once listening;
+    exit 0."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "whisper_tui", "--headless", "--port", str(free_port()), *flags],
+        [sys.executable, "-m", "whisper_tui", "--headless", "--port", "0", *flags],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.core.test_replay import ECHO_BODY, EchoServer, free_port
+from tests.core.test_replay import ECHO_BODY, EchoServer
 from tests.helpers import send_raw
 from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.models import NOT_ANSWERED
@@ -56,10 +56,6 @@ async def echo_server(**options: Any) -> AsyncIterator[EchoServer]:
         await echo.stop()
 
 
-def down_url() -> str:
-    return f"http://127.0.0.1:{free_port()}"
-
-
 async def wait_for(pred, limit=3.0):
     for _ in range(int(limit / 0.02)):
         if pred():
@@ -93,8 +89,8 @@ async def test_relay_response():
         assert answer.endswith(ECHO_BODY)
 
 
-async def test_relay_target_down_is_502():
-    async with forwarding(down_url(), relay=True) as (_store, port):
+async def test_relay_target_down_is_502(down_port):
+    async with forwarding(f"http://127.0.0.1:{down_port}", relay=True) as (_store, port):
         answer = await send_raw(port, RAW)
         print(answer)
         assert answer.startswith(b"HTTP/1.1 502 Bad Gateway")
@@ -127,8 +123,8 @@ async def test_a_relayed_answer_is_the_captures_answered_status():
         assert captured.answered_status == 201 and heard == [201]
 
 
-async def test_a_relay_that_failed_answered_502_and_the_capture_says_so():
-    async with forwarding(down_url(), relay=True) as (store, port):
+async def test_a_relay_that_failed_answered_502_and_the_capture_says_so(down_port):
+    async with forwarding(f"http://127.0.0.1:{down_port}", relay=True) as (store, port):
         assert (await send_raw(port, RAW)).startswith(b"HTTP/1.1 502 Bad Gateway")
         [captured] = list(store)
         assert captured.answered_status == 502

@@ -17,8 +17,8 @@ from aiohttp import web
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.bench.tui_process import free_port, wait_listening
 from tests.helpers import EVENT_LOOPS, HeldApp, delivery_request, load_deliveries, send_raw, serving
+from tests.ports import listening_port, reserved_port
 from whisper_tui.core.answers import STOPPED_FORWARD
 from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har, to_har
@@ -34,25 +34,14 @@ BINARY = bytes(range(256)) * 12
 
 
 def start(*args: str, loop: str = "auto") -> tuple[subprocess.Popen, int]:
-    port = free_port()
+    """Headless on a port of its choosing: the process, and the port once it listens."""
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "whisper_tui",
-            "--headless",
-            "--port",
-            str(port),
-            "--loop",
-            loop,
-            *args,
-        ],
+        [sys.executable, "-m", "whisper_tui", "--headless", "--port", "0", "--loop", loop, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    wait_listening(port)
-    return process, port
+    return process, listening_port(process.pid)
 
 
 async def deliver_three(port: int) -> None:
@@ -264,9 +253,8 @@ def test_the_tui_on_sigterm_also_completes_the_save(tmp_path, loop):
     from tests.bench.tui_process import tui_process
 
     har = tmp_path / "tui.har"
-    port = free_port()
-    with tui_process("--port", str(port), "--save", str(har), "--loop", loop) as process:
-        wait_listening(port)
+    with tui_process("--port", "0", "--save", str(har), "--loop", loop) as process:
+        port = listening_port(process.pid)
         asyncio.run(deliver_three(port))
         process.send_signal(signal.SIGTERM)
         process.wait(15)
@@ -412,11 +400,11 @@ def test_a_relayed_answer_is_the_status_printed_and_saved(tmp_path):
     # What the sender got with --relay-response is the target's answer (502 when it is down):
     # the line says so, and so does the saved file, which --load reads back.
     har = tmp_path / "relay.har"
-    app_port = free_port()
-    forward = f"http://127.0.0.1:{app_port}"
-    process, port = start("--forward", forward, "--relay-response", "--save", str(har))
-    got = asyncio.run(relay_twice(app_port, port))
-    out, _err = stop(process)
+    with reserved_port() as app_port:  # named in --forward, listened on later by the test
+        forward = f"http://127.0.0.1:{app_port}"
+        process, port = start("--forward", forward, "--relay-response", "--save", str(har))
+        got = asyncio.run(relay_twice(app_port, port))
+        out, _err = stop(process)
     assert got == [201, 502]
     [took, failed] = out.splitlines()
     assert took.endswith(" 201")
@@ -455,15 +443,14 @@ def test_a_reader_that_leaves_stops_it_quietly_with_the_save_complete(tmp_path, 
     # finds no reader. Like `yes | head -n1` it stops with 141 (128 + SIGPIPE), here with
     # no traceback and --save completed. With `|&` stderr's notes have no reader either.
     har, status = tmp_path / "piped.har", tmp_path / "status"
-    port = free_port()
     command = (
-        f"{shlex.quote(sys.executable)} -m whisper_tui --headless --port {port} --loop {loop}"
+        f"{shlex.quote(sys.executable)} -m whisper_tui --headless --port 0 --loop {loop}"
         f" --save {shlex.quote(str(har))} {pipe} head -n1; echo ${{PIPESTATUS[0]}} > {status}"
     )
     shell = subprocess.Popen(
         ["bash", "-c", command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    wait_listening(port)
+    port = listening_port(shell.pid)  # whisper-tui's, bash's child
     answered = asyncio.run(deliver_until_gone(port, shell))
     out, err = shell.communicate(timeout=30)  # it ended by itself: no signal was sent
     assert shell.returncode == 0 and out == ""  # head's line was read above

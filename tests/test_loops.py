@@ -11,8 +11,9 @@ import threading
 
 import pytest
 
-from tests.bench.tui_process import free_port, spawn_on_pty, wait_listening
+from tests.bench.tui_process import spawn_on_pty
 from tests.helpers import EVENT_LOOPS
+from tests.ports import listening_port
 from tests.test_headless import BINARY, deliver_three
 from whisper_tui.cli import parse_settings
 from whisper_tui.core.har import load_har
@@ -85,8 +86,7 @@ async def test_loop_tests_run_on_the_loop_their_id_names(request):
 def test_the_tui_ends_and_saves_when_its_terminal_goes_away(tmp_path, choice):
     """A tmux session killed or an SSH connection dropped: no orphan left serving."""
     har = tmp_path / "gone.har"
-    port = free_port()
-    args = ["--port", str(port), "--save", str(har), "--loop", choice]
+    args = ["--port", "0", "--save", str(har), "--loop", choice]
     process, primary = spawn_on_pty(args, controlling=True)
     reading = threading.Event()
     reading.set()
@@ -102,7 +102,7 @@ def test_the_tui_ends_and_saves_when_its_terminal_goes_away(tmp_path, choice):
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     try:
-        wait_listening(port)
+        port = listening_port(process.pid)
         asyncio.run(deliver_three(port))
     finally:
         reading.clear()

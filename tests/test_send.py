@@ -14,13 +14,12 @@ import os
 import shlex
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.bench.tui_process import free_port
+from tests.ports import listening_port, refused_port
 from whisper_tui.core.har import save_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.signatures import register, unregister
@@ -67,23 +66,14 @@ def recorded(tmp_path) -> Path:
 
 @pytest.fixture
 def echo_app():
-    port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "scripts/echo_app.py", "--port", str(port), "--status", "200"],
+        [sys.executable, "scripts/echo_app.py", "--port", "0", "--status", "200"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
     )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/ready").read()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+    port = listening_port(process.pid)
     yield f"http://127.0.0.1:{port}", process
     process.terminate()
     process.wait(timeout=5)
@@ -148,7 +138,8 @@ def test_an_answer_outside_expect_exits_1_and_says_which(recorded):
 
 
 def test_an_unreachable_target_is_a_failed_send_not_a_traceback(recorded):
-    result = send(str(recorded), "--to", f"http://127.0.0.1:{free_port()}")
+    with refused_port() as port:
+        result = send(str(recorded), "--to", f"http://127.0.0.1:{port}")
     assert result.returncode == 1
     assert "connection refused" in result.stdout
     assert "Traceback" not in result.stderr
@@ -266,7 +257,8 @@ def test_a_failed_send_outranks_a_cut_file(recorded):
 
 def test_a_file_cut_before_its_first_entry_sends_nothing_and_exits_3(recorded):
     cut_after(recorded, 0)
-    result = send(str(recorded), "--to", f"http://127.0.0.1:{free_port()}")
+    with refused_port() as port:  # nothing is sent, and nothing would be answered
+        result = send(str(recorded), "--to", f"http://127.0.0.1:{port}")
     assert result.returncode == 3
     assert result.stdout == ""
     nothing = "whisper-tui send: nothing to send (no entries match)"

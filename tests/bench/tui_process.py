@@ -20,6 +20,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
+    """A port free at this moment (bound, then released), for benches, which run one at a time.
+
+    Tests run side by side and use tests/ports.py: between this and the app's bind, another
+    process may take the port."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

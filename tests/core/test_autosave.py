@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from tests.bench.tui_process import free_port, wait_listening
 from tests.helpers import numbered_capture as capture
 from tests.helpers import send_raw
+from tests.ports import listening_port
 from whisper_tui.core.autosave import (
     FEWEST_PER_SAVE,
     LONGEST_WAIT,
@@ -219,14 +219,13 @@ def test_a_process_killed_mid_run_leaves_a_file_that_loads(tmp_path: Path) -> No
     # only whole entries, exactly as sent (a cut mid-write is covered byte by byte in
     # tests/core/test_har_reader.py).
     path = tmp_path / "killed.har"
-    port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "whisper_tui", "--headless", f"--port={port}", f"--save={path}"],
+        [sys.executable, "-m", "whisper_tui", "--headless", "--port=0", f"--save={path}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_listening(port)
+        port = listening_port(process.pid)
         sent = 0
         deadline = time.monotonic() + 4.5  # saves at 2 s and about 4 s
         while time.monotonic() < deadline or not path.exists():

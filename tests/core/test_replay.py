@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 
@@ -128,13 +127,6 @@ def end_to_end(headers) -> list[tuple[bytes, bytes]]:
     """Headers minus the ones replay may rewrite (Host, Content-Length, hop-by-hop)."""
     skip = set(HOP_BY_HOP) | {"host", "content-length"}
     return [(n, v) for n, v in headers if n.decode("latin-1").lower() not in skip]
-
-
-def free_port() -> int:
-    """A port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def capture(
@@ -348,15 +340,14 @@ async def test_header_bytes_that_are_not_utf8_are_noted(capture_server, echo, se
 # -- failures become one-line errors -----------------------------------------------------------
 
 
-async def test_refused_connection_is_an_error_not_an_exception(sender):
-    port = free_port()
-    attempt = await sender.send(capture(), f"http://127.0.0.1:{port}")
-    assert attempt.error == f"connection refused to 127.0.0.1:{port}"
+async def test_refused_connection_is_an_error_not_an_exception(sender, down_port):
+    attempt = await sender.send(capture(), f"http://127.0.0.1:{down_port}")
+    assert attempt.error == f"connection refused to 127.0.0.1:{down_port}"
     assert attempt.status is None
     assert attempt.latency is None
     # What would have been sent is still shown.
     assert attempt.sent_method == "POST"
-    assert attempt.sent_headers[0] == (b"Host", f"127.0.0.1:{port}".encode())
+    assert attempt.sent_headers[0] == (b"Host", f"127.0.0.1:{down_port}".encode())
 
 
 async def test_unresolvable_host_is_a_clear_error(sender):

@@ -11,8 +11,6 @@ import textwrap
 import time
 from pathlib import Path
 
-from tests.bench.tui_process import free_port
-
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "whsec_dGhpc19pc19hX3NlY3JldF9rZXlfMTIz"  # base64 of this_is_a_secret_key_123
 KEY_TEXT = "this_is_a_secret_key_123"
@@ -57,8 +55,7 @@ def read_until_exit(process: subprocess.Popen, primary: int, timeout: float) -> 
 def test_a_tui_crash_masks_secrets_shows_no_locals_and_exits_1(tmp_path):
     script = tmp_path / "crashing_tui.py"
     script.write_text(CRASHING_TUI)
-    port = free_port()
-    args = (str(script), "--port", str(port), "--secret", f"standard={SECRET}")
+    args = (str(script), "--port", "0", "--secret", f"standard={SECRET}")
     primary, secondary = pty.openpty()
     env = dict(os.environ, TERM="xterm-256color")
     env.pop("CI", None)

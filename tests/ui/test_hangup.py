@@ -14,8 +14,8 @@ import time
 import pytest
 
 from tests.bench.pty_screen import pty_app
-from tests.bench.tui_process import free_port, wait_listening
 from tests.helpers import EVENT_LOOPS
+from tests.ports import listening_port
 
 ENTER_SCREEN = b"\x1b[?1049h"
 """What Textual writes each time it (re)starts application mode: the alternate screen."""
@@ -34,9 +34,8 @@ def wait_stopped(pid: int, timeout: float = 10.0) -> bool:
 
 @pytest.mark.parametrize("loop", EVENT_LOOPS)
 def test_a_bare_sigcont_leaves_the_screen_alone_and_ctrl_z_then_fg_still_resumes(loop):
-    port = free_port()
-    with pty_app("--port", str(port), "--loop", loop, columns=80, rows=24) as app:
-        wait_listening(port)
+    with pty_app("--port", "0", "--loop", loop, columns=80, rows=24) as app:
+        listening_port(app.pid)
         assert app.wait_idle(0.3, timeout=15)
         os.kill(app.pid, signal.SIGCONT)
         assert not app.wait_for(ENTER_SCREEN, timeout=1.5)

@@ -17,7 +17,6 @@ from contextlib import asynccontextmanager
 from textual import events
 from textual.widgets import Input, RadioButton
 
-from tests.bench.tui_process import free_port
 from tests.helpers import screen_text, send_raw, wait_for_screen
 from tests.hostile_helpers import (
     MARKUP,
@@ -182,20 +181,18 @@ async def test_every_body_view_keeps_markup_literal_and_control_characters_visib
 # -- attempts and notifications --------------------------------------------------------------------
 
 
-async def test_replay_to_a_down_port_shows_the_error_line_and_notification_literally():
-    port = free_port()
-
+async def test_replay_to_a_down_port_shows_the_error_line_and_notification_literally(down_port):
     async def check(app, pilot):
         await wait_for_screen(
             pilot,
             app,
-            f"replay → http://127.0.0.1:{port}/hooks/[b]x[/b]?q=[red]  failed",
-            f"connection refused to 127.0.0.1:{port}",
+            f"replay → http://127.0.0.1:{down_port}/hooks/[b]x[/b]?q=[red]  failed",
+            f"connection refused to 127.0.0.1:{down_port}",
             "Replay #1 failed",
         )
         assert_screen_is_safe(app)
 
-    await replay_hostile_to(f"http://127.0.0.1:{port}", check)
+    await replay_hostile_to(f"http://127.0.0.1:{down_port}", check)
 
 
 HOSTILE_ANSWER = answer_with(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from aiohttp import web
 from textual.widgets import Input
 
-from tests.bench.tui_process import free_port
 from tests.helpers import screen_text, send_raw, serving, wait_for_list, wait_until
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
@@ -42,14 +41,14 @@ async def test_r_sends_the_stored_bytes_to_the_replay_target_and_keeps_the_attem
         assert app.store.attempts(1)[0].status == 200
 
 
-async def test_t_changes_a_target_that_cannot_be_reached_and_the_failure_says_how():
+async def test_t_changes_a_target_that_cannot_be_reached_and_the_failure_says_how(down_port):
     received: list[bytes] = []
 
     async def handler(request: web.BaseRequest) -> web.Response:
         received.append(await request.read())
         return web.Response(text="ok")
 
-    mistyped = f"http://127.0.0.1:{free_port()}"
+    mistyped = f"http://127.0.0.1:{down_port}"
     app = WhisperApp(Settings(port=0))
     async with serving(handler) as url, app.run_test(size=(80, 24)) as pilot:
         app.replay_url = mistyped
@@ -73,11 +72,11 @@ async def test_t_changes_a_target_that_cannot_be_reached_and_the_failure_says_ho
         await wait_until(pilot, lambda: received == [b"1"])
 
 
-async def test_the_failure_names_the_key_a_keymap_gave_the_target_change():
+async def test_the_failure_names_the_key_a_keymap_gave_the_target_change(down_port):
     # The toast and the detail's attempt line both: not the default T that no longer does it.
     app = WhisperApp(Settings(port=0, keymap=(("replay_target", "ctrl+t"),)))
     async with app.run_test(size=(80, 24)) as pilot:
-        app.replay_url = f"http://127.0.0.1:{free_port()}"
+        app.replay_url = f"http://127.0.0.1:{down_port}"
         await send_raw(app.port, b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n1")
         await wait_for_list(pilot, app, 1)
         await pilot.press("r")

@@ -11,7 +11,6 @@ import pytest
 from aiohttp import web
 from textual.widgets import Input, TextArea
 
-from tests.bench.tui_process import free_port
 from tests.helpers import screen_text, send_raw, wait_for_list, wait_for_screen, wait_until
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
@@ -42,9 +41,8 @@ class DownstreamApp:
         app.router.add_route("*", "/{tail:.*}", handle)
         self.runner = web.AppRunner(app, auto_decompress=False)
         await self.runner.setup()
-        port = free_port()
-        await web.TCPSite(self.runner, "127.0.0.1", port).start()
-        self.url = f"http://127.0.0.1:{port}"
+        await web.TCPSite(self.runner, "127.0.0.1", 0).start()
+        self.url = f"http://127.0.0.1:{self.runner.addresses[0][1]}"
 
     async def stop(self) -> None:
         if self.runner:
@@ -155,9 +153,9 @@ async def test_the_editor_shows_utf8_header_values_as_text_and_sends_their_bytes
         await wait_for_screen(pilot, app, "edited: body")  # the headers count as untouched
 
 
-async def test_replay_to_a_down_target_says_so_and_keeps_running():
+async def test_replay_to_a_down_target_says_so_and_keeps_running(down_port):
     app = WhisperApp(Settings(port=0))
-    app.replay_url = f"http://127.0.0.1:{free_port()}"
+    app.replay_url = f"http://127.0.0.1:{down_port}"
     async with app.run_test(size=(170, 50)) as pilot:
         await send_raw(app.port, raw_post("/x", b"1"))
         await wait_for_list(pilot, app, 1)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import aiohttp
 import pytest
 from rich.cells import cell_len
@@ -304,10 +302,8 @@ async def test_a_delivery_answered_500_shows_500_in_its_row_at_80x24():
         assert "Ans" in screen_line(app, "Method")
 
 
-async def test_a_failed_forward_is_marked_after_the_answer():
-    with socket.socket() as closed:  # a port nothing listens on
-        closed.bind(("127.0.0.1", 0))
-        refused = f"http://127.0.0.1:{closed.getsockname()[1]}"
+async def test_a_failed_forward_is_marked_after_the_answer(down_port):
+    refused = f"http://127.0.0.1:{down_port}"
     app = WhisperApp(Settings(port=0, forward_url=refused))
     async with app.run_test(size=(80, 24)) as pilot:
         assert await post(app, "/hooks/fwd") == 200  # fits the 13 cells of 80x24

@@ -1,4 +1,4 @@
-"""A real OpenSSH server on loopback, for the ssh tunnel tests: own config, keys, free port.
+"""A real OpenSSH server on loopback, for the ssh tunnel tests: own config, keys, a reserved port.
 
 Debian's openssh-server provides /usr/sbin/sshd (`.ci/run` installs it when missing and it
 runs as root). Without it the tests are skipped naming the reason, except where
@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.ports import reserved_port
 
 SSHD = Path("/usr/sbin/sshd")
 SSH_KEYGEN = "ssh-keygen"
@@ -58,12 +60,6 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _wait_listening(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -91,10 +87,11 @@ def run_sshd(directory: Path) -> Iterator[RunningSshd]:
     authorized = directory / "authorized_keys"
     authorized.write_bytes((directory / "client_key.pub").read_bytes())
     authorized.chmod(0o600)
-    port = _free_port()
-    config = directory / "sshd_config"
-    config.write_text(
-        f"""\
+    # sshd takes no port 0: its port is reserved for it while it runs (tests/ports.py).
+    with reserved_port() as port:
+        config = directory / "sshd_config"
+        config.write_text(
+            f"""\
 Port {port}
 ListenAddress 127.0.0.1
 HostKey {directory / "host_key"}
@@ -110,20 +107,20 @@ AllowTcpForwarding yes
 GatewayPorts no
 LogLevel VERBOSE
 """
-    )
-    log = directory / "sshd.log"
-    with log.open("wb") as log_file:
-        # -D: stay in the foreground (we own it); -e: log to stderr, here the log file.
-        process = subprocess.Popen(
-            [str(SSHD), "-D", "-e", "-f", str(config)], stdout=log_file, stderr=log_file
         )
-    try:
-        _wait_listening(process, port, log)
-        yield RunningSshd(port, directory / "client_key", log)
-    finally:
-        process.terminate()
+        log = directory / "sshd.log"
+        with log.open("wb") as log_file:
+            # -D: stay in the foreground (we own it); -e: log to stderr, here the log file.
+            process = subprocess.Popen(
+                [str(SSHD), "-D", "-e", "-f", str(config)], stdout=log_file, stderr=log_file
+            )
         try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            _wait_listening(process, port, log)
+            yield RunningSshd(port, directory / "client_key", log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

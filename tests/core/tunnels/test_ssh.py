@@ -14,6 +14,7 @@ import aiohttp
 import pytest
 
 from tests.core.tunnels.sshd import RunningSshd
+from tests.ports import reserved_port
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.tunnels import TunnelTarget, parse_tunnel
@@ -87,18 +88,16 @@ async def test_a_delivery_through_the_ssh_forward_is_captured_and_a_killed_ssh_r
 
 
 async def test_a_fixed_remote_port_is_the_public_port(sshd):
-    from tests.core.tunnels.sshd import _free_port
-
-    wanted = _free_port()
-    session = ssh_session(sshd, f"ssh:127.0.0.1:{wanted}")
-    await session.start()
-    try:
-        await wait_for(lambda: session.tunnel is not None and session.tunnel.state == "up")
-        assert session.public_url == f"http://127.0.0.1:{wanted}"
-        assert await post(f"http://127.0.0.1:{wanted}/fixed", b"x") == 200
-        assert [c.target for c in session.store] == ["/fixed"]
-    finally:
-        await session.stop()
+    with reserved_port() as wanted:  # sshd listens on it for ssh -R
+        session = ssh_session(sshd, f"ssh:127.0.0.1:{wanted}")
+        await session.start()
+        try:
+            await wait_for(lambda: session.tunnel is not None and session.tunnel.state == "up")
+            assert session.public_url == f"http://127.0.0.1:{wanted}"
+            assert await post(f"http://127.0.0.1:{wanted}/fixed", b"x") == 200
+            assert [c.target for c in session.store] == ["/fixed"]
+        finally:
+            await session.stop()
 
 
 async def test_a_refused_login_is_reported_and_retried_without_ending_anything(sshd, tmp_path):

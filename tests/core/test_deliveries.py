@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.helpers import delivery_request, load_deliveries
-from whisper_tui.core.deliveries import DeliveryId, delivery_id_of
+from whisper_tui.core.deliveries import DeliveryId, delivery_id_of, may_find
 from whisper_tui.core.models import CapturedRequest
 
 
@@ -184,3 +184,21 @@ def test_a_header_name_holding_nul_is_read_as_itself():
     assert delivery_id_of(split).value == "g1"
     assert delivery_id_of(joined) is None
     assert delivery_id_of(capture(3, [])) is None
+
+
+def test_may_find_says_no_only_where_no_rule_could_find_an_id():
+    # --load's reading process builds a capture to find its id only where may_find says yes.
+    structured = b'{"specversion": "1.0", "source": "/src", "id": "B1"}'
+    requests = [fixture(d["name"]) for d in load_deliveries()] + [
+        capture(1, {"Idempotency-Key": "k-1"}),
+        capture(2, {"ce-id": "A234", "ce-source": "/s"}),
+        capture(3, {"Content-Type": "application/CloudEvents+json"}, structured),
+        capture(4, {"Content-Type": "application/json"}, structured),
+        capture(5, {"Host": "example.test"}),
+        capture(6, {}),
+    ]
+    for request in requests:
+        if not may_find(request.raw_headers):
+            assert delivery_id_of(request) is None
+    assert [may_find(r.raw_headers) for r in requests[-6:]] == [True] * 3 + [False] * 3
+    assert sum(map(may_find, (r.raw_headers for r in requests[:-6]))) >= 5

@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from whisper_tui.core import fast_json
-from whisper_tui.core.fast_json import object_line, object_lines
+from whisper_tui.core.fast_json import object_line, object_lines, values_of_lines
 
 needs_orjson = pytest.mark.skipif(not fast_json.AVAILABLE, reason="orjson is not installed")
 
@@ -159,3 +159,40 @@ def test_without_orjson_everything_is_left_to_json(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(fast_json, "_loads", None)
     assert object_line('{"a": 1}\n', 0) is None
     assert object_lines('{"a": 1},\n', 0) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(documents, min_size=1, max_size=4), st.booleans())
+@example([RARE, {"a": 1}], False)
+def test_lines_as_bytes_are_read_as_json_reads_them_decoded_or_left_to_json(
+    lines: list[dict[str, Any]], ascii_only: bool
+) -> None:
+    # --load hands our files' lines to orjson as the bytes they are in the file.
+    data = ",\n".join(json.dumps(document, ensure_ascii=ascii_only) for document in lines)
+    try:
+        encoded = data.encode()
+    except UnicodeEncodeError:  # a lone surrogate: such bytes are never in a file read
+        return
+    values = values_of_lines(encoded)
+    if values is not None:
+        assert shape(values) == shape([json.loads(line) for line in data.split(",\n")])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"a": "\xff"}',  # not UTF-8: the reader's text path says where
+        b'{"a": "\xed\xa0\x80"}',  # a surrogate encoded: not UTF-8 either
+        b'{"a": 1},\n{"id": 12345678901234567890123}',  # orjson would give a float
+        b'{"a": NaN}',
+        b'{"a": 1},\n"b"}',
+    ],
+)
+def test_lines_as_bytes_that_are_not_utf8_or_read_otherwise_are_left_to_json(data: bytes) -> None:
+    assert values_of_lines(data) is None
+
+
+@needs_orjson
+def test_our_lines_as_bytes_are_parsed_by_orjson_at_once() -> None:
+    line = '{"request": {"method": "POST", "url": "/é"}, "n": 1.5}'
+    assert values_of_lines(f"{line},\n{line}".encode()) == [json.loads(line)] * 2

@@ -187,6 +187,15 @@ def find(request: CapturedRequest) -> Found | None:
     return _find(request)
 
 
+def may_find(raw: RawHeaders) -> bool:
+    """Whether `find` could find an id on a capture with these headers, decided as it decides
+    (most captures: no rule's header is there), without the capture: --load's reading process
+    builds one only for those."""
+    plan = _plan_for(raw)
+    at = plan.content_type
+    return plan.by_headers or (at >= 0 and b"cloudevents" in raw[at][1].lower())
+
+
 def _find(request: CapturedRequest) -> Found | None:
     """find's body (the index calls it directly: one call less per capture)."""
     raw = request.raw_headers

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from whisper_tui.core.child_pipe import PACKAGE_ROOT, read_frame_data, widen, write_frame
-from whisper_tui.core.deliveries import Found, find, rules_in_force
+from whisper_tui.core.deliveries import Found, find, may_find, rules_in_force
 from whisper_tui.core.har_entries import HarError
 from whisper_tui.core.har_reader import HarReader, open_har
 from whisper_tui.core.models import CapturedRequest
@@ -54,6 +54,8 @@ CAPTURE_FIELDS = (
 )
 """What a HAR entry gives a capture, in CapturedRequest's order."""
 
+
+_HEADERS = CAPTURE_FIELDS.index("raw_headers")
 
 capture_record: Callable[[CapturedRequest], tuple[Any, ...]] = operator.attrgetter(*CAPTURE_FIELDS)
 """The capture as the tuple a batch carries (CAPTURE_FIELDS), made in C: --save's hand-over
@@ -78,7 +80,8 @@ def serve(path: str, out: BinaryIO, first_batch: int, batch_size: int) -> None:
         limit = first_batch
         for record in reader.records():
             batch.append(record)
-            found.append(find(CapturedRequest(*record)))
+            # A capture is built only where a rule may find an id (a capture costs 0.4 us).
+            found.append(find(CapturedRequest(*record)) if may_find(record[_HEADERS]) else None)
             if len(batch) >= limit:
                 write_frame(
                     out, ("batch", batch, found, *_progress(reader), reader.take_attempts())

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from whisper_tui.core.fast_json import object_line, object_lines
+from whisper_tui.core.fast_json import object_line, object_lines, values_of_lines
 from whisper_tui.core.har_attempts import AttemptRecord, attempt_records
 from whisper_tui.core.har_entries import (
     HarError,
@@ -33,6 +33,7 @@ CHUNK = 1 << 20
 """Bytes read at a time: the first captures are out after one read, not the whole file."""
 
 _SPACE = re.compile(r"[ \t\n\r]*")
+_SPACE_BYTES = re.compile(rb"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
 
@@ -74,6 +75,25 @@ half the JSON time of an entry, so the text is dropped before parsing (a constan
 no Python call per entry), and loading reads an entry of ours without `response` as that ack.
 It can't match inside a JSON string (its quotes would be escaped there), only as the entry's
 fields."""
+_USUAL_RESPONSE_BYTES = re.compile(_USUAL_RESPONSE.pattern.encode())
+"""The same, for lines read as bytes (an ASCII pattern: it matches where the text's does)."""
+_OLD_USUAL_BYTES, _OLD_RESPONSE_BYTES = _OLD_USUAL_RESPONSE.encode(), OLD_RESPONSE.encode()
+
+
+def _dropped(text: str) -> str:
+    """The text as it is parsed: the usual response of our entries dropped (see above)."""
+    text, usual = _USUAL_RESPONSE.subn("", text)
+    if not usual:  # a file from before answers were kept (a mixed piece parses them)
+        text = text.replace(_OLD_USUAL_RESPONSE, OLD_RESPONSE)
+    return text
+
+
+def _dropped_bytes(data: bytes) -> bytes:
+    """`_dropped` for lines read as bytes."""
+    data, usual = _USUAL_RESPONSE_BYTES.subn(b"", data)
+    if not usual:
+        data = data.replace(_OLD_USUAL_BYTES, _OLD_RESPONSE_BYTES)
+    return data
 
 
 class _NeedMore(Exception):
@@ -145,7 +165,12 @@ class HarReader:
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self._text = ""
         self._at = 0
+        self._raw = b""
+        """Bytes read and not decoded yet (they follow `_text`): our files' lines are parsed
+        straight from them (`_raw_run`); the text path decodes them when it needs them."""
         self._eof = False
+        self._flushed = False
+        """The decoder was told the file ended (it holds no byte back)."""
         self.size = size if size is not None else _size_of(source)
         self.read_bytes = 0
         self.entries = 0
@@ -154,8 +179,10 @@ class HarReader:
         self.problem: str | None = None
         self.not_utf8: str | None = None
         self._attempts: dict[int, list[AttemptRecord]] = {}
+        self._processed = 0
+        """Bytes of the file decoded into text or parsed as runs of lines so far."""
         self._kept = 0
-        """Characters of text read so far, after dropping (for done_bytes)."""
+        """What those became after dropping, in characters or bytes (for done_bytes)."""
         self._base_chunk = self._chunk = chunk
         self._runs = fast
         """Try `object_lines` on the text ahead (off after it failed, until more is read)."""
@@ -177,33 +204,58 @@ class HarReader:
     @property
     def done_bytes(self) -> int:
         """About how many bytes of the file are parsed (text not yet parsed counted out)."""
-        # The text left holds fewer characters than the bytes it came from (the usual response
-        # fields are dropped): scale it back up by what was kept of what was read.
+        # What is processed and not given out yet holds less than the bytes it came from (the
+        # usual response fields are dropped): scale it back up by what was kept of them.
         ahead = len(self._text) - self._at + max(self._run_end - self.entries, 0) * self._run_chars
-        unparsed = ahead * self.read_bytes / max(self._kept, 1)
-        return max(0, self.read_bytes - round(unparsed))
+        processed = self._processed
+        return max(0, processed - round(ahead * processed / max(self._kept, 1)))
 
     def _read_more(self) -> None:
+        """Read the next chunk into `_raw` (not decoded yet)."""
         if self._eof:
             raise _NeedMore
         data = self._source.read(self._chunk)
         self.read_bytes += len(data)
+        self._eof = not data
+        self._raw = self._raw + data if self._raw else data
+        self._runs = self._fast
+
+    def _more_text(self) -> None:
+        """More text for the text path: the bytes read decoded, after reading a chunk if none
+        wait (_NeedMore at the end of the file)."""
+        if not self._raw:
+            if not self._eof:
+                self._read_more()
+            elif self._flushed:
+                raise _NeedMore
+        raw, self._raw = self._raw, b""
         state = self._decoder.getstate()
         try:
-            text = self._decoder.decode(data, final=not data)
+            text = self._decoder.decode(raw, final=self._eof)
         except UnicodeDecodeError:
-            text = self._valid_part(state[0] + data)
-        self._eof = self._eof or not data
-        text, usual = _USUAL_RESPONSE.subn("", text)
-        if not usual:  # a file from before answers were kept (a mixed chunk parses them)
-            text = text.replace(_OLD_USUAL_RESPONSE, OLD_RESPONSE)
+            text = self._valid_part(state[0] + raw)
+        self._flushed = self._eof
+        text = _dropped(text)
+        self._processed += len(raw)
         self._kept += len(text)
         self._text = self._text[self._at :] + text
         self._at = 0
-        self._runs = self._fast
+
+    def _unread_text(self) -> None:
+        """Give the text not parsed yet back to the bytes (before them), so the lines after it
+        are parsed as bytes again (the text path decoded the file's first chunk)."""
+        text = self._text[self._at :]
+        pending, first = self._decoder.getstate()
+        data = text.encode()  # decoded strictly (or cut before the bad byte): valid UTF-8
+        self._processed -= len(data)
+        self._kept -= len(text)
+        self._raw = data + pending + self._raw
+        self._decoder.setstate((b"", first))
+        self._text, self._at = "", 0
 
     def _valid_part(self, data: bytes) -> str:
-        """The text before the first byte that is not UTF-8; reading ends there."""
+        """The text before the first byte that is not UTF-8 (`data` the last bytes read);
+        reading ends there."""
         text = data.decode("utf-8", "surrogateescape")
         if self.read_bytes == len(data):
             text = text.removeprefix("\ufeff")  # the BOM utf-8-sig would have dropped
@@ -227,9 +279,9 @@ class HarReader:
             at = self._skip_space()
             if at < len(self._text):
                 return self._text[at]
-            if self._eof:
+            if self._eof and self._flushed and not self._raw:
                 return ""
-            self._read_more()
+            self._more_text()
 
     def _expect(self, char: str, what: str) -> None:
         if self._peek() != char:
@@ -243,11 +295,11 @@ class HarReader:
             try:
                 value, end = _DECODER.raw_decode(self._text, self._at)
             except json.JSONDecodeError:
-                if self._eof:
+                if self._eof and self._flushed and not self._raw:
                     raise
                 # Probably cut by the chunk's end: read on (growing, so a value that really is
                 # broken costs a few reads, not one per chunk of the rest of the file).
-                self._read_more()
+                self._more_text()
                 self._chunk = min(self._chunk * 2, 64 * CHUNK)
                 continue
             self._chunk = self._base_chunk
@@ -265,13 +317,19 @@ class HarReader:
 
     def _entry_run(self) -> list[Any] | None:
         """The entries on the whole lines ahead that end in `,`, parsed at once (our files:
-        one entry to a line); None where `object_lines` can't, which stops trying until more
-        text is read, so a browser's export is not tried again at every entry."""
-        if not self._runs or self._peek() != "{":
+        one entry to a line); None where orjson can't, which stops trying until more is read,
+        so a browser's export is not tried again at every entry."""
+        if not self._runs:
             return None
-        if not self._eof and self._text.find(",\n", self._at) < 0:
-            self._read_more()  # the rest of the chunk is one entry or part of one
-        at = self._at
+        at = self._skip_space()
+        if at == len(self._text):
+            return self._raw_run()
+        if self._text[at] != "{":
+            return None
+        if self._text.find(",\n", at) < 0:
+            # The rest of the text is one entry or part of one: on from here as bytes.
+            self._unread_text()
+            return self._raw_run()
         parsed = object_lines(self._text, at)
         if parsed is None:
             self._runs = False
@@ -279,6 +337,37 @@ class HarReader:
         values, self._at = parsed
         self._run_end = self.entries + len(values)
         self._run_chars = (self._at - at) / len(values)
+        return values
+
+    def _raw_run(self) -> list[Any] | None:
+        """`_entry_run` on the bytes read: the lines go to orjson as they are in the file, with
+        no decoding to text and encoding back (orjson checks they are UTF-8)."""
+        if self._decoder.getstate()[0]:
+            return None  # the decoder holds the start of a character: the text path's
+        raw = self._raw
+        space = _SPACE_BYTES.match(raw)
+        assert space is not None  # the pattern matches the empty string
+        at = space.end()
+        if not self._eof and raw.find(b",\n", at) < 0:
+            self._read_more()  # the rest of the chunk is one entry or part of one
+            raw = self._raw
+        if not raw.startswith(b"{", at):
+            return None  # the end of the list, or no entry: the text path says which
+        first_end = raw.find(b"\n", at)
+        if first_end < 0 or not raw.endswith(b"},", at, first_end):
+            self._runs = False  # not one object to a line (a browser's pretty-printed export)
+            return None
+        end = raw.rfind(b",\n", first_end - 1)
+        lines = _dropped_bytes(raw[at:end])
+        values = values_of_lines(lines)
+        if values is None:
+            self._runs = False
+            return None
+        self._raw = raw[end + 1 :]
+        self._processed += end + 1
+        self._kept += len(lines) + 1
+        self._run_end = self.entries + len(values)
+        self._run_chars = (len(lines) + 1) / len(values)
         return values
 
     def _keys(self, what: str) -> Iterator[str]:

@@ -3,15 +3,18 @@ and a pipe cut short ends the reading instead of giving half a message."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from whisper_tui.core.child_pipe import (
     LENGTH,
     PIPE_SIZE,
+    FrameSender,
     read_frame,
     read_frame_data,
     widen,
@@ -63,3 +66,29 @@ def test_a_pipe_is_widened_where_the_system_allows_it():
             assert size == PIPE_SIZE
     finally:
         os.close(reading)
+
+
+def test_a_sender_goes_on_while_nobody_reads_and_its_frames_come_in_order():
+    # More than a pipe holds (64 KiB unwidened): write_frame would block in the first sends.
+    reading, writing = os.pipe()
+    messages = [("batch", n, b"\x00" * 50_000) for n in range(8)]
+    with os.fdopen(writing, "wb") as out, os.fdopen(reading, "rb") as source:
+        sender = FrameSender(out)
+        for message in messages:
+            sender.send(message)  # returns at once: a thread writes
+        received = [read_frame(source) for _ in messages]
+        sender.close()
+    assert received == messages
+
+
+def test_a_reader_gone_is_told_to_the_sender():
+    reading, writing = os.pipe()
+    os.close(reading)
+    out = os.fdopen(writing, "wb")
+    sender = FrameSender(out)
+    with pytest.raises(BrokenPipeError):
+        for n in range(100):
+            sender.send(("batch", n, b"x" * 100_000))
+        sender.close()
+    with contextlib.suppress(BrokenPipeError):
+        out.close()

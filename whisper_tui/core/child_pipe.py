@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import queue
+import threading
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,6 +37,52 @@ def write_frame(out: IO[bytes], message: tuple[Any, ...]) -> None:
     data = marshal.dumps(message)
     out.write(len(data).to_bytes(LENGTH, "little"))
     out.write(data)  # not joined to the length: megabytes copied for nothing
+
+
+class FrameSender:
+    """Frames written in order by a thread of its own, so the writer's work goes on while
+    the reader is slow to take them.
+
+    --load's reading process writes a frame every few milliseconds, and the app takes each
+    from the pipe in a thread that needs the app's interpreter lock, which it gets only at the
+    next switch (5 ms) while the app starts or draws. A full pipe then stopped the reading
+    itself: 0.4-1.2 s in all at 100,000 entries. Here only this thread waits (outside the
+    lock); the frames wait in memory meanwhile, no more than the app keeps of them anyway.
+    """
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._failed: BaseException | None = None
+        self._thread = threading.Thread(target=self._write_all, name="frames", daemon=True)
+        self._thread.start()
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        """Queue one message: written and flushed after those before it. Raises what
+        writing raised (BrokenPipeError: the reader has gone)."""
+        if self._failed is not None:
+            raise self._failed
+        self._queue.put(marshal.dumps(message))
+
+    def close(self) -> None:
+        """Return once every queued frame is written (raising what writing raised)."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._failed is not None:
+            raise self._failed
+
+    def _write_all(self) -> None:
+        out, frames = self._out, self._queue
+        try:
+            while (data := frames.get()) is not None:
+                out.write(len(data).to_bytes(LENGTH, "little"))
+                out.write(data)
+                if frames.empty():
+                    out.flush()  # the reader must not wait for a frame left in a buffer
+        except BaseException as error:  # told to the sender at its next call
+            self._failed = error
+            while frames.get() is not None:
+                pass  # until close(): nothing more is written
 
 
 def read_frame_data(source: IO[bytes]) -> bytes | None:

@@ -32,7 +32,13 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
-from whisper_tui.core.child_pipe import PACKAGE_ROOT, read_frame_data, widen, write_frame
+from whisper_tui.core.child_pipe import (
+    PACKAGE_ROOT,
+    FrameSender,
+    read_frame_data,
+    widen,
+    write_frame,
+)
 from whisper_tui.core.deliveries import Found, find, may_find, rules_in_force
 from whisper_tui.core.har_entries import HarError
 from whisper_tui.core.har_reader import HarReader, open_har
@@ -67,14 +73,22 @@ makes one for every capture, in a thread that holds the interpreter the capture 
 
 def serve(path: str, out: BinaryIO, first_batch: int, batch_size: int) -> None:
     """Read `path` and write its messages to `out` (the child's whole work): a first batch
-    of `first_batch` captures, then batches of `batch_size`."""
+    of `first_batch` captures, then batches of `batch_size`. Returns once all are written."""
+    sender = FrameSender(out)
+    try:
+        _read(path, sender, first_batch, batch_size)
+    finally:
+        sender.close()
+
+
+def _read(path: str, sender: FrameSender, first_batch: int, batch_size: int) -> None:
     try:
         reader = open_har(path)
     except HarError as error:
-        write_frame(out, ("error", str(error)))
+        sender.send(("error", str(error)))
         return
     with reader:
-        write_frame(out, ("rules", rules_in_force()))
+        sender.send(("rules", rules_in_force()))
         batch: list[tuple[Any, ...]] = []
         found: list[Found | None] = []
         limit = first_batch
@@ -83,14 +97,11 @@ def serve(path: str, out: BinaryIO, first_batch: int, batch_size: int) -> None:
             # A capture is built only where a rule may find an id (a capture costs 0.4 us).
             found.append(find(CapturedRequest(*record)) if may_find(record[_HEADERS]) else None)
             if len(batch) >= limit:
-                write_frame(
-                    out, ("batch", batch, found, *_progress(reader), reader.take_attempts())
-                )
-                out.flush()  # the first rows must not wait in a buffer
+                sender.send(("batch", batch, found, *_progress(reader), reader.take_attempts()))
                 batch, found, limit = [], [], batch_size
         if batch:
-            write_frame(out, ("batch", batch, found, *_progress(reader), reader.take_attempts()))
-        write_frame(out, ("end", reader.problem))
+            sender.send(("batch", batch, found, *_progress(reader), reader.take_attempts()))
+        sender.send(("end", reader.problem))
 
 
 def _progress(reader: HarReader) -> tuple[int, int, int]:

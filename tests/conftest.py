@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -16,6 +17,26 @@ from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.server import build_server, start_server
 from whisper_tui.core.store import RequestStore
 from whisper_tui.loops import loop_factory
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    """In an xdist worker: collect the heap now and freeze what is left, before xdist tells
+    the controller that this worker is done.
+
+    Once every worker has said so the controller stops them, and execnet sends a worker still
+    busy 5 s later a SIGINT. After its report a worker still had pytest's cleanup to do: five
+    full collections over everything the suite imported and kept (looking for unraisable
+    exceptions), seconds on a loaded machine, so the SIGINT landed in one of them (in
+    hypothesis's gc callback) and was printed as a PytestUnraisableExceptionWarning. The
+    same five collections, done here, still let pytest report what they turn up; its own are
+    then over the few objects made since, and the worker ends well inside the 5 s.
+    """
+    if not hasattr(session.config, "workerinput"):
+        return  # not an xdist worker: nothing stops it early
+    for _ in range(5):
+        gc.collect()
+    gc.freeze()
 
 
 def pytest_asyncio_loop_factories(config, item):

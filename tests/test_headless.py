@@ -618,11 +618,24 @@ def test_a_failed_forward_is_in_the_capture_s_line(as_json):
 
 
 def test_a_signature_not_checked_for_want_of_a_secret_is_said_without_a_reason():
-    # '[signature no-secret (slack)]' says it all; its reason on every line was noise.
+    # '[signature not checked (slack)]' says it all; its reason on every line was noise. It
+    # is the detail's wording: the line used to say the internal 'no-secret'.
     slack = {d["name"]: d for d in load_deliveries()}["slack-slash-command-vector"]
     request = delivery_request(slack, at=time.time())
     line = human_line(request, Verdicts(SignatureSettings({})))
-    assert line.endswith(" [signature no-secret (slack)]"), line
+    assert line.endswith(" [signature not checked (slack)]"), line
+    assert "no-secret" not in line
+
+
+def test_plain_lines_mark_retries_with_the_lists_repeat_marker():
+    # The TUI shows ↻n and --json has delivery.seen; plain lines said nothing of a retry.
+    process, port = start()
+    asyncio.run(deliver(port, retried_deliveries()))
+    out, _ = stop(process)
+    # The status field, then what follows it up to any signature tag.
+    tails = [line.split(" application/json ", 1)[1] for line in out.strip().splitlines()[:9]]
+    marks = [tail.split(" [", 1)[0] for tail in tails]
+    assert marks == ["200", "200 ↻2", "200 ↻3", "200", "200 ↻2", "200", "200 ↻2", "200", "200 ↻2"]
 
 
 def test_a_delivery_verified_with_a_later_secret_says_which_in_its_line_and_json():

@@ -21,7 +21,7 @@ from whisper_tui.core.answers import (
     status_of,
     stopped_forward,
 )
-from whisper_tui.core.deliveries import DeliveryJson
+from whisper_tui.core.deliveries import DeliveryJson, repeat_marker
 from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.portable import header_objects, isoformat_utc
 from whisper_tui.core.rejections import Rejection
@@ -63,12 +63,20 @@ def _clock(second: int, zone: tuple[str, str]) -> str:
     return time.strftime("%H:%M:%S", time.localtime(second))
 
 
-def human_line(request: CapturedRequest, verdicts: Verdicts, forward: Attempt | None = None) -> str:
-    """'23:25:05.042 POST /hooks/stripe 529 B application/json 200 [signature ...]'.
+def human_line(
+    request: CapturedRequest,
+    verdicts: Verdicts,
+    forward: Attempt | None = None,
+    delivery: DeliveryJson | None = None,
+) -> str:
+    """'23:25:05.042 POST /hooks/stripe 529 B application/json 200 ↻2 [signature ...]'.
 
-    A failed verdict gives the first clause of its reason, `[signature failed (stripe): MAC
-    valid but timestamp is 2d old]` (the whole reason is in --json); `[signature no-secret
-    (stripe)]` needs none.
+    A retry (the `delivery` object's `seen` of 2 or more) carries the list's repeat marker
+    after the status; a first arrival has none (no later one is known when its line goes).
+    Each verdict is worded as the detail words it (Verdict.word): `[signature verified
+    (github)]`, `[signature not checked (stripe)]`, and a failed one with the first clause of
+    its reason, `[signature failed (stripe): MAC valid but timestamp is 2d old]` (the whole
+    reason is in --json).
 
     A failed --forward marks the status as the list does (`200!`) and ends the line with
     what happened (`[forward failed: connection refused]`, `[forward 503 Service
@@ -85,12 +93,15 @@ def human_line(request: CapturedRequest, verdicts: Verdicts, forward: Attempt | 
         printable(request.content_type or "-"),
         str(status_of(request)) + (FORWARD_FAILED if failed else ""),
     ]
+    seen = delivery.get("seen", 0) if delivery else 0
+    if isinstance(seen, int) and seen > 1:
+        parts.append(repeat_marker(seen))
     for verdict in verdicts.for_request(request):
-        # 'no-secret' says it all; its reason ("no secret configured for stripe") on every
+        # 'not checked' says it all; its reason ("no secret configured for stripe") on every
         # line would be noise.
         reason = verdict.short_reason() if verdict.status != "no-secret" else ""
         because = f": {printable(reason)}" if reason else ""
-        parts.append(f"[signature {verdict.status} ({verdict.scheme}){because}]")
+        parts.append(f"[signature {verdict.word} ({verdict.scheme}){because}]")
     if failed:
         assert forward is not None
         parts.append(f"[forward {forward_outcome(forward)}]")
@@ -265,7 +276,7 @@ def lines_of(batch: list[Line], verdicts: Verdicts, *, as_json: bool = False) ->
     """
     if as_json:
         return "".join([json_line(r, verdicts, d, f) + "\n" for r, d, f in batch])
-    return "".join([human_line(r, verdicts, f) + "\n" for r, _, f in batch])
+    return "".join([human_line(r, verdicts, f, d) + "\n" for r, d, f in batch])
 
 
 def _encoded(record: dict[str, object]) -> str:
@@ -344,8 +355,9 @@ async def serve_headless(
     held = order.held
 
     def delivery_of(request: CapturedRequest) -> DeliveryJson | None:
-        # The store numbered the arrival before telling its listeners.
-        return store.deliveries.json_of(request.id) if as_json else None
+        # The store numbered the arrival before telling its listeners. Plain lines want it
+        # too: a retry's line carries the repeat marker (its `seen`).
+        return store.deliveries.json_of(request.id)
 
     def announce(request: CapturedRequest) -> None:
         forwarding = session.forwarding

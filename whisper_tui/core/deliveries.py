@@ -37,6 +37,18 @@ DeliveryJson = dict[str, str | int]
 """`{"id": ..., "from": ..., "seen": n, "first": capture id}`: headless --json and HAR
 (`DeliveryIndex.json_of` builds it)."""
 
+REPEAT = "↻"
+"""The repeat marker's sign, before the arrival's number (`↻2`: the first retry)."""
+
+
+def repeat_marker(arrival: int) -> str:
+    """The repeat marker for the `arrival`-th arrival of a delivery that came more than once
+    ('↻1' for the first, '↻2' for the first retry; '99+' past 99); '' for 0 (came once).
+    The list's column and headless plain lines both write it."""
+    if arrival <= 0:
+        return ""
+    return f"{REPEAT}{arrival}" if arrival < 100 else "99+"
+
 
 # -- finding the id ------------------------------------------------------------------------
 

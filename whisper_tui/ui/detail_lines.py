@@ -341,8 +341,7 @@ def verdict_lines(verdict: Verdict, width: int) -> list[Text]:
     """'signature: verified (github)' or 'signature: failed (stripe): <reason>', wrapped."""
     line = Text(no_wrap=True, end="")
     line.append("signature: ", "bold")
-    word = "not checked" if verdict.status == "no-secret" else verdict.status
-    line.append(word, VERDICT_STYLES.get(verdict.status, "bold"))
+    line.append(verdict.word, VERDICT_STYLES.get(verdict.status, "bold"))
     line.append(f" ({verdict.scheme})")
     if not verdict.reason:
         return [line]

@@ -16,6 +16,7 @@ from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.text import Text
 
 from whisper_tui.core.answers import FORWARD_FAILED, Answer
+from whisper_tui.core.deliveries import repeat_marker
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.sizes import format_size
@@ -33,7 +34,6 @@ METHOD_STYLES = {
 SIGNATURE_STYLES = {"✓": "wt.ok", "✗": "wt.error", "?": "wt.warn"}
 REPEAT_WIDTH = 3
 """The repeat marker: `↻` and the arrival's number up to 99 (`99+` past it)."""
-REPEAT = "↻"
 LEAD_WIDTH = 3 + REPEAT_WIDTH
 """Mark, signature marker, repeat marker, space."""
 TIME_WIDTH = 8
@@ -168,14 +168,6 @@ def shorten_middle(path: str, width: int) -> str:
     # One long segment or query: a third of the room for its start, the rest for its end.
     head = _head(path, keep // 3)
     return head + ELLIPSIS + _tail(path, keep - cell_len(head))
-
-
-def repeat_marker(arrival: int) -> str:
-    """The list's repeat marker for the `arrival`-th arrival of a delivery that came more than
-    once ('↻1' for the first, '↻2' for the first retry); '' for one that came once (0)."""
-    if arrival <= 0:
-        return ""
-    return f"{REPEAT}{arrival}" if arrival < 100 else "99+"
 
 
 def _answer_style(answer: Answer) -> str:

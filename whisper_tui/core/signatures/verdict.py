@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+STATUS_WORDS = {"verified": "verified", "failed": "failed", "no-secret": "not checked"}
+"""What a person reads for each status: the detail, headless lines and the README say 'not
+checked (stripe)', never the internal 'no-secret'."""
+
 SHORT_REASON = 100
 """Characters of a reason a one-line log keeps (Verdict.short_reason)."""
 
@@ -32,6 +36,11 @@ class Verdict:
     def ok(self) -> bool:
         return self.status == "verified"
 
+    @property
+    def word(self) -> str:
+        """The status as shown: 'verified', 'failed' or 'not checked' (STATUS_WORDS)."""
+        return STATUS_WORDS.get(self.status, self.status)
+
     def short_reason(self) -> str:
         """The reason's first clause on one line, at most SHORT_REASON characters: what a
         log line that holds everything else about the capture has room for. A reason's later
@@ -47,7 +56,7 @@ class Verdict:
 
     def line(self) -> str:
         """One line for logs and the detail pane, e.g. 'signature: verified (github)'."""
-        head = f"signature: {self.status} ({self.scheme})"
+        head = f"signature: {self.word} ({self.scheme})"
         return f"{head}: {self.reason}" if self.reason else head
 
 

@@ -73,24 +73,61 @@ def cpu_split(pid: int) -> tuple[float, float]:
     return sum(map(int, own)) / tick, sum(map(int, children)) / tick
 
 
+class ReadingSleep:
+    """How long the app's reading process slept while it lived (its main thread's wall time
+    less its running time less its time waiting for a CPU, from /proc; Linux): time it
+    waited on its pipe for the app to take frames, on the critical path. Sampled until the
+    process ends; None where it can't be read."""
+
+    def __init__(self, app_pid: int) -> None:
+        self.app_pid = app_pid
+        self.pid: int | None = None
+        self.started = 0.0
+        self.slept: float | None = None
+
+    def sample(self) -> None:
+        try:
+            if self.pid is None:
+                with open(f"/proc/{self.app_pid}/task/{self.app_pid}/children") as kids:
+                    found = kids.read().split()
+                if not found:
+                    return
+                self.pid = int(found[0])
+                with open(f"/proc/{self.pid}/stat") as stat:
+                    ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+                with open("/proc/uptime") as uptime:
+                    booted = time.time() - float(uptime.read().split()[0])
+                self.started = booted + ticks / os.sysconf("SC_CLK_TCK")
+            with open(f"/proc/{self.pid}/task/{self.pid}/schedstat") as schedstat:
+                ran, waited = (int(n) / 1e9 for n in schedstat.read().split()[:2])
+            with open(f"/proc/{self.pid}/stat") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return  # ended: the last sample stands
+            self.slept = max(0.0, time.time() - self.started - ran - waited)
+        except (OSError, ValueError, IndexError):
+            return
+
+
 def load_round(
     path: Path, count: int
-) -> tuple[float | None, float | None, float | None, tuple[float, float]]:
+) -> tuple[float | None, float | None, float | None, tuple[float, float], float | None]:
     """(first frame, first loaded row, all loaded) in seconds from spawning, None if unseen,
-    and the CPU seconds of the app (all threads) and of its reading process when all were
-    seen loaded. On a quiet machine the two run on a core each: all loaded comes about when
-    the longer of the two is done."""
+    the CPU seconds of the app (all threads) and of its reading process when all were seen
+    loaded, and how long the reading process slept (ReadingSleep). On a quiet machine the two
+    run on a core each: all loaded comes about when the longer of the two is done."""
     port = free_port()
     total = f"{count:,} requests".encode()
     with pty_app("--port", str(port), "--load", str(path), record=True) as app:
         deadline = time.perf_counter() + 60
+        reading = ReadingSleep(app.pid)
         while app.seen_at(total) is None and time.perf_counter() < deadline:
-            time.sleep(0.02)
+            reading.sample()
+            time.sleep(0.01)
         cpu = cpu_split(app.pid)
         frame = app.seen_at(f"127.0.0.1:{port}".encode())
         first, done = app.seen_at(PATH_MARK), app.seen_at(total)
         app.quit(timeout=20)
-    return frame, first, done, cpu
+    return frame, first, done, cpu, reading.slept
 
 
 def empty_round() -> tuple[float | None, float]:
@@ -113,10 +150,12 @@ def run(quick: bool = False, rounds: int | None = None) -> list[Row]:
         written = time.perf_counter() - began
         size = path.stat().st_size
         frames, firsts, dones, empties = [], [], [], []
-        app_cpus, reading_cpus, empty_cpus = [], [], []
+        app_cpus, reading_cpus, empty_cpus, sleeps = [], [], [], []
         for number in range(rounds):
             empty, empty_cpu = empty_round()
-            frame, first, done, (app_cpu, reading_cpu) = load_round(path, count)
+            frame, first, done, (app_cpu, reading_cpu), slept = load_round(path, count)
+            if slept is not None:
+                sleeps.append(slept)
             app_cpus.append(app_cpu)
             reading_cpus.append(reading_cpu)
             empty_cpus.append(empty_cpu)
@@ -124,7 +163,9 @@ def run(quick: bool = False, rounds: int | None = None) -> list[Row]:
                 f"  reopen round {number + 1}: empty app's first frame {empty}, with --load: "
                 f"first frame {frame}, first rows {first}, all {count:,} {done}; CPU at all "
                 f"loaded: app {app_cpu:.2f} s, reading process {reading_cpu:.2f} s (empty app "
-                f"once drawn: {empty_cpu:.2f} s); load average {os.getloadavg()[0]:.2f}",
+                f"once drawn: {empty_cpu:.2f} s); reading process asleep "
+                f"{'-' if slept is None else f'{slept:.3f} s'}; load average "
+                f"{os.getloadavg()[0]:.2f}",
                 flush=True,
             )
             for values, value in ((empties, empty), (frames, frame), (firsts, first)):
@@ -146,6 +187,8 @@ def run(quick: bool = False, rounds: int | None = None) -> list[Row]:
         f"machine): the app {median(app_cpus):.2f} s (all threads; an empty app's once drawn: "
         f"{median(empty_cpus):.2f} s), its reading process {median(reading_cpus):.2f} s; on a "
         "quiet machine they run on a core each",
+        "reopen: the reading process slept (waiting on its pipe for the app, not for a CPU) "
+        + (f"{median(sleeps):.3f} s, median" if sleeps else "- (not measured)"),
     ]
     label = f"{count:,}"
     return [

@@ -276,3 +276,13 @@ def test_a_bad_list_of_secrets_is_a_one_line_error_that_shows_no_secret(capsys, 
     error = error_of([], capsys)
     assert error.startswith(f"whisper-tui: error: {path}: ") and words in error, error
     assert "whsec_a" not in error
+
+
+def test_headless_help_names_every_signal_that_stops_it_cleanly():
+    # The README says SIGHUP (the SSH session went away) stops it as SIGINT and SIGTERM do;
+    # --help used to name only the two.
+    from whisper_tui.stopping import HANGUP_AND_TERMINATE
+
+    [headless] = [option for option in OPTIONS if option.flag == "--headless"]
+    for stop in ("SIGINT", *(s.name for s in HANGUP_AND_TERMINATE)):
+        assert stop in headless.help

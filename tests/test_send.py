@@ -11,6 +11,7 @@ import hmac
 import io
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -159,6 +160,9 @@ def test_an_unreachable_target_is_a_failed_send_not_a_traceback(recorded):
         ),
         (["--to", "http://127.0.0.1:9", "--set", "=1"], "--set '=1'"),
         (["--to", "http://127.0.0.1:9", "--only", '"open'], "unbalanced quotes"),
+        # Each names the one that is wrong (one message used to cover both).
+        (["--to", "http://127.0.0.1:9", "--delay", "-1"], "--delay -1: must be 0 or more"),
+        (["--to", "http://127.0.0.1:9", "--timeout", "0"], "--timeout 0: must be more than 0"),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(recorded, args, message):
@@ -167,6 +171,21 @@ def test_usage_errors_are_one_line_and_exit_2(recorded, args, message):
     assert result.stdout == ""
     [line] = result.stderr.splitlines()
     assert line.startswith("whisper-tui send: error: ") and message in line
+
+
+def test_send_help_gives_the_exit_statuses_and_the_readme_names_every_send_flag():
+    from whisper_tui.send import build_parser
+
+    help_text = " ".join(send("--help").stdout.split())
+    for status in ("0 every answer matched", "1 any did not", "2 a usage error", "3 the file"):
+        assert status in help_text
+    assert "141 stdout's reader left" in help_text
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("To send recorded deliveries", 1)[1].split("\n## ", 1)[0]
+    flags = [f for a in build_parser()._actions for f in a.option_strings if f.startswith("--")]
+    named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", section))
+    missing = [f for f in flags if f != "--help" and f not in named]
+    assert not missing, f"send flags the README's send section never names: {missing}"
 
 
 def test_a_missing_file_is_a_usage_error(tmp_path):

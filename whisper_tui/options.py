@@ -210,7 +210,7 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "headless",
-        "no TUI: print one line per delivery on stdout; Ctrl-C (SIGINT/SIGTERM) stops "
+        "no TUI: print one line per delivery on stdout; Ctrl-C (SIGINT/SIGTERM/SIGHUP) stops "
         "cleanly and completes --save",
         flag="--headless",
         action="store_true",

@@ -160,7 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="whisper-tui send",
         description="Send the requests recorded in a HAR file (ours or a browser's) to a URL.",
         epilog="example: whisper-tui send deliveries.har --to http://127.0.0.1:3000 "
-        "--only 'header:x-github-event=push' --sign github=$SECRET",
+        "--only 'header:x-github-event=push' --sign github=$SECRET. "
+        f"Exit status: {EXIT_OK} every answer matched --expect; {EXIT_MISMATCH} any did not "
+        f"(or could not be sent, or no entry matched --only); {EXIT_USAGE} a usage error "
+        f"(a bad flag, a file that can't be read or is no HAR); {EXIT_INCOMPLETE} the file "
+        "was incomplete (cut short, a bad entry) and every answer from what it held "
+        "matched; 141 stdout's reader left (| head).",
     )
     parser.add_argument("har", metavar="FILE.har", help="recorded deliveries")
     parser.add_argument(
@@ -193,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="JSON lines instead of text")
     parser.add_argument(
-        "--timeout", type=float, default=10.0, metavar="S", help="per request (10 s)"
+        "--timeout", type=float, default=10.0, metavar="S", help="seconds per request (10)"
     )
     return parser
 
@@ -238,8 +243,11 @@ def make_plan(argv: Sequence[str]) -> Plan:
         predicate = compile_filter(args.only)
     except (ValueError, FilterError) as error:
         parser.error(str(error))
-    if args.delay < 0 or args.timeout <= 0:
-        parser.error("--delay must be >= 0 and --timeout > 0")
+    # Each flag named on its own: one message for both left the user to guess which.
+    if args.delay < 0:
+        parser.error(f"--delay {args.delay:g}: must be 0 or more (seconds between sends)")
+    if args.timeout <= 0:
+        parser.error(f"--timeout {args.timeout:g}: must be more than 0 (seconds per request)")
     try:
         everything, problem = read_har(args.har)
     except (OSError, HarError) as error:

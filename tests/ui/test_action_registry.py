@@ -12,7 +12,13 @@ from types import ModuleType
 import pytest
 
 from tests.helpers import app_with_captures as app_with
-from tests.helpers import screen_text, wait_for_list, wait_for_screen, wait_until
+from tests.helpers import (
+    screen_text,
+    wait_for_list,
+    wait_for_screen,
+    wait_until,
+    wait_until_settled,
+)
 from whisper_tui.ui.action_registry import all_actions, register, unregister
 from whisper_tui.ui.action_types import Action
 from whisper_tui.ui.help_screen import HelpScreen
@@ -64,5 +70,5 @@ async def test_an_unregistered_action_is_gone_from_new_apps(dummy):
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert "Dummy ring" not in titles
         await pilot.press("b")
-        await pilot.pause(0.1)
+        await wait_until_settled(pilot)
         assert dummy.RUNS == []

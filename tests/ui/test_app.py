@@ -15,6 +15,7 @@ from tests.helpers import (
     wait_for_list,
     wait_for_screen,
     wait_until,
+    wait_until_settled,
 )
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
@@ -87,13 +88,11 @@ async def test_help_lists_the_keys_and_closes_with_escape():
     app = new_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("question_mark")
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, HelpScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         text = screen_text(app)
         assert "quit" in text and "k j" in text
         await pilot.press("escape")
-        await pilot.pause(0.1)
-        assert not isinstance(app.screen, HelpScreen)
+        await wait_until(pilot, lambda: not isinstance(app.screen, HelpScreen))
 
 
 async def test_tab_moves_focus_between_list_and_detail():
@@ -154,7 +153,7 @@ async def test_slash_filters_the_list_and_escape_clears_it():
             await post(app, path)
         await wait_for_list(pilot, app, 4)
         await pilot.press("slash")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: app.focused is not None and app.focused.id == "filter")
         await pilot.press(*"stripe")
         await wait_for_screen(pilot, app, "showing 2 of 4 for 'stripe'")
         listed = [app.request_list.view[i].target for i in range(len(app.request_list.view))]
@@ -236,7 +235,8 @@ async def test_below_80_columns_the_list_sits_above_the_detail_both_full_width(s
     app = stored_app()
     async with app.run_test(size=size) as pilot:
         await wait_for_list(pilot, app, 30)
-        await pilot.pause(0.2)
+        await wait_for_screen(pilot, app, "/hooks/n/30", "Headers (1)")
+        await wait_until_settled(pilot)
         listed, detail = app.request_list.region, app.detail.region
         assert listed.width >= size[0] - 1 and detail.width >= size[0] - 1
         assert listed.bottom <= detail.y and listed.height >= 3 and detail.height >= 5
@@ -252,7 +252,7 @@ async def test_from_80_columns_the_panes_stand_side_by_side(size):
     app = stored_app()
     async with app.run_test(size=size) as pilot:
         await wait_for_list(pilot, app, 30)
-        await pilot.pause(0.2)
+        await wait_until_settled(pilot)
         listed, detail = app.request_list.region, app.detail.region
         assert listed.right <= detail.x and listed.y - 1 == detail.y  # the column titles
         assert listed.width >= 40 and detail.width >= 32

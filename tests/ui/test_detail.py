@@ -9,7 +9,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.color import Color
 
-from tests.helpers import screen_text, wait_for_screen, wait_until
+from tests.helpers import screen_text, wait_for_screen, wait_until, wait_until_settled
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import Verdict
@@ -468,8 +468,9 @@ async def test_a_long_body_of_short_lines_has_no_horizontal_scrollbar_at_80x24()
     async with app.run_test(size=(80, 24)) as pilot:
         app.store.add(text_capture("\n".join(f"line {n}" for n in range(100))))
         await wait_for_screen(pilot, app, "line 3")
-        await pilot.pause(0.2)
-        assert app.detail.max_scroll_y > 0 and app.detail.max_scroll_x == 0
+        await wait_until(pilot, lambda: app.detail.max_scroll_y > 0)  # all 100 lines counted
+        await wait_until_settled(pilot)
+        assert app.detail.max_scroll_x == 0
         assert not app.detail.show_horizontal_scrollbar
 
 

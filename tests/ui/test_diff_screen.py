@@ -50,8 +50,7 @@ async def test_mark_select_d_puts_the_two_values_on_one_row_with_the_path_in_the
         await send_raw(app.port, raw(event("paid"), "b2"))
         await wait_for_list(pilot, app, 2)
         await pilot.press("k", "m", "j", "d")
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, DiffScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffScreen))
         text = await wait_for_screen(pilot, app, 'data.object.status: "pending" -> "paid"')
         rows = text.splitlines()
         [status_row] = [r for r in rows if '"status"' in r]
@@ -65,8 +64,7 @@ async def test_mark_select_d_puts_the_two_values_on_one_row_with_the_path_in_the
         text = await wait_for_screen(pilot, app, "volatile header line(s) hidden")
         assert "X-Request-Id" not in text
         await pilot.press("escape")
-        await pilot.pause(0.1)
-        assert not isinstance(app.screen, DiffScreen)
+        await wait_until(pilot, lambda: not isinstance(app.screen, DiffScreen))
 
 
 async def test_d_without_marks_compares_with_the_previous_delivery_to_the_same_route():
@@ -105,17 +103,18 @@ async def test_n_and_p_jump_between_changes():
         await pilot.press("d")
         await wait_for_screen(pilot, app, "k5: 5 -> -5")
         view = app.screen.query_one("#diff-view")
-        positions = []
-        for _ in range(3):
+        positions = [view.cursor]
+        for _ in range(2):
             await pilot.press("n")
-            await pilot.pause(0.05)
+            await wait_until(pilot, lambda: view.cursor > positions[-1])
             positions.append(view.cursor)
-        assert positions[0] < positions[1] == positions[2]  # the last change stops the walk
+        await pilot.press("n")
+        await wait_until_settled(pilot)
+        assert view.cursor == positions[2]  # the last change stops the walk
         row = view.items[view.cursor]
         assert '"k50": -50' in (row.right or "")
         await pilot.press("p")
-        await pilot.pause(0.05)
-        assert view.cursor == positions[0]
+        await wait_until(pilot, lambda: view.cursor == positions[1])
 
 
 def test_diff_screen_snapshot(snap_compare, utc):

@@ -34,20 +34,18 @@ async def test_export_previews_copies_and_saves(tmp_path):
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
         # "[red]boom[/red]" shown literally in the preview (worked out in a worker).
         await wait_for_screen(pilot, app, "[red]boom[/red]", "curl")
-        await pilot.press("ctrl+y")
-        await pilot.pause(0.1)
         [request] = list(app.store)
         expected = render_export("curl", [request], app.base_url)
-        assert app.clipboard == expected.decode()
+        await pilot.press("ctrl+y")
+        await wait_until(pilot, lambda: app.clipboard == expected.decode())
         target = tmp_path / "export.sh"
         app.screen.query_one("#export-path").value = str(target)
         await pilot.press("ctrl+s")
-        await pilot.pause(0.1)
+        await wait_for_screen(pilot, app, "saved")
         assert target.read_bytes() == expected
-        assert "saved" in screen_text(app)
         await pilot.press("ctrl+s")  # never overwrites
-        await pilot.pause(0.1)
-        assert "exists" in screen_text(app)
+        await wait_for_screen(pilot, app, "exists")
+        assert target.read_bytes() == expected
 
 
 # -- the format choices are the export registry -------------------------------------------------
@@ -192,8 +190,7 @@ async def test_the_default_file_name_is_an_absolute_path_beside_save(tmp_path):
         await wait_until(pilot, lambda: (tmp_path / "whisper-1-curl.sh").exists())
         status = app.screen.query_one("#export-status", Static)
         assert str(status.content).endswith(f"bytes to {tmp_path / 'whisper-1-curl.sh'}")
-        await pilot.pause(0.1)
-        assert fully_visible(app, "#export-status")  # wrapped, not cut, at 80 columns
+        await wait_until(pilot, lambda: fully_visible(app, "#export-status"))  # wrapped, not cut
         assert status.region.height >= 2
 
 

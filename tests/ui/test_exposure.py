@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import screen_text, wait_for_screen
+from tests.helpers import screen_text, wait_for_screen, wait_until_settled
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.exposure import ExposureNotice
@@ -20,13 +20,14 @@ async def test_a_host_beyond_loopback_shows_a_warning_line_under_the_top_bar(siz
         assert lines[1].startswith(" ⚠ listening on 0.0.0.0")
         assert app.screen.query_one(ExposureNotice).region.y == 1
         await pilot.press("j")  # still there after keys and refreshes
-        await pilot.pause(0.3)
+        await wait_until_settled(pilot)
         assert "⚠ listening on 0.0.0.0" in screen_text(app).splitlines()[1]
 
 
 async def test_loopback_shows_no_warning_line():
     app = WhisperApp(Settings(port=0), serve=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await wait_for_screen(pilot, app, "listening on")
+        await wait_until_settled(pilot)
         assert not app.screen.query(ExposureNotice)
         assert "⚠" not in screen_text(app)

@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from textual import events
 from textual.widgets import Input, RadioButton
 
-from tests.helpers import screen_text, send_raw, wait_for_screen
+from tests.helpers import screen_text, send_raw, wait_for_screen, wait_until, wait_until_settled
 from tests.hostile_helpers import (
     MARKUP,
     OSC_TITLE_AND_CLEAR,
@@ -371,7 +371,8 @@ async def test_pasted_escape_sequence_in_the_filter_is_shown_with_placeholders()
         await wait_for_screen(pilot, app, "filter: words")
         field = app.query_one("#filter", Input)
         field.post_message(events.Paste("\x1b]0;title\x07[red]"))
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: field.value == "\x1b]0;title\x07[red]")
+        await wait_until_settled(pilot)
         assert_screen_is_safe(app)  # the field itself, while it shows what was pasted
         await pilot.press("enter")
         top = (await wait_for_screen(pilot, app, "for '␛]0;title␇[red]'")).split("\n", 1)[0]

@@ -4,7 +4,7 @@ longer do, other actions keep theirs."""
 from __future__ import annotations
 
 from tests.helpers import app_with_captures as app_with
-from tests.helpers import wait_for_list, wait_until
+from tests.helpers import wait_for_list, wait_until, wait_until_settled
 from whisper_tui.ui.replay_screens import UrlPrompt
 
 
@@ -13,7 +13,7 @@ async def test_a_keymap_remap_moves_replay_to_ctrl_r():
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for_list(pilot, app, 2)
         await pilot.press("r")
-        await pilot.pause(0.1)
+        await wait_until_settled(pilot)
         assert not isinstance(app.screen, UrlPrompt)  # r no longer replays
         await pilot.press("ctrl+r")
         # No --forward target: replay asks where to send.
@@ -29,7 +29,7 @@ async def test_a_remapped_list_key_moves_the_cursor():
         await pilot.press("n")
         await wait_until(pilot, lambda: app.request_list.selected.id == 2)
         await pilot.press("j", "down")  # the remap replaces every default key of list_down
-        await pilot.pause(0.1)
+        await wait_until_settled(pilot)
         assert app.request_list.selected.id == 2
         await pilot.press("k")  # list_up is untouched
         await wait_until(pilot, lambda: app.request_list.selected.id == 1)

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 from aiohttp import web
 
-from tests.helpers import send_raw, serving, wait_for_list, wait_for_screen, wait_until
+from tests.helpers import (
+    send_raw,
+    serving,
+    wait_for_list,
+    wait_for_screen,
+    wait_until,
+    wait_until_settled,
+)
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.diff_screen import DiffScreen
@@ -34,13 +41,16 @@ async def capture_one(pilot, app) -> None:
     await wait_for_list(pilot, app, 1)
 
 
+def notified(app, words: str) -> bool:
+    return any(words in notification.message for notification in app._notifications)
+
+
 async def test_probe_with_nothing_selected_warns():
     app = WhisperApp(Settings(port=0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("I")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: notified(app, "Nothing to probe"))
         assert len(app.screen_stack) == 1
-        assert any("Nothing to probe" in n.message for n in app._notifications)
 
 
 async def test_I_asks_the_target_and_n_then_diffs_the_answers_at_80x24(counting_target):
@@ -66,8 +76,9 @@ async def test_I_asks_the_target_and_n_then_diffs_the_answers_at_80x24(counting_
         await pilot.press("I")
         await wait_until(pilot, lambda: isinstance(app.screen, ProbePrompt))
         await pilot.press("escape")
-        await pilot.pause(0.2)
-        assert count["n"] == 3 and len(app.screen_stack) == 1
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1)
+        await wait_until_settled(pilot)  # a probe would be a worker still running
+        assert count["n"] == 3
 
 
 async def test_a_count_out_of_range_is_refused_in_the_dialog(counting_target):

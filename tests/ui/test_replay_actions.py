@@ -6,19 +6,29 @@ from __future__ import annotations
 from aiohttp import web
 from textual.widgets import Input
 
-from tests.helpers import screen_text, send_raw, serving, wait_for_list, wait_until
+from tests.helpers import (
+    screen_text,
+    send_raw,
+    serving,
+    wait_for_list,
+    wait_until,
+    wait_until_settled,
+)
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.replay_actions import sending_keys
+
+
+def notified(app, words: str) -> bool:
+    return any(words in notification.message for notification in app._notifications)
 
 
 async def test_replay_with_nothing_selected_warns_and_sends_nothing():
     app = WhisperApp(Settings(port=0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: notified(app, "Nothing to replay"))
         assert app.is_running and len(app.screen_stack) == 1
-        assert any("Nothing to replay" in n.message for n in app._notifications)
 
 
 async def test_r_sends_the_stored_bytes_to_the_replay_target_and_keeps_the_attempt():
@@ -112,7 +122,7 @@ async def test_t_before_any_target_sets_one_and_says_so_without_replaying():
         await pilot.press("h", "right", "enter")  # the suggestion, offered once begun
         await wait_until(pilot, lambda: len(app.screen_stack) == 1)
         assert app.replay_url == "http://127.0.0.1:3000"
-        await pilot.pause(0.2)
+        await wait_until_settled(pilot)  # a replay would be a worker still running
         assert app.store.attempts(1) == []  # set, not replayed
 
 

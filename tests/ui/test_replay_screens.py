@@ -11,7 +11,14 @@ import pytest
 from aiohttp import web
 from textual.widgets import Input, TextArea
 
-from tests.helpers import screen_text, send_raw, wait_for_list, wait_for_screen, wait_until
+from tests.helpers import (
+    screen_text,
+    send_raw,
+    wait_for_list,
+    wait_for_screen,
+    wait_until,
+    wait_until_settled,
+)
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
@@ -181,7 +188,8 @@ async def refused_by_the_editor(
         field = editor.query_one("#edit-headers")
         field.text = edit(field.text)
         await pilot.press("ctrl+s")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: str(editor.query_one("#edit-error").render()).strip())
+        await wait_until_settled(pilot)  # a send would be a worker still running
         assert app.is_running and app.screen is editor
         shown = str(editor.query_one("#edit-error").render())
         assert downstream.arrivals == [] and app.store.attempts(1) == []

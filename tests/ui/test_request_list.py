@@ -7,7 +7,13 @@ import pytest
 from rich.cells import cell_len
 from textual import events
 
-from tests.helpers import screen_text, wait_for_list, wait_for_screen, wait_until
+from tests.helpers import (
+    screen_text,
+    wait_for_list,
+    wait_for_screen,
+    wait_until,
+    wait_until_settled,
+)
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
@@ -228,7 +234,7 @@ async def test_a_list_longer_than_its_pane_has_no_horizontal_scrollbar():
     app = app_with(*(capture(n, f"/n/{n}") for n in range(1, 101)))
     async with app.run_test(size=(140, 30)) as pilot:
         await wait_for_list(pilot, app, 100)
-        await pilot.pause(0.2)  # let the scrollbars settle: the check is that none appears
+        await wait_until_settled(pilot)  # the scrollbars settled: the check is that none appears
         assert not app.request_list.show_horizontal_scrollbar
 
 
@@ -370,7 +376,7 @@ async def test_captures_loaded_from_a_file_while_away_are_not_new_but_live_ones_
         await wait_until(pilot, lambda: top_line(app).rstrip().endswith("End to follow"))
         app.store.add_loaded([capture(n, f"/loaded/{n}") for n in range(3, 500)])
         await wait_for_list(pilot, app, 499)
-        await pilot.pause(0.2)
+        await wait_until_settled(pilot)
         assert app.request_list.new_while_away == 0
         assert top_line(app).rstrip().endswith("End to follow") and "new" not in top_line(app)
         app.store.add(capture(500, "/live"))

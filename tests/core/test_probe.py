@@ -146,7 +146,7 @@ async def test_with_a_secret_each_send_is_re_signed_fresh_and_keeps_the_delivery
     )
     request = await capture(session, original)
     result = await probe(session, request, url)
-    assert "each send re-signed with a fresh timestamp, delivery id kept" in result.notes
+    assert "each send re-signed (standard) with a fresh timestamp, delivery id kept" in result.notes
     for attempt in result.attempts:
         sent = {n.decode(): v.decode() for n, v in attempt.sent_headers}
         assert sent["webhook-id"] == "msg_probe_1"
@@ -158,6 +158,24 @@ async def test_with_a_secret_each_send_is_re_signed_fresh_and_keeps_the_delivery
         assert sent["webhook-signature"] == expected["webhook-signature"]
         assert sent["webhook-signature"] != dict(original)["webhook-signature"]
         assert attempt.sent_body == request.body
+
+
+async def test_a_github_capture_is_said_re_signed_without_a_fresh_timestamp(serve):
+    # GitHub signs no timestamp: the copies carry the same X-Hub-Signature-256, and the note
+    # says what was done, as R's attempt does ("re-signed (github)").
+    running = Session(Settings(port=0, secrets=(("github", "It's a Secret"),)))
+    await running.start()
+    try:
+        url = await serve(echo_app())
+        headers = sign(b'{"type":"invoice.paid","data":{"id":"in_1"}}', "github", "old", [])
+        request = await capture(running, [("X-GitHub-Delivery", "72d3-0958"), *headers])
+        result = await probe(running, request, url)
+    finally:
+        await running.stop()
+    assert result.notes == ["each send re-signed (github), delivery id kept"]
+    signatures = [dict(a.sent_headers)[b"X-Hub-Signature-256"] for a in result.attempts]
+    assert signatures[0] == signatures[1] != dict(headers)["X-Hub-Signature-256"].encode()
+    assert result.attempts[0].notes[-1] == "re-signed (github)"
 
 
 async def test_a_target_that_is_down_is_a_failure_not_a_verdict(session):

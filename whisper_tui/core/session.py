@@ -27,7 +27,7 @@ from whisper_tui.core.redaction import Redactor
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.settings import Settings
-from whisper_tui.core.signatures import detect_schemes, get_scheme, sign
+from whisper_tui.core.signatures import detect_schemes, resign_note, sign
 from whisper_tui.core.status import KEPT, StatusPart, join
 from whisper_tui.core.store import RequestStore
 from whisper_tui.core.targets import target_url
@@ -55,6 +55,8 @@ class EditedCopy:
     headers: list[tuple[str, str]]
     body: bytes
     notes: list[str] = field(default_factory=list)
+    resigned: str = ""
+    """What re-signing did (signatures.resign_note), or empty when the copy was not re-signed."""
 
 
 class Session:
@@ -388,16 +390,12 @@ class Session:
         scheme = self.signing_scheme(request)
         if scheme and resign:
             secret = self.signing_secret(scheme, request)
-            found = get_scheme(scheme)
             signed_url = self._url_the_receiver_checks(url)
             headers = sign(body, scheme, secret, headers, url=signed_url)
-            if found.signs_url:
-                notes.append(f"re-signed ({scheme}) for {printable(signed_url)}")
-            elif found.has_timestamp:
-                notes.append(f"re-signed ({scheme}) with a fresh timestamp")
-            else:
-                notes.append(f"re-signed ({scheme})")
-        elif scheme:
+            resigned = resign_note(scheme, signed_url)
+            notes.append(resigned)
+            return EditedCopy(method, url, headers, body, notes, resigned)
+        if scheme:
             notes.append(f"original signature kept ({scheme})")
         return EditedCopy(method, url, headers, body, notes)
 

@@ -27,7 +27,7 @@ from whisper_tui.core.signatures.scheme import (
     SigningInput,
 )
 from whisper_tui.core.signatures.secret_args import parse_secret_arg, secrets_from_env
-from whisper_tui.core.signatures.signing import can_sign, sign
+from whisper_tui.core.signatures.signing import can_sign, resign_note, sign
 from whisper_tui.core.signatures.verdict import Verdict, format_duration
 
 SCHEMES: SchemeNames = SchemeNames()
@@ -52,6 +52,7 @@ __all__ = [
     "get_scheme",
     "parse_secret_arg",
     "register",
+    "resign_note",
     "scheme_names",
     "schemes",
     "secrets_from_env",

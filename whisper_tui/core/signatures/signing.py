@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures.registry import get_scheme
 from whisper_tui.core.signatures.scheme import SigningInput
 
@@ -39,6 +40,18 @@ def sign(
             f"{found.name} signing needs UTF-8 text: the secret, URL or a header is not"
         ) from None
     return replace_headers(headers, fresh)
+
+
+def resign_note(scheme: str, signed_url: str | None = None) -> str:
+    """What re-signing a copy did, by what the scheme signs: 're-signed (stripe) with a fresh
+    timestamp', 're-signed (github)' (no timestamp is signed: the same body and secret give
+    the same signature), 're-signed (twilio) for URL'. R's attempts and the probe say this."""
+    found = get_scheme(scheme)
+    if found.signs_url and signed_url is not None:
+        return f"re-signed ({found.name}) for {printable(signed_url)}"
+    if found.has_timestamp:
+        return f"re-signed ({found.name}) with a fresh timestamp"
+    return f"re-signed ({found.name})"
 
 
 def can_sign(scheme: str) -> bool:

@@ -14,7 +14,7 @@ from aiohttp import web
 from tests.helpers import send_raw, serving
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.probe import compare_answers, parse_times, probe
-from whisper_tui.core.session import Session
+from whisper_tui.core.session import EditedCopy, Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import sign
 
@@ -234,3 +234,55 @@ def test_parse_times_reads_a_count_of_sends(text, times):
 def test_parse_times_refuses_what_cannot_compare_or_is_a_load_test(text, says):
     with pytest.raises(ValueError, match=says):
         parse_times(text)
+
+
+STRIPE_SECRET = "whsec_fixture_stripe_secret"
+
+
+def counting_echo_app() -> web.Application:
+    """Echoes the signature it got, and counts: not idempotent whatever it echoes."""
+    seen = {"count": 0}
+
+    async def handler(request: web.Request) -> web.Response:
+        await request.read()
+        seen["count"] += 1
+        signature = request.headers.get("Stripe-Signature", "")
+        return web.json_response({"signature": signature, "processed": seen["count"]})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    return app
+
+
+async def sends_signed_a_second_apart(url: str) -> list[Attempt]:
+    """Two sends of one Stripe capture to `app`, re-signed at t and t+1 as a probe whose
+    sends straddle a second does (sign() reads the clock; here the timestamps are given)."""
+    running = Session(Settings(port=0, secrets=(("stripe", STRIPE_SECRET),)))
+    await running.start()
+    try:
+        request = await capture(running, sign(b"{}", "stripe", STRIPE_SECRET, [], 1714265330))
+        attempts = []
+        for timestamp in (1714265330, 1714265331):
+            headers = sign(request.body, "stripe", STRIPE_SECRET, request.headers, timestamp)
+            copy = EditedCopy(request.method, f"{url}/hooks", headers, request.body)
+            attempts.append(await running.replay(request, url, edited=copy))
+        return attempts
+    finally:
+        await running.stop()
+
+
+async def test_an_echoed_signature_re_signed_a_second_later_is_not_the_apps_difference(serve):
+    request = CapturedRequest(1, 0, "", "POST", "/", (1, 1), (), b"")
+    url = await serve(echo_app())
+    attempts = await sends_signed_a_second_apart(url)
+    assert b"t=1714265331," in attempts[1].response_body
+    result = compare_answers(request, url, attempts)
+    assert (result.verdict, result.reasons) == ("agree", [])
+    assert result.notes == [
+        "the app echoed the signature headers each send was re-signed with: "
+        "their values were not compared"
+    ]
+    # Only the echoed values are put back: an app that also counts still differs.
+    url = await serve(counting_echo_app())
+    result = compare_answers(request, url, await sends_signed_a_second_apart(url))
+    assert result.reasons == ["body of send 2 differs from send 1"]

@@ -128,6 +128,7 @@ def compare_answers(request: CapturedRequest, url: str, attempts: Sequence[Attem
         return ProbeResult(request, url, answered, "failed", failures)
     reasons: list[str] = []
     notes: list[str] = []
+    echoed = False
     first = answered[0]
     differing: int | None = None
     for index, attempt in enumerate(answered[1:], start=1):
@@ -135,25 +136,55 @@ def compare_answers(request: CapturedRequest, url: str, attempts: Sequence[Attem
         if attempt.status != first.status:
             found.append(f"status {first.status}, then {attempt.status} (send {index + 1})")
         if not same_body(first, attempt):
-            found.append(f"body of send {index + 1} differs from send 1")
+            if same_body(first, attempt, resigning_undone(first, attempt)):
+                echoed = True
+            else:
+                found.append(f"body of send {index + 1} differs from send 1")
         if found and differing is None:
             differing = index
         reasons.extend(found)
         for name in header_differences(first, attempt):
             notes.append(f"header {name} differs in send {index + 1} (not part of the verdict)")
+    if echoed:
+        notes.append(
+            "the app echoed the signature headers each send was re-signed with: "
+            "their values were not compared"
+        )
     pair = (0, differing if differing is not None else len(answered) - 1)
     verdict: Verdict = "differ" if reasons else "agree"
     return ProbeResult(request, url, answered, verdict, reasons, notes, pair)
 
 
-def same_body(one: Attempt, other: Attempt) -> bool:
-    """Equal bytes, or equal JSON values (key order and spacing aside)."""
-    if one.response_body == other.response_body:
+def same_body(one: Attempt, other: Attempt, other_body: bytes | None = None) -> bool:
+    """Equal bytes, or equal JSON values (key order and spacing aside); `other_body` in place
+    of `other`'s answer when given."""
+    body = other.response_body if other_body is None else other_body
+    if one.response_body == body:
         return True
     try:
-        return bool(json.loads(one.response_body) == json.loads(other.response_body))
+        return bool(json.loads(one.response_body) == json.loads(body))
     except (ValueError, RecursionError):
         return False
+
+
+def resigning_undone(first: Attempt, attempt: Attempt) -> bytes:
+    """`attempt`'s answer with the header values its send carried and send 1's did not (our
+    own re-signing: a fresh timestamp, the signature over it) put back to send 1's.
+
+    The probe sends the same bytes each time but for those headers, so an app that echoes
+    them (scripts/echo_app.py) answers differently because of us, not because it is not
+    idempotent. Longer values go first: a Stripe-Signature holds its timestamp."""
+    changed = [
+        (value, before)
+        for (name_before, before), (name, value) in zip(
+            first.sent_headers, attempt.sent_headers, strict=False
+        )
+        if name.lower() == name_before.lower() and value != before and value
+    ]
+    body = attempt.response_body
+    for value, before in sorted(changed, key=lambda pair: -len(pair[0])):
+        body = body.replace(value, before)
+    return body
 
 
 def header_differences(one: Attempt, other: Attempt) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import struct
 import time
 import zlib
 from dataclasses import dataclass
@@ -109,14 +110,26 @@ def gzip_of(unit: bytes, total: int) -> bytes:
 
 @cache
 def gzip_json_array(total: int) -> bytes:
-    """A valid JSON array of about `total` bytes (`[1,1,...,1]`), gzip-compressed: a JSON bomb."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    """A valid JSON array of about `total` bytes (`[1,1,...,1]`), gzip-compressed: a JSON bomb.
+
+    A 1 MiB run of `1,` is deflated once and its bytes repeated: a full flush ends it on a
+    byte boundary with nothing after it referring back, so copies in a row make one valid
+    deflate stream (100 MB of JSON builds in a fraction of a second, not seconds).
+    """
     chunk = b"1," * (512 * 1024)
-    parts = [compressor.compress(b"[")]
-    parts.extend(compressor.compress(chunk) for _ in range(total // len(chunk)))
-    parts.append(compressor.compress(b"1]"))
-    parts.append(compressor.flush())
-    return b"".join(parts)
+    count = total // len(chunk)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)  # raw: gzip's frame below
+    opening = deflate.compress(b"[") + deflate.flush(zlib.Z_FULL_FLUSH)
+    run = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+    closing = deflate.compress(b"1]") + deflate.flush()
+    crc = zlib.crc32(b"[")
+    for _ in range(count):
+        crc = zlib.crc32(chunk, crc)
+    crc = zlib.crc32(b"1]", crc)
+    size = 1 + count * len(chunk) + 2
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no time
+    trailer = struct.pack("<II", crc, size & 0xFFFFFFFF)
+    return header + opening + run * count + closing + trailer
 
 
 def vm_rss_mb(field: str = "VmRSS") -> float:

@@ -8,7 +8,7 @@ Runs (each also runnable alone, `python tests/bench/bench_NAME.py`):
   navigation   list key-to-screen latency at 100,000 captures vs 10
   capture_cost new-capture throughput at 100k stored vs 1k
   deliveries   store add with the delivery index vs without (in-process); CPU it adds
-  big_body     5 MB JSON selected: first highlighted screen; loop blocked
+  big_body     5 MB JSON selected: first highlighted screen; loop blocked; a gzip bomb too
   diff_loop    1 MB JSON diff off the loop
   memory       RSS growth vs stored body bytes
   startup      start to listening; start to first frame, with the CPU time used by then

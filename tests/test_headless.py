@@ -23,6 +23,7 @@ from whisper_tui.core.answers import STOPPED_FORWARD
 from whisper_tui.core.export import render_export
 from whisper_tui.core.har import load_har, to_har
 from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.redaction import Redactor
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import SignatureSettings
@@ -202,6 +203,75 @@ def test_a_configured_secret_is_masked_in_every_line_printed(as_json):
     if as_json:
         assert json.loads(line)["body"] == "body *** body"
     assert secret not in out + err
+
+
+def test_json_lines_stay_valid_json_with_secrets_in_their_numbers_keys_and_escapes():
+    # Masking ran on the finished line: a 12345-byte body under secret 12345 printed
+    # `"size":***`, secrets 'name' and 'value' masked every header object's keys, and a
+    # secret JSON escapes (non-ASCII, a quote) went out unmasked as `p\u00e4ssw\u00f6rd`.
+    secrets = ("twilio=12345", "github=name", "stripe=value", "github=pässwörd-geheim")
+    process, port = start("--json", *(f"--secret={secret}" for secret in secrets))
+    body = 'x=pässwörd-geheim&q=say "hi"&v=value&'.encode()
+    body += b"a" * (12345 - len(body))
+
+    async def post() -> None:
+        async with aiohttp.ClientSession() as session:
+            url = f"http://127.0.0.1:{port}/hooks/x"
+            async with session.post(url, data=body, headers={"X-Note": "a name"}) as reply:
+                assert reply.status == 200
+
+    asyncio.run(post())
+    out, err = stop(process)
+    [line] = out.splitlines()
+    record = json.loads(line)
+    assert record["size"] == 12345
+    assert record["body"].startswith('x=***&q=say "hi"&v=***&aaa')
+    assert {"name": "X-Note", "value": "a ***"} in record["headers"]
+    assert all(set(header) == {"name", "value"} for header in record["headers"])
+    assert record["masked"] == ["headers", "body"]  # Content-Length: 12345 too
+    for shown in (line, err):
+        assert "pässwörd" not in shown and "p\\u00e4ssw\\u00f6rd" not in shown
+    assert "the github secret is 4 characters long" in err
+
+
+def test_a_json_line_without_secrets_says_nothing_was_masked():
+    request = CapturedRequest(1, 1.0, "127.0.0.1", "POST", "/hooks/test", (1, 1), (), b"test")
+    record = json.loads(json_line(request, Verdicts.from_settings(Settings())))
+    assert record["masked"] == [] and record["body"] == "test"
+
+
+def test_a_forward_url_s_password_is_masked_in_lines_and_notes_but_used_to_connect():
+    seen: list[str] = []
+
+    async def app(request: web.Request) -> web.Response:
+        seen.append(request.headers.get("Authorization", ""))
+        return web.Response(text="ok")
+
+    async def run() -> tuple[str, str]:
+        async with serving(app) as target:
+            forward = target.replace("http://", "http://admin:hunter2pass@")
+            process, port = start("--json", "--forward", forward)
+            async with aiohttp.ClientSession() as session:
+                async with session.post(f"http://127.0.0.1:{port}/hooks/a", data=b"{}") as reply:
+                    assert reply.status == 200
+            await asyncio.sleep(0.5)
+            return await asyncio.to_thread(stop, process)
+
+    out, err = asyncio.run(run())
+    record = json.loads(out.splitlines()[0])
+    assert record["forward"]["url"].startswith("http://admin:***@127.0.0.1:")
+    assert record["forward"]["status"] == 200
+    assert "hunter2pass" not in out + err
+    assert seen and seen[0].startswith("Basic ")  # the real credentials went to the app
+
+
+def test_a_human_line_masks_text_fields_never_its_size_or_status():
+    # A short secret masks ordinary words (said at start); the size and status that happen
+    # to hold it stay as they are (masking the finished line printed `*** -` for `200 B -`).
+    request = CapturedRequest(1, 1.0, "127.0.0.1", "POST", "/hooks/test/x", (1, 1), (), b"x" * 200)
+    redactor = Redactor(["test", "200 B"])
+    line = human_line(request, Verdicts.from_settings(Settings()), redactor=redactor)
+    assert line.split()[1:] == ["POST", "/hooks/***/x", "200", "B", "-", "200"]
 
 
 def test_a_failed_signature_s_line_says_why_in_one_neutralized_line():

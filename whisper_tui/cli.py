@@ -309,8 +309,9 @@ def _run_headless(
     session = Session(settings, store=store, policy=policy, sock=sock)
     redactor = session.redactor  # the session's, as the TUI's crash report uses
     if redactor:
-        # Error messages (ours, aiohttp's logged tracebacks) could quote a secret back.
-        sys.stdout = RedactingStream(sys.stdout, redactor)  # type: ignore[assignment]
+        # Error messages (ours, aiohttp's logged tracebacks) could quote a secret back. Not
+        # stdout: its lines are masked field by field as they are made (masking a finished
+        # --json line broke it: `"size":***`), and nothing else is written there.
         sys.stderr = RedactingStream(sys.stderr, redactor)  # type: ignore[assignment]
     try:
         return run_on(

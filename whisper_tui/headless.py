@@ -24,6 +24,7 @@ from whisper_tui.core.answers import (
 from whisper_tui.core.deliveries import DeliveryJson, repeat_marker
 from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.portable import header_objects, isoformat_utc
+from whisper_tui.core.redaction import Redactor, short_secret_warnings, shown_url
 from whisper_tui.core.rejections import Rejection
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.sent_answers import response_object
@@ -68,6 +69,7 @@ def human_line(
     verdicts: Verdicts,
     forward: Attempt | None = None,
     delivery: DeliveryJson | None = None,
+    redactor: Redactor | None = None,
 ) -> str:
     """'23:25:05.042 POST /hooks/stripe 529 B application/json 200 ↻2 [signature ...]'.
 
@@ -81,16 +83,20 @@ def human_line(
     A failed --forward marks the status as the list does (`200!`) and ends the line with
     what happened (`[forward failed: connection refused]`, `[forward 503 Service
     Unavailable]`); a forward the app took adds nothing.
+
+    `redactor` masks secrets in the fields that carry text (method, target, content type,
+    reasons), never in the time, size or status, so a 5-digit secret leaves `12345 B` alone.
     """
+    mask = redactor.redact if redactor else _unchanged
     clock = _clock(int(request.received_at), time.tzname)
     failed = forward_failed(forward)
     millis = int((request.received_at % 1) * 1000)
     parts = [
         f"{clock}.{millis:03d}",
-        printable(request.method),
-        printable(request.target),
+        mask(printable(request.method)),
+        mask(printable(request.target)),
         format_size(request.size),
-        printable(request.content_type or "-"),
+        mask(printable(request.content_type or "-")),
         str(status_of(request)) + (FORWARD_FAILED if failed else ""),
     ]
     seen = delivery.get("seen", 0) if delivery else 0
@@ -100,12 +106,16 @@ def human_line(
         # 'not checked' says it all; its reason ("no secret configured for stripe") on every
         # line would be noise.
         reason = verdict.short_reason() if verdict.status != "no-secret" else ""
-        because = f": {printable(reason)}" if reason else ""
+        because = f": {mask(printable(reason))}" if reason else ""
         parts.append(f"[signature {verdict.word} ({verdict.scheme}){because}]")
     if failed:
         assert forward is not None
-        parts.append(f"[forward {forward_outcome(forward)}]")
+        parts.append(f"[forward {mask(forward_outcome(forward))}]")
     return " ".join(parts)
+
+
+def _unchanged(text: str) -> str:
+    return text
 
 
 def json_line(
@@ -113,6 +123,7 @@ def json_line(
     verdicts: Verdicts,
     delivery: DeliveryJson | None = None,
     forward: Attempt | None = None,
+    redactor: Redactor | None = None,
 ) -> str:
     """One JSON object per capture, body as UTF-8 text or base64, for scripts.
 
@@ -120,11 +131,19 @@ def json_line(
     "first"}`, else null; `forward` (--forward's attempt) as `"forward": {"url", "status",
     "error", "latency_ms", "failed"}`, else null. `answer` is what the sender got, the
     object a HAR entry's `response` is (sent_answers.response_object).
+
+    `redactor` masks secrets in string values before the line is serialized (keys, numbers
+    and structure never), the body in its bytes (so a base64 body can't carry one either);
+    `"masked"` lists the fields it changed, so a script knows the text is not what arrived
+    (`size` stays the size that arrived).
     """
+    raw_body = request.body
+    if redactor:
+        raw_body = redactor.redact_bytes(raw_body)
     try:
-        body, encoding = request.body.decode("utf-8"), "utf-8"
+        body, encoding = raw_body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        body, encoding = base64.b64encode(request.body).decode("ascii"), "base64"
+        body, encoding = base64.b64encode(raw_body).decode("ascii"), "base64"
     record = {
         "id": request.id,
         "received_at": isoformat_utc(request.received_at),
@@ -148,14 +167,25 @@ def json_line(
         "delivery": delivery,
         "forward": None if forward is None else _forward_json(forward),
         "answer": response_object(request, flag="encoding"),
+        "masked": [],
     }
+    if redactor:
+        masked = []
+        for name, value in record.items():
+            if name == "body":
+                changed = raw_body != request.body
+            else:
+                record[name], changed = redactor.redact_values(value)
+            if changed:
+                masked.append(name)
+        record["masked"] = masked
     return _encoded(record)
 
 
 def _forward_json(forward: Attempt) -> dict[str, object]:
     latency = forward.latency
     return {
-        "url": forward.target_url,
+        "url": shown_url(forward.target_url),
         "status": forward.status,
         "error": forward.error,
         "latency_ms": None if latency is None else round(latency * 1000, 3),
@@ -262,7 +292,13 @@ class ArrivalOrder:
         self._release(asyncio.get_running_loop().time())
 
 
-def lines_of(batch: list[Line], verdicts: Verdicts, *, as_json: bool = False) -> str:
+def lines_of(
+    batch: list[Line],
+    verdicts: Verdicts,
+    *,
+    as_json: bool = False,
+    redactor: Redactor | None = None,
+) -> str:
     """The lines of a batch of captures (each with its delivery object and forward), joined.
 
     Formatted at the flush, not as each capture arrives: made between two requests, whose
@@ -275,8 +311,8 @@ def lines_of(batch: list[Line], verdicts: Verdicts, *, as_json: bool = False) ->
     before any flush runs.)
     """
     if as_json:
-        return "".join([json_line(r, verdicts, d, f) + "\n" for r, d, f in batch])
-    return "".join([human_line(r, verdicts, f, d) + "\n" for r, d, f in batch])
+        return "".join([json_line(r, verdicts, d, f, redactor) + "\n" for r, d, f in batch])
+    return "".join([human_line(r, verdicts, f, d, redactor) + "\n" for r, d, f in batch])
 
 
 def _encoded(record: dict[str, object]) -> str:
@@ -330,7 +366,10 @@ async def serve_headless(
         pending.clear()
         if reader_gone:
             return
-        text = lines_of(batch, session.verdicts, as_json=as_json) if batch else ""
+        redactor = session.redactor or None
+        text = (
+            lines_of(batch, session.verdicts, as_json=as_json, redactor=redactor) if batch else ""
+        )
         if not write_through(out, text):
             # The reader left (`| head -n1`): stop as a Unix tool does, quietly, once --save
             # is complete.
@@ -390,6 +429,8 @@ async def serve_headless(
     if session.tunnel is not None:  # its URL goes in the first line (captures arrive meanwhile)
         await session.tunnel.wait_settled(TUNNEL_WAIT, stop)
     note(f"listening on {session.base_url}{session.public_note()} (Ctrl-C to stop)")
+    for warning in short_secret_warnings(settings.secrets):
+        note(f"warning: {warning}")
     session.watch_tunnel(note)
     if not settings.is_loopback:
         note(f"warning: {exposure_text(settings.host)}")

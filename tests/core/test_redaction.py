@@ -8,7 +8,16 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from whisper_tui.core.redaction import MASK, RedactingStream, Redactor, secret_forms
+from whisper_tui.core.redaction import (
+    MASK,
+    RedactingStream,
+    Redactor,
+    secret_forms,
+    short_secret_warnings,
+    shown_text,
+    shown_url,
+    url_password,
+)
 
 KEY = b"\x01\x02raw key bytes\xff"
 SECRET = "whsec_" + base64.b64encode(KEY).decode()
@@ -54,3 +63,61 @@ def test_a_crash_report_is_the_traceback_with_secrets_masked():
         report = Redactor([secret]).crash_report(error)
     assert "Traceback (most recent call last)" in report
     assert "ValueError: bad key ***" in report and secret not in report
+
+
+def test_values_are_masked_in_strings_never_in_keys_numbers_or_structure():
+    # Masking the serialized text turned `"size":12345` into `"size":***` (invalid JSON) and
+    # every `{"name": ..., "value": ...}` into `{"***": ...}` for secrets 'name' and 'value'.
+    redactor = Redactor(["12345", "name", "value"])
+    record = {"size": 12345, "headers": [{"name": "Host", "value": "a name"}], "ok": None}
+    masked, changed = redactor.redact_values(record)
+    assert masked == {"size": 12345, "headers": [{"name": "Host", "value": "a ***"}], "ok": None}
+    assert changed
+    assert redactor.redact_values({"size": 12345}) == ({"size": 12345}, False)
+
+
+def test_bytes_are_masked_in_their_utf8_form():
+    redactor = Redactor(["pässwörd-geheim"])
+    assert redactor.redact_bytes("x=pässwörd-geheim\xff".encode() + b"\xff") == (
+        "x=***\xff".encode() + b"\xff"
+    )
+
+
+def test_a_url_shows_its_password_masked_and_nothing_else_changed():
+    assert shown_url("http://admin:hunter2pass@127.0.0.1:18300/x?a=b@c") == (
+        "http://admin:***@127.0.0.1:18300/x?a=b@c"
+    )
+    for plain in ("http://127.0.0.1:3000/a@b", "http://admin@h/", "http://:@h/", "not a url"):
+        assert shown_url(plain) == plain
+    assert url_password("https://u:p%40ss@h") == "p%40ss"
+
+
+@given(st.text(alphabet="abc:%!$'()*+,;=", min_size=1))
+def test_no_url_password_survives_showing(password):
+    shown = shown_url(f"http://user:{password}@example.test/path")
+    assert shown == "http://user:***@example.test/path"
+
+
+def test_a_preview_masks_only_the_url_s_own_credentials():
+    text = "curl 'http://admin:hunter2pass@127.0.0.1:3000/x' -d 'hunter2pass'"
+    assert shown_text(text, "http://admin:hunter2pass@127.0.0.1:3000") == (
+        "curl 'http://admin:***@127.0.0.1:3000/x' -d 'hunter2pass'"
+    )
+
+
+def test_a_forward_url_s_password_is_masked_in_a_crash_report():
+    redactor = Redactor([], urls=["http://admin:hunter%32pass@127.0.0.1:3000"])
+    try:
+        raise OSError("cannot reach http://admin:hunter2pass@127.0.0.1:3000")
+    except OSError as error:
+        report = redactor.crash_report(error)
+    assert "hunter2pass" not in report and "admin:***@" in report
+
+
+def test_short_secrets_are_warned_about_by_scheme_never_shown():
+    pairs = [("github", "test"), ("twilio", "ab"), ("stripe", "whsec_" + "x" * 32)]
+    warnings = list(short_secret_warnings(pairs))
+    assert len(warnings) == 2
+    assert warnings[0].startswith("the github secret is 4 characters long: *** replaces")
+    assert warnings[1].startswith("the twilio secret is 2 character(s) long: too short to mask")
+    assert not any("test" in line or "ab " in line for line in warnings)

@@ -404,3 +404,15 @@ async def test_a_bug_while_preparing_a_send_is_raised_not_told_as_not_sent():
     finally:
         unregister("acmebug")
     assert "not sent" not in out.getvalue()
+
+
+def test_a_to_url_s_password_is_masked_in_text_and_json_lines():
+    from whisper_tui.core.models import Attempt
+    from whisper_tui.send import json_record, text_line
+
+    capture = CapturedRequest(1, 1.0, "127.0.0.1", "POST", "/a", (1, 1), (), b"")
+    attempt = Attempt("http://admin:hunter2pass@127.0.0.1:3000/a", 0.0, status=200, latency=0.01)
+    line = text_line(1, capture, attempt, True)
+    record = json.loads(json_record(1, capture, attempt, True))
+    assert line.endswith(" POST http://admin:***@127.0.0.1:3000/a") and "hunter2pass" not in line
+    assert record["url"] == "http://admin:***@127.0.0.1:3000/a"

@@ -25,6 +25,7 @@ from typing import Any, NoReturn, TextIO
 from whisper_tui.core.filtering import FilterError, compile_filter
 from whisper_tui.core.har_reader import HarError, read_har
 from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.replay import Sender
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import detect_schemes, get_scheme, parse_secret_arg, sign
@@ -295,7 +296,8 @@ def text_line(index: int, capture: CapturedRequest, attempt: Attempt, ok: bool) 
     else:
         latency = f"{(attempt.latency or 0) * 1000:.1f} ms"
         outcome = f"{attempt.status} {latency}"
-    line = f"{mark} #{index} {outcome} {printable(capture.method)} {printable(attempt.target_url)}"
+    url = printable(shown_url(attempt.target_url))  # a --to URL's password masked
+    line = f"{mark} #{index} {outcome} {printable(capture.method)} {url}"
     if attempt.notes:
         line += f" ({printable('; '.join(attempt.notes))})"
     return line
@@ -306,7 +308,7 @@ def json_record(index: int, capture: CapturedRequest, attempt: Attempt, ok: bool
         "index": index,
         "capture": capture.id,
         "method": capture.method,
-        "url": attempt.target_url,
+        "url": shown_url(attempt.target_url),
         "status": attempt.status,
         "latency_ms": None if attempt.latency is None else round(attempt.latency * 1000, 3),
         "error": attempt.error,

@@ -486,3 +486,10 @@ async def test_empty_get_gets_no_content_length(echo, sender):
     [arrival] = echo.arrivals
     assert attempt.status == 201
     assert [n for n, _ in arrival.headers] == [b"Host", b"Accept", b"Connection"]
+
+
+def test_a_relayed_502_never_tells_the_sender_the_forward_url_s_password():
+    failed = Attempt(target_url="http://admin:hunter2pass@h/x", started_at=0.0, error="timed out")
+    for attempt in (failed, replace(failed, error=STOPPED_FORWARD)):
+        body = relay_parts(attempt)[3]
+        assert b"hunter2pass" not in body and b"http://admin:***@h/x" in body

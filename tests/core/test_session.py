@@ -77,6 +77,13 @@ async def test_status_text_names_forwarding_and_the_answer_mode():
     assert session.status_text().endswith("answering 500 to everything")
 
 
+async def test_status_text_masks_the_forward_url_s_password():
+    settings = Settings(port=0, forward_url="http://admin:hunter2pass@127.0.0.1:9")
+    assert (
+        Session(settings).status_text() == "0 requests   forwarding to http://admin:***@127.0.0.1:9"
+    )
+
+
 async def test_a_public_url_given_by_hand_is_in_the_status_line():
     # As a tunnel's URL is: it is what gets pasted into the provider's dashboard.
     session = Session(Settings(port=0, public_url="https://hooks.example.com"))

@@ -258,3 +258,9 @@ def test_the_empty_filter_message_names_the_filter_keys_a_keymap_put_in_effect()
     shown = [line.plain for line in head.lines]
     assert "  the filter: Ctrl+L clears it," in shown and "  Ctrl+F changes it." in shown
     assert not any("Esc" in line for line in shown)
+
+
+def test_an_attempt_shows_its_url_s_password_masked():
+    attempt = Attempt("http://admin:hunter2pass@127.0.0.1:18300/hooks/a", 0.0, kind="forward")
+    shown = " ".join(row.plain for row in attempt_lines(attempt, 120, with_body=False))
+    assert "hunter2pass" not in shown and "http://admin:***@127.0.0.1:18300/hooks/a" in shown

@@ -303,3 +303,16 @@ async def test_the_save_and_copy_buttons_name_their_keys_as_a_keymap_put_them():
     async with app.run_test(size=(200, 50)) as pilot:
         await open_export(pilot, app)
         await wait_for_screen(pilot, app, "Save (Ctrl+O)", "Copy (Ctrl+K)")
+
+
+async def test_a_replay_target_s_password_is_masked_on_screen_but_kept_in_the_command():
+    # The command is meant to be run: copied or saved, it carries the credentials the user
+    # gave; the dialog's choice and preview, on screen, do not.
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = "http://admin:hunter2pass@127.0.0.1:3999"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_export(pilot, app)
+        assert b"http://admin:hunter2pass@127.0.0.1:3999/hooks/" in app.screen.output
+        await wait_until(pilot, lambda: "admin:***@127.0.0.1:3999/hooks/" in screen_text(app))
+        assert "to http://admin:***@127.0.0.1:3999" in screen_text(app)
+        assert "hunter2pass" not in screen_text(app)

@@ -148,3 +148,23 @@ async def test_the_keys_that_send_to_the_replay_target_are_named_as_in_effect():
     app = WhisperApp(Settings(port=0, keymap=(("replay", "ctrl+r"),)), serve=False)
     async with app.run_test(size=(80, 24)):
         assert sending_keys(app) == "Ctrl+R, I"
+
+
+async def test_a_replay_target_s_password_is_masked_in_the_toast_but_sent():
+    authorizations: list[str] = []
+
+    async def handler(request: web.BaseRequest) -> web.Response:
+        authorizations.append(request.headers.get("Authorization", ""))
+        return web.Response(text="ok")
+
+    app = WhisperApp(Settings(port=0))
+    async with serving(handler) as url, app.run_test(size=(80, 24)) as pilot:
+        app.replay_url = url.replace("http://", "http://admin:hunter2pass@")
+        await send_raw(app.port, b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n1")
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.store.attempts(1))
+        messages = " ".join(n.message for n in app._notifications)
+        assert "Replaying #1 to http://admin:***@127.0.0.1:" in messages
+        assert "hunter2pass" not in messages + screen_text(app)
+        assert authorizations and authorizations[0].startswith("Basic ")

@@ -36,6 +36,7 @@ from yarl import URL
 
 from whisper_tui.core.answers import STOPPED_FORWARD
 from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders, is_token
+from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.targets import (
     BODY_NOT_KEPT,
     DEFAULT_PORTS,
@@ -163,12 +164,12 @@ def relay_parts(attempt: Attempt) -> tuple[int, str, list[tuple[str, str]], byte
     not to blame).
     """
     if attempt.error == STOPPED_FORWARD:
-        body = f"{STOPPED_FORWARD} (forwarding to {attempt.target_url})\n"
+        body = f"{STOPPED_FORWARD} (forwarding to {shown_url(attempt.target_url)})\n"
         plain = [("Content-Type", "text/plain; charset=utf-8")]
         return 503, "Service Unavailable", plain, body.encode()
     if attempt.status is None or attempt.error is not None:
         reason = attempt.error or "no response"
-        body = f"whisper-tui could not forward to {attempt.target_url}: {reason}\n"
+        body = f"whisper-tui could not forward to {shown_url(attempt.target_url)}: {reason}\n"
         return 502, "Bad Gateway", [("Content-Type", "text/plain; charset=utf-8")], body.encode()
     headers = relay_headers(attempt.response_headers)
     return attempt.status, attempt.reason, headers, attempt.response_body

@@ -23,7 +23,7 @@ from whisper_tui.core.delivery_index import Delivery
 from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.loading import Loading
 from whisper_tui.core.models import Attempt, CapturedRequest
-from whisper_tui.core.redaction import Redactor
+from whisper_tui.core.redaction import Redactor, shown_url
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.settings import Settings
@@ -83,8 +83,12 @@ class Session:
         self.policy = policy if policy is not None else self.settings.response_policy()
         self.verdicts = Verdicts.from_settings(self.settings)
         self.port = sock.getsockname()[1] if sock is not None else self.settings.port
-        self.redactor = Redactor(secret for _, secret in self.settings.secrets)
-        """Masks every configured secret in text we print (crash reports, headless output)."""
+        self.redactor = Redactor(
+            (secret for _, secret in self.settings.secrets),
+            urls=[self.settings.forward_url] if self.settings.forward_url else (),
+        )
+        """Masks every configured secret, and --forward's password, in what we print (crash
+        reports, headless output)."""
         self.autosave = (
             HarAutosave(self.settings.save_path, self.store, lambda: self.base_url)
             if self.settings.save_path
@@ -307,7 +311,7 @@ class Session:
             text = f"public {printable(self.settings.public_url)}"
             parts.append(StatusPart(text, text, 2, "tunnel"))
         if self.settings.forward_url:
-            target = printable(self.settings.forward_url)
+            target = printable(shown_url(self.settings.forward_url))
             relaying = " (relaying answers)" if self.settings.relay_response else ""
             short = f"→ {target}{' (relaying)' if relaying else ''}"
             parts.append(StatusPart(f"forwarding to {target}{relaying}", short, 4, "forward"))

@@ -28,6 +28,7 @@ from whisper_tui.core.models import (
     first_header,
     header_values,
 )
+from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.responses import MODE_STATUS, ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import Verdict
@@ -277,7 +278,7 @@ def attempt_lines(
     line = Text(no_wrap=True, end="")
     line.append(f"{attempt.kind} ", "bold")
     line.append("→ ", "wt.muted")
-    line.append(printable(attempt.target_url))
+    line.append(printable(shown_url(attempt.target_url)))
     if attempt.error:
         lines = flow(pieces(line, Text("failed", "wt.error")), width)
         lines.extend(indented_words(printable(attempt.error), width, "wt.error.text"))

@@ -18,6 +18,7 @@ from whisper_tui.core.delivery_index import DeliveryIndex
 from whisper_tui.core.export import ExportFormat, formats
 from whisper_tui.core.har import DeliveriesFor
 from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.redaction import shown_text, shown_url
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.keys import hint
@@ -87,7 +88,7 @@ class ExportScreen(ModalScreen[None]):
                     if self.replay_url:
                         with RadioSet(id="export-target") as target:
                             target.border_title = "curl/HTTPie send"
-                            yield Choice(f"to {self.replay_url}", value=True)
+                            yield Choice(f"to {shown_url(self.replay_url)}", value=True)
                             yield Choice("to whisper-tui itself")
             with VerticalScroll(id="export-preview-box") as preview:
                 preview.border_title = "Preview"
@@ -173,7 +174,9 @@ class ExportScreen(ModalScreen[None]):
         if fmt != self.format:
             return
         self.output = output
-        text = output.decode("utf-8", "replace")
+        # The preview is on screen: the target's password masked. What is copied or saved
+        # keeps it, a command meant to be run (README, Export).
+        text = shown_text(output.decode("utf-8", "replace"), self.target_url)
         lines = text.split("\n")
         self.query_one("#export-preview", Static).update(preview_text(lines))
         self._status(f"{len(output):,} bytes ready")

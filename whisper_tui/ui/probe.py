@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, Static
 
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.probe import DEFAULT_TIMES, MAX_TIMES, parse_times
+from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.keys import hint
@@ -87,7 +88,8 @@ class ProbeActions:
     def _ask_times(self, request: CapturedRequest, url: str) -> None:
         def chosen(times: int | None) -> None:
             if times is not None:
-                self.notify(f"Sending #{request.id} {times} times to {printable(url)}…", timeout=2)
+                shown = printable(shown_url(url))
+                self.notify(f"Sending #{request.id} {times} times to {shown}…", timeout=2)
                 self.run_worker(self._probe(request, url, times), group="probe", exclusive=True)
 
         self.push_screen(ProbePrompt(request.id, url), chosen)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.targets import unreachable
@@ -64,7 +65,8 @@ class ReplayActions:
             if url:
                 self.replay_url = url
                 keys = sending_keys(self)
-                self.notify(f"{keys} and exports now send to {printable(url)}", timeout=3)
+                shown = printable(shown_url(url))
+                self.notify(f"{keys} and exports now send to {shown}", timeout=3)
 
         from whisper_tui.ui.replay_screens import UrlPrompt
 
@@ -73,7 +75,7 @@ class ReplayActions:
     def _start_replay(
         self, request: CapturedRequest, url: str, edited: EditedCopy | None = None
     ) -> None:
-        self.notify(f"Replaying #{request.id} to {printable(url)}…", timeout=2)
+        self.notify(f"Replaying #{request.id} to {printable(shown_url(url))}…", timeout=2)
         self.run_worker(self._replay(request, url, edited), group="replay")
 
     async def _replay(
@@ -121,7 +123,8 @@ class ReplayActions:
             if chosen.target != self.replay_url:  # one target: r, I and exports follow R
                 self.replay_url = chosen.target
                 keys = sending_keys(self)
-                self.notify(f"{keys} and exports now send to {printable(chosen.target)}", timeout=3)
+                shown = printable(shown_url(chosen.target))
+                self.notify(f"{keys} and exports now send to {shown}", timeout=3)
             self._start_replay(request, chosen.copy.url, chosen.copy)
 
         from whisper_tui.ui.replay_screens import EditReplayScreen  # loaded when first shown

@@ -6,6 +6,7 @@ import asyncio
 
 import aiohttp
 import pytest
+from textual.widgets import Static
 from yarl import URL
 
 from tests.helpers import (
@@ -21,7 +22,9 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.diff_screen import DiffScreen
 from whisper_tui.ui.help_screen import HelpScreen
+from whisper_tui.ui.list_rows import column_header
 
 JSON_BODY = b'{"type":"invoice.paid","data":{"object":{"id":"in_1","amount_paid":4200}}}'
 
@@ -308,3 +311,25 @@ async def test_a_theme_chosen_for_the_terminal_is_not_saved_but_a_palette_pick_i
         await pilot.pause()
         await pilot.pause()
     assert config.read_text() == 'theme = "dracula"\n'
+
+
+async def test_the_column_titles_fit_the_list_after_a_resize_under_the_diff_screen():
+    """Resized while the diff covered it: the titles were laid out for the size the covered
+    list had before (the app's resize came before the covered screen's layout), so the list
+    came back with titles for another width ('Time Method Path' over rows without a time,
+    Size and Ans cut off) until the next resize."""
+    app = stored_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_list(pilot, app, 30)
+        for size in ((200, 50), (80, 24)):
+            await pilot.press("m", "k", "d")  # the marked capture against the one above it
+            await wait_until(pilot, lambda: isinstance(app.screen, DiffScreen))
+            await pilot.resize_terminal(*size)
+            await wait_until_settled(pilot)
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: not isinstance(app.screen, DiffScreen))
+            await wait_until_settled(pilot)
+            titles = str(app.query_one("#list-columns", Static).render())
+            width = app.request_list.scrollable_content_region.width
+            assert app.size.width == size[0]
+            assert titles.rstrip() == column_header(width).plain.rstrip()

@@ -364,13 +364,11 @@ class WhisperApp(
         if panes.has_class("stacked") != stacked:
             panes.set_class(stacked, "stacked")
             left.styles.width = None  # the stylesheet's, until set again below
-            self.call_after_refresh(self._update_columns)
         if stacked:
             return
         width = list_width(self.size.width, self.request_list.longest_path)
         if left.styles.width is None or left.styles.width.value != width:
             left.styles.width = width
-            self.call_after_refresh(self._update_columns)
 
     def on_request_list_selected(self, message: RequestList.Selected) -> None:
         if self.screen_stack:  # the message can arrive while the app shuts down
@@ -379,13 +377,15 @@ class WhisperApp(
     def on_resize(self) -> None:
         if self.screen_stack:
             self._fit_list_width()
-        self.call_after_refresh(self._update_columns)
 
-    def _update_columns(self) -> None:
-        if not self.screen_stack:
-            return  # called after a refresh that came as the app shut down
-        width = self.request_list.scrollable_content_region.width
-        self.screen_stack[0].query_one("#list-columns", Static).update(column_header(width))
+    def on_request_list_resized(self, message: RequestList.Resized) -> None:
+        """The column titles, laid out for the width the rows now have (also when the list
+        was resized under the diff or a dialog: read after the app's resize, they were laid
+        out for the size the covered list had before)."""
+        if self.screen_stack:
+            self.screen_stack[0].query_one("#list-columns", Static).update(
+                column_header(message.width)
+            )
 
     # -- actions ---------------------------------------------------------------------------
 

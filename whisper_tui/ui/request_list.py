@@ -79,6 +79,13 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
             self.request = request
             super().__init__()
 
+    class Resized(Message):
+        """The rows were laid out at a new width (the column titles above follow it)."""
+
+        def __init__(self, width: int) -> None:
+            self.width = width
+            super().__init__()
+
     def __init__(
         self,
         store: RequestStore,
@@ -355,6 +362,9 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.view))
         self._row_cache.clear()
+        # Told from here, where the new width is known: the app's own resize comes before
+        # the screens are laid out, and a screen under the diff is laid out later still.
+        self.post_message(self.Resized(self.scrollable_content_region.width))
 
     def on_focus(self) -> None:
         self.refresh()

@@ -402,3 +402,13 @@ def test_save_in_a_directory_that_cannot_hold_a_new_file_is_refused_before_anyth
         "whisper-tui: error: cannot save to /proc/x.har: cannot create a file in /proc: "
         "No such file or directory"
     ]
+
+
+def test_a_forward_to_our_own_address_is_refused_without_its_password():
+    from whisper_tui.cli import forward_loop_problem
+    from whisper_tui.core.settings import Settings
+
+    settings = Settings(port=8080, forward_url="http://admin:hunter2pass@127.0.0.1:8080/x")
+    problem = forward_loop_problem(settings, 8080) or ""
+    assert problem.startswith("--forward http://admin:***@127.0.0.1:8080/x is whisper-tui's own")
+    assert "hunter2pass" not in problem

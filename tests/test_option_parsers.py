@@ -123,3 +123,10 @@ def test_a_secret_that_is_not_a_string_is_refused_without_showing_it():
         ValueError, match=r"^github: expected the secret as a string, got an integer$"
     ):
         secrets_table({"github": 12345})
+
+
+def test_a_refused_forward_url_is_echoed_with_its_password_masked():
+    with pytest.raises(ValueError) as refused:
+        parse_forward_url("ftp://admin:hunter2pass@127.0.0.1/")
+    assert "hunter2pass" not in str(refused.value)
+    assert "ftp://admin:***@127.0.0.1/" in str(refused.value)

@@ -20,7 +20,7 @@ from whisper_tui.core.har_entries import HarError
 from whisper_tui.core.har_reader import open_har
 from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.loading import check_loadable, read_early
-from whisper_tui.core.redaction import RedactingStream
+from whisper_tui.core.redaction import RedactingStream, shown_url
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import secrets_from_env
@@ -268,8 +268,8 @@ def forward_loop_problem(settings: Settings, port: int) -> str | None:
     url = settings.forward_url
     if url and is_own_target(url, {(settings.host, port)}):
         return (
-            f"--forward {url} is whisper-tui's own address ({settings.host}:{port}): every "
-            "capture would be sent back to it; forward to your app's address instead"
+            f"--forward {shown_url(url)} is whisper-tui's own address ({settings.host}:{port}): "
+            "every capture would be sent back to it; forward to your app's address instead"
         )
     return None
 

@@ -6,6 +6,7 @@ Each raises ValueError with a one-line message, the same for a flag and for the 
 
 from __future__ import annotations
 
+from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.signatures import get_scheme, parse_secret_arg
 from whisper_tui.core.sizes import parse_size
 from whisper_tui.core.targets import validate_target
@@ -87,7 +88,7 @@ def parse_forward_url(text: str) -> str:
     """An http(s) URL captures can be sent to ('' means none, as it always has)."""
     problem = validate_target(text) if text else None
     if problem:
-        raise ValueError(f"{text!r}: {problem}")
+        raise ValueError(f"{shown_url(text)!r}: {problem}")  # a password masked
     return text
 
 

@@ -7,7 +7,15 @@ import json
 import pytest
 from rich.cells import cell_len
 
-from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until, wait_until_settled
+from tests.helpers import (
+    delivery_request,
+    load_deliveries,
+    send_raw,
+    wait_for_list,
+    wait_for_screen,
+    wait_until,
+    wait_until_settled,
+)
 from whisper_tui.core.diff import Folded
 from whisper_tui.core.models import CapturedRequest, RawHeaders
 from whisper_tui.core.settings import Settings
@@ -322,3 +330,19 @@ async def test_a_change_deep_in_a_row_taller_than_the_screen_is_scrolled_into_vi
         shown = [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
         [row] = [line for line in shown if "aaaa" in line]
         assert "bbbb" in row
+
+
+async def test_at_80x24_a_long_signature_change_shows_its_old_and_new_value():
+    fixtures = {delivery["name"]: delivery for delivery in load_deliveries()}
+    store = RequestStore()
+    store.add(delivery_request(fixtures["stripe-payment-intent"], 1))
+    store.add(delivery_request(fixtures["stripe-docs-selfcomputed"], 2, at=1_764_000_001.0))
+    app = WhisperApp(Settings(port=8080), store=store, serve=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_diff(pilot)
+        summary = app.screen.query_one("#diff-summary")
+        lines = [summary.render_line(y).text for y in range(summary.size.height)]
+        assert "header Stripe-Signature:" in lines
+        [old] = [line for line in lines if line.startswith('  - "t=1714265330,v1=6c53')]
+        [new] = [line for line in lines if line.startswith('  + "t=1614265330,v1=00cd')]
+        assert old.rstrip().endswith('v0=deadbeef"') and new.rstrip().endswith('4e20ba"')

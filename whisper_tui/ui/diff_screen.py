@@ -40,6 +40,7 @@ from whisper_tui.ui.diff_layout import (
     item_starts,
     locate,
 )
+from whisper_tui.ui.diff_summary import summary_text, verdict_text
 from whisper_tui.ui.keymap import active_keymap
 from whisper_tui.ui.text_flow import Flowed, Piece
 
@@ -250,6 +251,8 @@ class DiffScreen(Screen[None]):
         self.probe = probe
         self.sort_keys = False
         self.ignore_volatile = probe is not None  # answers: Date, Server... differ anyway
+        self._diff: RequestDiff | None = None
+        self._summary_width = 0
 
     @classmethod
     def of_probe(cls, result: ProbeResult) -> DiffScreen:
@@ -318,13 +321,32 @@ class DiffScreen(Screen[None]):
         self.app.call_from_thread(self._show, diff)
 
     def _show(self, diff: RequestDiff) -> None:
+        self._diff = diff
+        self._show_summary()
+        self.query_one(DiffView).show(diff)
+
+    def _show_summary(self) -> None:
+        """The summary laid out for the box's width (long changes split, see diff_summary)."""
+        if self._diff is None:
+            return
+        box = self.query_one("#diff-summary-box", VerticalScroll)
+        # The box's scrollbar takes room only once it overflows: leave room for it anyway.
+        width = max(box.content_region.width - box.styles.scrollbar_size_vertical, 20)
         if self.probe is not None:
             verdict = verdict_text(self.probe)
-            summary = Content("\n").join([verdict, summary_text(diff, "status line")])
+            summary = Content("\n").join([verdict, summary_text(self._diff, width, "status line")])
         else:
-            summary = summary_text(diff)
+            summary = summary_text(self._diff, width)
+        self._summary_width = width
         self.query_one("#diff-summary", Static).update(summary)
-        self.query_one(DiffView).show(diff)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._resummarize)
+
+    def _resummarize(self) -> None:
+        box = self.query_one("#diff-summary-box", VerticalScroll)
+        if box.content_region.width - box.styles.scrollbar_size_vertical != self._summary_width:
+            self._show_summary()
 
     def action_toggle_sort(self) -> None:
         self.sort_keys = not self.sort_keys
@@ -336,44 +358,3 @@ class DiffScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.app.pop_screen()
-
-
-SUMMARY_STYLES = {
-    "added": "$text-success",
-    "removed": "$text-error",
-    "changed": "$text-warning",
-    "length": "$text-warning",
-}
-"""Theme variables, resolved when drawn: a theme change recolours the summary at once."""
-
-
-def summary_text(diff: RequestDiff, first_line: str = "request line") -> Content:
-    """What changed, by path: 'data.object.status: "pending" -> "paid"', then notes."""
-    lines: list[tuple[str, str]] = []
-    if diff.identical:
-        lines.append(
-            (f"identical: {first_line}, headers and body are the same", "bold $text-success")
-        )
-    for change in diff.changes:
-        # A volatile change (a timestamp, a signature) is muted, not hidden.
-        style = "$text-muted" if change.volatile else SUMMARY_STYLES.get(change.kind, "")
-        # Spelled out: a change in a skin tone or a joiner alone is still seen.
-        lines.append((printable(change.text(), spell_dropped=True), style))
-    for note in diff.notes:
-        lines.append((printable(note), "italic $text-muted"))
-    return Content("\n").join(Content.styled(text, style) for text, style in lines)
-
-
-def verdict_text(result: ProbeResult) -> Content:
-    """'agree: ...' in green or 'differ: ...' in red, each answer's status, then the reasons."""
-    style = "bold $text-success" if result.verdict == "agree" else "bold $text-error"
-    answers = [
-        f"send {number}: {attempt.status}"
-        + (f" in {attempt.latency * 1000:.0f} ms" if attempt.latency is not None else "")
-        for number, attempt in enumerate(result.attempts, start=1)
-    ]
-    lines = [(printable(result.summary()), style), (" · ".join(answers), "$text-muted")]
-    lines += [
-        (printable(line), "italic $text-muted") for line in [*result.reasons[1:], *result.notes]
-    ]
-    return Content("\n").join(Content.styled(text, style) for text, style in lines)

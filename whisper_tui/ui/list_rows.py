@@ -109,7 +109,7 @@ def compact_size(size: int) -> str:
     return f"{size}B"  # pragma: no cover - the loop always returns
 
 
-def _tail(text: str, cells: int) -> str:
+def tail_cells(text: str, cells: int) -> str:
     """The end of text that fits in `cells` (a wide character that would not fit is left out)."""
     used = 0
     start = len(text)
@@ -122,7 +122,7 @@ def _tail(text: str, cells: int) -> str:
     return text[start:]
 
 
-def _head(text: str, cells: int) -> str:
+def head_cells(text: str, cells: int) -> str:
     """The start of text that fits in `cells`, never half a wide character."""
     used = 0
     for index, character in enumerate(text):
@@ -164,10 +164,10 @@ def shorten_middle(path: str, width: int) -> str:
     keep = width - 1
     if path.find("/", 1) != -1:
         # Not even the last segment fits: its end, where deliveries differ most.
-        return ELLIPSIS + _tail(path, keep)
+        return ELLIPSIS + tail_cells(path, keep)
     # One long segment or query: a third of the room for its start, the rest for its end.
-    head = _head(path, keep // 3)
-    return head + ELLIPSIS + _tail(path, keep - cell_len(head))
+    head = head_cells(path, keep // 3)
+    return head + ELLIPSIS + tail_cells(path, keep - cell_len(head))
 
 
 def _answer_style(answer: Answer) -> str:

@@ -1,0 +1,106 @@
+"""The diff screen's summary: what changed, by path, one change to a line where it fits.
+
+A change too long for the summary's width (a Stripe-Signature, a long JSON string) is put on
+three lines: its path, then `- old` and `+ new`, each shortened in the middle around where
+the two values start to differ. Wrapped whole, one such change filled the summary's few rows
+and pushed its new value out of sight.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.content import Content
+
+from whisper_tui.core.diff import Change, RequestDiff
+from whisper_tui.core.probe import ProbeResult
+from whisper_tui.core.sanitize import printable
+from whisper_tui.ui.list_rows import ELLIPSIS, head_cells, tail_cells
+
+SUMMARY_STYLES = {
+    "added": "$text-success",
+    "removed": "$text-error",
+    "changed": "$text-warning",
+    "length": "$text-warning",
+}
+"""Theme variables, resolved when drawn: a theme change recolours the summary at once."""
+
+VALUE_INDENT = "  "
+"""Before the '- ' and '+ ' of a change split over lines, under its path."""
+CONTEXT = 8
+"""Characters kept before the first difference when a value's start is cut."""
+
+
+def summary_text(diff: RequestDiff, width: int, first_line: str = "request line") -> Content:
+    """What changed, by path: 'data.object.status: "pending" -> "paid"', then notes; a
+    change longer than `width` cells is split as the module says."""
+    lines: list[tuple[str, str]] = []
+    if diff.identical:
+        lines.append(
+            (f"identical: {first_line}, headers and body are the same", "bold $text-success")
+        )
+    for change in diff.changes:
+        # A volatile change (a timestamp, a signature) is muted, not hidden.
+        style = "$text-muted" if change.volatile else SUMMARY_STYLES.get(change.kind, "")
+        lines.extend((line, style) for line in change_lines(change, width))
+    for note in diff.notes:
+        lines.append((printable(note), "italic $text-muted"))
+    return Content("\n").join(Content.styled(text, style) for text, style in lines)
+
+
+def change_lines(change: Change, width: int) -> list[str]:
+    """One line, or path / - old / + new when a changed value doesn't fit `width` cells."""
+    # Spelled out: a change in a skin tone or a joiner alone is still seen.
+    text = printable(change.text(), spell_dropped=True)
+    if cell_len(text) <= width or change.kind != "changed" or change.before is None:
+        return [text]
+    before = printable(change.before, spell_dropped=True)
+    after = printable(change.after or "", spell_dropped=True)
+    room = max(width - len(VALUE_INDENT) - 2, 8)
+    start = common_prefix(before, after)
+    return [
+        printable(f"{change.path}:", spell_dropped=True),
+        f"{VALUE_INDENT}- {elide_around(before, start, room)}",
+        f"{VALUE_INDENT}+ {elide_around(after, start, room)}",
+    ]
+
+
+def common_prefix(one: str, other: str) -> int:
+    """How many leading characters the two share."""
+    for index, (a, b) in enumerate(zip(one, other, strict=False)):
+        if a != b:
+            return index
+    return min(len(one), len(other))
+
+
+def elide_around(value: str, differs_at: int, cells: int) -> str:
+    """`value` in `cells` cells, shortened in the middle with '…': its start and end, and
+    when the start it shares with the other value is long, the part from a little before
+    `differs_at` too, so what differs is what is seen."""
+    if cell_len(value) <= cells:
+        return value
+    if differs_at <= cells // 2:
+        tail = tail_cells(value, max(cells // 3, 1))
+        return head_cells(value, cells - cell_len(tail) - 1) + ELLIPSIS + tail
+    cut = max(differs_at - CONTEXT, 1)
+    lead = head_cells(value[:cut], max(cells // 3, 1)) + ELLIPSIS
+    rest = value[cut:]
+    room = cells - cell_len(lead)
+    if cell_len(rest) <= room:
+        return lead + rest
+    tail = tail_cells(rest, max(room // 3, 1))
+    return lead + head_cells(rest, max(room - cell_len(tail) - 1, 0)) + ELLIPSIS + tail
+
+
+def verdict_text(result: ProbeResult) -> Content:
+    """'agree: ...' in green or 'differ: ...' in red, each answer's status, then the reasons."""
+    style = "bold $text-success" if result.verdict == "agree" else "bold $text-error"
+    answers = [
+        f"send {number}: {attempt.status}"
+        + (f" in {attempt.latency * 1000:.0f} ms" if attempt.latency is not None else "")
+        for number, attempt in enumerate(result.attempts, start=1)
+    ]
+    lines = [(printable(result.summary()), style), (" · ".join(answers), "$text-muted")]
+    lines += [
+        (printable(line), "italic $text-muted") for line in [*result.reasons[1:], *result.notes]
+    ]
+    return Content("\n").join(Content.styled(text, style) for text, style in lines)

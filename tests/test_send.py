@@ -247,6 +247,12 @@ def cut_after(har: Path, entries: int) -> None:
     har.write_bytes(data[: start + 30])
 
 
+def cut_start(har: Path) -> int:
+    """Where the cut (last) entry of a file `cut_after` cut starts: its `{`."""
+    data = har.read_bytes()
+    return data.rindex(b"{", 0, data.rindex(b'"request"'))
+
+
 def test_a_file_cut_short_sends_what_came_before_says_where_and_exits_3(recorded):
     cut_after(recorded, 2)
     with WebhookInbox() as inbox:
@@ -257,8 +263,11 @@ def test_a_file_cut_short_sends_what_came_before_says_where_and_exits_3(recorded
     assert [c.body for c in arrived] == BODIES[:2]
     assert [line.split()[:2] for line in result.stdout.splitlines()] == [["ok", "#1"], ["ok", "#2"]]
     first, last = result.stderr.splitlines()
-    # The same words as --load's line, before any send.
-    assert first.startswith(f"whisper-tui send: {recorded}: entry 2 (near byte ")
+    # The same words as --load's line, before any send: the cut entry is the 3rd (numbered
+    # as the sends are, from 1), and the byte is where it starts (it said 'entry 2' and a
+    # byte inside the 2nd, which was whole and sent).
+    third = cut_start(recorded)
+    assert first.startswith(f"whisper-tui send: {recorded}: entry 3 (near byte {third:,}): ")
     assert first.endswith("the file ends before it does (cut short, e.g. by a crash mid-save)")
     assert last == "whisper-tui send: 2 of 2 answered 2xx (the file was incomplete: see above)"
 
@@ -280,9 +289,24 @@ def test_a_file_cut_before_its_first_entry_sends_nothing_and_exits_3(recorded):
         result = send(str(recorded), "--to", f"http://127.0.0.1:{port}")
     assert result.returncode == 3
     assert result.stdout == ""
-    nothing = "whisper-tui send: nothing to send (no entries match)"
+    # Not 'no entries match' (no --only was given) nor 'entry 0'.
+    nothing = "whisper-tui send: nothing to send (no whole entry in the file)"
     assert result.stderr.splitlines()[1:] == [nothing]
-    assert "entry 0 (near byte" in result.stderr
+    assert f"entry 1 (near byte {cut_start(recorded):,}): " in result.stderr
+
+
+def test_lines_number_each_send_by_its_entry_in_the_file(recorded):
+    # With --only the lines read #1, #2 for entries 2 and 3: numbers the file never showed.
+    with WebhookInbox() as inbox:
+        only = ["--only=-path:/hooks/0"]
+        plain = send(str(recorded), "--to", inbox.url, *only)
+        as_json = send(str(recorded), "--to", inbox.url, *only, "--json")
+    assert [line.split()[:2] for line in plain.stdout.splitlines()] == [["ok", "#2"], ["ok", "#3"]]
+    records = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert [(r["index"], r["entry"]) for r in records] == [(1, 2), (2, 3)]
+    nothing = send(str(recorded), "--to", "http://127.0.0.1:9", "--only", "path:/nowhere")
+    assert nothing.returncode == 1
+    assert nothing.stderr == "whisper-tui send: nothing to send (no entries match --only)\n"
 
 
 def test_a_file_that_is_not_har_stays_a_usage_error(tmp_path):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, TextIO
 
 from whisper_tui.core.filtering import FilterError, compile_filter
-from whisper_tui.core.har_reader import HarError, read_har
+from whisper_tui.core.har_reader import HarError, HarReader
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.replay import Sender
@@ -218,6 +218,26 @@ class Plan:
     timeout: float
     problem: str | None = None
     """Why the file was not read to its end (cut short, a bad entry), in one line, or None."""
+    numbers: list[int] | None = None
+    """Each capture's entry number in the file (from 1; skipped entries counted), which its
+    line shows; None: numbered as sent."""
+    entries_read: int = 0
+    """Captures read from the file, before --only."""
+
+
+def read_numbered(path: str) -> tuple[list[tuple[int, CapturedRequest]], str | None]:
+    """The file's captures with their entry numbers (from 1, as a person counts the file's
+    entries: an entry skipped as no request keeps its number), and the reading's problem."""
+    with open(path, "rb") as source:
+        reader = HarReader(source)
+        captures = list(reader.captures())
+    skipped, numbered, index = set(reader.skipped), [], 0
+    for capture in captures:
+        while index in skipped:
+            index += 1
+        index += 1
+        numbered.append((index, capture))
+    return numbered, reader.problem
 
 
 def make_plan(argv: Sequence[str]) -> Plan:
@@ -250,14 +270,24 @@ def make_plan(argv: Sequence[str]) -> Plan:
     if args.timeout <= 0:
         parser.error(f"--timeout {args.timeout:g}: must be more than 0 (seconds per request)")
     try:
-        everything, problem = read_har(args.har)
+        everything, problem = read_numbered(args.har)
     except (OSError, HarError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         parser.error(f"cannot load {args.har}: {reason}")
-    captures = [c for c in everything if predicate(c)]
+    chosen = [(number, c) for number, c in everything if predicate(c)]
     problem = problem and f"{args.har}: {problem}"
     return Plan(
-        captures, args.to, secrets, edits, args.delay, expect, args.json, args.timeout, problem
+        [c for _, c in chosen],
+        args.to,
+        secrets,
+        edits,
+        args.delay,
+        expect,
+        args.json,
+        args.timeout,
+        problem,
+        numbers=[number for number, _ in chosen],
+        entries_read=len(everything),
     )
 
 
@@ -289,7 +319,11 @@ def prepared(
     return headers, body, notes
 
 
-def text_line(index: int, capture: CapturedRequest, attempt: Attempt, ok: bool) -> str:
+def text_line(
+    index: int, capture: CapturedRequest, attempt: Attempt, ok: bool, entry: int | None = None
+) -> str:
+    """'ok  #13 200 3.1 ms POST URL': #13 is the entry's number in the file (with --only the
+    sends' positions 1, 2... named nothing the user could find)."""
     mark = "ok  " if ok else "FAIL"
     if attempt.error:
         outcome = f"ERR {printable(attempt.error)}"
@@ -297,15 +331,19 @@ def text_line(index: int, capture: CapturedRequest, attempt: Attempt, ok: bool) 
         latency = f"{(attempt.latency or 0) * 1000:.1f} ms"
         outcome = f"{attempt.status} {latency}"
     url = printable(shown_url(attempt.target_url))  # a --to URL's password masked
-    line = f"{mark} #{index} {outcome} {printable(capture.method)} {url}"
+    number = index if entry is None else entry
+    line = f"{mark} #{number} {outcome} {printable(capture.method)} {url}"
     if attempt.notes:
         line += f" ({printable('; '.join(attempt.notes))})"
     return line
 
 
-def json_record(index: int, capture: CapturedRequest, attempt: Attempt, ok: bool) -> str:
+def json_record(
+    index: int, capture: CapturedRequest, attempt: Attempt, ok: bool, entry: int | None = None
+) -> str:
     record = {
         "index": index,
+        "entry": index if entry is None else entry,
         "capture": capture.id,
         "method": capture.method,
         "url": shown_url(attempt.target_url),
@@ -348,7 +386,8 @@ async def send_all(plan: Plan, out: TextIO, err: TextIO) -> int:
             ok = attempt.error is None and plan.expect.accepts(attempt.status)
             failures += not ok
             line = json_record if plan.as_json else text_line
-            if not write_through(out, line(index, capture, attempt, ok) + "\n"):
+            entry = plan.numbers[index - 1] if plan.numbers else index
+            if not write_through(out, line(index, capture, attempt, ok, entry) + "\n"):
                 # The reader left (`| head -n2`): stop sending, quietly, as `yes | head` stops.
                 return READER_GONE
             if total > PROGRESS_EVERY and index % PROGRESS_EVERY == 0:
@@ -378,6 +417,12 @@ def main(argv: Sequence[str]) -> int:
         # The line --load shows, before any send: whoever reads the output knows it is short.
         print(f"whisper-tui send: {plan.problem}", file=sys.stderr)
     if not plan.captures:
-        print("whisper-tui send: nothing to send (no entries match)", file=sys.stderr)
+        # Say why: --only matched none, or the file held no whole entry (cut inside its
+        # first) or none at all; 'no entries match' without an --only puzzled.
+        if plan.entries_read:
+            why = "no entries match --only"
+        else:
+            why = "no whole entry in the file" if plan.problem else "the file holds no entries"
+        print(f"whisper-tui send: nothing to send ({why})", file=sys.stderr)
         return EXIT_INCOMPLETE if plan.problem else EXIT_MISMATCH
     return asyncio.run(send_all(plan, sys.stdout, sys.stderr))

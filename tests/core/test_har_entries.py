@@ -35,7 +35,7 @@ def test_a_browsers_entry_gives_its_target_version_time_and_body():
 
 
 def test_an_entry_without_a_request_is_a_one_line_error():
-    with pytest.raises(HarError, match="entry 3: no request object"):
+    with pytest.raises(HarError, match="entry 4: no request object"):  # index 3: the 4th
         capture_from_entry({"response": {}}, 3, 1)
 
 

@@ -89,7 +89,7 @@ def test_an_entry_that_is_not_json_ends_the_reading_and_keeps_the_ones_before(
     captures, problem = read(damaged, chunk=64)
     assert [c.id for c in captures] == [1, 2]
     assert problem is not None and "\n" not in problem
-    assert problem.startswith("entry 2 (near byte") and "not valid JSON" in problem
+    assert problem.startswith("entry 3 (near byte") and "not valid JSON" in problem  # from 1
 
 
 def test_read_har_keeps_what_precedes_a_cut_where_load_har_refuses(tmp_path: Path) -> None:
@@ -98,7 +98,8 @@ def test_read_har_keeps_what_precedes_a_cut_where_load_har_refuses(tmp_path: Pat
     path.write_bytes(data[: data.index(b"/hooks/3") + 5])
     captures, problem = read_har(path)
     assert [c.id for c in captures] == [1, 2]
-    assert problem is not None and problem.startswith("entry 2 (near byte")
+    third = data.rindex(b'{"startedDateTime"', 0, data.index(b"/hooks/3"))
+    assert problem is not None and problem.startswith(f"entry 3 (near byte {third:,}): ")
     assert "cut short" in problem
     with pytest.raises(HarError, match="cut short"):
         load_har(path)
@@ -112,7 +113,7 @@ def test_an_entry_without_a_request_is_skipped_and_noted_once(tmp_path: Path) ->
     entries.append({"request": {"url": "http://a/4"}})
     captures, problem = read(json.dumps({"log": {"entries": entries}}).encode())
     assert [c.target for c in captures] == ["/1", "/4"]
-    assert problem == "entry 1: no request object (skipped); 2 entries skipped in all"
+    assert problem == "entry 2: no request object (skipped); 2 entries skipped in all"
 
 
 def test_bytes_that_are_not_utf8_end_the_reading_with_one_line(tmp_path: Path) -> None:
@@ -155,7 +156,7 @@ def test_a_run_of_lines_with_one_odd_entry_reads_as_json_reads_it(
     loaded, problem = results[0]
     if damage == b"@@@":
         assert loaded == captures[:29] and problem is not None
-        assert problem.startswith("entry 29 (near byte")
+        assert problem.startswith("entry 30 (near byte")
     else:
         assert loaded == captures and problem is None
 

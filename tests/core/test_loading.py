@@ -79,7 +79,7 @@ async def test_a_file_cut_short_keeps_what_came_before_and_says_so_once(
     assert [r.target for r in store] == ["/c1", "/c2", "/c3"]
     problems = load.new_problems()
     assert len(problems) == 2 and all("\n" not in p for p in problems)
-    assert problems[0].startswith(f"{path}: entry 3 (near byte")
+    assert problems[0].startswith(f"{path}: entry 4 (near byte")
     assert "cut short" in problems[0]
     assert problems[1] == f"cannot load {missing}: No such file or directory"
     assert load.new_problems() == []

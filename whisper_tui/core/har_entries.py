@@ -81,7 +81,7 @@ def _body(post: object, index: int) -> bytes:
             try:
                 return base64.b64decode(text, validate=True)
             except binascii.Error as exc:
-                raise HarError(f"entry {index}: postData is not valid base64") from exc
+                raise HarError(f"entry {index + 1}: postData is not valid base64") from exc
         return text.encode("utf-8", "surrogatepass")
     # Spec-pure HARs may give a form body only as params.
     params = post.get("params")
@@ -202,7 +202,8 @@ def _answer(
 
 
 def capture_from_entry(entry: object, index: int, given_id: int) -> CapturedRequest:
-    """The capture one HAR entry describes (`index` counts from 0, for messages)."""
+    """The capture one HAR entry describes (`index` counts from 0; messages say `index + 1`,
+    the entry's number as a person counts the file's entries and as `send` numbers them)."""
     return CapturedRequest(*capture_fields(entry, index, given_id))
 
 
@@ -214,7 +215,7 @@ def capture_fields(entry: object, index: int, given_id: int) -> tuple[Any, ...]:
     # isinstance, and a call costs as much as the check. Anything else takes the careful way.
     request = entry.get("request") if isinstance(entry, dict) else None
     if not isinstance(entry, dict) or not isinstance(request, dict):
-        raise HarError(f"entry {index}: no request object")
+        raise HarError(f"entry {index + 1}: no request object")
     extra = entry.get("_whisper")
     if type(extra) is not dict:
         extra = _own_fields(entry)

@@ -21,11 +21,7 @@ from typing import Any
 
 from whisper_tui.core.fast_json import object_line, object_lines, values_of_lines
 from whisper_tui.core.har_attempts import AttemptRecord, attempt_records
-from whisper_tui.core.har_entries import (
-    HarError,
-    Numbering,
-    capture_fields,
-)
+from whisper_tui.core.har_entries import HarError, Numbering, capture_fields
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sent_answers import response_fields
 
@@ -35,7 +31,6 @@ CHUNK = 1 << 20
 _SPACE = re.compile(r"[ \t\n\r]*")
 _SPACE_BYTES = re.compile(rb"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-
 
 _OLD_USUAL_RESPONSE = response_fields(200, '"OK"', '"HTTP/1.1"')
 """What every 200 entry of ours held before answers were kept (no headers, no body). Replaced
@@ -175,7 +170,8 @@ class HarReader:
         self.read_bytes = 0
         self.entries = 0
         """Entries read so far, loaded or skipped."""
-        self.skipped = 0
+        self.skipped: list[int] = []
+        """Indexes (from 0) of the entries skipped, so a caller can number the rest as filed."""
         self.problem: str | None = None
         self.not_utf8: str | None = None
         self._attempts: dict[int, list[AttemptRecord]] = {}
@@ -439,13 +435,21 @@ class HarReader:
             self._at += 1
 
     def _cut(self, error: json.JSONDecodeError | _NeedMore | None) -> str:
-        where = f"entry {self.entries} (near byte {self.done_bytes:,})"
+        number = self.entries + 1  # from 1, as `send` numbers its sends and a person counts
         if self.not_utf8:
-            return f"entry {self.entries}: {self.not_utf8}; the rest of the file is not read"
+            return f"entry {number}: {self.not_utf8}; the rest of the file is not read"
         if self._eof and (error is None or isinstance(error, _NeedMore) or self._at_end(error)):
+            where = f"entry {number} (near byte {self._cut_entry_start():,})"
             return f"{where}: the file ends before it does (cut short, e.g. by a crash mid-save)"
         reason = error.msg if isinstance(error, json.JSONDecodeError) else "expected ',' or ']'"
+        where = f"entry {number} (near byte {self.done_bytes:,})"
         return f"{where}: not valid JSON ({reason}); the rest of the file is not read"
+
+    def _cut_entry_start(self) -> int:
+        """Where the entry cut by the file's end starts: the file's size less the text after
+        it (done_bytes' scaling put it inside the entry before; later only by a dropped ack)."""
+        self._skip_space()
+        return max(0, self._processed - len(self._text[self._at :].encode("utf-8", "replace")))
 
     def _at_end(self, error: json.JSONDecodeError) -> bool:
         # Unterminated strings point at their start; anything else cut short, at the end.
@@ -464,15 +468,15 @@ class HarReader:
             try:
                 fields = capture_fields(entry, index, number(entry))
             except HarError as error:
-                self.skipped += 1
+                self.skipped.append(index)
                 if self.problem is None:
                     self.problem = f"{error} (skipped)"
                 continue
             if "_attempts" in entry and (found := attempt_records(entry)):
                 self._attempts[fields[0]] = found
             yield fields
-        if self.skipped > 1 and self.problem and "(skipped)" in self.problem:
-            self.problem += f"; {self.skipped:,} entries skipped in all"
+        if len(self.skipped) > 1 and self.problem and "(skipped)" in self.problem:
+            self.problem += f"; {len(self.skipped):,} entries skipped in all"
 
     def take_attempts(self) -> dict[int, list[AttemptRecord]]:
         """The attempts of the captures given out since the last call, by the capture's id

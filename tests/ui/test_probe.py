@@ -7,6 +7,7 @@ import pytest
 from aiohttp import web
 
 from tests.helpers import (
+    screen_text,
     send_raw,
     serving,
     wait_for_list,
@@ -102,3 +103,13 @@ async def test_the_probe_dialog_names_its_cancel_key_as_a_keymap_put_it():
         await pilot.press("I")
         await wait_until(pilot, lambda: isinstance(app.screen, ProbePrompt))
         await wait_for_screen(pilot, app, "Enter sends, Ctrl+G")  # the box wraps "cancels."
+
+
+async def test_the_probe_dialog_shows_the_target_s_password_masked():
+    app = WhisperApp(Settings(port=0, forward_url="http://admin:hunter2pass@127.0.0.1:9"))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await capture_one(pilot, app)
+        await pilot.press("I")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProbePrompt))
+        await wait_for_screen(pilot, app, "http://admin:***@127.0.0.1:9")
+        assert "hunter2pass" not in screen_text(app)

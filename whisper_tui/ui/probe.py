@@ -42,7 +42,7 @@ class ProbePrompt(ModalScreen[int | None]):
         with Vertical(id="probe-box", classes="modal-box") as box:
             box.border_title = "Idempotency probe"
             label = Text(f"Send capture #{self.request_id} to ")
-            label.append(printable(self.url), "bold")
+            label.append(printable(shown_url(self.url)), "bold")  # a password masked
             label.append(" how many times?")
             yield Label(label)
             yield Input(value=str(DEFAULT_TIMES), id="probe-times", type="integer")

@@ -101,6 +101,19 @@ def test_a_crlfs_two_pictures_wrap_together():
     assert unit_row_starts("a␍␊", 1) == [0, 1, 2]  # a row narrower than the pair: cut
 
 
+def test_a_text_lines_spelled_escape_wraps_whole_as_in_raw_view():
+    # Seen at 80x24 with wrap on: a text/plain body's U+202E, drawn \u202e, ended one row
+    # 'bidi:\u202' and began the next 'e reversed'.
+    lines = ListLines(["abcde bidi:\u202e reversed"])
+    layout = BodyLayout(lines)
+    layout.set_wrap(14)
+    layout.advance(1.0)
+    assert layout.row_cells(0) == [0, 11, 25]  # "abcde bidi:" / "\u202e reverse" / "d"
+    assert layout.rows == 3
+    assert layout.row_within(0, 13) == 1
+    assert BodyLayout(ListLines(["a" * 30])).row_cells(0) is None  # ASCII: rows 14 apart
+
+
 def test_a_slice_of_wrapping_raw_binary_lines_stops_at_its_deadline():
     # Each wide binary line costs ~1 ms to wrap between escapes: a slice used to index 256 of
     # them (a quarter second) before looking at the clock.

@@ -316,7 +316,7 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
         start = sub * step if wrapped else round(self.scroll_x)
         end = start + min(step, width)
         cells = layout.row_cells(index - len(self._head.lines)) if wrapped and layout else None
-        if cells and sub < len(cells):  # raw: rows break between escapes, never in one
+        if cells and sub < len(cells):  # rows break between escapes, never in one
             start = cells[sub]
             end = cells[sub + 1] if sub + 1 < len(cells) else start + step
         line = strip.crop(start, end).extend_cell_length(width)

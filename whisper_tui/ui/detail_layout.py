@@ -40,10 +40,11 @@ def rows_for(width: int, wrap_width: int) -> int:
 
 
 _RAW_UNIT = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|\\)|\u240d\u240a|.", re.DOTALL)
-"""What a raw line's rows never split: an escape (raw_display's \\xff, \\ufeff, \\U0001f3fd,
-\\\\), a CRLF's two pictures (␍␊ is one line end: split, ␍ alone read as a stray CR), or
-one character (a control picture is one). A sender's own ␍ or ␊ is spelled \\u240d, so a
-␍␊ on screen is always a CRLF."""
+"""What a wrapped body line's rows never split (raw's, and any view's escapes): an escape
+(raw_display's \\xff, \\ufeff, \\U0001f3fd, \\\\; printable's \\u202e), a CRLF's two
+pictures (␍␊ is one line end: split, ␍ alone read as a stray CR), or one character (a
+control picture is one). A sender's own ␍ or ␊ is spelled \\u240d, so a ␍␊ on screen is
+always a CRLF."""
 
 
 def unit_row_starts(line: str, wrap_width: int) -> list[int]:
@@ -109,7 +110,7 @@ class BodyLayout:
             self._uniform = display_width(lines[0]) if len(lines) else 0
             self.longest = self._uniform
         self.wrap_width: int | None = None
-        self._units = isinstance(lines, RawLines)  # rows break between escapes, not in one
+        self._units = isinstance(lines, RawLines)  # drawn as they are (escapes spelled)
         self._cells: dict[int, list[int]] = {}  # row_cells's, for lines on screen lately
         self._starts = array("q")
         """With wrap on: the first row of each body line indexed so far."""
@@ -158,10 +159,10 @@ class BodyLayout:
         rows, widths = self._rows, self._widths
         for index in range(len(starts), end):
             starts.append(rows)
-            if self._units and widths[index] > wrap:
+            if widths[index] > wrap and (shown := self._shown_in_units(index)) is not None:
                 # A raw line's rows are found by walking its escapes (~1 ms for 4 KB of
                 # binary): a slice stops at its deadline, not after 1,024 such lines.
-                rows += len(unit_row_starts(self.lines[index], wrap))
+                rows += len(unit_row_starts(shown, wrap))
                 if index % 8 == 7 and time.perf_counter() > deadline:
                     break
             else:
@@ -180,19 +181,32 @@ class BodyLayout:
         self._rows = 0
 
     def row_cells(self, line: int) -> list[int] | None:
-        """With wrap on, the cell each row of raw body line `line` starts at (unit_row_starts);
-        None where rows are simply wrap_width cells apart (not raw, or the line fits)."""
+        """With wrap on, the cell each row of body line `line` starts at (unit_row_starts);
+        None where rows are simply wrap_width cells apart (an ASCII line, or one that fits)."""
         wrap = self.wrap_width
-        if not self._units or wrap is None or not 0 <= line < len(self._widths):
+        if wrap is None or self._uniform is not None or not 0 <= line < len(self._widths):
             return None
         if self._widths[line] <= wrap:
             return None
         cells = self._cells.get(line)
         if cells is None:
+            shown = self._shown_in_units(line)
+            if shown is None:
+                return None
             if len(self._cells) >= 1024:  # bounded: a million-line body is not kept twice
                 self._cells.clear()
-            cells = self._cells[line] = unit_row_starts(self.lines[line], wrap)
+            cells = self._cells[line] = unit_row_starts(shown, wrap)
         return cells
+
+    def _shown_in_units(self, line: int) -> str | None:
+        """Body line `line` as drawn, where its rows must break between units: a raw line,
+        or another view's line that printable() spells escapes into (a text body's U+202E
+        is drawn \u202e) or that holds wide characters. None for an ASCII line: one cell a
+        character, its rows simply wrap_width apart."""
+        text = self.lines[line]
+        if self._units:
+            return text
+        return None if text.isascii() else printable(text)
 
     def row_within(self, line: int, cell: int) -> int:
         """The wrapped row of body line `line` that holds `cell` (wrap on)."""

@@ -170,15 +170,10 @@ def json_line(
         "masked": [],
     }
     if redactor:
-        masked = []
-        for name, value in record.items():
-            if name == "body":
-                changed = raw_body != request.body
-            else:
-                record[name], changed = redactor.redact_values(value)
-            if changed:
-                masked.append(name)
-        record["masked"] = masked
+        changed = set(redactor.redact_record(record, skip="body"))  # the body's bytes: done
+        if raw_body != request.body:
+            changed.add("body")
+        record["masked"] = [name for name in record if name in changed]  # in the line's order
     return _encoded(record)
 
 

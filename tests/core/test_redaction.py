@@ -121,3 +121,20 @@ def test_short_secrets_are_warned_about_by_scheme_never_shown():
     assert warnings[0].startswith("the github secret is 4 characters long: *** replaces")
     assert warnings[1].startswith("the twilio secret is 2 character(s) long: too short to mask")
     assert not any("test" in line or "ab " in line for line in warnings)
+
+
+@given(st.text(), st.text(min_size=4), st.text())
+def test_a_record_holding_a_secret_anywhere_in_a_string_is_masked(prefix, secret, suffix):
+    # The shortcut (one orjson dump searched for each form as JSON spells it) must never
+    # miss a secret that JSON escapes: a quote, a backslash, non-ASCII, a control character.
+    record: dict[str, object] = {"n": 1, "items": [{"text": prefix + secret + suffix}]}
+    changed = Redactor([secret]).redact_record(record)
+    assert changed == ["items"] or MASK in secret
+    [item] = record["items"]  # type: ignore[misc]
+    assert secret not in item["text"] or MASK in secret
+
+
+def test_a_record_without_a_secret_is_left_as_it_is():
+    record: dict[str, object] = {"size": 12345, "text": "nothing here", "body": "12345"}
+    assert Redactor(["12345"]).redact_record(record, skip="body") == []
+    assert record == {"size": 12345, "text": "nothing here", "body": "12345"}

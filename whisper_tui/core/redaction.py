@@ -12,10 +12,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import traceback
-from collections.abc import Iterable, Iterator
-from typing import TextIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO
 from urllib.parse import unquote
+
+_orjson_dumps: Callable[[Any], bytes] | None
+try:
+    from orjson import dumps as _orjson_dumps
+except ImportError:  # not CPython: every record is walked
+    _orjson_dumps = None
 
 MASK = "***"
 MIN_SECRET_LENGTH = 4
@@ -118,6 +125,15 @@ class Redactor:
                 forms |= {form for form in both if len(form) >= MIN_SECRET_LENGTH}
         self._forms = sorted(forms, key=len, reverse=True)
         self._encoded = [form.encode() for form in self._forms]
+        # Each form as it reads inside a JSON string that orjson wrote (UTF-8, `"` and `\`
+        # escaped, as json.dumps without ensure_ascii): found in a record's dump whenever a
+        # string in it holds the form. A form with a control character (escaped in ways the
+        # two might spell differently) leaves no shortcut: such records are always walked.
+        self._in_json: list[bytes] | None = [
+            json.dumps(form, ensure_ascii=False)[1:-1].encode() for form in self._forms
+        ]
+        if any(ord(char) < 0x20 for form in self._forms for char in form):
+            self._in_json = None
 
     def __bool__(self) -> bool:
         return bool(self._forms)
@@ -156,6 +172,27 @@ class Redactor:
             pairs = [self.redact_values(item) for item in value]
             return [item for item, _ in pairs], any(changed for _, changed in pairs)
         return value, False
+
+    def redact_record(self, record: dict[str, object], skip: str = "") -> list[str]:
+        """Mask `record`'s values in place (redact_values; `skip` left as it is); returns the
+        names of the fields it changed.
+
+        Most records hold no secret: one orjson dump searched for every form (~2 us for a
+        headless line) says so without walking the record in Python (~17 us)."""
+        if _orjson_dumps is not None and self._in_json is not None:
+            try:
+                dumped = _orjson_dumps(record)
+            except TypeError:  # a lone surrogate: walk
+                dumped = None
+            if dumped is not None and not any(form in dumped for form in self._in_json):
+                return []
+        changed = []
+        for name, value in record.items():
+            if name != skip:
+                record[name], masked = self.redact_values(value)
+                if masked:
+                    changed.append(name)
+        return changed
 
     def crash_report(self, error: BaseException) -> str:
         """The error's traceback, safe to print: no local variables (a standard traceback

@@ -160,6 +160,8 @@ def test_an_unreachable_target_is_a_failed_send_not_a_traceback(recorded):
         ),
         (["--to", "http://127.0.0.1:9", "--set", "=1"], "--set '=1'"),
         (["--to", "http://127.0.0.1:9", "--only", '"open'], "unbalanced quotes"),
+        (["--to", "http://127.0.0.1:9", "--only", "status:abc"], "a status is a number"),
+        (["--to", "http://127.0.0.1:9", "--only", "foo:bar"], "no field 'foo' in 'foo:bar'"),
         # Each names the one that is wrong (one message used to cover both).
         (["--to", "http://127.0.0.1:9", "--delay", "-1"], "--delay -1: must be 0 or more"),
         (["--to", "http://127.0.0.1:9", "--timeout", "0"], "--timeout 0: must be more than 0"),

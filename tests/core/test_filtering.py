@@ -331,3 +331,28 @@ def test_a_repeat_view_scans_again_when_a_loaded_earlier_arrival_renumbers_the_o
     store.add_loaded([github_at(4, 10.0)])
     other.sync()
     assert not other.needs_rescan and len(other) == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("status:abc", "status:abc: a status is a number, e.g. status:413"),
+        ("-status:2xx", "status:2xx: a status is a number"),
+        ("foo:bar", "no field 'foo' in 'foo:bar': fields are method, path, status,"),
+        ("method:POST Stauts:500", "no field 'Stauts'"),
+        ("repeat:maybe", "repeat:maybe: yes or no"),
+    ],
+)
+def test_a_term_that_can_never_match_is_an_error_naming_it_and_what_is_allowed(text, message):
+    # They silently matched nothing: a mistyped field read as a bare word, a status no
+    # capture can have. The TUI's filter bar, send --only and wait_for all parse here.
+    with pytest.raises(FilterError) as raised:
+        compile_filter(text, delivery_store().deliveries)
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_words_with_a_colon_that_are_no_field_still_search():
+    # A URL, a time, a word ending in ':' are words, not mistyped fields.
+    for text in ("https://example.com/x", "12:30", "note:", "status:413", "body:foo:bar"):
+        compile_filter(text)

@@ -39,6 +39,17 @@ async def test_a_filter_that_cannot_be_read_says_why_and_keeps_the_list():
         assert len(app.request_list.view) == 1
 
 
+async def test_a_mistyped_field_says_so_in_the_filter_bar():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(120, 24)) as pilot:
+        await send_raw(app.port, raw_post("/a", b"x"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("slash", *"status:abc", "enter")
+        error = app.screen.query_one("#filter-error")
+        await wait_until(pilot, lambda: "a status is a number" in str(error.render()))
+        assert error.display and len(app.request_list.view) == 1
+
+
 async def test_a_filter_matching_nothing_says_so_in_the_detail_and_how_to_clear_it():
     app = WhisperApp(Settings(port=0))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -81,7 +92,7 @@ async def test_a_filter_error_is_readable_whole_at_80x24():
     async with app.run_test(size=(80, 24)) as pilot:
         await send_raw(app.port, raw_post("/a", b"x"))
         await wait_for_list(pilot, app, 1)
-        await pilot.press("slash", *"status:abc method:", "enter")
+        await pilot.press("slash", *"status:500 method:", "enter")
         # Before: one row, cut at "filter: method: needs a value, e.g.".
         text = await wait_for_screen(pilot, app, "needs a value")
         box = app.screen.query_one("#filter-error").region
@@ -89,4 +100,4 @@ async def test_a_filter_error_is_readable_whole_at_80x24():
         assert " ".join(" ".join(rows).split()) == "filter: method: needs a value, e.g. method:POST"
         field = app.screen.query_one("#filter").region
         assert not field.overlaps(box)  # what was typed stays in view above the error
-        assert "status:abc method:" in text.splitlines()[field.y + 1]
+        assert "status:500 method:" in text.splitlines()[field.y + 1]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import fnmatch
+import re
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -75,10 +76,31 @@ def parse_filter(text: str) -> list[Term]:
         if sep and name.lower() in FIELDS:
             if not value:
                 raise FilterError(f"{name}: needs a value, e.g. {name}:{_EXAMPLES[name.lower()]}")
+            _check_value(name.lower(), value)
             terms.append(Term(name.lower(), value, negated))
+        elif sep and value and _FIELD_LIKE.match(name) and not value.startswith("/"):
+            # 'foo:bar' read as a bare word matched nothing, silently: a mistyped field. (A
+            # URL's 'https://' and a time's '12:30' are still words.)
+            raise FilterError(
+                f"no field {name[:20]!r} in {word[:40]!r}: fields are {', '.join(FIELDS)} "
+                f"(body:{value[:20]} finds a word in the body)"
+            )
         else:
             terms.append(Term("", word, negated))
     return terms
+
+
+_FIELD_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
+"""What a field name looks like: a word before ':' that is not one is a mistyped field."""
+
+
+def _check_value(field: str, value: str) -> None:
+    """A value its field can never match is an error naming the term and what is allowed
+    (the TUI's filter bar, send --only and the pytest fixture all parse here)."""
+    if field == "status" and not (value.isascii() and value.isdigit()):
+        raise FilterError(f"status:{value[:20]}: a status is a number, e.g. status:413")
+    if field == "repeat" and value.lower() not in YES_NO:
+        raise FilterError(f"repeat:{value[:20]}: yes or no, e.g. repeat:yes")
 
 
 _EXAMPLES = {
@@ -171,9 +193,7 @@ def _delivery_check(term: Term, deliveries: DeliveryIndex | None) -> Predicate:
     Each capture costs the index one O(1) look-up (`arrival`), however many times its
     delivery came: a filter over a retry storm stays linear in the captures tested."""
     if term.field == "repeat":
-        wanted = YES_NO.get(term.value.lower())
-        if wanted is None:
-            raise FilterError(f"repeat: yes or no, not {term.value[:20]!r}")
+        wanted = YES_NO[term.value.lower()]  # parse_filter let no other value through
         if deliveries is None:
             raise FilterError("repeat: needs the captures' arrival order, known only live")
         arrival = deliveries.arrival

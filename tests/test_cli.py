@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import select
@@ -412,3 +413,52 @@ def test_a_forward_to_our_own_address_is_refused_without_its_password():
     problem = forward_loop_problem(settings, 8080) or ""
     assert problem.startswith("--forward http://admin:***@127.0.0.1:8080/x is whisper-tui's own")
     assert "hunter2pass" not in problem
+
+
+def test_the_tui_quit_with_a_save_that_fails_says_so_in_one_line_with_status_3(tmp_path):
+    import asyncio
+    import shutil
+
+    import aiohttp
+
+    from tests.bench.tui_process import spawn_on_pty
+    from tests.ports import listening_port
+
+    folder = tmp_path / "saves"
+    folder.mkdir()
+    har = folder / "out.har"
+    process, primary = spawn_on_pty(["--port", "0", "--save", str(har)], 100, 30)
+    output = bytearray()
+
+    def read_some() -> None:
+        if select.select([primary], [], [], 0.1)[0]:
+            with contextlib.suppress(OSError):  # EIO: the app has gone
+                output.extend(os.read(primary, 65536))
+
+    async def post() -> None:
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"http://127.0.0.1:{port}/hooks/a", data=b"{}") as reply:
+                assert reply.status == 200
+
+    try:
+        port = listening_port(process.pid)
+        shutil.rmtree(folder)  # the saves, the one at exit too, have nowhere to go
+        asyncio.run(post())
+        while b"#1" not in output:  # the capture is on screen: the app is up
+            read_some()
+        os.write(primary, b"q")
+        while process.poll() is None:
+            read_some()
+        read_some()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        os.close(primary)
+    assert process.returncode == 3
+    text = output.decode("utf-8", "replace")
+    assert "Traceback" not in text
+    assert (
+        f"whisper-tui: error: cannot save to {har}: No such file or directory; "
+        "1 capture(s) not saved"
+    ) in text

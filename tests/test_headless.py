@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import resource
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from typing import IO
 
 import aiohttp
 import pytest
@@ -866,3 +870,75 @@ async def test_with_forward_lines_come_in_arrival_order_not_as_forwards_finish(a
         ]
     else:
         assert [line.split()[2] for line in lines] == ["/first", "/second"]
+
+
+async def post(port: int, body: bytes) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"http://127.0.0.1:{port}/hooks/big", data=body) as reply:
+            assert reply.status == 200
+
+
+def next_line(stream: IO[str], limit: float = 30.0) -> str:
+    """The stream's next line, or '' if none comes within `limit` seconds: a line that
+    never comes fails the test rather than hanging it."""
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(limit)
+    return lines[0] if lines else ""
+
+
+def test_a_save_failing_while_running_is_told_once_and_once_more_when_it_works(tmp_path):
+    folder = tmp_path / "saves"
+    folder.mkdir()
+    har = folder / "out.har"
+    process, port = start("--save", str(har))
+    try:
+        assert process.stderr.readline().startswith("whisper-tui: listening on ")
+        shutil.rmtree(folder)  # every save fails (each retried) until it is back
+        asyncio.run(deliver_three(port))
+        assert next_line(process.stderr) == (
+            f"whisper-tui: --save failing: cannot write {har}: No such file or directory; "
+            "capturing goes on, retrying every 2 s\n"
+        )
+        folder.mkdir()
+        working = f"whisper-tui: --save working again: {har} is up to date\n"
+        assert next_line(process.stderr) == working
+        _, err = stop(process)
+        assert err.splitlines() == [f"whisper-tui: saved 3 capture(s) to {har}"]
+        assert len(load_har(har)) == 3
+    finally:
+        if process.poll() is None:  # a line that never came
+            process.kill()
+            process.communicate()
+
+
+def test_a_save_that_fails_at_exit_is_one_line_and_status_3_not_a_crash_report(tmp_path):
+    # A full disk, without root: files past 40 KB can't be written (SIGXFSZ is ignored, as
+    # Python does, so a write past the limit fails with EFBIG rather than killing it).
+    har = tmp_path / "full.har"
+
+    def limit_file_sizes() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (40_000, resource.RLIM_INFINITY))
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "whisper_tui", "--headless", "--port", "0", "--save", har],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=limit_file_sizes,
+    )
+    port = listening_port(process.pid)
+    asyncio.run(post(port, b"y" * 50_000))
+    assert " POST /hooks/big " in next_line(process.stdout)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 3, err
+    lines = err.splitlines()
+    assert lines[-1] == (
+        f"whisper-tui: error: cannot save to {har}: File too large; 1 capture(s) not saved"
+    )
+    # Told once while running if a periodic save came first, never a traceback.
+    assert all(line.startswith("whisper-tui: ") for line in lines)
+    assert len([line for line in lines if "--save failing" in line]) <= 1
+    assert not har.exists() or load_har(har) == []

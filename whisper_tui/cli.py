@@ -28,6 +28,7 @@ from whisper_tui.core.store import RequestStore
 from whisper_tui.core.targets import is_own_target
 from whisper_tui.loops import run_on
 from whisper_tui.options import add_flags, config_values, flag_values
+from whisper_tui.stopping import EXIT_SAVE_FAILED
 from whisper_tui.terminal import colour_mode, no_terminal_hint, no_terminal_reason
 from whisper_tui.tuning import tune_process
 
@@ -245,6 +246,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # What App.run does (asyncio.run of run_async), on the loop --loop chose.
     run_on(settings.loop, app.run_async())
+    if app.session.save_failure is not None:  # said once the screen is gone, where it stays
+        print(f"whisper-tui: error: {app.session.save_failure}", file=sys.stderr)
+        return app.return_code or EXIT_SAVE_FAILED
     # 1 after a crash (Textual sets it), so scripts and shells see the failure.
     return app.return_code or 0
 

@@ -21,6 +21,7 @@ from whisper_tui.core.answers import (
     status_of,
     stopped_forward,
 )
+from whisper_tui.core.autosave import SAVE_INTERVAL
 from whisper_tui.core.deliveries import DeliveryJson, repeat_marker
 from whisper_tui.core.models import NOT_ANSWERED, Attempt, CapturedRequest
 from whisper_tui.core.portable import header_objects, isoformat_utc
@@ -32,7 +33,7 @@ from whisper_tui.core.session import Session
 from whisper_tui.core.sizes import format_size
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.reader_gone import READER_GONE, write_through
-from whisper_tui.stopping import HANGUP_AND_TERMINATE, on_stop_signals
+from whisper_tui.stopping import EXIT_SAVE_FAILED, HANGUP_AND_TERMINATE, on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
 
 FLUSH_DELAY = 0.02
@@ -414,6 +415,8 @@ async def serve_headless(
         note(f"rejected {rejection.describe()} ({rejection.cause()})")
 
     store.rejections.subscribe(refused)
+    if session.autosave is not None:
+        session.autosave.watch_errors(functools.partial(save_changed, session.autosave.path))
     await session.start()
     await session.until_started()  # --load first (its captures are not announced)
     if session.loading is not None:
@@ -437,10 +440,22 @@ async def serve_headless(
         # their lines must say (a bare '200' would read as delivered).
         order.stop()
         flush()  # the lines of the last captures, before the pending flush would run
-        if session.autosave is not None:
+        if session.save_failure is not None:
+            note(f"error: {session.save_failure}")
+        elif session.autosave is not None:
             note(f"saved {len(store):,} capture(s) to {session.autosave.path}")
         remove_signal_handlers()
+    if session.save_failure is not None:  # captures lost outweigh a reader gone
+        return EXIT_SAVE_FAILED
     return READER_GONE if reader_gone else 0
+
+
+def save_changed(path: str, error: str | None) -> None:
+    """--save started failing (one line; capture goes on, each save retries) or works again."""
+    if error is not None:
+        note(f"--save failing: {error}; capturing goes on, retrying every {SAVE_INTERVAL:g} s")
+    else:
+        note(f"--save working again: {path} is up to date")
 
 
 def note(text: str) -> None:

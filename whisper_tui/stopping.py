@@ -10,6 +10,9 @@ import contextlib
 import signal
 from collections.abc import Callable
 
+EXIT_SAVE_FAILED = 3
+"""Exit status when --save could not write the file at exit (one line says what was lost)."""
+
 HANGUP_AND_TERMINATE = (signal.SIGTERM, signal.SIGHUP)
 """kill/systemd, and the SSH session or terminal going away."""
 

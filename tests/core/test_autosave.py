@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
 import signal
 import stat
 import subprocess
@@ -26,6 +27,7 @@ from whisper_tui.core.autosave import (
     LONGEST_WAIT,
     SAVE_INTERVAL,
     HarAutosave,
+    SaveFailed,
 )
 from whisper_tui.core.har import load_har
 from whisper_tui.core.har_reader import HarReader
@@ -261,18 +263,65 @@ async def test_an_unwritable_path_is_reported_and_the_next_save_retries(
     assert load_har(path) == list(store)
 
 
-def test_save_now_lets_the_error_through(
+def test_a_failed_save_at_exit_is_one_line_naming_the_file_the_reason_and_what_is_lost(
     autosave_of: Callable[..., HarAutosave], tmp_path: Path
 ) -> None:
-    # At exit there is no status bar to show last_error on; the caller reports it.
-    autosave = autosave_of(tmp_path / "missing" / "x.har", filled_store(1), lambda: BASE_URL)
-    try:
+    # At exit there is no status bar to show last_error on; the caller prints this line.
+    path = tmp_path / "missing" / "x.har"
+    autosave = autosave_of(path, filled_store(2), lambda: BASE_URL)
+    with pytest.raises(SaveFailed) as failed:
         autosave.save_now()
-    except FileNotFoundError:
-        pass
-    else:
-        raise AssertionError("save_now hid the error")
+    assert str(failed.value) == (
+        f"cannot save to {path}: No such file or directory; 2 capture(s) not saved"
+    )
+    assert failed.value.unsaved == 2
     assert autosave.saves == 0
+
+
+async def test_captures_saved_before_a_failure_at_exit_are_not_counted_as_lost(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
+    path = tmp_path / "kept.har"
+    store = filled_store(3)
+    autosave = autosave_of(path, store, lambda: BASE_URL, in_child=False)
+    assert await autosave.save_if_changed() is True
+    # The file is there, but what is new does not fit (a full disk; here a limit on file
+    # sizes, which needs no root: writing past it fails with EFBIG, SIGXFSZ being ignored).
+    store.add(capture(4, b"x" * 20_000))
+    store.add(capture(5))
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16_384, hard))
+    try:
+        with pytest.raises(SaveFailed) as failed:
+            autosave.save_now()
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert failed.value.unsaved == 2
+    assert str(failed.value) == (
+        f"cannot save to {path}: File too large; 2 capture(s) not saved "
+        "(the 3 before them are in it)"
+    )
+    assert [r.id for r in load_har(path)] == [1, 2, 3]
+
+
+async def test_saves_that_start_failing_and_recover_are_told_once_each(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
+    folder = tmp_path / "not-yet"
+    path = folder / "captures.har"
+    store = filled_store(1)
+    autosave = autosave_of(path, store, lambda: BASE_URL)
+    told: list[str | None] = []
+    autosave.watch_errors(told.append)
+    for number in range(2, 5):  # every save retries; the first failure alone is told
+        store.add(capture(number))
+        assert await autosave.save_if_changed() is False
+    assert told == [f"cannot write {path}: No such file or directory"]
+    folder.mkdir()
+    assert await autosave.save_if_changed() is True
+    store.add(capture(5))
+    assert await autosave.save_if_changed() is True
+    assert told == [f"cannot write {path}: No such file or directory", None]
 
 
 async def test_the_base_url_is_read_at_each_save(

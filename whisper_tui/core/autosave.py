@@ -107,6 +107,14 @@ class _Plan:
     """How many saves were carried out when this one was planned."""
 
 
+class SaveFailed(Exception):
+    """The save at exit failed twice: `str()` is one line naming the file, reason, losses."""
+
+    def __init__(self, message: str, unsaved: int) -> None:
+        super().__init__(message)
+        self.unsaved = unsaved
+
+
 class HarAutosave:
     """Appends new captures to the HAR file (in a thread) whenever the store has changed."""
 
@@ -129,7 +137,10 @@ class HarAutosave:
         """Saves that wrote the whole file (the first, and after deletions and the like)."""
         self.last_save_bytes = 0
         """Bytes the last save wrote: an append's are those of the new entries only."""
-        self.last_error: str | None = None
+        self.last_error: str | None = None  # why the last periodic save failed, if it did
+        self._error_listeners: list[Callable[[str | None], None]] = []
+        self._saved_received = -1
+        """store.received as of the last save carried out (-1: none yet)."""
         self.wait = interval
         self._at_exit = False
         self.started = False
@@ -203,6 +214,7 @@ class HarAutosave:
 
     def _after(self, plan: _Plan, written: _Written) -> None:
         self._written = written
+        self._saved_received = plan.received
         self.saves += 1
         self.rewrites += plan.rewrite
 
@@ -403,9 +415,19 @@ class HarAutosave:
         self._written = None
         return self._plan()
 
+    def unsaved(self) -> int:
+        """Captures not in the file: arrived since the last save, or all (none yet, file gone)."""
+        if self._saved_received < 0 or not os.path.exists(self.path):
+            return len(self.store)
+        return min(self.store.received - self._saved_received, len(self.store))
+
     def save_now(self) -> None:
         """Write synchronously (at exit, when nothing else needs the loop): everything, in
-        the app (now idle), not in the low-priority child, which a busy machine may starve."""
+        the app (now idle), not in the low-priority child, which a busy machine may starve.
+
+        A failed save is tried once more, whole (a failed append may have left half an entry;
+        a full disk may have room now); SaveFailed if that fails too. The file keeps what the
+        saves before wrote (a rewrite replaces it only once whole; --load reads a cut append)."""
         self._at_exit = True
         if self._child is not None and self._handing_over:
             # An append its cancelled task left in the child: the thread sees the child gone
@@ -414,12 +436,35 @@ class HarAutosave:
         try:
             with self._lock:
                 version = self.store.version
-                plan = self._plan()
-                if not self._carry_out(plan) and not self._carry_out(self._rewrite_plan()):
-                    raise AssertionError("a whole rewrite always carries out")
+                try:
+                    if not self._carry_out(self._plan()):
+                        self._carry_out(self._rewrite_plan())  # a rewrite always carries out
+                except OSError:
+                    try:
+                        self._carry_out(self._rewrite_plan())
+                    except OSError as error:
+                        raise self._failure(error) from None
                 self.saved_version = version
         finally:
             self.close()
+
+    def _failure(self, error: OSError) -> SaveFailed:
+        unsaved, reason = self.unsaved(), error.strerror or str(error)
+        kept = len(self.store) - unsaved
+        before = f" (the {kept:,} before them are in it)" if kept else ""
+        text = f"cannot save to {self.path}: {reason}; {unsaved:,} capture(s) not saved{before}"
+        return SaveFailed(text, unsaved)
+
+    def watch_errors(self, listener: Callable[[str | None], None]) -> None:
+        """Call `listener` once when saves start failing (last_error), once when they work."""
+        self._error_listeners.append(listener)
+
+    def _set_error(self, error: str | None) -> None:
+        if error == self.last_error:
+            return
+        self.last_error = error
+        for listener in self._error_listeners:
+            listener(error)
 
     async def save_if_changed(self) -> bool:
         if self.store.version == self.saved_version and not self._stale and not self.backlog:
@@ -433,10 +478,10 @@ class HarAutosave:
                 plan = self._rewrite_plan()
                 await asyncio.to_thread(self._carry_out, plan)  # a rewrite always is
         except OSError as error:
-            self.last_error = f"cannot write {self.path}: {error.strerror or error}"
+            self._set_error(f"cannot write {self.path}: {error.strerror or error}")
             self._written = None  # whatever the file holds now, the next save rewrites it
             return False
-        self.last_error = None
+        self._set_error(None)
         self.saved_version = version
         self.wait = self.interval
         if plan.rewrite and not first:  # the first whole write (maybe of --load) is a one-off

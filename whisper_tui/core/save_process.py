@@ -104,9 +104,19 @@ def append_entries(
         parts.append(FILE_TAIL)
         data = memoryview(b"".join(parts))
         done = 0
-        while done < len(data):
-            done += os.pwrite(fd, data[done:], tail_at + done)
-        os.fsync(fd)
+        try:
+            while done < len(data):
+                done += os.pwrite(fd, data[done:], tail_at + done)
+            os.fsync(fd)
+        except OSError:
+            # A full disk (or a file size limit): the file is put back as it was, its last
+            # whole entry then the closing (truncating frees the space that takes), so it
+            # stays a complete HAR rather than one cut mid-entry.
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, tail_at)
+                os.pwrite(fd, FILE_TAIL, tail_at)
+                os.fsync(fd)
+            raise
     finally:
         os.close(fd)
     return number - first, len(data)

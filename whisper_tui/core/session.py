@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from whisper_tui.core.autosave import HarAutosave
+from whisper_tui.core.autosave import HarAutosave, SaveFailed
 from whisper_tui.core.delivery_index import Delivery
 from whisper_tui.core.listening import bind_socket
 from whisper_tui.core.loading import Loading
@@ -94,6 +94,8 @@ class Session:
             if self.settings.save_path
             else None
         )
+        self.save_failure: SaveFailed | None = None
+        """The save at exit failed (set by stop): the front end says so and exits 3."""
         self.loading = (
             Loading(self.settings.load_paths, self.store) if self.settings.load_paths else None
         )
@@ -238,7 +240,12 @@ class Session:
             self._saving = None
         if self.autosave is not None and self.autosave.started:
             # Complete at exit: every capture, including those since the last periodic save.
-            self.autosave.save_now()
+            # A failure is the front end's to tell (one line, EXIT_SAVE_FAILED), after the
+            # rest of stopping has run.
+            try:
+                self.autosave.save_now()
+            except SaveFailed as failure:
+                self.save_failure = failure
 
     async def _start_tunnel(self) -> None:
         assert self.settings.tunnel is not None

@@ -54,8 +54,9 @@ def test_the_hint_is_one_line_suggesting_headless():
 @pytest.mark.parametrize(
     ("environ", "mode"),
     [
-        ({"TERM": "xterm-256color"}, "full"),
-        ({"TERM": "tmux-256color"}, "full"),
+        ({"TERM": "xterm-256color"}, "256"),
+        ({"TERM": "tmux-256color"}, "256"),
+        ({"TERM": "tmux-256color", "COLORTERM": "truecolor"}, "full"),
         ({"TERM": "xterm", "COLORTERM": "truecolor"}, "full"),
         ({"TERM": "xterm"}, "ansi"),
         ({"TERM": "linux"}, "ansi"),
@@ -65,7 +66,8 @@ def test_the_hint_is_one_line_suggesting_headless():
         ({"TERM": "xterm", "NO_COLOR": ""}, "none"),
         ({"TERM": "xterm", "TEXTUAL_COLOR_SYSTEM": "truecolor"}, "full"),
         ({"TERM": "xterm-256color", "TEXTUAL_COLOR_SYSTEM": "standard"}, "ansi"),
-        ({"TERM": "xterm-256color", "TEXTUAL_COLOR_SYSTEM": "nonsense"}, "full"),
+        ({"TERM": "xterm-256color", "TEXTUAL_COLOR_SYSTEM": "nonsense"}, "256"),
+        ({"TERM": "xterm", "TEXTUAL_COLOR_SYSTEM": "256"}, "256"),
     ],
 )
 def test_the_colour_mode_follows_the_environment(environ, mode):

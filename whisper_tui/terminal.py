@@ -11,8 +11,9 @@ import io
 from collections.abc import Mapping
 from typing import Literal, Protocol
 
-ColourMode = Literal["full", "ansi", "none"]
-"""full: 256 colours or more, the theme's own colours. ansi: 16 colours, drawn with the
+ColourMode = Literal["full", "256", "ansi", "none"]
+"""full: truecolour, the theme's own colours. 256: the theme's colours as the xterm-256
+palette shows them, text kept readable (ui/colours_256.py). ansi: 16 colours, drawn with the
 terminal's own palette. none: NO_COLOR, attributes (reverse, bold, underline) only."""
 
 
@@ -48,7 +49,8 @@ def no_terminal_hint(reason: str) -> str:
 
 def colour_mode(environ: Mapping[str, str]) -> ColourMode:
     """The colours to draw with: NO_COLOR asks for none, a 16-colour terminal (TERM=xterm,
-    linux, screen, or unset) gets the terminal's own palette; otherwise the theme's colours."""
+    linux, screen, or unset) gets the terminal's own palette, a 256-colour one (TERM=
+    tmux-256color without COLORTERM) the theme's in its palette; else the theme's colours."""
     # Textual turns colours off when NO_COLOR is present at all, even empty: the same test.
     if "NO_COLOR" in environ:
         return "none"
@@ -65,4 +67,6 @@ def colour_mode(environ: Mapping[str, str]) -> ColourMode:
         file=io.StringIO(),
         _environ=dict(environ),
     )
-    return "full" if console.color_system in ("256", "truecolor") else "ansi"
+    if console.color_system == "256":
+        return "256"
+    return "full" if console.color_system == "truecolor" else "ansi"

@@ -108,8 +108,9 @@ class WhisperApp(
         """`serve=False` shows a prepared store without listening (snapshot tests).
 
         `colours`: what the terminal can show (terminal.colour_mode; the CLI decides it from
-        the environment, tests say which they draw): "ansi" draws in the terminal's 16
-        colours, "none" in no colour at all (NO_COLOR); see colour_modes.py.
+        the environment, tests say which they draw): "256" in the xterm-256 palette with
+        text kept readable (colours_256.py), "ansi" in the terminal's 16 colours, "none" in no
+        colour at all (NO_COLOR); see colour_modes.py.
 
         `freeze_heap`: once the first screen is drawn, hide everything alive from the garbage
         collector (`tuning.freeze_startup_heap`). The CLI asks for it; tests, which run many
@@ -117,7 +118,7 @@ class WhisperApp(
         """
         # ANSI colours in both limited modes: the terminal's own palette, and Textual's NoColor
         # filter for NO_COLOR rather than its greys; app.tcss's :ansi rules apply.
-        super().__init__(ansi_color=True if colours != "full" else None)
+        super().__init__(ansi_color=True if colours in ("ansi", "none") else None)
         self.colours: ColourMode = colours
         if colours == "none":
             self.no_color = True  # the :nocolor rules, with or without NO_COLOR in os.environ

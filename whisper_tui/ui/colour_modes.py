@@ -25,6 +25,7 @@ from textual.filter import LineFilter, Monochrome, NoColor
 from textual.theme import Theme
 
 from whisper_tui.terminal import ColourMode
+from whisper_tui.ui.colours_256 import TwoFiftySixColours
 
 ANSI_DARK = "ansi-dark"
 ANSI_LIGHT = "ansi-light"
@@ -34,7 +35,7 @@ def start_theme(mode: ColourMode, saved: str | None, themes: Mapping[str, Theme]
     """The theme to start in: the saved one in a full-colour terminal; else an ANSI theme, light
     if the saved one was (a truecolour theme saved elsewhere would be squeezed into 16)."""
     known = themes.get(saved) if saved else None
-    if mode == "full":
+    if mode in ("full", "256"):
         return saved if known is not None else None
     if known is not None and known.ansi:
         return known.name
@@ -64,6 +65,7 @@ class SixteenColours(LineFilter):
 
 
 _SIXTEEN = SixteenColours()
+_TWO_FIFTY_SIX = TwoFiftySixColours()
 _NO_COLOUR = NoColor()
 
 
@@ -76,4 +78,6 @@ def line_filters(mode: ColourMode, filters: Sequence[LineFilter]) -> Sequence[Li
         return [*kept, _NO_COLOUR]
     if mode == "ansi":
         return [*filters, _SIXTEEN]
+    if mode == "256":
+        return [*filters, _TWO_FIFTY_SIX]
     return filters

@@ -286,3 +286,21 @@ def test_headless_help_names_every_signal_that_stops_it_cleanly():
     [headless] = [option for option in OPTIONS if option.flag == "--headless"]
     for stop in ("SIGINT", *(s.name for s in HANGUP_AND_TERMINATE)):
         assert stop in headless.help
+
+
+def test_an_integer_max_body_or_max_memory_in_the_file_is_bytes():
+    # 'max_body = 1024' was refused as 'expected a string'.
+    values = config_values({"max_body": 1024, "max_memory": 1 << 20}, Path("x.toml"))
+    assert (values["max_body"], values["max_bytes"]) == (1024, 1 << 20)
+    with pytest.raises(ConfigError, match="max_body: expected a string or an integer, got true"):
+        config_values({"max_body": True}, Path("x.toml"))
+
+
+def test_relay_response_without_forward_names_the_files_keys_or_the_flags(capsys):
+    # Set in the file it named flags the user never typed ('--relay-response needs --forward').
+    path = write_config("relay_response = true\n")
+    line = error_of([], capsys)
+    assert f'{path}: relay_response = true needs forward = "URL" (or --forward URL)' in line
+    assert "--relay-response" not in line
+    path.unlink()
+    assert "--relay-response needs --forward URL" in error_of(["--relay-response"], capsys)

@@ -147,7 +147,10 @@ def parse_settings(
     if settings.json_lines and not settings.headless:
         parser.error("--json goes with --headless")
     if settings.relay_response and not settings.forward_url:
-        parser.error("--relay-response needs --forward URL")
+        if "relay_response" in flags:
+            parser.error("--relay-response needs --forward URL")
+        # Set in the file: name its keys, not flags the user never typed.
+        parser.error(f'{path}: relay_response = true needs forward = "URL" (or --forward URL)')
     return settings
 
 

@@ -65,6 +65,7 @@ OPTIONS: tuple[Option, ...] = (
         flag="--max-body",
         parse=parse_body_limit,
         config_key="max_body",
+        config_types=(str, int),  # an integer is bytes: max_body = 1024
         metavar="SIZE",
     ),
     Option(
@@ -83,6 +84,7 @@ OPTIONS: tuple[Option, ...] = (
         flag="--max-memory",
         parse=parse_memory_limit,
         config_key="max_memory",
+        config_types=(str, int),  # an integer is bytes, as for max_body
         metavar="SIZE",
     ),
     Option(

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import urllib.request
@@ -442,3 +443,44 @@ def test_a_to_url_s_password_is_masked_in_text_and_json_lines():
     record = json.loads(json_record(1, capture, attempt, True))
     assert line.endswith(" POST http://admin:***@127.0.0.1:3000/a") and "hunter2pass" not in line
     assert record["url"] == "http://admin:***@127.0.0.1:3000/a"
+
+
+def test_ctrl_c_stops_the_sends_says_what_was_sent_and_exits_130(tmp_path):
+    with WebhookInbox() as inbox:
+        for n in range(5):
+            urllib.request.urlopen(f"{inbox.url}/c/{n}", data=b"{}").read()
+        captures = [c.request for c in inbox.wait_for(count=5)]
+    har = tmp_path / "five.har"
+    save_har(har, captures, "http://127.0.0.1:1")
+    with WebhookInbox() as target:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "whisper_tui",
+                "send",
+                str(har),
+                "--to",
+                target.url,
+                "--delay",
+                "60",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        try:
+            first = process.stdout.readline()  # sent; the next waits out its delay
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    assert first.startswith("ok   #1 200 ")
+    assert out == ""
+    assert process.returncode == 130
+    assert err.splitlines() == [
+        "whisper-tui send: 1 of 1 sent answered 2xx; stopped by Ctrl-C, 4 of 5 not sent"
+    ]

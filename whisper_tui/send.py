@@ -8,7 +8,8 @@ before the problem is sent, after one line on stderr saying where the file stopp
 Exit status: 0 when every answer matches --expect, 1 when any doesn't (or could not be sent),
 2 for usage errors, 3 when every answer matched but the file was incomplete (so a script that
 only checks for 0 notices, and one that cares can tell it from a failed send), 141 when
-stdout's reader left (`| head -n2`): sending stops there, quietly, as for any Unix tool.
+stdout's reader left (`| head -n2`): sending stops there, quietly, as for any Unix tool;
+130 (128 + SIGINT) when Ctrl+C stopped it, after one line saying what was sent.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -31,6 +33,7 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import detect_schemes, get_scheme, parse_secret_arg, sign
 from whisper_tui.core.targets import target_url, validate_target
 from whisper_tui.reader_gone import READER_GONE, write_through
+from whisper_tui.stopping import EXIT_INTERRUPTED, on_stop_signals
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 PROGRESS_EVERY = 100
@@ -166,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
         f"(or could not be sent, or no entry matched --only); {EXIT_USAGE} a usage error "
         f"(a bad flag, a file that can't be read or is no HAR); {EXIT_INCOMPLETE} the file "
         "was incomplete (cut short, a bad entry) and every answer from what it held "
-        "matched; 141 stdout's reader left (| head).",
+        "matched; 130 stopped by Ctrl-C (after a line saying what was sent); 141 stdout's "
+        "reader left (| head).",
     )
     parser.add_argument("har", metavar="FILE.har", help="recorded deliveries")
     parser.add_argument(
@@ -358,9 +362,21 @@ def json_record(
 
 async def send_all(plan: Plan, out: TextIO, err: TextIO) -> int:
     sender = Sender(timeout=plan.timeout)
-    failures = 0
+    failures = done = 0
+    in_flight = False
     total = len(plan.captures)
     started = time.monotonic()
+    # Ctrl+C stops the sends (a delay or a send in flight cut short) and says what was done,
+    # where Python's own handling printed a traceback and no summary.
+    task = asyncio.current_task()
+    interrupted: list[bool] = []
+
+    def interrupt() -> None:
+        if task is not None and not interrupted:
+            interrupted.append(True)
+            task.cancel()
+
+    remove_handler = on_stop_signals(interrupt, (signal.SIGINT,))
     try:
         for index, capture in enumerate(plan.captures, start=1):
             if index > 1 and plan.delay:
@@ -375,6 +391,7 @@ async def send_all(plan: Plan, out: TextIO, err: TextIO) -> int:
                 attempt.error = f"not sent: {error}"
                 notes = []
             else:
+                in_flight = True  # until its answer: a stop now may or may not have reached it
                 attempt = await sender.send(
                     capture,
                     plan.to,
@@ -382,6 +399,7 @@ async def send_all(plan: Plan, out: TextIO, err: TextIO) -> int:
                     headers=headers,
                     body=body,
                 )
+            in_flight = False
             attempt.notes[:0] = notes
             ok = attempt.error is None and plan.expect.accepts(attempt.status)
             failures += not ok
@@ -390,13 +408,25 @@ async def send_all(plan: Plan, out: TextIO, err: TextIO) -> int:
             if not write_through(out, line(index, capture, attempt, ok, entry) + "\n"):
                 # The reader left (`| head -n2`): stop sending, quietly, as `yes | head` stops.
                 return READER_GONE
+            done = index
             if total > PROGRESS_EVERY and index % PROGRESS_EVERY == 0:
                 elapsed = time.monotonic() - started
                 write_through(
                     err, f"whisper-tui send: {index:,}/{total:,} sent in {elapsed:.1f} s\n"
                 )
+    except asyncio.CancelledError:
+        if not interrupted:
+            raise
     finally:
+        remove_handler()
         await sender.close()
+    if interrupted:
+        answered = f"{done - failures:,} of {done:,} sent answered {plan.expect.text}"
+        entry = plan.numbers[done] if plan.numbers else done + 1  # as its line would say
+        cut = f"#{entry} cut short before its answer, " if in_flight else ""
+        left = f"{total - done - in_flight:,} of {total:,} not sent"
+        write_through(err, f"whisper-tui send: {answered}; stopped by Ctrl-C, {cut}{left}\n")
+        return EXIT_INTERRUPTED
     if not plan.as_json:
         answered = f"{total - failures:,} of {total:,} answered {plan.expect.text}"
         incomplete = " (the file was incomplete: see above)" if plan.problem else ""

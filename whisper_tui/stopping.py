@@ -10,6 +10,10 @@ import contextlib
 import signal
 from collections.abc import Callable
 
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+"""Exit status when Ctrl+C stopped a run before it finished (send; any start not yet done):
+130, what a shell reports for a command Ctrl+C ended."""
+
 EXIT_SAVE_FAILED = 3
 """Exit status when --save could not write the file at exit (one line says what was lost)."""
 

@@ -462,3 +462,65 @@ def test_the_tui_quit_with_a_save_that_fails_says_so_in_one_line_with_status_3(t
         f"whisper-tui: error: cannot save to {har}: No such file or directory; "
         "1 capture(s) not saved"
     ) in text
+
+
+def opened_by_reader(fifo: Path, process: subprocess.Popen, limit: float = 30.0) -> int:
+    """Open `fifo` for writing once `process` has opened it for reading (it then waits for
+    data there, before its app is up); the writing end, to close at the end."""
+    import errno
+    import time
+
+    deadline = time.monotonic() + limit  # a process that never opens it fails, not hangs
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as error:
+            if error.errno != errno.ENXIO:  # ENXIO: no reader yet
+                raise
+            select.select([], [], [], 0.01)
+    raise AssertionError(f"the process never opened {fifo} (exit status {process.poll()})")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["--headless", "--port", "0", "--load"],
+        ["--port", "0", "--load"],
+        ["send", "--to", "http://127.0.0.1:9"],
+    ],
+    ids=["headless", "tui", "send"],
+)
+def test_ctrl_c_before_the_app_is_up_exits_130_quietly(tmp_path, command):
+    # Read before the app handles Ctrl+C itself (as importing aiohttp is): a FIFO whose
+    # writer sends nothing holds it there, however busy the machine.
+    from tests.bench.tui_process import spawn_on_pty
+
+    fifo = tmp_path / "deliveries.har"
+    os.mkfifo(fifo)
+    args = (
+        [*command[:1], str(fifo), *command[1:]] if command[0] == "send" else [*command, str(fifo)]
+    )
+    process, primary = spawn_on_pty(args, 80, 24)
+    output = bytearray()
+    writer = -1
+    try:
+        writer = opened_by_reader(fifo, process)
+        process.send_signal(signal.SIGINT)
+        while process.poll() is None or select.select([primary], [], [], 0.1)[0]:
+            if select.select([primary], [], [], 0.1)[0]:
+                try:
+                    chunk = os.read(primary, 65536)
+                except OSError:  # EIO: the process has gone
+                    break
+                if not chunk:
+                    break
+                output.extend(chunk)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        os.close(primary)
+        if writer >= 0:
+            os.close(writer)
+    assert process.returncode == 130
+    assert output.decode("utf-8", "replace").strip() == ""

@@ -28,7 +28,7 @@ from whisper_tui.core.store import RequestStore
 from whisper_tui.core.targets import is_own_target
 from whisper_tui.loops import run_on
 from whisper_tui.options import add_flags, config_values, flag_values
-from whisper_tui.stopping import EXIT_SAVE_FAILED
+from whisper_tui.stopping import EXIT_INTERRUPTED, EXIT_SAVE_FAILED
 from whisper_tui.terminal import colour_mode, no_terminal_hint, no_terminal_reason
 from whisper_tui.tuning import tune_process
 
@@ -188,6 +188,17 @@ def listen_error(settings: Settings, error: OSError) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The `whisper-tui` command; its exit status."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Ctrl+C before the app, headless mode or send handles it (importing aiohttp, reading
+        # --load's start): a stop asked for, not a crash. Quiet, with the status a shell gives
+        # a command Ctrl+C ended.
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] and args[0] in SUBCOMMANDS:  # the one table --help lists them from
         # A command of its own (sending recorded deliveries), with its own flags.

@@ -555,3 +555,18 @@ async def test_a_body_whose_coding_cant_be_written_again_is_not_editable_and_say
         said = "Body: 10 bytes, sent unchanged; not editable: zstd can't be re-encoded here"
         await wait_for_screen(pilot, app, said)
         assert not app.screen.query("#edit-body")
+
+
+async def test_t_refuses_whisper_tuis_own_address_as_r_would():
+    # T took it and only the next r said no: the prompt now refuses it with r's words.
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("T")
+        await wait_until(pilot, lambda: isinstance(app.screen, UrlPrompt))
+        own = f"http://127.0.0.1:{app.port}"
+        app.screen.query_one("#url", Input).value = own
+        await pilot.press("enter")
+        error = app.screen.query_one("#url-error")
+        words = f"whisper-tui's own address 127.0.0.1:{app.port} (it would loop)"
+        await wait_until(pilot, lambda: words in str(error.render()))
+        assert isinstance(app.screen, UrlPrompt) and app.replay_url != own

@@ -39,10 +39,10 @@ from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders, is_tok
 from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.targets import (
     BODY_NOT_KEPT,
-    DEFAULT_PORTS,
     INVALID_HEADER,
-    is_own_target,
+    host_port,
     normal_host,
+    own_target_problem,
     target_url,
     validate_target,
 )
@@ -238,17 +238,6 @@ class _TrackingConnector(aiohttp.TCPConnector):
         return conn
 
 
-def _host_port(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or "?"
-    host = f"[{host}]" if ":" in host else host
-    try:
-        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower(), 0)
-    except ValueError:
-        port = 0
-    return f"{host}:{port}"
-
-
 def _wire_url(url: str) -> URL:
     """A yarl URL whose path and query are exactly the text in `url` (no re-quoting).
 
@@ -267,7 +256,7 @@ def _one_line(exc: BaseException) -> str:
 
 def _describe(exc: BaseException, url: str, timeout: float) -> str:
     """One clear line for what went wrong, naming the target."""
-    where = _host_port(url)
+    where = host_port(url)
     if isinstance(exc, asyncio.TimeoutError):
         return f"timed out after {timeout:g} s"
     if isinstance(exc, aiohttp.ClientConnectorDNSError):
@@ -425,10 +414,9 @@ class Sender:
         if "#" in path_qs:
             attempt.notes.append("'#' and what follows not sent (aiohttp treats it as a fragment)")
 
-        if self.own_addresses is not None and is_own_target(url, self.own_addresses()):
-            attempt.error = (
-                f"refusing to send to whisper-tui's own address {_host_port(url)} (it would loop)"
-            )
+        own = self.own_addresses
+        if own is not None and (refused := own_target_problem(url, own())):
+            attempt.error = refused
             return attempt
 
         box = _TraceBox()

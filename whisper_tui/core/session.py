@@ -119,7 +119,11 @@ class Session:
         """Replay and forwarding's client, made when first used (it brings in aiohttp)."""
         from whisper_tui.core.replay import Sender
 
-        return Sender(own_addresses=lambda: {(self.settings.host, self.port)})
+        return Sender(own_addresses=self.own_addresses)
+
+    def own_addresses(self) -> set[tuple[str, int]]:
+        """Where whisper-tui listens: a replay or T's target there would loop."""
+        return {(self.settings.host, self.port)}
 
     def subscribe_forwards(self, listener: Callable[[CapturedRequest, Attempt], None]) -> None:
         """Call `listener(capture, attempt)` as each --forward finishes (evicted or not)."""

@@ -128,6 +128,26 @@ def is_own_target(url: str, own_addresses: Iterable[tuple[str, int]]) -> bool:
     return False
 
 
+def host_port(url: str) -> str:
+    """'127.0.0.1:3000' (a scheme's default port when none is given) for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or "?"
+    host = f"[{host}]" if ":" in host else host
+    try:
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower(), 0)
+    except ValueError:
+        port = 0
+    return f"{host}:{port}"
+
+
+def own_target_problem(url: str, own_addresses: Iterable[tuple[str, int]]) -> str | None:
+    """The refusal of a URL that points back at whisper-tui, in the words r's attempt and T's
+    prompt both use; None for any other URL."""
+    if not is_own_target(url, own_addresses):
+        return None
+    return f"refusing to send to whisper-tui's own address {host_port(url)} (it would loop)"
+
+
 def unreachable(attempt: Attempt) -> bool:
     """Whether a failed attempt failed for where it went (an address refused, unresolved,
     silent, invalid or whisper-tui's own), so another target may do; not for what it carried."""

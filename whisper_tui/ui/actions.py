@@ -109,10 +109,10 @@ ACTIONS: tuple[Action, ...] = (
         "export",
         "e",
         "Export",
-        "export: curl, HTTPie, raw HTTP, JSON, HAR; copy (OSC 52) or save",
+        "export: curl, HTTPie, pytest, raw HTTP, JSON, HAR; copy (OSC 52) or save",
         footer=6,
         palette="Export",
-        palette_help="curl, HTTPie, raw HTTP, JSON or HAR; copy or save",
+        palette_help="curl, HTTPie, pytest, raw HTTP, JSON or HAR; copy or save",
         main_screen=True,
     ),
     _app(

@@ -1,6 +1,6 @@
 """`e`: export the selected capture (or the filtered set, or all) in any registered export format
-(curl, HTTPie, raw HTTP, JSON, HAR, ...: `core/export/`), to the clipboard (OSC 52: works over
-SSH and in tmux) or to a file."""
+(curl, HTTPie, pytest, raw HTTP, JSON, HAR, ...: `core/export/`), to the clipboard (OSC 52:
+works over SSH and in tmux) or to a file."""
 
 from __future__ import annotations
 

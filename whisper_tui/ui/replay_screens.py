@@ -19,7 +19,12 @@ from whisper_tui.core.portable import header_text
 from whisper_tui.core.sanitize import printable, visible_same_width
 from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.signatures import get_scheme
-from whisper_tui.core.targets import appended_target, target_url, validate_target
+from whisper_tui.core.targets import (
+    appended_target,
+    own_target_problem,
+    target_url,
+    validate_target,
+)
 from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.keys import hint
 from whisper_tui.ui.replay_actions import sending_keys
@@ -82,6 +87,10 @@ class UrlPrompt(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         url = event.value.strip()
         problem = target_problem(url, self.suggestion)
+        session = getattr(self.app, "session", None)
+        if not problem and session is not None:
+            # Refused here, as r's send refuses it: T took it and only r said no.
+            problem = own_target_problem(url, session.own_addresses())
         if problem:
             self.query_one("#url-error", Static).update(Text(problem))
             return

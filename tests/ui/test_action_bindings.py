@@ -67,3 +67,21 @@ async def test_the_palette_lists_each_of_our_actions_exactly_once():
     ours = [action.palette for action in ACTIONS if action.palette]
     assert ours and all(titles[title] == 1 for title in ours)
     assert titles["Keys"] == 1  # ours; Textual's own key panel entry is not listed beside it
+
+
+async def test_a_keymap_keeps_the_footers_order():
+    # Textual moves a remapped binding to the end: replay = "r,ctrl+r" pushed r Replay off
+    # the footer at 80 columns.
+    from textual.widgets._footer import FooterKey
+
+    from whisper_tui.core.settings import Settings
+    from whisper_tui.ui.app import WhisperApp
+
+    orders = []
+    for keymap in ((), (("replay", "r,ctrl+r"), ("mark", "space"))):
+        app = WhisperApp(Settings(port=0, keymap=keymap))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            orders.append([key.action for key in app.screen.query(FooterKey)])
+    assert orders[0] and "replay" in orders[0]
+    assert orders[1] == orders[0]

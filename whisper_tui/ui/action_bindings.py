@@ -11,7 +11,7 @@ from whisper_tui.ui.action_types import CONTRIBUTED, Action, Scope
 from whisper_tui.ui.actions import ACTIONS
 
 if TYPE_CHECKING:  # Textual's Binding is imported only where a binding is made (action_types)
-    from textual.binding import BindingType
+    from textual.binding import ActiveBinding, BindingType
 
 
 def bindings_for(scope: Scope, actions: Iterable[Action] = ACTIONS) -> list[BindingType]:
@@ -20,6 +20,23 @@ def bindings_for(scope: Scope, actions: Iterable[Action] = ACTIONS) -> list[Bind
     # Hidden bindings keep the table's order after the footer's; order only matters to the footer.
     chosen.sort(key=lambda action: (action.footer is None, action.footer or 0))
     return [action.binding() for action in chosen]
+
+
+def footer_ordered(active: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    """A screen's active bindings with each namespace's in its footer's order (the action
+    table's `footer`), whatever the keymap: Textual moves a remapped binding to the end of its
+    namespace, and `replay = "r,ctrl+r"` pushed `r Replay` off the footer at 80 columns.
+    Namespaces keep their order (the focused widget's first); bindings outside the footer
+    keep theirs after the footer's."""
+    places = {action.id: action.footer for action in all_actions() if action.footer is not None}
+    nodes: dict[int, int] = {}
+    last = len(places) + 1
+
+    def place(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
+        node, binding = item[1][0], item[1][1]
+        return nodes.setdefault(id(node), len(nodes)), places.get(binding.id or "", last)
+
+    return dict(sorted(active.items(), key=place))
 
 
 def contributed_bindings(scope: Scope) -> list[BindingType]:

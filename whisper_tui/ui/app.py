@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import BindingsMap
+from textual.binding import ActiveBinding, BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.driver import Driver
@@ -36,6 +36,7 @@ from whisper_tui.ui import exposure, hangup, quitting
 from whisper_tui.ui.action_bindings import (
     bindings_for,
     contributed_bindings,
+    footer_ordered,
     main_screen_only,
     palette_actions,
 )
@@ -73,6 +74,14 @@ A redraw of a 200x50 screen during a burst costs 20-30 ms of the loop (Textual c
 row and the detail anew): at 0.5 s that was a quarter of the app's CPU when other load slowed
 it to ~2,000 captures/s. Being paid per second, not per capture, it also made slow rounds
 slower still: halving it halves that swing."""
+
+
+class MainScreen(Screen[None]):
+    """The default screen: its footer in the action table's order whatever the keymap."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return footer_ordered(super().active_bindings)
 
 
 class WhisperApp(
@@ -144,6 +153,9 @@ class WhisperApp(
         """The theme the app set itself at start (for the terminal), until Textual tells of it."""
 
     # -- layout ----------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")

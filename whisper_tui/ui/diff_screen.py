@@ -11,6 +11,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.cache import LRUCache
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -31,7 +32,7 @@ from whisper_tui.core.diff import (
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.probe import ProbeResult
 from whisper_tui.core.sanitize import printable
-from whisper_tui.ui.action_bindings import bindings_for
+from whisper_tui.ui.action_bindings import bindings_for, footer_ordered
 from whisper_tui.ui.diff_layout import (
     NUMBER_WIDTH,
     STYLES,
@@ -235,6 +236,10 @@ class DiffScreen(Screen[None]):
     """
 
     BINDINGS = bindings_for("diff")
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return footer_ordered(super().active_bindings)  # in the table's order, keymap or not
 
     def __init__(
         self,

@@ -210,15 +210,28 @@ def test_a_long_path_is_shortened_in_the_middle_keeping_its_first_and_last_segme
     assert shorten_middle(path, 21) == "/hooks/…/invoice.paid"
     assert shorten_middle(path, 28) == "/hooks/…/events/invoice.paid"
     assert shorten_middle(path, len(path)) == path
-    # Too narrow for the first segment beside the last: the last alone.
-    assert shorten_middle(path, 16) == "…/invoice.paid"
+    # Narrower: still the first segment, then as much of the end as fits.
+    assert shorten_middle(path, 16) == "/hooks/…ice.paid"
 
 
 def test_a_long_last_segment_keeps_its_end():
     path = "/hooks/stripe?id=evt_" + "0" * 60 + "LAST"
     short = shorten_middle(path, 30)
     assert cell_len(short) == 30
-    assert short.startswith("…") and short.endswith("0LAST")
+    assert short.startswith("/hooks/…") and short.endswith("0LAST")
+
+
+@pytest.mark.parametrize(
+    ("path", "short"),
+    [
+        # Seen at 80x24 (14 cells): '…ipe?attempt=1' lost /hooks/, '/hea…verbose=1' did not.
+        ("/hooks/stripe?attempt=1", "/hooks/…empt=1"),
+        ("/health?verbose=1", "/health…bose=1"),
+        ("/a-very-long-first-segment/x", "/a-very…ment/x"),
+    ],
+)
+def test_every_path_keeps_its_start_and_its_end_by_one_rule(path, short):
+    assert shorten_middle(path, 14) == short
 
 
 def test_one_long_segment_keeps_both_ends_the_end_getting_more():
@@ -263,7 +276,8 @@ def test_paths_that_differ_at_the_end_stay_distinguishable_in_an_80_column_list(
     ]
     rows = [row_text(capture(1, path), 38) for path in paths]
     assert len(set(rows)) == len(rows)
-    assert "invoice.paid" in rows[0]
+    # Each keeps its start and its end, by the one rule (13 cells here).
+    assert "/hooks…e.paid" in rows[0] and "/hooks…very=2" in rows[3]
 
 
 def test_a_row_as_wide_as_a_short_path_needs_still_shows_every_column():

@@ -194,8 +194,8 @@ async def test_rows_with_wide_characters_keep_every_column_in_place():
         assert [row.cell_length for row in rows] == [width, width]
         texts = [row.text for row in rows]
         assert "/plain" in texts[0]
-        # Shortened in the middle: its last segment is too long, so its end shows.
-        assert texts[1].split()[2].startswith("…長長")
+        # Shortened in the middle: its first segment, then its end.
+        assert texts[1].split()[2].startswith("/注文/…長長")
         # The size column ends at the same cell in both rows.
         ends = [cell_len(text[: text.index("17 B") + len("17 B")]) for text in texts]
         assert ends[0] == ends[1]
@@ -345,7 +345,8 @@ async def test_long_paths_stay_distinguishable_at_80x24():
     app = app_with(*(capture(n, path) for n, path in enumerate(paths, start=1)))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_list(pilot, app, 3)
-        await wait_for_screen(pilot, app, "invoice.paid", "tomer.created", "ayment_failed")
+        # Each keeps its start and its end (paths.shorten_middle's one rule).
+        await wait_for_screen(pilot, app, "/hooks/…e.paid", "/hooks/…reated", "/hooks/…failed")
         shown = app.request_list
         rows = [shown.render_line(y).text for y in range(3)]
         assert len(set(rows)) == 3

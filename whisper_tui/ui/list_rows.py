@@ -136,38 +136,28 @@ def head_cells(text: str, cells: int) -> str:
 def shorten_middle(path: str, width: int) -> str:
     """A path that fits `width` cells, shortened in the middle: '/hooks/…/invoice.paid'.
 
-    The first segment and as many whole last segments (query included) as fit are kept,
-    else the last segments alone ('…/invoice.paid'), else the end of the last one; a path of
-    one long segment keeps both ends, the end getting more.
+    One rule for every path: its start, '…', then its end (where deliveries differ most: the
+    last segment, the query). The start is the first segment ('/hooks/', '/health' before a
+    query) given at most half the room; the end takes the rest. '/hooks/stripe?attempt=1'
+    lost its '/hooks/' while '/health?verbose=1' kept its start, by two rules.
     """
     if cell_len(path) <= width:
         return path
     if width <= 1:
         return ELLIPSIS[:width]
-    head_end = path.find("/", 1) + 1 if path.startswith("/") else path.find("/") + 1
-    if head_end > 0:
-        head = path[:head_end]
-        room = width - cell_len(head) - 1
-        slash = path.find("/", head_end)
-        while room > 0 and slash != -1:
-            tail = path[slash:]
-            if cell_len(tail) <= room and tail != "/":
-                return head + ELLIPSIS + tail
-            slash = path.find("/", slash + 1)
-    # The first segment doesn't fit beside the last ones: the last ones alone.
-    slash = path.find("/", 1)
-    while slash != -1:
-        tail = path[slash:]
-        if cell_len(tail) <= width - 1 and tail != "/":
-            return ELLIPSIS + tail
-        slash = path.find("/", slash + 1)
     keep = width - 1
-    if path.find("/", 1) != -1:
-        # Not even the last segment fits: its end, where deliveries differ most.
-        return ELLIPSIS + tail_cells(path, keep)
-    # One long segment or query: a third of the room for its start, the rest for its end.
-    head = head_cells(path, keep // 3)
-    return head + ELLIPSIS + tail_cells(path, keep - cell_len(head))
+    head = head_cells(path[: _first_segment_end(path)], (keep + 1) // 2)
+    return head + ELLIPSIS + tail_cells(path[len(head) :], keep - cell_len(head))
+
+
+def _first_segment_end(path: str) -> int:
+    """Where the first segment ends: after the slash that follows it, or before its query."""
+    for index, character in enumerate(path):
+        if index > 0 and character == "/":
+            return index + 1
+        if character == "?":
+            return index
+    return len(path)
 
 
 def _answer_style(answer: Answer) -> str:

@@ -215,6 +215,23 @@ def test_an_attempt_error_breaks_between_words_in_a_narrow_pane(error):
     assert " ".join(error.split()) in " ".join(words)  # every word whole, in order
 
 
+def test_an_answers_content_type_wraps_under_its_value_in_a_narrow_pane():
+    # At 80x24 ' charset=utf-8' went on the next row at column 1, under nothing.
+    attempt = Attempt(
+        "http://127.0.0.1:3000/hooks/a",
+        0.0,
+        status=200,
+        reason="OK",
+        response_headers=((b"Content-Type", b"application/json; charset=utf-8"),),
+        response_body=b'{"ok": true}',
+    )
+    rows = [row.plain for row in attempt_lines(attempt, 38, with_body=True)]
+    start = next(n for n, row in enumerate(rows) if row.startswith("    answer: 12 B  "))
+    assert rows[start] == "    answer: 12 B  application/json;"
+    assert rows[start + 1] == " " * len("    answer: 12 B  ") + "charset=utf-8"
+    assert all(cell_len(row) <= 38 for row in rows)
+
+
 def test_an_attempt_s_notes_wrap_between_words_in_a_narrow_pane():
     # At 80x24 'edited: body' / 're-signed (stripe) with a fresh timestamp' was cut at the edge.
     notes = ["edited: body, headers", "re-signed (stripe) with a fresh timestamp"]

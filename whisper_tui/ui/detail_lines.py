@@ -302,9 +302,7 @@ def attempt_lines(
         header_values(attempt.response_headers, "content-encoding"),
     )
     kind = content_type or answer.kind
-    lines.append(
-        Text(f"    answer: {len(attempt.response_body):,} B  {printable(kind)}", "wt.muted", end="")
-    )
+    lines.extend(answer_kind_lines(len(attempt.response_body), printable(kind), width))
     answer.lines.advance(ATTEMPT_BODY_LINES + 1)
     shown = min(len(answer.lines), ATTEMPT_BODY_LINES)
     for index in range(shown):
@@ -314,6 +312,19 @@ def attempt_lines(
     if len(answer.lines) > shown or not answer.lines.complete:
         lines.append(Text("    … (answer continues; export the attempt to see it all)", "wt.muted"))
     return lines
+
+
+def answer_kind_lines(size: int, kind: str, width: int) -> list[Text]:
+    """'    answer: 334 B  application/json;' with what doesn't fit broken between words onto
+    rows indented under the type ('charset=utf-8' under 'application'), not at column 1."""
+    label = f"    answer: {size:,} B  "
+    room = max(width - cell_len(label), 12)
+    rows = textwrap.wrap(kind, room, break_on_hyphens=False) or [""]
+    under = " " * cell_len(label)
+    return [
+        Text((label if number == 0 else under) + row, "wt.muted", no_wrap=True, end="")
+        for number, row in enumerate(rows)
+    ]
 
 
 VERDICT_STYLES = {"verified": "wt.ok", "failed": "wt.error", "no-secret": "wt.warn"}

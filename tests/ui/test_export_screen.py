@@ -107,6 +107,22 @@ async def test_the_format_choices_are_the_registered_formats_in_order():
         assert '"version": "1.2"' in screen_text(app)
 
 
+async def test_the_dialog_reopens_on_the_format_last_chosen_in_the_session():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(170, 50)) as pilot:
+        await open_export(pilot, app)
+        await choose(pilot, app, "httpie")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ExportScreen))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await wait_until(pilot, lambda: app.screen.output is not None)
+        assert app.screen.format == "httpie"
+        assert [b.name for b in format_buttons(app) if b.value] == ["httpie"]
+        [request] = list(app.store)
+        assert app.screen.output == render_export("httpie", [request], app.base_url)
+
+
 async def test_a_format_from_one_new_module_is_offered_and_previewed(tmp_path, dummy_format):
     app = WhisperApp(Settings(port=0))
     async with app.run_test(size=(170, 50)) as pilot:

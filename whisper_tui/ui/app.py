@@ -141,6 +141,8 @@ class WhisperApp(
         self.verdicts = self.session.verdicts
         self.policy = self.session.policy
         self.replay_url: str | None = self.settings.forward_url
+        self.export_choices: dict[str, str] = {}
+        """What the export dialog last had chosen this session (its format), to reopen on."""
         """Where `r` sends; the --forward target, or asked once and remembered."""
         self._topbar_state: tuple[str, ...] = ()
         self._rejections_told = 0
@@ -447,7 +449,12 @@ class WhisperApp(
 
         self.push_screen(
             ExportScreen(
-                scopes, self.base_url, self.store.attempts, self.store.deliveries, self.replay_url
+                scopes,
+                self.base_url,
+                self.store.attempts,
+                self.store.deliveries,
+                self.replay_url,
+                self.export_choices,
             )
         )
 

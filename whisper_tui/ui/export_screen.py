@@ -53,7 +53,10 @@ class ExportScreen(ModalScreen[None]):
         attempts_for: Callable[[int], list[Attempt]],
         deliveries: DeliveryIndex | None = None,
         replay_url: str | None = None,
+        remembered: dict[str, str] | None = None,
     ) -> None:
+        """`remembered`: the app's memory for this session, where the format last chosen is
+        kept ('format'): the dialog reopens on it, not on curl each time."""
         super().__init__()
         self.scopes = scopes
         self.base_url = base_url
@@ -64,9 +67,13 @@ class ExportScreen(ModalScreen[None]):
         self.attempts_for = attempts_for
         self.deliveries = deliveries
         """The store's delivery index: a HAR export numbers arrivals as the list's `↻n` does."""
-        # The formats registered when the dialog opens, in dialog order; the first is chosen.
+        # The formats registered when the dialog opens, in dialog order; the one last chosen
+        # this session is chosen (while it is still registered), else the first.
         self.formats: tuple[ExportFormat, ...] = formats()
-        self.format = self.formats[0].key
+        self.remembered = remembered if remembered is not None else {}
+        keys = [export_format.key for export_format in self.formats]
+        last = self.remembered.get("format")
+        self.format = last if last in keys else keys[0]
         self.scope_index = 0
         self.output: bytes | None = None
         self.directory = os.getcwd()
@@ -79,8 +86,9 @@ class ExportScreen(ModalScreen[None]):
             box.border_title = "Export"
             with Horizontal(id="export-choices"):
                 with RadioSet(id="export-format"):
-                    for index, export_format in enumerate(self.formats):
-                        yield Choice(export_format.label, value=index == 0, name=export_format.key)
+                    for export_format in self.formats:
+                        chosen = export_format.key == self.format
+                        yield Choice(export_format.label, value=chosen, name=export_format.key)
                 with Vertical(id="export-right"):
                     with RadioSet(id="export-scope"):
                         for index, (label, _) in enumerate(self.scopes):
@@ -123,6 +131,7 @@ class ExportScreen(ModalScreen[None]):
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if event.radio_set.id == "export-format":
             self.format = self.formats[event.index].key
+            self.remembered["format"] = self.format
         elif event.radio_set.id == "export-target":
             self.target_url = (
                 (self.replay_url or self.base_url) if event.index == 0 else self.base_url

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import delivery_body, load_deliveries
 from tests.ports import listening_port, refused_port
 from whisper_tui.core.har import save_har
 from whisper_tui.core.models import CapturedRequest
@@ -122,6 +123,28 @@ def test_sign_and_set_send_a_copy_that_verifies(recorded):
     assert copy.header("X-Hub-Signature-256") == expected
     assert "edited amount, name; signed (github)" in result.stdout
     assert result.stderr.strip() == "whisper-tui send: 1 of 1 answered 2xx"
+
+
+def test_set_changes_only_the_fields_bytes_in_a_pretty_printed_body(tmp_path):
+    # A 529 B pretty-printed Stripe event went out as one compact line; the rest of its
+    # bytes (indentation, key order, spacing) must stay as the provider sent them.
+    [stripe] = [d for d in load_deliveries() if d["name"] == "stripe-payment-intent"]
+    body = delivery_body(stripe)
+    har = tmp_path / "stripe.har"
+    with WebhookInbox() as inbox:
+        headers = {"Content-Type": "application/json"}
+        request = urllib.request.Request(f"{inbox.url}/hooks/stripe", body, headers)
+        urllib.request.urlopen(request).read()
+        save_har(har, [c.request for c in inbox.wait_for(count=1)], inbox.url)
+    with WebhookInbox() as inbox:
+        edits = ["--set", "data.object.amount=4200", "--set", 'data.object.note="new"']
+        result = send(str(har), "--to", inbox.url, *edits)
+        assert result.returncode == 0, result.stdout + result.stderr
+        [copy] = inbox.wait_for(count=1)
+    expected = body.replace(b'"amount": 2000', b'"amount": 4200').replace(
+        b'"order_id": "6735"\n      }\n', b'"order_id": "6735"\n      },\n      "note": "new"\n'
+    )
+    assert copy.body == expected
 
 
 def test_an_answer_outside_expect_exits_1_and_says_which(recorded):

@@ -26,6 +26,7 @@ from typing import Any, NoReturn, TextIO
 
 from whisper_tui.core.filtering import FilterError, compile_filter
 from whisper_tui.core.har_reader import HarError, HarReader
+from whisper_tui.core.json_spans import splice
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.replay import Sender
@@ -146,6 +147,23 @@ def json_body(capture: CapturedRequest) -> Any:
         else:  # bytes that are not UTF-8 (or -16, -32)
             what = "not valid JSON (not UTF-8 text)"
         raise SetError(f"--set needs a JSON body; this one is {what}") from None
+
+
+def edited_text(body: bytes, document: Any, edits: Sequence[JsonEdit]) -> str | None:
+    """The body's text with only the edited values' characters changed (json_spans.splice),
+    every other byte as sent; `document` (the parsed body) gets the edits too, raising
+    SetError for one that doesn't fit. None when the text can't be edited in place (not
+    UTF-8, a BOM, a path the scanner can't place): the caller re-serializes `document`."""
+    try:
+        text: str | None = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    for edit in edits:
+        edit.apply(document)
+        if text is not None:
+            text = splice(text, edit.path, edit.value)
+    # The scanner is checked against the parser: what goes out must read as the document.
+    return text if text is not None and json.loads(text) == document else None
 
 
 def parse_set(text: str) -> JsonEdit:
@@ -304,9 +322,11 @@ def prepared(
     headers: list[tuple[str, str]] | None = None
     if plan.edits:
         document = json_body(capture)
-        for edit in plan.edits:
-            edit.apply(document)
-        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        text = edited_text(capture.body, document, plan.edits)
+        if text is not None:
+            body = text.encode("utf-8")
+        else:  # not a body the scanner places edits in: the edited document, compact
+            body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
         notes.append(f"edited {', '.join('.'.join(e.path) for e in plan.edits)}")
     for scheme, secret in plan.secrets.items():
         url = target_url(plan.to, capture.target)

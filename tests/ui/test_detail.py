@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import aiohttp
@@ -15,7 +16,7 @@ from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
-from whisper_tui.ui.detail import RequestDetail, pair_lines, verdict_lines
+from whisper_tui.ui.detail import INLINE_DECODE_LIMIT, RequestDetail, pair_lines, verdict_lines
 from whisper_tui.ui.palette import ReadableThemes, contrast
 
 pytestmark = pytest.mark.usefixtures("utc")
@@ -239,6 +240,36 @@ async def test_a_big_body_is_decoded_off_the_loop_and_then_shown():
         text = screen_text(app)
         assert "decoding" not in text
         assert "Body  " in text
+
+
+async def test_a_gzip_body_that_inflates_past_the_inline_limit_is_decoded_off_the_loop():
+    # Small on the wire, big once inflated: the loop (which is also the capture server) once
+    # inflated it whole because its wire size was small, a ~100 KB bomb up to the 64 MiB cap.
+    def gzipped(text: bytes, request_id: int) -> CapturedRequest:
+        headers = ((b"Content-Type", b"text/plain"), (b"Content-Encoding", b"gzip"))
+        return capture(body=gzip.compress(text), headers=headers, request_id=request_id)
+
+    app = DetailApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        detail = app.detail
+        # Inflating to the limit exactly: decoded in show() itself, as before.
+        at_limit = gzipped(b"at limit\n".ljust(INLINE_DECODE_LIMIT, b"a"), 1)
+        app.show(at_limit)
+        assert detail.body_view is not None
+        size = f"({len(at_limit.body):,} B -> {INLINE_DECODE_LIMIT:,} B)"
+        assert size in detail.body_view.notes[0]
+        # One byte more: show() leaves it to the worker (its view comes in a message, which
+        # the loop can't handle before show() returns), and the title says it is decoding.
+        text = b"past limit\n".ljust(INLINE_DECODE_LIMIT + 1, b"a")
+        past = gzipped(text, 2)
+        assert len(past.body) < 4096
+        app.show(past)
+        assert detail.body_view is None
+        head = [detail.render_line(y).text for y in range(detail.size.height)]
+        assert any("Body  decoding" in line for line in head)
+        note = f"decoded gzip for display ({len(past.body):,} B -> {len(text):,} B)"
+        await wait_for_screen(pilot, app, "past limit", note)
+        assert detail.body_view is not None and detail.body_view.notes[0] == note
 
 
 # -- attempts -----------------------------------------------------------------------------------

@@ -401,8 +401,8 @@ def deliver_probes(port: int, count: int = 15, gap: float = 0.1) -> int:
 
 async def test_a_gzip_json_bomb_past_the_display_cap_is_inflated_only_to_it_as_capture_goes_on():
     # ~100 KB on the wire, 96 MiB of valid JSON once inflated: past the 64 MiB display cap.
-    # Display decoding of a body this small on the wire runs on the loop the server shares:
-    # what bounds that work is the cap, so the screen must say the inflating stopped there.
+    # Small on the wire, it is still decoded in a worker (it inflates past the detail's inline
+    # limit), and only up to the cap: the screen must say the inflating stopped there.
     # (How long the loop is held is a bench row: tests/bench/bench_big_body.py.)
     bomb = gzip_json_array(96 * 1024 * 1024)
     assert len(bomb) < 128 * 1024

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.timer import Timer
 
-from whisper_tui.core.contentviews import BodyView, body_view
+from whisper_tui.core.contentviews import BodyView, body_view, body_view_within
 from whisper_tui.core.contentviews.stored import view_as
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.responses import ResponsePolicy
@@ -57,7 +57,8 @@ from whisper_tui.ui.toasts import toast
 __all__ = ["DetailPane", "RequestDetail", "pair_lines", "verdict_lines"]
 
 INLINE_DECODE_LIMIT = 256 * 1024
-"""Bodies up to this size are decoded on the spot; bigger ones in a worker thread."""
+"""Bodies up to this size, on the wire and decoded, are decoded on the spot; bigger ones in a
+worker thread (a gzip body is inflated at most this far on the loop to find out)."""
 FIRST_SCREEN_LINES = 400
 LINE_CACHE_SIZE = 2048
 
@@ -134,13 +135,23 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
         self.stop_following()
         self.scroll_to(0, 0, animate=False, immediate=True)
         if request is not None:
-            if self.body_mode != "auto" or len(request.body) <= INLINE_DECODE_LIMIT:
+            if self.body_mode != "auto":
                 self._set_view(view_as(request, self.body_mode))  # raw, hex: lazy (_work_slice)
+            elif (inline := self._inline_view(request)) is not None:
+                self._set_view(inline)
             else:
                 self._decode_in_worker(request)
         self._rebuild()
         if self._find is not None:
             self.find(self._find.query)
+
+    @staticmethod
+    def _inline_view(request: CapturedRequest) -> BodyView | None:
+        """The body's view built here on the loop, or None when it is worker work: over the
+        limit on the wire, or decoded (a ~100 KB gzip bomb inflates to the 64 MiB cap)."""
+        if len(request.body) > INLINE_DECODE_LIMIT:
+            return None
+        return body_view_within(request, INLINE_DECODE_LIMIT)
 
     @property
     def body_view(self) -> BodyView | None:

@@ -15,6 +15,7 @@ from whisper_tui.core.contentviews.decoding import DECOMPRESS_CAP, DecodedBody, 
 from whisper_tui.core.contentviews.lines import LONG_LINE, HexLines, LazyLines, Lines, ListLines
 from whisper_tui.core.contentviews.registry import (
     body_view,
+    body_view_within,
     choose_view,
     register,
     registered_views,
@@ -34,6 +35,7 @@ __all__ = [
     "Lines",
     "ListLines",
     "body_view",
+    "body_view_within",
     "choose_view",
     "decode_body",
     "register",

@@ -39,6 +39,8 @@ class DecodedBody:
     """Content-Type parameters, names lower-cased (charset, boundary...)."""
     notes: list[str] = field(default_factory=list)
     """What decoding did or could not do, shown above the body."""
+    capped: bool = False
+    """Inflating stopped at the cap: the data is the body's first `cap` decoded bytes."""
 
     @cached_property
     def text(self) -> str | None:
@@ -74,9 +76,11 @@ def decode_body(
 ) -> DecodedBody:
     """Undo content-encoding (never past the cap) and read the Content-Type."""
     notes: list[str] = []
-    data, decoded = decode_content_encoding(body, content_encodings or [], decompress_cap, notes)
+    data, decoded, capped = decode_content_encoding(
+        body, content_encodings or [], decompress_cap, notes
+    )
     media_type, params = parse_content_type(content_type_header)
-    return DecodedBody(data, decoded, media_type, params, notes)
+    return DecodedBody(data, decoded, media_type, params, notes, capped)
 
 
 def decode_request_body(
@@ -122,9 +126,10 @@ def content_codings(values: Iterable[str]) -> list[str]:
 
 def decode_content_encoding(
     body: bytes, encodings: list[str], cap: int, notes: list[str]
-) -> tuple[bytes, bool]:
-    """Undo Content-Encoding for display, never inflating past `cap`. Returns (data, ok)."""
-    data = body
+) -> tuple[bytes, bool, bool]:
+    """Undo Content-Encoding for display, never inflating past `cap`. Returns (data, ok,
+    capped): capped when some coding's output stopped at the cap."""
+    data, any_capped = body, False
     # Codings are listed in the order they were applied, so they are undone last to first.
     for coding in reversed(content_codings(encodings)):
         try:
@@ -139,15 +144,16 @@ def decode_content_encoding(
                 data, capped = _unbrotli(data, cap)
             else:
                 notes.append(f"content-encoding {coding!r} not decoded: showing the raw bytes")
-                return data, False
+                return data, False, any_capped
         except Exception as error:  # zlib.error, brotli.error: a broken stream is data too
             notes.append(f"content-encoding {coding} failed to decode ({error}): raw bytes shown")
-            return body, False
+            return body, False, any_capped
         size = f"{len(body):,} B -> {len(data):,} B"
         notes.append(f"decoded {coding} for display ({size})")
         if capped:
             notes.append(f"decompression stopped at the display cap of {cap:,} bytes")
-    return data, True
+        any_capped = any_capped or capped
+    return data, True, any_capped
 
 
 def _inflate(data: bytes, wbits: int, cap: int) -> tuple[bytes, bool]:

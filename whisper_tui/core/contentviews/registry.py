@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from whisper_tui.core.contentviews import decoding
 from whisper_tui.core.contentviews.decoding import (
     DECOMPRESS_CAP,
     DecodedBody,
+    content_codings,
     decode_body,
     decode_request_body,
 )
@@ -61,6 +63,24 @@ def body_view(request: CapturedRequest, decompress_cap: int = DECOMPRESS_CAP) ->
     if request.rejected:
         return rejected_view(request)
     return choose_view(decode_request_body(request, decompress_cap))
+
+
+def body_view_within(request: CapturedRequest, limit: int) -> BodyView | None:
+    """body_view when the body decodes to at most `limit` bytes, None when it would inflate
+    past them: then the caller builds body_view elsewhere (a worker thread), the full cap
+    applied. The wire size says nothing of this: ~100 KB of gzip inflates to 64 MiB.
+
+    At most `limit` bytes come out of each gzip or deflate step here, so a bomb costs this
+    call no more than a `limit`-byte body would. brotli is never tried: its decoder can't be
+    told to stop at a size, and one chunk of its input may inflate to far more than `limit`.
+    """
+    if request.rejected:
+        return rejected_view(request)
+    codings = content_codings(request.header_values("content-encoding"))
+    if "br" in codings and decoding.brotli is not None:
+        return None
+    decoded = decode_request_body(request, limit)
+    return None if decoded.capped else choose_view(decoded)
 
 
 def rejected_view(request: CapturedRequest) -> BodyView:

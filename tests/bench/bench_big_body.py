@@ -283,8 +283,8 @@ def run(quick: bool = False, selections: int | None = None) -> list[Row]:
             met=None if bomb_block is None else bomb_block <= TARGET_BOMB_BLOCK,
             notes=[
                 "gzip bomb: as the big body's in-process row, the capture a gzip JSON bomb "
-                "small enough on the wire to be decoded on the loop (inflated up to the "
-                "display cap), worst lateness over all selections"
+                "small on the wire (inflated up to the display cap in the detail's worker: "
+                "past the inline limit once decoded), worst lateness over all selections"
             ],
         ),
     ]

@@ -260,6 +260,24 @@ async def test_a_burst_that_first_overflows_the_pane_keeps_the_newest_row_on_scr
         await wait_until(pilot, lambda: "/n/40" in visible_paths(app))
 
 
+async def test_rows_first_overflowing_the_pane_reach_the_newest_when_the_layout_comes_late():
+    # The ordering a busy loop can give: the list's after-refresh callback runs before the
+    # layout that adds its scrollbar (held off here by a batch update). The newest row stayed
+    # below the pane until the next arrival.
+    app = app_with()
+    async with app.run_test(size=(140, 30)) as pilot:
+        for n in range(1, 21):
+            app.store.add(capture(n, f"/n/{n}"))
+        await wait_for_list(pilot, app, 20)
+        with app.batch_update():
+            for n in range(21, 41):
+                app.store.add(capture(n, f"/n/{n}"))
+            app.request_list.sync()
+            await pilot.pause()
+        assert app.request_list.selected.target == "/n/40"
+        await wait_until(pilot, lambda: "/n/40" in visible_paths(app))
+
+
 async def test_page_down_moves_the_cursor_by_a_screenful():
     app = app_with(*(capture(n, f"/n/{n}") for n in range(1, 101)))
     async with app.run_test(size=(140, 30)) as pilot:

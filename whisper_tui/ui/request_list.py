@@ -112,6 +112,8 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
         """The newest capture's id when the cursor left it: arrivals since are 'new'."""
         self._edits_seen = len(store.edits)
         self._measured_to = 0
+        self._scroll_pending = False
+        """The cursor's row is to be scrolled into view once the list can scroll."""
         self.longest_path = 0
         """Cells of the longest path seen (the list widens to show it, within a share)."""
         self._undo: Removed | None = None
@@ -266,21 +268,26 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
             self._selected_id = request_id
             self.post_message(self.Selected(request))
 
-    def _scroll_cursor_into_view(self, again: bool = True) -> None:
+    def _scroll_cursor_into_view(self) -> None:
         position = self.cursor
         height = max(self.scrollable_content_region.height, 1)
         top = round(self.scroll_y)
+        self._scroll_pending = False
         if position < top:
             self.scroll_to(y=position, animate=False, immediate=True)
         elif position >= top + height:
             wanted = position - height + 1
             self.scroll_to(y=wanted, animate=False, immediate=True)
-            if again and round(self.scroll_y) != wanted:
-                # The scroll did not take: before the first layout (a store loaded at start)
-                # or when this refresh made the rows overflow the pane, the list has no
-                # vertical scrollbar yet and cannot scroll. After the layout, it can (tried
-                # once: a pane with no room would never scroll).
-                self.call_after_refresh(self._scroll_cursor_into_view, False)
+            # The scroll does not take while the list has no vertical scrollbar: before the
+            # first layout (a store loaded at start), or when this sync made the rows overflow
+            # the pane and the layout that adds the bar has not run yet. Tried again when the
+            # bar appears: a retry after the next refresh could run before that layout on a
+            # busy loop, and the newest row then stayed below the pane until the next arrival.
+            self._scroll_pending = round(self.scroll_y) != wanted
+
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        if shown and self._scroll_pending:
+            self._scroll_cursor_into_view()
 
     # -- actions ---------------------------------------------------------------------------
 

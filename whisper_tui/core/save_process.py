@@ -16,9 +16,11 @@ Where the machine lets it (Linux), the child is also kept off the core the captu
 loop last ran on before each request (SavingProcess.keep_off): at SCHED_IDLE it still takes
 every moment that loop waits for the network, and each of the loop's wake-ups then preempts it
 and finds its caches cold. Measured on 2 cores with the load generator on the other, the app
-pinned to one core, the child given both (4 alternating rounds): sharing the loop's core cost
-19% of the captures a second, kept off it 5%, the file catching up a second or two after the
-burst. On one core, or a process pinned to one, nothing changes.
+pinned to one core, the child given both (4 alternating rounds of 60,000 POSTs, ~2.5 s):
+sharing the loop's core cost 19% of the captures a second, kept off it 5%, the file catching
+up a second or two after the burst. Over 150,000 POSTs (~6 s, three saves) both cost 18%
+(tests/bench/bench_save_parts.py): a sustained flood leaves no idle core on that machine.
+On one core, or a process pinned to one, nothing changes.
 A whole rewrite is appends too, to an empty file that the app then renames over the old one.
 It ends when its input does (the app exited or crashed), after the append in hand, which
 always leaves the file a complete HAR (autosave.py).

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from whisper_tui.core.body_coding import editable_body
+from whisper_tui.core.body_coding import EDIT_CAP, editable_body
+from whisper_tui.core.sizes import format_size
 
 EVENT = '{"type":"invoice.paid","amount":4200}'
 
@@ -88,3 +89,14 @@ def test_a_body_that_cant_be_decoded_and_written_again_is_not_editable_and_says_
 def test_a_plain_body_opens_as_its_text_with_nothing_to_say():
     body = editable_body(EVENT.encode(), ["identity"])
     assert (body.text, body.codings, body.note) == (EVENT, (), "")
+
+
+def test_a_body_past_the_edit_cap_once_decoded_is_not_inflated_further_nor_editable():
+    # It is undone on the loop the capture server shares, and goes into a text box: a small
+    # gzip body (a bomb) must not be inflated to the detail's 64 MiB there.
+    fits = gzip.compress(b"a" * EDIT_CAP, mtime=0)
+    assert editable_body(fits, ["gzip"]).text == "a" * EDIT_CAP
+    bomb = gzip.compress(b"a" * (EDIT_CAP + 1), mtime=0)
+    body = editable_body(bomb, ["gzip"])
+    assert body.text is None and body.codings == ()
+    assert body.note == f"over {format_size(EDIT_CAP)} decoded, too big to edit"

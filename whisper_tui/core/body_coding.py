@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from whisper_tui.core.contentviews.decoding import DECOMPRESS_CAP, content_codings
+from whisper_tui.core.contentviews.decoding import content_codings, unbrotli
 from whisper_tui.core.sizes import format_size
 
 brotli: Any
@@ -22,6 +22,12 @@ try:  # optional, as for display: br is editable only where it can be written ag
     import brotli  # type: ignore[import-not-found, no-redef]
 except ImportError:  # pragma: no cover - depends on the environment
     brotli = None
+
+EDIT_CAP = 4 * 1024 * 1024
+"""A compressed body is editable decoded up to this size: it is undone on the loop the capture
+server shares when the editor opens (4 MiB inflate in milliseconds) and goes into a text box;
+past it the body is not editable and is sent as stored (the detail's own cap is 64 MiB, undone
+in a worker)."""
 
 RAW_DEFLATE = "deflate (raw)"
 """deflate as some senders send it: without the zlib header; written again the same way."""
@@ -66,7 +72,7 @@ def editable_body(body: bytes, content_encodings: list[str]) -> EditableBody:
         except Exception as error:  # zlib.error, brotli.error: a broken stream is data too
             return EditableBody(None, note=f"{coding} didn't decode ({error})")
         if decoded is None:
-            return EditableBody(None, note=f"over {format_size(DECOMPRESS_CAP)} decoded")
+            return EditableBody(None, note=f"over {format_size(EDIT_CAP)} decoded, too big to edit")
         data = decoded
         applied.insert(0, written_as)
     try:
@@ -88,8 +94,8 @@ def _can_encode(coding: str) -> bool:
 def _decode(coding: str, data: bytes) -> tuple[bytes | None, str]:
     """(data with `coding` undone, or None past the cap; the coding to write it with)."""
     if coding == "br":
-        out = brotli.decompress(data)
-        return (out if len(out) <= DECOMPRESS_CAP else None), coding
+        out, capped = unbrotli(data, EDIT_CAP)
+        return (None if capped else out), coding
     if coding == "deflate":
         try:
             return _inflate(data, zlib.MAX_WBITS), coding
@@ -100,7 +106,7 @@ def _decode(coding: str, data: bytes) -> tuple[bytes | None, str]:
 
 def _inflate(data: bytes, wbits: int) -> bytes | None:
     inflater = zlib.decompressobj(wbits)
-    out = inflater.decompress(data, DECOMPRESS_CAP)
+    out = inflater.decompress(data, EDIT_CAP)
     if inflater.unconsumed_tail:
         return None  # past the cap (a gzip bomb stops here too)
     if not inflater.eof:

@@ -141,7 +141,7 @@ def decode_content_encoding(
                 except zlib.error:  # some senders send raw deflate without the zlib header
                     data, capped = _inflate(data, -zlib.MAX_WBITS, cap)
             elif coding == "br" and brotli is not None:
-                data, capped = _unbrotli(data, cap)
+                data, capped = unbrotli(data, cap)
             else:
                 notes.append(f"content-encoding {coding!r} not decoded: showing the raw bytes")
                 return data, False, any_capped
@@ -163,7 +163,9 @@ def _inflate(data: bytes, wbits: int, cap: int) -> tuple[bytes, bool]:
     return out, capped
 
 
-def _unbrotli(data: bytes, cap: int) -> tuple[bytes, bool]:
+def unbrotli(data: bytes, cap: int) -> tuple[bytes, bool]:
+    """brotli undone a 16 KB piece at a time, stopping past `cap` (brotli's own decompress has
+    no limit: a small body could fill the memory); (data, capped). Needs brotli installed."""
     decompressor = brotli.Decompressor()
     out = bytearray()
     for start in range(0, len(data), 16384):

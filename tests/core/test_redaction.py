@@ -138,3 +138,14 @@ def test_a_record_without_a_secret_is_left_as_it_is():
     record: dict[str, object] = {"size": 12345, "text": "nothing here", "body": "12345"}
     assert Redactor(["12345"]).redact_record(record, skip="body") == []
     assert record == {"size": 12345, "text": "nothing here", "body": "12345"}
+
+
+def test_a_secret_given_as_bytes_that_are_not_utf8_is_masked_and_starts_nothing_failing():
+    # From argv or the environment such bytes arrive as lone surrogates (surrogateescape);
+    # a GitHub secret is any text. Making the redactor raised UnicodeEncodeError at start.
+    secret = b"\xffsecretsecretsecret".decode("utf-8", "surrogateescape")
+    redactor = Redactor([secret])
+    assert redactor.redact_bytes(b"body: \xffsecretsecretsecret!") == b"body: ***!"
+    assert redactor.redact(f"said {secret} once") == "said *** once"
+    record: dict[str, object] = {"note": f"a {secret}", "size": 3}
+    assert redactor.redact_record(record) == ["note"] and record["note"] == "a ***"

@@ -110,6 +110,16 @@ def short_secret_warnings(pairs: Iterable[tuple[str, str]]) -> Iterator[str]:
             )
 
 
+def _as_bytes(form: str) -> bytes:
+    """A secret's form as bytes a body would hold: one given on the command line or in the
+    environment as bytes that are not UTF-8 arrives with them as lone surrogates (Python's
+    surrogateescape), given back here as those bytes."""
+    try:
+        return form.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return form.encode("utf-8", "surrogatepass")
+
+
 class Redactor:
     """Masks every form of the given secrets in text, longest first (so no tail survives)."""
 
@@ -124,16 +134,21 @@ class Redactor:
                 both = (password, unquote(password))
                 forms |= {form for form in both if len(form) >= MIN_SECRET_LENGTH}
         self._forms = sorted(forms, key=len, reverse=True)
-        self._encoded = [form.encode() for form in self._forms]
+        self._encoded = [_as_bytes(form) for form in self._forms]
         # Each form as it reads inside a JSON string that orjson wrote (UTF-8, `"` and `\`
         # escaped, as json.dumps without ensure_ascii): found in a record's dump whenever a
         # string in it holds the form. A form with a control character (escaped in ways the
-        # two might spell differently) leaves no shortcut: such records are always walked.
-        self._in_json: list[bytes] | None = [
-            json.dumps(form, ensure_ascii=False)[1:-1].encode() for form in self._forms
-        ]
-        if any(ord(char) < 0x20 for form in self._forms for char in form):
-            self._in_json = None
+        # two might spell differently) or a lone surrogate (a secret given as bytes that are
+        # not UTF-8, which orjson refuses) leaves no shortcut: such records are always walked.
+        self._in_json: list[bytes] | None = None
+        if not any(
+            ord(char) < 0x20 or 0xD800 <= ord(char) <= 0xDFFF
+            for form in self._forms
+            for char in form
+        ):
+            self._in_json = [
+                json.dumps(form, ensure_ascii=False)[1:-1].encode() for form in self._forms
+            ]
 
     def __bool__(self) -> bool:
         return bool(self._forms)

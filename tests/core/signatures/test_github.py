@@ -58,3 +58,29 @@ def test_github_is_detected_by_either_signature_header() -> None:
     sha1_only = [(n, v) for n, v in headers if n == "X-Hub-Signature"]
     request = make_request("github-push", body=b"x", headers=sha1_only)
     assert only(verify(request, SignatureSettings({"github": "k"}))).status == "verified"
+
+
+@pytest.mark.parametrize(
+    ("scheme", "fixture"),
+    [
+        ("github", "github-push"),
+        ("stripe", "stripe-payment-intent"),
+        ("slack", "slack-slash-command-vector"),
+        ("shopify", "shopify-order-create"),
+        ("paddle", "paddle-sdk-vector"),
+    ],
+)
+def test_a_secret_given_as_bytes_that_are_not_utf8_is_those_bytes_as_the_key(
+    scheme: str, fixture: str
+) -> None:
+    # From argv or the environment such bytes arrive as lone surrogates (surrogateescape):
+    # verifying a capture raised UnicodeEncodeError, and headless lost the capture's line.
+    raw = b"\xffkey-bytes-not-utf8"
+    secret = raw.decode("utf-8", "surrogateescape")
+    body = b'{"zen": "x"}'
+    headers = sign(body, scheme, secret, [("Content-Type", "application/json")])
+    request = make_request(fixture, body=body, headers=headers)
+    assert only(verify(request, SignatureSettings({scheme: secret}))).status == "verified"
+    if scheme == "github":  # the key is the raw bytes, as hmac with them says
+        mac = hmac.new(raw, body, hashlib.sha256).hexdigest()
+        assert dict(headers)["X-Hub-Signature-256"] == f"sha256={mac}"

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from whisper_tui.core.models import CapturedRequest, RawHeaders
-from whisper_tui.core.signatures.common import matches
+from whisper_tui.core.signatures.common import key_bytes, matches
 from whisper_tui.core.signatures.hints import mismatch_hints, secret_kind_hints
 from whisper_tui.core.signatures.registry import schemes
 from whisper_tui.core.signatures.scheme import Check, Malformed, Scheme, SignatureSettings
@@ -172,7 +172,7 @@ def _verify_with(
         check.alt_keys.append(
             (
                 "the MAC matches once the secret's leading/trailing whitespace is removed",
-                secret.strip().encode(),
+                key_bytes(secret.strip()),
             )
         )
     return _evaluate(scheme, check, request.body, secret, settings, now)

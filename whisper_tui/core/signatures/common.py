@@ -18,6 +18,13 @@ SHOWN_CHARS = 12
 """How much of a signature a reason quotes: enough to recognise it, not a wall of hex."""
 
 
+def key_bytes(secret: str) -> bytes:
+    """A secret as the HMAC key the provider's SDK makes of it: its UTF-8 bytes. One given on the
+    command line or in the environment as bytes that are not UTF-8 arrives holding them as
+    lone surrogates (Python's surrogateescape): those bytes are the key."""
+    return secret.encode("utf-8", "surrogateescape")
+
+
 def sha256(key: bytes, message: bytes) -> bytes:
     """HMAC-SHA256 of message under key."""
     return hmac.new(key, message, hashlib.sha256).digest()

@@ -10,6 +10,7 @@ from whisper_tui.core.signatures.common import (
     delivery_value,
     find_header,
     from_hex,
+    key_bytes,
     sha256,
     short,
 )
@@ -37,7 +38,7 @@ def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> 
         raise Malformed(f"{header} should be {prefix}<hex>, got {short(value)!r}")
     hexpart = value[len(prefix) :]
     return Check(
-        key=secret.encode(),
+        key=key_bytes(secret),
         digests=lambda key, body: [hmac.new(key, body, digestmod).digest()],
         candidates=[(f"{prefix}{short(hexpart)}", from_hex(hexpart))],
         what=f"{header} does not match",
@@ -46,7 +47,7 @@ def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> 
 
 def sign(given: SigningInput) -> list[tuple[str, str]]:
     """A fresh X-Hub-Signature-256, plus the SHA-1 header when the request carried one."""
-    key = given.secret.encode()
+    key = key_bytes(given.secret)
     new = [("X-Hub-Signature-256", "sha256=" + sha256(key, given.body).hex())]
     if find_header(given.headers, "X-Hub-Signature") is not None:
         # Keep the legacy SHA-1 header consistent rather than leaving a stale one behind.

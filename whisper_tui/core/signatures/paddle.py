@@ -6,6 +6,7 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.signatures.common import (
     delivery_value,
     json_top_level_strings,
+    key_bytes,
     required,
     sha256,
     timestamped_hex_macs,
@@ -30,7 +31,7 @@ def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> 
         raise Malformed("Paddle-Signature has no h1= signature")
     signed = f"{ts}:".encode()
     return Check(
-        key=secret.encode(),
+        key=key_bytes(secret),
         digests=lambda key, body: [sha256(key, signed + body)],
         candidates=candidates,
         what="no h1 signature in Paddle-Signature matched",
@@ -41,7 +42,7 @@ def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> 
 def sign(given: SigningInput) -> list[tuple[str, str]]:
     """A fresh Paddle-Signature with one h1 MAC."""
     ts = given.timestamp
-    mac = sha256(given.secret.encode(), f"{ts}:".encode() + given.body).hex()
+    mac = sha256(key_bytes(given.secret), f"{ts}:".encode() + given.body).hex()
     return [("Paddle-Signature", f"ts={ts};h1={mac}")]
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import base64
 
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.signatures.common import delivery_value, from_b64, required, sha256, short
+from whisper_tui.core.signatures.common import (
+    delivery_value,
+    from_b64,
+    key_bytes,
+    required,
+    sha256,
+    short,
+)
 from whisper_tui.core.signatures.registry import register
 from whisper_tui.core.signatures.scheme import (
     Check,
@@ -21,7 +28,7 @@ def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> 
     """The one base64 MAC in X-Shopify-Hmac-Sha256."""
     value = required(request, "X-Shopify-Hmac-Sha256")
     return Check(
-        key=secret.encode(),
+        key=key_bytes(secret),
         digests=lambda key, body: [sha256(key, body)],
         candidates=[(short(value), from_b64(value))],
         what="X-Shopify-Hmac-Sha256 does not match",
@@ -31,7 +38,7 @@ def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> 
 
 def sign(given: SigningInput) -> list[tuple[str, str]]:
     """A fresh X-Shopify-Hmac-Sha256."""
-    mac = base64.b64encode(sha256(given.secret.encode(), given.body)).decode()
+    mac = base64.b64encode(sha256(key_bytes(given.secret), given.body)).decode()
     return [("X-Shopify-Hmac-Sha256", mac)]
 
 

@@ -7,6 +7,7 @@ from whisper_tui.core.signatures.common import (
     delivery_value,
     from_hex,
     json_top_level_strings,
+    key_bytes,
     required,
     sha256,
     short,
@@ -33,7 +34,7 @@ def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> 
     hexpart = value[3:]
     signed = f"v0:{ts}:".encode()
     return Check(
-        key=secret.encode(),
+        key=key_bytes(secret),
         digests=lambda key, body: [sha256(key, signed + body)],
         candidates=[(f"v0={short(hexpart)}", from_hex(hexpart))],
         what="X-Slack-Signature does not match",
@@ -44,7 +45,7 @@ def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> 
 def sign(given: SigningInput) -> list[tuple[str, str]]:
     """A fresh timestamp header and the v0 signature over it."""
     ts = given.timestamp
-    mac = sha256(given.secret.encode(), f"v0:{ts}:".encode() + given.body).hex()
+    mac = sha256(key_bytes(given.secret), f"v0:{ts}:".encode() + given.body).hex()
     return [("X-Slack-Request-Timestamp", str(ts)), ("X-Slack-Signature", f"v0={mac}")]
 
 

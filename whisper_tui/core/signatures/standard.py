@@ -14,6 +14,7 @@ from whisper_tui.core.signatures.common import (
     delivery_value,
     find_header,
     from_b64,
+    key_bytes,
     required,
     sha256,
     short,
@@ -82,7 +83,7 @@ def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> 
             (
                 "the MAC matches when the whole secret string is the key (the Stripe way), "
                 "not its base64 decoding",
-                secret.encode(),
+                key_bytes(secret),
             )
         ],
     )

@@ -6,6 +6,7 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.signatures.common import (
     delivery_value,
     json_top_level_strings,
+    key_bytes,
     sha256,
     timestamped_hex_macs,
 )
@@ -49,7 +50,7 @@ def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> 
                 )
             )
     return Check(
-        key=secret.encode(),
+        key=key_bytes(secret),
         digests=lambda key, body: [sha256(key, signed + body)],
         candidates=candidates,
         what="no v1 signature in Stripe-Signature matched",
@@ -65,7 +66,7 @@ def build_check(request: CapturedRequest, secret: str, _: SignatureSettings) -> 
 def sign(given: SigningInput) -> list[tuple[str, str]]:
     """A fresh Stripe-Signature with one v1 MAC."""
     ts = given.timestamp
-    mac = sha256(given.secret.encode(), f"{ts}.".encode() + given.body).hex()
+    mac = sha256(key_bytes(given.secret), f"{ts}.".encode() + given.body).hex()
     return [("Stripe-Signature", f"t={ts},v1={mac}")]
 
 

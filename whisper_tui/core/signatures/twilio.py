@@ -19,6 +19,7 @@ from whisper_tui.core.signatures.common import (
     delivery_value,
     find_header,
     from_b64,
+    key_bytes,
     matches,
     required,
     short,
@@ -112,7 +113,7 @@ def build_check(request: CapturedRequest, secret: str, settings: SignatureSettin
     """The MAC over public URL + target; Malformed without a public URL or on a bad bodySHA256."""
     value = required(request, "X-Twilio-Signature")
     candidates: list[tuple[str, bytes | None]] = [(short(value), from_b64(value))]
-    key = secret.encode()
+    key = key_bytes(secret)
     algorithm = signature_algorithm(request.header(SETTINGS_HEADER))
     hash_function = _hash_for(algorithm)
     if not settings.public_url:
@@ -211,7 +212,7 @@ def sign(given: SigningInput) -> list[tuple[str, str]]:
                 "the URL's bodySHA256 is not the SHA-256 of the edited body; update it in the URL"
             )
     message = twilio_message(url, "POST", content_type, body)
-    mac = hmac.new(given.secret.encode(), message, hash_function).digest()
+    mac = hmac.new(key_bytes(given.secret), message, hash_function).digest()
     return [("X-Twilio-Signature", base64.b64encode(mac).decode())]
 
 

@@ -507,3 +507,30 @@ def test_ctrl_c_stops_the_sends_says_what_was_sent_and_exits_130(tmp_path):
     assert err.splitlines() == [
         "whisper-tui send: 1 of 1 sent answered 2xx; stopped by Ctrl-C, 4 of 5 not sent"
     ]
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_sign_secret_is_masked_in_send_s_lines_text_and_json(tmp_path, as_json):
+    # README "Secrets in output": send's lines never show a configured secret. A path that
+    # holds the --sign secret printed it whole, in both forms.
+    secret = "supersecretvalue123"
+    with WebhookInbox() as inbox:
+        urllib.request.urlopen(f"{inbox.url}/hooks/{secret}", data=b"{}").read()
+        captures = [c.request for c in inbox.wait_for(count=1)]
+    har = tmp_path / "one.har"
+    save_har(har, captures, "http://127.0.0.1:1")
+    with WebhookInbox() as target:
+        args = ["send", str(har), "--to", target.url, "--sign", f"github={secret}"]
+        done = subprocess.run(
+            [sys.executable, "-m", "whisper_tui", *args, *(["--json"] if as_json else [])],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+        )
+        arrived = target.wait_for(count=1)[0].request
+    assert done.returncode == 0, done.stderr
+    assert arrived.target == f"/hooks/{secret}"  # sent as recorded; only the line is masked
+    assert secret not in done.stdout + done.stderr and "/hooks/***" in done.stdout
+    if as_json:
+        assert json.loads(done.stdout)["url"].endswith("/hooks/***")

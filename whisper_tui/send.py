@@ -28,7 +28,7 @@ from whisper_tui.core.filtering import FilterError, compile_filter
 from whisper_tui.core.har_reader import HarError, HarReader
 from whisper_tui.core.json_spans import splice
 from whisper_tui.core.models import Attempt, CapturedRequest
-from whisper_tui.core.redaction import shown_url
+from whisper_tui.core.redaction import Redactor, shown_url
 from whisper_tui.core.replay import Sender
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import detect_schemes, get_scheme, parse_secret_arg, sign
@@ -344,28 +344,42 @@ def prepared(
 
 
 def text_line(
-    index: int, capture: CapturedRequest, attempt: Attempt, ok: bool, entry: int | None = None
+    index: int,
+    capture: CapturedRequest,
+    attempt: Attempt,
+    ok: bool,
+    entry: int | None = None,
+    redactor: Redactor | None = None,
 ) -> str:
     """'ok  #13 200 3.1 ms POST URL': #13 is the entry's number in the file (with --only the
-    sends' positions 1, 2... named nothing the user could find)."""
+    sends' positions 1, 2... named nothing the user could find). `redactor` masks the --sign
+    secrets in its text (the URL, the notes, an error), never in its numbers."""
+    mask = redactor.redact if redactor else (lambda text: text)
     mark = "ok  " if ok else "FAIL"
     if attempt.error:
-        outcome = f"ERR {printable(attempt.error)}"
+        outcome = f"ERR {printable(mask(attempt.error))}"
     else:
         latency = f"{(attempt.latency or 0) * 1000:.1f} ms"
         outcome = f"{attempt.status} {latency}"
-    url = printable(shown_url(attempt.target_url))  # a --to URL's password masked
+    url = printable(mask(shown_url(attempt.target_url)))  # a --to URL's password masked
     number = index if entry is None else entry
-    line = f"{mark} #{number} {outcome} {printable(capture.method)} {url}"
+    line = f"{mark} #{number} {outcome} {printable(mask(capture.method))} {url}"
     if attempt.notes:
-        line += f" ({printable('; '.join(attempt.notes))})"
+        line += f" ({printable(mask('; '.join(attempt.notes)))})"
     return line
 
 
 def json_record(
-    index: int, capture: CapturedRequest, attempt: Attempt, ok: bool, entry: int | None = None
+    index: int,
+    capture: CapturedRequest,
+    attempt: Attempt,
+    ok: bool,
+    entry: int | None = None,
+    redactor: Redactor | None = None,
 ) -> str:
-    record = {
+    """One send as a JSON line; `redactor` masks the --sign secrets in its string values
+    (never its keys or numbers: the line stays valid JSON)."""
+    record: dict[str, object] = {
         "index": index,
         "entry": index if entry is None else entry,
         "capture": capture.id,
@@ -377,11 +391,15 @@ def json_record(
         "ok": ok,
         "notes": attempt.notes,
     }
+    if redactor:
+        redactor.redact_record(record)
     return json.dumps(record, ensure_ascii=True, separators=(",", ":"))
 
 
 async def send_all(plan: Plan, out: TextIO, err: TextIO) -> int:
     sender = Sender(timeout=plan.timeout)
+    # The --sign secrets, and --to's password, never in a line (README "Secrets in output").
+    redactor = Redactor(plan.secrets.values(), [plan.to])
     failures = done = 0
     in_flight = False
     total = len(plan.captures)
@@ -425,7 +443,7 @@ async def send_all(plan: Plan, out: TextIO, err: TextIO) -> int:
             failures += not ok
             line = json_record if plan.as_json else text_line
             entry = plan.numbers[index - 1] if plan.numbers else index
-            if not write_through(out, line(index, capture, attempt, ok, entry) + "\n"):
+            if not write_through(out, line(index, capture, attempt, ok, entry, redactor) + "\n"):
                 # The reader left (`| head -n2`): stop sending, quietly, as `yes | head` stops.
                 return READER_GONE
             done = index

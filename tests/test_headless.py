@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import json
 import resource
@@ -242,6 +243,22 @@ def test_a_json_line_without_secrets_says_nothing_was_masked():
     request = CapturedRequest(1, 1.0, "127.0.0.1", "POST", "/hooks/test", (1, 1), (), b"test")
     record = json.loads(json_line(request, Verdicts.from_settings(Settings())))
     assert record["masked"] == [] and record["body"] == "test"
+
+
+def test_a_binary_answer_relayed_to_the_sender_is_masked_in_its_bytes_too():
+    # --relay-response: the app's answer is the sender's, kept on the capture; not UTF-8, the
+    # JSON line's answer carries it as base64, where a walk over string values sees nothing.
+    secret = "relayedsecret-1234"
+    answer = ("OK", ((b"Content-Type", b"application/octet-stream"),), b"\xff" + secret.encode())
+    request = CapturedRequest(1, 1.0, "127.0.0.1", "POST", "/a", (1, 1), (), b"{}", answer=answer)
+    verdicts = Verdicts.from_settings(Settings())
+    record = json.loads(json_line(request, verdicts, redactor=Redactor([secret])))
+    content = record["answer"]["content"]
+    assert content["encoding"] == "base64"
+    assert base64.b64decode(content["text"]) == b"\xff***"
+    assert record["masked"] == ["answer"]
+    unmasked = json.loads(json_line(request, verdicts))["answer"]["content"]
+    assert base64.b64decode(unmasked["text"]) == b"\xff" + secret.encode()
 
 
 def test_a_forward_url_s_password_is_masked_in_lines_and_notes_but_used_to_connect():

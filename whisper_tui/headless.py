@@ -174,8 +174,24 @@ def json_line(
         changed = set(redactor.redact_record(record, skip="body"))  # the body's bytes: done
         if raw_body != request.body:
             changed.add("body")
+        if _mask_base64_content(record["answer"], redactor):  # a relayed binary answer
+            changed.add("answer")
         record["masked"] = [name for name in record if name in changed]  # in the line's order
     return _encoded(record)
+
+
+def _mask_base64_content(answer: object, redactor: Redactor) -> bool:
+    """Mask secrets in the bytes of a HAR-like object's base64 `content.text` (a value walk
+    can't see inside base64); True when it changed."""
+    content = answer.get("content") if isinstance(answer, dict) else None
+    if not isinstance(content, dict) or content.get("encoding") != "base64":
+        return False
+    data = base64.b64decode(content["text"])
+    masked = redactor.redact_bytes(data)
+    if masked == data:
+        return False
+    content["text"] = base64.b64encode(masked).decode("ascii")
+    return True
 
 
 def _forward_json(forward: Attempt) -> dict[str, object]:

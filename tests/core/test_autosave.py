@@ -466,3 +466,25 @@ async def test_the_saving_process_keeps_off_the_core_the_loop_runs_on(
     finally:
         os.sched_setaffinity(0, mine)
         task.cancel()
+
+
+async def test_a_failing_save_retries_in_its_interval_not_after_a_slow_rewrite_s_pause(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path
+) -> None:
+    # "--save failing: ...; retrying every 2 s" must hold after a slow rewrite too, whose
+    # pause (twenty times what it took) was kept while saves failed, up to 60 s.
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    store = filled_store(200, b"y" * 5000)
+    autosave = autosave_of(folder / "big.har", store, lambda: BASE_URL)
+    autosave.interval = 0.0
+    await autosave.save_if_changed()
+    store.remove(5)
+    await autosave.save_if_changed()
+    assert autosave.wait > 0.0  # the slow rewrite's pause
+    for entry in folder.iterdir():
+        entry.unlink()
+    folder.rmdir()
+    store.remove(6)
+    assert not await autosave.save_if_changed()
+    assert autosave.last_error is not None and autosave.wait == autosave.interval

@@ -159,8 +159,7 @@ class HarAutosave:
         self._child: SavingProcess | None = None
         self._handing_over = False
         """An append is with the child, its answer awaited."""
-        self._loop_thread: int | None = None
-        """The native id of the thread the capture server's loop runs in (set by run)."""
+        self._loop_thread: int | None = None  # the capture server loop's thread (run sets it)
         self._lock = threading.RLock()
         """Held while a save is carried out: one at exit waits for one still in its thread
         (whose task was cancelled) and then plans from what that one wrote."""
@@ -479,7 +478,8 @@ class HarAutosave:
                 await asyncio.to_thread(self._carry_out, plan)  # a rewrite always is
         except OSError as error:
             self._set_error(f"cannot write {self.path}: {error.strerror or error}")
-            self._written = None  # whatever the file holds now, the next save rewrites it
+            # The next save rewrites whatever the file holds, in `interval` (as the line says).
+            self._written, self.wait = None, self.interval
             return False
         self._set_error(None)
         self.saved_version = version

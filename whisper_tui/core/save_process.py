@@ -244,11 +244,10 @@ class SavingProcess:
         if cpu is None or not hasattr(os, "sched_setaffinity"):
             return
         try:
-            allowed = os.sched_getaffinity(self.process.pid) | self._taken
-            wanted = allowed - {cpu}
-            if not wanted:
-                wanted = allowed
-            if wanted != os.sched_getaffinity(self.process.pid):
+            current = os.sched_getaffinity(self.process.pid)
+            allowed = current | self._taken
+            wanted = (allowed - {cpu}) or allowed
+            if wanted != current:
                 os.sched_setaffinity(self.process.pid, wanted)
             self._taken = allowed - wanted
         except OSError:

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 from urllib.parse import unquote
 
+from whisper_tui.core.signatures.common import key_bytes
+
 _orjson_dumps: Callable[[Any], bytes] | None
 try:
     from orjson import dumps as _orjson_dumps
@@ -110,16 +112,6 @@ def short_secret_warnings(pairs: Iterable[tuple[str, str]]) -> Iterator[str]:
             )
 
 
-def _as_bytes(form: str) -> bytes:
-    """A secret's form as bytes a body would hold: one given on the command line or in the
-    environment as bytes that are not UTF-8 arrives with them as lone surrogates (Python's
-    surrogateescape), given back here as those bytes."""
-    try:
-        return form.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        return form.encode("utf-8", "surrogatepass")
-
-
 class Redactor:
     """Masks every form of the given secrets in text, longest first (so no tail survives)."""
 
@@ -134,7 +126,7 @@ class Redactor:
                 both = (password, unquote(password))
                 forms |= {form for form in both if len(form) >= MIN_SECRET_LENGTH}
         self._forms = sorted(forms, key=len, reverse=True)
-        self._encoded = [_as_bytes(form) for form in self._forms]
+        self._encoded = [key_bytes(form) for form in self._forms]
         # Each form as it reads inside a JSON string that orjson wrote (UTF-8, `"` and `\`
         # escaped, as json.dumps without ensure_ascii): found in a record's dump whenever a
         # string in it holds the form. A form with a control character (escaped in ways the

@@ -19,10 +19,15 @@ SHOWN_CHARS = 12
 
 
 def key_bytes(secret: str) -> bytes:
-    """A secret as the HMAC key the provider's SDK makes of it: its UTF-8 bytes. One given on the
+    """A secret as the bytes it was given as: the HMAC key the provider's SDK makes of it (its
+    UTF-8), and what a body that leaks it holds (redaction masks these). One given on the
     command line or in the environment as bytes that are not UTF-8 arrives holding them as
-    lone surrogates (Python's surrogateescape): those bytes are the key."""
-    return secret.encode("utf-8", "surrogateescape")
+    lone surrogates (Python's surrogateescape): those bytes are the key. Any other lone
+    surrogate (no source of secrets gives one) is kept as surrogatepass writes it."""
+    try:
+        return secret.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return secret.encode("utf-8", "surrogatepass")
 
 
 def sha256(key: bytes, message: bytes) -> bytes:

@@ -8,7 +8,8 @@ writing process given every CPU back) of the app:
 - plain: no --save (the baseline, measured in the same run);
 - save: --save as a user runs it (the writing process keeps off the loop's core by itself);
 - save, writer on the loop's core: the harness puts the writing process back on every CPU each
-  50 ms, undoing what keep_off does at each hand-over, as before it existed;
+  50 ms (pinning.children_unpinned's `keep`), undoing what keep_off does at each hand-over,
+  as before it existed;
 - save, writer stopped: the writing process is stopped (SIGSTOP) for the load, so what is left
   is the app's own part (its hand-over blocks once the pipe is full).
 
@@ -28,7 +29,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -54,26 +54,6 @@ def cpu_times() -> dict[str, tuple[int, int]]:
                 numbers = [int(v) for v in values]
                 times[name] = (numbers[3] + numbers[4], sum(numbers))
     return times
-
-
-@contextlib.contextmanager
-def writer_everywhere(pid: int) -> Iterator[None]:
-    """Put the app's child processes back on every CPU each 50 ms (undoing keep_off)."""
-    done = threading.Event()
-
-    def put_back() -> None:
-        while not done.wait(0.05):
-            for child in pinning._children(pid):
-                with contextlib.suppress(OSError):
-                    os.sched_setaffinity(child, set(pinning.ALL_CPUS))
-
-    watcher = threading.Thread(target=put_back, daemon=True)
-    watcher.start()
-    try:
-        yield
-    finally:
-        done.set()
-        watcher.join()
 
 
 def sample_loop(pid: int, counts: collections.Counter[str], done: threading.Event) -> None:
@@ -105,8 +85,7 @@ def one_round(mode: str, count: int, directory: Path, number: int) -> dict[str, 
                 os.kill(child, signal.SIGSTOP)
         counts: collections.Counter[str] = collections.Counter()
         done = threading.Event()
-        around = writer_everywhere(pid) if "loop's core" in mode else contextlib.nullcontext()
-        with pinning.children_unpinned(pid), around:
+        with pinning.children_unpinned(pid, keep="loop's core" in mode):
             run_load(port, WARMUP)
             sampler = threading.Thread(target=sample_loop, args=(pid, counts, done))
             before, cpu_before = cpu_times(), cpu_seconds(pid)

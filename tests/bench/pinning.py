@@ -90,14 +90,16 @@ def _children(pid: int) -> list[int]:
 
 
 @contextlib.contextmanager
-def children_unpinned(pid: int, every: float = 0.05) -> Iterator[None]:
+def children_unpinned(pid: int, every: float = 0.05, *, keep: bool = False) -> Iterator[None]:
     """Give the server's child processes (--save's writer) every CPU again, as they would
     have on a user's machine, while the block runs.
 
     A child started by a pinned thread inherits its one CPU: --save's lowest-priority writer
     then shares the server's core and is starved during the load, leaving its work to the
     app at exit, a cost no unpinned user pays. Children start during the load (at the first
-    append), so they are looked for every `every` seconds.
+    append), so they are looked for every `every` seconds. `keep`: put them back on every
+    CPU each time, not once, undoing what the app does to them itself (keep_off: the writer
+    leaving the loop's core), to measure what that is worth (bench_save_parts.py).
     """
     if not enabled():
         yield
@@ -109,7 +111,7 @@ def children_unpinned(pid: int, every: float = 0.05) -> Iterator[None]:
     def watch() -> None:
         while not done.wait(every):
             for child in _children(pid):
-                if child in seen:
+                if child in seen and not keep:
                     continue
                 with contextlib.suppress(OSError):
                     for task in Path(f"/proc/{child}/task").iterdir():

@@ -5,10 +5,12 @@ from __future__ import annotations
 from rich.console import Console
 from textual.widgets import Static
 
-from tests.helpers import numbered_capture, screen_text, wait_until
+from tests.helpers import app_with_captures, numbered_capture, screen_text, wait_until
 from whisper_tui.core.settings import Settings
+from whisper_tui.ui.action_registry import all_actions
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.help_screen import HelpScreen, closing_hint, keys_table
+from whisper_tui.ui.keymap import keys_in_effect
 
 
 def table_lines(keymap: dict[str, str]) -> list[str]:
@@ -25,8 +27,15 @@ def row_for(lines: list[str], text: str) -> str:
 def test_the_table_groups_rows_by_section_with_the_default_keys():
     lines = table_lines({})
     assert row_for(lines, "this help").split() == ["Anywhere", "?", "this", "help"]
-    assert row_for(lines, "mark or unmark").split()[:4] == ["List", "m", "/", "M"]
-    assert row_for(lines, "previous / next capture").split()[:5] == ["↑", "↓", "/", "k", "j"]
+    assert row_for(lines, "mark or unmark").split()[:3] == ["m", "/", "M"]
+    assert row_for(lines, "previous / next capture").split()[:6] == [
+        "List",
+        "↑",
+        "↓",
+        "/",
+        "k",
+        "j",
+    ]
     assert "Ctrl+P" in row_for(lines, "command palette")
     assert "q / Ctrl+C" in row_for(lines, "quit")
     # A blank line between sections, none inside one.
@@ -89,3 +98,56 @@ async def test_the_palette_and_the_top_bar_name_the_keys_in_effect():
             app.store.add(numbered_capture(number + 1))
         await pilot.press("up")
         await wait_until(pilot, lambda: "Ctrl+E to follow" in screen_text(app).splitlines()[0])
+
+
+async def keys_reaching(app, pilot, widget, *, finding: bool) -> set[tuple[str, str]]:
+    """(key, action id) for each key that runs an action of the table with `widget` focused,
+    as Textual resolves it (nearest binding first, disabled ones passed over)."""
+    widget.focus()
+    if finding:  # the detail's find keys (Enter, n, N, Esc) only act while a find is on
+        app.detail.find("n")
+    await pilot.pause()
+    ids = {action.id: action for action in all_actions()}
+    reached = set()
+    for key, active in app.screen.active_bindings.items():
+        binding = active.binding
+        if binding.id in ids:
+            reached.add((key, binding.id))
+        # The screen's own Tab runs the app's focus_next: the same action, without our id.
+        for action in ids.values():
+            if action.scope == "app" and binding.action == f"app.{action.runs}":
+                reached.add((key, action.id))
+    return reached
+
+
+async def test_each_key_is_listed_under_where_it_works():
+    # m / M, d, [ ] and v work whichever pane has the focus, yet were listed under one pane.
+    app = app_with_captures(3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        in_list = await keys_reaching(app, pilot, app.request_list, finding=False)
+        in_detail = await keys_reaching(app, pilot, app.detail, finding=False)
+        in_detail |= await keys_reaching(app, pilot, app.detail, finding=True)
+        # Pressed, they act: m and M from the detail, v from the list.
+        app.detail.focus()
+        await pilot.press("m")
+        await wait_until(pilot, lambda: len(app.request_list.marked) == 1)
+        await pilot.press("M")
+        await wait_until(pilot, lambda: not app.request_list.marked)
+        app.request_list.focus()
+        mode = app.detail.body_mode
+        await pilot.press("v")
+        await wait_until(pilot, lambda: app.detail.body_mode != mode)
+    wrong = []
+    for action in all_actions():
+        if action.help_section not in ("Anywhere", "List", "Detail"):
+            continue
+        for key in keys_in_effect(action, {}):
+            where = {"List": (key, action.id) in in_list, "Detail": (key, action.id) in in_detail}
+            truth = (
+                "Anywhere"
+                if all(where.values())
+                else next((n for n, y in where.items() if y), "nowhere")
+            )
+            if action.help_section != truth:
+                wrong.append(f"{key} ({action.id}) under {action.help_section}, works: {truth}")
+    assert not wrong

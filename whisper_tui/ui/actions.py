@@ -144,13 +144,13 @@ ACTIONS: tuple[Action, ...] = (
         palette="Copy public URL",
         palette_help="Copy the tunnel's public URL to the clipboard (OSC 52)",
     ),
-    # -- list: marks and diff are bound on the app (they work with the detail focused too)
+    # Marks, the diff and a delivery's arrivals are the app's: they act on the selected capture
+    # whichever pane has the focus, so the help lists them under "Anywhere".
     _app(
         "mark",
         "m",
         "Mark",
         "mark or unmark the selected capture",
-        section="List",
         footer=7,
         palette="Mark",
         palette_help="Mark or unmark the selected capture for diffing",
@@ -161,7 +161,6 @@ ACTIONS: tuple[Action, ...] = (
         "M",
         "Clear marks",
         "clear every mark",
-        section="List",
         joins_row=" / ",
         key_display="M",
         palette="Clear marks",
@@ -174,7 +173,6 @@ ACTIONS: tuple[Action, ...] = (
         "Diff",
         "diff the two marked captures; one marked: it with this one (none: the previous"
         " arrival of the same delivery, else the previous delivery to the same method and path)",
-        section="List",
         footer=8,
         palette="Diff",
         palette_help="Compare the two marked captures, the marked one with this one, or retries",
@@ -186,7 +184,6 @@ ACTIONS: tuple[Action, ...] = (
         "left_square_bracket",
         "Previous arrival",
         "previous",
-        section="List",
         key_display="[",
         palette="Previous arrival of this delivery",
         palette_help="Go to the earlier capture with the same delivery id (the retried one)",
@@ -197,7 +194,6 @@ ACTIONS: tuple[Action, ...] = (
         "right_square_bracket",
         "Next arrival",
         "next arrival of the same delivery (retries carry the provider's delivery id)",
-        section="List",
         joins_row=" ",
         key_display="]",
         palette="Next arrival of this delivery",
@@ -232,6 +228,17 @@ ACTIONS: tuple[Action, ...] = (
         palette_help="Put back what the last delete or clear took",
         main_screen=True,
     ),
+    # Bound on the app, as m and d are: v changes the detail with the list focused too.
+    _app(
+        "body_view",
+        "v",
+        "Body view",
+        "body view: auto (by content type) / raw / hex (the bytes as stored); kept till changed",
+        palette="Body view: auto / raw / hex",
+        palette_help="The body by content type, or exactly the bytes stored: raw text or hex",
+        main_screen=True,
+    ),
+    # -- list
     Action("list_up", "up,k", "Up", "list", "previous", action="cursor_up"),
     Action("list_down", "down,j", "Down", "list", "next capture", "cursor_down", joins_row=" "),
     Action("list_first", "home,g", "First", "list", "first", action="first"),
@@ -321,17 +328,6 @@ ACTIONS: tuple[Action, ...] = (
         "detail",
         "copy the top line's (or the current match's) header, query or JSON value (OSC 52)",
         action="copy_value",
-    ),
-    # Bound on the app, as m and d are: v works with the list focused too, and in the palette.
-    _app(
-        "body_view",
-        "v",
-        "Body view",
-        "body view: auto (by content type) / raw / hex (the bytes as stored); kept till changed",
-        section="Detail",
-        palette="Body view: auto / raw / hex",
-        palette_help="The body by content type, or exactly the bytes stored: raw text or hex",
-        main_screen=True,
     ),
     Action("find_close", "escape", "Close", "find_bar", "close the find bar", "close", footer=1),
     # -- diff screen (the rows' moves stay out of the help: it lists today's rows only)

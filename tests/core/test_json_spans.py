@@ -58,3 +58,9 @@ def test_any_top_level_key_replaced_reads_back_as_the_edited_document(document, 
     assert json.loads(edited) == {**document, key: value}
     # Only the value's characters changed: what precedes it is the same text.
     assert edited.startswith(text[: text.index(json.dumps(key)) + len(json.dumps(key))])
+
+
+def test_a_lone_surrogate_is_written_as_the_escape_json_allows_not_as_a_character():
+    # UTF-8 can't carry U+D800 itself: the text would not encode for sending.
+    assert splice('{"a": 1}', ["a"], "\ud800é") == '{"a": "\\ud800\\u00e9"}'
+    assert splice('{"a": 1}', ["\udc80"], 2) == '{"a": 1,"\\udc80": 2}'

@@ -11,15 +11,19 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from whisper_tui.core.portable import dumps_portable
+
 WHITESPACE = " \t\n\r"
 
 
 def splice(text: str, path: Sequence[str], value: object) -> str | None:
     """`text` with the value at `path` (object keys, array indices) replaced by `value` as
     JSON; a missing last key is added at the end of its object, spaced as its last member.
-    With a key written twice, the last one is replaced: the one parsers keep."""
+    With a key written twice, the last one is replaced: the one parsers keep. A string with
+    a lone surrogate (`"\\ud800"`, which JSON allows) is written as escapes, as UTF-8 can't
+    carry it."""
     try:
-        return _Scanner(text).splice(list(path), json.dumps(value, ensure_ascii=False))
+        return _Scanner(text).splice(list(path), dumps_portable(value, indent=None))
     except (ValueError, IndexError):
         return None
 
@@ -84,7 +88,7 @@ class _Scanner:
 
     def _added(self, insert: tuple[int, str, str], key: str, new: str) -> str:
         at, before_key, between = insert
-        member = "," + before_key + json.dumps(key, ensure_ascii=False) + between + new
+        member = "," + before_key + dumps_portable(key, indent=None) + between + new
         return self.text[:at] + member + self.text[at:]
 
     def _element(self, start: int, wanted: int) -> int | None:

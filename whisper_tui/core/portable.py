@@ -112,16 +112,18 @@ def request_url(base_url: str, target: str) -> str:
     return base_url.rstrip("/") + "/"  # asterisk-form (`OPTIONS *`) has no path of its own
 
 
-def dumps_portable(doc: Any, *, indent: int | None = 2) -> str:
+def dumps_portable(
+    doc: Any, *, indent: int | None = 2, separators: tuple[str, str] | None = None
+) -> str:
     """JSON text that can always be written as UTF-8.
 
     Non-ASCII stays readable, except when a string holds lone surrogates (a target whose bytes
-    were not UTF-8): those cannot be encoded, so the document falls back to `\\u` escapes,
-    which JSON readers turn back into the same string.
+    were not UTF-8, a JSON body's `"\\ud800"`): those cannot be encoded, so the document falls
+    back to `\\u` escapes, which JSON readers turn back into the same string.
     """
-    text = json.dumps(doc, ensure_ascii=False, indent=indent)
+    text = json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        text = json.dumps(doc, ensure_ascii=True, indent=indent)
+        text = json.dumps(doc, ensure_ascii=True, indent=indent, separators=separators)
     return text

@@ -16,6 +16,7 @@ from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.clipboard import GuardedClipboard
 from whisper_tui.ui.detail import INLINE_DECODE_LIMIT, RequestDetail, pair_lines, verdict_lines
 from whisper_tui.ui.palette import ReadableThemes, contrast
 
@@ -49,9 +50,9 @@ def capture(
     )
 
 
-class DetailApp(ReadableThemes, App[None]):
+class DetailApp(GuardedClipboard, ReadableThemes, App[None]):
     """Just the detail pane, over a real store (attempts are read from it), in the app's
-    colours."""
+    colours and with its clipboard guard."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -42,6 +42,7 @@ from whisper_tui.ui.action_bindings import (
 )
 from whisper_tui.ui.action_registry import run_contributed
 from whisper_tui.ui.body_modes import BodyViewActions
+from whisper_tui.ui.clipboard import GuardedClipboard
 from whisper_tui.ui.colour_modes import line_filters, start_theme
 from whisper_tui.ui.delivery_actions import DeliveryActions
 from whisper_tui.ui.delivery_lines import history_of
@@ -85,6 +86,7 @@ class MainScreen(Screen[None]):
 
 
 class WhisperApp(
+    GuardedClipboard,
     Toasts,
     TypeAhead,
     ReadableThemes,

@@ -1,7 +1,8 @@
 """`y` in the detail: copy the value on the current match's line, else the first line from
 the top of the screen down that holds one (a header's value, a JSON string unquoted), with
 OSC 52; a notification says what was copied. The characters a terminal acts on (ESC, C1)
-never go to the clipboard as they are: they are copied as the pictures the screen shows.
+never go to the clipboard as they are: the app's clipboard guard (clipboard.py) copies them
+as the pictures the screen shows, and the notification says so.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from whisper_tui.core.contentviews.stored import RawLines
-from whisper_tui.core.sanitize import TERMINAL_CONTROLS, clipboard_safe
 from whisper_tui.ui.body_modes import raw_line_value
+from whisper_tui.ui.clipboard import PICTURES_NOTE, copied_with_pictures
 from whisper_tui.ui.detail_lines import Value, body_line_value, copied_note
 from whisper_tui.ui.toasts import toast
 
@@ -28,10 +29,10 @@ class CopyValue:
             toast(self.app, "no value on the top line to copy", timeout=3, kind="copy")
             return
         label, value = found
-        if TERMINAL_CONTROLS.search(value):  # a JSON string's "\u001b", say: never pasted raw
-            label, value = f"{label} (control characters as pictures)", clipboard_safe(value)
+        if copied_with_pictures(value):  # a JSON string's "\u001b", say: never pasted raw
+            label = f"{label} ({PICTURES_NOTE})"
         self.app.copy_to_clipboard(value)
-        message, title = copied_note(label, value)
+        message, title = copied_note(label, self.app.clipboard)  # what the guard let through
         toast(self.app, message, title=title, timeout=4, kind="copy")
 
     def value_to_copy(self: RequestDetail) -> Value | None:

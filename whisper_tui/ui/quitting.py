@@ -21,6 +21,8 @@ from textual.app import App
 from textual.driver import Driver
 from textual.widgets import Input
 
+from whisper_tui.ui.clipboard import PICTURES_NOTE, copied_with_pictures
+
 
 @runtime_checkable
 class HoldsUnsentWork(Protocol):
@@ -78,6 +80,8 @@ def quit_or_copy(app: App[object]) -> None:
     selection = focused.selected_text if isinstance(focused, Input | TextArea) else ""
     selection = selection or app.screen.get_selected_text() or ""
     if selection:
-        app.copy_to_clipboard(selection)
+        app.copy_to_clipboard(selection)  # the app's guard draws terminal controls as pictures
+        if copied_with_pictures(selection):  # copied as y copies such a value, and said so
+            app.notify(f"copied the selection, {PICTURES_NOTE}", timeout=4, markup=False)
         return
     quit_app(app)

@@ -100,3 +100,12 @@ def test_a_body_past_the_edit_cap_once_decoded_is_not_inflated_further_nor_edita
     body = editable_body(bomb, ["gzip"])
     assert body.text is None and body.codings == ()
     assert body.note == f"over {format_size(EDIT_CAP)} decoded, too big to edit"
+
+
+def test_a_raw_deflate_body_just_past_the_edit_cap_is_too_big_not_cut_short():
+    # All its input taken, the output full and no end seen: more would come past the cap
+    # (the editor said 'the stream is cut short' for a whole stream 1 B over it).
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    stored = packer.compress(b"a" * (EDIT_CAP + 1)) + packer.flush()
+    body = editable_body(stored, ["deflate"])
+    assert body.note == f"over {format_size(EDIT_CAP)} decoded, too big to edit"

@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from whisper_tui.core.contentviews.decoding import content_codings, unbrotli
+from whisper_tui.core.contentviews.decoding import content_codings, inflate, unbrotli
 from whisper_tui.core.sizes import format_size
 
 brotli: Any
@@ -96,24 +96,17 @@ def _decode(coding: str, data: bytes) -> tuple[bytes | None, str]:
     if coding == "br":
         out, capped = unbrotli(data, EDIT_CAP)
         return (None if capped else out), coding
-    if coding == "deflate":
-        try:
-            return _inflate(data, zlib.MAX_WBITS), coding
-        except zlib.error:  # without the zlib header: written back without it
-            return _inflate(data, -zlib.MAX_WBITS), RAW_DEFLATE
-    return _inflate(data, zlib.MAX_WBITS | 16), coding
-
-
-def _inflate(data: bytes, wbits: int) -> bytes | None:
-    inflater = zlib.decompressobj(wbits)
-    out = inflater.decompress(data, EDIT_CAP)
-    if inflater.unconsumed_tail:
-        return None  # past the cap (a gzip bomb stops here too)
-    if not inflater.eof:
+    inflated = inflate(data, coding, EDIT_CAP)
+    if inflated.capped:
+        return None, coding  # past the cap (a gzip bomb stops here too)
+    # What is edited is sent re-encoded whole: a stream that did not end cleanly would go
+    # out as another body than the sender's, so it is not edited at all.
+    if inflated.cut_short:
         raise ValueError("the stream is cut short")
-    if inflater.unused_data:  # a second gzip member, or trailing bytes: not ours to drop
+    if inflated.trailing:  # a second gzip member, or trailing bytes: not ours to drop
         raise ValueError("bytes after the stream's end")
-    return out
+    # Raw deflate (without the zlib header) is written back without it.
+    return inflated.data, RAW_DEFLATE if inflated.raw_deflate else coding
 
 
 def _encode(coding: str, data: bytes) -> bytes:

@@ -132,14 +132,12 @@ def decode_content_encoding(
     data, any_capped = body, False
     # Codings are listed in the order they were applied, so they are undone last to first.
     for coding in reversed(content_codings(encodings)):
+        ending: list[str] = []
         try:
-            if coding in ("gzip", "x-gzip"):
-                data, capped = _inflate(data, zlib.MAX_WBITS | 16, cap)
-            elif coding == "deflate":
-                try:
-                    data, capped = _inflate(data, zlib.MAX_WBITS, cap)
-                except zlib.error:  # some senders send raw deflate without the zlib header
-                    data, capped = _inflate(data, -zlib.MAX_WBITS, cap)
+            if coding in INFLATED:
+                inflated = inflate(data, coding, cap)
+                data, capped = inflated.data, inflated.capped
+                ending = inflated.ending_notes(coding) if inflated.data or data else []
             elif coding == "br" and brotli is not None:
                 data, capped = unbrotli(data, cap)
             else:
@@ -150,17 +148,65 @@ def decode_content_encoding(
             return body, False, any_capped
         size = f"{len(body):,} B -> {len(data):,} B"
         notes.append(f"decoded {coding} for display ({size})")
+        notes.extend(ending)
         if capped:
             notes.append(f"decompression stopped at the display cap of {cap:,} bytes")
         any_capped = any_capped or capped
     return data, True, any_capped
 
 
-def _inflate(data: bytes, wbits: int, cap: int) -> tuple[bytes, bool]:
-    inflater = zlib.decompressobj(wbits)
-    out = inflater.decompress(data, cap)
+INFLATED = ("gzip", "x-gzip", "deflate")
+"""The codings `inflate` undoes (zlib's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Inflated:
+    """A gzip or deflate stream undone up to a cap, and how it ended. Display shows what
+    there is and says how it ended; the R editor edits only a stream that ended cleanly."""
+
+    data: bytes
+    capped: bool
+    """Stopped at the cap: `data` is the first `cap` bytes; the rest was not looked at."""
+    cut_short: bool
+    """The body ended before the stream did (not said when capped): `data` is what it held."""
+    trailing: int
+    """Bytes after the stream's end (a second gzip member, junk), not inflated."""
+    raw_deflate: bool
+    """deflate without its zlib header, as some senders send it."""
+
+    def ending_notes(self, coding: str) -> list[str]:
+        """What the detail says of an ending that was not clean, [] for a clean one."""
+        notes = []
+        if self.cut_short:
+            notes.append(f"{coding} stream cut short: shown as far as it goes")
+        if self.trailing:
+            trailing = f"{self.trailing:,} B"
+            notes.append(f"trailing bytes after the {coding} stream ({trailing}), not decoded")
+        return notes
+
+
+def inflate(data: bytes, coding: str, cap: int) -> Inflated:
+    """`data` with gzip (x-gzip) or deflate (zlib-wrapped, else raw) undone, never past `cap`
+    bytes. zlib.error for a stream that is broken, not merely cut short or followed by more."""
+    raw = False
+    if coding == "deflate":
+        try:
+            inflater, out = _inflating(data, zlib.MAX_WBITS, cap)
+        except zlib.error:  # some senders send raw deflate without the zlib header
+            inflater, out = _inflating(data, -zlib.MAX_WBITS, cap)
+            raw = True
+    else:
+        inflater, out = _inflating(data, zlib.MAX_WBITS | 16, cap)
+    # All input taken and the output full, yet no end: more would have come past the cap.
     capped = bool(inflater.unconsumed_tail) or (len(out) >= cap and not inflater.eof)
-    return out, capped
+    cut_short = not capped and not inflater.eof
+    trailing = 0 if capped else len(inflater.unused_data)
+    return Inflated(out, capped, cut_short, trailing, raw)
+
+
+def _inflating(data: bytes, wbits: int, cap: int) -> tuple[Any, bytes]:
+    inflater = zlib.decompressobj(wbits)
+    return inflater, inflater.decompress(data, cap)
 
 
 def unbrotli(data: bytes, cap: int) -> tuple[bytes, bool]:

@@ -79,11 +79,13 @@ async def test_a_remapped_close_key_closes_the_help():
 
 
 def test_help_texts_name_other_actions_keys_as_remapped():
-    lines = table_lines({"replay": "ctrl+r", "probe": "P", "replay_target": "ctrl+t"})
-    assert "of Ctrl+R, P and the exports" in row_for(lines, "change the replay target")
+    keymap = {"replay": "ctrl+r", "probe": "P", "replay_target": "ctrl+t", "edit_replay": "E"}
+    lines = table_lines(keymap)
+    # R edits and sets the same target (its send becomes r's): T's row says they share it.
+    assert "of Ctrl+R, P and the exports, which E shares" in row_for(lines, "replay target of")
     assert "Ctrl+T changes it" in row_for(lines, "replay the selected capture")
     defaults = table_lines({})
-    assert "of r, I and the exports" in row_for(defaults, "change the replay target")
+    assert "of r, I and the exports, which R shares" in row_for(defaults, "replay target of")
     assert "T changes it" in row_for(defaults, "replay the selected capture")
 
 
@@ -92,7 +94,9 @@ async def test_the_palette_and_the_top_bar_name_the_keys_in_effect():
     app = WhisperApp(Settings(port=0, keymap=keymap), serve=False)
     async with app.run_test(size=(100, 30)) as pilot:
         helps = {command.title: command.help for command in app.get_system_commands(app.screen)}
-        assert helps["Change replay target"] == "Edit where Ctrl+R, I and curl/HTTPie exports send"
+        assert (
+            helps["Change replay target"] == "Edit where Ctrl+R, R, I and curl/HTTPie exports send"
+        )
         assert helps["Clear all captures"] == "Delete every capture (Ctrl+U undoes)"
         for number in range(3):
             app.store.add(numbered_capture(number + 1))

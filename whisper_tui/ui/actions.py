@@ -89,10 +89,11 @@ ACTIONS: tuple[Action, ...] = (
         "replay_target",
         "T",
         "Replay target",
-        "change the replay target of {replay}, {probe} and the exports (the current one, to edit)",
+        "change the replay target of {replay}, {probe} and the exports, which {edit_replay} shares"
+        " (the current one, to edit)",
         key_display="T",
         palette="Change replay target",
-        palette_help="Edit where {replay}, {probe} and curl/HTTPie exports send",
+        palette_help="Edit where {replay}, {edit_replay}, {probe} and curl/HTTPie exports send",
     ),
     _app(
         "edit_replay",

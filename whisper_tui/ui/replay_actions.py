@@ -58,7 +58,7 @@ class ReplayActions:
         self.push_screen(UrlPrompt(), chosen)
 
     def action_replay_target(self) -> None:
-        """Change where r, I and the exports send, the current target in the field to edit
+        """Change where r, R, I and the exports send, the current target in the field to edit
         (a mistyped host is not stuck for the session). Live forwarding keeps --forward."""
 
         def chosen(url: str | None) -> None:

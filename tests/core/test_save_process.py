@@ -65,6 +65,7 @@ def saved_both_ways(tmp_path: Path, captures: list[CapturedRequest]) -> tuple[by
         path = tmp_path / f"{in_child}.har"
         autosave = HarAutosave(path, store, lambda: BASE_URL, in_child=in_child)
         asyncio.run(autosave.save_if_changed())  # the first save: whole, no entries
+        store.subscribe(autosave.records.made_on_arrival)  # as run() does
         for request in captures:
             store.add(request)
         store.add_attempt(3, Attempt(target_url="http://t/", started_at=1.0, status=201))
@@ -90,7 +91,7 @@ def test_the_child_serializes_at_the_lowest_priority(tmp_path: Path) -> None:
         stat = path.stat()
         reply = child.request(
             ("append", str(path), BASE_URL, 0, stat.st_size - len(FILE_TAIL),
-             (stat.st_dev, stat.st_ino), [capture_record(ODD[0])], [None])
+             (stat.st_dev, stat.st_ino), [capture_record(ODD[0])], [None], {})
         )  # fmt: skip
         assert reply[:3] == ("appended", 1, path.stat().st_size - stat.st_size + len(FILE_TAIL))
         if hasattr(os, "getpriority"):
@@ -107,7 +108,7 @@ def test_a_file_not_as_last_written_is_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "theirs.har"
     path.write_bytes(b"someone else's")
     stat = path.stat()
-    request = ("append", str(path), BASE_URL, 3, 0, (stat.st_dev, stat.st_ino), [], [])
+    request = ("append", str(path), BASE_URL, 3, 0, (stat.st_dev, stat.st_ino), [], [], {})
     assert answer(request) == ("changed",)
     assert answer(("append", str(tmp_path / "gone.har"), *request[2:])) == ("changed",)
     assert path.read_bytes() == b"someone else's"

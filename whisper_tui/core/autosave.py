@@ -13,10 +13,10 @@ written, a new base URL (the port known only once bound), a file changed by some
 evicted captures once they would be half the file (so it stays under twice the store).
 
 Appends and rewrites are serialized and written by a child process at the lowest priority
-(save_process.py): the app's thread only hands it the captures' fields, about a tenth of
-serializing them. A rewrite is an empty file next to the target, appended to by the child and
-then renamed over it: the same bytes, as atomic as save_har's. Where no process can be
-started, or one has failed, the thread does it all; at exit too (see save_now).
+(save_process.py): the app's thread only hands it the captures' fields, marshalled as each
+capture arrived (save_records.py). A rewrite is an empty file next to the target, appended to
+by the child and then renamed over it: the same bytes, as atomic as save_har's. Where no
+process can be started, or one has failed, the thread does it all; at exit too (save_now).
 """
 
 from __future__ import annotations
@@ -26,10 +26,8 @@ import operator
 import os
 import threading
 import time
-from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from itertools import accumulate
 
 from whisper_tui.core.delivery_index import DeliveryView
 from whisper_tui.core.har import (
@@ -39,7 +37,6 @@ from whisper_tui.core.har import (
     file_replacing,
     save_har,
 )
-from whisper_tui.core.har_process import capture_record
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.save_process import (
     ChildGone,
@@ -49,6 +46,7 @@ from whisper_tui.core.save_process import (
     append_entries,
     cpu_of_thread,
 )
+from whisper_tui.core.save_records import ArrivalRecords, frame_spans
 from whisper_tui.core.store import RequestStore
 
 SAVE_INTERVAL = 2.0
@@ -70,8 +68,6 @@ FRAME_BYTES = 32 << 20
 appended in several steps rather than copied whole into one message."""
 
 _ID = operator.attrgetter("id")
-_BODY = operator.attrgetter("body")
-_PLUS_HEADERS = (512).__add__
 
 FEWEST_PER_SAVE = 500
 """An append writes at least this many entries, whatever the measured cost."""
@@ -157,6 +153,10 @@ class HarAutosave:
         """Appends are serialized and written by a child process (save_process.py), spawned
         at the first; False once none can be started or one has failed: in the thread."""
         self._child: SavingProcess | None = None
+        self.records = ArrivalRecords()
+        """Captures' records made as they arrive, for the saving process (run subscribes)."""
+        if not in_child:
+            self.records.stop()
         self._handing_over = False
         """An append is with the child, its answer awaited."""
         self._loop_thread: int | None = None  # the capture server loop's thread (run sets it)
@@ -245,8 +245,7 @@ class HarAutosave:
                 count = self._rewrite_in_child(plan)
             except (ChildGone, FileChanged, FileNotFoundError):
                 # The child gone, or its temporary file taken away: the thread writes it all.
-                self.close()
-                self.in_child = False
+                self._no_child()
         if count < 0:
             count = save_har(
                 self.path, plan.captures, plan.base_url, self.store.attempts, plan.deliveries
@@ -272,8 +271,8 @@ class HarAutosave:
             except ChildGone:
                 # Maybe in the middle of the append (killed at exit, or a bug): the bytes
                 # past the file's last closing are dropped and the thread writes them again.
-                self.close()
-                self.in_child, cut = False, True
+                self._no_child()
+                cut = True
         if not done:
             began = time.thread_time()
             lines = self._lines(plan)
@@ -316,7 +315,8 @@ class HarAutosave:
             # Not once save_now has begun (a quit at once): its close() would miss this one.
             if self._child is None and self.in_child and not self._at_exit:
                 self._child = SavingProcess.spawn()
-                self.in_child = self._child is not None
+                if self._child is None:
+                    self._no_child()
 
     def _append_in_child(
         self, written: _Written, plan: _Plan, path: str | None = None
@@ -329,24 +329,13 @@ class HarAutosave:
             if self._child is None:
                 raise ChildGone
         count, size = 0, 0
-        # Where each frame ends: bodies are what grows, headers are few (512 bytes a capture
-        # is allowed for them). Summed in C: this thread holds the interpreter the capture
-        # server needs, and under a flood a save has tens of thousands of captures.
-        sizes = map(_PLUS_HEADERS, map(len, map(_BODY, plan.captures)))
-        held = list(accumulate(sizes))
-        first = 0
-        while first < len(plan.captures):
-            before = held[first - 1] if first else 0
-            # The first capture past the frame's bytes ends it (always at least one).
-            end = max(first + 1, bisect_left(held, before + FRAME_BYTES, first) + 1)
-            end = min(end, len(plan.captures))
+        for first, end in frame_spans(plan.captures, FRAME_BYTES):
             tail_at = written.tail_at + max(size - len(FILE_TAIL), 0)
             added, wrote = self._hand_over(
                 plan, plan.captures[first:end], written.entries + count, tail_at, written, path
             )
             # Each append writes the closing anew over the last one's.
             count, size = count + added, max(size - len(FILE_TAIL), 0) + wrote
-            first = end
         return count, size
 
     def _hand_over(
@@ -363,25 +352,19 @@ class HarAutosave:
         # One pass in C for each list (a Python loop here cost the capture server ~2 us a
         # capture under a flood: this thread holds the interpreter it serves with).
         deliveries = plan.deliveries.of_ids(map(_ID, captures))
-        items: list[Item] = list(map(capture_record, captures))
+        items: list[Item] = self.records.take(captures)
+        lines: dict[int, bytes] = {}
         attempted = self.store.attempted()
         if attempted:
             for position, capture in enumerate(captures):
                 if capture.id in attempted:
                     # Replays are rare and their objects many: those entries are made here.
                     attempts = self.store.attempts(capture.id)
-                    line = entry_bytes(capture, plan.base_url, deliveries[position], attempts)
-                    items[position] = line
-        message = (
-            "append",
-            path,
-            plan.base_url,
-            entries,
-            tail_at,
-            written.identity,
-            items,
-            deliveries,
-        )
+                    lines[position] = entry_bytes(
+                        capture, plan.base_url, deliveries[position], attempts
+                    )
+        where = (path, plan.base_url, entries, tail_at, written.identity)
+        message = ("append", *where, items, deliveries, lines)
         self._handing_over = True
         try:
             # Set before looking, as save_now sets _at_exit before it looks at _handing_over:
@@ -401,6 +384,13 @@ class HarAutosave:
         _, count, size, cpu = answer
         self.per_entry = cpu / max(count, 1)
         return int(count), int(size)
+
+    def _no_child(self) -> None:
+        """The thread writes the entries from now on (no process could be started, or it
+        failed)."""
+        self.close()
+        self.in_child = False
+        self.records.stop()
 
     def close(self) -> None:
         """End the saving process, if one was started (save_now does it too). A later save
@@ -494,6 +484,8 @@ class HarAutosave:
         # The saving process starts now, while the app is likely idle, not at the first
         # save, which may come in the middle of a flood.
         self._loop_thread = threading.get_native_id()
+        if self.in_child:
+            self.store.subscribe(self.records.made_on_arrival)
         await asyncio.to_thread(self._start_child)
         while True:
             await asyncio.sleep(self.wait)

@@ -4,10 +4,9 @@ Turning a capture into its HAR line (har.entry_bytes) is pure Python, 8-12 us a 
 in a thread it holds the interpreter the app serves with, and under a flood that is a tenth
 of the app's time. Here a child process (this module's `main`, run by the app's own
 interpreter) does it: the app hands over each save's captures as one `marshal` frame of their
-fields (har_process.CAPTURE_FIELDS, made in the autosave's thread by C-level passes: about
-1 us a capture measured alone, 2.4-2.7 us with the Python loops it had before; more under a
-flood, the captures no longer in the CPU's caches), and the child serializes them, appends
-them to the file and answers with what it wrote.
+fields (har_process.CAPTURE_FIELDS, each marshalled on the loop as the capture arrived, while
+in the CPU's caches: save_records.py), and the child serializes them, appends them to the file
+and answers with what it wrote.
 
 The child runs at the lowest priority (nice 19, and SCHED_IDLE where there is one, so a waking
 capture server takes the core back at once): where cores are few, the capture server comes
@@ -27,8 +26,9 @@ always leaves the file a complete HAR (autosave.py).
 
 A request is one frame (a length, then the data):
   ("append", path, base_url, first entry's number, tail_at, (st_dev, st_ino), items,
-  deliveries), items being CAPTURE_FIELDS tuples or an entry's line already made (bytes: a
-  capture with replays, which the app serializes itself);
+  deliveries, lines), items being captures' CAPTURE_FIELDS tuples, or those marshalled as
+  they arrived (bytes: save_records.py), and lines the entries' lines already made, by their
+  position in items (a capture with replays, which the app serializes itself);
 and its answer: ("appended", entries, bytes written, CPU seconds), ("changed",) when the file
 is not the one the app wrote last, or ("error", errno, strerror).
 """
@@ -48,6 +48,7 @@ from whisper_tui.core.child_pipe import PACKAGE_ROOT, read_frame, widen, write_f
 from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.har import FILE_TAIL, entry_bytes, entry_separator
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.save_records import record_of
 
 PRIORITY = 19
 """The child's nice value: it serializes with what the capture server leaves."""
@@ -58,7 +59,7 @@ class FileChanged(Exception):
 
 
 Item = tuple[Any, ...] | bytes
-"""A capture's fields (har_process.CAPTURE_FIELDS), or its entry's line already made."""
+"""A capture's fields (har_process.CAPTURE_FIELDS), or those marshalled (save_records)."""
 
 
 def append_entries(
@@ -125,14 +126,17 @@ def append_entries(
 
 
 def item_lines(
-    items: list[Item], base_url: str, deliveries: list[DeliveryJson | None]
+    items: list[Item],
+    base_url: str,
+    deliveries: list[DeliveryJson | None],
+    lines: dict[int, bytes],
 ) -> Iterable[bytes]:
     """Each item's entry line: made here from a capture's fields, or as handed over."""
-    for item, delivery in zip(items, deliveries, strict=True):
-        if isinstance(item, bytes):
-            yield item
-        else:
-            yield entry_bytes(CapturedRequest(*item), base_url, delivery)
+    for position, (item, delivery) in enumerate(zip(items, deliveries, strict=True)):
+        line = lines.get(position)
+        if line is None:
+            line = entry_bytes(CapturedRequest(*record_of(item)), base_url, delivery)
+        yield line
 
 
 # -- in the child ------------------------------------------------------------------------------
@@ -140,12 +144,11 @@ def item_lines(
 
 def answer(request: tuple[Any, ...]) -> tuple[Any, ...]:
     """Carry out one request (the child's work for one frame)."""
-    _, path, base_url, first, tail_at, identity, items, deliveries = request
+    _, path, base_url, first, tail_at, identity, items, deliveries, lines = request
     began = time.process_time()
     try:
-        count, written = append_entries(
-            path, tail_at, tuple(identity), first, item_lines(items, base_url, deliveries)
-        )
+        made = item_lines(items, base_url, deliveries, lines)
+        count, written = append_entries(path, tail_at, tuple(identity), first, made)
     except (FileChanged, FileNotFoundError):
         return ("changed",)
     except OSError as error:

@@ -313,6 +313,25 @@ async def test_a_theme_chosen_for_the_terminal_is_not_saved_but_a_palette_pick_i
     assert config.read_text() == 'theme = "dracula"\n'
 
 
+@pytest.mark.parametrize(("colours", "saved"), [("full", "nord"), ("none", None)])
+async def test_the_start_theme_is_in_place_before_anything_is_styled(colours, saved):
+    """A saved theme (or the ANSI one a terminal needs) is set before the first styling: set
+    once mounted, it parsed every rule again and restyled every widget before the first frame."""
+    app = WhisperApp(Settings(port=0, theme=saved), serve=False, colours=colours)
+    restyled_once_composed = []
+    refresh_css = app.refresh_css
+
+    def counting_refresh_css(animate: bool = True) -> None:
+        restyled_once_composed.append(bool(app.screen_stack and app.screen_stack[0].children))
+        refresh_css(animate)
+
+    app.refresh_css = counting_refresh_css  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == (saved or "ansi-dark")
+        assert not any(restyled_once_composed)
+
+
 async def test_the_column_titles_fit_the_list_after_a_resize_under_the_diff_screen():
     """Resized while the diff covered it: the titles were laid out for the size the covered
     list had before (the app's resize came before the covered screen's layout), so the list

@@ -155,6 +155,7 @@ class WhisperApp(
         self._loading_was_finished = False
         self._theme_not_to_save: str | None = None
         """The theme the app set itself at start (for the terminal), until Textual tells of it."""
+        self._set_start_theme()
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -245,14 +246,21 @@ class WhisperApp(
     def get_line_filters(self) -> Sequence[LineFilter]:
         return line_filters(self.colours, super().get_line_filters())
 
-    async def on_mount(self) -> None:
+    def _set_start_theme(self) -> None:
+        """The saved theme, or the one this terminal needs, before the stylesheet is first
+        parsed: set once mounted, it parsed every rule again in its colours, restyled every
+        widget and parsed them all once more for the footer's keys (~50 ms of CPU before the
+        first frame, measured with a saved theme)."""
         theme = start_theme(self.colours, self.settings.theme, self.available_themes)
         if theme and theme != self.theme:
             # Chosen for this terminal, not by the user: never written back. A saved "nord"
             # started under NO_COLOR (ansi-dark) must still be "nord" in a full-colour one.
-            # Textual publishes the change on a later turn, to _remember_theme, which skips it.
+            # Textual publishes the change on a later turn; _remember_theme skips it if it
+            # comes after on_mount subscribes.
             self._theme_not_to_save = theme
             self.theme = theme
+
+    async def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
         self.theme_changed_signal.subscribe(self, self._remember_theme)

@@ -87,6 +87,21 @@ def machine() -> str:
     )
 
 
+def cache_bytecode() -> str:
+    """Compile the app's modules to bytecode (`__pycache__`, ignored by git) before measuring.
+
+    An installed whisper-tui has its bytecode (pip compiles it at install), but this checkout
+    is installed editable and the development machines set PYTHONDONTWRITEBYTECODE=1, so
+    without this every app the benchmarks start compiles its ~120 modules from source first:
+    ~0.12 s of CPU before the first frame (0.48 against 0.36 s, medians of 7 alternating
+    rounds of bench_startup.py's measure), a start no user has. Returns what the results'
+    first line says about it."""
+    import compileall
+
+    compiled = compileall.compile_dir(ROOT / "whisper_tui", quiet=1)
+    return "app bytecode compiled" if compiled else "app bytecode NOT compiled (see above)"
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -98,7 +113,7 @@ def ms(seconds: float | None) -> str:
 def run_standalone(run, **kwargs) -> None:
     """`python tests/bench/bench_x.py [--quick]`: run one benchmark and print its rows."""
     quick = "--quick" in sys.argv
-    print(machine())
+    print(f"{machine()}; {cache_bytecode()}")
     start = time.perf_counter()
     rows = run(quick=quick, **kwargs)
     print()

@@ -42,7 +42,7 @@ from tests.bench import (
     bench_startup,
     bench_throughput,
 )
-from tests.bench.common import Row, machine, print_table
+from tests.bench.common import Row, cache_bytecode, machine, print_table
 from tests.bench.load import describe
 
 BENCHES = {
@@ -70,7 +70,7 @@ def main() -> int:
                 f"unknown benchmark(s): {', '.join(sorted(unknown))}; one of {', '.join(BENCHES)}"
             )
             return 2
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}; {cache_bytecode()}")
     print(f"load: {describe()}" + ("   (--quick: smaller counts)" if quick else ""))
     start = time.perf_counter()
     rows: list[Row] = []

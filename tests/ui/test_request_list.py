@@ -96,6 +96,32 @@ async def test_the_column_titles_above_the_list_line_up_with_its_rows():
         assert titles.index("Size") + len("Size") == row.index("17 B") + len("17 B")
 
 
+async def test_the_column_titles_follow_the_rows_when_the_scrollbar_appears_and_goes():
+    # The bar takes a column from the rows without a resize: the titles stayed laid out for
+    # the width before it, a column right of the rows, until the next resize.
+    app = app_with(capture(1, "/n/1"))
+    async with app.run_test(size=(140, 24)) as pilot:
+        await wait_for_screen(pilot, app, "Method", "/n/1")
+
+        async def lined_up(newest: int, bar: bool) -> None:
+            await wait_until(pilot, lambda: app.request_list.show_vertical_scrollbar == bar)
+            await wait_until_settled(pilot)
+            titles = screen_line(app, "Method")
+            row = screen_line(app, f"16:00:{newest:02} POST")  # its row, not the detail's
+            assert titles.index("Size") + len("Size") == row.index("17 B") + len("17 B")
+            assert titles.index("Ans") + len("Ans") == row.index("200") + len("200")
+
+        await lined_up(1, bar=False)
+        for n in range(2, 41):  # past the pane's height: the scrollbar appears
+            app.store.add(capture(n, f"/n/{n}"))
+        await wait_for_list(pilot, app, 40)
+        await lined_up(40, bar=True)
+        await pilot.press("X")  # all gone: the bar goes, and the titles follow it back
+        app.store.add(capture(41, "/n/41"))
+        await wait_for_list(pilot, app, 1)
+        await lined_up(41, bar=False)
+
+
 async def test_the_method_is_coloured_and_the_cursor_row_stands_out():
     app = app_with(capture(1, "/a", method="GET"), capture(2, "/b", method="DELETE"))
     async with app.run_test(size=(140, 30)) as pilot:

@@ -286,6 +286,10 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
             self._scroll_pending = round(self.scroll_y) != wanted
 
     def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        # The bar takes its column from the rows (or gives it back) with no Resize: the
+        # widget's size is the same. The column titles above are laid out again here, or
+        # they stayed a column off the rows until the next resize.
+        self.post_message(self.Resized(self.scrollable_content_region.width))
         if shown and self._scroll_pending:
             self._scroll_cursor_into_view()
 

@@ -202,6 +202,71 @@ def test_putting_back_many_asks_for_a_rescan_instead_of_testing_them_on_the_loop
     assert calls == []  # none tested on the loop: the app rescans in its worker
 
 
+def zipped(request_id: int, text: bytes) -> CapturedRequest:
+    headers = [("Content-Encoding", "gzip")]
+    return make(request_id, target=f"/z/{request_id}", headers=headers, body=gzip.compress(text))
+
+
+def test_an_arrival_costly_to_search_waits_for_a_worker_and_the_ones_after_it_too():
+    # A small gzip body may inflate to 4 MiB (tens of ms), a big one is long to lower and
+    # search: neither is searched on the loop the server shares. Later arrivals wait behind
+    # it so matches stay in arrival order.
+    store = RequestStore()
+    store.add(make(1, target="/even/1"))
+    view = FilteredView(store, "even")
+    store.add(zipped(2, b'{"n": "even"}'))
+    store.add(make(3, target="/even/3"))
+    store.add(make(4, body=b"x" * (filtering.INLINE_BODY_LIMIT + 1)))
+    predicate, tested = view.predicate, []
+    view.predicate = lambda request: tested.append(request.id) or predicate(request)
+    view.sync()
+    assert tested == [] and view.tail_waits and filtered_ids(view) == [1]
+    # What the app's worker does: scan from scanned_to on, hand the matches back.
+    seen = (len(store.edits), store.deliveries.renumbered)
+    tail = list(store)[view.scanned_to - store.evicted :]
+    view.take_tail(scan(tail, predicate, view.scanned_to), view.scanned_to + len(tail), seen)
+    assert filtered_ids(view) == [1, 2, 3] and not view.tail_waits
+    store.add(make(5, target="/even/5"))
+    view.sync()  # on the loop again
+    assert filtered_ids(view) == [1, 2, 3, 5] and tested == [5]
+    # A filter that reads no body tests such a capture at once.
+    by_path = FilteredView(store, "path:/z/*")
+    assert filtered_ids(by_path) == [2] and not by_path.tail_waits
+
+
+def test_a_tail_scanned_before_a_delete_is_scanned_again():
+    store = RequestStore()
+    view = FilteredView(store, "even")
+    store.add(zipped(1, b"even"))
+    store.add(make(2, target="/even/2"))
+    view.sync()
+    seen = (len(store.edits), store.deliveries.renumbered)
+    tail = list(store)
+    matches = scan(tail, view.predicate, view.scanned_to)
+    store.remove(1)  # meanwhile: #2 moved to where #1 was
+    view.sync()
+    view.take_tail(matches, view.scanned_to + len(tail), seen)
+    assert view.tail_waits and not view.tail_asked  # the app asks again at its next tick
+    seen = (len(store.edits), store.deliveries.renumbered)
+    tail = list(store)[view.scanned_to - store.evicted :]
+    view.take_tail(scan(tail, view.predicate, view.scanned_to), view.scanned_to + 1, seen)
+    assert filtered_ids(view) == [2]
+
+
+def test_putting_back_a_body_costly_to_search_asks_for_a_rescan_off_the_loop():
+    store = RequestStore()
+    store.add(zipped(1, b"even"))
+    store.add(make(2, target="/even/2"))
+    matches = scan(list(store), compile_filter("even"), store.evicted)  # the app's worker
+    view = FilteredView(store, "even", matches, store.evicted + len(store))
+    assert filtered_ids(view) == [1, 2]
+    gone = store.remove(1)
+    view.sync()
+    store.restore(gone)  # u: put back before #2, which was tested already
+    view.sync()
+    assert view.needs_rescan
+
+
 def test_a_header_filter_matches_utf8_values_as_the_detail_shows_them():
     request = CapturedRequest(
         1, 0.0, "127.0.0.1", "POST", "/", (1, 1), ((b"X-User", "Zoë Müller".encode()),), b""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
+import threading
 from dataclasses import replace
 
 from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until
+from whisper_tui.core import filtering
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 
@@ -101,3 +104,31 @@ async def test_a_filter_error_is_readable_whole_at_80x24():
         field = app.screen.query_one("#filter").region
         assert not field.overlaps(box)  # what was typed stays in view above the error
         assert "status:500 method:" in text.splitlines()[field.y + 1]
+
+
+async def test_a_compressed_arrival_under_a_filter_is_inflated_off_the_loop(monkeypatch):
+    # A small gzip body may inflate to 4 MiB for the search: tens of ms the server, which
+    # shares the loop, would wait. It is searched in a worker and joins the list after it.
+    inflated_on = []
+    real = filtering.decode_request_body
+
+    def recorded(*args, **kwargs):
+        inflated_on.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(filtering, "decode_request_body", recorded)
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, raw_post("/hooks/plain", b"acme"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("slash", *"acme", "enter")
+        await wait_until(pilot, lambda: app.request_list.view.text == "acme")
+        body = gzip.compress(b'{"customer": "Acme Widgets"}')
+        head = "POST /hooks/zipped HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\n"
+        await send_raw(app.port, f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        await send_raw(app.port, raw_post("/hooks/after", b"acme"))
+        await wait_until(pilot, lambda: len(app.request_list.view) == 3)
+        shown = app.request_list.view
+        paths = [shown[i].path for i in range(3)]
+        assert paths == ["/hooks/plain", "/hooks/zipped", "/hooks/after"]
+    assert inflated_on and not any(inflated_on)

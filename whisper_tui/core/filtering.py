@@ -7,7 +7,9 @@ bare words match anywhere (method, target, header names and values, body)
 
 Text is matched as the detail shows it as well as on the wire: percent-encoded query and
 form values decoded (`a=hello%20world` matches `hello world`), gzip/deflate/br bodies
-inflated (never past BODY_SEARCH_LIMIT), bodies in their declared charset.
+inflated (never past BODY_SEARCH_LIMIT), bodies in their declared charset. A body that is
+costly to search (compressed, or big) is never searched on the loop the server shares: the
+filtered view leaves it, and what came after it, to a worker's scan (FilteredView.tail_waits).
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ stall a filter."""
 INLINE_TEST_LIMIT = 1_000
 """Captures put back (undo) beyond this are not tested on the loop: the view asks for a
 rescan in a worker instead (see FilteredView.needs_rescan)."""
+INLINE_BODY_LIMIT = 256 * 1024
+"""A body searched on the loop is at most this big and not compressed (a small gzip body may
+inflate to BODY_SEARCH_LIMIT: 4 MiB, tens of ms); others are tested in a worker (see
+FilteredView.tail_waits), as the detail decodes such bodies in its worker."""
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 Predicate = Callable[[CapturedRequest], bool]
@@ -282,6 +288,19 @@ def _decoded_body_contains(request: CapturedRequest, lowered: str) -> bool:
     return False
 
 
+def tests_bodies(terms: Sequence[Term]) -> bool:
+    """Whether any term reads the body: a bare word (anywhere) or body:."""
+    return any(term.field in ("", "body") for term in terms)
+
+
+def body_test_is_costly(request: CapturedRequest) -> bool:
+    """Searching this body may take more than a moment: compressed, or over the inline limit."""
+    body = request.body
+    if not body:
+        return False
+    return len(body) > INLINE_BODY_LIMIT or request.header("content-encoding") is not None
+
+
 def scan(
     requests: Sequence[CapturedRequest], predicate: Predicate, first_absolute: int
 ) -> list[int]:
@@ -319,12 +338,37 @@ class FilteredView:
         self._renumbered_seen = numbered if renumbered_seen is None else renumbered_seen
         self._tests_numbers = any(term.field == "repeat" for term in terms)
         """repeat: tests arrival numbers, which a loaded earlier arrival changes."""
+        self._tests_bodies = tests_bodies(terms)
         self.needs_rescan = False
-        """True when more captures were put back than are tested on the loop, or when
-        arrivals were numbered again under a repeat: term: a worker then scans again."""
+        """True when more captures were put back than are tested on the loop (or one whose
+        body is costly to search), or when arrivals were numbered again under a repeat:
+        term: a worker then scans again."""
         self.rescan_asked = False
         """Set by whoever started that scan, so it is started once."""
+        self.tail_waits = False
+        """An arrival's body is costly to search (body_test_is_costly): it and every capture
+        after it (`scanned_to` on) wait for a worker's `scan` of them, handed back through
+        `take_tail`; the loop goes on testing after that. Matches stay in order."""
+        self.tail_asked = False
+        """Set by whoever started that worker, so it is started once."""
         self.sync()
+
+    @property
+    def scanned_to(self) -> int:
+        """Captures before this absolute index have been tested."""
+        return self._scanned_to
+
+    def take_tail(self, matches: list[int], scanned_to: int, seen: tuple[int, int]) -> None:
+        """A worker's scan of the captures from `scanned_to` on, as the store was when its
+        edits and renumbering counts were `seen`; stale (an edit or a renumbering since:
+        the captures it numbered moved) means the tail is scanned again."""
+        self.tail_asked = False
+        if seen != (len(self.store.edits), self.store.deliveries.renumbered):
+            return  # still waiting: the next tick starts the scan again
+        self._matches.extend(matches)
+        self._scanned_to = scanned_to
+        self.tail_waits = False
+        self.sync()  # what arrived while the worker ran
 
     def sync(self) -> None:
         """Test captures that arrived since the last sync; forget evicted ones."""
@@ -336,11 +380,17 @@ class FilteredView:
         for edit in store.edits[self._edits_seen :]:
             self._apply(edit)
         self._edits_seen = len(store.edits)
-        if not self.needs_rescan:  # else a worker's scan replaces this view
+        if not self.needs_rescan and not self.tail_waits:  # else a worker scans
             end = store.evicted + len(store)
             start = max(self._scanned_to, store.evicted)
+            costly = body_test_is_costly if self._tests_bodies else None
             for absolute in range(start, end):
-                if self.predicate(store[absolute - store.evicted]):
+                request = store[absolute - store.evicted]
+                if costly is not None and costly(request):
+                    self.tail_waits = True  # never inflated on the loop the server shares
+                    end = absolute
+                    break
+                if self.predicate(request):
                     self._matches.append(absolute)
             self._scanned_to = end
         drop = bisect.bisect_left(self._matches, store.evicted)
@@ -363,6 +413,10 @@ class FilteredView:
             return
         count = edit.delta
         put_back: list[int] = []
+        if not self.needs_rescan and self._tests_bodies:
+            restored = (self.store.get(request_id) for request_id in edit.ids)
+            if any(r is not None and body_test_is_costly(r) for r in restored):
+                self.needs_rescan = True  # searched in the worker's scan, not on the loop
         if not self.needs_rescan:
             for offset, request_id in enumerate(edit.ids):
                 request = self.store.get(request_id)

@@ -96,11 +96,44 @@ class FilterActions:
 
     def rescan_if_needed(self) -> None:
         """Run the filter again in its worker when its view asks (once per view): too many
-        captures put back to test on the loop, or arrivals numbered again under repeat:."""
+        captures put back to test on the loop, or arrivals numbered again under repeat:;
+        or test the arrivals from a body too costly to search on the loop on (its tail)."""
         view = self.request_list.view
-        if isinstance(view, FilteredView) and view.needs_rescan and not view.rescan_asked:
+        if not isinstance(view, FilteredView):
+            return
+        if view.needs_rescan and not view.rescan_asked:
             view.rescan_asked = True
             self._rescan(view.text, view.predicate)
+        elif view.tail_waits and not view.tail_asked and not view.needs_rescan:
+            view.tail_asked = True
+            store = self.store
+            first = view.scanned_to
+            tail = [store[i] for i in range(max(first - store.evicted, 0), len(store))]
+            seen = (len(store.edits), store.deliveries.renumbered)
+            self._scan_tail(view, tail, max(first, store.evicted), seen)
+
+    @work(thread=True, exclusive=True, group="filter-tail", description="filter")
+    def _scan_tail(
+        self,
+        view: FilteredView,
+        tail: list[CapturedRequest],
+        first: int,
+        seen: tuple[int, int],
+    ) -> None:
+        # Bodies to inflate (up to 4 MiB each) are searched here, off the loop.
+        matches = scan(tail, view.predicate, first)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._take_tail, view, matches, first + len(tail), seen)
+
+    def _take_tail(
+        self, view: FilteredView, matches: list[int], scanned_to: int, seen: tuple[int, int]
+    ) -> None:
+        if self.request_list.view is not view:
+            return  # another filter since: its own scan covers these
+        view.take_tail(matches, scanned_to, seen)
+        self.request_list.set_view(view)  # its matches grew without the store changing
+        self._topbar_state = ()
+        self.refresh_from_store()
 
     @work(thread=True, exclusive=True, group="filter", description="filter")
     def _filter_in_worker(

@@ -570,3 +570,26 @@ async def test_t_refuses_whisper_tuis_own_address_as_r_would():
         words = f"whisper-tui's own address 127.0.0.1:{app.port} (it would loop)"
         await wait_until(pilot, lambda: words in str(error.render()))
         assert isinstance(app.screen, UrlPrompt) and app.replay_url != own
+
+
+# -- the target field's grey example, at every width -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [
+        ((60, 20), "http://127.0.0.1:…"),  # it read 'e.g.' and nothing more
+        ((80, 24), "e.g. http://127.0.0.1:3000"),
+        ((200, 50), "e.g. http://127.0.0.1:3000"),
+    ],
+)
+async def test_the_editors_target_field_shows_as_much_of_its_example_as_fits(size, shown):
+    store = RequestStore()
+    store.add(CapturedRequest(1, 1_764_000_000.0, "127.0.0.1", "POST", "/a", (1, 1), (), b"{}"))
+    app = WhisperApp(Settings(port=0), store=store, serve=False)  # no target set yet
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        field = app.screen.query_one("#edit-target", Input)
+        await wait_until(pilot, lambda: field.render_line(0).text.strip() == shown)
+        assert field.value == ""  # an example, not a value

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -109,21 +110,43 @@ def target_problem(url: str, example: str = EXAMPLE_TARGET) -> str | None:
     return f"{problem}: {printable(repr(url))}" if problem else None
 
 
+def fitted_example(example: str, width: int) -> str:
+    """The target field's grey example for a field `width` cells wide: 'e.g. ' and the whole
+    example where they fit, else the example alone, else its start and '…'. Input wraps a
+    placeholder at its spaces and shows the first row: at 60 columns the editor's read
+    'e.g.' and nothing more."""
+    for shown in (f"e.g. {example}", example):
+        if cell_len(shown) <= width:
+            return shown
+    return example[: max(width - 1, 0)] + "…"
+
+
+class TargetField(Input):
+    """The replay target's field: its grey example fitted to its width (fitted_example)."""
+
+    def __init__(self, value: str, example: str, *, id: str) -> None:
+        # Not select_on_focus: a selection would make Ctrl+C copy instead of quit.
+        super().__init__(
+            value,
+            placeholder=f"e.g. {example}",
+            id=id,
+            select_on_focus=False,
+            suggester=SuggestFromList([example]),
+        )
+        self.example = example
+
+    def on_resize(self) -> None:
+        self.placeholder = fitted_example(self.example, self.scrollable_content_region.width)
+
+
 def target_field(target: str | None, example: str = EXAMPLE_TARGET, *, id: str) -> Input:
     """The replay target's field, as the URL prompt and the editor show it: the current
     target to edit, else empty with the example in grey; typing its start offers the rest
     (→ takes it)."""
     # An example, not a value: grey text that Enter took read as a placeholder, and keys
-    # typed ahead must land in an empty field (not after a prefilled URL). (Not
-    # select_on_focus: a selection would make Ctrl+C copy instead of quit.) A target being
+    # typed ahead must land in an empty field (not after a prefilled URL). A target being
     # changed is text, to edit: a typo in the host is one key away.
-    return Input(
-        printable(target) if target else "",
-        placeholder=f"e.g. {example}",
-        id=id,
-        select_on_focus=False,
-        suggester=SuggestFromList([example]),
-    )
+    return TargetField(printable(target) if target else "", example, id=id)
 
 
 @dataclass(frozen=True, slots=True)

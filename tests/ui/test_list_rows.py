@@ -16,6 +16,7 @@ from whisper_tui.ui.list_rows import (
     row_width_for,
     short_type,
     shorten_middle,
+    shorten_url,
 )
 
 pytestmark = pytest.mark.usefixtures("utc")
@@ -283,3 +284,15 @@ def test_paths_that_differ_at_the_end_stay_distinguishable_in_an_80_column_list(
 def test_a_row_as_wide_as_a_short_path_needs_still_shows_every_column():
     columns = columns_for(row_width_for(len("/a")))
     assert columns.time and columns.type and columns.size_width == 9
+
+
+def test_a_url_keeps_its_origin_whole_and_loses_the_middle_of_its_path():
+    url = "https://mycompany.com/myapp.php?foo=1&bar=2&" + "x" * 40 + "=end"
+    for width in (40, 50, 60):
+        short = shorten_url(url, width)
+        assert cell_len(short) == width
+        assert short.startswith("https://mycompany.com/my") and short.endswith("=end")
+    assert shorten_url(url, len(url)) == url
+    # No room for a path worth reading beside the origin: both ends of the whole URL.
+    tight = shorten_url(url, 20)
+    assert cell_len(tight) == 20 and tight.startswith("https://") and tight.endswith("=end")

@@ -384,8 +384,74 @@ async def test_the_re_sign_choice_says_fresh_timestamp_only_for_schemes_that_sig
         assert ("timestamp" in shown) == (scheme != "github")
 
 
-def test_twilio_re_signs_for_the_url_above():
-    assert resign_label("twilio") == "Re-sign (twilio), for the URL above"
+def test_twilio_re_signs_for_the_url_above_while_no_url_is_known():
+    assert resign_label("twilio") == "Re-sign (twilio) for the URL above"
+
+
+def test_the_twilio_label_names_the_url_shortened_to_its_cells():
+    url = "https://mycompany.com/myapp.php?foo=1&bar=2"
+    assert resign_label("twilio", url) == f"Re-sign (twilio) for {url}"
+    short = resign_label("twilio", url, 60)
+    assert len(short) == 60 and "…" in short
+    # The origin whole (the part that says which app), the path cut in its middle.
+    assert short.startswith("Re-sign (twilio) for https://mycompany.com/my")
+    assert short.endswith("bar=2")
+
+
+def twilio_post(path: str, token: str, signed_for: str) -> bytes:
+    """A Twilio form post signed, as Twilio signs, for `signed_for` (the app's public URL)."""
+    from twilio.request_validator import RequestValidator
+
+    params = {"Body": "hi", "From": "+1555"}
+    body = b"Body=hi&From=%2B1555"
+    signature = RequestValidator(token).compute_signature(signed_for, params)
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: x\r\nX-Twilio-Signature: {signature}\r\n".encode()
+        + b"Content-Type: application/x-www-form-urlencoded\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_the_twilio_checkbox_names_the_public_url_the_attempt_line_names(size, downstream):
+    token = "0123456789abcdef0123456789abcdef"
+    public = "https://mycompany.com"
+    settings = Settings(
+        port=0,
+        forward_url=downstream.url,
+        secrets=(("twilio", token),),
+        public_url=public,
+    )
+    app = WhisperApp(settings)
+    target = "/myapp.php?foo=1&bar=2&" + "x" * 60 + "=end"  # longer than 80 columns hold
+    signed_for = public + target
+    async with app.run_test(size=size) as pilot:
+        await send_raw(app.port, twilio_post(target, token, signed_for))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        checkbox = app.screen.query_one("#edit-resign")
+        # The URL above is the replay target's; the copy is signed for the public URL's.
+        await wait_until(pilot, lambda: "mycompany" in str(checkbox.label))
+        label = str(checkbox.label)
+        assert label.startswith("Re-sign (twilio) for https://mycompany.com/myapp.php")
+        assert "above" not in label and downstream.url not in label
+        assert label.endswith("=end")
+        shown = screen_text(app)
+        assert label in shown  # whole on screen: shortened by us, not cut at its edge
+        if size[0] >= 200:
+            assert label == f"Re-sign (twilio) for {signed_for}"
+        else:
+            assert "…" in label
+        # The path typed changes the URL named, as it changes the one signed.
+        path = app.screen.query_one("#edit-path", Input)
+        path.value = "/sms"
+        await wait_until(pilot, lambda: str(checkbox.label).endswith("mycompany.com/sms"))
+        await pilot.press("ctrl+s")
+        replays = lambda: [a for a in app.store.attempts(1) if a.kind == "replay"]  # noqa: E731
+        await wait_until(pilot, replays)  # (the other attempt is --forward's)
+        assert f"re-signed (twilio) for {public}/sms" in replays()[0].notes
 
 
 async def test_the_url_prompt_and_the_editor_name_their_keys_as_a_keymap_put_them():

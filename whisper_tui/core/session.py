@@ -405,7 +405,7 @@ class Session:
         scheme = self.signing_scheme(request)
         if scheme and resign:
             secret = self.signing_secret(scheme, request)
-            signed_url = self._url_the_receiver_checks(url)
+            signed_url = self.url_the_receiver_checks(url)
             headers = sign(body, scheme, secret, headers, url=signed_url)
             resigned = resign_note(scheme, signed_url)
             notes.append(resigned)
@@ -414,8 +414,11 @@ class Session:
             notes.append(f"original signature kept ({scheme})")
         return EditedCopy(method, url, headers, body, notes)
 
-    def _url_the_receiver_checks(self, url: str) -> str:
-        """`url`'s path and query under --public-url when one is set, else `url` as it is."""
+    def url_the_receiver_checks(self, url: str) -> str:
+        """`url`'s path and query under --public-url when one is set, else `url` as it is:
+        the URL a Twilio copy is signed for. R's attempt line and its re-sign checkbox both
+        name it from here. `url` may be a bare path and query ('/hooks/sms?x=1') while no
+        replay target is typed: it comes back absolute only when a public URL is set."""
         public = self.public_url
         if not public:
             return url

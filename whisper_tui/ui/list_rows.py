@@ -150,6 +150,20 @@ def shorten_middle(path: str, width: int) -> str:
     return head + ELLIPSIS + tail_cells(path[len(head) :], keep - cell_len(head))
 
 
+def shorten_url(url: str, width: int) -> str:
+    """A URL that fits `width` cells: its origin kept whole where it leaves room, and the rest
+    shortened by the paths' rule ('https://pub.example/myapp…bar=2'); an origin that
+    doesn't fit is shortened with the rest as one text."""
+    if cell_len(url) <= width or width <= 1:
+        return url if cell_len(url) <= width else ELLIPSIS[:width]
+    scheme, sep, rest = url.partition("://")
+    origin = scheme + sep + rest.split("/", 1)[0].split("?", 1)[0] if sep else ""
+    room = width - cell_len(origin)
+    if not origin or room < 8:  # a path cut to a few cells says nothing: keep both ends
+        return head_cells(url, (width + 1) // 2) + ELLIPSIS + tail_cells(url, (width - 2) // 2)
+    return origin + shorten_middle(url[len(origin) :], room)
+
+
 def _first_segment_end(path: str) -> int:
     """Where the first segment ends: after the slash that follows it, or before its query."""
     for index, character in enumerate(path):

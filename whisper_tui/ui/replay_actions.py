@@ -129,7 +129,10 @@ class ReplayActions:
 
         from whisper_tui.ui.replay_screens import EditReplayScreen  # loaded when first shown
 
-        self.push_screen(EditReplayScreen(request, self.replay_url, scheme, prepare), send)
+        screen = EditReplayScreen(
+            request, self.replay_url, scheme, prepare, self.session.url_the_receiver_checks
+        )
+        self.push_screen(screen, send)
 
 
 def target_hint(app: object = None) -> str:

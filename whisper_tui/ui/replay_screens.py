@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -28,6 +29,7 @@ from whisper_tui.core.targets import (
 )
 from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.keys import hint
+from whisper_tui.ui.list_rows import shorten_url
 from whisper_tui.ui.replay_actions import sending_keys
 
 EXAMPLE_TARGET = "http://127.0.0.1:3000"
@@ -204,17 +206,25 @@ def parse_headers(text: str) -> list[tuple[str, str]]:
     return headers
 
 
-def resign_label(scheme_name: str) -> str:
+def resign_label(scheme_name: str, signed_url: str | None = None, cells: int = 0) -> str:
     """'Re-sign (stripe), fresh timestamp': what re-signing renews, by what the scheme signs
-    (a GitHub signature has no timestamp; Twilio's covers the URL)."""
+    (a GitHub signature has no timestamp). Twilio's covers the URL: 'Re-sign (twilio) for
+    https://pub.example/hooks/sms', the URL the attempt line will name (the --public-url's,
+    not the one above, when one is set), shortened to `cells` as the list shortens paths;
+    while no URL is known yet (no target typed), 'for the URL above'."""
     scheme = get_scheme(scheme_name)
-    renewed = [
-        *(["fresh timestamp"] if scheme.has_timestamp else []),
-        *(["for the URL above"] if scheme.signs_url else []),
-    ]
-    return ", ".join([f"Re-sign ({scheme_name})", *renewed])
+    label = f"Re-sign ({scheme_name})"
+    if scheme.signs_url:
+        if not signed_url:
+            return f"{label} for the URL above"
+        head = f"{label} for "
+        shown = printable(signed_url)
+        return head + (shorten_url(shown, cells - len(head)) if cells else shown)
+    return f"{label}, fresh timestamp" if scheme.has_timestamp else label
 
 
+RESIGN_BOX_CELLS = 6
+"""What a checkbox's label has not of its content width: '▐X▌ ' before it, a cell either side."""
 BODY_ROWS = 5
 """The body editor's least height, borders included (app.tcss's min-height)."""
 HEADERS_ROWS = 5
@@ -238,10 +248,14 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
         target: str | None,
         signing: str | None,
         prepare: Callable[[EditedRequest], EditedCopy],
+        signed_for: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__()
         self.request = request
         self.prepare = prepare
+        self.signed_for = signed_for
+        """The URL a Twilio copy of the URL typed here is signed for (the session's
+        url_the_receiver_checks, as `prepare` signs it); None: the URL as typed."""
         self.target = target
         """The replay target when the dialog opened (None: none set yet, the field is empty)."""
         self.path = appended_target(request.target)
@@ -302,7 +316,12 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
                 send, cancel = "Send ({edit_replay_send})", "Cancel ({edit_replay_cancel})"
                 yield Button(hint(self.app, send), variant="primary", id="edit-send")
                 yield Button(hint(self.app, cancel), id="edit-cancel")
-                if self.signing:
+                if self.signing and not get_scheme(self.signing).signs_url:
+                    yield Checkbox(resign_label(self.signing), True, id="edit-resign")
+            if self.signing and get_scheme(self.signing).signs_url:
+                # A row of its own: the URL it names fits there at 80 columns (beside the
+                # buttons it had 13 cells), and it stays next in the Tab order.
+                with Horizontal(id="edit-resign-line"):
                     yield Checkbox(resign_label(self.signing), True, id="edit-resign")
 
     def on_mount(self) -> None:
@@ -312,9 +331,26 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
         if not self.target:  # the one thing to type before sending: where to
             self.query_one("#edit-target", Input).focus()
         self.call_after_refresh(self.fit_headers)
+        self.call_after_refresh(self.name_signed_url)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.fit_headers)
+        self.call_after_refresh(self.name_signed_url)
+
+    def name_signed_url(self) -> None:
+        """Twilio signs a URL: the checkbox names the one the copy would be signed for now
+        (what the attempt line will say), shortened to the checkbox's width."""
+        if not self.signing or not get_scheme(self.signing).signs_url:
+            return
+        target = self.query_one("#edit-target", Input).value.strip()
+        path = self.query_one("#edit-path", Input).value.strip()
+        # No target typed: the path alone, which a public URL still places.
+        url = target_url(target, path) if not validate_target(target) else path
+        signed = self.signed_for(url) if self.signed_for else url
+        known = signed if urlsplit(signed).scheme else None
+        checkbox = self.query_one("#edit-resign", Checkbox)
+        cells = max(checkbox.content_region.width - RESIGN_BOX_CELLS, 0)
+        checkbox.label = resign_label(self.signing, known, cells)
 
     def fit_headers(self) -> None:
         """Let the headers grow to the rows they need, as far as the body keeps its least
@@ -351,6 +387,7 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
 
     def on_input_changed(self, _event: Input.Changed) -> None:
         self._edited_since_warning()
+        self.name_signed_url()  # the target or path typed changes the URL Twilio signs
 
     def on_text_area_changed(self, _event: TextArea.Changed) -> None:
         self._edited_since_warning()

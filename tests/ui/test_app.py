@@ -349,6 +349,6 @@ async def test_the_column_titles_fit_the_list_after_a_resize_under_the_diff_scre
             await wait_until(pilot, lambda: not isinstance(app.screen, DiffScreen))
             await wait_until_settled(pilot)
             titles = str(app.query_one("#list-columns", Static).render())
-            width = app.request_list.scrollable_content_region.width
+            width = app.request_list.row_layout_width
             assert app.size.width == size[0]
             assert titles.rstrip() == column_header(width).plain.rstrip()

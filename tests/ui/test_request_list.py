@@ -18,6 +18,7 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.list_rows import columns_for
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -120,6 +121,32 @@ async def test_the_column_titles_follow_the_rows_when_the_scrollbar_appears_and_
         app.store.add(capture(41, "/n/41"))
         await wait_for_list(pilot, app, 1)
         await lined_up(41, bar=False)
+
+
+async def test_a_path_that_fit_still_fits_once_the_scrollbar_appears_and_titles_stay_over_it():
+    # Newcomer C: past a screenful, '/hooks/shopify' became '/hooks…hopify' (the scrollbar
+    # took a column from the path), and the titles stayed laid out for the wider rows.
+    app = app_with()
+    async with app.run_test(size=(80, 24)) as pilot:
+        shown = app.request_list
+        path_width = columns_for(shown.row_layout_width).path_width
+        fitting = "/" + "p" * (path_width - 1)
+        app.store.add(capture(1, fitting))
+        await wait_for_list(pilot, app, 1)
+        assert not shown.show_vertical_scrollbar
+        assert fitting in list_row(app, fitting)
+        for number in range(2, 40):
+            app.store.add(capture(number, "/n"))
+        await wait_for_list(pilot, app, 39)
+        await wait_until(pilot, lambda: shown.show_vertical_scrollbar)
+        await pilot.press("g")
+        await wait_until_settled(pilot)
+        assert fitting in list_row(app, fitting)
+        right = shown.region.right
+        [row] = [line[:right] for line in screen_text(app).splitlines() if fitting in line[:right]]
+        titles = screen_line(app, "Method")
+        assert titles.index("Path") == row.index(fitting)
+        assert titles.index("Ans") + 3 == row.index(" 200") + 4
 
 
 async def test_the_method_is_coloured_and_the_cursor_row_stands_out():

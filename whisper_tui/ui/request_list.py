@@ -44,8 +44,9 @@ __all__ = [
 ]
 
 ROW_CACHE_SIZE = 512
-LIST_CHROME = 2
-"""Cells around the rows: the list's left border and its vertical scrollbar (app.tcss)."""
+LIST_CHROME = 1
+"""Cells beside the rows: the list's left border (app.tcss). The vertical scrollbar takes
+the blank cell that ends every row (row_layout_width)."""
 MEASURE_AT_MOST = 2_000
 """New captures measured per refresh for the list's width (a burst's last ones)."""
 
@@ -286,10 +287,8 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
             self._scroll_pending = round(self.scroll_y) != wanted
 
     def watch_show_vertical_scrollbar(self, shown: bool) -> None:
-        # The bar takes its column from the rows (or gives it back) with no Resize: the
-        # widget's size is the same. The column titles above are laid out again here, or
-        # they stayed a column off the rows until the next resize.
-        self.post_message(self.Resized(self.scrollable_content_region.width))
+        # The bar takes the blank cell that ends each row (row_layout_width): the columns,
+        # and the titles above them, stay where they were.
         if shown and self._scroll_pending:
             self._scroll_cursor_into_view()
 
@@ -370,12 +369,22 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
             event.stop()
             self._move_to(max(self.cursor - 1, 0))
 
+    @property
+    def row_layout_width(self) -> int:
+        """The width rows are laid out for: the pane's, the scrollbar's column included.
+
+        A row ends in a blank cell, and the scrollbar, once the rows overflow the pane, is
+        drawn there: the columns stay where they were (a path that fit still fits) and the
+        titles above, laid out for the same width, stay over them.
+        """
+        return self.size.width
+
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.view))
         self._row_cache.clear()
         # Told from here, where the new width is known: the app's own resize comes before
         # the screens are laid out, and a screen under the diff is laid out later still.
-        self.post_message(self.Resized(self.scrollable_content_region.width))
+        self.post_message(self.Resized(self.row_layout_width))
 
     def on_focus(self) -> None:
         self.refresh()
@@ -387,6 +396,7 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         position = round(self.scroll_y) + y
+        # The cells drawn: the layout's (row_layout_width), less the scrollbar's when shown.
         width = self.scrollable_content_region.width
         if not self._styles:
             self._cache_styles()
@@ -429,7 +439,7 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
         # (append, stylize, render) cost three times as much.
         marker = self.verdicts.marker(request) if self.verdicts else ""
         marked = request.id in self.marked
-        pieces = row_pieces(request, width, marker, marked, answer, arrival)
+        pieces = row_pieces(request, self.row_layout_width, marker, marked, answer, arrival)
         style_of = self._combined_styles.setdefault(state, {})
         segments = []
         reversed_cursor = state and self._styles["cursor" if state == 2 else "blurred"].reverse

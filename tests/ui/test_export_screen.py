@@ -333,3 +333,30 @@ async def test_a_replay_target_s_password_is_masked_on_screen_but_kept_in_the_co
         await wait_until(pilot, lambda: "admin:***@127.0.0.1:3999/hooks/" in screen_text(app))
         assert "to http://admin:***@127.0.0.1:3999" in screen_text(app)
         assert "hunter2pass" not in screen_text(app)
+
+
+def highlighted(app: WhisperApp) -> str | None:
+    """The format under the keyboard highlight (where Enter or Space chooses)."""
+    found = [b.name for b in format_buttons(app) if b.has_class("-selected")]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_reopened_on_httpie_the_highlight_is_on_httpie_and_up_enter_picks_curl(size):
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=size) as pilot:
+        await open_export(pilot, app)
+        await choose(pilot, app, "httpie")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ExportScreen))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await wait_until(pilot, lambda: app.screen.output is not None)
+        await pilot.pause()
+        assert highlighted(app) == "httpie"
+        app.screen.query_one("#export-format", RadioSet).focus()
+        await pilot.press("up", "enter")  # the format one above the chosen one: curl
+        await wait_until(pilot, lambda: app.screen.format == "curl")
+        assert [b.name for b in format_buttons(app) if b.value] == ["curl"]
+        await pilot.press("down", "down")  # from curl on, not from where it was
+        assert highlighted(app) == "pytest"

@@ -42,6 +42,20 @@ class Choice(RadioButton):
         return super().render()
 
 
+class ChoiceSet(RadioSet):
+    """A RadioSet whose keyboard highlight starts on the chosen button: Textual's starts on
+    the first, so a dialog reopened on HTTPie had its highlight on curl, and Up Enter (meant
+    for curl, one above) wrapped to the last format and chose it."""
+
+    def on_mount(self) -> None:
+        # RadioSet's own mount handler (run after this one) highlights the first button.
+        self.call_next(self._highlight_chosen)
+
+    def _highlight_chosen(self) -> None:
+        if self.pressed_index >= 0:
+            self._selected = self.pressed_index
+
+
 class ExportScreen(ModalScreen[None]):
     """Pick a format and a scope, see a preview, then copy or save."""
 
@@ -86,16 +100,16 @@ class ExportScreen(ModalScreen[None]):
         with Vertical(id="export-box", classes="modal-box") as box:
             box.border_title = "Export"
             with Horizontal(id="export-choices"):
-                with RadioSet(id="export-format"):
+                with ChoiceSet(id="export-format"):
                     for export_format in self.formats:
                         chosen = export_format.key == self.format
                         yield Choice(export_format.label, value=chosen, name=export_format.key)
                 with Vertical(id="export-right"):
-                    with RadioSet(id="export-scope"):
+                    with ChoiceSet(id="export-scope"):
                         for index, (label, _) in enumerate(self.scopes):
                             yield Choice(label, value=index == 0)
                     if self.replay_url:
-                        with RadioSet(id="export-target") as target:
+                        with ChoiceSet(id="export-target") as target:
                             target.border_title = "curl/HTTPie send"
                             yield Choice(f"to {shown_url(self.replay_url)}", value=True)
                             yield Choice("to whisper-tui itself")

@@ -2,6 +2,6 @@
 
 import sys
 
-from whisper_tui.cli import main
+from whisper_tui.launcher import main
 
 sys.exit(main())

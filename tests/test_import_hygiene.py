@@ -54,6 +54,46 @@ def test_the_tui_imports_no_aiohttp_before_its_first_frame():
     assert result.stdout.strip() == "False", result.stderr
 
 
+HAR_MODULES = (
+    "whisper_tui.core.har",
+    "whisper_tui.core.har_reader",
+    "whisper_tui.core.loading",
+    "whisper_tui.core.autosave",
+    "whisper_tui.headless",
+)
+"""--load's reading, --save's writing and headless mode: none is used by a plain TUI start."""
+
+
+def _har_modules_after(code: str) -> list[str]:
+    code += f"\nprint(','.join(m for m in {HAR_MODULES!r} if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return [name for name in result.stdout.strip().split(",") if name]
+
+
+def test_a_tui_without_load_or_save_imports_no_har_reading_or_writing():
+    # ~10 ms of CPU before the first frame that only --load, --save and headless mode use.
+    code = (
+        "import sys, whisper_tui.cli\n"
+        "from whisper_tui.core.settings import Settings\n"
+        "from whisper_tui.ui.app import WhisperApp\n"
+        "WhisperApp(Settings(port=0), serve=False)"
+    )
+    assert _har_modules_after(code) == []
+
+
+def test_the_har_check_would_notice_load_and_save():
+    code = (
+        "import sys\n"
+        "from whisper_tui.core.session import Session\n"
+        "from whisper_tui.core.settings import Settings\n"
+        "Session(Settings(port=0, load_paths=('a.har',), save_path='b.har'))"
+    )
+    assert {"whisper_tui.core.loading", "whisper_tui.core.autosave"} <= set(
+        _har_modules_after(code)
+    )
+
+
 def test_the_aiohttp_check_would_notice_the_server():
     code = "import sys, whisper_tui.core.server; print('aiohttp' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

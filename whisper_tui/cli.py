@@ -15,11 +15,7 @@ from typing import NoReturn
 
 from whisper_tui import __version__
 from whisper_tui.core.config import config_path, load_config
-from whisper_tui.core.har import check_replaceable
-from whisper_tui.core.har_entries import HarError
-from whisper_tui.core.har_reader import open_har
 from whisper_tui.core.listening import bind_socket
-from whisper_tui.core.loading import check_loadable, read_early
 from whisper_tui.core.redaction import RedactingStream, shown_url
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.settings import Settings
@@ -235,7 +231,7 @@ def _main(argv: Sequence[str] | None) -> int:
             return EXIT_USAGE
     policy = settings.response_policy()
     if settings.headless:
-        read_early(settings.load_paths)
+        _read_early(settings.load_paths)
         return _run_headless(settings, sock, store, policy)
     # After the flags' own errors (more precise), before any screen or server: a full
     # screen of escapes written to a pipe or a dumb terminal helps no one.
@@ -246,7 +242,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     # --load's parsing starts now, on the other core, while the app imports its UI (~0.7 s of
     # CPU) and draws its first frame.
-    read_early(settings.load_paths)
+    _read_early(settings.load_paths)
     # Imported late so that --help and flag errors answer instantly.
     from whisper_tui.ui.app import WhisperApp
 
@@ -273,11 +269,24 @@ def check_load_files(paths: Sequence[str]) -> str | None:
     Only each file's start is read here; the entries are read off the loop while the app
     starts (core/loading.py), and a file cut short further on keeps what came before.
     """
+    if not paths:
+        return None
+    # HAR reading (and --save's writing, below) is imported only by a start that uses it:
+    # ~10 ms of CPU before an empty app's first frame.
+    from whisper_tui.core.loading import check_loadable
+
     for path in paths:
         problem = check_loadable(path)
         if problem:
             return problem
     return None
+
+
+def _read_early(paths: Sequence[str]) -> None:
+    if paths:
+        from whisper_tui.core.loading import read_early
+
+        read_early(paths)
 
 
 def forward_loop_problem(settings: Settings, port: int) -> str | None:
@@ -362,6 +371,9 @@ def _would_replace(settings: Settings) -> str | None:
         with contextlib.suppress(OSError):
             if os.path.samefile(loaded, path):
                 return None
+    from whisper_tui.core.har_entries import HarError
+    from whisper_tui.core.har_reader import open_har
+
     with contextlib.suppress(HarError), open_har(path) as reader:
         if next(reader.entry_values(), None) is None and reader.problem is None:
             return None  # a HAR without entries (a session that captured nothing)
@@ -383,6 +395,8 @@ def _unwritable(path: str) -> str | None:
         return f"no permission to write in {directory}"
     if os.path.isdir(path):
         return "it is a directory"
+    from whisper_tui.core.har import check_replaceable
+
     try:
         # The way each save begins (a whole rewrite is a temporary file renamed over it).
         check_replaceable(path)

@@ -18,10 +18,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from whisper_tui.core.autosave import HarAutosave, SaveFailed
 from whisper_tui.core.delivery_index import Delivery
 from whisper_tui.core.listening import bind_socket
-from whisper_tui.core.loading import Loading
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.redaction import Redactor, shown_url
 from whisper_tui.core.responses import ResponsePolicy
@@ -38,6 +36,8 @@ if TYPE_CHECKING:
     # TUI draws its first frame before any of them is needed (aiohttp alone is ~0.3 s of CPU).
     from aiohttp import web
 
+    from whisper_tui.core.autosave import HarAutosave, SaveFailed
+    from whisper_tui.core.loading import Loading
     from whisper_tui.core.replay import Sender
     from whisper_tui.core.server import Forwarding
     from whisper_tui.core.tunnels import Tunnel
@@ -89,17 +89,21 @@ class Session:
         )
         """Masks every configured secret, and --forward's password, in what we print (crash
         reports, headless output)."""
-        self.autosave = (
-            HarAutosave(self.settings.save_path, self.store, lambda: self.base_url)
-            if self.settings.save_path
-            else None
-        )
+        # --save's and --load's modules (HAR writing and reading) are imported by a session
+        # that uses them: the TUI's first frame comes sooner without them.
+        self.autosave: HarAutosave | None = None
+        if self.settings.save_path:
+            from whisper_tui.core.autosave import HarAutosave
+
+            self.autosave = HarAutosave(self.settings.save_path, self.store, lambda: self.base_url)
         self.save_failure: SaveFailed | None = None
         """The save at exit failed (set by stop): the front end says so and exits 3."""
-        self.loading = (
-            Loading(self.settings.load_paths, self.store) if self.settings.load_paths else None
-        )
+        self.loading: Loading | None = None
         """--load, read off the loop once started (None without --load)."""
+        if self.settings.load_paths:
+            from whisper_tui.core.loading import Loading
+
+            self.loading = Loading(self.settings.load_paths, self.store)
         self._sock = sock
         self._runner: web.BaseRunner | None = None
         self._saving: asyncio.Task[None] | None = None
@@ -243,6 +247,8 @@ class Session:
                 await self._saving
             self._saving = None
         if self.autosave is not None and self.autosave.started:
+            from whisper_tui.core.autosave import SaveFailed
+
             # Complete at exit: every capture, including those since the last periodic save.
             # A failure is the front end's to tell (one line, EXIT_SAVE_FAILED), after the
             # rest of stopping has run.

@@ -12,7 +12,6 @@ from textual.widgets import Static
 
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.settings import Settings
-from whisper_tui.headless import exposure_text
 
 
 class ExposureNotice(Static):
@@ -28,6 +27,9 @@ class ExposureNotice(Static):
     """
 
     def __init__(self, host: str) -> None:
+        # Headless mode's module (the same words), imported only when the notice is shown.
+        from whisper_tui.headless import exposure_text
+
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("⚠ ", "bold")
         text.append(printable(exposure_text(host)))

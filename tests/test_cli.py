@@ -405,6 +405,28 @@ def test_save_in_a_directory_that_cannot_hold_a_new_file_is_refused_before_anyth
     ]
 
 
+def test_save_to_a_fifo_is_refused_in_one_line_and_the_fifo_kept(tmp_path):
+    # Renamed over, a FIFO (or /dev/full, as root) became a regular 0600 file.
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    result = run_cli("--headless", "--port", "0", "--save", str(fifo))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"whisper-tui: error: cannot save to {fifo}: it is a FIFO (named pipe), not a regular file"
+    ]
+    assert fifo.is_fifo()
+
+
+def test_save_through_a_symlink_writes_the_file_it_names_and_keeps_the_link(tmp_path):
+    real = tmp_path / "real.har"
+    real.write_bytes(b"")
+    link = tmp_path / "link.har"
+    link.symlink_to(real)
+    headless_interrupted("--load", har_of(tmp_path, "a.har", ["/a1"]), "--save", str(link))
+    assert link.is_symlink()
+    assert [r.target for r in load_har(real)] == ["/a1"]
+
+
 def test_a_forward_to_our_own_address_is_refused_without_its_password():
     from whisper_tui.cli import forward_loop_problem
     from whisper_tui.core.settings import Settings

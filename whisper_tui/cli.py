@@ -387,16 +387,20 @@ def _would_replace(settings: Settings) -> str | None:
 
 
 def _unwritable(path: str) -> str | None:
-    """Why a --save path can't be written, checked before anything starts (None if fine)."""
-    directory = os.path.dirname(os.path.abspath(path))
+    """Why a --save path can't be written, checked before anything starts (None if fine). A
+    symlink is written through, so its target's directory is the one that must take a file;
+    a FIFO, device, socket or directory is refused (file_targets.write_target)."""
+    from whisper_tui.core.file_targets import NotAFile, check_replaceable, write_target
+
+    try:
+        target = write_target(path)
+    except NotAFile as error:
+        return str(error)
+    directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         return f"no such directory {directory}"
     if not os.access(directory, os.W_OK):
         return f"no permission to write in {directory}"
-    if os.path.isdir(path):
-        return "it is a directory"
-    from whisper_tui.core.har import check_replaceable
-
     try:
         # The way each save begins (a whole rewrite is a temporary file renamed over it).
         check_replaceable(path)

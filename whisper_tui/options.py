@@ -196,7 +196,8 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "save_path",
         "keep FILE.har current with every capture (HAR 1.2, written atomically; complete "
-        "at exit). Binary bodies round-trip byte-exact (base64 with _encoding)",
+        "at exit). Binary bodies round-trip byte-exact (base64 with _encoding). A symlink is "
+        "written through (it stays a link); a FIFO, device, socket or directory is refused",
         flag="--save",
         group=FILES,
         metavar="FILE.har",

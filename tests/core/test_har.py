@@ -714,18 +714,3 @@ def test_the_answer_whisper_tui_gave_is_the_entrys_response_and_comes_back():
         del entry["_whisper"]["answered"]
     old = from_har(document)
     assert [r.answered_status for r in old] == [200, 200, 200, 200]
-
-
-def test_check_replaceable_leaves_the_directory_as_it_was(tmp_path):
-    (tmp_path / "kept.txt").write_text("x")
-    har.check_replaceable(tmp_path / "out.har")
-    assert [p.name for p in tmp_path.iterdir()] == ["kept.txt"]
-
-
-@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
-def test_check_replaceable_raises_what_a_save_there_would():
-    with pytest.raises(OSError) as checked:
-        har.check_replaceable("/proc/x.har")
-    with pytest.raises(OSError) as saved:
-        save_har("/proc/x.har", [], "http://127.0.0.1:8080")
-    assert checked.value.errno == saved.value.errno

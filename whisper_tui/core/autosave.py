@@ -30,11 +30,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from whisper_tui.core.delivery_index import DeliveryView
+from whisper_tui.core.file_targets import file_replacing
 from whisper_tui.core.har import (
     FILE_TAIL,
     entry_bytes,
     file_head,
-    file_replacing,
     save_har,
 )
 from whisper_tui.core.models import CapturedRequest

@@ -27,6 +27,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from whisper_tui.core.file_targets import file_replacing, write_target
+
 
 class ConfigError(ValueError):
     """The config file can't be used; the message names the file and the problem."""
@@ -77,6 +79,7 @@ def save_setting(key: str, value: str | bool, path: Path | None = None) -> None:
     """Set one top-level string or true/false setting, keeping the rest of the file as the
     user wrote it."""
     path = path or config_path()
+    write_target(path)  # a FIFO or device there is refused before a read could block on it
     # A JSON string is a valid TOML basic string; JSON's true/false are TOML's.
     line = f"{key} = {json.dumps(value)}\n"
     try:
@@ -96,6 +99,7 @@ def save_setting(key: str, value: str | bool, path: Path | None = None) -> None:
             lines[insert_at - 1] += "\n"
         lines.insert(insert_at, line)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(".toml.tmp")
-    temp.write_text("".join(lines), encoding="utf-8")
-    os.replace(temp, path)
+    # One rule for every file written (file_targets): a linked config.toml (a dotfiles
+    # manager's) is written through and stays linked; a FIFO or device there is refused.
+    with file_replacing(path) as (fd, _), os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("".join(lines))

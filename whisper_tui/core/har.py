@@ -34,15 +34,14 @@ from __future__ import annotations
 import base64
 import json
 import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 from urllib.parse import parse_qsl
 
 from whisper_tui import __version__
 from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.delivery_index import json_view_of
+from whisper_tui.core.file_targets import file_replacing
 from whisper_tui.core.har_entries import HEADER_FLAG, UTF8_HEADERS, HarError, from_har
 from whisper_tui.core.har_reader import load_har
 from whisper_tui.core.models import (
@@ -411,41 +410,6 @@ def write_entries(
         out.write(entry_separator(count) + line)
         count += 1
     return count
-
-
-def _temporary_next_to(target: str) -> tuple[int, str]:
-    """A new empty file (fd, name) beside `target`, mode 0600, named `.NAME.XXXX.tmp`."""
-    return tempfile.mkstemp(
-        prefix="." + os.path.basename(target) + ".",
-        suffix=".tmp",
-        dir=os.path.dirname(os.path.abspath(target)),
-    )
-
-
-def check_replaceable(path: str | os.PathLike[str]) -> None:
-    """Create and remove the temporary file file_replacing would: raises the OSError a save
-    would meet (a directory that can't hold a new file, such as /proc, read-only or full of
-    inodes), before anything is captured. Permissions alone (os.access) don't tell: root
-    passes them everywhere."""
-    fd, temp = _temporary_next_to(os.fspath(path))
-    os.close(fd)
-    os.unlink(temp)
-
-
-@contextmanager
-def file_replacing(path: str | os.PathLike[str]) -> Iterator[tuple[int, str]]:
-    """(fd, name) of a new file next to `path`, mode 0600 (captures carry secrets), renamed
-    over `path` when the block ends and removed when it raises: readers see the old file or
-    the new one (os.replace is atomic within one file system only, hence next to it)."""
-    target = os.fspath(path)
-    fd, temp = _temporary_next_to(target)
-    try:
-        yield fd, temp
-        os.replace(temp, target)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
 
 
 def save_har(

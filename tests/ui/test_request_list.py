@@ -438,6 +438,28 @@ async def test_new_arrivals_are_counted_while_away_and_end_follows_again():
         assert app.request_list.new_while_away == 0
 
 
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_new_arrivals_the_cursor_moves_onto_are_counted_off(size):
+    # Newcomer C: "6 new · End to follow" stayed while on #16 of 18, after passing 13-16.
+    app = app_with(*(capture(n, f"/n/{n}") for n in range(1, 13)))
+    async with app.run_test(size=size) as pilot:
+        await wait_for_list(pilot, app, 12)
+        await pilot.press("k")  # on #11: away from the newest
+        for n in range(13, 19):
+            app.store.add(capture(n, f"/n/{n}"))
+        await wait_until(pilot, lambda: "6 new · End to follow" in top_line(app))
+        await pilot.press("j", "j")  # onto #12 (old), then #13 (the first new one)
+        await wait_until(pilot, lambda: "5 new · End to follow" in top_line(app))
+        await pilot.press("j", "j", "j")  # on #16: 17 and 18 not reached yet
+        await wait_until(pilot, lambda: "2 new · End to follow" in top_line(app))
+        assert app.request_list.new_while_away == 2
+        await pilot.press("k", "k")  # back up: what was reached stays counted off
+        await wait_until_settled(pilot)
+        assert app.request_list.new_while_away == 2
+        app.store.add(capture(19, "/n/19"))
+        await wait_until(pilot, lambda: "3 new · End to follow" in top_line(app))
+
+
 async def test_captures_loaded_from_a_file_while_away_are_not_new_but_live_ones_are():
     # --load hands its batches to add_loaded while the user may already have scrolled up:
     # those captures were read from a file, not sent, so only live arrivals are "new".

@@ -109,8 +109,9 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
         # Following: the cursor sits on the newest capture and moves with new arrivals.
         # Moving anywhere else stops it, so new arrivals never steal the selection.
         self._at_end = True
-        self._newest_id_when_left = 0
-        """The newest capture's id when the cursor left it: arrivals since are 'new'."""
+        self._newest_id_reached = 0
+        """The newest id the cursor has reached since it left the newest (then: the newest
+        capture's id): arrivals after it are 'new'."""
         self._edits_seen = len(store.edits)
         self._measured_to = 0
         self._scroll_pending = False
@@ -148,12 +149,13 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
 
     @property
     def new_while_away(self) -> int:
-        """Captures shown that arrived live since the cursor left the newest (0 while
-        following). Captures --load put in meanwhile are not new: they were read, not sent."""
+        """Captures shown that arrived live since the cursor left the newest and that it has
+        not been on since (0 while following): moving down through them counts them off.
+        Captures --load put in meanwhile are not new: they were read, not sent."""
         view = self.view
         if self._at_end or not len(view):
             return 0
-        newest_old = max(self._newest_id_when_left, self.store.loaded_through)
+        newest_old = max(self._newest_id_reached, self.store.loaded_through)
         # Arrivals carry growing ids and come last: a binary search over the view's ids.
         low, high = 0, len(view)
         while low < high:
@@ -256,7 +258,12 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
         position = max(0, min(position, count - 1))
         self._cursor_absolute = self.view.absolute(position)
         if self._at_end and position != count - 1:
-            self._newest_id_when_left = self.view[count - 1].id
+            self._newest_id_reached = self.view[count - 1].id
+        # A new arrival the cursor has been on is no longer new: "N new" counts those below
+        # the furthest row reached, going down as you move through them (as a chat's unread
+        # count does), not every arrival since you left the newest.
+        reached = self.view[position].id
+        self._newest_id_reached = max(self._newest_id_reached, reached)
         self._at_end = position == count - 1
         self._scroll_cursor_into_view()
         self.refresh()

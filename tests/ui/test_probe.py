@@ -60,7 +60,10 @@ async def test_I_asks_the_target_and_n_then_diffs_the_answers_at_80x24(counting_
     async with app.run_test(size=(80, 24)) as pilot:
         await capture_one(pilot, app)
         await pilot.press("I")
-        await wait_for_screen(pilot, app, "Replay to which server?")
+        # Asked in the probe's words: r's "Replay ... Enter replays" was asked for I too.
+        shown = await wait_for_screen(pilot, app, "Idempotency probe", "Probe which server?")
+        assert "Enter asks how many sends" in shown and "Enter replays" not in shown
+        assert "Replay" not in shown
         app.screen.query_one("#url").value = url
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ProbePrompt))

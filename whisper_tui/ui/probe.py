@@ -83,7 +83,7 @@ class ProbeActions:
         if request is None:
             self.notify("Nothing to probe yet.", severity="warning")
             return
-        self.with_replay_target(lambda url: self._ask_times(request, url))
+        self.with_replay_target(lambda url: self._ask_times(request, url), for_probe=True)
 
     def _ask_times(self, request: CapturedRequest, url: str) -> None:
         def chosen(times: int | None) -> None:

@@ -42,8 +42,9 @@ class ReplayActions:
             return
         self.with_replay_target(lambda url: self._start_replay(request, url))
 
-    def with_replay_target(self, then: Callable[[str], None]) -> None:
-        """Call `then(url)` with the replay target, asking for it the first time (r, I)."""
+    def with_replay_target(self, then: Callable[[str], None], *, for_probe: bool = False) -> None:
+        """Call `then(url)` with the replay target, asking for it the first time (r, I: the
+        question in the words of the one that asked, `for_probe` for I)."""
         if self.replay_url:
             then(self.replay_url)
             return
@@ -55,7 +56,7 @@ class ReplayActions:
 
         from whisper_tui.ui.replay_screens import UrlPrompt  # loaded when first asked
 
-        self.push_screen(UrlPrompt(), chosen)
+        self.push_screen(UrlPrompt(for_probe=for_probe), chosen)
 
     def action_replay_target(self) -> None:
         """Change where r, R, I and the exports send, the current target in the field to edit

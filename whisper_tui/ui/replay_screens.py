@@ -46,8 +46,8 @@ class SafeTextArea(TextArea):
 
 
 class UrlPrompt(ModalScreen[str | None]):
-    """Where should replays go? Asked on the first `r` (remembered for the session), and by
-    `T` with the current target in the field, to edit."""
+    """Where should replays go? Asked on the first `r` or `I` (remembered for the session),
+    and by `T` with the current target in the field, to edit."""
 
     BINDINGS = bindings_for("url_prompt")
 
@@ -57,35 +57,49 @@ class UrlPrompt(ModalScreen[str | None]):
         current: str | None = None,
         *,
         changing: bool = False,
+        for_probe: bool = False,
     ):
         super().__init__()
         self.suggestion = current or suggestion
         self.current = current
         self.changing = changing or current is not None
         """Asked by `T`: Enter only sets the target (no replay), even when none was set yet."""
+        self.for_probe = for_probe
+        """Asked by `I`: its words are the probe's (Enter asks how many sends, not 'replays')."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="url-box", classes="modal-box") as box:
-            box.border_title = "Replay target" if self.changing else "Replay"
+            box.border_title = self._title()
             keys = sending_keys(self.app)  # the keys named are the ones in effect
-            yield Label(
-                f"Replay ({keys}) and export to which server? (the capture's path and query follow)"
-                if self.changing
-                else "Replay to which server? (path and query of the capture are appended)"
-            )
+            yield Label(self._question(keys))
             yield target_field(self.current, self.suggestion, id="url")
             yield Static(id="url-error", classes="error")
-            yield Static(
-                hint(
-                    self.app,
-                    "Enter replays, {url_cancel} cancels. Start with --forward URL to skip this."
-                    if not self.changing
-                    else "Enter keeps it for this session, {url_cancel} keeps the old one."
-                    if self.current
-                    else "Enter keeps it for this session, {url_cancel} cancels.",
-                ),
-                classes="hint",
+            yield Static(hint(self.app, self._hint()), classes="hint")
+
+    def _title(self) -> str:
+        if self.changing:
+            return "Replay target"
+        return "Idempotency probe" if self.for_probe else "Replay"
+
+    def _question(self, keys: str) -> str:
+        if self.changing:
+            return (
+                f"Replay ({keys}) and export to which server? (the capture's path and query follow)"
             )
+        if self.for_probe:
+            return (
+                f"Probe which server? The capture goes there several times ({keys} use it"
+                " from now on; path and query of the capture are appended)"
+            )
+        return "Replay to which server? (path and query of the capture are appended)"
+
+    def _hint(self) -> str:
+        if self.changing:
+            if self.current:
+                return "Enter keeps it for this session, {url_cancel} keeps the old one."
+            return "Enter keeps it for this session, {url_cancel} cancels."
+        does = "asks how many sends" if self.for_probe else "replays"
+        return f"Enter {does}, {{url_cancel}} cancels. Start with --forward URL to skip this."
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         url = event.value.strip()

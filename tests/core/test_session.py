@@ -16,7 +16,7 @@ from twilio.request_validator import RequestValidator
 from tests.core.signatures.sdk_cases import capture
 from tests.helpers import HeldApp, serving
 from whisper_tui.core.answers import STOPPED_FORWARD
-from whisper_tui.core.har import load_har
+from whisper_tui.core.har import load_har, save_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
@@ -494,6 +494,28 @@ async def test_a_held_start_binds_at_once_and_serves_what_waited_once_released()
         assert answer.startswith(b"HTTP/1.1 200")
         assert [(c.target, c.body) for c in session.store] == [("/held", b"hi")]
         writer.close()
+    finally:
+        await session.stop()
+
+
+async def test_a_held_start_with_load_serves_once_the_loaded_captures_are_shown(tmp_path):
+    # The TUI draws the whole --load before the server's start (aiohttp's import, on the
+    # loop) can delay that frame: released, then loaded, it still waits for loaded_shown().
+    path = tmp_path / "held.har"
+    captured = CapturedRequest(1, 1.0, "127.0.0.1:1", "POST", "/old", (1, 1), (), b"x")
+    save_har(path, [captured], "http://127.0.0.1:8080")
+    session = Session(Settings(port=0, load_paths=(str(path),)))
+    await session.start(hold=True)
+    try:
+        session.release()
+        assert session.loading is not None
+        await session.loading.wait()
+        await asyncio.sleep(0.05)  # what would have started it has had its turns
+        assert [c.target for c in session.store] == ["/old"]
+        assert not session.listening
+        session.loaded_shown()
+        await session.until_started()
+        assert session.listening
     finally:
         await session.stop()
 

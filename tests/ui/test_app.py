@@ -18,6 +18,7 @@ from tests.helpers import (
     wait_until,
     wait_until_settled,
 )
+from whisper_tui.core.har import save_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
@@ -25,6 +26,7 @@ from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.diff_screen import DiffScreen
 from whisper_tui.ui.help_screen import HelpScreen
 from whisper_tui.ui.list_rows import column_header
+from whisper_tui.ui.topbar import TopBar
 
 JSON_BODY = b'{"type":"invoice.paid","data":{"object":{"id":"in_1","amount_paid":4200}}}'
 
@@ -330,6 +332,33 @@ async def test_the_start_theme_is_in_place_before_anything_is_styled(colours, sa
         await pilot.pause()
         assert app.theme == (saved or "ansi-dark")
         assert not any(restyled_once_composed)
+
+
+async def test_a_finished_load_is_drawn_at_once_and_the_server_starts_after_it(tmp_path):
+    """The end of --load is drawn as it comes, not at the next tick, and the server starts
+    (importing aiohttp, on the loop) once that frame is out, not before it."""
+    path = tmp_path / "three.har"
+    captures = [
+        CapturedRequest(n, 1.0 + n, "127.0.0.1:1", "POST", f"/loaded/{n}", (1, 1), (), b"x")
+        for n in (1, 2, 3)
+    ]
+    save_har(path, captures, "http://127.0.0.1:8080")
+    app = WhisperApp(Settings(port=0, load_paths=(str(path),)))
+    at_the_end = []
+    async with app.run_test(size=(120, 30)) as pilot:
+        loading = app.session.loading
+        assert loading is not None
+        loading.finished_listeners.append(
+            lambda: at_the_end.append(
+                (
+                    app.request_list.synced,
+                    "3 requests" in str(app.screen_stack[0].query_one(TopBar).render()),
+                    app.session.listening,
+                )
+            )
+        )
+        await wait_until(pilot, lambda: app.session.listening)
+    assert at_the_end == [(True, True, False)]
 
 
 async def test_the_column_titles_fit_the_list_after_a_resize_under_the_diff_screen():

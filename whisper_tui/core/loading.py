@@ -71,6 +71,8 @@ class Loading:
         """About how many captures all the files hold (grows exact as they are read)."""
         self.problems: list[str] = []
         self.finished = False
+        self.finished_listeners: list[Callable[[], None]] = []
+        """Called on the loop once every file is read (or the loading was stopped)."""
         self._reported = 0
         self._stop = threading.Event()
         self._released = threading.Event()
@@ -280,6 +282,8 @@ class Loading:
         self.expected = self.loaded
         assert self._done is not None
         self._done.set()
+        for listener in self.finished_listeners:
+            listener()
 
 
 def _size(path: str) -> int:

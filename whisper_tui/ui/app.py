@@ -155,7 +155,14 @@ class WhisperApp(
         self._loading_was_finished = False
         self._theme_not_to_save: str | None = None
         """The theme the app set itself at start (for the terminal), until Textual tells of it."""
-        self._set_start_theme()
+        # The start theme before the stylesheet is first parsed (set once mounted, every rule
+        # was parsed and every widget styled again before the first frame). Chosen for this
+        # terminal, not by the user, it is never written back: a saved "nord" started under
+        # NO_COLOR (ansi-dark) must still be "nord" in a full-colour one (_remember_theme).
+        theme = start_theme(colours, self.settings.theme, self.available_themes)
+        if theme and theme != self.theme:
+            self._theme_not_to_save = theme
+            self.theme = theme
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -246,20 +253,6 @@ class WhisperApp(
     def get_line_filters(self) -> Sequence[LineFilter]:
         return line_filters(self.colours, super().get_line_filters())
 
-    def _set_start_theme(self) -> None:
-        """The saved theme, or the one this terminal needs, before the stylesheet is first
-        parsed: set once mounted, it parsed every rule again in its colours, restyled every
-        widget and parsed them all once more for the footer's keys (~50 ms of CPU before the
-        first frame, measured with a saved theme)."""
-        theme = start_theme(self.colours, self.settings.theme, self.available_themes)
-        if theme and theme != self.theme:
-            # Chosen for this terminal, not by the user: never written back. A saved "nord"
-            # started under NO_COLOR (ansi-dark) must still be "nord" in a full-colour one.
-            # Textual publishes the change on a later turn; _remember_theme skips it if it
-            # comes after on_mount subscribes.
-            self._theme_not_to_save = theme
-            self.theme = theme
-
     async def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
@@ -268,8 +261,10 @@ class WhisperApp(
         # does, so the server stops cleanly and --save writes every capture.
         self._remove_signal_handlers = on_stop_signals(self.exit)
         hangup.resume_only_after_suspend(self._driver)
+        if self.session.loading is not None:
+            self.session.loading.finished_listeners.append(self._loading_finished)
         # Binds now; the server (aiohttp's import) and --load past its first batch wait until
-        # the first frame is out (see below).
+        # the first frame is out (see below), and after --load until it is drawn (above).
         await self.session.start(serve=self._serve, hold=True)
         self.screen_stack[0].query_one("#filter", Input).display = False
         self.screen_stack[0].query_one("#filter-error", Static).display = False
@@ -320,6 +315,12 @@ class WhisperApp(
             return
         self._screen_synced_at = now
         self.refresh_from_store()
+
+    def _loading_finished(self) -> None:
+        """--load is all in: drawn now rather than at the next tick (up to REFRESH_INTERVAL
+        later), and the server starts once that frame is out (Session.loaded_shown)."""
+        self._tick()
+        self.call_after_refresh(self.session.loaded_shown)
 
     def _report_loading(self) -> None:
         """A --load file that was cut short or had bad entries: one line each, once."""

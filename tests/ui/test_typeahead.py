@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
-from tests.helpers import send_raw, type_at_once, wait_for_list, wait_until
+from tests.helpers import send_raw, type_at_once, wait_for_list, wait_until, wait_until_settled
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 
@@ -60,10 +60,13 @@ async def test_keys_typed_right_after_capital_r_go_to_the_editor():
     app = WhisperApp(Settings(port=0))
     async with app.run_test(size=(80, 24)) as pilot:
         await two_captures(pilot, app)
-        await type_at_once(pilot, "RX")  # the method field has the focus, its cursor at the end
+        await type_at_once(pilot, "RX")
         await wait_until(pilot, lambda: len(app.screen_stack) == 2)
-        method = app.screen.query_one("#edit-method", Input)
-        await wait_until(pilot, lambda: method.value == "POSTX")
+        # No replay target yet: the editor focuses its field, where X goes as if typed slowly
+        # (it once went to the method field, focused first for an instant).
+        target = app.screen.query_one("#edit-target", Input)
+        await wait_until(pilot, lambda: target.value == "X")
+        assert app.screen.query_one("#edit-method", Input).value == "POST"
 
 
 async def test_keys_typed_right_after_f_go_to_the_find_bar():
@@ -87,3 +90,78 @@ async def test_a_filter_pasted_on_the_list_opens_the_filter_with_it():
         field = app.screen.query_one("#filter", Input)
         await wait_until(pilot, lambda: field.value == "path:/hooks/a" and app.focused is field)
         await wait_until(pilot, lambda: len(app.request_list.view) == 1)
+
+
+def fields(app: WhisperApp) -> dict[str, str]:
+    """Each text field of the top screen by id: what is typed in it."""
+    found = app.screen.query("Input, TextArea")
+    return {w.id: w.value if isinstance(w, Input) else w.text for w in found}
+
+
+async def editor_opened(pilot, app: WhisperApp) -> None:
+    await wait_until(pilot, lambda: len(app.screen_stack) == 2 and app.screen.is_mounted)
+    await wait_until_settled(pilot)
+
+
+async def test_tabs_typed_right_after_capital_r_move_on_before_the_next_key():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await two_captures(pilot, app)
+        app.replay_url = "http://127.0.0.1:9"  # the method field has the focus
+        await type_at_once(pilot, ["R", "tab", "tab", "tab", "Z"])
+        await editor_opened(pilot, app)
+        # Before: the Tabs were still bubbling up to the app when Z reached the method field
+        # (POSTZ went out), and then moved the focus.
+        assert fields(app)["edit-method"] == "POST"
+        assert fields(app)["edit-headers"].startswith("ZHost: x")
+        assert app.focused is app.screen.query_one("#edit-headers")
+
+
+async def test_a_backspace_typed_among_letters_is_applied_in_its_place():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await two_captures(pilot, app)
+        app.replay_url = "http://127.0.0.1:9"
+        await type_at_once(pilot, ["T", "z", "backspace", "k"])  # T: the target, to edit
+        await editor_opened(pilot, app)
+        # Before: Backspace (an Input binding, run once the key is back at the app) came
+        # after the k that followed it, leaving '...:9z' (Textual issue #6605).
+        assert fields(app)["url"] == "http://127.0.0.1:9k"
+
+
+async def test_tab_typed_right_after_slash_moves_on_from_the_filter_field():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await two_captures(pilot, app)
+        await type_at_once(pilot, ["slash", "tab", "z"])
+        await wait_until_settled(pilot)
+        # As typed slowly: Tab leaves the field for the detail; z is not typed into it.
+        # Before: the z reached the field before the Tab had moved the focus.
+        assert app.focused is app.detail
+        assert fields(app)["filter"] == ""
+
+
+async def test_esc_typed_just_before_a_key_is_esc_then_that_key():
+    """A terminal sends Esc then R as the bytes of Alt+R: `\\x1b` `\\x1bR`, then Tabs and Z."""
+    from textual._xterm_parser import XTermParser
+
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await two_captures(pilot, app)
+        app.replay_url = "http://127.0.0.1:9"
+        await pilot.press("R", "Z")  # the editor open, POSTZ in its method field
+        await editor_opened(pilot, app)
+        first = app.screen
+        parser = XTermParser()
+        keys = [*parser.feed("\x7f\x1b\x1bR\t\t\tZ"), *parser.feed("")]
+        assert [key.key for key in keys][1:3] == ["escape", "alt+shift+r"]
+        for key in keys:
+            key.set_sender(app)
+            app._driver.send_message(key)
+        await wait_until(pilot, lambda: app.screen is not first and len(app.screen_stack) == 2)
+        await editor_opened(pilot, app)
+        # Backspace fixed the method, Esc closed the unedited editor (the second Esc, on
+        # the list, did nothing), R opened it again and the Tabs took Z to the headers.
+        # Before: the editor stayed open with 'RZHost: ...' in its headers.
+        assert fields(app)["edit-method"] == "POST"
+        assert fields(app)["edit-headers"].startswith("ZHost: x")

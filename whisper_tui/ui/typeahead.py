@@ -1,84 +1,189 @@
-"""Keys typed ahead of a field or dialog that a key opens go where the user meant them.
+"""Keys typed in a burst are handled one after another, as if typed slowly.
 
-Textual picks the widget for a key when the key arrives, and runs the app's bindings when the
-key has bubbled back up to the app. Keys that arrive together (tmux send-keys, a terminal
-pasting without bracketed paste, a fast typist) are all sent to the widget focused before the
-first of them ran: after `/` the rest of `/delivery:72d3` went to the list, and the app's
-binding for its `d` opened the diff. Here a key (or a paste) that comes back to the app from a
-widget that has lost focus meanwhile goes to what has focus now instead: the field `/` or `f`
-focused, or the dialog `r`, `R` or `I` opened, held in order until that dialog has focused its
-first field. A paste that starts with `/` on the list opens the filter with the rest.
+Textual sends each key to the widget focused when the key comes off the app's queue, and
+runs the bindings (Tab's focus_next, an Input's backspace, the app's `R`) only once the key
+has bubbled back up to the app through each widget's own queue. Keys that arrive together
+(tmux send-keys, a fast typist, a paste without bracketed paste, a loop busy drawing a big
+body) therefore overtook each other: after `R Tab Tab Tab Z` the Tabs were still on their
+way up when `Z` reached the method field (POSTZ sent); a Backspace bubbling up while the next
+letter was typed was applied after it (Textual issue #6605); keys typed before `R` reached
+the list after the dialog had opened, and were sent on into it.
+
+The one place that fixes it: the app takes a key off its queue only when the previous one
+has been handled to the end (a widget stopped it, or it came back up to the app and its
+binding ran), the focus that handling asked for has moved, and any screen it pushed is
+mounted. Each key then goes where it would have gone had it been typed a second later. A
+paste is held and ordered the same way. A paste that starts with `/` on the list opens the
+filter with the rest.
 """
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from textual import events
-from textual.dom import DOMNode
+from textual.keys import _character_to_key
+from textual.message import Message
+from textual.message_pump import MessagePump
 
-WAIT_FOR_FOCUS = 20
-"""Refreshes a new dialog gets to focus something before held keys go to the dialog itself."""
+Typed = events.Key | events.Paste
 
-_sent_to: WeakKeyDictionary[events.Event, DOMNode] = WeakKeyDictionary()
-"""Each key and paste that arrived, and the widget (or screen) Textual sent it to."""
-_held: WeakKeyDictionary[object, list[events.Key | events.Paste]] = WeakKeyDictionary()
-"""Per app, keys waiting for a new dialog's focus."""
+STUCK_AFTER = 2.0
+"""Seconds after which a key still not seen to the end no longer holds the next one back
+(a widget removed with the key in its queue never reports it): as Textual would have done."""
 
 
 class TypeAhead:
-    """WhisperApp's part: notes where each key was sent, and re-sends it when focus has moved
-    by the time it comes back unhandled."""
+    """WhisperApp's part: a queue of typed keys and pastes, delivered one at a time."""
 
+    app: Any
     screen: Any
     screen_stack: Any
-    run_action: Any
+    focused: Any
     is_running: bool
+    active_bindings: Any
+    call_later: Any
     call_after_refresh: Any
+    run_action: Any
+    log: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._typed: deque[Typed] = deque()
+        """Keys and pastes that arrived, not yet handed to Textual."""
+        self._in_flight: Typed | None = None
+        """The one handed on and not yet handled to the end."""
+        self._in_flight_since = 0.0
+        self._watched: tuple[MessagePump, ...] = ()
+        """The widgets it goes up through (their message signals tell when it is done)."""
+        self._settling = False
+        """The next key waits for the last one's effects (a refresh, the app's queue)."""
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
-            # The target App.on_event forwards it to.
-            _sent_to[event] = self.screen.focused or self.screen
+            self._typed.extend(as_typed(event, self.active_bindings))
+            if self._in_flight is not None and self._stuck():
+                self._finished(self._in_flight, settle=False)
+            elif self._in_flight is None and not self._settling:
+                await self._deliver_next()
+            return
         await super().on_event(event)  # type: ignore[misc]
 
-    def _focus_moved(self, event: events.Event) -> bool:
-        sent_to = _sent_to.pop(event, None)
-        return sent_to is not None and sent_to is not (self.screen.focused or self.screen)
+    async def _deliver_next(self) -> None:
+        """Hand the next typed key to Textual, once the screen it will go to is ready."""
+        self._settling = False
+        if self._in_flight is not None or not self.is_running or not self._typed:
+            return
+        if not self.screen.is_mounted:
+            # A dialog the last key pushed is still composing; its focus is not set yet.
+            self._settle()
+            return
+        event = self._typed.popleft()
+        self._in_flight, self._in_flight_since = event, time.monotonic()
+        # Textual's own handling: priority bindings, else forwarded to the focused widget.
+        await super().on_event(event)  # type: ignore[misc]
+        if not event.is_forwarded:  # a priority binding (Ctrl+C, Ctrl+P...) took it
+            self._finished(event)
+            return
+        target = self.focused or self.screen  # as App.on_event chose it, nothing awaited since
+        self._watch(event, target)
+
+    def _watch(self, event: Typed, target: MessagePump) -> None:
+        """Follow `event` up from `target`: each widget on the way reports when it is done."""
+        path = tuple(node for node in target.ancestors_with_self if node is not self)
+
+        def handled(message: Message, node: MessagePump) -> None:
+            if message is event and self._in_flight is event and not bubbles_on(message, node):
+                # Stopped by `node` (one that goes on up ends at the app, in _on_key). Text
+                # typed into a field changes only the field: the next key need not wait.
+                self._finished(event, settle=not is_text(event))
+
+        for node in path:
+            node.message_signal.subscribe(
+                self,  # type: ignore[arg-type]
+                lambda message, node=node: handled(message, node),
+                immediate=True,
+            )
+        self._watched = path
 
     async def _on_key(self, event: events.Key) -> None:
-        if self._focus_moved(event):
-            event.prevent_default()  # not the app's bindings: they are the old focus's keys
-            self.hand_on(events.Key(event.key, event.character))
+        # Bubbled back up: the app's bindings (App._on_key) run now, then the key is done.
+        event.prevent_default()  # App._on_key runs here, not again after this
+        await super()._on_key(event)  # type: ignore[misc]
+        self._finished(event)
 
     async def _on_paste(self, event: events.Paste) -> None:
-        if self._focus_moved(event):
-            event.prevent_default()
-            self.hand_on(events.Paste(event.text))
-        elif event.text.startswith("/") and len(self.screen_stack) == 1:
+        if event.text.startswith("/") and len(self.screen_stack) == 1:
             # '/delivery:72d3' pasted on the list (bracketed: one paste, not keys) is the
             # filter typed: as typed, it opens the field and fills it.
             await self.run_action("filter")
-            self.hand_on(events.Paste(event.text[1:]))
+            self._typed.appendleft(events.Paste(event.text[1:]))
+        self._finished(event)
 
-    def hand_on(self, event: events.Key | events.Paste) -> None:
-        """Send `event` to what has focus now, after any already held; hold it while a new
-        dialog has nothing focused yet."""
-        held = _held.setdefault(self, [])
-        held.append(event)
-        if len(held) == 1:
-            self._deliver_held()
+    def _finished(self, event: Typed, settle: bool = True) -> None:
+        """`event` is handled: the next key goes when the screen shows what it did.
 
-    def _deliver_held(self, waited: int = 0) -> None:
-        held = _held.get(self)
-        if not held or not self.is_running:
+        Text a widget took (a letter typed into a field, a paste) changed only that widget:
+        the next goes after the callbacks already on the app's queue (typing stays quick).
+        Any other key (Tab, R, /, an Input's Backspace) may have moved the focus, pushed a
+        screen or shown a widget: the next goes after the screen's next refresh, as a key
+        typed a moment later would (Tab's order comes from the layout: right after `/` the
+        filter field, shown but not yet laid out, sorted first)."""
+        if self._in_flight is not event:
             return
-        screen = self.screen
-        if screen.focused is None and waited < WAIT_FOR_FOCUS:
-            self.call_after_refresh(self._deliver_held, waited + 1)
-            return
-        target = screen.focused or screen
-        for event in held:
-            target._forward_event(event)
-        held.clear()
+        self._in_flight = None
+        for node in self._watched:
+            node.message_signal.unsubscribe(self)  # type: ignore[arg-type]
+        self._watched = ()
+        if settle:
+            self._settle()
+        else:
+            self._settling = True
+            self.call_later(self._deliver_next)
+
+    def _settle(self) -> None:
+        # After the refresh, then behind what the app's queue holds by then (a focus change
+        # the new screen's on_mount asked for): the next key is always handed on by the app.
+        self._settling = True
+        self.call_after_refresh(self.call_later, self._deliver_next)
+
+    def _stuck(self) -> bool:
+        stuck = time.monotonic() - self._in_flight_since > STUCK_AFTER
+        if stuck:
+            self.log.warning(f"typed key {self._in_flight!r} never reported handled")
+        return stuck
+
+
+def is_text(event: Typed) -> bool:
+    return isinstance(event, events.Paste) or event.is_printable
+
+
+def bubbles_on(message: Message, node: MessagePump) -> bool:
+    """Whether `node`, having handled `message`, passed it on to its parent (the rule in
+    Textual's MessagePump._on_message). A key's sender is the app: the screen, whose parent
+    that is, stops it there and still passes it on, so a stop seen there is not a handler's
+    (no screen here stops keys; one that did would hold the next key STUCK_AFTER)."""
+    parent = node._parent
+    stopped = message._stop_propagation and message._sender is not parent
+    return bool(
+        message.bubble
+        and parent is not None
+        and not stopped
+        and node.is_parent_active
+        and node.is_attached
+    )
+
+
+def as_typed(event: Typed, bindings: dict[str, Any]) -> list[Typed]:
+    """The keys the user typed. A terminal sends Alt+R as ESC then R, so Esc typed just
+    before a key arrives as Alt+that key: where no binding claims the Alt key, it is the
+    two keys typed (Esc closing a dialog, then R), not R typed into a field."""
+    if not isinstance(event, events.Key) or not event.key.startswith("alt+"):
+        return [event]
+    character = event.character
+    if not character or not character.isprintable() or event.key in bindings:
+        return [event]
+    key = _character_to_key(character) if not character.isalnum() else character
+    return [events.Key("escape", "\x1b"), events.Key(key, character)]

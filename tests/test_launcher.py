@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from whisper_tui.launcher import first_load
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(sys.executable).with_name("whisper-tui")
 """The console script pip installed beside this interpreter (pyproject's [project.scripts])."""
@@ -39,3 +41,48 @@ def test_ctrl_c_while_the_command_imports_exits_130_without_a_traceback(entry):
             process.communicate()
     said = [line for line in err.splitlines() if not line.startswith("import time:")]
     assert (process.returncode, out, said) == (130, "", [])
+
+
+@pytest.mark.parametrize(
+    ("argv", "path"),
+    [
+        (["--load", "a.har", "--load", "b.har"], "a.har"),
+        (["--port", "0", "--load=a.har"], "a.har"),
+        (["--headless", "--load", "a.har"], "a.har"),
+        (["send", "a.har", "--to", "http://x"], None),
+        (["--help", "--load", "a.har"], None),
+        (["--port", "0"], None),
+        (["--load"], None),
+    ],
+)
+def test_the_first_load_is_read_from_plain_flags_only(argv, path):
+    assert first_load(argv) == path
+
+
+def test_the_first_load_s_reading_starts_before_the_cli_is_imported(tmp_path):
+    # It runs on the other core while the app imports; the CLI's parse decides after it (a
+    # bad flag still ends the command with its one line).
+    har = tmp_path / "early.har"
+    har.write_text('{"log": {"version": "1.2", "entries": []}}')
+    code = (
+        "import sys\n"
+        "from whisper_tui.core import har_process\n"
+        "start_early = har_process.start_early\n"
+        "def noted(path):\n"
+        "    print('early', path, 'whisper_tui.cli' in sys.modules, file=sys.stderr)\n"
+        "    start_early(path)\n"
+        "har_process.start_early = noted\n"
+        "from whisper_tui.launcher import main\n"
+        "sys.exit(main())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "--load", str(har), "--port", "not-a-port"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    lines = result.stderr.splitlines()
+    assert result.returncode == 2, result.stderr
+    assert lines[0] == f"early {har} False"
+    assert lines[-1].startswith("whisper-tui: error:")

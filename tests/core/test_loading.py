@@ -165,6 +165,25 @@ async def test_a_file_read_early_is_taken_by_the_loading(tmp_path: Path) -> None
     assert loading._early == {} and load.problems == []
 
 
+async def test_a_file_started_early_on_a_guess_the_flags_disagree_with_is_ended(
+    tmp_path: Path,
+) -> None:
+    # The command's entry reads `--load X` before the flags are parsed; the CLI's own parse
+    # names the first file for sure: a process started on another file is ended, not kept.
+    guessed = har_file(tmp_path, "guessed.har", ["/g1"])
+    loaded = har_file(tmp_path, "loaded.har", ["/l1", "/l2"])
+    har_process.start_early(guessed)
+    wrong = loading._early[guessed]
+    loading.read_early([loaded])
+    assert list(loading._early) == [loaded]
+    assert wrong.process.poll() is not None
+    store = RequestStore()
+    load = Loading([loaded], store)
+    load.start()
+    await load.wait()
+    assert [r.target for r in store] == ["/l1", "/l2"] and loading._early == {}
+
+
 async def test_a_reading_process_that_cannot_start_leaves_the_file_to_the_thread(
     tmp_path: Path, monkeypatch
 ) -> None:

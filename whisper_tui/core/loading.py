@@ -20,25 +20,28 @@ from dataclasses import replace
 from whisper_tui.core.deliveries import Found, rules_in_force
 from whisper_tui.core.har_attempts import AttemptRecord
 from whisper_tui.core.har_entries import HarError
-from whisper_tui.core.har_process import ReadingProcess, captures_of
+from whisper_tui.core.har_process import (
+    BATCH,
+    FIRST_BATCH,
+    ReadingProcess,
+    captures_of,
+    early,
+    stop_early,
+)
 from whisper_tui.core.har_reader import HarReader, open_har
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.store import RequestStore
 
-FIRST_BATCH = 200
-"""Captures in the first batch of a file: a screenful and then some, ready in milliseconds."""
-
-BATCH = 2_000
-"""Captures per later batch: few enough that adding one keeps the loop responsive (~5 ms)."""
-
-
-_early: dict[str, ReadingProcess] = {}
-"""Processes started by read_early, taken by the first Loading that reads their file."""
+_early = early
+"""Processes started early (har_process.start_early, or read_early), taken by the first
+Loading that reads their file."""
 
 
 def read_early(paths: Sequence[str]) -> None:
     """Start reading the first file now, in its own process (the CLI calls this once the
-    flags are checked: the app's imports take longer than reading the first batches)."""
+    flags are checked: the app's imports take longer than reading the first batches), unless
+    the command's entry already did; one it started on another file is ended."""
+    stop_early(keep=paths[0] if paths else None)
     if paths and paths[0] not in _early:
         started = ReadingProcess.spawn(paths[0], FIRST_BATCH, BATCH)
         if started is not None:

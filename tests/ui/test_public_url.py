@@ -85,6 +85,22 @@ async def test_u_without_a_public_url_says_how_to_get_one():
         assert app.clipboard == ""
 
 
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_u_after_the_tunnel_failed_says_it_failed_and_why(tmp_path, size):
+    # cloudflared not on PATH: the bar says the tunnel failed; U said to start with --tunnel.
+    app = WhisperApp(Settings(port=0, tunnel=parse_tunnel("cloudflared")))
+    app.session.environ = {"PATH": str(tmp_path)}  # an empty directory: no cloudflared
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: app.session.tunnel is not None)
+        tunnel = app.session.tunnel
+        await wait_until(pilot, lambda: tunnel.state == "failed")
+        await pilot.press("U")
+        said = f"No public URL: {tunnel.describe()}"
+        assert said.startswith("No public URL: tunnel cloudflared failed: cloudflared is not on")
+        await wait_until(pilot, lambda: (said, "warning") in toasts(app))
+        assert app.clipboard == ""
+
+
 async def test_a_given_public_url_is_copied_too():
     app = WhisperApp(Settings(port=0, public_url="https://hooks.example.com"))
     async with app.run_test(size=(80, 24)) as pilot:

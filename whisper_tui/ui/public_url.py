@@ -18,6 +18,17 @@ NO_PUBLIC_URL = (
 )
 
 
+def no_public_url(session: Session) -> str:
+    """Why U has no URL to copy. With --tunnel it is the tunnel's own state in the top bar's
+    words (Tunnel.describe: 'tunnel cloudflared failed: cloudflared is not installed ...'),
+    not advice to start one; without, how to get one."""
+    if session.tunnel is not None:
+        return f"No public URL: {session.tunnel.describe()}"
+    if session.settings.tunnel is not None:  # starts after the first frame
+        return "No public URL yet: the tunnel is starting"
+    return NO_PUBLIC_URL
+
+
 def severity_of(message: str) -> SeverityLevel:
     """Down or failed is a warning; up (or back up) is news."""
     return "warning" if " down: " in message or " failed: " in message else "information"
@@ -40,7 +51,7 @@ class PublicUrlActions:
         """Copy the public URL (the tunnel's, or --public-url) to the clipboard with OSC 52."""
         url = self.session.public_url
         if not url:
-            self.notify(NO_PUBLIC_URL, severity="warning")  # type: ignore[attr-defined]
+            self.notify(no_public_url(self.session), severity="warning")  # type: ignore[attr-defined]
             return
         self.copy_to_clipboard(url)  # type: ignore[attr-defined]
         self.notify(f"copied {url} to the clipboard (OSC 52)")  # type: ignore[attr-defined]

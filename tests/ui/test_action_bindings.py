@@ -17,6 +17,7 @@ from whisper_tui.ui.export_screen import ExportScreen
 from whisper_tui.ui.help_screen import HelpScreen
 from whisper_tui.ui.replay_screens import EditReplayScreen, UrlPrompt
 from whisper_tui.ui.request_list import RequestList
+from whisper_tui.ui.scrolling import KeyScroll
 
 BINDING_OWNERS = {
     "app": WhisperApp,
@@ -28,6 +29,7 @@ BINDING_OWNERS = {
     "url_prompt": UrlPrompt,
     "edit_replay_screen": EditReplayScreen,
     "export_screen": ExportScreen,
+    "scroll_box": KeyScroll,
 }
 
 

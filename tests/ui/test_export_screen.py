@@ -182,6 +182,23 @@ async def test_the_preview_grows_with_the_terminal():
     assert heights[0] >= 5 and heights[1] >= 30
 
 
+async def test_j_k_g_g_scroll_the_focused_preview():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_export(pilot, app)
+        await choose(pilot, app, "har")
+        box = app.screen.query_one("#export-preview-box")
+        box.focus()
+        await wait_until(pilot, lambda: box.max_scroll_y > 2)
+        await pilot.press("j", "j", "k")
+        await wait_until(pilot, lambda: box.scroll_y == 1)
+        await pilot.press("G")
+        await wait_until(pilot, lambda: box.scroll_y == box.max_scroll_y)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: box.scroll_y == 0)
+        assert isinstance(app.screen, ExportScreen)
+
+
 def test_a_long_line_in_the_preview_says_how_much_is_cut():
     preview = preview_text(["x" * 1634, "short"])
     first, second, _ = preview.plain.split("\n")

@@ -155,3 +155,22 @@ async def test_each_key_is_listed_under_where_it_works():
             if action.help_section != truth:
                 wrong.append(f"{key} ({action.id}) under {action.help_section}, works: {truth}")
     assert not wrong
+
+
+async def test_j_k_g_g_scroll_the_help_as_they_move_the_list():
+    # ↓ PgDn Home End scrolled it; j and k, pressed by every mitmproxy hand, did nothing.
+    app = WhisperApp(Settings(port=0), serve=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        box = app.screen.query_one("#help-keys")
+        await wait_until(pilot, lambda: box.max_scroll_y > 2)
+        await pilot.press("j", "j")
+        await wait_until(pilot, lambda: box.scroll_y == 2)
+        await pilot.press("k")
+        await wait_until(pilot, lambda: box.scroll_y == 1)
+        await pilot.press("G")
+        await wait_until(pilot, lambda: box.scroll_y == box.max_scroll_y)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: box.scroll_y == 0)
+        assert isinstance(app.screen, HelpScreen)

@@ -19,6 +19,7 @@ Scope = Literal[
     "find_bar",  # FindBar, the query under the detail
     "diff_view",  # DiffView, the rows of the diff
     "diff",  # DiffScreen
+    "scroll_box",  # KeyScroll: a dialog's scrolling box (the help's keys, the export preview)
     "help_screen",  # dialogs from here on
     "url_prompt",
     "probe_prompt",

@@ -377,6 +377,12 @@ ACTIONS: tuple[Action, ...] = (
     Action("diff_page_down", "pagedown", "Page down", "diff_view", "down", "page(1)", section=None),
     Action("diff_top", "home,g", "Top", "diff_view", "first row", "edge(0)", section=None),
     Action("diff_bottom", "end,G", "Bottom", "diff_view", "last row", "edge(1)", section=None),
+    # -- a dialog's scrolling box (help's keys, the export preview): the list's motion keys.
+    # Textual's own arrows, PgUp/PgDn and Home/End scroll it too; these add j k g G and ids.
+    Action("box_up", "up,k", "Up", "scroll_box", "", "scroll_up", section=None),
+    Action("box_down", "down,j", "Down", "scroll_box", "", "scroll_down", section=None),
+    Action("box_top", "home,g", "Top", "scroll_box", "", "scroll_home", section=None),
+    Action("box_bottom", "end,G", "Bottom", "scroll_box", "", "scroll_end", section=None),
     # -- dialogs (each shows its keys in its footer)
     Action(
         "help_close",

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from textual import events, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
@@ -23,6 +23,7 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.clipboard import PICTURES_NOTE, copied_with_pictures
 from whisper_tui.ui.keys import hint
+from whisper_tui.ui.scrolling import KeyScroll
 
 PREVIEW_LINES = 200
 PREVIEW_LINE_CHARS = 400
@@ -113,7 +114,7 @@ class ExportScreen(ModalScreen[None]):
                             target.border_title = "curl/HTTPie send"
                             yield Choice(f"to {shown_url(self.replay_url)}", value=True)
                             yield Choice("to whisper-tui itself")
-            with VerticalScroll(id="export-preview-box") as preview:
+            with KeyScroll(id="export-preview-box") as preview:
                 preview.border_title = "Preview"
                 yield Static(id="export-preview")
             with Horizontal(id="export-save"):

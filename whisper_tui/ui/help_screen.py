@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -15,6 +15,7 @@ from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.action_registry import get_action
 from whisper_tui.ui.keymap import active_keymap, keys_in_effect
 from whisper_tui.ui.keys import display_key, help_rows
+from whisper_tui.ui.scrolling import KeyScroll
 
 
 def keys_table(keymap: Mapping[str, str]) -> Table:
@@ -48,10 +49,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         keymap = active_keymap(self.app)
-        # The table scrolls (↑ ↓ PgUp PgDn) inside the box; the closing hint stays below it.
+        # The table scrolls (↑ ↓ j k PgUp PgDn g G) inside the box; the closing hint stays below it.
         with Vertical(id="help-box") as box:
             box.border_title = "whisper-tui keys"
-            with VerticalScroll(id="help-keys"):
+            with KeyScroll(id="help-keys"):
                 yield Static(keys_table(keymap))
             yield Static(closing_hint(keymap), id="help-hint")
 

@@ -1,10 +1,13 @@
 """Changing a Line-API widget's scrollable size without laying out the whole screen; keeping
-to the end of one whose content is still growing."""
+to the end of one whose content is still growing; a dialog's scrolling box that takes j k g G."""
 
 from __future__ import annotations
 
+from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
+
+from whisper_tui.ui.action_bindings import bindings_for
 
 
 def set_virtual_size(widget: ScrollView, new: Size) -> None:
@@ -57,3 +60,12 @@ class FollowsEnd(ScrollView):
             return
         self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
         self._end_row = round(self.scroll_y) if self.still_growing() else None
+
+
+class KeyScroll(VerticalScroll):
+    """A dialog's scrolling box (the help's keys, the export preview): j k g G scroll it as
+    they move the list, the detail and the diff; Textual's box took only the arrows, PgUp/PgDn
+    and Home/End, and a mitmproxy hand pressed j on `?` to no effect. Bindings from the action
+    table (scope scroll_box), so [keymap] can move them."""
+
+    BINDINGS = bindings_for("scroll_box")

@@ -22,7 +22,7 @@ from whisper_tui.ui.app import WhisperApp
 
 STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 TWILIO_TOKEN = "12345"
-ENDS_THE_APP = {"quit", "quit_or_copy"}
+ENDS_THE_APP = {"quit", "quit_main", "quit_or_copy"}
 """What the quitting actions run: the only ones that may end the app."""
 
 

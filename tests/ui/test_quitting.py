@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import Input, Static, TextArea
 
 from tests.bench.tui_process import spawn_on_pty, stop
-from tests.helpers import wait_until
+from tests.helpers import screen_text, wait_for_screen, wait_until
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
@@ -48,6 +48,53 @@ async def test_ctrl_c_quits_from_every_dialog(opener, dialog):
         await pilot.press("ctrl+c")
         await wait_until(pilot, lambda: not app.is_running)
         assert not app._notifications
+
+
+@pytest.mark.parametrize(
+    ("opener", "dialog", "focus"),
+    [
+        ("e", ExportScreen, "#export-format"),  # the format list, where it opens
+        ("e", ExportScreen, "#export-save-button"),
+        ("R", EditReplayScreen, "#edit-send"),
+        ("?", HelpScreen, None),
+    ],
+)
+async def test_q_closes_a_dialog_where_no_field_takes_it(opener, dialog, focus):
+    # It did nothing in the export dialog: the app's q never reaches a modal screen.
+    app = one_capture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(opener)
+        await wait_until(pilot, lambda: isinstance(app.screen, dialog))
+        if focus:
+            app.screen.query_one(focus).focus()
+            await pilot.pause()
+        await pilot.press("q")
+        await wait_until(pilot, lambda: not isinstance(app.screen, dialog))
+        assert app.is_running
+
+
+@pytest.mark.parametrize(
+    ("opener", "field", "typed"),
+    [("r", "#url", "q"), ("I", "#probe-times", ""), ("e", None, "q")],  # I's takes digits only
+)
+async def test_q_types_in_a_field_and_the_footer_offers_no_q_under_a_dialog(opener, field, typed):
+    app = one_capture_app()
+    if opener == "r":  # no replay target: r asks for one
+        app = WhisperApp(Settings(port=0), store=app.store, serve=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, app, "q Quit")
+        await pilot.press(opener)
+        await wait_until(pilot, lambda: len(app.screen_stack) > 1)
+        if field is None:
+            field = "#export-path"
+            app.screen.query_one(field).focus()
+            await pilot.pause()
+        box = app.screen.query_one(field, Input)
+        box.value = ""
+        await pilot.press("q", "1")
+        await wait_until(pilot, lambda: box.value == typed + "1")
+        assert app.is_running and len(app.screen_stack) > 1
+        assert "q Quit" not in screen_text(app)  # the main screen's footer, under the dialog
 
 
 async def test_ctrl_c_copies_a_selection_in_a_text_field_instead_of_quitting():

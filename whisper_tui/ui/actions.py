@@ -37,7 +37,20 @@ ACTIONS: tuple[Action, ...] = (
         palette_help="Every key, by where it works",
         main_screen=True,
     ),
-    _app("quit", "q", "Quit", "quit", footer=1),
+    # q quits from the main screen; on the diff, the help and in a dialog it goes back (their
+    # own q, where no text field takes it). Under a dialog the app's q never arrives (a modal
+    # screen ends the binding chain), so main_screen keeps it off the footer there too: the
+    # `r` and `I` dialogs showed "q Quit" while q typed into their field. Its own action name:
+    # Ctrl+Q runs `quit` from everywhere.
+    _app(
+        "quit",
+        "q",
+        "Quit",
+        "quit (q in the help, the diff or a dialog: back, where no field has focus)",
+        footer=1,
+        action="quit_main",
+        main_screen=True,
+    ),
     # Ctrl+C quits like q, dialogs included (Textual's own only toasts how to quit); with a
     # selection in a text field it copies it instead (ui/quitting.py). Its id is Textual's.
     _app("help_quit", "ctrl+c", "", "", action="quit_or_copy", joins_row=" / ", **_QUIT),
@@ -383,7 +396,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("box_down", "down,j", "Down", "scroll_box", "", "scroll_down", section=None),
     Action("box_top", "home,g", "Top", "scroll_box", "", "scroll_home", section=None),
     Action("box_bottom", "end,G", "Bottom", "scroll_box", "", "scroll_end", section=None),
-    # -- dialogs (each shows its keys in its footer)
+    # -- dialogs (each shows its keys in its footer). q closes each as Esc does where no text
+    # field has focus (mitmproxy's q goes back); in a field it types.
     Action(
         "help_close",
         "escape,q,question_mark",
@@ -393,11 +407,13 @@ ACTIONS: tuple[Action, ...] = (
         "dismiss",
         footer=1,
     ),
-    Action("url_cancel", "escape", "Cancel", "url_prompt", "replay nothing", "cancel", footer=1),
-    Action("probe_cancel", "escape", "Cancel", "probe_prompt", "send nothing", "cancel", footer=1),
+    Action("url_cancel", "escape,q", "Cancel", "url_prompt", "replay nothing", "cancel", footer=1),
+    Action(
+        "probe_cancel", "escape,q", "Cancel", "probe_prompt", "send nothing", "cancel", footer=1
+    ),
     Action(
         "edit_replay_cancel",
-        "escape",
+        "escape,q",
         "Cancel",
         "edit_replay_screen",
         "send nothing",
@@ -413,7 +429,9 @@ ACTIONS: tuple[Action, ...] = (
         "send",
         footer=2,
     ),
-    Action("export_close", "escape", "Close", "export_screen", "close", "dismiss_screen", footer=1),
+    Action(
+        "export_close", "escape,q", "Close", "export_screen", "close", "dismiss_screen", footer=1
+    ),
     Action("export_copy", "ctrl+y", "Copy", "export_screen", "copy (OSC 52)", "copy", footer=2),
     Action("export_save", "ctrl+s", "Save", "export_screen", "save to a file", "save", footer=3),
 )

@@ -426,9 +426,10 @@ class WhisperApp(
         quitting.quit_or_copy(self)
 
     async def action_quit(self) -> None:
-        """q and Ctrl+Q (Textual's own action, kept async as Textual declares it): as Ctrl+C,
-        asking once before the replay editor's unsent edits are lost."""
+        """q, Ctrl+Q (kept async as Textual has it): as Ctrl+C, asking about unsent edits."""
         quitting.quit_app(self)
+
+    action_quit_main = action_quit  # q: the same, kept to the main screen (actions.py)
 
     def action_contributed(self, action_id: str) -> None:
         """Run an action another module registered (`action_registry.register`)."""

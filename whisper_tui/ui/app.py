@@ -425,8 +425,7 @@ class WhisperApp(
     def action_quit_or_copy(self) -> None:
         quitting.quit_or_copy(self)
 
-    async def action_quit(self) -> None:
-        """q, Ctrl+Q (kept async as Textual has it): as Ctrl+C, asking about unsent edits."""
+    async def action_quit(self) -> None:  # q, Ctrl+Q: as Ctrl+C, asking about unsent edits
         quitting.quit_app(self)
 
     action_quit_main = action_quit  # q: the same, kept to the main screen (actions.py)

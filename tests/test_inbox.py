@@ -95,3 +95,20 @@ def test_wait_for_with_a_term_that_can_never_match_raises_at_once():
     with WebhookInbox() as inbox:
         with pytest.raises(FilterError, match="status:abc: a status is a number"):
             inbox.wait_for("status:abc", timeout=2)
+
+
+def test_wait_for_takes_provider_and_sig_judged_with_the_inbox_secrets():
+    import hashlib
+    import hmac
+
+    secret = "gh-secret"
+    with WebhookInbox(Settings(port=0, secrets=(("github", secret),))) as inbox:
+        for body, key in ((b"{}", secret), (b"[]", "forged")):
+            mac = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+            headers = {"X-Hub-Signature-256": f"sha256={mac}"}
+            urllib.request.urlopen(urllib.request.Request(inbox.url, body, headers)).read()
+        post(inbox.url + "/plain", b"x")
+        [failed] = inbox.wait_for("provider:github sig:failed", timeout=5)
+        assert failed.body == b"[]"
+        assert [c.path for c in inbox.matching("sig:verified")] == ["/"]
+        assert [c.path for c in inbox.matching("sig:none")] == ["/plain"]

@@ -203,6 +203,9 @@ def test_an_unreachable_target_is_a_failed_send_not_a_traceback(recorded):
         (["--to", "http://127.0.0.1:9", "--only", '"open'], "unbalanced quotes"),
         (["--to", "http://127.0.0.1:9", "--only", "status:abc"], "a status is a number"),
         (["--to", "http://127.0.0.1:9", "--only", "foo:bar"], "no field 'foo' in 'foo:bar'"),
+        # sig: checks with the --sign secrets; with none, verified/failed could never match.
+        (["--to", "http://127.0.0.1:9", "--only", "sig:failed"], "sig:failed: no secret is"),
+        (["--to", "http://127.0.0.1:9", "--only", "provider:slak"], "provider:slak: one of"),
         # Each names the one that is wrong (one message used to cover both).
         (["--to", "http://127.0.0.1:9", "--delay", "-1"], "--delay -1: must be 0 or more"),
         (["--to", "http://127.0.0.1:9", "--timeout", "0"], "--timeout 0: must be more than 0"),
@@ -551,3 +554,26 @@ def test_a_sign_secret_is_masked_in_send_s_lines_text_and_json(tmp_path, as_json
     assert secret not in done.stdout + done.stderr and "/hooks/***" in done.stdout
     if as_json:
         assert json.loads(done.stdout)["url"].endswith("/hooks/***")
+
+
+def test_only_takes_provider_and_sig_judged_with_the_sign_secrets(tmp_path):
+    from whisper_tui.send import make_plan
+
+    def github(request_id: int, body: bytes, secret: str) -> CapturedRequest:
+        mac = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        headers = ((b"X-Hub-Signature-256", f"sha256={mac}".encode()),)
+        return CapturedRequest(request_id, 0.0, "127.0.0.1", "POST", "/gh", (1, 1), headers, body)
+
+    plain = CapturedRequest(3, 0.0, "127.0.0.1", "POST", "/plain", (1, 1), (), b"x")
+    har = tmp_path / "mixed.har"
+    save_har(har, [github(1, b"{}", SECRET), github(2, b"[]", "forged"), plain], "http://h")
+    to = ["--to", "http://127.0.0.1:9"]
+
+    def sent(*args: str) -> list[str]:
+        return [c.target for c in make_plan([str(har), *to, *args]).captures]
+
+    assert sent("--only", "provider:github") == ["/gh", "/gh"]
+    assert sent("--only", "sig:none") == ["/plain"]
+    assert sent("--only", "sig:unchecked") == ["/gh", "/gh"]  # no --sign: nothing checked
+    failed = make_plan([str(har), *to, "--only", "sig:failed", "--sign", f"github={SECRET}"])
+    assert [c.body for c in failed.captures] == [b"[]"]

@@ -205,7 +205,7 @@ class WebhookInbox:
 
     def matching(self, query: str = "") -> list[Capture]:
         """The captures matching a filter (the TUI's `/` language), oldest first."""
-        predicate = compile_filter(query, self.session.store.deliveries)
+        predicate = compile_filter(query, self.session.store.deliveries, self.session.verdicts)
         return [c for c in self.captures if predicate(c.request)]
 
     def wait_for(self, query: str = "", count: int = 1, timeout: float = 5.0) -> list[Capture]:
@@ -234,7 +234,7 @@ class WebhookInbox:
     def _poller(self, query: str, count: int, timeout: float) -> Callable[[], list[Capture] | None]:
         """One look per call: the matches once there are `count`, None while waiting, and
         InboxTimeout (listing what arrived) once `timeout` has passed."""
-        predicate = compile_filter(query, self.session.store.deliveries)
+        predicate = compile_filter(query, self.session.store.deliveries, self.session.verdicts)
         deadline = time.monotonic() + timeout
 
         def poll() -> list[Capture] | None:

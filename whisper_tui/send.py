@@ -31,8 +31,15 @@ from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.redaction import Redactor, shown_url
 from whisper_tui.core.replay import Sender
 from whisper_tui.core.sanitize import printable
-from whisper_tui.core.signatures import detect_schemes, get_scheme, parse_secret_arg, sign
+from whisper_tui.core.signatures import (
+    SignatureSettings,
+    detect_schemes,
+    get_scheme,
+    parse_secret_arg,
+    sign,
+)
 from whisper_tui.core.targets import target_url, validate_target
+from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.reader_gone import READER_GONE, write_through
 from whisper_tui.stopping import EXIT_INTERRUPTED, on_stop_signals
 
@@ -91,7 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="where to send; each request's path and query are appended (as --forward does)",
     )
-    parser.add_argument("--only", default="", metavar="QUERY", help="send only matching entries")
+    parser.add_argument(
+        "--only",
+        default="",
+        metavar="QUERY",
+        help="send only matching entries (the TUI's / filter; sig: checks with the --sign secrets)",
+    )
     parser.add_argument(
         "--sign",
         action="append",
@@ -179,7 +191,9 @@ def make_plan(argv: Sequence[str]) -> Plan:
                 # whisper-tui verifies with several secrets; a delivery is signed with one.
                 raise ValueError(f"--sign {scheme} given twice; requests are signed with one")
             secrets[scheme] = secret
-        predicate = compile_filter(args.only)
+        # sig: judges with the --sign secrets: the only ones send is given.
+        checking = Verdicts(SignatureSettings(secrets=secrets))
+        predicate = compile_filter(args.only, verdicts=checking)
     except (ValueError, FilterError) as error:
         parser.error(str(error))
     # Each flag named on its own: one message for both left the user to guess which.

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import hmac
 import threading
 from dataclasses import replace
+
+import pytest
 
 from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until
 from whisper_tui.core import filtering
@@ -100,7 +104,9 @@ async def test_a_filter_error_is_readable_whole_at_80x24():
         text = await wait_for_screen(pilot, app, "needs a value")
         box = app.screen.query_one("#filter-error").region
         rows = [row[box.x : box.right] for row in text.splitlines()[box.y : box.bottom]]
-        assert " ".join(" ".join(rows).split()) == "filter: method: needs a value, e.g. method:POST"
+        assert " ".join(" ".join(rows).split()) == (
+            "not applied, list shows all: method: needs a value, e.g. method:POST"
+        )
         field = app.screen.query_one("#filter").region
         assert not field.overlaps(box)  # what was typed stays in view above the error
         assert "status:500 method:" in text.splitlines()[field.y + 1]
@@ -132,3 +138,38 @@ async def test_a_compressed_arrival_under_a_filter_is_inflated_off_the_loop(monk
         paths = [shown[i].path for i in range(3)]
         assert paths == ["/hooks/plain", "/hooks/zipped", "/hooks/after"]
     assert inflated_on and not any(inflated_on)
+
+
+def github_post(body: bytes, secret: str) -> bytes:
+    mac = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    head = (
+        f"POST /gh HTTP/1.1\r\nHost: x\r\nX-Hub-Signature-256: sha256={mac}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_provider_and_sig_filter_the_list_and_a_bad_term_says_which_filter_it_shows(size):
+    app = WhisperApp(Settings(port=0, secrets=(("github", "gh-secret"),)))
+    async with app.run_test(size=size) as pilot:
+        await send_raw(app.port, github_post(b'{"n": 1}', "gh-secret"))  # #1 verified
+        await send_raw(app.port, github_post(b'{"n": 2}', "forged"))  # #2 failed
+        await send_raw(app.port, raw_post("/plain", b"x"))  # #3 unsigned
+        await wait_for_list(pilot, app, 3)
+        await pilot.press("slash", *"provider:github", "enter")
+        await wait_until(pilot, lambda: [r.id for r in app.request_list.view] == [1, 2])
+        await pilot.press("slash", "ctrl+a", "ctrl+k", *"sig:failed", "enter")
+        await wait_until(pilot, lambda: [r.id for r in app.request_list.view] == [2])
+        await pilot.press("slash", "ctrl+a", "ctrl+k", *"sig:none", "enter")
+        await wait_until(pilot, lambda: [r.id for r in app.request_list.view] == [3])
+        # A term that can't match: the list keeps sig:none's rows, and the bar says so.
+        await pilot.press("slash", "ctrl+a", "ctrl+k", *"provider:slak", "enter")
+        error = app.screen.query_one("#filter-error")
+        await wait_until(pilot, lambda: "provider:slak" in str(error.render()))
+        said = " ".join(str(error.render()).split())
+        assert said.startswith("not applied, list shows 'sig:none': provider:slak: one of")
+        assert [r.id for r in app.request_list.view] == [3]
+        await wait_for_screen(
+            pilot, app, "not applied, list shows", "showing 1 of 3 for 'sig:none'"
+        )

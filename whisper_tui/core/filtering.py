@@ -2,6 +2,7 @@
 
 method:POST  path:/hooks/*  status:413  header:x-github-event=push  type:json  body:paid
 delivery:72d3 (the provider's delivery id, by prefix)  repeat:yes (a retry) / repeat:no
+provider:stripe (the signature scheme detected)  sig:verified / failed / unchecked / none
 bare words match anywhere (method, target, header names and values, body)
 -word or -field:value excludes; "quoted words" keep spaces; all terms must match.
 
@@ -26,8 +27,15 @@ from whisper_tui.core.answers import status_of
 from whisper_tui.core.contentviews.decoding import decode_request_body
 from whisper_tui.core.deliveries import delivery_id_of
 from whisper_tui.core.delivery_index import DeliveryIndex
+from whisper_tui.core.filter_signatures import (
+    provider_check,
+    provider_problem,
+    sig_check,
+    sig_problem,
+)
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import Edit, RequestStore
+from whisper_tui.core.verdicts import Verdicts
 
 BODY_SEARCH_LIMIT = 4 * 1024 * 1024
 """Only the first 4 MB of a body (after inflating it) are searched, so one huge body can't
@@ -52,6 +60,8 @@ FIELDS = (
     "remote",
     "delivery",
     "repeat",
+    "provider",
+    "sig",
 )
 YES_NO = {"yes": True, "no": False}
 
@@ -68,7 +78,9 @@ class Term:
     negated: bool = False
 
 
-def parse_filter(text: str) -> list[Term]:
+def parse_filter(text: str, verdicts: Verdicts | None = None) -> list[Term]:
+    """The terms of a filter, or FilterError naming the first that can never match.
+    `verdicts` (the caller's secrets) decides whether sig:verified and sig:failed can."""
     try:
         words = shlex.split(text)
     except ValueError as error:
@@ -82,7 +94,7 @@ def parse_filter(text: str) -> list[Term]:
         if sep and name.lower() in FIELDS:
             if not value:
                 raise FilterError(f"{name}: needs a value, e.g. {name}:{_EXAMPLES[name.lower()]}")
-            _check_value(name.lower(), value)
+            _check_value(name.lower(), value, verdicts)
             terms.append(Term(name.lower(), value, negated))
         elif sep and value and _FIELD_LIKE.match(name) and not value.startswith("/"):
             # 'foo:bar' read as a bare word matched nothing, silently: a mistyped field. (A
@@ -100,13 +112,20 @@ _FIELD_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 """What a field name looks like: a word before ':' that is not one is a mistyped field."""
 
 
-def _check_value(field: str, value: str) -> None:
+def _check_value(field: str, value: str, verdicts: Verdicts | None = None) -> None:
     """A value its field can never match is an error naming the term and what is allowed
     (the TUI's filter bar, send --only and the pytest fixture all parse here)."""
     if field == "status" and not (value.isascii() and value.isdigit()):
         raise FilterError(f"status:{value[:20]}: a status is a number, e.g. status:413")
     if field == "repeat" and value.lower() not in YES_NO:
         raise FilterError(f"repeat:{value[:20]}: yes or no, e.g. repeat:yes")
+    problem = None
+    if field == "provider":
+        problem = provider_problem(value)
+    elif field == "sig":
+        problem = sig_problem(value, verdicts)
+    if problem:
+        raise FilterError(problem)
 
 
 _EXAMPLES = {
@@ -119,21 +138,30 @@ _EXAMPLES = {
     "remote": "10.0.0.5",
     "delivery": "72d3",
     "repeat": "yes",
+    "provider": "stripe",
+    "sig": "failed",
 }
 
 
-def compile_filter(text: str, deliveries: DeliveryIndex | None = None) -> Predicate:
+def compile_filter(
+    text: str, deliveries: DeliveryIndex | None = None, verdicts: Verdicts | None = None
+) -> Predicate:
     """A predicate for the filter text (empty text matches everything).
 
     `deliveries` (a store's index) answers `repeat:`, which depends on what arrived before;
     without it `repeat:` is refused and `delivery:` reads each capture's id itself.
+    `verdicts` (with the caller's secrets) answers `sig:`; without it nothing is checked.
     """
-    return compile_terms(parse_filter(text), deliveries)
+    return compile_terms(parse_filter(text, verdicts), deliveries, verdicts)
 
 
-def compile_terms(terms: list[Term], deliveries: DeliveryIndex | None = None) -> Predicate:
+def compile_terms(
+    terms: list[Term],
+    deliveries: DeliveryIndex | None = None,
+    verdicts: Verdicts | None = None,
+) -> Predicate:
     """A predicate for parsed terms (see compile_filter), for a caller that reads them too."""
-    checks = [_compile_term(term, deliveries) for term in terms]
+    checks = [_compile_term(term, deliveries, verdicts) for term in terms]
 
     def matches(request: CapturedRequest) -> bool:
         return all(check(request) for check in checks)
@@ -141,9 +169,15 @@ def compile_terms(terms: list[Term], deliveries: DeliveryIndex | None = None) ->
     return matches
 
 
-def _compile_term(term: Term, deliveries: DeliveryIndex | None) -> Predicate:
+def _compile_term(
+    term: Term, deliveries: DeliveryIndex | None, verdicts: Verdicts | None
+) -> Predicate:
     if term.field in ("delivery", "repeat"):
         check = _delivery_check(term, deliveries)
+    elif term.field == "provider":
+        check = provider_check(term.value)
+    elif term.field == "sig":
+        check = sig_check(term.value, verdicts)
     else:
         check = _positive_check(term)
     if term.negated:
@@ -323,14 +357,15 @@ class FilteredView:
         scanned_to: int | None = None,
         edits_seen: int | None = None,
         renumbered_seen: int | None = None,
+        verdicts: Verdicts | None = None,
     ) -> None:
         """`matches` up to `scanned_to` come from a scan (in a worker) of the store as it
         was when len(store.edits) was `edits_seen` and its delivery index's `renumbered` was
         `renumbered_seen`; edits since are replayed here."""
         self.store = store
         self.text = text
-        terms = parse_filter(text)  # once: the predicate and the repeat: question share it
-        self.predicate = compile_terms(terms, store.deliveries)
+        terms = parse_filter(text, verdicts)  # once: the predicate and repeat: share it
+        self.predicate = compile_terms(terms, store.deliveries, verdicts)
         self._matches = matches if matches is not None else []
         self._scanned_to = store.evicted if scanned_to is None else scanned_to
         self._edits_seen = len(store.edits) if edits_seen is None else edits_seen

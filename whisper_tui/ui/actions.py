@@ -72,7 +72,7 @@ ACTIONS: tuple[Action, ...] = (
         "slash",
         "Filter",
         "filter: words, method:POST path:/hooks/* header:name=value status:413"
-        " delivery:72d3 repeat:yes",
+        " delivery:72d3 repeat:yes provider:stripe sig:failed",
         footer=3,
         key_display="/",
         palette="Filter",

@@ -23,8 +23,10 @@ from whisper_tui.core.filtering import (
     scan,
 )
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.sanitize import printable
 
 if TYPE_CHECKING:
+    from whisper_tui.core.session import Session
     from whisper_tui.core.store import RequestStore
     from whisper_tui.ui.request_list import RequestList
 
@@ -36,6 +38,7 @@ class FilterActions:
 
     _filter_timer: Timer | None = None
     store: RequestStore
+    session: Session
     request_list: RequestList
     _topbar_state: tuple[Any, ...]
     screen_stack: Any
@@ -80,10 +83,15 @@ class FilterActions:
             self.refresh_from_store()
             return
         try:
-            predicate = compile_filter(text, self.store.deliveries)
+            predicate = compile_filter(text, self.store.deliveries, self.session.verdicts)
         except FilterError as problem:
+            # The list keeps the last filter that worked (as mitmproxy keeps its last valid
+            # one): said first, or the rows above read as this text's result.
+            shown = self.request_list.view.text
+            kept = f"'{printable(shown)}'" if shown else "all"
             # A theme variable, resolved when drawn: a theme change recolours it too.
-            error.update(Content.styled(f"filter: {problem}", "bold $text-error"))
+            said = f"not applied, list shows {kept}: {problem}"
+            error.update(Content.styled(said, "bold $text-error"))
             error.display = True
             return
         error.display = False
@@ -154,7 +162,9 @@ class FilterActions:
         self, text: str, matches: list[int], scanned_to: int, seen: tuple[int, int]
     ) -> None:
         """`seen`: the store's edits and its index's renumbered count at the snapshot."""
-        view = FilteredView(self.store, text, matches, scanned_to, *seen)
+        view = FilteredView(
+            self.store, text, matches, scanned_to, *seen, verdicts=self.session.verdicts
+        )
         self.request_list.set_view(view)
         self._topbar_state = ()
         self.refresh_from_store()

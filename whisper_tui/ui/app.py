@@ -177,8 +177,7 @@ class WhisperApp(
                 yield RequestList(self.store, self.verdicts, id="requests")
                 yield Input(
                     placeholder="filter: words, method:POST path:/hooks/* header:name=value "
-                    "status:413 body:text delivery:id repeat:yes provider:stripe sig:failed "
-                    "-exclude",
+                    "status:413 body:text delivery:id repeat:yes provider:name sig:failed -exclude",
                     id="filter",
                     # What is typed or pasted is drawn with visible marks for control characters.
                     highlighter=ControlPictures(),

@@ -141,6 +141,28 @@ def test_waiting_for_what_never_comes_fails_with_what_did_arrive(project):
     )
 
 
+PROJECT["test_project_a_filter_typo_shows_the_test_s_line_and_the_message"] = """
+        def test_typo(webhook_inbox):
+            webhook_inbox.wait_for("foo:bar", timeout=0.3)
+        """
+
+
+def test_a_filter_typo_shows_the_test_s_line_and_the_message(project):
+    # The fixture's own frames (inbox.py, core/filtering.py) are hidden, as pytest's helpers'
+    # are: what is left is the user's line and what is wrong with it.
+    assert project.outcomes["test_project_a_filter_typo_shows_the_test_s_line_and_the_message"] == {
+        "test_typo": "failed"
+    }
+    project.output.fnmatch_lines(
+        [
+            '>*webhook_inbox.wait_for("foo:bar", timeout=0.3)',
+            "E*FilterError: no field 'foo' in 'foo:bar': fields are method, path, *",
+        ]
+    )
+    project.output.no_fnmatch_line("*whisper_tui/inbox.py*")
+    project.output.no_fnmatch_line("*whisper_tui/core/filtering.py*")
+
+
 PROJECT["test_project_respond_sets_the_answer_for_this_test_only"] = """
         import urllib.error, urllib.request
 

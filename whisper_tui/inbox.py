@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from whisper_tui.core.answers import status_of
-from whisper_tui.core.filtering import compile_filter
+from whisper_tui.core.filtering import FilterError, Predicate, compile_filter
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.portable import header_text
 from whisper_tui.core.responses import parse_rule
@@ -205,7 +205,8 @@ class WebhookInbox:
 
     def matching(self, query: str = "") -> list[Capture]:
         """The captures matching a filter (the TUI's `/` language), oldest first."""
-        predicate = compile_filter(query, self.session.store.deliveries, self.session.verdicts)
+        __tracebackhide__ = True
+        predicate = self._predicate(query)
         return [c for c in self.captures if predicate(c.request)]
 
     def wait_for(self, query: str = "", count: int = 1, timeout: float = 5.0) -> list[Capture]:
@@ -234,7 +235,8 @@ class WebhookInbox:
     def _poller(self, query: str, count: int, timeout: float) -> Callable[[], list[Capture] | None]:
         """One look per call: the matches once there are `count`, None while waiting, and
         InboxTimeout (listing what arrived) once `timeout` has passed."""
-        predicate = compile_filter(query, self.session.store.deliveries, self.session.verdicts)
+        __tracebackhide__ = True
+        predicate = self._predicate(query)
         deadline = time.monotonic() + timeout
 
         def poll() -> list[Capture] | None:
@@ -247,6 +249,17 @@ class WebhookInbox:
             return None
 
         return poll
+
+    def _predicate(self, query: str) -> Predicate:
+        """The filter `query` compiles to. A FilterError is raised anew from here, its chain
+        cut (from None) and these frames hidden, as pytest's own helpers do: a typo such as
+        'foo:bar' showed the filter parser's frames in inbox.py and core/filtering.py; now
+        the test's line and the message."""
+        __tracebackhide__ = True
+        try:
+            return compile_filter(query, self.session.store.deliveries, self.session.verdicts)
+        except FilterError as error:
+            raise FilterError(str(error)) from None
 
     def _timeout_message(self, query: str, count: int, timeout: float, matched: int) -> str:
         everything = self._on_loop(lambda: list(self.session.store))

@@ -3,6 +3,7 @@ itself, an app that counts does not, and a dead target is a failure, not a verdi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib.util
 import time
@@ -184,6 +185,35 @@ async def test_a_target_that_is_down_is_a_failure_not_a_verdict(session):
     assert result.verdict == "failed"
     assert result.reasons[0].startswith("send 1: connection refused")
     assert result.summary().startswith("failed: send 1: connection refused")
+
+
+async def test_the_probe_stops_at_a_send_that_cannot_connect_not_one_left_unanswered(session):
+    # 9 sends to a dead port recorded 9 refusals: nothing was delivered, nothing to compare.
+    request = await capture(session)
+    result = await probe(session, request, "http://127.0.0.1:9", times=9)
+    assert len(result.attempts) == 1
+    assert len(session.store.attempts(request.id)) == 1
+    assert result.summary() == (
+        "failed: send 1: connection refused to 127.0.0.1:9; stopped after send 1 of 9: "
+        "nothing was delivered, so there is nothing to compare"
+    )
+    # A send that arrived but got no answer reached the app (which may have acted on it):
+    # the probe goes on.
+    arrived = []
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        arrived.append(await reader.readuntil(b"\r\n\r\n"))
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        result = await probe(session, request, f"http://127.0.0.1:{port}", times=3)
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert len(result.attempts) == 3 and len(arrived) == 3
+    assert result.verdict == "failed" and "stopped" not in result.summary()
 
 
 def answer(status: int, body: bytes, *headers: tuple[bytes, bytes]) -> Attempt:

@@ -22,7 +22,7 @@ from typing import Literal
 
 from whisper_tui.core.models import Attempt, CapturedRequest, display_header_value
 from whisper_tui.core.session import Session
-from whisper_tui.core.targets import target_url
+from whisper_tui.core.targets import never_connected, target_url
 
 DEFAULT_TIMES = 2
 MAX_TIMES = 20
@@ -108,7 +108,14 @@ async def probe(
         else:
             attempt = await session.replay(request, url, notes=[note])
         attempts.append(attempt)
+        if never_connected(attempt):
+            break  # nothing was delivered: the sends after it would only record the same
     result = compare_answers(request, url, attempts)
+    if len(attempts) < times:
+        result.reasons[-1] += (
+            f"; stopped after send {len(attempts)} of {times}: nothing was delivered, "
+            "so there is nothing to compare"
+        )
     if resigned:
         # Said as the attempts say it, by what the scheme signs: a GitHub copy is re-signed
         # with no timestamp, so every send carries the same signature.

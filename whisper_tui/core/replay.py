@@ -39,7 +39,12 @@ from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders, is_tok
 from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.targets import (
     BODY_NOT_KEPT,
+    CANNOT_CONNECT,
+    CANNOT_RESOLVE,
+    CERTIFICATE_REJECTED,
     INVALID_HEADER,
+    REFUSED,
+    TLS_FAILED,
     host_port,
     normal_host,
     own_target_problem,
@@ -260,16 +265,16 @@ def _describe(exc: BaseException, url: str, timeout: float) -> str:
     if isinstance(exc, asyncio.TimeoutError):
         return f"timed out after {timeout:g} s"
     if isinstance(exc, aiohttp.ClientConnectorDNSError):
-        return f"cannot resolve host {urlsplit(url).hostname}"
+        return f"{CANNOT_RESOLVE} {urlsplit(url).hostname}"
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        return f"TLS certificate rejected for {where}: {_one_line(exc.certificate_error)}"
+        return f"{CERTIFICATE_REJECTED} {where}: {_one_line(exc.certificate_error)}"
     if isinstance(exc, aiohttp.ClientSSLError):
-        return f"TLS error with {where}: {_one_line(exc)}"
+        return f"{TLS_FAILED} {where}: {_one_line(exc)}"
     if isinstance(exc, aiohttp.ClientConnectorError):
         if isinstance(exc.os_error, ConnectionRefusedError):
-            return f"connection refused to {where}"
+            return f"{REFUSED} {where}"
         reason = exc.os_error.strerror or _one_line(exc.os_error)
-        return f"cannot connect to {where}: {reason}"
+        return f"{CANNOT_CONNECT} {where}: {reason}"
     if isinstance(exc, aiohttp.ServerDisconnectedError):
         return f"{where} closed the connection without a complete answer"
     if isinstance(exc, aiohttp.ClientResponseError):

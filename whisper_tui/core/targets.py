@@ -16,6 +16,14 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 # How replay.py's attempts start the errors that are the capture's (or the edit's) fault.
 BODY_NOT_KEPT = "the body was not kept"
 INVALID_HEADER = "invalid header name"
+# And those that made no connection at all (replay._describe): nothing of the request reached
+# the target. A timeout or an answer cut short are not among them: those may have arrived.
+REFUSED = "connection refused to"
+CANNOT_CONNECT = "cannot connect to"
+CANNOT_RESOLVE = "cannot resolve host"
+CERTIFICATE_REJECTED = "TLS certificate rejected for"
+TLS_FAILED = "TLS error with"
+NO_CONNECTION = (REFUSED, CANNOT_CONNECT, CANNOT_RESOLVE, CERTIFICATE_REJECTED, TLS_FAILED)
 
 
 def target_url(base: str, request_target: str) -> str:
@@ -157,3 +165,10 @@ def unreachable(attempt: Attempt) -> bool:
         and attempt.status is None
         and not error.startswith((BODY_NOT_KEPT, INVALID_HEADER))
     )
+
+
+def never_connected(attempt: Attempt) -> bool:
+    """Whether a failed attempt made no connection (refused, unresolved, TLS failed), so
+    nothing of it was delivered: the probe stops there, with nothing to compare."""
+    error = attempt.error
+    return error is not None and attempt.status is None and error.startswith(NO_CONNECTION)

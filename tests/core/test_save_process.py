@@ -281,6 +281,30 @@ def test_cpu_of_thread_names_the_cpu_a_pinned_thread_runs_on() -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux's CPU affinity")
+def test_a_set_someone_else_gave_the_child_is_kept_when_the_loop_moves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Four CPUs (this machine may have two): the child's set as the kernel would keep it.
+    child = SavingProcess()
+    pid = child.process.pid
+    sets = {pid: {0, 1, 2, 3}}
+    monkeypatch.setattr(os, "sched_getaffinity", lambda which: set(sets[which]))
+    monkeypatch.setattr(
+        os, "sched_setaffinity", lambda which, cpus: sets.update({which: set(cpus)})
+    )
+    try:
+        child.keep_off(0)
+        assert sets[pid] == {1, 2, 3}
+        sets[pid] = {2, 3}  # the user's `taskset -p` of the child: never CPU 0 or 1
+        child.keep_off(2)  # the loop moved to CPU 2
+        assert sets[pid] == {3}  # CPU 0, taken by keep_off before, was not given back
+        child.keep_off(3)
+        assert sets[pid] == {2}
+    finally:
+        monkeypatch.undo()
+        child.close()
+
+
 def test_the_child_keeps_off_the_capture_servers_cpu_and_gives_it_back() -> None:
     cpus = sorted(os.sched_getaffinity(0))
     child = SavingProcess()

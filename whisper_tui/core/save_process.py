@@ -215,6 +215,9 @@ class SavingProcess:
         widen(self.process.stdin)
         self._taken: set[int] = set()
         """CPUs keep_off took from the child's set: given back when the loop moves."""
+        self._applied: set[int] | None = None
+        """The set keep_off gave the child last: another found since was set by someone else
+        (a user's taskset of the child), and only its CPUs are the child's from then on."""
 
     @classmethod
     def spawn(cls) -> SavingProcess | None:
@@ -248,11 +251,14 @@ class SavingProcess:
             return
         try:
             current = os.sched_getaffinity(self.process.pid)
+            if current != self._applied:
+                self._taken = set()  # not the set keep_off left: someone else's, kept
             allowed = current | self._taken
             wanted = (allowed - {cpu}) or allowed
             if wanted != current:
                 os.sched_setaffinity(self.process.pid, wanted)
             self._taken = allowed - wanted
+            self._applied = wanted
         except OSError:
             pass  # the child gone (the request will tell) or a CPU taken offline meanwhile
 

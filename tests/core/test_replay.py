@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from tests.helpers import send_raw
 from whisper_tui.core.answers import STOPPED_FORWARD, stopped_forward
 from whisper_tui.core.models import Attempt, CapturedRequest
+from whisper_tui.core.portable import HOP_BY_HOP
 from whisper_tui.core.replay import (
-    HOP_BY_HOP,
     Sender,
     outgoing_headers,
     relay_headers,

@@ -13,6 +13,35 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+HOP_BY_HOP: frozenset[str] = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "trailers",  # RFC 2616's spelling, still seen in the wild
+        "transfer-encoding",
+        "upgrade",
+        "proxy-authorization",
+        "proxy-authenticate",
+    }
+)
+"""Lower-cased names that describe one connection, never forwarded (RFC 9110 §7.6.1): replay
+and forward leave them out, and so do the curl, HTTPie and pytest exports, which are replays
+run by hand. HAR, JSON and raw HTTP keep them: those are records of what arrived."""
+
+
+def connection_headers(raw_headers: Iterable[tuple[bytes, bytes]]) -> frozenset[bytes]:
+    """The lower-cased names among `raw_headers` that describe the sender's connection:
+    HOP_BY_HOP, and any header its Connection header names (`Connection: close, X-Trace`)."""
+    pairs = list(raw_headers)
+    names = {name.encode("ascii") for name in HOP_BY_HOP}
+    for name, value in pairs:
+        if name.lower() == b"connection":
+            names.update(t.strip().lower() for t in value.split(b",") if t.strip())
+    return frozenset(names)
+
 
 def body_text(body: bytes) -> str | None:
     """The body as text when it is valid UTF-8, else None."""

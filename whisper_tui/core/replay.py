@@ -36,6 +36,7 @@ from yarl import URL
 
 from whisper_tui.core.answers import STOPPED_FORWARD
 from whisper_tui.core.models import Attempt, CapturedRequest, RawHeaders, is_token
+from whisper_tui.core.portable import connection_headers
 from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.targets import (
     BODY_NOT_KEPT,
@@ -51,22 +52,6 @@ from whisper_tui.core.targets import (
     target_url,
     validate_target,
 )
-
-HOP_BY_HOP: frozenset[str] = frozenset(
-    {
-        "connection",
-        "keep-alive",
-        "proxy-connection",
-        "te",
-        "trailer",
-        "trailers",  # RFC 2616's spelling, still seen in the wild
-        "transfer-encoding",
-        "upgrade",
-        "proxy-authorization",
-        "proxy-authenticate",
-    }
-)
-"""Lower-cased names that describe one connection, never forwarded (RFC 9110 §7.6.1)."""
 
 MAX_RESPONSE_BODY = 8 * 1024 * 1024
 """Bytes of a target's answer kept per attempt; the rest is dropped and noted."""
@@ -91,11 +76,10 @@ def outgoing_headers(
     Content-Length (or Transfer-Encoding, since the stored body is de-chunked) stood, and is
     left out only for an empty body that had neither.
     """
-    pairs = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw_headers]
-    dropped = set(HOP_BY_HOP) | {"host", "expect"}
-    for name, value in pairs:
-        if name.lower() == "connection":
-            dropped.update(t.strip().lower() for t in value.split(",") if t.strip())
+    raw = list(raw_headers)
+    pairs = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw]
+    # The exports' rule too (portable.connection_headers): one list of the sender's own.
+    dropped = {n.decode("latin-1") for n in connection_headers(raw)} | {"host", "expect"}
     result: list[tuple[str, str]] = []
     length_placed = False
     for name, value in pairs:

@@ -105,6 +105,31 @@ async def test_curl_adds_no_headers_of_its_own(echo: EchoServer) -> None:
     assert seen.body == b"hello"
 
 
+async def test_curl_leaves_out_the_senders_connection_headers_as_replay_does(
+    echo: EchoServer,
+) -> None:
+    # A capture `whisper-tui send` made carried `Connection: close`: the command is a replay
+    # run by hand, so the sender's own connection headers go as replay drops them.
+    headers = [
+        (b"Connection", b"close, X-Trace"),
+        (b"Keep-Alive", b"timeout=5"),
+        (b"X-Trace", b"abc"),
+        (b"X-Kept", b"1"),
+        (b"Content-Length", b"2"),
+    ]
+    req = make_request(headers=headers, body=b"{}")
+    command = to_curl(req, echo.base_url)
+    assert "Connection" not in command and "Keep-Alive" not in command
+    assert "X-Trace" not in command
+    await run_bash(command)
+    seen = echo.last()
+    assert header_names(seen.raw_headers) == {b"host", b"x-kept", b"content-length"}
+    # The records keep what arrived: raw HTTP and HAR still carry them.
+    raw = render_export("raw", [req], echo.base_url)
+    assert b"Connection: close, X-Trace\r\n" in raw and b"Keep-Alive: timeout=5" in raw
+    assert b'"Connection"' in render_export("har", [req], echo.base_url)
+
+
 async def test_curl_hostile_header_values_arrive_exactly(echo: EchoServer, tmp_path: Path) -> None:
     headers = [
         (b"X-Hostile", HOSTILE.encode()),

@@ -101,6 +101,17 @@ async def test_httpie_items_parse_back_to_the_headers(tmp_path: Path) -> None:
     assert "--ignore-stdin" not in command
 
 
+async def test_httpie_leaves_out_the_senders_connection_headers(tmp_path: Path) -> None:
+    headers = [(b"Connection", b"close, X-Trace"), (b"X-Trace", b"abc"), (b"X-Kept", b"1")]
+    command = to_httpie(make_request(headers=headers, body=b"{}"), "http://127.0.0.1:1")
+    out = await run_bash(argv_capture_script(command, "http"), cwd=tmp_path)
+    argv, _ = split_capture(out)
+    items = [_parse_httpie_item(a.decode()) for a in argv[argv.index(b"POST") + 2 :]]
+    assert [(k, v) for k, sep, v in items if sep == ":" and v] == [("X-Kept", "1")]
+    # HTTPie's own `Connection: keep-alive` is switched off too: none goes out.
+    assert ("Connection", ":", "") in items
+
+
 def test_httpie_without_body_ignores_stdin() -> None:
     req = make_request(method="GET", headers=[(b"User-Agent", b"x")])
     command = to_httpie(req, "http://h")

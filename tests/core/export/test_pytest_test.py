@@ -91,3 +91,17 @@ def test_each_test_is_laid_out_as_a_formatter_would():
     bare = CapturedRequest(8, 0.0, "127.0.0.1", "GET", "/", (1, 1), (), b"")
     source = render_export("pytest", [bare], "http://127.0.0.1:1").decode("utf-8")
     assert "        'GET',\n        '/',\n        [],\n        b'',\n    )\n" in source
+
+
+def test_the_senders_connection_headers_are_left_out_as_replay_leaves_them():
+    headers = (
+        (b"Connection", b"keep-alive, X-Trace"),
+        (b"Keep-Alive", b"timeout=5"),
+        (b"X-Trace", b"abc"),
+        (b"X-Kept", b"1"),
+    )
+    capture = CapturedRequest(1, 0.0, "127.0.0.1", "POST", "/h", (1, 1), headers, b"{}")
+    text = render_export("pytest", [capture], "http://127.0.0.1:1").decode()
+    assert "('X-Kept', '1')" in text
+    for name in ("'Connection'", "'Keep-Alive'", "'X-Trace'"):
+        assert name not in text

@@ -71,9 +71,11 @@ def to_httpie(request: CapturedRequest, base_url: str) -> str:
     args += ["--path-as-is", shlex.quote(request.method)]
     args.append(shell_quote_bytes(target_bytes(request_url(base_url, request.target))))
 
-    items = [_httpie_item(n, v) for n, v in forwarded_headers(request)]
+    headers = forwarded_headers(request)
+    items = [_httpie_item(n, v) for n, v in headers]
+    sent = {name.lower() for name, _ in headers}
     for default in _HTTPIE_DEFAULTS:
-        if not has_header(request, default.lower()):
+        if default.lower() not in sent:  # Connection never is: it is the sender's own
             items.append(_httpie_item(default, None))
     if body and not has_header(request, b"content-type"):
         # With stdin data HTTPie would announce `application/json`.

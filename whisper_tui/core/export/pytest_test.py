@@ -13,10 +13,11 @@ from collections.abc import Sequence
 
 from whisper_tui.core.export.registry import AttemptsFor, ExportFormat, register
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.portable import body_text
+from whisper_tui.core.portable import body_text, connection_headers
 
 ENV_VAR = "WEBHOOK_TARGET_URL"
-_NOT_SENT = {b"host", b"content-length", b"transfer-encoding", b"connection", b"expect"}
+_NOT_SENT = {b"host", b"content-length", b"transfer-encoding", b"expect"}
+"""Written for the target by http.client; hop-by-hop headers are left out too, as replay does."""
 
 _HEADER = f'''"""Replays of deliveries captured by whisper-tui: each is posted to ${ENV_VAR}."""
 
@@ -58,10 +59,11 @@ def _value_literal(value: bytes) -> str | bytes:
 
 def _test_for(request: CapturedRequest) -> str:
     # Readable text for UTF-8 values ('Zoë'); a bytes literal keeps any other value exact.
+    left_out = _NOT_SENT | connection_headers(request.raw_headers)
     headers = [
         (name.decode("latin-1"), _value_literal(value))
         for name, value in request.raw_headers
-        if name.lower() not in _NOT_SENT
+        if name.lower() not in left_out
     ]
     # Laid out as a formatter would: the call's arguments at 8 spaces, the list's items at
     # 12, its closing bracket back at 8 (an empty list stays on one line).

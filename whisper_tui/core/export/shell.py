@@ -9,7 +9,11 @@ for headers or targets with such bytes.
 What the commands leave to the client, because the client computes them itself from the URL
 and the data it sends: `Host`, `Content-Length`, `Transfer-Encoding` (the body is sent whole
 with a length, never chunked) and `Expect` (100-continue is a transport negotiation, not
-content). Every other header is passed in order, duplicates kept, with the sender's casing.
+content). Hop-by-hop headers (`Connection`, `Keep-Alive`, `TE`, `Upgrade`, ... and any that
+`Connection` names) are left out as replay leaves them out: the command is a replay run by
+hand, on a connection of its own (a capture sent by `whisper-tui send` carried
+`Connection: close`). Every other header is passed in order, duplicates kept, with the
+sender's casing.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import shlex
 from collections.abc import Iterable
 
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.portable import body_text
+from whisper_tui.core.portable import body_text, connection_headers
 from whisper_tui.core.sanitize import NOT_LITERAL_IN_SHELL
 
 # Headers the client derives from the URL and the body; passing the captured ones would either
@@ -79,8 +83,10 @@ def has_header(request: CapturedRequest, name: bytes) -> bool:
 
 
 def forwarded_headers(request: CapturedRequest) -> list[tuple[bytes, bytes]]:
-    """The capture's headers in order, less those the client computes itself."""
-    return [(n, v) for n, v in request.raw_headers if n.lower() not in CLIENT_COMPUTED]
+    """The capture's headers in order, less those the client computes itself and those of
+    the sender's connection (portable.connection_headers), as replay sends them."""
+    left_out = CLIENT_COMPUTED | connection_headers(request.raw_headers)
+    return [(n, v) for n, v in request.raw_headers if n.lower() not in left_out]
 
 
 def join_commands(commands: Iterable[str]) -> bytes:

@@ -79,3 +79,33 @@ def test_without_tolerance_settings_each_scheme_uses_its_sdk_default() -> None:
     verdicts = Verdicts(built)
     late = delivery_request(SLACK, at=SLACK_SIGNED_AT + 301)
     assert verdicts.for_request(late)[0].status == "no-secret"
+
+
+def test_verdict_changes_name_each_scheme_whose_verdict_changed() -> None:
+    from whisper_tui.core.signatures import Verdict
+    from whisper_tui.core.verdicts import verdict_changes
+
+    verified = Verdict("github", "verified", "", True)
+    failed = Verdict(
+        "github", "failed", "X-Hub-Signature-256 does not match (tried sha256=ab…)", False
+    )
+    unchecked = Verdict("stripe", "no-secret", "no secret configured for stripe", None)
+    assert verdict_changes([verified], [failed], body_changed=True) == [
+        (
+            "signature (github): verified -> failed, body changed: "
+            "X-Hub-Signature-256 does not match (tried sha256=ab…)",
+            "failed",
+        )
+    ]
+    assert verdict_changes([failed], [verified]) == [
+        ("signature (github): failed -> verified", "verified")
+    ]
+    assert verdict_changes([verified], [verified]) == []
+    assert verdict_changes([verified, unchecked], [unchecked]) == [
+        ("signature (github): verified -> unsigned", "none")
+    ]
+    assert verdict_changes([], [unchecked]) == []  # nothing checked: the headers say it
+    stale = dataclasses.replace(unchecked, status="failed", reason="MAC valid but old")
+    assert verdict_changes([unchecked], [stale]) == [
+        ("signature (stripe): not checked -> failed: MAC valid but old", "failed")
+    ]

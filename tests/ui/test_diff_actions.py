@@ -76,3 +76,37 @@ def test_older_means_arrived_earlier_then_the_lower_id():
     first, second = capture(1, 1_764_000_000.0), capture(2, 1_764_000_000.0)
     assert ordered(second, first, ("marked", "cursor")).older.id == 1
     assert ordered(first, second, ("marked", "cursor")).older.id == 1
+
+
+def signed_retry(body: bytes, secret: str) -> bytes:
+    import hashlib
+    import hmac
+
+    mac = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    head = (
+        "POST /hooks/gh HTTP/1.1\r\nHost: x\r\nX-GitHub-Delivery: 72d3-0958\r\n"
+        f"X-Hub-Signature-256: sha256={mac}\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_the_diff_of_a_retry_says_first_that_its_signature_stopped_verifying(size):
+    # Newcomer C: retries #19 (✓) and #21 (✗, body changed) listed Content-Length and
+    # commits[0].message, but not the verdict going from verified to failed.
+    app = WhisperApp(Settings(port=0, secrets=(("github", "gh-secret"),)))
+    async with app.run_test(size=size) as pilot:
+        sent = signed_retry(b'{"message": "fix"}', "gh-secret")
+        await send_raw(app.port, sent)
+        # The retry: the same signature header over another body (a changed body).
+        retry = sent.replace(b"Length: 18", b"Length: 23")
+        await send_raw(app.port, retry.replace(b'{"message": "fix"}', b'{"message": "fixed it"}'))
+        await wait_for_list(pilot, app, 2)
+        await pilot.press("d")  # the selected (newest) with the previous arrival of its delivery
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffScreen))
+        summary = app.screen.query_one("#diff-summary")
+        await wait_until(pilot, lambda: "signature" in str(summary.render()))
+        lines = str(summary.render()).splitlines()
+        assert lines[0].startswith("signature (github): verified -> failed, body changed:")
+        assert any("message" in line for line in lines[1:])
+        await wait_for_screen(pilot, app, "verified -> failed")

@@ -86,4 +86,5 @@ class DiffActions:
             return
         from whisper_tui.ui.diff_screen import DiffScreen
 
-        self.push_screen(DiffScreen(pair.older, pair.newer, roles=pair.roles))
+        verdicts = self.session.verdicts.for_request
+        self.push_screen(DiffScreen(pair.older, pair.newer, roles=pair.roles, verdicts=verdicts))

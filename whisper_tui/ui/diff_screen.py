@@ -7,6 +7,8 @@ computes character-level emphasis for the changed rows it draws.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
@@ -32,6 +34,8 @@ from whisper_tui.core.diff import (
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.probe import ProbeResult
 from whisper_tui.core.sanitize import printable
+from whisper_tui.core.signatures import Verdict
+from whisper_tui.core.verdicts import verdict_changes
 from whisper_tui.ui.action_bindings import bindings_for, footer_ordered
 from whisper_tui.ui.diff_layout import (
     NUMBER_WIDTH,
@@ -247,9 +251,17 @@ class DiffScreen(Screen[None]):
         newer: CapturedRequest,
         probe: ProbeResult | None = None,
         roles: tuple[str, str] = ("", ""),
+        verdicts: Callable[[CapturedRequest], list[Verdict]] | None = None,
     ) -> None:
-        """`roles`: how each capture was chosen ('marked', 'cursor'), said in the title."""
+        """`roles`: how each capture was chosen ('marked', 'cursor'), said in the title;
+        `verdicts` (the session's), to say first when the signature verdicts differ."""
         super().__init__()
+        self.signatures = (
+            verdict_changes(verdicts(older), verdicts(newer), body_changed=older.body != newer.body)
+            if verdicts is not None and probe is None
+            else []
+        )
+        """How the two captures' signature verdicts differ (the summary's first lines)."""
         self.older = older
         self.newer = newer
         self.roles = roles
@@ -341,7 +353,7 @@ class DiffScreen(Screen[None]):
             verdict = verdict_text(self.probe)
             summary = Content("\n").join([verdict, summary_text(self._diff, width, "status line")])
         else:
-            summary = summary_text(self._diff, width)
+            summary = summary_text(self._diff, width, signatures=self.signatures)
         self._summary_width = width
         self.query_one("#diff-summary", Static).update(summary)
 

@@ -30,10 +30,27 @@ CONTEXT = 8
 """Characters kept before the first difference when a value's start is cut."""
 
 
-def summary_text(diff: RequestDiff, width: int, first_line: str = "request line") -> Content:
+VERDICT_STYLES = {
+    "verified": "bold $text-success",
+    "failed": "bold $text-error",
+}
+"""A signature line by the newer capture's verdict; 'not checked' and 'unsigned' in warning."""
+
+
+def summary_text(
+    diff: RequestDiff,
+    width: int,
+    first_line: str = "request line",
+    signatures: list[tuple[str, str]] | None = None,
+) -> Content:
     """What changed, by path: 'data.object.status: "pending" -> "paid"', then notes; a
-    change longer than `width` cells is split as the module says."""
-    lines: list[tuple[str, str]] = []
+    change longer than `width` cells is split as the module says. `signatures`
+    (core.verdicts.verdict_changes) come first: a verdict that changed is why retries are
+    diffed."""
+    lines: list[tuple[str, str]] = [
+        (printable(line), VERDICT_STYLES.get(status, "bold $text-warning"))
+        for line, status in signatures or ()
+    ]
     if diff.identical:
         lines.append(
             (f"identical: {first_line}, headers and body are the same", "bold $text-success")

@@ -25,6 +25,9 @@ TEXT_CONTRAST = 4.5
 """WCAG AA for body text."""
 DECORATION_CONTRAST = 3.0
 """WCAG AA for graphical objects and component boundaries (1.4.11)."""
+FIELD_TINT = 0.05
+"""A focused input or radio set tints its ground with 5% of the foreground (Textual's CSS)."""
+
 
 BLACK = Color(0, 0, 0)
 WHITE = Color(255, 255, 255)
@@ -137,9 +140,11 @@ def readable_variables(variables: Mapping[str, str], dark: bool = True) -> dict[
             out[name] = readable(color, grounds).hex
     muted = resolve(variables.get("text-muted", ""), background)
     foreground = Color.parse(out["foreground"])
-    # Muted text is the foreground faded toward the background, but never below 4.5:1.
+    # Muted text is the foreground faded toward the background, but never below 4.5:1; on a
+    # focused field's tinted ground too (its grey example, its title: 4.45:1 in textual-light).
     faded = muted or foreground.blend(background, 0.4)
-    out["text-muted"] = readable(faded, grounds).hex
+    focused_field = surface.blend(foreground, FIELD_TINT)
+    out["text-muted"] = readable(faded, [*grounds, focused_field]).hex
     out["wt-focus"] = readable(accent, [background, surface, panel], DECORATION_CONTRAST).hex
     _readable_decorations(out, background, surface, panel)
     _readable_footer(out, background)
@@ -150,8 +155,7 @@ def readable_variables(variables: Mapping[str, str], dark: bool = True) -> dict[
 def _readable_decorations(
     out: dict[str, str], background: Color, surface: Color, panel: Color
 ) -> None:
-    # A focused input or radio set tints its ground with 5% of the foreground.
-    tinted = surface.blend(Color.parse(out["foreground"]), 0.05)
+    tinted = surface.blend(Color.parse(out["foreground"]), FIELD_TINT)
     grounds = [background, surface, panel, tinted]
     for name in ("border", "border-blurred"):
         color = resolve(out.get(name, ""), background)

@@ -637,3 +637,36 @@ async def test_with_wrap_remembered_the_first_capture_is_wrapped_at_the_panes_wi
         assert all(row.startswith("    ") for row in rows[1:]), rows
         words = " ".join(row.strip() for row in rows)
         assert "no secret configured for github; pass one with --secret" in words
+
+
+# -- g and G on a long body ---------------------------------------------------------------------
+
+
+async def test_g_goes_to_the_top_at_once_not_through_the_body():
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show(text_capture("".join(f"line {n}\n" for n in range(2000))))
+        await pilot.pause()
+        app.detail.focus()
+        await pilot.press("G")
+        await wait_until(pilot, lambda: app.detail.scroll_y == app.detail.max_scroll_y > 1000)
+        seen: list[float] = []
+        app.detail.watch(app.detail, "scroll_y", lambda y: seen.append(y), init=False)
+        await pilot.press("g")
+        # Before: Textual's animation over a second drew the body's middle on the way up.
+        assert seen == [0]
+
+
+async def test_g_or_G_right_after_w_is_not_undone_by_ws_way_back():
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show(text_capture("".join(f"line {n}\n" for n in range(2000))))
+        await pilot.pause()
+        detail = app.detail
+        detail.focus()
+        for key in ("g", "G"):
+            # w keeps the top line in view once its row is counted; here it is not yet.
+            detail._goto = (1500, 0, True)
+            await pilot.press(key)
+            # Before: the pending way back stayed, and took the view to line 1500 after g.
+            assert detail._goto is None

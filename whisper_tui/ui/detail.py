@@ -264,6 +264,17 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
     def still_growing(self) -> bool:  # G keeps to the end while it does (FollowsEnd)
         return self._pending() or (self.request is not None and self._view is None)
 
+    def waited_on(self) -> bool:  # the rows are counted faster meanwhile (detail_slices)
+        return super().waited_on() or self._goto is not None
+
+    def action_scroll_home(self) -> None:
+        self._goto = None  # where w was to go back to, not yet counted: the user went elsewhere
+        super().action_scroll_home()
+
+    def action_scroll_end(self) -> None:
+        self._goto = None
+        super().action_scroll_end()
+
     def on_resize(self) -> None:
         self._rebuild()
 

@@ -48,6 +48,16 @@ class FollowsEnd(ScrollView):
         self._end_row = round(self.scroll_y)
         self.keep_to_end()
 
+    def action_scroll_home(self) -> None:
+        # At once: Textual animates it over a second, every frame on the way drawn (and a big
+        # body's lines highlighted), the body's middle shown before the top.
+        self.stop_following()
+        self.scroll_home(animate=False, x_axis=self.scroll_y == 0)
+
+    def waited_on(self) -> bool:
+        """Whether the user waits on rows still to be counted (G went to the end)."""
+        return self._end_row is not None
+
     def stop_following(self) -> None:
         self._end_row = None
 

@@ -18,7 +18,7 @@ from whisper_tui.core.body_coding import editable_body
 from whisper_tui.core.contentviews.decoding import content_codings
 from whisper_tui.core.models import CapturedRequest, is_token
 from whisper_tui.core.portable import header_text
-from whisper_tui.core.sanitize import printable, visible_same_width
+from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.signatures import get_scheme
 from whisper_tui.core.targets import (
@@ -28,21 +28,13 @@ from whisper_tui.core.targets import (
     validate_target,
 )
 from whisper_tui.ui.action_bindings import bindings_for
+from whisper_tui.ui.body_field import LoadBody, SafeTextArea, body_field
 from whisper_tui.ui.keys import hint
 from whisper_tui.ui.list_rows import shorten_url
 from whisper_tui.ui.replay_actions import sending_keys
 
 EXAMPLE_TARGET = "http://127.0.0.1:3000"
 """The replay target offered as an example (grey, not a value) where none is set yet."""
-
-
-class SafeTextArea(TextArea):
-    """A TextArea that draws control characters as visible marks (the text is unchanged)."""
-
-    def get_line(self, line_index: int) -> Text:
-        line = super().get_line(line_index)
-        line.plain = visible_same_width(line.plain)
-        return line
 
 
 class UrlPrompt(ModalScreen[str | None]):
@@ -313,18 +305,7 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
                     id="edit-binary",
                 )
             else:
-                language = "json" if "json" in request.content_type else None
-                # Tab moves on to the buttons (as in the headers) instead of indenting.
-                body = SafeTextArea.code_editor(
-                    self.body.text,
-                    id="edit-body",
-                    language=language,
-                    soft_wrap=True,
-                    tab_behavior="focus",
-                )
-                # Decoded: said, as the bytes sent differ from those shown if it is edited.
-                body.border_title = f"Body: {self.body.note}" if self.body.note else "Body"
-                yield body
+                yield body_field(self.body.text, "json" in request.content_type, self.body.note)
             yield Static(id="edit-error", classes="error")
             with Horizontal(id="edit-buttons"):
                 send, cancel = "Send ({edit_replay_send})", "Cancel ({edit_replay_cancel})"
@@ -347,6 +328,10 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
             self.query_one("#edit-target", Input).focus()
         self.call_after_refresh(self.fit_headers)
         self.call_after_refresh(self.name_signed_url)
+
+    def on_load_body_loaded(self, message: LoadBody.Loaded) -> None:
+        self._opened_with["body"] = message.editor.text  # loaded is not edited
+        self.call_after_refresh(self.fit_headers)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.fit_headers)

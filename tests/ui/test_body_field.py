@@ -1,0 +1,60 @@
+"""R's body field: a big body opens as a button (the editor opens at once) and is sent as
+stored unless loaded and edited; loading it gives the text box, not counted as an edit."""
+
+from __future__ import annotations
+
+from textual.widgets import Button
+
+from tests.helpers import send_raw, wait_for_list, wait_until
+from tests.ui.test_replay_screens import downstream, raw_post  # noqa: F401 - the fixture
+from whisper_tui.core.settings import Settings
+from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.body_field import LOAD_ABOVE, WRAP_UP_TO, body_editor
+from whisper_tui.ui.replay_screens import EditReplayScreen
+
+BIG = b'{"note":"' + b"x" * LOAD_ABOVE + b'"}'
+"""A body past LOAD_ABOVE on one line, as providers send JSON."""
+
+
+async def open_editor(pilot, app: WhisperApp) -> EditReplayScreen:
+    await send_raw(app.port, raw_post("/big", BIG))
+    await wait_for_list(pilot, app, 1)
+    await pilot.press("R")
+    await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+    await pilot.pause()
+    return app.screen
+
+
+async def test_a_big_body_opens_as_a_button_and_is_sent_as_stored(downstream):  # noqa: F811
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = downstream.url
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await open_editor(pilot, app)
+        # Before: the whole body went into a text box on the loop (2.5 s of CPU for 2.4 MB).
+        assert not editor.query("#edit-body")
+        button = editor.query_one("#edit-body-load", Button)
+        assert "sent as stored unless edited" in str(button.label)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 1)
+        assert downstream.arrivals[0][3] == BIG
+
+
+async def test_the_button_loads_the_body_to_edit_and_loading_is_no_edit():
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = "http://127.0.0.1:9"
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await open_editor(pilot, app)
+        editor.query_one("#edit-body-load", Button).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(editor.query("#edit-body")))
+        body = editor.query_one("#edit-body")
+        await wait_until(pilot, lambda: app.focused is body)
+        assert body.text == BIG.decode() and not editor.query("#edit-body-load")
+        assert editor.unsent_edits() == [] and len(app.screen_stack) == 2
+        await pilot.press("z")
+        assert editor.unsent_edits() == ["body"]
+
+
+def test_a_line_too_long_to_wrap_scrolls_sideways_in_the_body_box():
+    assert body_editor("x" * WRAP_UP_TO, json=False, note="").soft_wrap
+    assert not body_editor("x" * (WRAP_UP_TO + 1), json=False, note="").soft_wrap

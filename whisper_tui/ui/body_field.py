@@ -1,0 +1,80 @@
+"""The R editor's body: a text box to edit, or, for a big body, a button that loads it.
+
+Textual's TextArea takes the whole text on the loop the capture server shares: a 2.4 MB
+body (JSON on one line, as providers send it) took 2.5 s of the loop's CPU to open the
+editor, wrapping the line again for every row drawn. Most edits are to the method, the
+target or a header; a big body is sent as stored unless it is loaded and changed.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Button, TextArea
+
+from whisper_tui.core.sanitize import visible_same_width
+from whisper_tui.core.sizes import format_size
+
+LOAD_ABOVE = 256 * 1024
+"""Characters of body from which the editor opens with the button, not the text box."""
+WRAP_UP_TO = 10_000
+"""The longest line the body's text box wraps: TextArea wraps a line again whenever one of
+its rows is drawn, so a longer one scrolls sideways."""
+
+
+class SafeTextArea(TextArea):
+    """A TextArea that draws control characters as visible marks (the text is unchanged)."""
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        line.plain = visible_same_width(line.plain)
+        return line
+
+
+def body_editor(text: str, json: bool, note: str) -> SafeTextArea:
+    """The body's text box (id edit-body), titled with `note` (how it was decoded)."""
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    # Tab moves on to the buttons (as in the headers) instead of indenting.
+    body = SafeTextArea.code_editor(
+        text,
+        id="edit-body",
+        language="json" if json else None,
+        soft_wrap=longest <= WRAP_UP_TO,
+        tab_behavior="focus",
+    )
+    # Decoded: said, as the bytes sent differ from those shown if it is edited.
+    body.border_title = f"Body: {note}" if note else "Body"
+    return body
+
+
+class LoadBody(Button):
+    """Stands in for a big body's text box until pressed (Enter): then the text box."""
+
+    class Loaded(Message):
+        """The text box is in place: its text as loaded is the body as it opened."""
+
+        def __init__(self, editor: SafeTextArea) -> None:
+            self.editor = editor
+            super().__init__()
+
+    def __init__(self, text: str, json: bool, note: str) -> None:
+        size = format_size(len(text.encode("utf-8", "surrogatepass")))
+        super().__init__(
+            f"Edit the body ({size}; sent as stored unless edited)", id="edit-body-load"
+        )
+        self.text, self.json, self.note = text, json, note
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()  # not the dialog's Send or Cancel
+        editor = body_editor(self.text, self.json, self.note)
+        await self.parent.mount(editor, before=self)
+        await self.remove()
+        editor.focus()
+        editor.post_message(self.Loaded(editor))
+
+
+def body_field(text: str, json: bool, note: str) -> SafeTextArea | LoadBody:
+    """The text box for `text`, or the button that loads it when it is big."""
+    if len(text) > LOAD_ABOVE:
+        return LoadBody(text, json, note)
+    return body_editor(text, json, note)

@@ -14,6 +14,7 @@ from whisper_tui.ui.list_rows import (
     repeat_marker,
     row_pieces,
     row_width_for,
+    shape_for,
     short_type,
     shorten_middle,
     shorten_url,
@@ -142,6 +143,41 @@ def test_column_titles_line_up_with_the_row_columns(width):
     assert ("Type" in title) == columns.type
     if columns.type:
         assert title.index("Type") == row.index("json")
+
+
+# -- marker columns as wide as the captures need -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("signed", "most_arrivals", "method", "starts"),
+    [
+        (False, 0, 4, " POST   /h/x"),  # nothing to mark: only the space after the focus bar
+        (True, 1, 4, " ? POST   /h/x"),
+        (True, 3, 4, " ?↻2 POST   /h/x"),
+        (False, 12, 4, " ↻2  POST   /h/x"),
+        (True, 100, 7, " ?↻2  POST    /h/x"),  # every column at its widest
+    ],
+)
+def test_marker_columns_are_only_as_wide_as_the_captures_need(
+    signed, most_arrivals, method, starts
+):
+    # Newcomer C: at 80x24 every row began with four blank cells of marker columns.
+    shape = shape_for(signed, most_arrivals, method)
+    arrival = 2 if most_arrivals > 1 else 0
+    row = row_text(
+        capture(1, "/h/x"), 40, marker="?" if signed else "", arrival=arrival, shape=shape
+    )
+    assert row.startswith(starts)
+    title = column_header(40, shape).plain
+    assert title.index("Method") == row.index("POST")
+    assert title.index("Path") == row.index("/h/x")
+    assert cell_len(row) == 39
+
+
+def test_the_method_column_is_never_narrower_than_its_title_nor_wider_than_options():
+    assert shape_for(False, 0, 3).method == len("Method")
+    assert shape_for(False, 0, 7).method == 7
+    assert shape_for(False, 0, 40).method == 7
 
 
 # -- the repeat marker ------------------------------------------------------------------------

@@ -61,6 +61,13 @@ def screen_line(app: WhisperApp, needle: str) -> str:
     return line
 
 
+def list_screen_line(app: WhisperApp, needle: str) -> str:
+    """The list's part of the one screen line whose list part holds needle."""
+    right = app.request_list.region.right
+    [line] = [line[:right] for line in screen_text(app).splitlines() if needle in line[:right]]
+    return line
+
+
 def list_row(app: WhisperApp, path: str) -> str:
     """The list's row for the capture with this path, as drawn."""
     shown = app.request_list
@@ -129,7 +136,7 @@ async def test_a_path_that_fit_still_fits_once_the_scrollbar_appears_and_titles_
     app = app_with()
     async with app.run_test(size=(80, 24)) as pilot:
         shown = app.request_list
-        path_width = columns_for(shown.row_layout_width).path_width
+        path_width = columns_for(shown.row_layout_width, shown.shape).path_width
         fitting = "/" + "p" * (path_width - 1)
         app.store.add(capture(1, fitting))
         await wait_for_list(pilot, app, 1)
@@ -142,11 +149,27 @@ async def test_a_path_that_fit_still_fits_once_the_scrollbar_appears_and_titles_
         await pilot.press("g")
         await wait_until_settled(pilot)
         assert fitting in list_row(app, fitting)
-        right = shown.region.right
-        [row] = [line[:right] for line in screen_text(app).splitlines() if fitting in line[:right]]
+        row = list_screen_line(app, fitting)
         titles = screen_line(app, "Method")
         assert titles.index("Path") == row.index(fitting)
         assert titles.index("Ans") + 3 == row.index(" 200") + 4
+
+
+async def test_the_signature_column_appears_with_the_first_signed_capture_titles_and_all():
+    app = app_with(capture(1, "/plain"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, app, "Method", "/plain")
+        titles = screen_line(app, "Method")
+        assert list_row(app, "/plain").startswith(" POST")  # no blank marker columns
+        signed = (*JSON, (b"Stripe-Signature", b"t=1,v1=00"))
+        app.store.add(capture(2, "/signed", headers=signed))
+        await wait_for_screen(pilot, app, "/signed")
+        await wait_until_settled(pilot)
+        assert list_row(app, "/signed").startswith(" ? POST")
+        assert list_row(app, "/plain").startswith("   POST")
+        moved = screen_line(app, "Method")
+        assert moved.index("Method") == titles.index("Method") + 2
+        assert moved.index("Path") == list_screen_line(app, "/signed").index("/signed")
 
 
 async def test_the_method_is_coloured_and_the_cursor_row_stands_out():
@@ -399,7 +422,9 @@ async def test_the_list_widens_for_long_paths_and_leaves_the_detail_its_share():
     app = app_with(capture(1, query))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_list(pilot, app, 1)
-        assert left_width(app) == 40
+        # The detail keeps 42 cells at 80 columns (40 left it 36 cells of text).
+        assert left_width(app) == 38
+        assert app.detail.region.width == 42
     app = app_with(capture(1, "/a"))
     async with app.run_test(size=(200, 50)) as pilot:
         await wait_for_list(pilot, app, 1)
@@ -417,7 +442,8 @@ async def test_long_paths_stay_distinguishable_at_80x24():
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_list(pilot, app, 3)
         # Each keeps its start and its end (paths.shorten_middle's one rule).
-        await wait_for_screen(pilot, app, "/hooks/…e.paid", "/hooks/…reated", "/hooks/…failed")
+        ends = ("/hooks/…voice.paid", "/hooks/…ent_failed", "/hooks/…er.created")
+        await wait_for_screen(pilot, app, *ends)
         shown = app.request_list
         rows = [shown.render_line(y).text for y in range(3)]
         assert len(set(rows)) == 3

@@ -136,6 +136,9 @@ class DeliveryIndex:
         """Capture id -> when it was received: arrival order."""
         self._unsettled: set[str] | None = None
         """Inside `batch()`: deliveries whose new arrivals are not in received order yet."""
+        self.most_arrivals = 0
+        """The most arrivals any delivery had this session (never lowered: the list's repeat
+        column is as wide as the widest marker it may have drawn)."""
         self.renumbered = 0
         """Bumped whenever kept arrivals are numbered again (a loaded earlier arrival): what
         tested arrival numbers before (the filter's repeat:) must test them again."""
@@ -158,6 +161,7 @@ class DeliveryIndex:
             self._about[value] = (found[1], found[2], request.id)
             self._times[value] = 0
         number = self._times[value] = self._times[value] + 1
+        self.most_arrivals = max(self.most_arrivals, number)
         capture_id = request.id
         received = self._received[capture_id] = request.received_at
         self._delivery_of[capture_id] = value

@@ -392,7 +392,7 @@ class WhisperApp(
             left.styles.width = None  # the stylesheet's, until set again below
         if stacked:
             return
-        width = list_width(self.size.width, self.request_list.longest_path)
+        width = list_width(self.size.width, *self.request_list.width_needs)
         if left.styles.width is None or left.styles.width.value != width:
             left.styles.width = width
 
@@ -410,7 +410,7 @@ class WhisperApp(
         out for the size the covered list had before)."""
         if self.screen_stack:
             self.screen_stack[0].query_one("#list-columns", Static).update(
-                column_header(message.width)
+                column_header(message.width, message.shape)
             )
 
     # -- actions ---------------------------------------------------------------------------

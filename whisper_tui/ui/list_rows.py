@@ -2,7 +2,8 @@
 
 Columns: mark, signature, repeat (`↻2`: the second arrival of one delivery), time, method,
 path, size, answer (what the sender got, and `!` when the forward to --forward failed), type.
-The path takes what the others leave; the optional columns (time, the long size, type)
+The marker columns are as wide as the session's captures need (RowShape). The path takes
+what the others leave; the optional columns (time, the long size, type)
 appear only while the path keeps room to stay readable, and a path too long for its column
 is shortened in the middle, in cells.
 """
@@ -34,10 +35,10 @@ METHOD_STYLES = {
 SIGNATURE_STYLES = {"✓": "wt.ok", "✗": "wt.error", "?": "wt.warn"}
 REPEAT_WIDTH = 3
 """The repeat marker: `↻` and the arrival's number up to 99 (`99+` past it)."""
-LEAD_WIDTH = 3 + REPEAT_WIDTH
-"""Mark, signature marker, repeat marker, space."""
 TIME_WIDTH = 8
 METHOD_WIDTH = 7
+"""OPTIONS, the longest method the list has a colour for; a longer one is cut to it."""
+METHOD_TITLE_WIDTH = len("Method")
 SIZE_WIDTH = 9
 COMPACT_SIZE_WIDTH = 4
 ANSWER_WIDTH = 4
@@ -50,10 +51,48 @@ PATH_ROOM_FOR_TIME = 16
 PATH_ROOM_FOR_LONG_SIZE = 20
 PATH_ROOM_FOR_TYPE = 24
 
-_BASE_WIDTH = LEAD_WIDTH + METHOD_WIDTH + 1 + 1 + COMPACT_SIZE_WIDTH + 1 + ANSWER_WIDTH
-"""Every row: lead, method and space, the space after the path, compact size, answer."""
-FULL_WIDTH = _BASE_WIDTH + TIME_WIDTH + 1 + (SIZE_WIDTH - COMPACT_SIZE_WIDTH) + TYPE_WIDTH
-"""A row with every column, its path excluded."""
+
+@dataclass(frozen=True, slots=True)
+class RowShape:
+    """How wide the columns before the path are, from what the session's captures need.
+
+    A marker column is only as wide as its widest marker so far: none for signatures until
+    a signed capture came, none for repeats until a delivery came twice, two cells up to
+    `↻9`. At 80 columns the list had four blank cells before every method. The mark
+    column (`●`) is always there: unmarked, it is the space after the focus bar.
+    """
+
+    signed: bool = True
+    repeat: int = REPEAT_WIDTH
+    method: int = METHOD_WIDTH
+
+    @property
+    def lead(self) -> int:
+        """Mark, signature, repeat, and a space when either marker column is there."""
+        markers = int(self.signed) + self.repeat
+        return 1 + markers + (1 if markers else 0)
+
+    @property
+    def base(self) -> int:
+        """Every row: lead, method and space, the space after the path, compact size, answer."""
+        return self.lead + self.method + 1 + 1 + COMPACT_SIZE_WIDTH + 1 + ANSWER_WIDTH
+
+    @property
+    def full(self) -> int:
+        """A row with every column, its path excluded."""
+        return self.base + TIME_WIDTH + 1 + (SIZE_WIDTH - COMPACT_SIZE_WIDTH) + TYPE_WIDTH
+
+
+WIDEST = RowShape()
+"""Every marker column at its widest (for rows laid out without a session: tests, tools)."""
+
+
+def shape_for(signed: bool, most_arrivals: int, longest_method: int) -> RowShape:
+    """The columns a session's captures need: any signed, the most arrivals of a delivery,
+    the longest method (never narrower than its title)."""
+    repeat = 0 if most_arrivals < 2 else cell_len(repeat_marker(most_arrivals))
+    method = min(max(longest_method, METHOD_TITLE_WIDTH), METHOD_WIDTH)
+    return RowShape(signed, repeat, method)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +105,9 @@ class Columns:
     path_width: int
 
 
-def columns_for(width: int) -> Columns:
+def columns_for(width: int, shape: RowShape = WIDEST) -> Columns:
     """The layout of a row drawn in `width` cells (rows leave the last cell blank)."""
-    room = width - 1 - _BASE_WIDTH
+    room = width - 1 - shape.base
     show_time = room - (TIME_WIDTH + 1) >= PATH_ROOM_FOR_TIME
     if show_time:
         room -= TIME_WIDTH + 1
@@ -82,9 +121,33 @@ def columns_for(width: int) -> Columns:
     return Columns(show_time, size_width, show_type, max(room, 1))
 
 
-def row_width_for(path_cells: int) -> int:
+def row_width_for(path_cells: int, shape: RowShape = WIDEST) -> int:
     """Cells a row needs to show every column and a path this long whole."""
-    return FULL_WIDTH + max(path_cells, PATH_ROOM_FOR_TYPE) + 1
+    return shape.full + max(path_cells, PATH_ROOM_FOR_TYPE) + 1
+
+
+LIST_CHROME = 1
+"""Cells beside the rows: the list's left border (app.tcss). The vertical scrollbar takes
+the blank cell that ends every row (RequestList.row_layout_width)."""
+
+DETAIL_KEEPS = 42
+"""Cells the detail keeps at least (or 40% of the screen, whichever is more). At 80 columns
+the list takes 38, its marker columns narrower (RowShape) so '/hooks/shopify'
+still fits: 40 left the detail 36 cells of text."""
+LIST_LEAST = 32
+
+
+def list_width(screen_width: int, longest_path: int, shape: RowShape = WIDEST) -> int:
+    """The list's width: what its rows need, within a share of the screen.
+
+    The detail keeps at least DETAIL_KEEPS cells or 40% of the screen, whichever is more;
+    the list never shrinks below LIST_LEAST cells (or half a narrow screen) however short
+    its paths.
+    """
+    needed = row_width_for(longest_path, shape) + LIST_CHROME
+    most = screen_width - max(DETAIL_KEEPS, screen_width * 2 // 5)
+    least = min(LIST_LEAST, screen_width // 2)
+    return max(least, min(needed, most))
 
 
 def short_type(content_type: str) -> str:
@@ -192,6 +255,7 @@ def row_pieces(
     marked: bool = False,
     answer: Answer | None = None,
     arrival: int = 0,
+    shape: RowShape = WIDEST,
 ) -> list[tuple[str, str]]:
     """One list row as (text, style) pieces: mark, signature, repeat, time, method, path,
     size, answer, type. One cell short of `width`.
@@ -199,9 +263,9 @@ def row_pieces(
     `arrival`: which arrival of its delivery this capture is, when the delivery came more
     than once (0 otherwise): retries stand out, the first arrival is dim.
     """
-    columns = columns_for(width)
+    columns = columns_for(width, shape)
     answer = answer or Answer(413 if request.rejected else request.answered_status)
-    method = printable(request.method)[:METHOD_WIDTH]
+    method = printable(request.method)[: shape.method]
     if columns.size_width == SIZE_WIDTH:
         size = format_size(request.size)
     else:
@@ -209,17 +273,19 @@ def row_pieces(
     # Measured in cells, not characters: a CJK character or an emoji takes two.
     path = shorten_middle(printable(request.target), columns.path_width)
     status = "…" if answer.status is None else str(answer.status)[:3]
-    pieces = [
-        ("●" if marked else " ", "wt.mark"),
-        (marker or " ", SIGNATURE_STYLES.get(marker, "")),
-        (f"{repeat_marker(arrival):<{REPEAT_WIDTH}}", "wt.warn" if arrival > 1 else "wt.muted"),
-        (" ", ""),
-    ]
+    pieces = [("●" if marked else " ", "wt.mark")]
+    if shape.signed:
+        pieces.append((marker or " ", SIGNATURE_STYLES.get(marker, "")))
+    if shape.repeat:
+        repeat = f"{repeat_marker(arrival):<{shape.repeat}}"[: shape.repeat]
+        pieces.append((repeat, "wt.warn" if arrival > 1 else "wt.muted"))
+    if shape.signed or shape.repeat:
+        pieces.append((" ", ""))
     if columns.time:
         pieces.append((time.strftime("%H:%M:%S", time.localtime(request.received_at)), "wt.muted"))
         pieces.append((" ", ""))
     pieces += [
-        (f"{method:<{METHOD_WIDTH}}", METHOD_STYLES.get(request.method, "bold")),
+        (f"{method:<{shape.method}}", METHOD_STYLES.get(request.method, "bold")),
         (" ", ""),
         (set_cell_size(path, columns.path_width), ""),
         (" ", ""),
@@ -235,13 +301,13 @@ def row_pieces(
     return pieces
 
 
-def column_header(width: int) -> Text:
+def column_header(width: int, shape: RowShape = WIDEST) -> Text:
     """Column titles aligned with row_pieces' layout."""
-    columns = columns_for(width)
-    title = " " * LEAD_WIDTH
+    columns = columns_for(width, shape)
+    title = " " * shape.lead
     if columns.time:
         title += f"{'Time':<{TIME_WIDTH}} "
-    title += f"{'Method':<{METHOD_WIDTH}} {'Path':<{columns.path_width}} "
+    title += f"{'Method':<{shape.method}} {'Path':<{columns.path_width}} "
     title += f"{'Size':>{columns.size_width}} {'Ans':>3} "
     if columns.type:
         title += f" {'Type':<{TYPE_WIDTH - 1}}"

@@ -21,15 +21,18 @@ from whisper_tui.core.answers import Answer, answer_of
 from whisper_tui.core.filtering import FilteredView, StoreView
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
+from whisper_tui.core.signatures import detect_schemes
 from whisper_tui.core.store import Removed, RequestStore
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.list_delete import DeleteAndUndo
 from whisper_tui.ui.list_rows import (
     METHOD_STYLES,
+    RowShape,
     column_header,
+    list_width,
     row_pieces,
-    row_width_for,
+    shape_for,
     short_type,
 )
 from whisper_tui.ui.scrolling import set_virtual_size
@@ -44,23 +47,8 @@ __all__ = [
 ]
 
 ROW_CACHE_SIZE = 512
-LIST_CHROME = 1
-"""Cells beside the rows: the list's left border (app.tcss). The vertical scrollbar takes
-the blank cell that ends every row (row_layout_width)."""
 MEASURE_AT_MOST = 2_000
 """New captures measured per refresh for the list's width (a burst's last ones)."""
-
-
-def list_width(screen_width: int, longest_path: int) -> int:
-    """The list's width: what its rows need, within a share of the screen.
-
-    The detail keeps at least 40 cells or 40% of the screen, whichever is more; the list
-    never shrinks below 40 cells (or half a narrow screen) however short its paths.
-    """
-    needed = row_width_for(longest_path) + LIST_CHROME
-    most = screen_width - max(40, screen_width * 2 // 5)
-    least = min(40, screen_width // 2)
-    return max(least, min(needed, most))
 
 
 class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
@@ -81,10 +69,11 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
             super().__init__()
 
     class Resized(Message):
-        """The rows were laid out at a new width (the column titles above follow it)."""
+        """The rows were laid out at a new width or shape (the column titles above follow)."""
 
-        def __init__(self, width: int) -> None:
+        def __init__(self, width: int, shape: RowShape) -> None:
             self.width = width
+            self.shape = shape
             super().__init__()
 
     def __init__(
@@ -118,6 +107,11 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
         """The cursor's row is to be scrolled into view once the list can scroll."""
         self.longest_path = 0
         """Cells of the longest path seen (the list widens to show it, within a share)."""
+        self._longest_method = 0
+        self._signed = False
+        """A signed capture was seen: the signature marker column is shown from then on."""
+        self.shape = shape_for(False, 0, 0)
+        """The columns before the path, as wide as the captures so far need (list_rows)."""
         self._undo: Removed | None = None
         self.notice = ""
         """What the last delete or undo did, for the top bar ('' when none or expired)."""
@@ -225,6 +219,7 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
         self._edits_seen = len(self.store.edits)
         self.view.sync()
         self._measure_new_paths()
+        self._reshape()
         count = len(self.view)
         if edited and count:
             # A delete can leave the cursor on the newest capture: it follows from there.
@@ -241,12 +236,31 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
         end = store.evicted + len(store)
         start = max(self._measured_to, end - MEASURE_AT_MOST, store.evicted)
         longest = self.longest_path
+        longest_method = self._longest_method
+        signed = self._signed
         for position in range(start - store.evicted, len(store)):
-            target = store[position].target
+            request = store[position]
+            target = request.target
             cells = len(target) if target.isascii() else cell_len(printable(target))
             longest = max(longest, cells)
+            longest_method = max(longest_method, len(request.method))
+            # One lookup by header layout (cached), until the first signed capture.
+            signed = signed or bool(detect_schemes(request))
         self.longest_path = longest
+        self._longest_method = longest_method
+        self._signed = signed
         self._measured_to = end
+
+    def _reshape(self) -> None:
+        """Widen a marker column when the captures come to need it: the first signed
+        capture, a delivery's second (or tenth) arrival, a longer method. Columns never
+        narrow again in a session, so rows don't shift as captures are deleted."""
+        most_arrivals = self.store.deliveries.most_arrivals
+        shape = shape_for(self._signed, most_arrivals, self._longest_method)
+        if shape != self.shape:
+            self.shape = shape
+            self._row_cache.clear()
+            self.post_message(self.Resized(self.row_layout_width, shape))
 
     def _set_row_count(self, count: int) -> None:
         set_virtual_size(self, Size(self.size.width, count))
@@ -377,6 +391,11 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
             self._move_to(max(self.cursor - 1, 0))
 
     @property
+    def width_needs(self) -> tuple[int, RowShape]:
+        """What the list's width is worked out from: its longest path, its shape."""
+        return self.longest_path, self.shape
+
+    @property
     def row_layout_width(self) -> int:
         """The width rows are laid out for: the pane's, the scrollbar's column included.
 
@@ -391,7 +410,7 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
         self._row_cache.clear()
         # Told from here, where the new width is known: the app's own resize comes before
         # the screens are laid out, and a screen under the diff is laid out later still.
-        self.post_message(self.Resized(self.row_layout_width))
+        self.post_message(self.Resized(self.row_layout_width, self.shape))
 
     def on_focus(self) -> None:
         self.refresh()
@@ -446,7 +465,9 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
         # (append, stylize, render) cost three times as much.
         marker = self.verdicts.marker(request) if self.verdicts else ""
         marked = request.id in self.marked
-        pieces = row_pieces(request, self.row_layout_width, marker, marked, answer, arrival)
+        pieces = row_pieces(
+            request, self.row_layout_width, marker, marked, answer, arrival, self.shape
+        )
         style_of = self._combined_styles.setdefault(state, {})
         segments = []
         reversed_cursor = state and self._styles["cursor" if state == 2 else "blurred"].reverse

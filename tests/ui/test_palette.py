@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import tokenize
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,7 +36,13 @@ from textual.app import App
 from textual.color import Color
 from textual.widgets import Static
 
-from tests.helpers import delivery_request, load_deliveries, screen_strips, wait_for_screen
+from tests.helpers import (
+    delivery_request,
+    load_deliveries,
+    screen_strips,
+    screen_text,
+    wait_for_screen,
+)
 from tests.ui.terminal_palettes import palettes_for
 from whisper_tui.core.models import Attempt
 from whisper_tui.core.settings import Settings
@@ -159,7 +165,7 @@ def unreadable_cells(
     theme: str,
     screen: str,
     terminal: TerminalTheme | None = None,
-    skip_rows: range = range(0),
+    skip_rows: Collection[int] = range(0),
 ) -> list[str]:
     """Every run of cells below its contrast minimum, described for the failure message;
     ANSI colours as `terminal` draws them (by default Textual's assumed palette)."""
@@ -381,3 +387,37 @@ def test_the_source_check_finds_a_hard_coded_style(tmp_path):
     module = tmp_path / "sample.py"
     module.write_text('A = "bold red"\nB = "wt.error"\nC = "on #3c1f1f"\nD = "reddish text"\n')
     assert style_strings(module) == ["sample.py:1: 'bold red'", "sample.py:3: 'on #3c1f1f'"]
+
+
+async def test_the_command_palettes_search_field_and_help_lines_read_in_every_theme():
+    # The line under the highlighted title was drawn faint: 2.9:1 in nord, 3.6:1 in
+    # textual-light, and the search field's grey example 2.6:1. Those rows are measured
+    # (the highlighted title itself is not yet readable in five themes, and the frame round
+    # the palette is Textual's faint shading). Opened in each theme: an open palette keeps
+    # the colours it opened in.
+    app = WhisperApp(Settings(port=8080), store=fixture_store(), serve=False)
+    failures: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await on_list(pilot, app)
+        for theme in THEMES:
+            app.theme = theme
+            await pilot.pause()
+            await pilot.press("ctrl+p")
+            await wait_for_screen(pilot, app, "Search for commands", "The body by content type")
+            lines = screen_text(app).splitlines()
+            wanted = [
+                y
+                for y, line in enumerate(lines)
+                if "Search for commands" in line or "The body by content type" in line
+            ]
+            assert len(wanted) == 2, wanted
+            outside = set(range(len(lines))) - set(wanted)
+            palettes = palettes_for(app.current_theme.dark) if app.current_theme.ansi else {}
+            for name, palette in palettes.items() or [(None, None)]:
+                where = f"{theme} in {name}" if name else theme
+                found = unreadable_cells(app, where, "palette", palette, outside)
+                # The 🔎 emoji is drawn in its own colours.
+                failures += [line for line in found if "🔎" not in line]
+            await pilot.press("escape")
+            await pilot.pause()
+    assert not failures, f"{len(failures)} unreadable:\n" + "\n".join(failures[:40])

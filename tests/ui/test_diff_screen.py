@@ -10,6 +10,7 @@ from rich.cells import cell_len
 from tests.helpers import (
     delivery_request,
     load_deliveries,
+    screen_text,
     send_raw,
     wait_for_list,
     wait_for_screen,
@@ -346,3 +347,17 @@ async def test_at_80x24_a_long_signature_change_shows_its_old_and_new_value():
         [old] = [line for line in lines if line.startswith('  - "t=1714265330,v1=6c53')]
         [new] = [line for line in lines if line.startswith('  + "t=1614265330,v1=00cd')]
         assert old.rstrip().endswith('v0=deadbeef"') and new.rstrip().endswith('4e20ba"')
+
+
+async def test_at_80x24_the_diff_footer_shows_every_key_whole():
+    # Six keys' labels ran past 80 columns: the footer ended 's Sort k', v not shown at all.
+    from whisper_tui.ui.actions import ACTIONS
+
+    app = WhisperApp(Settings(port=8080), store=store_of({"a": 1}, {"a": 2}), serve=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_diff(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        shown = [a.label for a in ACTIONS if a.scope in ("diff", "diff_view") and a.footer]
+        assert len(shown) == 6
+        missing = [label for label in shown if f" {label} " not in footer + " "]
+        assert not missing, footer

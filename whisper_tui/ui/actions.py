@@ -344,12 +344,13 @@ ACTIONS: tuple[Action, ...] = (
         action="copy_value",
     ),
     Action("find_close", "escape", "Close", "find_bar", "close the find bar", "close", footer=1),
-    # -- diff screen (the rows' moves stay out of the help: it lists today's rows only)
-    Action("diff_next_change", "n", "Next change", "diff_view", "next", "jump(1)", footer=2),
+    # -- diff screen (the rows' moves stay out of the help: it lists today's rows only). Footer
+    # labels are one word (but 'Sort keys'): at 80 columns the six keys were cut at 's Sort k'.
+    Action("diff_next_change", "n", "Next", "diff_view", "next", "jump(1)", footer=2),
     Action(
         "diff_previous_change",
         "p",
-        "Previous change",
+        "Previous",
         "diff_view",
         "previous change",
         action="jump(-1)",
@@ -359,7 +360,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "diff_expand",
         "enter",
-        "Expand fold",
+        "Expand",
         "diff_view",
         "expand the folded equal lines under the cursor",
         action="expand",
@@ -377,7 +378,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "diff_hide_volatile",
         "v",
-        "Hide volatile headers",
+        "Volatile",
         "diff",
         "hide / show headers that differ on every delivery (ids, signatures, dates)",
         action="toggle_volatile",

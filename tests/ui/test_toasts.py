@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from textual.widgets._toast import Toast, ToastHolder
 
-from tests.helpers import wait_until
+from tests.helpers import app_with_captures, numbered_capture, wait_until
 from tests.ui.test_body_modes import capture_one
 from tests.ui.test_detail import DetailApp, capture
 from whisper_tui.core.settings import Settings
+from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.toasts import toast
 
@@ -61,3 +62,58 @@ async def test_a_widget_in_a_plain_app_gets_an_ordinary_toast_without_markup():
         app.show(capture(body=b"{}"))
         toast(app, "[bold]not markup", kind="copy", timeout=3)
         await wait_until(pilot, lambda: shown(app) == ["[bold]not markup"])
+
+
+def overlapping(app, selectors: tuple[str, ...]) -> list[str]:
+    """Which of `selectors` (shown) a toast on the screen covers."""
+    toasts = [t.region for t in app.screen.query(Toast) if t.region.height]
+    assert toasts, "no toast showing"
+    return [
+        selector
+        for selector in selectors
+        for widget in app.screen.query(selector)
+        if widget.display and any(widget.region.overlaps(region) for region in toasts)
+    ]
+
+
+LONG = "Replay #1 failed: connection refused to 127.0.0.1:9 (T changes the replay target)"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_a_toast_never_covers_the_find_bar(size):
+    # `Copied 5 characters` sat over the find bar's 'match 1 of 1'.
+    store = RequestStore()
+    store.add(numbered_capture(1, b'{"b": "hello"}'))
+    app = WhisperApp(Settings(port=0), store=store, serve=False)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.detail.request is not None)
+        app.detail.focus()
+        await pilot.press("f", *"hello", "enter", "y")
+        await wait_until(pilot, lambda: any(t.region.height for t in app.screen.query(Toast)))
+        assert overlapping(app, ("FindBar",)) == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+@pytest.mark.parametrize(
+    ("opener", "controls"),
+    [
+        ("R", ("#edit-error", "#edit-buttons", "#edit-resign-line")),
+        ("e", ("#export-save", "#export-status")),
+    ],
+)
+@pytest.mark.parametrize("toast_first", [False, True], ids=["toast in", "dialog over"])
+async def test_a_toast_never_covers_a_dialogs_buttons(size, opener, controls, toast_first):
+    # `Replay #12 failed ...` sat over the R editor's Send/Cancel row.
+    app = app_with_captures(1)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.detail.request is not None)
+        if toast_first:  # still showing when the dialog opens: it moves onto the dialog
+            app.notify(LONG, severity="error", timeout=60)
+        await pilot.press(opener)
+        await wait_until(pilot, lambda: len(app.screen_stack) > 1)
+        await pilot.pause()
+        if not toast_first:
+            app.notify(LONG, severity="error")
+        await wait_until(pilot, lambda: any(t.region.height for t in app.screen.query(Toast)))
+        await pilot.pause()
+        assert overlapping(app, controls) == []

@@ -61,6 +61,7 @@ class ExportScreen(ModalScreen[None]):
     """Pick a format and a scope, see a preview, then copy or save."""
 
     BINDINGS = bindings_for("export_screen")
+    TOASTS_CLEAR_OF = ("#export-save", "#export-status")  # toasts.py: they go above these
 
     def __init__(
         self,

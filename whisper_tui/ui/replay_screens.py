@@ -247,6 +247,7 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
     """
 
     BINDINGS = bindings_for("edit_replay_screen")
+    TOASTS_CLEAR_OF = ("#edit-error", "#edit-buttons", "#edit-resign-line")  # see toasts.py
 
     def __init__(
         self,

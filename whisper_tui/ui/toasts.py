@@ -15,6 +15,13 @@ from typing import ClassVar
 from textual.app import App
 from textual.notifications import Notification, Notify, SeverityLevel
 
+MAIN_CLEAR_OF = ("FindBar",)
+"""On the main screen, what toasts stay above: the find bar (its counter is at the right, where
+toasts are). A dialog names its own in TOASTS_CLEAR_OF (its buttons, its result line)."""
+
+RACK_MARGIN = 1
+"""Textual's own margin under the toasts (the footer's row)."""
+
 SHORT_SCREEN = 30
 """Screens with fewer rows than this get compact toasts (the `-short` class on each screen)."""
 
@@ -45,6 +52,7 @@ class Toasts(App[None]):
 
         `kind` (an action's id, say): a toast of the same kind still showing is taken away,
         this one replacing it. Call from the app's thread (the kinds are not locked)."""
+        self.keep_toasts_clear()
         if kind is None:
             super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
             return
@@ -57,6 +65,34 @@ class Toasts(App[None]):
         shown = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
         kinds[kind] = notification = Notification(message, title, severity, shown, markup)
         self.post_message(Notify(notification))
+
+    def keep_toasts_clear(self) -> None:
+        """Lift the screen's toasts above what they must not cover: a toast over the R
+        editor's Send/Cancel row or the find bar's counter hid them for its 5 s. Toasts are
+        docked at the bottom right; their rack's bottom margin is set so they start above
+        the highest of the screen's TOASTS_CLEAR_OF widgets that shows (MAIN_CLEAR_OF on the
+        main screen), measured when each toast comes."""
+        screen = self.screen
+        selectors = getattr(screen, "TOASTS_CLEAR_OF", None)
+        if selectors is None:
+            selectors = MAIN_CLEAR_OF if screen is self.screen_stack[0] else ()
+        tops = [
+            widget.region.y
+            for selector in selectors
+            for widget in screen.query(selector)
+            if widget.display and widget.region.height
+        ]
+        bottom = max(RACK_MARGIN, screen.size.height - min(tops)) if tops else RACK_MARGIN
+        for rack in screen.query("ToastRack"):
+            rack.styles.margin = (0, 0, bottom, 0)
+
+    def _refresh_notifications(self) -> None:
+        """Textual's: the toasts showing are put on a screen as it comes (a dialog opened
+        while `Replay #12 failed` still shows); they are lifted there too, again once the
+        new screen is laid out."""
+        super()._refresh_notifications()
+        self.keep_toasts_clear()
+        self.call_after_refresh(self.keep_toasts_clear)
 
     def _take_away(self, notification: Notification) -> None:
         """Forget `notification` and remove its toast with the holder around it, as a toast

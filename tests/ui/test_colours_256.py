@@ -17,7 +17,16 @@ from textual.color import Color
 
 from tests.helpers import screen_strips
 from tests.ui.terminal_palettes import palettes_for
-from tests.ui.test_palette import SCREENS, SIZE, THEMES, cell_colours, fixture_store, is_decoration
+from tests.ui.test_palette import (
+    SCREENS,
+    SELECTED,
+    SIZE,
+    THEMES,
+    cell_colours,
+    fixture_store,
+    is_decoration,
+    selection_failures,
+)
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.colours_256 import readable_256, style_256
@@ -62,10 +71,22 @@ def unreadable_256(app: WhisperApp, label: str, terminal: TerminalTheme) -> list
     return failures
 
 
-@pytest.mark.parametrize("screen", ["list", "detail", "diff"])
+def shown_256(terminal: TerminalTheme):
+    """A cell's (foreground, background) as a 256-colour terminal with `terminal`'s palette for
+    the first 16 shows them."""
+
+    def shown(segment: Segment) -> tuple[Color, Color]:
+        return cell_colours(terminal, Segment(segment.text, as_written(segment.style)))
+
+    return shown
+
+
+@pytest.mark.parametrize("screen", SELECTED)
 async def test_every_cell_reads_in_every_theme_at_256_colours(screen, monkeypatch):
     """The list with a JSON body in the detail, the find bar's matches, the diff; the top bar
-    and the footer on each. Catppuccin-frappe's JSON keys were 2.28:1 there, nord's 2.68:1."""
+    and the footer on each. Catppuccin-frappe's JSON keys were 2.28:1 there, nord's 2.68:1.
+    The selection stands out (test_palette.selection_failures): textual-light's selected row
+    was 1.06:1 from the others, 1.03:1 with the list unfocused."""
     monkeypatch.chdir("/")
     app = WhisperApp(Settings(port=8080), store=fixture_store(), serve=False, colours="256")
     failures: list[str] = []
@@ -78,8 +99,12 @@ async def test_every_cell_reads_in_every_theme_at_256_colours(screen, monkeypatc
             if app.current_theme.ansi:
                 for name, palette in palettes_for(app.current_theme.dark).items():
                     failures += unreadable_256(app, f"{theme} in {name} {screen}", palette)
+                    failures += selection_failures(
+                        app, f"{theme} in {name} {screen}", shown_256(palette)
+                    )
             else:
                 failures += unreadable_256(app, f"{theme} {screen}", app.ansi_theme)
+                failures += selection_failures(app, f"{theme} {screen}", shown_256(app.ansi_theme))
     assert not failures, f"{len(failures)} unreadable:\n" + "\n".join(failures[:40])
 
 

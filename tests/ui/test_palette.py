@@ -25,15 +25,18 @@ import re
 import tokenize
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
 from rich.color import Color as RichColor
+from rich.color import ColorSystem
 from rich.segment import Segment
 from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 from textual.app import App
 from textual.color import Color
+from textual.command import CommandList
 from textual.widgets import Static
 
 from tests.helpers import (
@@ -48,8 +51,12 @@ from whisper_tui.core.models import Attempt
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.diff_layout import DIVIDER, NUMBER_WIDTH, half_widths
+from whisper_tui.ui.diff_layout import locate as diff_row_at
 from whisper_tui.ui.palette import (
+    BLURRED_SELECTION_CONTRAST,
     DECORATION_CONTRAST,
+    SELECTION_CONTRAST,
     TEXT_CONTRAST,
     TEXT_VARIABLES,
     contrast,
@@ -240,6 +247,84 @@ def with_attempts(store: RequestStore, request_id: int) -> None:
         store.add_attempt(request_id, attempt)
 
 
+# -- the selected row ------------------------------------------------------------------------------
+
+Cell = tuple[str, Color, Color, Segment]
+Shown = Callable[[Segment], tuple[Color, Color]]
+
+
+def cells_of(strip, shown: Shown) -> list[Cell]:
+    """A screen row as (character, foreground, background, segment), one a cell."""
+    return [
+        (character, *shown(segment), segment)
+        for segment in strip
+        if not segment.control
+        for character in segment.text
+    ]
+
+
+def ground_of(cells: list[Cell]) -> Color:
+    """The background most of `cells` are drawn on."""
+    counted: dict[Color, int] = {}
+    for _, _, background, _ in cells:
+        counted[background] = counted.get(background, 0) + 1
+    return max(counted, key=counted.__getitem__)
+
+
+def selection_failures(app: WhisperApp, label: str, shown: Shown) -> list[str]:
+    """The list's selected row against its neighbour, and on the diff screen the cursor row's
+    line numbers against another row's: their grounds must stand SELECTION_CONTRAST apart
+    while the list (the diff) has focus, BLURRED_SELECTION_CONTRAST while it hasn't; a method
+    bold on the other rows is bold on the selected one. Cells as `shown` gives their colours
+    (a terminal palette; the 256 colours' conversion)."""
+    strips = screen_strips(app)
+    if app.screen is not app.screen_stack[0]:
+        view = app.screen.query_one("#diff-view")
+        if not view.items:
+            return []
+        start = view._starts[view.cursor] - round(view.scroll_y)
+        other = next(
+            y
+            for y in range(view.scrollable_content_region.height)
+            if diff_row_at(view._starts, y + round(view.scroll_y))[0] != view.cursor
+        )
+        region = view.scrollable_content_region
+        right = half_widths(view._width)[0] + len(DIVIDER)
+        found = []
+        for x in (0, right):
+            edge = region.x + x
+            rows = [cells_of(strips[region.y + y], shown) for y in (start, other)]
+            rows = [row[edge : edge + NUMBER_WIDTH] for row in rows]
+            ratio = contrast(ground_of(rows[0]), ground_of(rows[1]))
+            if ratio < SELECTION_CONTRAST:
+                found.append(f"{label}: the diff's cursor at column {x}: {ratio:.2f}:1")
+        return found
+    listing = app.request_list
+    region = listing.scrollable_content_region
+    y = listing.cursor - round(listing.scroll_y)
+    neighbour = y - 1 if y > 0 else y + 1
+    rows = [
+        cells_of(strips[region.y + at], shown)[region.x : region.right] for at in (y, neighbour)
+    ]
+    focused = app.focused is listing
+    minimum = SELECTION_CONTRAST if focused else BLURRED_SELECTION_CONTRAST
+    ratio = contrast(ground_of(rows[0]), ground_of(rows[1]))
+    found = []
+    if ratio < minimum:
+        state = "focused" if focused else "unfocused"
+        found.append(f"{label}: the selected row ({state}) {ratio:.2f}:1 from its neighbour")
+    bold = [
+        {bool(c[3].style and c[3].style.bold) for c in row if c[3].text.strip() in METHODS}
+        for row in rows
+    ]
+    if bold[1] == {True} and bold[0] != {True}:
+        found.append(f"{label}: the selected row's method is not bold")
+    return found
+
+
+METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"}
+
+
 Walk = Callable[[object, WhisperApp], Awaitable[None]]
 
 
@@ -286,6 +371,10 @@ async def on_editor(pilot, app) -> None:
     await wait_for_screen(pilot, app, "Edit and replay", "Path and query")
 
 
+SELECTED = ("list", "detail", "diff")
+"""Screens whose selection is measured: the list focused, the list unfocused (the detail
+has the focus), the diff's cursor."""
+
 SCREENS: dict[str, Walk] = {
     "list": on_list,
     "detail": on_detail,
@@ -323,9 +412,15 @@ async def test_every_cell_reads_in_every_theme(screen, monkeypatch):
             skip = left_to_their_own_colours(app)
             if not app.current_theme.ansi:
                 failures += unreadable_cells(app, theme, screen, skip_rows=skip)
+                if screen in SELECTED:
+                    shown = partial(cell_colours, app.ansi_theme)
+                    failures += selection_failures(app, f"{theme} {screen}", shown)
                 continue
             for name, palette in palettes_for(app.current_theme.dark).items():
                 failures += unreadable_cells(app, f"{theme} in {name}", screen, palette, skip)
+                if screen in SELECTED:
+                    shown = partial(cell_colours, palette)
+                    failures += selection_failures(app, f"{theme} in {name} {screen}", shown)
     assert not failures, f"{len(failures)} unreadable:\n" + "\n".join(failures[:40])
 
 
@@ -421,3 +516,69 @@ async def test_the_command_palettes_search_field_and_help_lines_read_in_every_th
             await pilot.press("escape")
             await pilot.pause()
     assert not failures, f"{len(failures)} unreadable:\n" + "\n".join(failures[:40])
+
+
+# -- every selection's ground ----------------------------------------------------------------------
+
+
+def as_256(color: Color) -> Color:
+    """`color` as Rich writes it to a 256-colour terminal, in the xterm palette's RGB."""
+    shown = RichColor.from_rgb(color.r, color.g, color.b).downgrade(ColorSystem.EIGHT_BIT)
+    return Color(*shown.get_truecolor())
+
+
+@pytest.mark.parametrize("theme", [name for name in THEMES if not App.get_theme(App(), name).ansi])
+def test_every_selection_ground_stands_out_from_its_rows_in_truecolour_and_at_256(theme):
+    """The list's cursor, focused and not, on the screen's background; the palette's and the
+    radio sets' (Textual's block cursor), focused and not, on a dialog's surface. The text on
+    Textual's block cursors reads on them (the list's own: test_every_cell_reads...)."""
+    app = App()
+    app.theme = theme
+    variables = readable_variables(app.get_css_variables(), app.current_theme.dark)
+    background = Color.parse(variables["background"])
+    surface = Color.parse(variables["surface"])
+    failures = []
+    for name, ground, minimum, text in (
+        ("wt-cursor", background, SELECTION_CONTRAST, None),
+        ("wt-cursor-blurred", background, BLURRED_SELECTION_CONTRAST, None),
+        ("block-cursor-background", surface, SELECTION_CONTRAST, "block-cursor-foreground"),
+        (
+            "block-cursor-blurred-background",
+            surface,
+            BLURRED_SELECTION_CONTRAST,
+            "block-cursor-blurred-foreground",
+        ),
+    ):
+        selected = Color.parse(variables[name])
+        for system, ratio in (
+            ("truecolour", contrast(selected, ground)),
+            ("256", contrast(as_256(selected), as_256(ground))),
+        ):
+            if ratio < minimum:
+                failures.append(f"{name} {system} {ratio:.2f}:1")
+        shown = resolve(variables[text], selected) if text else None
+        if shown is not None and contrast(shown, selected) < TEXT_CONTRAST:
+            failures.append(f"{text} on {name}")
+    assert not failures, failures
+
+
+async def test_the_palette_s_highlighted_command_stands_out(monkeypatch):
+    """Textual draws the palette's highlight as a blurred list's (its input has the focus):
+    textual-light's was 1.65:1 from the other commands. Drawn as a focused list's, it takes
+    block-cursor-background (every theme's: the test above)."""
+    monkeypatch.chdir("/")
+    settings = Settings(port=8080, theme="textual-light")
+    app = WhisperApp(settings, store=fixture_store(), serve=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_list(pilot, app)
+        await pilot.press("ctrl+p", *"replay")
+        await wait_for_screen(pilot, app, "Edit and replay")
+        listing = app.screen.query_one(CommandList)
+        region = listing.content_region
+        strips = screen_strips(app)
+        shown = partial(cell_colours, app.ansi_theme)
+        rows = [cells_of(strips[y], shown) for y in range(region.y, region.bottom)]
+        grounds = [ground_of(row[region.x : region.right]) for row in rows]
+        assert listing.highlighted == 0  # the first command, on the list's first line
+        rest = max(set(grounds), key=grounds.count)
+        assert contrast(grounds[0], rest) >= SELECTION_CONTRAST

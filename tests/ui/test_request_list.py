@@ -182,9 +182,14 @@ async def test_the_method_is_coloured_and_the_cursor_row_stands_out():
             [segment] = [s for s in shown.render_line(y) if s.text.strip() == method]
             return segment.style.color.name
 
-        # The theme's success and error colours (made readable by palette.py).
+        # The theme's success and error colours (made readable by palette.py) off the cursor
+        # row (on it they are moved to read on its ground: tests/ui/test_selection.py).
         assert method_colour(0, "GET") == app.theme_variables["text-success"].lower()
+        await pilot.press("k")
+        await wait_until(pilot, lambda: shown.cursor == 0)
         assert method_colour(1, "DELETE") == app.theme_variables["text-error"].lower()
+        await pilot.press("j")
+        await wait_until(pilot, lambda: shown.cursor == 1)
 
         def background(y: int):
             return {s.style.bgcolor for s in shown.render_line(y) if s.style}

@@ -44,7 +44,7 @@ STYLES = {
     "number": "wt.muted",
     "section": "bold underline",
     "fold": "wt.muted italic",
-    "cursor": "reverse",
+    "cursor": "wt.cursor",
 }
 
 Spans = list[tuple[int, int]]

@@ -38,9 +38,11 @@ from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.verdicts import verdict_changes
 from whisper_tui.ui.action_bindings import bindings_for, footer_ordered
 from whisper_tui.ui.diff_layout import (
+    DIVIDER,
     NUMBER_WIDTH,
     STYLES,
     first_change_line,
+    half_widths,
     item_lines,
     item_starts,
     locate,
@@ -223,13 +225,27 @@ class DiffView(ScrollView, can_focus=True):
                 self._item_lines.set((position, self._width), lines)
             text = lines[min(sub, len(lines) - 1)]
             if position == self.cursor and self.has_focus:
-                text = text.copy()
-                text.stylize(Style(bold=True), 0, NUMBER_WIDTH)
-                text.stylize(STYLES["cursor"], 0, 1)
+                text = self._with_cursor(self.items[position], text)
             strip = Strip(list(text.render(self.app.console)), text.cell_len)
             strip = strip.extend_cell_length(width).crop(0, width).apply_style(self.rich_style)
             self._cache.set(key, strip)
         return strip
+
+    def _with_cursor(self, item: DiffRow | Folded, text: Text) -> Text:
+        """`text` (a line of the cursor's row) with the cursor on it, on the selection's ground
+        (palette.selection_ground): a row's line numbers, both halves (the row keeps its change
+        tints); a section's title or a fold, the whole line. Reverse video where the terminal's
+        palette decides the colours."""
+        text = text.copy()
+        cursor = Style(reverse=True, bold=True) if self.app.native_ansi_color else STYLES["cursor"]
+        if isinstance(item, Folded) or item.kind == "section":
+            text.pad_right(self._width - text.cell_len)
+            text.stylize(cursor)
+            return text
+        right = half_widths(self._width)[0] + len(DIVIDER)
+        for start in (0, right):
+            text.stylize(cursor, start, start + NUMBER_WIDTH)
+        return text
 
 
 class DiffScreen(Screen[None]):

@@ -14,6 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import cast
 
+from rich._palettes import EIGHT_BIT_PALETTE
+from rich.color import Color as RichColor
+from rich.color import ColorSystem
 from rich.style import Style
 from rich.theme import Theme as RichTheme
 from textual.app import App
@@ -32,11 +35,13 @@ FIELD_TINT = 0.05
 BLACK = Color(0, 0, 0)
 WHITE = Color(255, 255, 255)
 
-CURSOR_ALPHA = 0.30
-BLURRED_CURSOR_ALPHA = 0.15
-"""The list's cursor rows: the accent over the background (app.tcss uses these variables).
-Text must read on them too, so a stronger tint forces muted text toward the foreground (at
-40% textual-dark's muted grey went from 7:1 to 11:1, nearly white); the row is also bold."""
+SELECTION_CONTRAST = 3.0
+BLURRED_SELECTION_CONTRAST = 2.0
+"""The selected row's ground against the rows around it: 3:1 while its list has focus (WCAG
+2.4.13's focus indicator: 3:1 between the selected and unselected state of the same cells),
+2:1 while the focus is elsewhere. A fixed tint could not promise it: 30% of textual-light's
+orange accent over its grey was 1.15:1 (1.06:1 at 256 colours). The list's cursor, the
+diff's, the palette's and the radio sets' all take their ground from `selection_ground`."""
 
 
 # -- contrast -------------------------------------------------------------------------------------
@@ -85,6 +90,56 @@ def readable(color: Color, backgrounds: Iterable[Color], minimum: float = TEXT_C
     return target
 
 
+def in_256(color: Color) -> Color:
+    """`color` as a 256-colour terminal shows it: the xterm palette's colour Rich picks."""
+    shown = RichColor.from_rgb(color.r, color.g, color.b).downgrade(ColorSystem.EIGHT_BIT)
+    number = shown.number or 0
+    return Color(*EIGHT_BIT_PALETTE[number]) if number >= 16 else color
+
+
+def stands_out(color: Color, grounds: Iterable[Color], minimum: float) -> bool:
+    """Whether `color` stands at `minimum` from each of `grounds`, in truecolour and as the
+    256-colour palette's colours (Rich converts a cell's ground and each row's on its own)."""
+    return all(
+        contrast(color, ground) >= minimum and contrast(in_256(color), in_256(ground)) >= minimum
+        for ground in grounds
+    )
+
+
+def selection_ground(
+    hue: Color, grounds: Iterable[Color], minimum: float, amount: float = 1.0
+) -> Color:
+    """The ground of a selected row: `hue` over the first of `grounds` by `amount`, by more if
+    that does not stand at `minimum` from every one of them, and where even the whole hue
+    can't (textual-light's orange on its grey), the hue moved toward black or white."""
+    grounds = list(grounds)
+    start = grounds[0].blend(hue.with_alpha(1.0), amount)
+    for step in range(21):
+        tint = start.blend(hue.with_alpha(1.0), step / 20)
+        if stands_out(tint, grounds, minimum):
+            return tint
+    target = WHITE if worst_contrast(WHITE, grounds) >= worst_contrast(BLACK, grounds) else BLACK
+    for step in range(1, 51):
+        moved = hue.with_alpha(1.0).blend(target, step / 50)
+        if stands_out(moved, grounds, minimum):
+            return moved
+    return target
+
+
+def readable_text(style: Style) -> Style:
+    """`style` with its truecolour text moved, where needed, to read at 4.5:1 on its own
+    background (a selected row's: the theme's text colours are chosen for the rows around it)."""
+    color, ground = style.color, style.bgcolor
+    if style.reverse or color is None or ground is None:
+        return style
+    if color.triplet is None or ground.triplet is None:
+        return style  # ANSI colours: the terminal's palette decides
+    text, under = Color(*color.triplet), Color(*ground.triplet)
+    if contrast(text, under) >= TEXT_CONTRAST:
+        return style
+    return style + Style(color=readable(text, [under]).hex)
+
+
 # -- theme variables ------------------------------------------------------------------------------
 
 
@@ -129,15 +184,22 @@ def readable_variables(variables: Mapping[str, str], dark: bool = True) -> dict[
     surface = resolve(variables.get("surface", ""), background) or background
     panel = resolve(variables.get("panel", ""), background) or background
     accent = resolve(variables.get("accent", ""), background) or background
-    cursor = background.blend(accent, CURSOR_ALPHA)
-    blurred = background.blend(accent, BLURRED_CURSOR_ALPHA)
-    grounds = [background, surface, panel, cursor, blurred]
-    out["wt-cursor"] = cursor.hex
-    out["wt-cursor-blurred"] = blurred.hex
-    for name in TEXT_VARIABLES:
-        color = resolve(variables.get(name, ""), background)
-        if color is not None:
-            out[name] = readable(color, grounds).hex
+    # Text on a selected row is made readable there (readable_text), not here: a ground that
+    # stands out would push every text colour of the theme toward white or black.
+    out["wt-cursor"] = selection_ground(accent, [background], SELECTION_CONTRAST, 0.3).hex
+    out["wt-cursor-blurred"] = selection_ground(
+        accent, [background], BLURRED_SELECTION_CONTRAST, 0.15
+    ).hex
+    grounds = [background, surface, panel]
+    for _ in range(2):
+        # A focused input or radio set tints its ground with 5% of the foreground, which
+        # may itself move here: a second pass reads on the tint of the moved one.
+        foreground = resolve(out.get("foreground", ""), background) or background
+        grounds = [background, surface, panel, surface.blend(foreground, 0.05)]
+        for name in TEXT_VARIABLES:
+            color = resolve(out.get(name, ""), background)
+            if color is not None:
+                out[name] = readable(color, grounds).hex
     muted = resolve(variables.get("text-muted", ""), background)
     foreground = Color.parse(out["foreground"])
     # Muted text is the foreground faded toward the background, but never below 4.5:1; on a
@@ -183,20 +245,30 @@ def _readable_footer(out: dict[str, str], background: Color) -> None:
 
 
 def _readable_block_cursor(out: dict[str, str], surface: Color) -> None:
-    """The selected item of a focused radio set or list (and of a blurred one, whose label
-    keeps the foreground: there the ground is made fainter instead)."""
-    cursor = resolve(out.get("block-cursor-background", ""), surface)
-    if cursor is not None:
-        text = resolve(out.get("block-cursor-foreground", ""), cursor)
-        if text is not None and contrast(text, cursor) < TEXT_CONTRAST:
-            out["block-cursor-foreground"] = readable(text, [cursor]).hex
-    blurred = resolve(out.get("block-cursor-blurred-background", ""), surface)
-    foreground = Color.parse(out["foreground"])
-    if blurred is not None and contrast(foreground, blurred) < TEXT_CONTRAST:
-        amount = 1.0
-        while amount > 0 and contrast(foreground, surface.blend(blurred, amount)) < TEXT_CONTRAST:
-            amount -= 0.05
-        out["block-cursor-blurred-background"] = surface.blend(blurred, max(amount, 0)).hex
+    """The selected item of a focused option list or radio set (the palette's list, whose
+    input keeps the focus, is drawn so too: app.tcss), and of a blurred one: grounds that stand
+    out from the dialog's, text readable on them."""
+    tinted = surface.blend(Color.parse(out["foreground"]), 0.05)  # a focused radio set's ground
+    grounds = [surface, tinted]
+    darker = resolve(out.get("panel-darken-1", ""), surface)  # the palette's, in dark themes
+    if darker is not None:
+        grounds.append(darker)
+    for ground, text, minimum in (
+        ("block-cursor-background", "block-cursor-foreground", SELECTION_CONTRAST),
+        (
+            "block-cursor-blurred-background",
+            "block-cursor-blurred-foreground",
+            BLURRED_SELECTION_CONTRAST,
+        ),
+    ):
+        hue = resolve(out.get(ground, ""), surface)
+        if hue is None:
+            continue
+        cursor = selection_ground(hue, grounds, minimum)
+        out[ground] = cursor.hex
+        color = resolve(out.get(text, ""), cursor) or Color.parse(out["foreground"])
+        if contrast(color, cursor) < TEXT_CONTRAST:
+            out[text] = readable(color, [cursor]).hex
 
 
 class ReadableThemes:
@@ -264,6 +336,7 @@ def rich_styles(variables: Mapping[str, str], dark: bool = True) -> RichTheme:
             # No hue of this role reads on every common palette: the terminal's foreground,
             # set apart by weight.
             styles[name] += Style(bold=True)
+    styles["wt.cursor"] = _cursor_style(variables)
     styles["wt.match"] = _match_style(variables, "warning")
     styles["wt.match.current"] = _match_style(variables, "error") + Style(bold=True)
     styles.update(ansi_diff_styles(dark) if ansi else diff_styles(variables))
@@ -311,6 +384,16 @@ def diff_styles(variables: Mapping[str, str]) -> dict[str, Style]:
     }
     styles["wt.volatile"] = Style(color=readable(muted, [background, *grounds]).hex)
     return styles
+
+
+def _cursor_style(variables: Mapping[str, str]) -> Style:
+    """A cursor drawn in text (the diff's gutter): the list's cursor ground, the muted text
+    readable on it, bold; reverse video where the terminal's palette decides the colours."""
+    ground = resolve(variables.get("wt-cursor", ""), BLACK)
+    muted = resolve(variables.get("text-muted", ""), BLACK)
+    if ground is None or muted is None:
+        return Style(reverse=True, bold=True)
+    return Style(color=readable(muted, [ground]).hex, bgcolor=ground.hex, bold=True)
 
 
 def _match_style(variables: Mapping[str, str], hue: str) -> Style:

@@ -35,6 +35,7 @@ from whisper_tui.ui.list_rows import (
     shape_for,
     short_type,
 )
+from whisper_tui.ui.palette import readable_text
 from whisper_tui.ui.scrolling import set_virtual_size
 
 __all__ = [
@@ -481,7 +482,11 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
                 piece = self.app.console.get_style(name) if name else Style.null()
                 style = self._styles["base"] + piece
                 if state:
-                    style += self._styles["cursor" if state == 2 else "blurred"]
+                    # The cursor's ground stands out (palette.selection_ground): the row's
+                    # colours are moved to read on it.
+                    style = readable_text(
+                        style + self._styles["cursor" if state == 2 else "blurred"]
+                    )
                 style_of[name] = style
             segments.append(Segment(text, style))
         # extend/crop measure cells, so wide characters in a path still fit the width.

@@ -6,9 +6,16 @@ import pytest
 from rich.color import Color as RichColor
 from rich.color import ColorType
 from rich.style import Style
+from textual.command import CommandList
 from textual.theme import BUILTIN_THEMES
 
-from tests.helpers import delivery_request, load_deliveries, screen_strips, wait_for_screen
+from tests.helpers import (
+    delivery_request,
+    load_deliveries,
+    screen_strips,
+    wait_for_screen,
+    wait_until,
+)
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.terminal import ColourMode
@@ -149,3 +156,31 @@ async def test_the_focused_pane_is_marked_down_its_edge_and_the_other_is_not(col
         assert app.focused is app.detail
         assert left_edge(app, app.detail) == rule
         assert left_edge(app, app.request_list) == {" "}
+
+
+async def test_without_colour_the_palette_s_and_the_export_s_highlights_are_underlined(
+    monkeypatch,
+):
+    """Textual's reverse video for the palette's highlighted command never showed (an option
+    list's style keeps no reverse): every command looked alike. Textual reads NO_COLOR from
+    the environment for its :nocolor rules."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = fixture_app("none")
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press("g", "j", "ctrl+p", *"replay")
+        await wait_for_screen(pilot, app, "Edit and replay")
+
+        def underlined(needle: str) -> bool:
+            [row] = [s for s in screen_strips(app) if needle in "".join(g.text for g in s)]
+            words = [g for g in row if g.text.strip() and (g.text in needle or needle in g.text)]
+            return bool(words) and all(g.style and g.style.underline for g in words)
+
+        highlighted = app.screen.query_one(CommandList).highlighted
+        assert highlighted == 0
+        # The commands' help lines: the typed letters underline the names of both.
+        assert underlined("Send the selected capture") and not underlined("Edit where")
+        await pilot.press("escape", "e")
+        await wait_for_screen(pilot, app, "HTTPie")
+        await pilot.press("down")  # the format set has the focus: its highlight moves
+        await wait_until(pilot, lambda: underlined("HTTPie"))
+        assert not underlined("pytest")

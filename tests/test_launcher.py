@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -86,3 +87,35 @@ def test_the_first_load_s_reading_starts_before_the_cli_is_imported(tmp_path):
     assert result.returncode == 2, result.stderr
     assert lines[0] == f"early {har} False"
     assert lines[-1].startswith("whisper-tui: error:")
+
+
+@pytest.mark.parametrize("then", [["--port", "nope"], ["--version"]])
+def test_no_reading_process_outlives_a_command_that_ends_before_loading(tmp_path, then):
+    # A FIFO blocks a reader before its first write; a regular file's reader started early
+    # is ended at exit when the command stops before taking it (a usage error, --version).
+    fifo = tmp_path / "f.har"
+    os.mkfifo(fifo)
+    regular = tmp_path / "r.har"
+    regular.write_bytes(b'{"log": {"version": "1.2", "entries": []}}')
+    for path in (fifo, regular):
+        done = subprocess.run(
+            [sys.executable, "-m", "whisper_tui", "--load", str(path), *then],
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode in (0, 2), done.stderr
+        assert children_reading(path) == [], path
+
+
+def children_reading(path: Path) -> list[int]:
+    """Processes still running whose command line names `path` (a reading process does)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if str(path).encode() in command:
+                found.append(int(entry.name))
+    return found

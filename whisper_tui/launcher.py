@@ -17,9 +17,9 @@ import sys
 
 
 def _stop_now(signum: int, frame: object) -> None:
-    # Mid-import nothing needs undoing yet (no file or socket; an early reading process ends
-    # at its next write, into a pipe no one reads): an exception would unwind through the
-    # module being imported and print a traceback.
+    # Mid-import nothing needs undoing yet (no file or socket; an early reading process, only
+    # ever started on a regular file, ends at its next write, into a pipe no one reads): an
+    # exception would unwind through the module being imported and print a traceback.
     os._exit(128 + signum)
 
 

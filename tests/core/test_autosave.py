@@ -488,3 +488,28 @@ async def test_a_failing_save_retries_in_its_interval_not_after_a_slow_rewrite_s
     store.remove(6)
     assert not await autosave.save_if_changed()
     assert autosave.last_error is not None and autosave.wait == autosave.interval
+
+
+async def test_a_bug_in_one_save_does_not_end_saving(
+    autosave_of: Callable[..., HarAutosave], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A save that raises something other than OSError (a bug) is told as a failed save; the
+    # next one rewrites the file whole, and saving goes on.
+    path = tmp_path / "captures.har"
+    store = filled_store(2)
+    autosave = autosave_of(path, store, lambda: BASE_URL)
+    assert await autosave.save_if_changed() is True
+    store.add(capture(3))
+    take = autosave.records.take
+
+    def broken_once(captures: Any) -> Any:
+        monkeypatch.setattr(autosave.records, "take", take)
+        raise RuntimeError("dictionary changed size during iteration")
+
+    monkeypatch.setattr(autosave.records, "take", broken_once)
+    assert await autosave.save_if_changed() is False
+    assert autosave.last_error == f"cannot write {path}: RuntimeError"
+    store.add(capture(4))
+    assert await autosave.save_if_changed() is True
+    assert autosave.last_error is None
+    assert [r.id for r in load_har(path)] == [1, 2, 3, 4]

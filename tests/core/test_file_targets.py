@@ -115,3 +115,13 @@ def test_check_replaceable_raises_what_a_save_there_would():
 def test_a_path_that_is_not_there_is_its_absolute_self(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert write_target("new.har") == str(Path(tmp_path).resolve() / "new.har")
+
+
+def test_a_symlink_loop_is_refused_and_left_a_link(tmp_path):
+    loop = tmp_path / "loop.har"
+    loop.symlink_to(loop.name)  # ln -s loop.har loop.har
+    with pytest.raises(NotAFile, match=r"^it is a symlink loop, not a regular file"):
+        check_replaceable(loop)
+    with pytest.raises(NotAFile), file_replacing(loop):
+        pass
+    assert loop.is_symlink()

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import marshal
+import sys
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -166,3 +169,35 @@ def test_frames_cover_the_captures_in_order_each_within_its_bytes(
         held = sum(512 + size for size in sizes[first:end])
         assert end - first == 1 or held <= most + 512 + sizes[end - 1]
         assert end - first >= 1
+
+
+def test_records_are_taken_while_the_loop_adds_more() -> None:
+    # The autosave's thread takes a save's records while the capture server's loop stores
+    # captures; some taken captures were evicted first, so old records are dropped meanwhile.
+    records = ArrivalRecords()
+    arrived: list[int] = [0]
+    stop = threading.Event()
+
+    def the_loop() -> None:
+        while not stop.is_set():
+            # Stored, then counted: a save plans (on the loop) only what is stored.
+            records.made_on_arrival(capture(arrived[0] + 1))
+            arrived[0] += 1
+
+    loop = threading.Thread(target=the_loop)
+    loop.start()
+    taken_through, saves = 0, 0
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch as often as the interpreter can: the race, at once
+    try:
+        while saves < 30:
+            time.sleep(0.02)
+            newest = arrived[0]
+            # The first few since the last save were evicted before this save took them.
+            records.take([capture(n) for n in range(taken_through + 5, newest + 1)])
+            taken_through, saves = newest, saves + 1
+    finally:
+        sys.setswitchinterval(old_interval)
+        stop.set()
+        loop.join()
+    assert all(key > taken_through for key in list(records._made))

@@ -91,6 +91,11 @@ async def test_a_public_url_given_by_hand_is_in_the_status_line():
     assert Session(Settings(port=0)).status_text() == "0 requests"
 
 
+async def test_a_public_url_s_password_is_masked_in_the_startup_note():
+    session = Session(Settings(port=0, public_url="https://u:hunter2@hooks.example.com"))
+    assert session.public_note() == " (public: https://u:***@hooks.example.com)"
+
+
 async def test_stop_completes_the_save_with_every_capture(tmp_path):
     har = tmp_path / "out.har"
     session = Session(Settings(port=0, save_path=str(har)))

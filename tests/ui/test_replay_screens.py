@@ -659,3 +659,8 @@ async def test_the_editors_target_field_shows_as_much_of_its_example_as_fits(siz
         field = app.screen.query_one("#edit-target", Input)
         await wait_until(pilot, lambda: field.render_line(0).text.strip() == shown)
         assert field.value == ""  # an example, not a value
+
+
+def test_the_twilio_label_masks_a_password_in_the_url():
+    label = resign_label("twilio", "http://admin:hunter2@127.0.0.1:9/sms")
+    assert label == "Re-sign (twilio) for http://admin:***@127.0.0.1:9/sms"

@@ -466,8 +466,9 @@ class HarAutosave:
             if not await asyncio.to_thread(self._carry_out, plan):
                 plan = self._rewrite_plan()
                 await asyncio.to_thread(self._carry_out, plan)  # a rewrite always is
-        except OSError as error:
-            self._set_error(f"cannot write {self.path}: {error.strerror or error}")
+        except Exception as error:  # OSError; anything else is a bug, which must not end saving
+            why = error.strerror if isinstance(error, OSError) else type(error).__name__
+            self._set_error(f"cannot write {self.path}: {why or error}")
             # The next save rewrites whatever the file holds, in `interval` (as the line says).
             self._written, self.wait = None, self.interval
             return False

@@ -1,5 +1,5 @@
-"""Where a file whisper-tui writes really goes: one rule for every path it writes (--save's
-HAR, config.toml's write-back, the export dialog's save).
+"""Where a file whisper-tui writes really goes: one rule for every path it replaces (--save's
+HAR, config.toml's write-back). The export dialog's save only ever creates a new file.
 
 A save replaces its file whole by renaming a new one over it (atomic: readers see the old file
 or the new one). Renamed over a FIFO, a device or a socket, that replaced the special file with a
@@ -17,6 +17,7 @@ over a symlink it replaced the link and left the file it named untouched. So:
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -54,9 +55,11 @@ def write_target(path: str | os.PathLike[str]) -> str:
     target = os.path.realpath(os.fspath(path))
     try:
         mode = os.stat(target).st_mode
-    except OSError:
-        return target  # not there (yet): the write creates it, or meets its own error
-    kind = _kind(mode)
+    except OSError as error:
+        if error.errno != errno.ELOOP:
+            return target  # not there (yet): the write creates it, or meets its own error
+        mode = None  # links that lead back to themselves: realpath stops at one of them
+    kind = "a symlink loop" if mode is None else _kind(mode)
     if kind is None:
         return target
     shown = os.fspath(path)

@@ -20,12 +20,14 @@ A frame holds one message:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import marshal
 import operator
 import os
 import queue
+import stat
 import subprocess
 import sys
 import threading
@@ -229,8 +231,22 @@ early: dict[str, ReadingProcess] = {}
 def start_early(path: str) -> None:
     """Start reading `path` now, with the usual batch sizes: the command's entry calls this
     for the first --load before importing the rest of the app (~0.1 s of CPU sooner than the
-    CLI could, once its flags are parsed). `take_early` hands it to the loading."""
-    if path not in early and (started := ReadingProcess.spawn(path, FIRST_BATCH, BATCH)):
+    CLI could, once its flags are parsed). `take_early` hands it to the loading.
+
+    Only for a regular file: a FIFO or device may block the child before its first write,
+    and a child that never writes would outlive a command that ends without taking it (a
+    usage error, --version). Whatever is left untaken at exit is ended then."""
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        regular = False  # not there: the CLI's own checks say so, in its words
+    if (
+        regular
+        and path not in early
+        and (started := ReadingProcess.spawn(path, FIRST_BATCH, BATCH))
+    ):
+        if not early:
+            atexit.register(stop_early)
         early[path] = started
 
 

@@ -83,11 +83,16 @@ class ArrivalRecords:
                 if item is None:
                     items[position] = capture_record(captures[position])
         if captures and made:
-            highest = captures[-1].id
-            if next(iter(made)) <= highest:
+            highest = max(map(_ID, captures))
+            # The loop adds records meanwhile: their keys and values are copied in C (a
+            # Python loop over the dict itself would see it change size), then looked at.
+            keys = list(made)
+            if keys and keys[0] <= highest:
                 # Evicted or deleted before a save took them (ids grow with arrival).
-                for stale in [key for key in made if key <= highest]:
-                    del made[stale]
+                for stale in keys:
+                    if stale > highest:
+                        break
+                    made.pop(stale, None)
         # Counted anew rather than by subtracting: the loop adds to it meanwhile.
         self._held = sum(map(len, list(made.values())))
         return items

@@ -253,7 +253,8 @@ class Session:
             await self.sender.close()
         if self._saving is not None:
             self._saving.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            # Whatever ended it, the save at exit below still runs.
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._saving
             self._saving = None
         if self.autosave is not None and self.autosave.started:
@@ -298,7 +299,7 @@ class Session:
 
     def public_note(self) -> str:
         """' (public: https://...)' for the startup line when there is a public URL, else ''."""
-        return f" (public: {printable(self.public_url)})" if self.public_url else ""
+        return f" (public: {printable(shown_url(self.public_url))})" if self.public_url else ""
 
     # -- what senders get ----------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from whisper_tui.core.body_coding import editable_body
 from whisper_tui.core.contentviews.decoding import content_codings
 from whisper_tui.core.models import CapturedRequest, is_token
 from whisper_tui.core.portable import header_text
+from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.signatures import get_scheme
@@ -224,7 +225,7 @@ def resign_label(scheme_name: str, signed_url: str | None = None, cells: int = 0
         if not signed_url:
             return f"{label} for the URL above"
         head = f"{label} for "
-        shown = printable(signed_url)
+        shown = printable(shown_url(signed_url))  # a password in it shown as ***
         return head + (shorten_url(shown, cells - len(head)) if cells else shown)
     return f"{label}, fresh timestamp" if scheme.has_timestamp else label
 

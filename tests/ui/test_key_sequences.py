@@ -69,8 +69,11 @@ def table_keys() -> list[str]:
 
 
 def all_keys() -> list[str]:
+    """What hypothesis draws from. `?` first: the simplest sequence it tries (and shrinks
+    towards) is then help opened and closed in a burst, not six presses of a key doing nothing."""
     letters = list(string.ascii_letters + string.digits)
-    return sorted(set(table_keys() + EVERYDAY_KEYS + letters))
+    rest = set(table_keys() + EVERYDAY_KEYS + letters) - {"question_mark"}
+    return ["question_mark", *sorted(rest)]
 
 
 def raw_post(delivery: dict) -> bytes:
@@ -235,7 +238,7 @@ KEY_SEQUENCES = st.lists(st.sampled_from(all_keys()), min_size=6, max_size=15)
 
 
 @settings(
-    max_examples=HUNT or 5,
+    max_examples=HUNT or 3,
     derandomize=not HUNT,
     deadline=None,
     database=None,

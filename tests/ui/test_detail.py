@@ -180,6 +180,7 @@ async def test_a_long_header_value_wraps_under_the_value_column():
     app = DetailApp()
     async with app.run_test(size=(60, 30)) as pilot:
         value = "v" * 150
+        app.detail.wrap = True
         app.show(capture(headers=((b"X-Long", value.encode()), (b"A", b"b"))))
         await pilot.pause()
         shown = lines(app)
@@ -193,6 +194,45 @@ async def test_a_long_header_value_wraps_under_the_value_column():
         assert len(wrapped) >= 3
         assert "".join(line[column:] for line in wrapped) == value
         assert shown[first + len(wrapped)] == "A:      b"
+
+
+async def test_header_values_wrap_between_words_and_with_wrap_off_scroll_sideways_whole():
+    # Newcomer C at 80x24: 'Python-urllib/3.' / '11', 'application/x-ww' / 'w-form-urlencode'
+    # / 'd'; and after w (wrap off) the headers still wrapped, then were cut by the scroll.
+    app = DetailApp()
+    form = "application/x-www-form-urlencoded"
+    headers = ((b"User-Agent", b"Python-urllib/3.11"), (b"Content-Type", form.encode()))
+    async with app.run_test(size=(36, 30)) as pilot:
+        app.detail.wrap = True
+        app.show(capture(headers=headers))
+        await pilot.pause()
+        shown = lines(app)
+        agent = next(i for i, line in enumerate(shown) if line.startswith("User-Agent:"))
+        rows = [line.split(":", 1)[-1].strip() for line in shown[agent : agent + 4]]
+        assert rows[0] == "Python-urllib/3.11" or rows[:2] == ["Python-urllib/", "3.11"]
+        assert "application/x-www-" in rows and "form-urlencoded" in rows
+        await pilot.press("w")  # wrap off: a header is one line, scrolled to sideways
+        await pilot.pause()
+        shown = lines(app)
+        [row] = [line for line in shown if line.startswith("Content-Type:")]
+        assert row.endswith(form[: len(row) - len("Content-Type: ")])
+        assert not any(line.strip() == "form-urlencoded" for line in shown)
+        assert app.detail.max_scroll_x > 0
+
+
+async def test_notes_above_the_body_flow_at_the_panes_width_with_wrap_off():
+    # Ours, not the sender's: cut at the edge they read 'decoded gzip for display (72 B -> 56'.
+    app = DetailApp()
+    headers = ((b"Content-Type", b"text/plain"), (b"Content-Encoding", b"gzip"))
+    async with app.run_test(size=(30, 30)) as pilot:
+        app.show(capture(body=gzip.compress(b"hello " * 20), headers=headers))
+        await wait_for_screen(pilot, app, "decoded gzip")
+        assert not app.detail.wrap
+        shown = lines(app)
+        start = next(i for i, line in enumerate(shown) if line.startswith("decoded gzip"))
+        note = [shown[start]]
+        note += [line for line in shown[start + 1 : start + 3] if line.startswith("  ")]
+        assert " ".join(line.strip() for line in note).endswith("B -> 120 B)")
 
 
 async def test_showing_another_capture_replaces_everything_and_scrolls_to_the_top():
@@ -633,7 +673,9 @@ async def test_with_wrap_remembered_the_first_capture_is_wrapped_at_the_panes_wi
         assert detail.max_scroll_y > 0  # the scrollbar is there
         shown = [line.split("▊")[-1][1:].rstrip() for line in lines(app)]
         start = next(i for i, line in enumerate(shown) if line.startswith("signature:"))
-        rows = shown[start : shown.index("", start)]
+        # To the row after it that is not indented (the scrollbar's thumb may be beside it).
+        end = next(i for i in range(start + 1, len(shown)) if not shown[i].startswith("    "))
+        rows = shown[start:end]
         assert all(row.startswith("    ") for row in rows[1:]), rows
         words = " ".join(row.strip() for row in rows)
         assert "no secret configured for github; pass one with --secret" in words

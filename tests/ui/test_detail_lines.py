@@ -281,3 +281,16 @@ def test_an_attempt_shows_its_url_s_password_masked():
     attempt = Attempt("http://admin:hunter2pass@127.0.0.1:18300/hooks/a", 0.0, kind="forward")
     shown = " ".join(row.plain for row in attempt_lines(attempt, 120, with_body=False))
     assert "hunter2pass" not in shown and "http://admin:***@127.0.0.1:18300/hooks/a" in shown
+
+
+def test_in_a_narrow_pane_the_name_column_takes_at_most_a_third():
+    pairs = [("Content-Type", "application/json"), ("X-Slack-Request-Timestamp", "1714265330")]
+    rows = [line.plain for line, _ in pair_rows(pairs, 40, ":", "b")]
+    assert rows[0] == "Content-Type:  application/json"  # the column: 13 of 40 cells
+    assert rows[1] == "X-Slack-Request-Timestamp: 1714265330"  # longer, and fits beside
+
+
+def test_with_wrap_off_each_pair_is_one_line_however_long():
+    pairs = [("A", "x" * 100), ("Bb", "y")]
+    rows = [line.plain for line, _ in pair_rows(pairs, 30, ":", "b", wrap=False)]
+    assert rows == ["A:  " + "x" * 100, "Bb: y"]

@@ -213,3 +213,14 @@ def test_screens_in_the_ansi_themes(snap_compare, theme, screen):
         await ANSI_SCREENS[screen](pilot)
 
     assert snap_compare(fixture_app(), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_the_detail_with_wrap_on_at_80x24(snap_compare):
+    # Header values wrapped between words under a name column of at most a third of the pane
+    # (newcomer C: 'Python-urllib/3.' / '11'); notes and verdicts flowed as with wrap off.
+    async def wrapped(pilot) -> None:
+        await walk_then("tab", "w")(pilot)
+        pilot.app.clear_notifications()  # the 'Wrap on' toast: gone after 2 s, or not yet
+        await wait_until_settled(pilot)
+
+    assert snap_compare(fixture_app(), terminal_size=(80, 24), run_before=wrapped)

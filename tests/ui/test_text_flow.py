@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from whisper_tui.ui.text_flow import Flowed, flow, pieces
+from whisper_tui.ui.text_flow import Flowed, break_value, flow, pieces
 
 
 def plain(rows: list[Text]) -> list[str]:
@@ -73,3 +74,19 @@ def test_a_long_piece_of_words_breaks_between_words():
     assert all(cell_len(row) <= 30 for row in rows)
     words = own.plain.split()
     assert [word for row in rows for word in row.split()] == words  # none cut in two
+
+
+@pytest.mark.parametrize(
+    ("value", "width", "rows"),
+    [
+        ("Python-urllib/3.11", 16, ["Python-urllib/", "3.11"]),  # never '3.' / '11'
+        ("application/x-www-form-urlencoded", 20, ["application/x-www-", "form-urlencoded"]),
+        ("Stripe/1.0 (+https://s.com/x)", 20, ["Stripe/1.0 (+", "https://s.com/x)"]),
+        ("t=17,v1=" + "ab" * 12, 16, ["t=17,v1=", "abababababababab", "abababab"]),
+        ("中文中文中文", 5, ["中文", "中文", "中文"]),
+        ("short", 20, ["short"]),
+    ],
+)
+def test_a_value_breaks_after_a_space_or_punctuation_else_in_cells(value, width, rows):
+    assert break_value(value, width, width) == rows
+    assert "".join(rows) == value

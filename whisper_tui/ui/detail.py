@@ -224,7 +224,14 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
         hints = (target_hint(self.app), body_hint(self.body_mode, self.app))
         keymap = active_keymap(self.app)  # the empty detail's hint names the filter's keys
         self._head = build_head(
-            self.request, self._view, width, *more, self._hidden, *hints, keymap=keymap
+            self.request,
+            self._view,
+            width,
+            *more,
+            self._hidden,
+            *hints,
+            keymap=keymap,
+            wrap=self.wrap,
         )
         wrap_width = self._wrap_width()
         if self._layout is not None:
@@ -380,11 +387,17 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
     def action_toggle_wrap(self) -> None:
         """Wrap long lines at the pane's width, or scroll them sideways; remembered."""
         top = self._locate(round(self.scroll_y))
+        head = len(self._head.lines)
         self.wrap = not self.wrap
-        self._rebuild()
+        self._rebuild()  # header values wrap or not: the head's line count changes
         self.scroll_to(x=0, animate=False, immediate=True)
         if top is not None:
-            self._goto = (top[0], 0, True)
+            line = top[0]
+            if line >= head:  # a body line keeps its place after the head's new lines
+                line += len(self._head.lines) - head
+            else:
+                line = min(line, len(self._head.lines) - 1)
+            self._goto = (line, 0, True)
             self._go_when_ready()
         toast(
             self.app,

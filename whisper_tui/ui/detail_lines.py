@@ -40,7 +40,7 @@ from whisper_tui.ui.keys import name_keys
 from whisper_tui.ui.palette import status_style
 from whisper_tui.ui.replay_actions import target_hint
 from whisper_tui.ui.request_list import METHOD_STYLES
-from whisper_tui.ui.text_flow import Piece, flow, pieces
+from whisper_tui.ui.text_flow import Piece, break_value, flow, pieces
 
 MAX_NAME_WIDTH = 32
 MIN_VALUE_WIDTH = 16
@@ -83,6 +83,7 @@ def build_head(
     hint: str = "",
     body_hint: str = "",
     keymap: Mapping[str, str] | None = None,
+    wrap: bool = True,
 ) -> Head:
     """Request line, summary, answer, delivery, signatures, attempts, query, headers and
     body title.
@@ -91,7 +92,9 @@ def build_head(
     `hidden`: with no request, (filter, captures) when a filter hides every capture.
     `hint`: 'T changes the replay target' with the key in effect (see attempt_lines).
     `body_hint`: the body mode and the key that changes it (body_modes.body_hint).
-    `keymap`: the [keymap] in effect, for the keys `hidden`'s hint names."""
+    `keymap`: the [keymap] in effect, for the keys `hidden`'s hint names.
+    `wrap` False (`w`): query and header values on one line each, scrolled sideways with
+    the body (they are the sender's, as the body is); our own lines flow at `width`."""
     head = Head()
     if request is None and hidden is not None:
         return nothing_matches(head, *hidden, keymap or {})
@@ -132,13 +135,13 @@ def build_head(
     if params:
         head.add(Text(""))
         head.add(section_title(f"Query ({len(params)})"))
-        for line, value in pair_rows(params, width, " =", "wt.param"):
+        for line, value in pair_rows(params, width, " =", "wt.param", wrap):
             head.add(line, value)
 
     head.add(Text(""))
     head.add(section_title(f"Headers ({len(request.raw_headers)})"))
     shown = [(display_header_value(n), display_header_value(v)) for n, v in request.raw_headers]
-    for line, value in pair_rows(shown, width, ":", "wt.name"):
+    for line, value in pair_rows(shown, width, ":", "wt.name", wrap):
         head.add(line, value)
 
     head.add(Text(""))
@@ -157,7 +160,10 @@ def build_head(
     head.body_at = len(head.lines)
     head.extend(flow(pieces(title, shown_as, separator=" "), width))  # a narrow pane: 2 rows
     if view is not None:
-        head.extend([Text(printable(note), "wt.note", end="") for note in view.notes])
+        # Our notes, not the sender's: flowed between words, with wrap on or off (cut at the
+        # pane's edge, 'decoded gzip for display (72 B -> 56' hid the rest).
+        for note in view.notes:
+            head.extend(flow([("", Text(printable(note), "wt.note", end=""))], width))
         if view.kind == "empty" and not view.notes:
             head.add(Text("(empty)", "wt.muted", end=""))
     return head
@@ -370,19 +376,33 @@ def section_title(label: str) -> Text:
 
 
 def pair_rows(
-    pairs: list[tuple[str, str]], width: int, separator: str, name_style: str
+    pairs: list[tuple[str, str]],
+    width: int,
+    separator: str,
+    name_style: str,
+    wrap: bool = True,
 ) -> list[tuple[Text, Value]]:
     """Aligned 'name: value' lines, each with the pair it shows; long values wrap under the
     value column (every piece of a wrapped value copies the whole value).
 
     Measured and wrapped in cells as the terminal draws them (a CJK character takes two).
-    The name column narrows so values keep MIN_VALUE_WIDTH cells inside the pane; a longer
-    name whose value does not fit beside it gets a line of its own.
+    Values wrap after a space or a punctuation mark (text_flow.break_value), not mid-word.
+    The name column takes at most a third of the pane and leaves values MIN_VALUE_WIDTH
+    cells; a longer name whose value does not fit beside it gets a line of its own.
+    `wrap` False (`w`): one line a pair, scrolled sideways with the body.
     """
     shown = [(printable(name), printable(value)) for name, value in pairs]
     longest = max((cell_len(name) for name, _ in shown), default=0)
+    if not wrap:
+        name_width = min(longest, MAX_NAME_WIDTH)
+        return [
+            (_pair_line(name, value, name_width, separator, name_style), pair)
+            for pair, (name, value) in zip(pairs, shown, strict=True)
+        ]
     # Four cells besides the name: the separator, the space after it and a spare one.
-    name_width = min(longest, MAX_NAME_WIDTH, max(width - 4 - MIN_VALUE_WIDTH, 1))
+    name_width = min(
+        longest, MAX_NAME_WIDTH, max(width - 4 - MIN_VALUE_WIDTH, 1), max(width // 3, 1)
+    )
     indent = " " * (name_width + len(separator) + 1)
     value_width = max(width - name_width - 4, 1)
     rows: list[tuple[Text, Value]] = []
@@ -391,11 +411,8 @@ def pair_rows(
         beside = name_cells <= name_width or (
             name_cells + len(separator) + 1 + cell_len(shown_value) <= width
         )
-        line = Text(no_wrap=True, end="")
         if beside:
-            line.append(shown_name, name_style)
-            line.append(separator, "wt.muted")
-            line.append(" " * (max(name_width - name_cells, 0) + 1))
+            line = _pair_line(shown_name, "", name_width, separator, name_style)
             room = value_width if name_cells <= name_width else width
         else:
             for piece in chop_cells(shown_name, max(width - len(separator), 1)):
@@ -404,15 +421,25 @@ def pair_rows(
             line.append(separator, "wt.muted")
             line = Text(indent, no_wrap=True, end="")
             room = value_width
-        chunks = chop_cells(shown_value, room) if shown_value else [""]
+        chunks = break_value(shown_value, room, room) if shown_value else [""]
         if len(chunks) > 1 and room != value_width:
-            chunks = chop_cells(shown_value, value_width)
+            chunks = break_value(shown_value, value_width, value_width)
         for number, chunk in enumerate(chunks):
             if number:
                 line = Text(indent, no_wrap=True, end="")
             line.append(chunk)
             rows.append((line, pair))
     return rows
+
+
+def _pair_line(name: str, value: str, name_width: int, separator: str, style: str) -> Text:
+    """'name: value' with the value at the value column (after a longer name, a space)."""
+    line = Text(no_wrap=True, end="")
+    line.append(name, style)
+    line.append(separator, "wt.muted")
+    line.append(" " * (max(name_width - cell_len(name), 0) + 1))
+    line.append(value)
+    return line
 
 
 def pair_lines(

@@ -110,3 +110,32 @@ class Flowed:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         rows = flow(self.parts, options.max_width, self.indent)
         yield Text("\n").join(rows)
+
+
+VALUE_BREAKS = frozenset(" ,;&/-=|+")
+"""A value's row may end after one of these: 'application/x-www-' + 'form-urlencoded',
+'Python-urllib/' + '3.11', 't=1714265330,' + 'v1=6c53…' (never after '.': '3.' + '11')."""
+
+
+def break_value(value: str, first: int, rest: int) -> list[str]:
+    """`value` in rows of at most `first` cells, then `rest`: each row ends after a space
+    or a punctuation mark (VALUE_BREAKS) when one leaves it at least a third full, else in
+    cells (a signature's hex has nowhere better). The rows joined are the value."""
+    rows: list[str] = []
+    at = 0
+    limit = max(first, 1)
+    while cell_len(value[at:]) > limit:
+        head = chop_cells(value[at : at + limit + 1], limit)[0]
+        cut = len(head)
+        if value[at + cut] != " ":
+            # Never inside a run of marks ('https:/' + '/stripe.com'): after its last one.
+            following = value[at + 1 : at + cut + 1]
+            breaks = (i for i, c in enumerate(head) if c in VALUE_BREAKS)
+            best = max((i for i in breaks if following[i] not in VALUE_BREAKS), default=-1) + 1
+            if cell_len(head[:best]) * 3 >= limit:
+                cut = best
+        rows.append(value[at : at + cut])
+        at += cut
+        limit = max(rest, 1)
+    rows.append(value[at:])
+    return rows

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until
+from tests.helpers import screen_text, send_raw, wait_for_list, wait_for_screen, wait_until
 from whisper_tui.core import filtering
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
@@ -173,3 +173,21 @@ async def test_provider_and_sig_filter_the_list_and_a_bad_term_says_which_filter
         await wait_for_screen(
             pilot, app, "not applied, list shows", "showing 1 of 3 for 'sig:none'"
         )
+
+
+async def test_at_80x24_a_long_filter_error_shows_whole():
+    # Newcomer C: 'provider:slack' ended '... remote, delivery, repeat (body:slack' at 80x24.
+    try:
+        filtering.compile_filter("nosuchfield:slack")
+    except filtering.FilterError as problem:
+        words = f"filter: {problem}".split()
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, raw_post("/a", b"x"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("slash", *"nosuchfield:slack", "enter")
+        error = app.screen.query_one("#filter-error")
+        await wait_until(pilot, lambda: error.display and error.region.height > 0)
+        await pilot.pause()
+        shown = " ".join(screen_text(app).split())
+        assert " ".join(words[-4:]) in shown, shown

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Button
 
-from tests.helpers import send_raw, wait_for_list, wait_until
+from tests.helpers import send_raw, type_at_once, wait_for_list, wait_until, wait_until_settled
 from tests.ui.test_replay_screens import downstream, raw_post  # noqa: F401 - the fixture
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
@@ -52,6 +52,22 @@ async def test_the_button_loads_the_body_to_edit_and_loading_is_no_edit():
         assert body.text == BIG.decode() and not editor.query("#edit-body-load")
         assert editor.unsent_edits() == [] and len(app.screen_stack) == 2
         await pilot.press("z")
+        assert editor.unsent_edits() == ["body"]
+
+
+async def test_keys_typed_right_after_enter_on_the_button_go_to_the_text_box():
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = "http://127.0.0.1:9"
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await open_editor(pilot, app)
+        editor.query_one("#edit-body-load", Button).focus()
+        await pilot.pause()
+        await type_at_once(pilot, ["enter", "a", "b"])
+        await wait_until(pilot, lambda: bool(editor.query("#edit-body")))
+        await wait_until_settled(pilot)
+        # Before: the swap came after Enter was done, so `a` went to the button being
+        # removed and was lost ('b{"note"...').
+        assert editor.query_one("#edit-body").text.startswith('ab{"note"')
         assert editor.unsent_edits() == ["body"]
 
 

@@ -51,10 +51,11 @@ class LoadBody(Button):
     """Stands in for a big body's text box until pressed (Enter): then the text box."""
 
     class Loaded(Message):
-        """The text box is in place: its text as loaded is the body as it opened."""
+        """The text box is in place: `text`, its text as loaded, is the body as it opened
+        (the text box may already hold a key typed after Enter when this is handled)."""
 
-        def __init__(self, editor: SafeTextArea) -> None:
-            self.editor = editor
+        def __init__(self, editor: SafeTextArea, text: str) -> None:
+            self.editor, self.text = editor, text
             super().__init__()
 
     def __init__(self, text: str, json: bool, note: str) -> None:
@@ -63,14 +64,30 @@ class LoadBody(Button):
             f"Edit the body ({size}; sent as stored unless edited)", id="edit-body-load"
         )
         self.text, self.json, self.note = text, json, note
+        self._loading = False
+
+    async def action_press(self) -> None:
+        # Enter: the swap is done in the key's own handling (the app's binding awaits the
+        # action), so a key typed right after Enter goes to the text box. Button's press()
+        # posted Pressed, swapped later in the button's queue: the next key reached the
+        # button being removed and was lost.
+        await self.load()
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()  # not the dialog's Send or Cancel
+        await self.load()  # a click
+
+    async def load(self) -> None:
+        """Put the text box in the button's place, focused."""
+        if self._loading:
+            return
+        self._loading = True
         editor = body_editor(self.text, self.json, self.note)
         await self.parent.mount(editor, before=self)
+        loaded = editor.text  # before any key can reach it: the keys wait for this handling
         await self.remove()
         editor.focus()
-        editor.post_message(self.Loaded(editor))
+        editor.post_message(self.Loaded(editor, loaded))
 
 
 def body_field(text: str, json: bool, note: str) -> SafeTextArea | LoadBody:

@@ -332,7 +332,7 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
         self.call_after_refresh(self.name_signed_url)
 
     def on_load_body_loaded(self, message: LoadBody.Loaded) -> None:
-        self._opened_with["body"] = message.editor.text  # loaded is not edited
+        self._opened_with["body"] = message.text  # loaded is not edited
         self.call_after_refresh(self.fit_headers)
 
     def on_resize(self) -> None:

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from whisper_tui.ui.action_types import Action
-from whisper_tui.ui.keys import HelpRow, display_key, help_rows, readme_key_table, row_keys
+from whisper_tui.ui.keys import (
+    HelpRow,
+    again_says,
+    display_key,
+    help_rows,
+    readme_key_table,
+    row_keys,
+)
 
 README = Path(__file__).parents[2] / "README.md"
 
@@ -61,3 +68,23 @@ def test_the_readme_key_table_is_the_action_tables():
     start = lines.index("## Keys") + 2
     end = lines.index("", start)
     assert lines[start:end] == readme_key_table()
+
+
+class Keyed:
+    """Stands for an app: only its keymap is read (what set_keymap leaves in `_keymap`)."""
+
+    def __init__(self, keymap: dict[str, str]) -> None:
+        self._keymap = keymap
+
+
+@pytest.mark.parametrize(
+    ("keymap", "said"),
+    [
+        ({}, "Esc again discards them (or q outside a text field)"),
+        ({"edit_replay_cancel": "ctrl+g"}, "Ctrl+G again discards them"),
+        ({"edit_replay_cancel": "x"}, "x again discards them (outside a text field)"),
+    ],
+)
+def test_again_names_every_key_of_the_action_and_where_a_typed_one_works(keymap, said):
+    # The R editor's warning named Esc alone, where q discards the edits too.
+    assert again_says(Keyed(keymap), "edit_replay_cancel", "discards them") == said

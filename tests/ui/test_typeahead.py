@@ -165,3 +165,38 @@ async def test_esc_typed_just_before_a_key_is_esc_then_that_key():
         # Before: the editor stayed open with 'RZHost: ...' in its headers.
         assert fields(app)["edit-method"] == "POST"
         assert fields(app)["edit-headers"].startswith("ZHost: x")
+
+
+def alt(app: WhisperApp, name: str, character: str) -> None:
+    """Alt+`name` as the terminal reports it (the bytes ESC and `character`)."""
+    key = events.Key(f"alt+{name}", character)
+    key.set_sender(app)
+    app._driver.send_message(key)
+
+
+async def test_alt_q_on_the_main_screen_does_not_quit():
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await two_captures(pilot, app)
+        alt(app, "q", "q")
+        alt(app, "slash", "/")  # Esc then /: the filter opens, after Alt+Q was handled
+        field = app.screen.query_one("#filter", Input)
+        await wait_until(pilot, lambda: app.focused is field)
+        # Before: Alt+Q was split into Esc then q, and q quit the app.
+        assert app.is_running and app.return_code is None
+
+
+async def test_alt_q_on_the_r_editor_keeps_its_unsent_edits():
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = "http://127.0.0.1:9"  # the method field has the focus
+    async with app.run_test(size=(80, 24)) as pilot:
+        await two_captures(pilot, app)
+        await pilot.press("R", "X")
+        await editor_opened(pilot, app)
+        editor = app.screen
+        editor.query_one("#edit-cancel").focus()  # no text field has focus: q closes
+        await wait_until(pilot, lambda: app.focused is editor.query_one("#edit-cancel"))
+        alt(app, "q", "q")
+        await wait_until_settled(pilot)
+        # Before: Esc warned of the edits and q threw them away, closing the editor.
+        assert app.screen is editor and editor.unsent_edits() == ["method"]

@@ -66,6 +66,26 @@ def hint(app: object, text: str) -> str:
     return name_keys(text, active_keymap(app))
 
 
+def again_says(app: object, action_id: str, does: str) -> str:
+    """'Esc again discards them (or q outside a text field)': every key in effect for an
+    action on `app`'s screen, pressed again, does `does`; a key a text field would type (q)
+    works only outside one. The first key alone ('Esc') hid that q discards as well."""
+    keys = keys_in_effect(get_action(action_id), active_keymap(app))
+    typed = " or ".join(display_key(key) for key in keys if is_typed_in_a_field(key))
+    anywhere = " or ".join(display_key(key) for key in keys if not is_typed_in_a_field(key))
+    if not typed:
+        return f"{anywhere} again {does}"
+    if not anywhere:
+        return f"{typed} again {does} (outside a text field)"
+    return f"{anywhere} again {does} (or {typed} outside a text field)"
+
+
+def is_typed_in_a_field(key: str) -> bool:
+    """Whether a text field takes `key` as text (q, ?, Space), so its binding never sees it."""
+    character = key if len(key) == 1 else key_to_character(key)
+    return "+" not in key and bool(character) and character.isprintable()
+
+
 @dataclass(frozen=True)
 class HelpRow:
     """One line of the key reference: where, which keys, what they do."""

@@ -30,7 +30,7 @@ from whisper_tui.core.targets import (
 )
 from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.body_field import LoadBody, SafeTextArea, body_field
-from whisper_tui.ui.keys import hint
+from whisper_tui.ui.keys import again_says, hint
 from whisper_tui.ui.list_rows import shorten_url
 from whisper_tui.ui.replay_actions import sending_keys
 
@@ -473,7 +473,9 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
         edited = self.unsent_edits()
         if edited and not self._cancel_warned:
             self._cancel_warned = True
-            again = hint(self.app, "{edit_replay_cancel} again discards them, {edit_replay_send}")
-            self._show_error(f"unsent edits ({', '.join(edited)}): {again} sends them")
+            # q discards too, where no text field has focus: named with Esc.
+            again = again_says(self.app, "edit_replay_cancel", "discards them")
+            send = hint(self.app, "{edit_replay_send}")
+            self._show_error(f"unsent edits ({', '.join(edited)}): {again}, {send} sends them")
             return
         self.dismiss(None)

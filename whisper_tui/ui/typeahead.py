@@ -15,18 +15,27 @@ binding ran), the focus that handling asked for has moved, and any screen it pus
 mounted. Each key then goes where it would have gone had it been typed a second later. A
 paste is held and ordered the same way. A paste that starts with `/` on the list opens the
 filter with the rest.
+
+Alt+key: a terminal sends Esc typed just before a key as it sends Alt+that key. Where no
+binding claims the Alt key it is taken as Esc then the key (as_typed), except for a key that
+quits, closes or cancels (q, Esc's own keys, any key the action table binds to such an action,
+LEAVING): Alt+Q stays Alt+Q and does nothing, rather than quitting or losing unsent edits.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Mapping
 from typing import Any
 
 from textual import events
 from textual.keys import _character_to_key
 from textual.message import Message
 from textual.message_pump import MessagePump
+
+from whisper_tui.ui.action_registry import all_actions
+from whisper_tui.ui.keymap import active_keymap, keys_in_effect
 
 Typed = events.Key | events.Paste
 
@@ -63,7 +72,8 @@ class TypeAhead:
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
-            self._typed.extend(as_typed(event, self.active_bindings))
+            leaving = leaving_keys(active_keymap(self))
+            self._typed.extend(as_typed(event, self.active_bindings, leaving))
             if self._in_flight is not None and self._stuck():
                 self._finished(self._in_flight, settle=False)
             elif self._in_flight is None and not self._settling:
@@ -176,14 +186,38 @@ def bubbles_on(message: Message, node: MessagePump) -> bool:
     )
 
 
-def as_typed(event: Typed, bindings: dict[str, Any]) -> list[Typed]:
-    """The keys the user typed. A terminal sends Alt+R as ESC then R, so Esc typed just
-    before a key arrives as Alt+that key: where no binding claims the Alt key, it is the
-    two keys typed (Esc closing a dialog, then R), not R typed into a field."""
+LEAVING = frozenset(
+    {"quit_main", "quit", "quit_or_copy", "close", "dismiss", "dismiss_screen", "cancel"}
+)
+"""The actions (their Textual action names in the action table) that end the app, close a
+screen or discard a dialog's edits: Alt+key is never split into Esc then one of their keys."""
+
+
+def leaving_keys(keymap: Mapping[str, str]) -> frozenset[str]:
+    """The keys that run a LEAVING action anywhere, with `keymap` applied: q by default."""
+    return frozenset(
+        key
+        for action in all_actions()
+        if (action.action or action.id) in LEAVING
+        for key in keys_in_effect(action, keymap)
+    )
+
+
+def as_typed(event: Typed, bindings: Mapping[str, Any], leaving: frozenset[str]) -> list[Typed]:
+    """The keys the user typed. A terminal sends Alt+R as ESC then R, and Esc typed just
+    before R as the same bytes: the two can't be told apart. Where no binding claims the
+    Alt key, it is read as the two keys typed (Esc closing a dialog, then R), not R typed
+    into a field; except where the key after Esc is one of `leaving` (q, and any key of an
+    action that quits, closes or cancels, LEAVING): then it stays Alt+that key, which does
+    nothing. Split, a single Alt+Q quit the app from the main screen, and in the R editor
+    Esc warned of the unsent edits and q threw them away; Esc then q arriving together
+    (typed that fast, or sent at once) now does nothing and is typed again."""
     if not isinstance(event, events.Key) or not event.key.startswith("alt+"):
         return [event]
     character = event.character
     if not character or not character.isprintable() or event.key in bindings:
         return [event]
     key = _character_to_key(character) if not character.isalnum() else character
+    if key in leaving:
+        return [event]
     return [events.Key("escape", "\x1b"), events.Key(key, character)]

@@ -7,10 +7,11 @@ typist or a paste without bracketed paste do (Pilot.press waits after each key).
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from tests.helpers import send_raw, type_at_once, wait_for_list, wait_until, wait_until_settled
 from whisper_tui.core.settings import Settings
+from whisper_tui.ui import typeahead
 from whisper_tui.ui.app import WhisperApp
 
 
@@ -200,3 +201,27 @@ async def test_alt_q_on_the_r_editor_keeps_its_unsent_edits():
         await wait_until_settled(pilot)
         # Before: Esc warned of the edits and q threw them away, closing the editor.
         assert app.screen is editor and editor.unsent_edits() == ["method"]
+
+
+class Vanishing(Static, can_focus=True):
+    """A widget that removes itself as it handles `a`: it never reports the key handled."""
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "a":
+            event.stop()
+            self.remove()
+
+
+async def test_keys_after_one_whose_widget_went_are_handed_on_after_stuck_after(monkeypatch):
+    monkeypatch.setattr(typeahead, "STUCK_AFTER", 0.2)  # 2 s in use; a quick test
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await two_captures(pilot, app)
+        vanishing = Vanishing("v")
+        await app.screen.mount(vanishing)
+        vanishing.focus()
+        await wait_until(pilot, lambda: app.focused is vanishing)
+        await type_at_once(pilot, "a/xyz")
+        field = app.screen.query_one("#filter", Input)
+        # Before: `a` held `/xyz` until yet another key arrived (no timer).
+        await wait_until(pilot, lambda: field.value == "xyz")

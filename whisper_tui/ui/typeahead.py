@@ -24,7 +24,6 @@ LEAVING): Alt+Q stays Alt+Q and does nothing, rather than quitting or losing uns
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from collections.abc import Mapping
 from typing import Any
@@ -33,6 +32,7 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.timer import Timer
 
 from whisper_tui.ui.action_registry import all_actions
 from whisper_tui.ui.keymap import active_keymap, keys_in_effect
@@ -40,8 +40,10 @@ from whisper_tui.ui.keymap import active_keymap, keys_in_effect
 Typed = events.Key | events.Paste
 
 STUCK_AFTER = 2.0
-"""Seconds after which a key still not seen to the end no longer holds the next one back
-(a widget removed with the key in its queue never reports it): as Textual would have done."""
+"""Seconds after which a key still not seen to the end is let go and the next one handed on,
+by a timer started with each key: a widget removed while it handles the key, or with the key
+in its queue, never reports it (Textual's message signal is not sent from a removed widget).
+Before the timer, such a key held every later one until yet another key arrived."""
 
 
 class TypeAhead:
@@ -55,6 +57,7 @@ class TypeAhead:
     active_bindings: Any
     call_later: Any
     call_after_refresh: Any
+    set_timer: Any
     run_action: Any
     log: Any
 
@@ -64,7 +67,8 @@ class TypeAhead:
         """Keys and pastes that arrived, not yet handed to Textual."""
         self._in_flight: Typed | None = None
         """The one handed on and not yet handled to the end."""
-        self._in_flight_since = 0.0
+        self._stuck_timer: Timer | None = None
+        """Lets the key in flight go after STUCK_AFTER."""
         self._watched: tuple[MessagePump, ...] = ()
         """The widgets it goes up through (their message signals tell when it is done)."""
         self._settling = False
@@ -74,9 +78,7 @@ class TypeAhead:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             leaving = leaving_keys(active_keymap(self))
             self._typed.extend(as_typed(event, self.active_bindings, leaving))
-            if self._in_flight is not None and self._stuck():
-                self._finished(self._in_flight, settle=False)
-            elif self._in_flight is None and not self._settling:
+            if self._in_flight is None and not self._settling:
                 await self._deliver_next()
             return
         await super().on_event(event)  # type: ignore[misc]
@@ -91,7 +93,8 @@ class TypeAhead:
             self._settle()
             return
         event = self._typed.popleft()
-        self._in_flight, self._in_flight_since = event, time.monotonic()
+        self._in_flight = event
+        self._stuck_timer = self.set_timer(STUCK_AFTER, lambda: self._let_go(event))
         # Textual's own handling: priority bindings, else forwarded to the focused widget.
         await super().on_event(event)  # type: ignore[misc]
         if not event.is_forwarded:  # a priority binding (Ctrl+C, Ctrl+P...) took it
@@ -144,6 +147,9 @@ class TypeAhead:
         if self._in_flight is not event:
             return
         self._in_flight = None
+        if self._stuck_timer is not None:
+            self._stuck_timer.stop()
+            self._stuck_timer = None
         for node in self._watched:
             node.message_signal.unsubscribe(self)  # type: ignore[arg-type]
         self._watched = ()
@@ -159,11 +165,11 @@ class TypeAhead:
         self._settling = True
         self.call_after_refresh(self.call_later, self._deliver_next)
 
-    def _stuck(self) -> bool:
-        stuck = time.monotonic() - self._in_flight_since > STUCK_AFTER
-        if stuck:
-            self.log.warning(f"typed key {self._in_flight!r} never reported handled")
-        return stuck
+    def _let_go(self, event: Typed) -> None:
+        """STUCK_AFTER passed and `event` never reported handled: the next key goes."""
+        if self._in_flight is event:
+            self.log.warning(f"typed key {event!r} never reported handled")
+            self._finished(event, settle=False)
 
 
 def is_text(event: Typed) -> bool:
@@ -174,7 +180,7 @@ def bubbles_on(message: Message, node: MessagePump) -> bool:
     """Whether `node`, having handled `message`, passed it on to its parent (the rule in
     Textual's MessagePump._on_message). A key's sender is the app: the screen, whose parent
     that is, stops it there and still passes it on, so a stop seen there is not a handler's
-    (no screen here stops keys; one that did would hold the next key STUCK_AFTER)."""
+    (no screen here stops keys; one that did would hold the next key for STUCK_AFTER)."""
     parent = node._parent
     stopped = message._stop_propagation and message._sender is not parent
     return bool(

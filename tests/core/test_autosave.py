@@ -500,13 +500,13 @@ async def test_a_bug_in_one_save_does_not_end_saving(
     autosave = autosave_of(path, store, lambda: BASE_URL)
     assert await autosave.save_if_changed() is True
     store.add(capture(3))
-    take = autosave.records.take
+    carry_out = autosave._carry_out
 
-    def broken_once(captures: Any) -> Any:
-        monkeypatch.setattr(autosave.records, "take", take)
-        raise RuntimeError("dictionary changed size during iteration")
+    def broken_once(plan: Any) -> Any:
+        monkeypatch.setattr(autosave, "_carry_out", carry_out)
+        raise RuntimeError("a bug")
 
-    monkeypatch.setattr(autosave.records, "take", broken_once)
+    monkeypatch.setattr(autosave, "_carry_out", broken_once)
     assert await autosave.save_if_changed() is False
     assert autosave.last_error == f"cannot write {path}: RuntimeError"
     store.add(capture(4))

@@ -9,6 +9,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers import numbered_capture as capture
 from whisper_tui.core import autosave as autosave_module
@@ -24,6 +26,7 @@ from whisper_tui.core.save_process import (
     answer,
     append_entries,
     cpu_of_thread,
+    frame_spans,
 )
 from whisper_tui.core.store import RequestStore
 
@@ -65,7 +68,6 @@ def saved_both_ways(tmp_path: Path, captures: list[CapturedRequest]) -> tuple[by
         path = tmp_path / f"{in_child}.har"
         autosave = HarAutosave(path, store, lambda: BASE_URL, in_child=in_child)
         asyncio.run(autosave.save_if_changed())  # the first save: whole, no entries
-        store.subscribe(autosave.records.made_on_arrival)  # as run() does
         for request in captures:
             store.add(request)
         store.add_attempt(3, Attempt(target_url="http://t/", started_at=1.0, status=201))
@@ -326,3 +328,19 @@ def test_the_child_keeps_off_the_capture_servers_cpu_and_gives_it_back() -> None
         assert os.sched_getaffinity(pid) == {cpus[-1]}
     finally:
         child.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 5000), max_size=30), st.integers(600, 8000))
+def test_frames_cover_the_captures_in_order_each_within_its_bytes(
+    sizes: list[int], most: int
+) -> None:
+    captures = [capture(number, b"x" * size) for number, size in enumerate(sizes, 1)]
+    spans = list(frame_spans(captures, most))
+    assert [index for first, end in spans for index in range(first, end)] == list(
+        range(len(captures))
+    )
+    for first, end in spans:
+        held = sum(512 + size for size in sizes[first:end])
+        assert end - first == 1 or held <= most + 512 + sizes[end - 1]
+        assert end - first >= 1

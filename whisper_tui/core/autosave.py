@@ -13,8 +13,8 @@ written, a new base URL (the port known only once bound), a file changed by some
 evicted captures once they would be half the file (so it stays under twice the store).
 
 Appends and rewrites are serialized and written by a child process at the lowest priority
-(save_process.py): the app's thread only hands it the captures' fields, marshalled as each
-capture arrived (save_records.py). A rewrite is an empty file next to the target, appended to
+(save_process.py): the app's thread only hands it the captures' fields, about a tenth of
+serializing them. A rewrite is an empty file next to the target, appended to
 by the child and then renamed over it: the same bytes, as atomic as save_har's. Where no
 process can be started, or one has failed, the thread does it all; at exit too (save_now).
 """
@@ -37,6 +37,7 @@ from whisper_tui.core.har import (
     file_head,
     save_har,
 )
+from whisper_tui.core.har_process import capture_record
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.save_process import (
     ChildGone,
@@ -45,8 +46,8 @@ from whisper_tui.core.save_process import (
     SavingProcess,
     append_entries,
     cpu_of_thread,
+    frame_spans,
 )
-from whisper_tui.core.save_records import ArrivalRecords, frame_spans
 from whisper_tui.core.store import RequestStore
 
 SAVE_INTERVAL = 2.0
@@ -153,10 +154,6 @@ class HarAutosave:
         """Appends are serialized and written by a child process (save_process.py), spawned
         at the first; False once none can be started or one has failed: in the thread."""
         self._child: SavingProcess | None = None
-        self.records = ArrivalRecords()
-        """Captures' records made as they arrive, for the saving process (run subscribes)."""
-        if not in_child:
-            self.records.stop()
         self._handing_over = False
         """An append is with the child, its answer awaited."""
         self._loop_thread: int | None = None  # the capture server loop's thread (run sets it)
@@ -352,7 +349,7 @@ class HarAutosave:
         # One pass in C for each list (a Python loop here cost the capture server ~2 us a
         # capture under a flood: this thread holds the interpreter it serves with).
         deliveries = plan.deliveries.of_ids(map(_ID, captures))
-        items: list[Item] = self.records.take(captures)
+        items: list[Item] = list(map(capture_record, captures))
         lines: dict[int, bytes] = {}
         attempted = self.store.attempted()
         if attempted:
@@ -390,7 +387,6 @@ class HarAutosave:
         failed)."""
         self.close()
         self.in_child = False
-        self.records.stop()
 
     def close(self) -> None:
         """End the saving process, if one was started (save_now does it too). A later save
@@ -485,8 +481,6 @@ class HarAutosave:
         # The saving process starts now, while the app is likely idle, not at the first
         # save, which may come in the middle of a flood.
         self._loop_thread = threading.get_native_id()
-        if self.in_child:
-            self.store.subscribe(self.records.made_on_arrival)
         await asyncio.to_thread(self._start_child)
         while True:
             await asyncio.sleep(self.wait)

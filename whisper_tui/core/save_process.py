@@ -4,9 +4,10 @@ Turning a capture into its HAR line (har.entry_bytes) is pure Python, 8-12 us a 
 in a thread it holds the interpreter the app serves with, and under a flood that is a tenth
 of the app's time. Here a child process (this module's `main`, run by the app's own
 interpreter) does it: the app hands over each save's captures as one `marshal` frame of their
-fields (har_process.CAPTURE_FIELDS, each marshalled on the loop as the capture arrived, while
-in the CPU's caches: save_records.py), and the child serializes them, appends them to the file
-and answers with what it wrote.
+fields (har_process.CAPTURE_FIELDS, made in the autosave's thread by C-level passes: about
+1 us a capture measured alone; more under a flood, the captures no longer in the CPU's
+caches; marshalling each as it arrived instead measured no better: README's Performance),
+and the child serializes them, appends them to the file and answers with what it wrote.
 
 The child runs at the lowest priority (nice 19, and SCHED_IDLE where there is one, so a waking
 capture server takes the core back at once): where cores are few, the capture server comes
@@ -26,9 +27,9 @@ always leaves the file a complete HAR (autosave.py).
 
 A request is one frame (a length, then the data):
   ("append", path, base_url, first entry's number, tail_at, (st_dev, st_ino), items,
-  deliveries, lines), items being captures' CAPTURE_FIELDS tuples, or those marshalled as
-  they arrived (bytes: save_records.py), and lines the entries' lines already made, by their
-  position in items (a capture with replays, which the app serializes itself);
+  deliveries, lines), items being captures' CAPTURE_FIELDS tuples and lines the entries'
+  lines already made, by their position in items (a capture with replays, which the app
+  serializes itself);
 and its answer: ("appended", entries, bytes written, CPU seconds), ("changed",) when the file
 is not the one the app wrote last, or ("error", errno, strerror).
 """
@@ -37,18 +38,20 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import operator
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate
 from typing import Any
 
 from whisper_tui.core.child_pipe import PACKAGE_ROOT, read_frame, widen, write_frame
 from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.har import FILE_TAIL, entry_bytes, entry_separator
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.save_records import record_of
 
 PRIORITY = 19
 """The child's nice value: it serializes with what the capture server leaves."""
@@ -58,8 +61,8 @@ class FileChanged(Exception):
     """The file is not the one we wrote last (moved, replaced, truncated): rewrite it."""
 
 
-Item = tuple[Any, ...] | bytes
-"""A capture's fields (har_process.CAPTURE_FIELDS), or those marshalled (save_records)."""
+Item = tuple[Any, ...]
+"""A capture's fields (har_process.CAPTURE_FIELDS)."""
 
 
 def append_entries(
@@ -135,7 +138,7 @@ def item_lines(
     for position, (item, delivery) in enumerate(zip(items, deliveries, strict=True)):
         line = lines.get(position)
         if line is None:
-            line = entry_bytes(CapturedRequest(*record_of(item)), base_url, delivery)
+            line = entry_bytes(CapturedRequest(*item), base_url, delivery)
         yield line
 
 
@@ -279,3 +282,23 @@ class SavingProcess:
             self.process.wait()
         if self.process.stdout is not None:
             self.process.stdout.close()
+
+
+_BODY = operator.attrgetter("body")
+_PLUS_HEADERS = (512).__add__
+
+
+def frame_spans(captures: Sequence[CapturedRequest], most: int) -> Iterator[tuple[int, int]]:
+    """(first, end) of each frame the captures are handed over in: `most` bytes of bodies and
+    headers at most, or one capture where that alone is more."""
+    # Bodies are what grows, headers are few (512 bytes a capture is allowed for them).
+    # Summed in C: the autosave's thread holds the interpreter the capture server needs, and
+    # under a flood a save has tens of thousands of captures.
+    held = list(accumulate(map(_PLUS_HEADERS, map(len, map(_BODY, captures)))))
+    first = 0
+    while first < len(captures):
+        before = held[first - 1] if first else 0
+        # The first capture past the frame's bytes ends it (always at least one).
+        end = min(max(first + 1, bisect_left(held, before + most, first) + 1), len(captures))
+        yield first, end
+        first = end

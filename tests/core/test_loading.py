@@ -156,13 +156,13 @@ async def test_a_held_loading_stops_after_its_first_batch_until_released(
 async def test_a_file_read_early_is_taken_by_the_loading(tmp_path: Path) -> None:
     path = har_file(tmp_path, "early.har", [f"/e{n}" for n in range(1, 6)])
     loading.read_early([path])
-    assert path in loading._early
+    assert path in har_process.early
     store = RequestStore()
     load = Loading([path], store)
     load.start()
     await load.wait()
     assert [r.target for r in store] == [f"/e{n}" for n in range(1, 6)]
-    assert loading._early == {} and load.problems == []
+    assert har_process.early == {} and load.problems == []
 
 
 async def test_a_file_started_early_on_a_guess_the_flags_disagree_with_is_ended(
@@ -173,15 +173,15 @@ async def test_a_file_started_early_on_a_guess_the_flags_disagree_with_is_ended(
     guessed = har_file(tmp_path, "guessed.har", ["/g1"])
     loaded = har_file(tmp_path, "loaded.har", ["/l1", "/l2"])
     har_process.start_early(guessed)
-    wrong = loading._early[guessed]
+    wrong = har_process.early[guessed]
     loading.read_early([loaded])
-    assert list(loading._early) == [loaded]
+    assert list(har_process.early) == [loaded]
     assert wrong.process.poll() is not None
     store = RequestStore()
     load = Loading([loaded], store)
     load.start()
     await load.wait()
-    assert [r.target for r in store] == ["/l1", "/l2"] and loading._early == {}
+    assert [r.target for r in store] == ["/l1", "/l2"] and har_process.early == {}
 
 
 async def test_a_reading_process_that_cannot_start_leaves_the_file_to_the_thread(

@@ -25,16 +25,13 @@ from whisper_tui.core.har_process import (
     FIRST_BATCH,
     ReadingProcess,
     captures_of,
-    early,
+    start_early,
     stop_early,
+    take_early,
 )
 from whisper_tui.core.har_reader import HarReader, open_har
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.store import RequestStore
-
-_early = early
-"""Processes started early (har_process.start_early, or read_early), taken by the first
-Loading that reads their file."""
 
 
 def read_early(paths: Sequence[str]) -> None:
@@ -42,10 +39,8 @@ def read_early(paths: Sequence[str]) -> None:
     flags are checked: the app's imports take longer than reading the first batches), unless
     the command's entry already did; one it started on another file is ended."""
     stop_early(keep=paths[0] if paths else None)
-    if paths and paths[0] not in _early:
-        started = ReadingProcess.spawn(paths[0], FIRST_BATCH, BATCH)
-        if started is not None:
-            _early[paths[0]] = started
+    if paths:
+        start_early(paths[0])  # har_process's rule: a regular file, ended at exit if untaken
 
 
 def check_loadable(path: str) -> str | None:
@@ -161,7 +156,7 @@ class Loading:
     def _read(self, number: int, path: str) -> None:
         later_bytes = sum(_size(later) for later in self.paths[number + 1 :])
         if self.separate_process:
-            process = _early.pop(path, None) or ReadingProcess.spawn(path, FIRST_BATCH, BATCH)
+            process = take_early(path) or ReadingProcess.spawn(path, FIRST_BATCH, BATCH)
             if process is not None:
                 self._process = process
                 try:

@@ -32,9 +32,17 @@ PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 """Where this whisper_tui package is: a child imports the very same code."""
 
 
-def write_frame(out: IO[bytes], message: tuple[Any, ...]) -> None:
+FLAT = 2
+"""The marshal format without references (version 2). Versions 3 and up note every object met
+twice or more (a hash table entry per object) so it is written once: that halves the bytes of
+--load's frames, whose repeated strings then load as one object, but it doubles what writing a
+frame of fresh captures costs: 0.8 against 0.4 us a capture (tests/bench/bench_handover.py),
+spent holding the interpreter the capture server needs. --save's hand-over writes FLAT."""
+
+
+def write_frame(out: IO[bytes], message: tuple[Any, ...], version: int = marshal.version) -> None:
     """Write one message (not flushed: the caller knows when the other side must have it)."""
-    data = marshal.dumps(message)
+    data = marshal.dumps(message, version)
     out.write(len(data).to_bytes(LENGTH, "little"))
     out.write(data)  # not joined to the length: megabytes copied for nothing
 

@@ -48,7 +48,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import Any
 
-from whisper_tui.core.child_pipe import PACKAGE_ROOT, read_frame, widen, write_frame
+from whisper_tui.core.child_pipe import FLAT, PACKAGE_ROOT, read_frame, widen, write_frame
 from whisper_tui.core.deliveries import DeliveryJson
 from whisper_tui.core.har import FILE_TAIL, entry_bytes, entry_separator
 from whisper_tui.core.models import CapturedRequest
@@ -237,7 +237,7 @@ class SavingProcess:
         exit). Raises ChildGone when the child can't take it."""
         assert self.process.stdin is not None and self.process.stdout is not None
         try:
-            write_frame(self.process.stdin, message)
+            write_frame(self.process.stdin, message, FLAT)
             self.process.stdin.flush()
             reply = read_frame(self.process.stdout)
         except (OSError, ValueError) as error:

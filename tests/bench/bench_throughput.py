@@ -178,9 +178,16 @@ def listing(rates: list[float]) -> str:
     return ", ".join(f"{rate:,.0f}" for rate in rates)
 
 
-def spread_row(app: list[Measured], bare: list[Measured], main: int, loop: str) -> Row:
-    """Row 3: do the TUI's rounds swing more than bare's? Every round of the two counts."""
+def spread_row(
+    app: list[Measured], bare: list[Measured], again: list[Measured], main: int, loop: str
+) -> Row:
+    """Row 3: do the TUI's rounds swing more than bare's? Every round of the two counts.
+
+    `again`: the same bare server once more in each of those rounds, an A/A check: how far two
+    identical servers' spreads differ on this machine in this run, beside the TUI's difference.
+    """
     rates, bare_rates = [m.rate for m in app], [m.rate for m in bare]
+    again_rates = [m.rate for m in again]
     met = spread(rates) <= spread(bare_rates)
 
     def waits(rounds: list[Measured]) -> str:
@@ -198,14 +205,21 @@ def spread_row(app: list[Measured], bare: list[Measured], main: int, loop: str) 
         met,
         [
             f"spread: (max - min) / median of the rounds' req/s over {len(app)} rounds of "
-            f"each (the first {main} alternate with all four servers, the rest with these two "
-            f"alone); over the first {main} alone, as this row was first measured: "
+            f"each (the first {main} alternate with all four servers and the A/A one, the "
+            f"rest with these two and the A/A one); over the first {main} alone, as this "
+            "row was first measured: "
             + spreads(rates[:main], bare_rates[:main])
             + f"; relative stdev: TUI {relative_stdev(rates):.1%}, bare on {loop} "
             f"{relative_stdev(bare_rates):.1%}",
             "spread: a difference this large or larger by chance (each round's two figures "
             f"swapped at random, exact): p = {wider_by_chance(rates, bare_rates):.2f}; near 0 "
             "the TUI's rounds do swing more, 0.5 or more these rounds can't tell",
+            f"spread, A/A (bare on {loop} run again in each round, a third server "
+            f"alternating with these two): bare {spread(bare_rates):.1%}, bare again "
+            f"{spread(again_rates):.1%}: identical servers differ by "
+            f"{abs(spread(again_rates) - spread(bare_rates)) * 100:.1f} points here, the TUI "
+            f"from bare by {(spread(rates) - spread(bare_rates)) * 100:+.1f}; bare again wider "
+            f"than bare by chance: p = {wider_by_chance(again_rates, bare_rates):.2f}",
             "spread of CPU per request: "
             + spreads([m.us for m in app], [m.us for m in bare])
             + "; of req/s over the time the server had its CPU (the round less the time its "
@@ -226,7 +240,13 @@ def run(
     count = count or (20_000 if quick else 60_000)
     spread_rounds = max(spread_rounds or (rounds if quick else SPREAD_ROUNDS), rounds)
     loop = resolve("auto")  # the app's default loop here
-    measured: dict[str, list[Measured]] = {"bare": [], "app": [], "bare_same": [], "headless": []}
+    measured: dict[str, list[Measured]] = {
+        "bare": [],
+        "app": [],
+        "bare_same": [],
+        "headless": [],
+        "bare_again": [],
+    }
     lost: list[tuple[int, int | None]] = []
     headless_lost: list[tuple[int, int]] = []
     problems: list[str] = []
@@ -242,6 +262,7 @@ def run(
             if problem:
                 problems.append(problem)
             measured["bare_same"].append(bare_round(count, loop))
+            measured["bare_again"].append(bare_round(count, loop))  # the spread's A/A check
             if main:
                 round_, completed_headless, lines = headless_round(count)
                 measured["headless"].append(round_)
@@ -253,7 +274,7 @@ def run(
                 f"{name} {values[-1].rate:,.0f} req/s ({values[-1].us:.1f} us CPU, "
                 f"waited {values[-1].waited:.2f} s)"
                 for name, values in measured.items()
-                if main or name in ("app", "bare_same")
+                if main or name in ("app", "bare_same", "bare_again")
             )
             + f"; TUI completed {completed:,}, shows {shown_text}; "
             + f"load average {os.getloadavg()[0]:.2f}",
@@ -309,7 +330,7 @@ def run(
             f">= {DEFAULT_LOOP_TARGET}x",
             app / bare >= DEFAULT_LOOP_TARGET,
         ),
-        spread_row(measured["app"], measured["bare_same"], rounds, loop),
+        spread_row(measured["app"], measured["bare_same"], measured["bare_again"], rounds, loop),
         Row(
             f"headless capture throughput vs bare aiohttp on the same loop ({loop})",
             shown(headless, "headless"),

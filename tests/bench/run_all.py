@@ -16,9 +16,9 @@ Runs (each also runnable alone, `python tests/bench/bench_NAME.py`):
   save         --save under sustained load: throughput kept; one save at 100,000 captures
 The app runs in its own process on a pty (200x50) with its TUI live, except where a row says
 in-process. Load: wrk when installed (apt-get install wrk), else aiohttp client processes.
-Takes about 3.5 minutes with wrk on 2 cores (estimated: 2.5 before the spread row's 5 extra
-pairs of rounds; --quick: about 1, smaller counts, not comparable to the targets; without wrk
-the aiohttp fallback is slower and weaker).
+Takes about 6 minutes with wrk on 2 cores (5.5 before the spread row's A/A rounds; --quick:
+about 1, smaller counts, not comparable to the targets; without wrk the aiohttp fallback is
+slower and weaker).
 """
 
 from __future__ import annotations

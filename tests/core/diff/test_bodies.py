@@ -31,3 +31,15 @@ def test_forms_carry_their_pairs_and_other_bodies_their_view():
     assert (form.kind, form.pairs) == ("form", [("a", "1"), ("b", "2")])
     text = comparable_body(capture("{not json", "text/plain"), False)
     assert (text.kind, text.parsed, text.lines) == ("text", False, ["{not json"])
+
+
+def test_json_lines_are_the_views_lines_whichever_way_they_are_indented():
+    escaped = '{"a":"\\u00e9\\"x\\\\","n":[1.10,-0,1E+05],"e":{},"l":[]}'
+    twice = '{"k":1,"k":{"k":2}}'  # a key given twice: indented by the line regex
+    for text in (escaped, twice, ' [ 1 , { "b" : null } ] '):
+        request = capture(text)
+        body = comparable_body(request, sort_keys=False)
+        assert body.lines == all_lines(body_view(request)), text
+    lines = comparable_body(capture(escaped), sort_keys=False).lines
+    assert lines[1] == '  "a": "\\u00e9\\"x\\\\",' and lines[3] == "    1.10,"
+    assert comparable_body(capture(twice), sort_keys=False).lines[1:3] == ['  "k": 1,', '  "k": {']

@@ -66,6 +66,12 @@ def pretty_json_lines(text: str) -> list[str]:
     lines: list[str] = []
     for batch in json_line_batches(text, valid=True):
         lines += batch
+    return cut_long_lines(lines)
+
+
+def cut_long_lines(lines: list[str]) -> list[str]:
+    """Lines longer than LONG_LINE cut into LONG_LINE pieces, as split_long does; the same
+    list when none is."""
     if lines and max(map(len, lines)) > LONG_LINE:
         lines = [
             line[start : start + LONG_LINE]

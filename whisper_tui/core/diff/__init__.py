@@ -7,7 +7,8 @@ not how it was written. Modules by concern:
 - myers: the line diff (Myers' O(ND), patience anchors past a work budget);
 - inline: character and word emphasis inside a changed row pair, on demand;
 - json_changes: the structural JSON summary; headers: volatile headers and name/value
-  summaries; bodies: the comparable lines of a body; rows: display rows from opcodes;
+  summaries; bodies: the comparable lines of a body (indented_json: JSON's lines made by
+  orjson where they are the line regex's exactly); rows: display rows from opcodes;
 - folding: long equal runs folded; request_diff: diff_requests, putting it together;
 - answers: diff_answers, two answers (status line, headers, body) by the same code.
 """

@@ -11,9 +11,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from whisper_tui.core.contentviews.decoding import decode_request_body
-from whisper_tui.core.contentviews.json_lines import pretty_json_lines
+from whisper_tui.core.contentviews.json_lines import cut_long_lines, pretty_json_lines
 from whisper_tui.core.contentviews.registry import choose_view, rejected_view
 from whisper_tui.core.contentviews.view import BodyView
+from whisper_tui.core.diff.indented_json import indented_lines
 from whisper_tui.core.diff.json_changes import parse_json_literals, sorted_json
 from whisper_tui.core.models import CapturedRequest
 
@@ -52,17 +53,24 @@ def comparable_body(request: CapturedRequest, sort_keys: bool) -> ComparableBody
             lines = None
             if sort_keys:
                 try:
-                    lines = pretty_json_lines(sorted_json(value, text))
+                    lines = json_lines(sorted_json(value, text))
                 except (RecursionError, ValueError):
                     notes.append("too deep to sort keys: compared as sent")
             if lines is None:
-                lines = pretty_json_lines(text)
+                lines = json_lines(text, value)
             return ComparableBody("json", lines, notes, value, parsed=True)
     view = choose_view(decoded)
     body = ComparableBody(view.kind, all_lines(view), view.notes)
     if view.kind == "form" and decoded.text is not None:
         body.pairs = parse_qsl(decoded.text, keep_blank_values=True)
     return body
+
+
+def json_lines(text: str, value: Any = None) -> list[str]:
+    """The display lines of JSON that json.loads accepted (`value`: its parse_json_literals,
+    if at hand): indented by orjson where that gives the same lines, else by the line regex."""
+    lines = indented_lines(text, value)
+    return pretty_json_lines(text) if lines is None else cut_long_lines(lines)
 
 
 def all_lines(view: BodyView) -> list[str]:

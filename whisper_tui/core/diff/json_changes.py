@@ -18,18 +18,19 @@ ARRAY_ALIGN_CAP = 10_000
 
 # Numbers are parsed as marked strings holding their literal text, so 1.10 and 1.1 differ
 # like they do on the wire, 1 never equals true, and C-level == can compare whole subtrees.
-_NUM = "\x00\x1e"
-_NUM_END = "\x1e\x00"
+NUMBER_OPEN = "\x00\x1e"
+NUMBER_CLOSE = "\x1e\x00"
 _NUM_JSON = re.compile(r'"\\u0000\\u001e([^"\\]*)\\u001e\\u0000"')
 _SIMPLE_KEY = re.compile(r"[\w$@-]+\Z")
 
 
 def _number(literal: str) -> str:
-    return _NUM + literal + _NUM_END
+    return NUMBER_OPEN + literal + NUMBER_CLOSE
 
 
 def parse_json_literals(text: str) -> Any:
-    """json.loads keeping number literals (see _NUM); raises ValueError or RecursionError."""
+    """json.loads keeping number literals (see NUMBER_OPEN); raises ValueError or
+    RecursionError."""
     return json.loads(text, parse_int=_number, parse_float=_number, parse_constant=_number)
 
 
@@ -146,8 +147,8 @@ def _key_path(where: str, key: str) -> str:
 def _literal(value: Any) -> str:
     """A short display form of a JSON value: scalars as JSON, containers as {...} / [...]."""
     if isinstance(value, str):
-        if value.startswith(_NUM) and value.endswith(_NUM_END):
-            text = value[len(_NUM) : -len(_NUM_END)]
+        if value.startswith(NUMBER_OPEN) and value.endswith(NUMBER_CLOSE):
+            text = value[len(NUMBER_OPEN) : -len(NUMBER_CLOSE)]
         else:
             text = json.dumps(value, ensure_ascii=False)
     elif value is None or isinstance(value, bool | int | float):

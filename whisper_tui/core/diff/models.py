@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 VALUE_CAP = 200
 """Summary values are cut to this many characters."""
@@ -12,9 +13,12 @@ Opcode = tuple[str, int, int, int, int]
 """(tag, i1, i2, j1, j2) as difflib's get_opcodes: 'equal', 'replace', 'delete', 'insert'."""
 
 
-@dataclass(frozen=True, slots=True)
-class DiffRow:
-    """One display row: the older text on the left, the newer on the right."""
+class DiffRow(NamedTuple):
+    """One display row: the older text on the left, the newer on the right.
+
+    A named tuple, not a dataclass: a megabyte body makes tens of thousands of rows, and a
+    tuple is built in C (rows.py maps tuple.__new__ over whole runs of equal lines).
+    """
 
     kind: str
     """'equal', 'changed', 'deleted', 'inserted', or 'section' (a title row)."""

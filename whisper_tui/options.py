@@ -248,7 +248,8 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "wrap",
-        "wrap long lines in the detail; the app writes it back when you press w",
+        "wrap the body's long lines in the detail (header values always wrap); "
+        "the app writes it back when you press w",
         config_key="wrap",
         config_types=(bool,),
         action="store_true",

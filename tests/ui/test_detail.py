@@ -196,31 +196,54 @@ async def test_a_long_header_value_wraps_under_the_value_column():
         assert shown[first + len(wrapped)] == "A:      b"
 
 
-async def test_header_values_wrap_between_words_and_with_wrap_off_scroll_sideways_whole():
+async def test_header_values_wrap_between_words_and_still_wrap_after_w():
     # Newcomer C at 80x24: 'Python-urllib/3.' / '11', 'application/x-ww' / 'w-form-urlencode'
-    # / 'd'; and after w (wrap off) the headers still wrapped, then were cut by the scroll.
+    # / 'd'. w is the body's: header values wrap with it on or off.
     app = DetailApp()
     form = "application/x-www-form-urlencoded"
     headers = ((b"User-Agent", b"Python-urllib/3.11"), (b"Content-Type", form.encode()))
     async with app.run_test(size=(36, 30)) as pilot:
-        app.detail.wrap = True
         app.show(capture(headers=headers))
-        await pilot.pause()
-        shown = lines(app)
-        agent = next(i for i, line in enumerate(shown) if line.startswith("User-Agent:"))
-        rows = [line.split(":", 1)[-1].strip() for line in shown[agent : agent + 4]]
-        assert rows[0] == "Python-urllib/3.11" or rows[:2] == ["Python-urllib/", "3.11"]
-        assert "application/x-www-" in rows and "form-urlencoded" in rows
-        await pilot.press("w")  # wrap off: a header is one line, scrolled to sideways
-        await pilot.pause()
-        shown = lines(app)
-        [row] = [line for line in shown if line.startswith("Content-Type:")]
-        assert row.endswith(form[: len(row) - len("Content-Type: ")])
-        assert not any(line.strip() == "form-urlencoded" for line in shown)
-        assert app.detail.max_scroll_x > 0
+        app.detail.focus()
+        for wrap in (False, True):
+            await pilot.pause()
+            assert app.detail.wrap is wrap
+            shown = lines(app)
+            agent = next(i for i, line in enumerate(shown) if line.startswith("User-Agent:"))
+            rows = [line.split(":", 1)[-1].strip() for line in shown[agent : agent + 4]]
+            assert rows[0] == "Python-urllib/3.11" or rows[:2] == ["Python-urllib/", "3.11"]
+            assert "application/x-www-" in rows and "form-urlencoded" in rows
+            await pilot.press("w")
 
 
-async def test_notes_above_the_body_flow_at_the_panes_width_with_wrap_off():
+SIGNATURE = "t=1714265330,v1=" + "5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"
+
+
+async def test_on_a_fresh_start_at_80x24_a_signature_header_shows_whole_and_stays_put():
+    # Wrap was off by default and w governed the headers: a Stripe-Signature was cut at the
+    # pane's edge, and scrolling sideways to read it moved its name off the screen.
+    app = WhisperApp(Settings(port=0))
+    body = f"short\n{LONG_LINE}\n"
+    headers = ((b"Content-Type", b"text/plain"), (b"Stripe-Signature", SIGNATURE.encode()))
+    async with app.run_test(size=(80, 40)) as pilot:  # 80 wide; tall enough to read it all
+        app.store.add(capture(body=body.encode(), headers=headers))
+        await wait_for_screen(pilot, app, "Stripe-Signature:")
+        assert not app.detail.wrap  # the body's default is kept
+        for _ in range(2):  # before and after scrolling the body sideways
+            shown = [line.split("▊")[-1][1:] for line in lines(app)]  # the detail's half
+            start = next(i for i, line in enumerate(shown) if line.startswith("Stripe-Signature:"))
+            rows = [shown[start][len("Stripe-Signature:") :]]
+            rows += [row for row in shown[start + 1 : start + 6] if row.startswith("    ")]
+            assert "".join(row.strip() for row in rows) == SIGNATURE
+            app.detail.focus()
+            # The body's long line scrolls (once the scrollbars are decided at a layout).
+            await wait_until(pilot, lambda: app.detail.allow_horizontal_scroll)
+            app.detail.scroll_to(x=40, animate=False, immediate=True)
+            await pilot.pause()
+            assert app.detail.scroll_x == 40
+
+
+async def test_notes_above_the_body_flow_at_the_panes_width():
     # Ours, not the sender's: cut at the edge they read 'decoded gzip for display (72 B -> 56'.
     app = DetailApp()
     headers = ((b"Content-Type", b"text/plain"), (b"Content-Encoding", b"gzip"))

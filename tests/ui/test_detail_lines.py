@@ -288,9 +288,3 @@ def test_in_a_narrow_pane_the_name_column_takes_at_most_a_third():
     rows = [line.plain for line, _ in pair_rows(pairs, 40, ":", "b")]
     assert rows[0] == "Content-Type:  application/json"  # the column: 13 of 40 cells
     assert rows[1] == "X-Slack-Request-Timestamp: 1714265330"  # longer, and fits beside
-
-
-def test_with_wrap_off_each_pair_is_one_line_however_long():
-    pairs = [("A", "x" * 100), ("Bb", "y")]
-    rows = [line.plain for line, _ in pair_rows(pairs, 30, ":", "b", wrap=False)]
-    assert rows == ["A:  " + "x" * 100, "Bb: y"]

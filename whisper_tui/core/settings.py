@@ -51,7 +51,8 @@ class Settings:
     theme: str | None = None
     """Textual theme from the config file (the app writes it back when the user picks one)."""
     wrap: bool = False
-    """Wrap long lines in the detail (the app writes it back when the user presses w)."""
+    """Wrap the body's long lines in the detail (header values always wrap; the app writes it
+    back when the user presses w)."""
     keymap: tuple[tuple[str, str], ...] = ()
     """(binding id, keys) pairs from the config file's [keymap]."""
     loop: str = "auto"

@@ -330,9 +330,10 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "detail_wrap",
         "w",
-        "Wrap",
+        "Wrap body",
         "detail",
-        "wrap long lines at the pane's width, or scroll them sideways (remembered)",
+        "wrap the body's long lines at the pane's width, or scroll them sideways (remembered);"
+        " header and query values always wrap",
         action="toggle_wrap",
     ),
     Action(

@@ -3,7 +3,9 @@
 Only the lines on screen are highlighted (and cached). Bodies above a threshold are decoded
 and formatted in a thread worker so the shared loop (which is also the capture server) never
 waits on a 5 MB payload; counting, measuring and searching the lines happen a few
-milliseconds at a time between frames (detail_slices.py). `w` wraps long lines, `f` finds
+milliseconds at a time between frames (detail_slices.py). The head (request line, notes,
+query and header values) always fits the pane's width and never scrolls sideways: a header's
+value (a signature) is what a user came to read. `w` wraps the body's long lines, `f` finds
 (detail_find.py), `y` copies a value (detail_copy.py), `v` shows the bytes as stored
 (body_modes.py).
 """
@@ -108,7 +110,7 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
         self._hidden: tuple[str, int] | None = None  # what the empty detail last said
         self.request: CapturedRequest | None = None
         self._head = Head()
-        self._head_starts: list[int] = []  # wrap on: each head line's first row, then the total
+        self._head_starts: list[int] = []  # each head line's first row, then the total
         self._view: BodyView | None = None
         self._layout: BodyLayout | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(LINE_CACHE_SIZE)
@@ -231,12 +233,14 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
             self._hidden,
             *hints,
             keymap=keymap,
-            wrap=self.wrap,
         )
-        wrap_width = self._wrap_width()
         if self._layout is not None:
-            self._layout.set_wrap(wrap_width)
-        self._head_starts = row_starts((line.cell_len for line in self._head.lines), wrap_width)
+            self._layout.set_wrap(self._wrap_width())
+        # The head wraps whatever w says (w is the body's): its lines are laid out at the
+        # text width, and any longer one (there should be none) takes more rows, never the
+        # sideways scroll, which would hide a header's name while the body is read.
+        widths = (line.cell_len for line in self._head.lines)
+        self._head_starts = row_starts(widths, self._text_width())
         if self._find is not None:
             self._find.set_head([line.plain for line in self._head.lines])
             self._show_find_status()
@@ -247,8 +251,8 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
             self._go_when_ready()
         self.refresh()
 
-    def _head_rows(self) -> int:
-        return self._head_starts[-1] if self._head_starts else len(self._head.lines)
+    def _head_rows(self) -> int:  # before the first build: no head
+        return self._head_starts[-1] if self._head_starts else 0
 
     def _update_size(self) -> None:
         layout = self._layout
@@ -259,11 +263,10 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
             if layout is not None and layout.unwrapped:
                 width = max(width, layout.longest)  # a hex dump too wide even at 4 bytes a row
         else:
-            head = max((t.cell_len for t in self._head.lines), default=0)
             # At least the text width, not the region's: measured before the vertical
             # scrollbar came, the region's would be one cell too wide once it shows, and a
-            # horizontal scrollbar would take a row for nothing.
-            width = max(self._text_width(), head, layout.longest if layout else 0)
+            # horizontal scrollbar would take a row for nothing. The head always wraps.
+            width = max(self._text_width(), layout.longest if layout else 0)
         set_virtual_size(self, Size(width, height))
         self.keep_to_end()
         self.refresh()
@@ -298,9 +301,7 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
         """(document line, wrapped row within it) shown on screen row `row`, if any."""
         head = len(self._head.lines)
         head_rows = self._head_rows()
-        if row < head_rows:
-            if not self._head_starts:
-                return row, 0
+        if row < head_rows:  # so _head_starts is built
             line = bisect_right(self._head_starts, row) - 1
             return line, row - self._head_starts[line]
         layout = self._layout
@@ -313,7 +314,7 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
         """The first screen row of a document line (None until wrapping has reached it)."""
         head = len(self._head.lines)
         if line < head:
-            return self._head_starts[line] if self._head_starts else line
+            return self._head_starts[line] if self._head_starts else None
         if self._layout is None:
             return None
         row = self._layout.row_of(line - head)
@@ -338,13 +339,17 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
             # A scrollbar came or went since the rows were counted: count them again.
             self.call_after_refresh(self._rebuild)
         layout = self._layout
-        wrapped = self.wrap and not (index >= len(self._head.lines) and layout and layout.unwrapped)
+        in_head = index < len(self._head.lines)
+        # The head always wraps and stays put while the body scrolls sideways (wrap off), as
+        # a page's prose does beside a code block; rows that never wrap (a hex dump) scroll
+        # sideways even with wrap on.
+        wrapped = in_head or (self.wrap and not (layout and layout.unwrapped))
         step = self._text_width() if wrapped else width
-        # Rows that never wrap (a hex dump) scroll sideways even with wrap on, as a code
-        # block does in a page whose prose wraps.
         start = sub * step if wrapped else round(self.scroll_x)
         end = start + min(step, width)
-        cells = layout.row_cells(index - len(self._head.lines)) if wrapped and layout else None
+        cells = None
+        if wrapped and layout and not in_head:
+            cells = layout.row_cells(index - len(self._head.lines))
         if cells and sub < len(cells):  # rows break between escapes, never in one
             start = cells[sub]
             end = cells[sub + 1] if sub + 1 < len(cells) else start + step
@@ -385,23 +390,20 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
     # -- wrap ------------------------------------------------------------------------------
 
     def action_toggle_wrap(self) -> None:
-        """Wrap long lines at the pane's width, or scroll them sideways; remembered."""
+        """Wrap the body's long lines at the pane's width, or scroll them sideways;
+        remembered. The head (header and query values) wraps either way."""
         top = self._locate(round(self.scroll_y))
-        head = len(self._head.lines)
         self.wrap = not self.wrap
-        self._rebuild()  # header values wrap or not: the head's line count changes
+        self._rebuild()
         self.scroll_to(x=0, animate=False, immediate=True)
         if top is not None:
-            line = top[0]
-            if line >= head:  # a body line keeps its place after the head's new lines
-                line += len(self._head.lines) - head
-            else:
-                line = min(line, len(self._head.lines) - 1)
-            self._goto = (line, 0, True)
+            self._goto = (top[0], 0, True)
             self._go_when_ready()
         toast(
             self.app,
-            "long lines wrap" if self.wrap else "long lines scroll sideways (← →)",
+            "the body's long lines wrap"
+            if self.wrap
+            else "the body's long lines scroll sideways (← →)",
             title="Wrap on" if self.wrap else "Wrap off",
             timeout=2,
             kind="wrap",
@@ -421,12 +423,13 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
         self._update_size()
         width = max(self.scrollable_content_region.width, 1)
         height = max(self.scrollable_content_region.height, 1)
-        if self.wrap:
-            head, layout = len(self._head.lines), self._layout
-            if line >= head and layout is not None:
+        head, layout = len(self._head.lines), self._layout
+        if line < head:  # the head always wraps, and never scrolls sideways
+            row += cell // self._text_width()
+            x = self.scroll_x
+        elif self.wrap:
+            if layout is not None:
                 row += layout.row_within(line - head, cell)
-            else:
-                row += cell // self._text_width()
             x = 0.0
         else:
             x = self.scroll_x

@@ -83,7 +83,6 @@ def build_head(
     hint: str = "",
     body_hint: str = "",
     keymap: Mapping[str, str] | None = None,
-    wrap: bool = True,
 ) -> Head:
     """Request line, summary, answer, delivery, signatures, attempts, query, headers and
     body title.
@@ -93,8 +92,8 @@ def build_head(
     `hint`: 'T changes the replay target' with the key in effect (see attempt_lines).
     `body_hint`: the body mode and the key that changes it (body_modes.body_hint).
     `keymap`: the [keymap] in effect, for the keys `hidden`'s hint names.
-    `wrap` False (`w`): query and header values on one line each, scrolled sideways with
-    the body (they are the sender's, as the body is); our own lines flow at `width`."""
+    Every line fits `width`, query and header values too (w wraps only the body): a
+    signature's value cut at the pane's edge hid what a user came to see."""
     head = Head()
     if request is None and hidden is not None:
         return nothing_matches(head, *hidden, keymap or {})
@@ -135,13 +134,13 @@ def build_head(
     if params:
         head.add(Text(""))
         head.add(section_title(f"Query ({len(params)})"))
-        for line, value in pair_rows(params, width, " =", "wt.param", wrap):
+        for line, value in pair_rows(params, width, " =", "wt.param"):
             head.add(line, value)
 
     head.add(Text(""))
     head.add(section_title(f"Headers ({len(request.raw_headers)})"))
     shown = [(display_header_value(n), display_header_value(v)) for n, v in request.raw_headers]
-    for line, value in pair_rows(shown, width, ":", "wt.name", wrap):
+    for line, value in pair_rows(shown, width, ":", "wt.name"):
         head.add(line, value)
 
     head.add(Text(""))
@@ -160,8 +159,8 @@ def build_head(
     head.body_at = len(head.lines)
     head.extend(flow(pieces(title, shown_as, separator=" "), width))  # a narrow pane: 2 rows
     if view is not None:
-        # Our notes, not the sender's: flowed between words, with wrap on or off (cut at the
-        # pane's edge, 'decoded gzip for display (72 B -> 56' hid the rest).
+        # Our notes, not the sender's: flowed between words (cut at the pane's edge,
+        # 'decoded gzip for display (72 B -> 56' hid the rest).
         for note in view.notes:
             head.extend(flow([("", Text(printable(note), "wt.note", end=""))], width))
         if view.kind == "empty" and not view.notes:
@@ -380,7 +379,6 @@ def pair_rows(
     width: int,
     separator: str,
     name_style: str,
-    wrap: bool = True,
 ) -> list[tuple[Text, Value]]:
     """Aligned 'name: value' lines, each with the pair it shows; long values wrap under the
     value column (every piece of a wrapped value copies the whole value).
@@ -389,16 +387,9 @@ def pair_rows(
     Values wrap after a space or a punctuation mark (text_flow.break_value), not mid-word.
     The name column takes at most a third of the pane and leaves values MIN_VALUE_WIDTH
     cells; a longer name whose value does not fit beside it gets a line of its own.
-    `wrap` False (`w`): one line a pair, scrolled sideways with the body.
     """
     shown = [(printable(name), printable(value)) for name, value in pairs]
     longest = max((cell_len(name) for name, _ in shown), default=0)
-    if not wrap:
-        name_width = min(longest, MAX_NAME_WIDTH)
-        return [
-            (_pair_line(name, value, name_width, separator, name_style), pair)
-            for pair, (name, value) in zip(pairs, shown, strict=True)
-        ]
     # Four cells besides the name: the separator, the space after it and a spare one.
     name_width = min(
         longest, MAX_NAME_WIDTH, max(width - 4 - MIN_VALUE_WIDTH, 1), max(width // 3, 1)

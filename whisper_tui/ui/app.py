@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import sys
-import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -13,7 +12,6 @@ from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import ActiveBinding, BindingsMap
 from textual.containers import Horizontal, Vertical
-from textual.css.query import NoMatches
 from textual.driver import Driver
 from textual.filter import LineFilter
 from textual.screen import Screen
@@ -24,10 +22,9 @@ from textual.widgets import Footer, Input, Static
 from whisper_tui.core.config import save_setting
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.responses import ResponsePolicy
-from whisper_tui.core.sanitize import ControlPictures, printable
+from whisper_tui.core.sanitize import ControlPictures
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
-from whisper_tui.core.status import join
 from whisper_tui.core.store import RequestStore
 from whisper_tui.stopping import on_stop_signals
 from whisper_tui.terminal import ColourMode
@@ -50,31 +47,18 @@ from whisper_tui.ui.detail import DetailPane, RequestDetail
 from whisper_tui.ui.diff_actions import DiffActions
 from whisper_tui.ui.filter_actions import FilterActions
 from whisper_tui.ui.keymap import active_keymap
-from whisper_tui.ui.keys import key_name, name_keys
+from whisper_tui.ui.keys import name_keys
+from whisper_tui.ui.list_delete import DeleteActions
 from whisper_tui.ui.palette import ReadableThemes
+from whisper_tui.ui.panes import PaneLayout
 from whisper_tui.ui.probe import ProbeActions
 from whisper_tui.ui.public_url import PublicUrlActions
 from whisper_tui.ui.replay_actions import ReplayActions
-from whisper_tui.ui.request_list import RequestList, column_header, list_width
+from whisper_tui.ui.request_list import RequestList
+from whisper_tui.ui.store_refresh import REFRESH_INTERVAL, StoreRefresh
 from whisper_tui.ui.toasts import Toasts
-from whisper_tui.ui.topbar import TopBar, bar_parts
+from whisper_tui.ui.topbar import TopBar
 from whisper_tui.ui.typeahead import TypeAhead
-
-REFRESH_INTERVAL = 0.1
-"""Seconds between refreshes (count, list, the followed detail): new captures are coalesced,
-never drawn one by one, and a single webhook shows within this."""
-STACK_BELOW = 80
-"""Narrower screens show the list above the detail: side by side, both would be squeezed
-under the 40 cells a list row or a header line needs (80x24 stays side by side)."""
-BUSY_RATE = 200
-"""Captures per second from which the screen is refreshed only every BUSY_INTERVAL."""
-BUSY_INTERVAL = 1.0
-"""During a burst every redraw (count, list, the newest capture's detail) competes with the
-server for the one loop, and a page of rows replaced 10 times a second is unreadable anyway.
-A redraw of a 200x50 screen during a burst costs 20-30 ms of the loop (Textual composes every
-row and the detail anew): at 0.5 s that was a quarter of the app's CPU when other load slowed
-it to ~2,000 captures/s. Being paid per second, not per capture, it also made slow rounds
-slower still: halving it halves that swing."""
 
 
 class MainScreen(Screen[None]):
@@ -97,6 +81,9 @@ class WhisperApp(
     DeliveryActions,
     DiffActions,
     BodyViewActions,
+    DeleteActions,
+    StoreRefresh,
+    PaneLayout,
     App[None],
 ):
     """Split-pane inspector: live captures on the left, the selected one on the right."""
@@ -146,13 +133,7 @@ class WhisperApp(
         self.export_choices: dict[str, str] = {}
         """What the export dialog last had chosen this session (its format), to reopen on."""
         """Where `r` sends; the --forward target, or asked once and remembered."""
-        self._topbar_state: tuple[str, ...] = ()
-        self._rejections_told = 0
         self._filter_timer: Timer | None = None
-        self._screen_synced_at = 0.0
-        self._ticked_at = 0.0
-        self._received_at_tick = 0
-        self._loading_was_finished = False
         self._theme_not_to_save: str | None = None
         """The theme the app set itself at start (for the terminal), until Textual tells of it."""
         # The start theme before the stylesheet is first parsed (set once mounted, every rule
@@ -297,121 +278,11 @@ class WhisperApp(
         except OSError as error:
             self.notify(f"{key} not saved: {error}", severity="warning")
 
-    # -- updates ---------------------------------------------------------------------------
-
-    def _tick(self) -> None:
-        """The refresh timer: every REFRESH_INTERVAL, or every BUSY_INTERVAL during a burst."""
-        now = time.monotonic()
-        received = self.store.received
-        rate = (received - self._received_at_tick) / max(now - self._ticked_at, 1e-3)
-        self._received_at_tick, self._ticked_at = received, now
-        self._report_loading()
-        # The end of --load is shown at once, not up to BUSY_INTERVAL later: the rows and the
-        # count stop changing there, and the top bar stops saying "loading".
-        loading = self.session.loading
-        finished = loading is not None and loading.finished and not self._loading_was_finished
-        self._loading_was_finished = loading is not None and loading.finished
-        if rate >= BUSY_RATE and now - self._screen_synced_at < BUSY_INTERVAL and not finished:
-            return
-        self._screen_synced_at = now
-        self.refresh_from_store()
-
-    def _loading_finished(self) -> None:
-        """--load is all in: drawn now rather than at the next tick (up to REFRESH_INTERVAL
-        later), and the server starts once that frame is out (Session.loaded_shown)."""
-        self._tick()
-        self.call_after_refresh(self.session.loaded_shown)
-
-    def _report_loading(self) -> None:
-        """A --load file that was cut short or had bad entries: one line each, once."""
-        loading = self.session.loading
-        for problem in loading.new_problems() if loading is not None else ():
-            self.notify(problem, severity="warning", timeout=20)
-
-    def refresh_from_store(self) -> None:
-        """Bring the list and the counts up to date (called on a timer, so bursts coalesce)."""
-        try:
-            self.request_list, self.detail  # noqa: B018 - gone while the app shuts down (detail first)
-        except (NoMatches, IndexError):  # IndexError: not even the main screen is left
-            return
-        self.request_list.sync()
-        self.rescan_if_needed()
-        # Now rather than on the Selected message the sync posts: the list and the detail of
-        # the newest capture then go out in one frame instead of two.
-        self.detail.show(self.request_list.selected)
-        self.detail.refresh_attempts()
-        self._fit_list_width()
-        self._tell_of_rejections()
-        shown = self.request_list
-        stats = self.store.stats()
-        status = self.session.status_parts()
-        view = shown.view
-        filtered = ""
-        if view.text:
-            filtered = f"showing {len(view):,} of {stats.stored:,} for '{printable(view.text)}'"
-        # What the list did and where the cursor is, kept at the right end of the bar.
-        notice = shown.current_notice
-        follow = f"{key_name('list_last', active_keymap(self))} to follow"
-        away = "" if shown.following or not len(view) else follow
-        if away and (new := shown.new_while_away):
-            away = f"{new:,} new · {follow}"
-        state = (join(status), filtered, notice, away)
-        if state != self._topbar_state:
-            self._topbar_state = state
-            right = Text(no_wrap=True)
-            right.append(notice, "bold")
-            if away:
-                right.append("   " if notice else "")
-                right.append(away, "bold" if "new ·" in away else "wt.muted")
-            parts = bar_parts(self.base_url, status, filtered)
-            self.screen_stack[0].query_one(TopBar).show(parts, right)
-
-    def _tell_of_rejections(self) -> None:
-        # Refused requests never reach the list; a toast says one came (once per refresh).
-        rejections = self.store.rejections
-        if rejections.total > self._rejections_told and rejections.last is not None:
-            new = rejections.total - self._rejections_told
-            self._rejections_told = rejections.total
-            what = "a request" if new == 1 else f"{new:,} requests"
-            last = rejections.last
-            if last.internal:
-                told = f"whisper-tui failed on {what} (not captured; a bug, please report it)"
-                self.notify(f"{told}: {last.describe()}", severity="error")
-            else:
-                told = f"HTTP parser refused {what} (not captured)"
-                self.notify(f"{told}: {last.describe()}", severity="warning")
-
-    def _fit_list_width(self) -> None:
-        """The list takes the width its rows need, up to a share of the screen; below
-        STACK_BELOW columns it sits above the detail, both full width (app.tcss)."""
-        main = self.screen_stack[0]
-        panes, left = main.query_one("#panes"), main.query_one("#left")
-        stacked = self.size.width < STACK_BELOW
-        if panes.has_class("stacked") != stacked:
-            panes.set_class(stacked, "stacked")
-            left.styles.width = None  # the stylesheet's, until set again below
-        if stacked:
-            return
-        width = list_width(self.size.width, *self.request_list.width_needs)
-        if left.styles.width is None or left.styles.width.value != width:
-            left.styles.width = width
+    # -- updates (the refresh timer: store_refresh.py; the panes' widths: panes.py) -----------
 
     def on_request_list_selected(self, message: RequestList.Selected) -> None:
         if self.screen_stack:  # the message can arrive while the app shuts down
             self.detail.show(message.request)
-
-    def on_resize(self) -> None:
-        if self.screen_stack:
-            self._fit_list_width()
-
-    def on_request_list_resized(self, message: RequestList.Resized) -> None:
-        """The column titles, laid out for the width the rows now have (also when the list
-        was resized under the diff or a dialog: read after the app's resize, they were laid
-        out for the size the covered list had before)."""
-        if self.screen_stack:
-            self.screen_stack[0].query_one("#list-columns", Static).update(
-                column_header(message.width, message.shape)
-            )
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -468,26 +339,6 @@ class WhisperApp(
                 self.export_choices,
             )
         )
-
-    # -- delete and undo -------------------------------------------------------------------
-
-    def action_delete(self) -> None:
-        """Delete the selected capture (u brings it back)."""
-        if self.request_list.delete_selected() is not None:
-            self.refresh_from_store()
-
-    def action_delete_all(self) -> None:
-        """Delete every capture, without asking: u brings them all back."""
-        if self.request_list.delete_all():
-            self.refresh_from_store()
-
-    def action_undo_delete(self) -> None:
-        """Put back what the last delete or clear took."""
-        if not self.request_list.undo():
-            self.notify("Nothing to undo.", severity="warning", timeout=2)
-            return
-        # Too many put back to test on the loop: the refresh runs the filter in its worker.
-        self.refresh_from_store()
 
     def action_cycle_answer(self) -> None:
         """Cycle what senders get: normal (200 or --status/rules), 500, slow."""

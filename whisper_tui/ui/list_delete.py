@@ -1,5 +1,6 @@
 """x, X and u in the list: delete the selected capture or every one, undo the last delete
-(one level), and the top bar's notice of what was done ('deleted #12 · u to undo').
+(one level), and the top bar's notice of what was done ('deleted #12 · u to undo'). The list's
+side (DeleteAndUndo) and the app's actions for the keys (DeleteActions).
 
 The store keeps what a delete took (`Removed`) until undone or replaced by the next delete.
 """
@@ -7,7 +8,7 @@ The store keeps what a delete took (`Removed`) until undone or replaced by the n
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import Removed
@@ -87,3 +88,29 @@ class DeleteAndUndo:
     def _set_notice(self: RequestList, notice: str) -> None:
         self.notice = notice
         self._notice_at = time.monotonic()
+
+
+class DeleteActions:
+    """WhisperApp's x, X and u (needs the app's list, refresh and notify)."""
+
+    request_list: RequestList
+    refresh_from_store: Any
+    notify: Any
+
+    def action_delete(self) -> None:
+        """Delete the selected capture (u brings it back)."""
+        if self.request_list.delete_selected() is not None:
+            self.refresh_from_store()
+
+    def action_delete_all(self) -> None:
+        """Delete every capture, without asking: u brings them all back."""
+        if self.request_list.delete_all():
+            self.refresh_from_store()
+
+    def action_undo_delete(self) -> None:
+        """Put back what the last delete or clear took."""
+        if not self.request_list.undo():
+            self.notify("Nothing to undo.", severity="warning", timeout=2)
+            return
+        # Too many put back to test on the loop: the refresh runs the filter in its worker.
+        self.refresh_from_store()

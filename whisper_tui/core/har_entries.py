@@ -186,7 +186,7 @@ def _answer(
         # The usual ack with the entry's own id, dropped by the reader.
         own = extra.get("id")
         return None if own == given_id or type(own) is not int else usual_answer(200, own)
-    if type(response) is not dict:  # har_reader.OLD_RESPONSE: from before answers were kept
+    if type(response) is not dict:  # har_acks.OLD_RESPONSE: from before answers were kept
         return _unrecorded(status)
     reason = response.get("statusText")
     reason = reason if type(reason) is str else str(reason or "")

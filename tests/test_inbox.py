@@ -90,7 +90,7 @@ def test_header_values_read_as_text_and_the_bytes_stay_exact():
 
 def test_wait_for_with_a_term_that_can_never_match_raises_at_once():
     # 'status:abc' waited out its timeout and reported '0 matched': a typo read as no match.
-    from whisper_tui.core.filtering import FilterError
+    from whisper_tui.core.filter_terms import FilterError
 
     with WebhookInbox() as inbox:
         with pytest.raises(FilterError, match="status:abc: a status is a number"):

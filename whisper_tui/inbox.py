@@ -16,7 +16,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from whisper_tui.core.answers import status_of
-from whisper_tui.core.filtering import FilterError, Predicate, compile_filter
+from whisper_tui.core.filter_match import Predicate, compile_filter
+from whisper_tui.core.filter_terms import FilterError
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.portable import header_text
 from whisper_tui.core.responses import parse_rule

@@ -24,7 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NoReturn, TextIO
 
-from whisper_tui.core.filtering import FilterError, compile_filter
+from whisper_tui.core.filter_match import compile_filter
+from whisper_tui.core.filter_terms import FilterError
 from whisper_tui.core.har_reader import HarError, HarReader
 from whisper_tui.core.json_edits import JsonEdit, edited_body, parse_set
 from whisper_tui.core.models import Attempt, CapturedRequest

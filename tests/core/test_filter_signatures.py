@@ -8,7 +8,9 @@ import hmac
 
 import pytest
 
-from whisper_tui.core.filtering import FilteredView, FilterError, compile_filter, parse_filter
+from whisper_tui.core.filter_match import compile_filter
+from whisper_tui.core.filter_terms import FilterError, parse_filter
+from whisper_tui.core.filtering import FilteredView
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.signatures import SignatureSettings
 from whisper_tui.core.store import RequestStore

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from tests.helpers import screen_text, send_raw, wait_for_list, wait_for_screen, wait_until
-from whisper_tui.core import filtering
+from whisper_tui.core import filter_match
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 
@@ -116,13 +116,13 @@ async def test_a_compressed_arrival_under_a_filter_is_inflated_off_the_loop(monk
     # A small gzip body may inflate to 4 MiB for the search: tens of ms the server, which
     # shares the loop, would wait. It is searched in a worker and joins the list after it.
     inflated_on = []
-    real = filtering.decode_request_body
+    real = filter_match.decode_request_body
 
     def recorded(*args, **kwargs):
         inflated_on.append(threading.current_thread() is threading.main_thread())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(filtering, "decode_request_body", recorded)
+    monkeypatch.setattr(filter_match, "decode_request_body", recorded)
     app = WhisperApp(Settings(port=0))
     async with app.run_test(size=(80, 24)) as pilot:
         await send_raw(app.port, raw_post("/hooks/plain", b"acme"))
@@ -178,8 +178,8 @@ async def test_provider_and_sig_filter_the_list_and_a_bad_term_says_which_filter
 async def test_at_80x24_a_long_filter_error_shows_whole():
     # Newcomer C: 'provider:slack' ended '... remote, delivery, repeat (body:slack' at 80x24.
     try:
-        filtering.compile_filter("nosuchfield:slack")
-    except filtering.FilterError as problem:
+        filter_match.compile_filter("nosuchfield:slack")
+    except filter_match.FilterError as problem:
         words = f"filter: {problem}".split()
     app = WhisperApp(Settings(port=0))
     async with app.run_test(size=(80, 24)) as pilot:

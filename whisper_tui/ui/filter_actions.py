@@ -1,7 +1,7 @@
 """The `/` filter in the TUI: typing (debounced), scanning in a worker, showing the result.
 
 A mixin of the app, so the app module stays small; the filter language itself is core
-(whisper_tui/core/filtering.py).
+(whisper_tui/core/filter_terms.py, filter_match.py, filtering.py).
 """
 
 from __future__ import annotations
@@ -14,14 +14,9 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from whisper_tui.core.filtering import (
-    FilteredView,
-    FilterError,
-    Predicate,
-    StoreView,
-    compile_filter,
-    scan,
-)
+from whisper_tui.core.filter_match import Predicate, compile_filter
+from whisper_tui.core.filter_terms import FilterError
+from whisper_tui.core.filtering import FilteredView, StoreView, scan
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.sanitize import printable
 

@@ -127,7 +127,7 @@ def _matching_blocks(a: list[int], b: list[int]) -> list[tuple[int, int, int]]:
         split = None
         if budget > 0:
             limit = min(BISECT_MAX_D, int(budget**0.5) + 1)
-            split, spent = _bisect(a[a0:a1], b[b0:b1], limit)
+            split, spent = _bisect(a, b, a0, a1, b0, b1, limit)
             budget -= spent
         if split is not None and split != (0, 0) and split != (a1 - a0, b1 - b0):
             x, y = split
@@ -243,21 +243,24 @@ def _next_x(reach: list[int], centre: int, k: int, cost: int, n: int, m: int) ->
     return best
 
 
-def _bisect(a: list[int], b: list[int], limit: int) -> tuple[tuple[int, int] | None, int]:
+def _bisect(
+    a: list[int], b: list[int], a0: int, a1: int, b0: int, b1: int, limit: int
+) -> tuple[tuple[int, int] | None, int]:
     """A point on a shortest edit path between a and b, searched from both ends at once.
 
     This is the "middle snake" of Myers (1986, section 4b): furthest-reaching paths grow one
     edit at a time from the start (on a, b) and from the end (on the reversed lists) until
     they meet on a diagonal; the forward end point there splits the problem in two. Gives up
-    (None) beyond `limit` edits from each end. Returns (split, work spent).
+    (None) beyond `limit` edits from each end. Returns (split, work spent), the split counted
+    from (a0, b0). The region a[a0:a1], b[b0:b1] is read in place, not copied (nor reversed:
+    the search from the end reads back from a1, b1).
     """
-    n, m = len(a), len(b)
+    n, m = a1 - a0, b1 - b0
     delta = n - m
     odd = delta % 2 != 0
     centre = limit + 2
     forward = [_UNREACHED] * (2 * centre + 1)
     reverse = [_UNREACHED] * (2 * centre + 1)
-    a_back, b_back = a[::-1], b[::-1]
     spent = 0
     for cost in range(limit + 1):
         spent += 2 * cost + 2
@@ -265,8 +268,8 @@ def _bisect(a: list[int], b: list[int], limit: int) -> tuple[tuple[int, int] | N
             x = _next_x(forward, centre, k, cost, n, m)
             if x != _UNREACHED:
                 y = x - k
-                if x < n and y < m and a[x] == b[y]:
-                    run = _common_prefix(a, b, x, n, y, m)
+                if x < n and y < m and a[a0 + x] == b[b0 + y]:
+                    run = _common_prefix(a, b, a0 + x, a1, b0 + y, b1)
                     x += run
                     y += run
                 if odd and -(cost - 1) <= delta - k <= cost - 1:
@@ -278,8 +281,8 @@ def _bisect(a: list[int], b: list[int], limit: int) -> tuple[tuple[int, int] | N
             x = _next_x(reverse, centre, k, cost, n, m)
             if x != _UNREACHED:
                 y = x - k
-                if x < n and y < m and a_back[x] == b_back[y]:
-                    run = _common_prefix(a_back, b_back, x, n, y, m)
+                if x < n and y < m and a[a1 - 1 - x] == b[b1 - 1 - y]:
+                    run = _common_suffix(a, b, a0, a1 - x, b0, b1 - y)
                     x += run
             reverse[centre + k] = x
             if x != _UNREACHED and not odd and -cost <= delta - k <= cost:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tests.core.diff.helpers import capture, event
 from whisper_tui.core.diff import (
     DiffRow,
@@ -9,6 +12,8 @@ from whisper_tui.core.diff import (
     diff_requests,
     fold,
 )
+from whisper_tui.core.diff.myers import diff_lines
+from whisper_tui.core.diff.rows import DiffRows, add_section, emit_rows
 
 
 def make_rows(kinds: str) -> list[DiffRow]:
@@ -44,7 +49,16 @@ def test_fold_leaves_short_runs_and_changes_alone():
 
 def test_fold_on_a_real_diff_round_trips():
     result = diff_requests(capture(event("a")), capture(event("b")))
-    rows = result.rows
-    folded = fold(rows, context=1, min_run=4)
+    rows = list(result.rows)
+    folded = fold(result.rows, context=1, min_run=4)
     assert any(isinstance(item, Folded) for item in folded)
     assert expand(folded, rows) == rows
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from("ab"), max_size=60), st.lists(st.sampled_from("abc"), max_size=60))
+def test_fold_of_diff_rows_is_the_fold_of_their_list(left, right):
+    rows = DiffRows()
+    add_section(rows, "body", "Body", "Body")
+    emit_rows(rows, [], left, right, diff_lines(left, right), "body")
+    assert fold(rows, context=2, min_run=4) == fold(list(rows), context=2, min_run=4)

@@ -8,7 +8,8 @@ not how it was written. Modules by concern:
 - inline: character and word emphasis inside a changed row pair, on demand;
 - json_changes: the structural JSON summary; headers: volatile headers and name/value
   summaries; bodies: the comparable lines of a body (indented_json: JSON's lines made by
-  orjson where they are the line regex's exactly); rows: display rows from opcodes;
+  orjson where they are the line regex's exactly); rows: display rows from opcodes, kept
+  as DiffRows (a run of equal lines made into rows only when read);
 - folding: long equal runs folded; request_diff: diff_requests, putting it together;
 - answers: diff_answers, two answers (status line, headers, body) by the same code.
 """
@@ -27,6 +28,7 @@ from whisper_tui.core.diff.json_changes import (
 from whisper_tui.core.diff.models import VALUE_CAP, Change, DiffRow, Folded, Opcode, RequestDiff
 from whisper_tui.core.diff.myers import BISECT_MAX_D, DIFF_WORK_BUDGET, diff_lines
 from whisper_tui.core.diff.request_diff import diff_requests
+from whisper_tui.core.diff.rows import DiffRows
 
 __all__ = [
     "ARRAY_ALIGN_CAP",
@@ -40,6 +42,7 @@ __all__ = [
     "WORD_BACKOFF",
     "Change",
     "DiffRow",
+    "DiffRows",
     "Folded",
     "Opcode",
     "RequestDiff",

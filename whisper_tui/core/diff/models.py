@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from whisper_tui.core.diff.rows import DiffRows
 
 VALUE_CAP = 200
 """Summary values are cut to this many characters."""
@@ -77,7 +80,8 @@ class Folded:
 class RequestDiff:
     """Everything the diff view shows for two captures."""
 
-    rows: list[DiffRow]
+    rows: DiffRows
+    """Read like a list; equal runs are made into rows only when read (see DiffRows)."""
     changes: list[Change]
     """The summary: request line, headers, then JSON paths (or form keys, or line counts)."""
     change_rows: list[int]

@@ -15,9 +15,9 @@ from whisper_tui.core.diff.headers import (
     pair_header_rows,
 )
 from whisper_tui.core.diff.json_changes import MAX_CHANGES, MAX_JSON_DEPTH, json_change_list
-from whisper_tui.core.diff.models import Change, DiffRow, RequestDiff
+from whisper_tui.core.diff.models import Change, RequestDiff
 from whisper_tui.core.diff.myers import diff_lines
-from whisper_tui.core.diff.rows import add_section, emit_rows
+from whisper_tui.core.diff.rows import DiffRows, add_section, emit_rows
 from whisper_tui.core.models import CapturedRequest
 
 
@@ -72,7 +72,7 @@ def _diff_requests(
     first_lines: tuple[str, str],
     heading: str,
 ) -> RequestDiff:
-    rows: list[DiffRow] = []
+    rows = DiffRows()
     change_rows: list[int] = []
     changes: list[Change] = []
     notes: list[str] = []

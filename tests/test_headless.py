@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from typing import IO
 
 import aiohttp
@@ -548,6 +549,48 @@ def test_a_reader_that_leaves_stops_it_quietly_with_the_save_complete(tmp_path, 
     assert "Traceback" not in err and "BrokenPipe" not in err, err
     assert status.read_text().strip() == "141"
     assert [r.target for r in load_har(har)] == answered
+
+
+@pytest.mark.parametrize("loop", EVENT_LOOPS)
+def test_head_n1_ends_it_after_the_first_delivery_without_waiting_for_a_second(tmp_path, loop):
+    # README: `whisper-tui --headless --json | head -n1 > first.json` waits for the first
+    # delivery. head exits once it has its line; nothing more arrives, so no write can find
+    # the pipe broken: the app must see its reader leave by itself, or a CI step hangs.
+    har = tmp_path / "first.har"
+    app = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "whisper_tui",
+            "--headless",
+            "--json",
+            "--port",
+            "0",
+            "--loop",
+            loop,
+            "--save",
+            str(har),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert app.stdout is not None
+    head = subprocess.Popen(["head", "-n1"], stdin=app.stdout, stdout=subprocess.PIPE, text=True)
+    app.stdout.close()  # head holds the pipe's only read end
+    try:
+        port = listening_port(app.pid)
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/hooks/first", data=b"{}").read()
+        first, _ = head.communicate(timeout=15)
+        assert json.loads(first)["target"] == "/hooks/first"
+        _, err = app.communicate(timeout=15)  # no second delivery, no signal
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.communicate()
+    assert app.returncode == 141, err
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert [r.target for r in load_har(har)] == ["/hooks/first"]
 
 
 async def test_a_relayed_capture_evicted_before_its_answer_still_gets_its_line():

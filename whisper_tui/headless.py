@@ -32,7 +32,7 @@ from whisper_tui.core.sent_answers import response_object
 from whisper_tui.core.session import Session
 from whisper_tui.core.sizes import format_size
 from whisper_tui.core.verdicts import Verdicts
-from whisper_tui.reader_gone import READER_GONE, write_through
+from whisper_tui.reader_gone import READER_GONE, ReaderWatch, write_through
 from whisper_tui.stopping import EXIT_SAVE_FAILED, HANGUP_AND_TERMINATE, on_stop_signals
 from whisper_tui.tuning import freeze_startup_heap
 
@@ -426,6 +426,11 @@ async def serve_headless(
     store.subscribe(announce)
     session.subscribe_forwards(order.told)
 
+    def left() -> None:  # the reader left between two lines: no line is needed to tell
+        nonlocal reader_gone
+        reader_gone = True
+        stop.set()
+
     def refused(rejection: Rejection) -> None:
         # Not a capture (stdout stays one line per capture): a note on stderr, as it happens.
         note(f"rejected {rejection.describe()} ({rejection.cause()})")
@@ -448,6 +453,7 @@ async def serve_headless(
     session.watch_tunnel(note)
     if not settings.is_loopback:
         note(f"warning: {exposure_text(settings.host)}")
+    watch = ReaderWatch(out, loop, left)
     try:
         await stop.wait()
     finally:
@@ -461,6 +467,7 @@ async def serve_headless(
         elif session.autosave is not None:
             note(f"saved {len(store):,} capture(s) to {session.autosave.path}")
         remove_signal_handlers()
+        watch.close()
     if session.save_failure is not None:  # captures lost outweigh a reader gone
         return EXIT_SAVE_FAILED
     return READER_GONE if reader_gone else 0

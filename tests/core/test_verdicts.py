@@ -109,3 +109,27 @@ def test_verdict_changes_name_each_scheme_whose_verdict_changed() -> None:
     assert verdict_changes([unchecked], [stale]) == [
         ("signature (stripe): not checked -> failed: MAC valid but old", "failed")
     ]
+
+
+def test_verdict_changes_say_when_both_fail_for_different_reasons() -> None:
+    from tests.core.signatures.vectors import make_request, settings_for, signed_at
+    from whisper_tui.core.signatures import verify
+    from whisper_tui.core.verdicts import verdict_changes
+
+    # The newcomer's case: the original's MAC is valid but 5 years old, the tampered copy's
+    # MAC does not match. Both fail; the diff must still say the reason changed.
+    name = "standard-webhooks-vector"
+    later = signed_at(name) + 5 * 365 * 86400
+    original = verify(make_request(name), settings_for(name), now=later)
+    tampered = verify(make_request(name, body=b'{"x":1}'), settings_for(name), now=later + 60)
+    assert verdict_changes(original, tampered, body_changed=True) == [
+        (
+            "signature (standard): failed -> failed, body changed: "
+            "MAC valid, timestamp too old -> no v1 entry matched",
+            "failed",
+        )
+    ]
+    # Two stale arrivals a minute apart: the same reason (only the age differs), no line.
+    again = verify(make_request(name), settings_for(name), now=later + 60)
+    assert original[0].reason != again[0].reason
+    assert verdict_changes(original, again) == []

@@ -110,3 +110,37 @@ async def test_the_diff_of_a_retry_says_first_that_its_signature_stopped_verifyi
         assert lines[0].startswith("signature (github): verified -> failed, body changed:")
         assert any("message" in line for line in lines[1:])
         await wait_for_screen(pilot, app, "verified -> failed")
+
+
+STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+
+def standard_post(body: bytes, timestamp: int, signed_body: bytes | None = None) -> bytes:
+    from whisper_tui.core.signatures import sign
+
+    headers = sign(signed_body or body, "standard", STANDARD_SECRET, [], timestamp, webhook_id="m1")
+    head = "POST /hooks/svix HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in headers)
+    return (head + f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_the_diff_says_when_both_signatures_fail_for_different_reasons(size):
+    # Newcomer E: the original's MAC is valid but its timestamp 5 years old, the tampered
+    # copy's MAC does not match; both fail, and the summary said nothing of the signature.
+    import time
+
+    app = WhisperApp(Settings(port=0, secrets=(("standard", STANDARD_SECRET),)))
+    async with app.run_test(size=size) as pilot:
+        old = int(time.time()) - 5 * 365 * 86400
+        await send_raw(app.port, standard_post(b'{"test": 1}', old))
+        await send_raw(app.port, standard_post(b'{"test": 2}', old, signed_body=b'{"test": 1}'))
+        await wait_for_list(pilot, app, 2)
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffScreen))
+        await wait_for_screen(pilot, app, "signature (standard): failed -> failed")
+        summary = " ".join(str(app.screen.query_one("#diff-summary").render()).split())
+        assert (
+            "signature (standard): failed -> failed, body changed: "
+            "MAC valid, timestamp too old -> no v1 entry matched"
+        ) in summary

@@ -77,24 +77,29 @@ def verdict_changes(
     older: list[Verdict], newer: list[Verdict], body_changed: bool = False
 ) -> list[tuple[str, str]]:
     """How the signature verdicts of two captures differ, one (line, newer status) a scheme
-    whose verdict changed: 'signature (github): verified -> failed, body changed:
-    X-Hub-Signature-256 does not match (...)'. First in a diff's summary: a retry that
-    stopped verifying is the usual reason to diff two deliveries. Equal verdicts say nothing.
-    A scheme signed on one side only reads 'unsigned' on the other; where neither side was
-    checked (no secret), the headers' own diff says enough."""
+    whose verdict or its reason changed: 'signature (github): verified -> failed, body
+    changed: X-Hub-Signature-256 does not match (...)', or with the same verdict for
+    another reason, 'signature (standard): failed -> failed: MAC valid, timestamp too old ->
+    no v1 entry matched' (Verdict.gist: a stale timestamp's age is no change). First in a
+    diff's summary: a retry that stopped verifying is the usual reason to diff two
+    deliveries. Equal verdicts say nothing. A scheme signed on one side only reads
+    'unsigned' on the other; where neither side was checked (no secret), the headers' own
+    diff says enough."""
     before = {verdict.scheme: verdict for verdict in older}
     after = {verdict.scheme: verdict for verdict in newer}
     lines = []
     for scheme in [*before, *(name for name in after if name not in before)]:
         old, new = before.get(scheme), after.get(scheme)
-        if old is not None and new is not None and old.status == new.status:
-            continue
         if not any(v is not None and v.status != "no-secret" for v in (old, new)):
             continue  # neither checked: the headers' diff already says one is signed
         line = f"signature ({scheme}): {_word(old)} -> {_word(new)}"
         if body_changed and new is not None and new.status == "failed":
             line += ", body changed"
-        if new is not None and new.status == "failed" and new.reason:
+        if old is not None and new is not None and old.status == new.status:
+            if old.gist() == new.gist():
+                continue
+            line += f": {old.gist()} -> {new.gist()}"
+        elif new is not None and new.status == "failed" and new.reason:
             line += f": {new.short_reason()}"
         lines.append((line, new.status if new is not None else "none"))
     return lines

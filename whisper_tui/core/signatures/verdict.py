@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 STATUS_WORDS = {"verified": "verified", "failed": "failed", "no-secret": "not checked"}
@@ -10,6 +11,15 @@ checked (stripe)', never the internal 'no-secret'."""
 
 SHORT_REASON = 100
 """Characters of a reason a one-line log keeps (Verdict.short_reason)."""
+
+GIST = 40
+"""Characters of a reason's gist (Verdict.gist): two of them and a scheme fit about 80 columns."""
+
+_GIST_CUTS = (
+    re.compile(r" \((?:tried|with the|\d+ \w+ secrets tried).*$"),  # which candidates, secrets
+    re.compile(r" for URL .*$"),  # Twilio's URL and algorithm
+)
+_IN_HEADER = re.compile(r" in \S+ matched$")  # 'no v1 entry in webhook-signature matched'
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +62,27 @@ class Verdict:
             cut = first[: SHORT_REASON - 1]
             at_space = cut.rfind(" ")
             first = (cut[:at_space] if at_space > SHORT_REASON // 2 else cut) + "…"
+        return first
+
+    def gist(self) -> str:
+        """Why, in a few words, for a line that compares two verdicts (the diff's summary):
+        'MAC valid, timestamp too old', 'no v1 entry matched', 'X-Hub-Signature-256 does not
+        match'. A stale timestamp's age changes from one capture to the next while the reason
+        stays the same, so the age is left out; so are the candidates tried. '' when verified
+        with a scheme's only secret."""
+        if self.status == "failed" and self.mac_valid:
+            if "not UTF-8" in self.reason:
+                return "MAC valid, body not UTF-8"
+            if self.skew_seconds is not None:
+                late = "too old" if self.skew_seconds >= 0 else "in the future"
+                return f"MAC valid, timestamp {late}"
+        first = " ".join(self.reason.split("; ", 1)[0].split())
+        for cut in _GIST_CUTS:
+            first = cut.sub("", first)
+        first = _IN_HEADER.sub(" matched", first)
+        if len(first) > GIST:
+            cut_at = first[: GIST - 1].rfind(" ")
+            first = first[: cut_at if cut_at > GIST // 2 else GIST - 1] + "…"
         return first
 
     def line(self) -> str:

@@ -112,3 +112,54 @@ def test_wait_for_takes_provider_and_sig_judged_with_the_inbox_secrets():
         assert failed.body == b"[]"
         assert [c.path for c in inbox.matching("sig:verified")] == ["/"]
         assert [c.path for c in inbox.matching("sig:none")] == ["/plain"]
+
+
+def github_post(url: str, key: str, body: bytes) -> None:
+    import hashlib
+    import hmac
+
+    mac = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+    headers = {"X-Hub-Signature-256": f"sha256={mac}"}
+    urllib.request.urlopen(urllib.request.Request(url, body, headers)).read()
+
+
+def test_secrets_given_by_scheme_judge_the_captures_as_they_arrive():
+    with WebhookInbox(secrets={"github": ["old", "gh-secret"]}) as inbox:
+        github_post(inbox.url + "/good", "gh-secret", b"{}")
+        github_post(inbox.url + "/forged", "forged", b"{}")
+        [failed] = inbox.wait_for("sig:failed", timeout=5)
+        [verified] = inbox.wait_for("sig:verified", timeout=5)
+        assert (failed.path, verified.path) == ("/forged", "/good")
+
+
+@pytest.mark.parametrize(
+    ("secrets", "message"),
+    [
+        ({"nope": "x"}, "unknown signature scheme"),
+        ({"github": ""}, "'github' needs a secret"),
+        ({"github": []}, "'github' needs a secret"),
+        ({"standard": "whsec_not_base64!!"}, "standard: "),
+    ],
+)
+def test_secrets_are_checked_as_secret_checks_them_without_showing_them(secrets, message):
+    with pytest.raises(ValueError, match=message) as refused:
+        WebhookInbox(secrets=secrets)
+    assert "not_base64" not in str(refused.value)
+
+
+def test_the_filter_says_how_to_give_the_inbox_a_secret():
+    from whisper_tui.core.filter_terms import FilterError
+
+    with WebhookInbox() as inbox, pytest.raises(FilterError, match=r"webhook_inbox\(secrets="):
+        inbox.wait_for("sig:failed", timeout=1)
+
+
+def test_a_verdict_with_one_secret_says_one_was_tried():
+    # Capture.verify("github", secret) answered Verdict(..., secrets_tried=0) after trying it.
+    with WebhookInbox() as inbox:
+        github_post(inbox.url, "gh-secret", b"{}")
+        [capture] = inbox.wait_for(timeout=5)
+        assert capture.verify("github", "gh-secret").secrets_tried == 1
+        assert capture.verify("github", "wrong").secrets_tried == 1
+        assert capture.verify("github", ["wrong", "gh-secret", "spare"]).secrets_tried == 2
+        assert capture.verify("github", ["wrong", "also wrong"]).secrets_tried == 2

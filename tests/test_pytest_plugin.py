@@ -9,6 +9,7 @@ also checks that each test's inbox starts clean after another file's.
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
@@ -50,8 +51,10 @@ def project(tmp_path_factory) -> ProjectRun:
     }
     env.update(HOME=str(where), WHISPER_TUI_CONFIG_DIR=str(where / "config"))
     report = where / "report.xml"
+    # --strict-markers: the webhook_inbox marker is registered, as a project may require.
+    flags = ["-p", "no:cacheprovider", "-rA", "--strict-markers", f"--junitxml={report}"]
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--junitxml={report}"],
+        [sys.executable, "-m", "pytest", *flags],
         cwd=where,
         env=env,
         capture_output=True,
@@ -62,7 +65,8 @@ def project(tmp_path_factory) -> ProjectRun:
     outcomes: dict[str, dict[str, str]] = {name: {} for name in PROJECT}
     for case in ElementTree.parse(report).iter("testcase"):
         kinds = [child.tag for child in case if child.tag in ("failure", "error", "skipped")]
-        outcomes[case.get("classname", "")][case.get("name", "")] = (
+        module = case.get("classname", "").split(".")[0]  # a test class's: module.Class
+        outcomes[module][case.get("name", "")] = (
             {"failure": "failed"}.get(kinds[0], kinds[0]) if kinds else "passed"
         )
     return ProjectRun(outcomes, pytest.LineMatcher((done.stdout + done.stderr).splitlines()))
@@ -219,6 +223,69 @@ def test_verify_gives_the_verdict_and_its_reason(project):
     assert project.outcomes["test_project_verify_gives_the_verdict_and_its_reason"] == {
         "test_signed": "passed"
     }
+
+
+PROJECT["test_project_the_marker_gives_the_inbox_its_signing_secrets"] = f"""
+        import hashlib, hmac, urllib.request
+        import pytest
+
+        SECRET = {GITHUB_SECRET!r}
+
+        def send(webhook_inbox, key, body):
+            mac = "sha256=" + hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+            request = urllib.request.Request(
+                webhook_inbox.url + "/gh", data=body, headers={{"X-Hub-Signature-256": mac}}
+            )
+            urllib.request.urlopen(request).read()
+
+        @pytest.mark.webhook_inbox(secrets={{"github": ["old secret", SECRET]}})
+        def test_marked(webhook_inbox):
+            send(webhook_inbox, SECRET, b"{{}}")
+            send(webhook_inbox, "forged", b"[]")
+            [forged] = webhook_inbox.wait_for("sig:failed", timeout=5)
+            [signed] = webhook_inbox.wait_for("sig:verified", timeout=5)
+            assert (forged.body, signed.body) == (b"[]", b"{{}}")
+
+        @pytest.mark.webhook_inbox(secrets={{"github": SECRET}})
+        class TestClass:
+            def test_the_class_marker_counts(self, webhook_inbox):
+                send(webhook_inbox, SECRET, b"{{}}")
+                webhook_inbox.wait_for("sig:verified", timeout=5)
+
+        def test_unmarked_says_how_to_give_one(webhook_inbox):
+            webhook_inbox.wait_for("sig:failed", timeout=0.3)
+
+        @pytest.mark.webhook_inbox(secrets={{"standard": "whsec_not_base64!!"}})
+        def test_an_unusable_secret_fails_in_one_line(webhook_inbox):
+            pass
+        """
+
+
+def test_the_marker_gives_the_inbox_its_signing_secrets(project):
+    # `wait_for("sig:failed")` failed with "no secret is configured" and the fixture had no
+    # way to take one. The project runs with --strict-markers: the marker is registered.
+    assert project.outcomes["test_project_the_marker_gives_the_inbox_its_signing_secrets"] == {
+        "test_marked": "passed",
+        "test_the_class_marker_counts": "passed",
+        "test_unmarked_says_how_to_give_one": "failed",
+        "test_an_unusable_secret_fails_in_one_line": "error",
+    }
+    project.output.fnmatch_lines(
+        [
+            "E*sig:failed: no secret is configured*give the inbox its secrets: "
+            "@pytest.mark.webhook_inbox(secrets=*"
+        ]
+    )
+    project.output.fnmatch_lines(["*@pytest.mark.webhook_inbox: standard: *"])
+    project.output.no_fnmatch_line("*whsec_not_base64!!*")
+
+
+def test_pytest_fixtures_shows_how_to_give_the_inbox_secrets():
+    # `pytest --fixtures` prints a fixture's docstring up to its first blank line.
+    from whisper_tui.pytest_plugin import webhook_inbox
+
+    first_paragraph = inspect.getdoc(webhook_inbox).split("\n\n")[0]
+    assert "@pytest.mark.webhook_inbox(secrets={" in first_paragraph
 
 
 PROJECT["test_readme"] = (

@@ -9,10 +9,11 @@ fixture; anything else can use `WebhookInbox` directly as a context manager.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from whisper_tui.core.answers import status_of
@@ -25,10 +26,15 @@ from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import Session
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.signatures import SignatureSettings, Verdict, get_scheme, verify
+from whisper_tui.core.signatures.secret_args import parse_secret_arg
 from whisper_tui.loops import new_loop
 
 T = TypeVar("T")
 POLL_INTERVAL = 0.01
+SECRETS_HOW = (
+    "@pytest.mark.webhook_inbox(secrets={'github': '...'}) on the test, "
+    "or WebhookInbox(secrets={...})"
+)
 
 
 class InboxTimeout(AssertionError):
@@ -129,11 +135,38 @@ def summary(captures: list[CapturedRequest], limit: int = 20) -> str:
     return "\n".join(lines)
 
 
-class WebhookInbox:
-    """A real capture server on 127.0.0.1 for tests. Use as a context manager or start/stop."""
+SecretsArg = Mapping[str, str | Sequence[str]]
+"""Secrets per scheme, as a test gives them: {"github": "...", "stripe": ["whsec_a", "whsec_b"]}."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+
+def secret_pairs(secrets: SecretsArg) -> tuple[tuple[str, str], ...]:
+    """(scheme, secret) pairs from a mapping, each checked as --secret checks it (a scheme
+    name or alias, a usable secret); ValueError naming the scheme, never the secret."""
+    pairs = []
+    for scheme, given in secrets.items():
+        values = [given] if isinstance(given, str) else list(given)
+        if not values or not all(isinstance(value, str) and value for value in values):
+            raise ValueError(f"secrets: {scheme!r} needs a secret, or a non-empty list of them")
+        for value in values:
+            pairs.append(parse_secret_arg(f"{scheme}={value}"))
+    return tuple(pairs)
+
+
+class WebhookInbox:
+    """A real capture server on 127.0.0.1 for tests. Use as a context manager or start/stop.
+
+    `secrets` ({"github": "...", "stripe": [...]}: several per scheme, any one verifies) are
+    the inbox's own, as --secret gives them to the app: each capture's signatures are judged
+    with them as it arrives, for `wait_for("sig:failed")` and `sig:verified`.
+    """
+
+    def __init__(
+        self, settings: Settings | None = None, *, secrets: SecretsArg | None = None
+    ) -> None:
         self._settings = settings or Settings(port=0)
+        if secrets:
+            added = self._settings.secrets + secret_pairs(secrets)
+            self._settings = dataclasses.replace(self._settings, secrets=added)
         self._loop = new_loop(self._settings.loop)
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="webhook-inbox", daemon=True
@@ -260,7 +293,10 @@ class WebhookInbox:
         try:
             return compile_filter(query, self.session.store.deliveries, self.session.verdicts)
         except FilterError as error:
-            raise FilterError(str(error)) from None
+            message = str(error)
+            if "no secret is configured" in message:  # --secret is not how a test gives one
+                message += f"; give the inbox its secrets: {SECRETS_HOW}"
+            raise FilterError(message) from None
 
     def _timeout_message(self, query: str, count: int, timeout: float, matched: int) -> str:
         everything = self._on_loop(lambda: list(self.session.store))

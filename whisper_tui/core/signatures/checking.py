@@ -106,7 +106,7 @@ def _verify_one(
             None,
         )
     if len(secrets) == 1:
-        return _verify_with(request, scheme, secrets[0], settings, now)[0]
+        return replace(_verify_with(request, scheme, secrets[0], settings, now)[0], secrets_tried=1)
     return _verify_many(request, scheme, secrets, settings, now)
 
 
@@ -126,7 +126,7 @@ def _verify_many(
         verdict, rank = _verify_with(request, scheme, secret, settings, now)
         if verdict.ok:
             note = f"with the {ordinal(position)} of {count} {name} secrets"
-            return replace(verdict, reason=note, secret_position=position, secrets_tried=count)
+            return replace(verdict, reason=note, secret_position=position, secrets_tried=position)
         failures.append((rank, verdict))
     # max() keeps the first of equals: the earliest secret's explanation among the best.
     position, (rank, best) = max(enumerate(failures, 1), key=lambda found: found[1][0])

@@ -40,7 +40,8 @@ class Verdict:
     """With several secrets for the scheme: which one (1 = the first given) verified, or
     whose failure the reason explains; None with one secret (or none)."""
     secrets_tried: int = 0
-    """With several secrets for the scheme, how many were tried; 0 with one (or none)."""
+    """How many of the scheme's secrets were tried: 1 with one, those up to the one that
+    verified (or all of them) with several; 0 when none was (no secret, a body not kept)."""
 
     @property
     def ok(self) -> bool:

@@ -87,3 +87,7 @@ async def test_a_keymap_keeps_the_footers_order():
             orders.append([key.action for key in app.screen.query(FooterKey)])
     assert orders[0] and "replay" in orders[0]
     assert orders[1] == orders[0]
+
+
+def test_the_help_a_screen_binds_itself_works_there():
+    assert main_screen_only("help") and not main_screen_only("help", ("Diff",))

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.console import Console
 from textual.widgets import Static
 
-from tests.helpers import app_with_captures, numbered_capture, screen_text, wait_until
+from tests.helpers import (
+    app_with_captures,
+    numbered_capture,
+    screen_text,
+    wait_for_list,
+    wait_until,
+)
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.action_registry import all_actions
 from whisper_tui.ui.app import WhisperApp
@@ -174,3 +181,74 @@ async def test_j_k_g_g_scroll_the_help_as_they_move_the_list():
         await pilot.press("g")
         await wait_until(pilot, lambda: box.scroll_y == 0)
         assert isinstance(app.screen, HelpScreen)
+
+
+# -- ? on every screen: help, or a character typed into a text field ----------------------------
+
+
+CASES = {
+    "diff": (("m", "up", "d"), "DiffScreen", None),
+    "export": (("e",), "ExportScreen", None),
+    "export-preview": (("e",), "ExportScreen", "#export-preview-box"),
+    "export-path": (("e",), "ExportScreen", "#export-path"),
+    "export-button": (("e",), "ExportScreen", "#export-copy-button"),
+    "edit-replay-button": (("R",), "EditReplayScreen", "#edit-send"),
+    "edit-replay-method": (("R",), "EditReplayScreen", "#edit-method"),
+    "edit-replay-headers": (("R",), "EditReplayScreen", "#edit-headers"),
+    "probe": (("I",), "ProbePrompt", None),  # a count: ? can't be typed there, so help
+    "url-prompt": (("r",), "UrlPrompt", None),
+}
+
+
+def field_text(widget: object) -> str | None:
+    from textual.widgets import Input, TextArea
+
+    if isinstance(widget, Input):
+        return widget.value
+    return widget.text if isinstance(widget, TextArea) else None
+
+
+@pytest.mark.parametrize("case", list(CASES))
+async def test_question_mark_opens_the_help_or_is_typed_into_a_text_field(case):
+    # On the diff (and a dialog with a button, a choice or the preview focused) ? did nothing.
+    from whisper_tui.core.store import RequestStore
+
+    keys, screen, focus = CASES[case]
+    store = RequestStore()
+    for number in (1, 2):
+        store.add(numbered_capture(number))
+    target = "http://127.0.0.1:9/hooks" if case != "url-prompt" else None
+    app = WhisperApp(Settings(port=0, forward_url=target), store=store, serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_list(pilot, app, 2)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await wait_until(pilot, lambda: type(app.screen).__name__ == screen)
+        if focus is not None:
+            app.screen.query_one(focus).focus()
+            await pilot.pause()
+        focused = app.focused
+        before = field_text(focused) if case != "probe" else None
+        await pilot.press("question_mark")
+        await pilot.pause()
+        if before is not None:  # a text field: typed there
+            assert field_text(focused) != before and "?" in (field_text(focused) or "")
+            assert type(app.screen).__name__ == screen
+        else:
+            await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+            await pilot.press("escape")  # and back to where it was opened
+            await wait_until(pilot, lambda: type(app.screen).__name__ == screen)
+
+
+async def test_on_the_diff_the_help_shows_the_diffs_keys_first():
+    app = app_with_captures(2)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_list(pilot, app, 2)
+        for key in ("m", "up", "d", "question_mark"):
+            await pilot.press(key)
+            await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        shown = screen_text(app)
+        assert "next / previous change" in shown
+        assert shown.index("next / previous change") < shown.index("this help")

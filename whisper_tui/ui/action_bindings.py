@@ -4,21 +4,36 @@ palette's actions, and which app actions work only on the main screen."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from whisper_tui.ui.action_registry import all_actions, contributed, contributed_actions
-from whisper_tui.ui.action_types import CONTRIBUTED, Action, Scope
+from whisper_tui.ui.action_types import CONTRIBUTED, SECTIONS, Action, Scope
 from whisper_tui.ui.actions import ACTIONS
 
 if TYPE_CHECKING:  # Textual's Binding is imported only where a binding is made (action_types)
     from textual.binding import ActiveBinding, BindingType
 
 
+OWN_HELP: frozenset[Scope] = frozenset(
+    {"diff", "url_prompt", "probe_prompt", "edit_replay_screen", "export_screen"}
+)
+"""Screens that bind the help key themselves: the app's works on the main screen only, and
+never reaches a modal dialog (a modal screen ends the binding chain)."""
+
+
 def bindings_for(scope: Scope, actions: Iterable[Action] = ACTIONS) -> list[BindingType]:
-    """The BINDINGS of the widget or screen holding `scope`: the footer's in its order first."""
+    """The BINDINGS of the widget or screen holding `scope`: the footer's in its order first.
+    The diff's and a dialog's also open the help with its key (`?` did nothing there; a
+    text field still types it), under the help action's id, so a [keymap] moves it too;
+    off their footers, which have no room for it (the main screen's shows it)."""
     chosen = [action for action in actions if action.scope == scope]
     # Hidden bindings keep the table's order after the footer's; order only matters to the footer.
     chosen.sort(key=lambda action: (action.footer is None, action.footer or 0))
+    if scope in OWN_HELP and actions is ACTIONS:
+        help = next(action for action in ACTIONS if action.id == "help")
+        first = SECTIONS.get(scope) or ""  # the help lists the screen's own keys first
+        chosen.append(replace(help, scope=scope, action=f"app.help({first!r})", footer=None))
     return [action.binding() for action in chosen]
 
 
@@ -58,4 +73,6 @@ def main_screen_only(action: str, parameters: tuple[object, ...] = ()) -> bool:
     if action == CONTRIBUTED and parameters:
         registered = contributed(str(parameters[0]))
         return registered is not None and registered.main_screen
+    if action == "help" and parameters:  # a screen's own ? (OWN_HELP), not the app's
+        return False
     return action in _MAIN_SCREEN

@@ -288,10 +288,10 @@ class WhisperApp(
 
     # The screens below load when first opened, not at start (see tests/bench/bench_startup).
 
-    def action_help(self) -> None:
+    def action_help(self, first: str = "") -> None:  # first: a section on top (the diff's)
         from whisper_tui.ui.help_screen import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(first=first or None))
 
     def action_quit_or_copy(self) -> None:
         quitting.quit_or_copy(self)

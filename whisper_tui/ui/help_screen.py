@@ -18,14 +18,17 @@ from whisper_tui.ui.keys import display_key, help_rows
 from whisper_tui.ui.scrolling import KeyScroll
 
 
-def keys_table(keymap: Mapping[str, str]) -> Table:
-    """Every action's row: section, keys in effect, what they do."""
+def keys_table(keymap: Mapping[str, str], first: str | None = None) -> Table:
+    """Every action's row: section, keys in effect, what they do; section `first` (the
+    screen's own, 'Diff') on top."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
     table.add_column(style="bold")
     table.add_column(no_wrap=True)
     table.add_column()
     previous = None
-    for row in help_rows(keymap):
+    rows = help_rows(keymap)
+    rows.sort(key=lambda row: row.section != first)  # stable: the rest keep their order
+    for row in rows:
         if previous is not None and row.section != previous:
             table.add_row("", "", "")
         # Keys in a named style (palette.py) on Text, which any console can draw.
@@ -47,13 +50,17 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = bindings_for("help_screen")
 
+    def __init__(self, first: str | None = None) -> None:
+        super().__init__()
+        self.first = first  # the section listed first: the screen's it was opened on
+
     def compose(self) -> ComposeResult:
         keymap = active_keymap(self.app)
         # The table scrolls (↑ ↓ j k PgUp PgDn g G) inside the box; the closing hint stays below it.
         with Vertical(id="help-box") as box:
             box.border_title = "whisper-tui keys"
             with KeyScroll(id="help-keys"):
-                yield Static(keys_table(keymap))
+                yield Static(keys_table(keymap, self.first))
             yield Static(closing_hint(keymap), id="help-hint")
 
     def action_dismiss(self) -> None:  # type: ignore[override]

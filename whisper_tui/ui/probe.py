@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -26,6 +27,23 @@ if TYPE_CHECKING:
     from whisper_tui.core.session import Session
     from whisper_tui.ui.detail import RequestDetail
     from whisper_tui.ui.request_list import RequestList
+
+
+def _passed_on(character: str | None) -> bool:
+    """A mark the count can never hold (`?`): it goes on to the dialog's bindings. Letters
+    stay the field's, as in any text field (q types, refused, rather than cancelling)."""
+    return character is not None and not character.isalnum() and character not in "+-"
+
+
+class CountField(Input):
+    """The count: `?` opens the help here too (an integer field dropped it: nothing)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return super().check_consume_key(key, character) and not _passed_on(character)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable and _passed_on(event.character):
+            event.prevent_default()  # not Input's: it bubbles on to the bindings
 
 
 class ProbePrompt(ModalScreen[int | None]):
@@ -45,7 +63,7 @@ class ProbePrompt(ModalScreen[int | None]):
             label.append(printable(shown_url(self.url)), "bold")  # a password masked
             label.append(" how many times?")
             yield Label(label)
-            yield Input(value=str(DEFAULT_TIMES), id="probe-times", type="integer")
+            yield CountField(value=str(DEFAULT_TIMES), id="probe-times", type="integer")
             yield Static(id="probe-error", classes="error")
             yield Static(
                 f"2 to {MAX_TIMES}, one after another, same id and bytes. "

@@ -6,6 +6,7 @@ WebhookInbox (which captures exactly and checks signatures with the same verifie
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import hmac
 import io
@@ -145,6 +146,25 @@ def test_set_changes_only_the_fields_bytes_in_a_pretty_printed_body(tmp_path):
         b'"order_id": "6735"\n      }\n', b'"order_id": "6735"\n      },\n      "note": "new"\n'
     )
     assert copy.body == expected
+
+
+def test_set_edits_a_gzip_body_decoded_and_sends_it_gzip_as_r_does(tmp_path):
+    # "--set needs a JSON body; this one is not valid JSON (not UTF-8 text)" for a gzip JSON
+    # body, which R's editor decodes to edit: --set now does what R does, by its rule.
+    text = b'{\n  "data": {"amount": 2000},\n  "id": "evt_1"\n}'
+    har = tmp_path / "gzip.har"
+    with WebhookInbox() as inbox:
+        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        request = urllib.request.Request(f"{inbox.url}/hooks/gz", gzip.compress(text), headers)
+        urllib.request.urlopen(request).read()
+        save_har(har, [c.request for c in inbox.wait_for(count=1)], inbox.url)
+    with WebhookInbox() as inbox:
+        result = send(str(har), "--to", inbox.url, "--set", "data.amount=4200")
+        assert result.returncode == 0, result.stdout + result.stderr
+        [copy] = inbox.wait_for(count=1)
+    assert copy.header("content-encoding") == "gzip"
+    assert gzip.decompress(copy.body) == text.replace(b"2000", b"4200")  # the rest as sent
+    assert "(edited data.amount (re-encoded with gzip))" in result.stdout
 
 
 def test_a_set_of_argument_bytes_that_are_not_utf8_is_a_usage_error(tmp_path):

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NoReturn, TextIO
 
+from whisper_tui.core.contentviews.decoding import content_codings
 from whisper_tui.core.filter_match import compile_filter
 from whisper_tui.core.filter_terms import FilterError
 from whisper_tui.core.har_reader import HarError, HarReader
@@ -233,7 +234,9 @@ def prepared(
     headers: list[tuple[str, str]] | None = None
     if plan.edits:
         body = edited_body(capture, plan.edits)
-        notes.append(f"edited {', '.join('.'.join(e.path) for e in plan.edits)}")
+        codings = content_codings(capture.header_values("content-encoding"))
+        again = f" (re-encoded with {', '.join(codings)})" if codings else ""  # as R says it
+        notes.append(f"edited {', '.join('.'.join(e.path) for e in plan.edits)}{again}")
     for scheme, secret in plan.secrets.items():
         url = target_url(plan.to, capture.target)
         headers = sign(

@@ -1,6 +1,6 @@
 """`whisper-tui send --set JSON.PATH=VALUE`: a field of a recorded JSON body edited, the rest of
-the body's bytes kept (json_spans places the value), and in words why an edit doesn't fit a
-body (the capture is then not sent)."""
+the body's bytes kept (json_spans places the value; a compressed body decoded and encoded again
+as R does), and in words why an edit doesn't fit a body (the capture is then not sent)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from whisper_tui.core.body_coding import editable_body
+from whisper_tui.core.contentviews.decoding import content_codings
 from whisper_tui.core.json_spans import splice
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.portable import dumps_portable
@@ -70,10 +72,12 @@ def _json_kind(value: Any) -> str:
     return "null"
 
 
-def json_body(capture: CapturedRequest) -> Any:
-    """The capture's body parsed as JSON for --set, or SetError naming what it is instead."""
+def json_body(capture: CapturedRequest, body: bytes | None = None, decoded: str = "") -> Any:
+    """The capture's body (or `body`, its codings undone, named by `decoded`: 'gzip') parsed
+    as JSON for --set, or SetError naming what it is instead."""
+    body = capture.body if body is None else body
     try:
-        return json.loads(capture.body)
+        return json.loads(body)
     except RecursionError:
         # Valid JSON nested deeper than Python's parser goes: a sender's data, not a bug.
         raise SetError(
@@ -81,7 +85,7 @@ def json_body(capture: CapturedRequest) -> Any:
         ) from None
     except ValueError as error:
         content_type = capture.content_type
-        if not capture.body:
+        if not body:
             what = "empty"
         elif content_type and "json" not in content_type:
             what = content_type
@@ -90,6 +94,8 @@ def json_body(capture: CapturedRequest) -> Any:
             what = f"not valid JSON ({where}: {error.msg[:1].lower()}{error.msg[1:]})"
         else:  # bytes that are not UTF-8 (or -16, -32)
             what = "not valid JSON (not UTF-8 text)"
+        if decoded:
+            what += f", {decoded} decoded"
         raise SetError(f"--set needs a JSON body; this one is {what}") from None
 
 
@@ -133,9 +139,36 @@ def parse_set(text: str) -> JsonEdit:
 
 def edited_body(capture: CapturedRequest, edits: Sequence[JsonEdit]) -> bytes:
     """The capture's JSON body with `edits` made (SetError for one that doesn't fit): only
-    the values' characters changed where the text allows, else the edited document, compact."""
-    document = json_body(capture)
-    text = edited_text(capture.body, document, edits)
+    the values' characters changed where the text allows, else the edited document, compact.
+
+    A compressed body (Content-Encoding gzip, deflate, br) is edited as R's editor edits it,
+    by the same rule (body_coding.editable_body): decoded, edited, encoded again with the
+    codings its header names; one that can't be (a broken stream, too big) is said so.
+    """
+    encodings = capture.header_values("content-encoding")
+    if not content_codings(encodings):
+        return _edited_json(capture, capture.body, edits).encode("utf-8")
+    editable = editable_body(capture.body, encodings)
+    named = ", ".join(content_codings(encodings))
+    if editable.text is None and editable.note.startswith("binary"):  # decoded, not text
+        raise SetError(
+            f"--set needs a JSON body; this one is not valid JSON (not UTF-8 text), {named} decoded"
+        )
+    if editable.text is None:
+        raise SetError(
+            f"--set needs a JSON body it can edit; this one is {named}-compressed and "
+            f"{editable.note}"
+        )
+    decoded = ", ".join(editable.codings)
+    text = _edited_json(capture, editable.text.encode("utf-8"), edits, decoded)
+    return editable.encode(text, encodings)
+
+
+def _edited_json(
+    capture: CapturedRequest, body: bytes, edits: Sequence[JsonEdit], decoded: str = ""
+) -> str:
+    document = json_body(capture, body, decoded)
+    text = edited_text(body, document, edits)
     if text is None:  # not a body the scanner places edits in
         text = dumps_portable(document, indent=None, separators=(",", ":"))
-    return text.encode("utf-8")
+    return text

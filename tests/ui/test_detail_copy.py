@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.ui.test_detail import DetailApp, capture
+from whisper_tui.ui.detail_copy import body_line_value, copied_note
 
 
 async def test_y_copies_the_header_value_on_the_top_line_with_a_notification():
@@ -46,3 +47,25 @@ async def test_y_copies_the_json_value_of_the_current_match_unquoted():
         assert "note (control characters as pictures): a␛b" in [
             n.message for n in app._notifications
         ]
+
+
+def test_a_json_lines_value_is_unquoted_and_container_lines_have_none():
+    assert body_line_value('  "type": "invoice.paid",', "json", "json") == ("type", "invoice.paid")
+    assert body_line_value('  "amount": 4200,', "json", "json") == ("amount", "4200")
+    assert body_line_value('    "a\\"b",', "json", "json") == ("value", 'a"b')
+    assert body_line_value('  "items": [', "json", "json") is None
+    assert body_line_value("  },", "json", "json") is None
+    assert body_line_value('  "cut": "abc', "json", "json") == ("cut", '"abc')
+
+
+def test_form_and_text_lines_copy_the_field_value_or_the_line():
+    assert body_line_value("name = Zoë", "ini", "form") == ("name", "Zoë")
+    assert body_line_value("  plain text  ", None, "text") == ("line", "plain text")
+    assert body_line_value("   ", None, "text") is None
+
+
+def test_the_copied_note_is_sanitized_and_cut_short():
+    message, title = copied_note("X-Evil", "\x1b]52;c;x\x07" + "v" * 100)
+    assert "\x1b" not in message and message.startswith("X-Evil: ␛]52;c;x␇")
+    assert message.endswith("…") and len(message) <= len("X-Evil: ") + 60
+    assert title == "Copied 109 characters"

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from whisper_tui.core.contentviews.stored import BodyMode, RawLines, next_mode, raw_display
-from whisper_tui.ui.detail_lines import Value
 from whisper_tui.ui.keys import hint
 
 if TYPE_CHECKING:
     from whisper_tui.ui.detail import RequestDetail
+    from whisper_tui.ui.detail_copy import Value
 
 NEXT_SHOWN: dict[BodyMode, str] = {"auto": "raw, hex", "raw": "hex", "hex": "auto"}
 """What pressing the key leads to, as the title says it."""

@@ -42,16 +42,12 @@ from whisper_tui.ui.detail_layout import (
     row_starts,
     same_bytes_row,
 )
-from whisper_tui.ui.detail_lines import (
-    Head,
-    build_head,
-    pair_lines,
-    verdict_lines,
-)
+from whisper_tui.ui.detail_lines import Head, build_head, verdict_lines
 from whisper_tui.ui.detail_slices import WorkInSlices
 from whisper_tui.ui.find_bar import BodyFind, FindBar
 from whisper_tui.ui.highlight import SyntaxColours, highlight_line
 from whisper_tui.ui.keymap import active_keymap
+from whisper_tui.ui.pair_rows import pair_lines
 from whisper_tui.ui.replay_actions import target_hint
 from whisper_tui.ui.scrolling import FollowsEnd, set_virtual_size
 from whisper_tui.ui.toasts import toast

@@ -2,21 +2,39 @@
 the top of the screen down that holds one (a header's value, a JSON string unquoted), with
 OSC 52; a notification says what was copied. The characters a terminal acts on (ESC, C1)
 never go to the clipboard as they are: the app's clipboard guard (clipboard.py) copies them
-as the pictures the screen shows, and the notification says so.
+as the pictures the screen shows, and the notification says so. What a line holds: a head
+line's pair (detail_lines.Head), a body line's value (body_line_value), a raw one's
+(body_modes.raw_line_value).
 """
 
 from __future__ import annotations
 
+import json
+import re
 from typing import TYPE_CHECKING
 
 from whisper_tui.core.contentviews.stored import RawLines
+from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.body_modes import raw_line_value
 from whisper_tui.ui.clipboard import PICTURES_NOTE, copied_with_pictures
-from whisper_tui.ui.detail_lines import Value, body_line_value, copied_note
 from whisper_tui.ui.toasts import toast
 
 if TYPE_CHECKING:
     from whisper_tui.ui.detail import RequestDetail
+
+Value = tuple[str, str]
+"""What a line holds for copying: (what it is, e.g. a header's name; the value)."""
+
+COPIED_SHOWN = 60
+"""Characters of a copied value the notification shows."""
+
+
+def copied_note(label: str, value: str) -> tuple[str, str]:
+    """The notification (message, title) for a copied value: sanitized and cut short."""
+    shown = printable(value)
+    if len(shown) > COPIED_SHOWN:
+        shown = shown[: COPIED_SHOWN - 1] + "…"
+    return f"{printable(label)[:COPIED_SHOWN]}: {shown}", f"Copied {len(value):,} characters"
 
 
 class CopyValue:
@@ -58,3 +76,38 @@ class CopyValue:
         if isinstance(lines := self._view.lines, RawLines):  # as sent (as shown if not UTF-8)
             return raw_line_value(lines, index - len(self._head.lines))
         return body_line_value(line, self._view.lexer, self._view.kind)
+
+
+# -- the value on a body line -------------------------------------------------------------------
+
+_JSON_MEMBER = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"\s*:\s*)?(.*?),?\s*')
+
+
+def body_line_value(line: str, lexer: str | None, kind: str) -> Value | None:
+    """What `y` copies from a body line: a JSON line's value (strings unquoted), a form field's
+    value, or else the line itself; None for a line that only opens an object or array."""
+    if lexer == "json":
+        match = _JSON_MEMBER.fullmatch(line)
+        if match:
+            key, literal = match.groups()
+            label = _json_string(key) if key is not None else "value"
+            if literal in ("{", "[", "}", "]"):
+                return None
+            try:
+                value = json.loads(literal)
+            except ValueError:
+                return (label, literal) if key is not None else ("line", line.strip())
+            return (label, value if isinstance(value, str) else literal)
+    if kind == "form" and " = " in line:
+        name, value = line.split(" = ", 1)
+        return (name, value)
+    stripped = line.strip()
+    return ("line", stripped) if stripped else None
+
+
+def _json_string(escaped: str) -> str:
+    try:
+        decoded = json.loads(f'"{escaped}"')
+    except ValueError:
+        return escaped
+    return decoded if isinstance(decoded, str) else escaped

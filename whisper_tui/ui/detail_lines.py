@@ -1,54 +1,45 @@
 """The detail's head as text: request line, what the sender got, the delivery it is an
 arrival of, signatures, attempts, query, headers and the body's title; and the value each
-line holds (what `y` copies).
+line holds (what `y` copies). An attempt's lines are attempt_lines.py's; the aligned
+'name: value' rows of the query and headers, pair_rows.py's.
 
 Everything here is built from sender data as rich Text (never markup), through `printable`.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import textwrap
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from rich.cells import cell_len, chop_cells
+from rich.cells import cell_len
 from rich.text import Text
 
 from whisper_tui.core.answers import latest_forward
-from whisper_tui.core.contentviews import BodyView, view_for
+from whisper_tui.core.contentviews import BodyView
 from whisper_tui.core.models import (
     NOT_ANSWERED,
     Attempt,
     CapturedRequest,
     display_header_value,
-    first_header,
-    header_values,
 )
-from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.responses import MODE_STATUS, ResponsePolicy
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.signatures import Verdict
 from whisper_tui.core.sizes import format_size
-from whisper_tui.core.targets import unreachable
+from whisper_tui.ui.attempt_lines import attempt_lines
 from whisper_tui.ui.delivery_lines import DeliveryHistory, answered_text, delivery_lines
-from whisper_tui.ui.highlight import DEFAULT_COLOURS, SyntaxColours, highlight_line
+from whisper_tui.ui.highlight import DEFAULT_COLOURS, SyntaxColours
 from whisper_tui.ui.keys import name_keys
+from whisper_tui.ui.pair_rows import pair_rows
 from whisper_tui.ui.palette import status_style
-from whisper_tui.ui.replay_actions import target_hint
 from whisper_tui.ui.request_list import METHOD_STYLES
-from whisper_tui.ui.text_flow import Piece, break_value, flow, pieces
+from whisper_tui.ui.text_flow import Piece, flow, pieces
 
-MAX_NAME_WIDTH = 32
-MIN_VALUE_WIDTH = 16
-"""Cells a header or query value keeps beside the names before the name column narrows."""
-ATTEMPT_BODY_LINES = 12
-
-Value = tuple[str, str]
-"""What a line holds for copying: (what it is, e.g. a header's name; the value)."""
+if TYPE_CHECKING:
+    from whisper_tui.ui.detail_copy import Value
 
 
 @dataclass
@@ -257,79 +248,7 @@ def answer_line(
     return line
 
 
-# -- attempts, signatures, pairs ----------------------------------------------------------------
-
-
-def indented_words(text: str, width: int, style: str) -> list[Text]:
-    """`text` in rows of `width` indented by 4, broken between words only ('whisper-tui'
-    stays whole)."""
-    rows = textwrap.wrap(text, max(width - 4, 24), break_on_hyphens=False)
-    return [Text("    " + row, style, no_wrap=True, end="") for row in rows]
-
-
-def attempt_lines(
-    attempt: Attempt,
-    width: int,
-    with_body: bool,
-    syntax: SyntaxColours = DEFAULT_COLOURS,
-    hint: str = "",
-) -> list[Text]:
-    """'replay -> URL  201 Created  12 ms', then (for the latest) the answer's body; in a
-    narrow pane the status goes on the next row rather than past the edge.
-
-    `hint`: under the latest replay when it could not reach its target, which key changes
-    the target: the app's (replay_actions.target_hint(app), a keymap may move it), else the
-    default key's."""
-    line = Text(no_wrap=True, end="")
-    line.append(f"{attempt.kind} ", "bold")
-    line.append("→ ", "wt.muted")
-    line.append(printable(shown_url(attempt.target_url)))
-    if attempt.error:
-        lines = flow(pieces(line, Text("failed", "wt.error")), width)
-        lines.extend(indented_words(printable(attempt.error), width, "wt.error.text"))
-        if with_body and attempt.kind == "replay" and unreachable(attempt):  # the latest
-            lines.extend(indented_words(hint or target_hint(), width, "wt.muted"))
-        return lines
-    status = attempt.status or 0
-    result = Text(f"{status} {printable(attempt.reason)}", status_style(status), end="")
-    if attempt.latency is not None:
-        result.append(f"  {attempt.latency * 1000:.0f} ms", "wt.muted")
-    clock = Text(time.strftime("%H:%M:%S", time.localtime(attempt.started_at)), "wt.muted")
-    lines = flow(pieces(line, result, clock), width)
-    for note in attempt.notes:  # wrapped between words: cut at the edge, they said half
-        lines.extend(indented_words(printable(note), width, "wt.note"))
-    if not with_body:
-        return lines
-    content_type = first_header(attempt.response_headers, "content-type") or ""
-    answer = view_for(
-        attempt.response_body,
-        content_type,
-        header_values(attempt.response_headers, "content-encoding"),
-    )
-    kind = content_type or answer.kind
-    lines.extend(answer_kind_lines(len(attempt.response_body), printable(kind), width))
-    answer.lines.advance(ATTEMPT_BODY_LINES + 1)
-    shown = min(len(answer.lines), ATTEMPT_BODY_LINES)
-    for index in range(shown):
-        text = Text("    ", end="")
-        text.append_text(highlight_line(answer.lines[index], answer.lexer, *syntax))
-        lines.append(text)
-    if len(answer.lines) > shown or not answer.lines.complete:
-        lines.append(Text("    … (answer continues; export the attempt to see it all)", "wt.muted"))
-    return lines
-
-
-def answer_kind_lines(size: int, kind: str, width: int) -> list[Text]:
-    """'    answer: 334 B  application/json;' with what doesn't fit broken between words onto
-    rows indented under the type ('charset=utf-8' under 'application'), not at column 1."""
-    label = f"    answer: {size:,} B  "
-    room = max(width - cell_len(label), 12)
-    rows = textwrap.wrap(kind, room, break_on_hyphens=False) or [""]
-    under = " " * cell_len(label)
-    return [
-        Text((label if number == 0 else under) + row, "wt.muted", no_wrap=True, end="")
-        for number, row in enumerate(rows)
-    ]
+# -- signatures, the empty filter message, titles -----------------------------------------------
 
 
 VERDICT_STYLES = {"verified": "wt.ok", "failed": "wt.error", "no-secret": "wt.warn"}
@@ -372,116 +291,3 @@ def verdict_lines(verdict: Verdict, width: int) -> list[Text]:
 
 def section_title(label: str) -> Text:
     return Text(label, "bold underline", no_wrap=True, end="")
-
-
-def pair_rows(
-    pairs: list[tuple[str, str]],
-    width: int,
-    separator: str,
-    name_style: str,
-) -> list[tuple[Text, Value]]:
-    """Aligned 'name: value' lines, each with the pair it shows; long values wrap under the
-    value column (every piece of a wrapped value copies the whole value).
-
-    Measured and wrapped in cells as the terminal draws them (a CJK character takes two).
-    Values wrap after a space or a punctuation mark (text_flow.break_value), not mid-word.
-    The name column takes at most a third of the pane and leaves values MIN_VALUE_WIDTH
-    cells; a longer name whose value does not fit beside it gets a line of its own.
-    """
-    shown = [(printable(name), printable(value)) for name, value in pairs]
-    longest = max((cell_len(name) for name, _ in shown), default=0)
-    # Four cells besides the name: the separator, the space after it and a spare one.
-    name_width = min(
-        longest, MAX_NAME_WIDTH, max(width - 4 - MIN_VALUE_WIDTH, 1), max(width // 3, 1)
-    )
-    indent = " " * (name_width + len(separator) + 1)
-    value_width = max(width - name_width - 4, 1)
-    rows: list[tuple[Text, Value]] = []
-    for pair, (shown_name, shown_value) in zip(pairs, shown, strict=True):
-        name_cells = cell_len(shown_name)
-        beside = name_cells <= name_width or (
-            name_cells + len(separator) + 1 + cell_len(shown_value) <= width
-        )
-        if beside:
-            line = _pair_line(shown_name, "", name_width, separator, name_style)
-            room = value_width if name_cells <= name_width else width
-        else:
-            for piece in chop_cells(shown_name, max(width - len(separator), 1)):
-                line = Text(piece, name_style, no_wrap=True, end="")
-                rows.append((line, pair))
-            line.append(separator, "wt.muted")
-            line = Text(indent, no_wrap=True, end="")
-            room = value_width
-        chunks = break_value(shown_value, room, room) if shown_value else [""]
-        if len(chunks) > 1 and room != value_width:
-            chunks = break_value(shown_value, value_width, value_width)
-        for number, chunk in enumerate(chunks):
-            if number:
-                line = Text(indent, no_wrap=True, end="")
-            line.append(chunk)
-            rows.append((line, pair))
-    return rows
-
-
-def _pair_line(name: str, value: str, name_width: int, separator: str, style: str) -> Text:
-    """'name: value' with the value at the value column (after a longer name, a space)."""
-    line = Text(no_wrap=True, end="")
-    line.append(name, style)
-    line.append(separator, "wt.muted")
-    line.append(" " * (max(name_width - cell_len(name), 0) + 1))
-    line.append(value)
-    return line
-
-
-def pair_lines(
-    pairs: list[tuple[str, str]], width: int, separator: str, name_style: str
-) -> list[Text]:
-    """Aligned 'name: value' lines; long values wrap under the value column."""
-    return [line for line, _ in pair_rows(pairs, width, separator, name_style)]
-
-
-COPIED_SHOWN = 60
-"""Characters of a copied value the notification shows."""
-
-
-def copied_note(label: str, value: str) -> tuple[str, str]:
-    """The notification (message, title) for a copied value: sanitized and cut short."""
-    shown = printable(value)
-    if len(shown) > COPIED_SHOWN:
-        shown = shown[: COPIED_SHOWN - 1] + "…"
-    return f"{printable(label)[:COPIED_SHOWN]}: {shown}", f"Copied {len(value):,} characters"
-
-
-# -- the value on a body line -------------------------------------------------------------------
-
-_JSON_MEMBER = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"\s*:\s*)?(.*?),?\s*')
-
-
-def body_line_value(line: str, lexer: str | None, kind: str) -> Value | None:
-    """What `y` copies from a body line: a JSON line's value (strings unquoted), a form field's
-    value, or else the line itself; None for a line that only opens an object or array."""
-    if lexer == "json":
-        match = _JSON_MEMBER.fullmatch(line)
-        if match:
-            key, literal = match.groups()
-            label = _json_string(key) if key is not None else "value"
-            if literal in ("{", "[", "}", "]"):
-                return None
-            try:
-                value = json.loads(literal)
-            except ValueError:
-                return (label, literal) if key is not None else ("line", line.strip())
-            return (label, value if isinstance(value, str) else literal)
-    if kind == "form" and " = " in line:
-        name, value = line.split(" = ", 1)
-        return (name, value)
-    stripped = line.strip()
-    return ("line", stripped) if stripped else None
-
-
-def _json_string(escaped: str) -> str:
-    try:
-        decoded = json.loads(f'"{escaped}"')
-    except ValueError:
-        return escaped
-    return decoded if isinstance(decoded, str) else escaped

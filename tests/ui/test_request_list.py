@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import aiohttp
 import pytest
-from rich.cells import cell_len
 from textual import events
 
 from tests.helpers import (
@@ -18,7 +17,6 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
-from whisper_tui.ui.list_rows import columns_for
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -104,104 +102,6 @@ async def test_the_column_titles_above_the_list_line_up_with_its_rows():
         assert titles.index("Size") + len("Size") == row.index("17 B") + len("17 B")
 
 
-async def test_the_column_titles_follow_the_rows_when_the_scrollbar_appears_and_goes():
-    # The bar takes a column from the rows without a resize: the titles stayed laid out for
-    # the width before it, a column right of the rows, until the next resize.
-    app = app_with(capture(1, "/n/1"))
-    async with app.run_test(size=(140, 24)) as pilot:
-        await wait_for_screen(pilot, app, "Method", "/n/1")
-
-        async def lined_up(newest: int, bar: bool) -> None:
-            await wait_until(pilot, lambda: app.request_list.show_vertical_scrollbar == bar)
-            await wait_until_settled(pilot)
-            titles = screen_line(app, "Method")
-            row = screen_line(app, f"16:00:{newest:02} POST")  # its row, not the detail's
-            assert titles.index("Size") + len("Size") == row.index("17 B") + len("17 B")
-            assert titles.index("Ans") + len("Ans") == row.index("200") + len("200")
-
-        await lined_up(1, bar=False)
-        for n in range(2, 41):  # past the pane's height: the scrollbar appears
-            app.store.add(capture(n, f"/n/{n}"))
-        await wait_for_list(pilot, app, 40)
-        await lined_up(40, bar=True)
-        await pilot.press("X")  # all gone: the bar goes, and the titles follow it back
-        app.store.add(capture(41, "/n/41"))
-        await wait_for_list(pilot, app, 1)
-        await lined_up(41, bar=False)
-
-
-async def test_a_path_that_fit_still_fits_once_the_scrollbar_appears_and_titles_stay_over_it():
-    # Newcomer C: past a screenful, '/hooks/shopify' became '/hooks…hopify' (the scrollbar
-    # took a column from the path), and the titles stayed laid out for the wider rows.
-    app = app_with()
-    async with app.run_test(size=(80, 24)) as pilot:
-        shown = app.request_list
-        path_width = columns_for(shown.row_layout_width, shown.shape).path_width
-        fitting = "/" + "p" * (path_width - 1)
-        app.store.add(capture(1, fitting))
-        await wait_for_list(pilot, app, 1)
-        assert not shown.show_vertical_scrollbar
-        assert fitting in list_row(app, fitting)
-        for number in range(2, 40):
-            app.store.add(capture(number, "/n"))
-        await wait_for_list(pilot, app, 39)
-        await wait_until(pilot, lambda: shown.show_vertical_scrollbar)
-        await pilot.press("g")
-        await wait_until_settled(pilot)
-        assert fitting in list_row(app, fitting)
-        row = list_screen_line(app, fitting)
-        titles = screen_line(app, "Method")
-        assert titles.index("Path") == row.index(fitting)
-        assert titles.index("Ans") + 3 == row.index(" 200") + 4
-
-
-async def test_the_signature_column_appears_with_the_first_signed_capture_titles_and_all():
-    app = app_with(capture(1, "/plain"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_screen(pilot, app, "Method", "/plain")
-        titles = screen_line(app, "Method")
-        assert list_row(app, "/plain").startswith(" POST")  # no blank marker columns
-        signed = (*JSON, (b"Stripe-Signature", b"t=1,v1=00"))
-        app.store.add(capture(2, "/signed", headers=signed))
-        await wait_for_screen(pilot, app, "/signed")
-        await wait_until_settled(pilot)
-        assert list_row(app, "/signed").startswith(" ? POST")
-        assert list_row(app, "/plain").startswith("   POST")
-        moved = screen_line(app, "Method")
-        assert moved.index("Method") == titles.index("Method") + 2
-        assert moved.index("Path") == list_screen_line(app, "/signed").index("/signed")
-
-
-async def test_the_method_is_coloured_and_the_cursor_row_stands_out():
-    app = app_with(capture(1, "/a", method="GET"), capture(2, "/b", method="DELETE"))
-    async with app.run_test(size=(140, 30)) as pilot:
-        await wait_for_list(pilot, app, 2)
-        shown = app.request_list
-
-        def method_colour(y: int, method: str) -> str:
-            [segment] = [s for s in shown.render_line(y) if s.text.strip() == method]
-            return segment.style.color.name
-
-        # The theme's success and error colours (made readable by palette.py) off the cursor
-        # row (on it they are moved to read on its ground: tests/ui/test_selection.py).
-        assert method_colour(0, "GET") == app.theme_variables["text-success"].lower()
-        await pilot.press("k")
-        await wait_until(pilot, lambda: shown.cursor == 0)
-        assert method_colour(1, "DELETE") == app.theme_variables["text-error"].lower()
-        await pilot.press("j")
-        await wait_until(pilot, lambda: shown.cursor == 1)
-
-        def background(y: int):
-            return {s.style.bgcolor for s in shown.render_line(y) if s.style}
-
-        # The cursor is on the newest row; its background differs from the other row's, and
-        # again when the list loses focus (the cursor dims but stays visible).
-        focused = background(1)
-        assert focused != background(0)
-        await pilot.press("tab")
-        await wait_until(pilot, lambda: background(1) not in (focused, background(0)))
-
-
 async def test_list_follows_newest_until_the_user_moves_away():
     app = app_with()
 
@@ -254,32 +154,6 @@ async def test_m_marks_the_selected_row_and_shift_m_clears_every_mark():
         await pilot.press("M")
         await wait_until(pilot, lambda: "●" not in screen_text(app))
         assert not app.request_list.marked
-
-
-async def test_rows_with_wide_characters_keep_every_column_in_place():
-    # aiohttp's parser refuses raw UTF-8 in a request target, but a HAR file (--load) can
-    # carry one; each CJK character and the emoji take two cells. A row measured in
-    # characters would push the size column right, past the pane.
-    app = app_with()
-    async with app.run_test(size=(120, 30)) as pilot:
-        plain = CapturedRequest(1, 1.0, "127.0.0.1", "POST", "/plain", (1, 1), (), b"x" * 17)
-        wide = CapturedRequest(
-            2, 2.0, "127.0.0.1", "POST", "/注文/確認済み/🎉/" + "長" * 60, (1, 1), (), b"y" * 17
-        )
-        app.store.add(plain)
-        app.store.add(wide)
-        await wait_for_list(pilot, app, 2)
-        shown = app.request_list
-        width = shown.scrollable_content_region.width
-        rows = [shown.render_line(y) for y in range(2)]
-        assert [row.cell_length for row in rows] == [width, width]
-        texts = [row.text for row in rows]
-        assert "/plain" in texts[0]
-        # Shortened in the middle: its first segment, then its end.
-        assert texts[1].split()[2].startswith("/注文/…長長")
-        # The size column ends at the same cell in both rows.
-        ends = [cell_len(text[: text.index("17 B") + len("17 B")]) for text in texts]
-        assert ends[0] == ends[1]
 
 
 def visible_paths(app: WhisperApp) -> list[str]:
@@ -416,27 +290,6 @@ async def test_a_failed_forward_is_marked_after_the_answer(down_port):
         await wait_until(pilot, lambda: "200!" in list_row(app, "/hooks/fwd"))
 
 
-async def test_the_list_widens_for_long_paths_and_leaves_the_detail_its_share():
-    query = "/hooks/stripe?account=acct_1&event=invoice.paid&attempt=3"
-    app = app_with(capture(1, query), capture(2, "/hooks/short"))
-    async with app.run_test(size=(200, 50)) as pilot:
-        await wait_for_list(pilot, app, 2)
-        await wait_until(pilot, lambda: f" {query} " in screen_text(app))
-        assert 90 < left_width(app) <= 120
-        assert app.detail.size.width >= 80
-    app = app_with(capture(1, query))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_list(pilot, app, 1)
-        # The detail keeps 42 cells at 80 columns (40 left it 36 cells of text).
-        assert left_width(app) == 38
-        assert app.detail.region.width == 42
-    app = app_with(capture(1, "/a"))
-    async with app.run_test(size=(200, 50)) as pilot:
-        await wait_for_list(pilot, app, 1)
-        await pilot.pause()
-        assert left_width(app) < 90  # short paths: the detail gets the room
-
-
 async def test_long_paths_stay_distinguishable_at_80x24():
     paths = [
         "/hooks/stripe/events/invoice.paid",
@@ -521,14 +374,6 @@ async def test_the_new_count_is_shown_whole_at_80_columns_even_with_a_long_statu
         app.store.add(capture(3, "/n/3"))
         await wait_until(pilot, lambda: top_line(app).rstrip().endswith("1 new · End to follow"))
         assert "f" * 20 not in top_line(app)  # the forward target gave way
-
-
-async def test_a_filter_with_no_match_says_so():
-    app = app_with(capture(1, "/a"), capture(2, "/b"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_list(pilot, app, 2)
-        await pilot.press("slash", *"xyz", "enter")
-        await wait_for_screen(pilot, app, "no capture matches 'xyz'", "showing 0 of 2")
 
 
 # -- the mouse (issue 19) --------------------------------------------------------------------

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Static
 
-from whisper_tui.ui.request_list import RequestList, column_header, list_width
+from whisper_tui.ui.list_rows import column_header, list_width
+from whisper_tui.ui.request_list import RequestList
 
 if TYPE_CHECKING:
     from textual.geometry import Size

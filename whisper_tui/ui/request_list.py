@@ -1,14 +1,13 @@
 """The live list of captures: a virtual Line-API view over the store, one row per capture.
 
-Rows are rendered only when on screen and cached, so 100,000 captures cost what 40 do. The
-store is never copied or made reactive: a timer compares its version and refreshes at most
-a few times a second however fast requests arrive.
+Rows are rendered only when on screen and cached (list_drawing.py), so 100,000 captures cost
+what 40 do. The store is never copied or made reactive: a timer compares its version and
+refreshes at most a few times a second however fast requests arrive. What the columns need as
+captures arrive is list_columns.py's; deleting and undoing, list_delete.py's.
 """
 
 from __future__ import annotations
 
-from rich.cells import cell_len
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
@@ -17,15 +16,15 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from whisper_tui.core.answers import Answer, answer_of
+from whisper_tui.core.answers import Answer
 from whisper_tui.core.filtering import FilteredView, StoreView
 from whisper_tui.core.models import CapturedRequest
-from whisper_tui.core.sanitize import printable
-from whisper_tui.core.signatures import detect_schemes
 from whisper_tui.core.store import Removed, RequestStore
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.ui.action_bindings import bindings_for
+from whisper_tui.ui.list_columns import ColumnNeeds
 from whisper_tui.ui.list_delete import DeleteAndUndo
+from whisper_tui.ui.list_drawing import ROW_CACHE_SIZE, RowDrawing
 from whisper_tui.ui.list_rows import (
     METHOD_STYLES,
     RowShape,
@@ -35,7 +34,6 @@ from whisper_tui.ui.list_rows import (
     shape_for,
     short_type,
 )
-from whisper_tui.ui.palette import readable_text
 from whisper_tui.ui.scrolling import set_virtual_size
 
 __all__ = [
@@ -47,12 +45,8 @@ __all__ = [
     "short_type",
 ]
 
-ROW_CACHE_SIZE = 512
-MEASURE_AT_MOST = 2_000
-"""New captures measured per refresh for the list's width (a burst's last ones)."""
 
-
-class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
+class RequestList(DeleteAndUndo, RowDrawing, ColumnNeeds, ScrollView, can_focus=True):
     """Captures oldest first; the cursor follows new arrivals while it sits on the newest."""
 
     BINDINGS = bindings_for("list")
@@ -184,31 +178,6 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
     def on_mount(self) -> None:
         self.sync()
 
-    def _cache_styles(self) -> None:
-        def background_of(name: str) -> Style:
-            # Only the background and weight: a row's own colours (method, size) stay visible.
-            style = self.get_component_rich_style(name)
-            if style.reverse:
-                # Reverse video (16 colours, NO_COLOR) swaps each piece's own colours; a
-                # background of the cursor's would become every piece's text colour.
-                return Style(reverse=True, bold=style.bold)
-            return Style(bgcolor=style.bgcolor, bold=style.bold)
-
-        self._combined_styles = {}
-        self._styles = {
-            # rich_style walks the DOM (~0.1 ms): once per style change, not once per row.
-            "base": self.rich_style,
-            "cursor": background_of("request-list--cursor"),
-            "blurred": background_of("request-list--cursor-blurred"),
-        }
-        self._row_cache.clear()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        # Component styles may not exist yet here; they are recomputed at the next render.
-        self._styles = {}
-        self._row_cache.clear()
-
     def sync(self) -> None:
         """Catch up with the store: new rows, follow the newest, evictions. Cheap if nothing new."""
         if self.store.version == self._seen_version:
@@ -231,37 +200,6 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
         else:
             self._announce_if_changed()
         self.refresh()
-
-    def _measure_new_paths(self) -> None:
-        store = self.store
-        end = store.evicted + len(store)
-        start = max(self._measured_to, end - MEASURE_AT_MOST, store.evicted)
-        longest = self.longest_path
-        longest_method = self._longest_method
-        signed = self._signed
-        for position in range(start - store.evicted, len(store)):
-            request = store[position]
-            target = request.target
-            cells = len(target) if target.isascii() else cell_len(printable(target))
-            longest = max(longest, cells)
-            longest_method = max(longest_method, len(request.method))
-            # One lookup by header layout (cached), until the first signed capture.
-            signed = signed or bool(detect_schemes(request))
-        self.longest_path = longest
-        self._longest_method = longest_method
-        self._signed = signed
-        self._measured_to = end
-
-    def _reshape(self) -> None:
-        """Widen a marker column when the captures come to need it: the first signed
-        capture, a delivery's second (or tenth) arrival, a longer method. Columns never
-        narrow again in a session, so rows don't shift as captures are deleted."""
-        most_arrivals = self.store.deliveries.most_arrivals
-        shape = shape_for(self._signed, most_arrivals, self._longest_method)
-        if shape != self.shape:
-            self.shape = shape
-            self._row_cache.clear()
-            self.post_message(self.Resized(self.row_layout_width, shape))
 
     def _set_row_count(self, count: int) -> None:
         set_virtual_size(self, Size(self.size.width, count))
@@ -391,21 +329,6 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
             event.stop()
             self._move_to(max(self.cursor - 1, 0))
 
-    @property
-    def width_needs(self) -> tuple[int, RowShape]:
-        """What the list's width is worked out from: its longest path, its shape."""
-        return self.longest_path, self.shape
-
-    @property
-    def row_layout_width(self) -> int:
-        """The width rows are laid out for: the pane's, the scrollbar's column included.
-
-        A row ends in a blank cell, and the scrollbar, once the rows overflow the pane, is
-        drawn there: the columns stay where they were (a path that fit still fits) and the
-        titles above, laid out for the same width, stay over them.
-        """
-        return self.size.width
-
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.view))
         self._row_cache.clear()
@@ -418,76 +341,3 @@ class RequestList(DeleteAndUndo, ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
-
-    # -- rendering -------------------------------------------------------------------------
-
-    def render_line(self, y: int) -> Strip:
-        position = round(self.scroll_y) + y
-        # The cells drawn: the layout's (row_layout_width), less the scrollbar's when shown.
-        width = self.scrollable_content_region.width
-        if not self._styles:
-            self._cache_styles()
-        if not 0 <= position < len(self.view):
-            if position == 1 and self.view.text and not len(self.view):
-                return self._no_match_line(width)
-            return Strip.blank(width, self._styles["base"])
-        request = self.view[position]
-        selected = position == self.cursor
-        state = (2 if self.has_focus else 1) if selected else 0
-        # Forwards finish after the row is first drawn: the answer is part of the key.
-        answer = answer_of(request, self.store.attempts(request.id))
-        # A first arrival gains its marker when a retry comes: the arrival is in the key too.
-        arrival = self.arrival_of(request)
-        # A theme change restyles the widget (notify_style_update), which empties the cache.
-        key = (request.id, width, state, request.id in self.marked, answer, arrival)
-        strip = self._row_cache.get(key)
-        if strip is None:
-            strip = self._render_row(request, width, state, answer, arrival)
-            self._row_cache.set(key, strip)
-        return strip
-
-    def _no_match_line(self, width: int) -> Strip:
-        """Said where the rows would be, so an empty filter result isn't taken for no traffic."""
-        base = self._styles["base"]
-        text = f"  no capture matches '{printable(self.view.text)}'"
-        strip = Strip([Segment(text, base + Style(bold=True))])
-        return strip.extend_cell_length(width, base).crop(0, width)
-
-    def arrival_of(self, request: CapturedRequest) -> int:
-        """Which arrival of its delivery `request` is (1 first, 2 the first retry), when its
-        delivery came more than once; 0 otherwise (the row then has no repeat marker)."""
-        return self.store.deliveries.repeat_of(request)
-
-    def _render_row(
-        self, request: CapturedRequest, width: int, state: int, answer: Answer, arrival: int
-    ) -> Strip:
-        # Segments straight from (text, style) pieces with combined styles cached: during a
-        # burst every visible row is new at each redraw, and going through rich Text
-        # (append, stylize, render) cost three times as much.
-        marker = self.verdicts.marker(request) if self.verdicts else ""
-        marked = request.id in self.marked
-        pieces = row_pieces(
-            request, self.row_layout_width, marker, marked, answer, arrival, self.shape
-        )
-        style_of = self._combined_styles.setdefault(state, {})
-        segments = []
-        reversed_cursor = state and self._styles["cursor" if state == 2 else "blurred"].reverse
-        for text, name in pieces:
-            if reversed_cursor and name and text.isspace():
-                # Reversed, a blank's own colour would show as a block (the mark's, the '!''s).
-                name = ""
-            style = style_of.get(name)
-            if style is None:
-                # Named styles (palette.py) in the theme's colours; a theme change empties this.
-                piece = self.app.console.get_style(name) if name else Style.null()
-                style = self._styles["base"] + piece
-                if state:
-                    # The cursor's ground stands out (palette.selection_ground): the row's
-                    # colours are moved to read on it.
-                    style = readable_text(
-                        style + self._styles["cursor" if state == 2 else "blurred"]
-                    )
-                style_of[name] = style
-            segments.append(Segment(text, style))
-        # extend/crop measure cells, so wide characters in a path still fit the width.
-        return Strip(segments).extend_cell_length(width, self._styles["base"]).crop(0, width)

@@ -91,7 +91,7 @@ def signed_retry(body: bytes, secret: str) -> bytes:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
-async def test_the_diff_of_a_retry_says_first_that_its_signature_stopped_verifying(size):
+async def test_the_diff_of_a_retry_says_after_the_body_that_its_signature_stopped_verifying(size):
     # Newcomer C: retries #19 (✓) and #21 (✗, body changed) listed Content-Length and
     # commits[0].message, but not the verdict going from verified to failed.
     app = WhisperApp(Settings(port=0, secrets=(("github", "gh-secret"),)))
@@ -107,8 +107,9 @@ async def test_the_diff_of_a_retry_says_first_that_its_signature_stopped_verifyi
         summary = app.screen.query_one("#diff-summary")
         await wait_until(pilot, lambda: "signature" in str(summary.render()))
         lines = str(summary.render()).splitlines()
-        assert lines[0].startswith("signature (github): verified -> failed, body changed:")
-        assert any("message" in line for line in lines[1:])
+        # The body's verdict first ("did the provider resend the same bytes?"), then this.
+        assert lines[0] == 'body (1 change): message: "fix" -> "fixed it"'
+        assert lines[1].startswith("signature (github): verified -> failed, body changed:")
         await wait_for_screen(pilot, app, "verified -> failed")
 
 
@@ -144,3 +145,44 @@ async def test_the_diff_says_when_both_signatures_fail_for_different_reasons(siz
             "signature (standard): failed -> failed, body changed: "
             "MAC valid, timestamp too old -> no v1 entry matched"
         ) in summary
+
+
+def summary_lines(app) -> list[str]:
+    return str(app.screen.query_one("#diff-summary").render()).splitlines()
+
+
+async def open_retry_diff(pilot, app, first: bytes, second: bytes) -> None:
+    import time
+
+    now = int(time.time())
+    await send_raw(app.port, standard_post(first, now))
+    await send_raw(app.port, standard_post(second, now + 1))  # the retry, signed again
+    await wait_for_list(pilot, app, 2)
+    await pilot.press("d")
+    await wait_until(pilot, lambda: isinstance(app.screen, DiffScreen))
+    await wait_until(
+        pilot, lambda: "comparing" not in str(app.screen.query_one("#diff-summary").render())
+    )
+
+
+async def test_at_80x24_a_retry_s_body_change_is_the_summary_s_first_line():
+    # Newcomer E: the summary's rows went to webhook-timestamp and webhook-signature, and
+    # `data.status: "open" -> "paid"` only showed after v.
+    app = WhisperApp(Settings(port=0, secrets=(("standard", STANDARD_SECRET),)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        body = b'{"type": "invoice.paid", "data": {"amount": 4200, "status": "%s"}}'
+        await open_retry_diff(pilot, app, body % b"open", body % b"paid")
+        assert summary_lines(app)[0] == 'body (1 change): data.status: "open" -> "paid"'
+        await wait_for_screen(pilot, app, 'body (1 change): data.status: "open" -> "paid"')
+
+
+async def test_at_80x24_an_identical_retry_says_identical_without_v():
+    app = WhisperApp(Settings(port=0, secrets=(("standard", STANDARD_SECRET),)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_retry_diff(pilot, app, b'{"n": 1}', b'{"n": 1}')
+        first = "identical but for volatile headers (v hides them): same body (8 B)"
+        assert summary_lines(app)[0] == first
+        await wait_for_screen(pilot, app, first)
+        # Both verified, for the same reason: no signature line; the headers follow.
+        assert not any(line.startswith("signature") for line in summary_lines(app))
+        assert summary_lines(app)[1].startswith("header webhook-timestamp")

@@ -47,7 +47,7 @@ from whisper_tui.ui.diff_layout import (
     item_starts,
     locate,
 )
-from whisper_tui.ui.diff_summary import summary_text, verdict_text
+from whisper_tui.ui.diff_summary import request_summary, summary_text, verdict_text
 from whisper_tui.ui.keymap import active_keymap
 from whisper_tui.ui.text_flow import Flowed, Piece
 
@@ -369,7 +369,10 @@ class DiffScreen(Screen[None]):
             verdict = verdict_text(self.probe)
             summary = Content("\n").join([verdict, summary_text(self._diff, width, "status line")])
         else:
-            summary = summary_text(self._diff, width, signatures=self.signatures)
+            same = self.older.body == self.newer.body
+            summary = request_summary(
+                self._diff, width, self.signatures, same, len(self.newer.body)
+            )
         self._summary_width = width
         self.query_one("#diff-summary", Static).update(summary)
 

@@ -14,6 +14,7 @@ from textual.content import Content
 from whisper_tui.core.diff import Change, RequestDiff
 from whisper_tui.core.probe import ProbeResult
 from whisper_tui.core.sanitize import printable
+from whisper_tui.core.sizes import format_size
 from whisper_tui.ui.list_rows import ELLIPSIS, head_cells, tail_cells
 
 SUMMARY_STYLES = {
@@ -37,20 +38,11 @@ VERDICT_STYLES = {
 """A signature line by the newer capture's verdict; 'not checked' and 'unsigned' in warning."""
 
 
-def summary_text(
-    diff: RequestDiff,
-    width: int,
-    first_line: str = "request line",
-    signatures: list[tuple[str, str]] | None = None,
-) -> Content:
+def summary_text(diff: RequestDiff, width: int, first_line: str = "request line") -> Content:
     """What changed, by path: 'data.object.status: "pending" -> "paid"', then notes; a
-    change longer than `width` cells is split as the module says. `signatures`
-    (core.verdicts.verdict_changes) come first: a verdict that changed is why retries are
-    diffed."""
-    lines: list[tuple[str, str]] = [
-        (printable(line), VERDICT_STYLES.get(status, "bold $text-warning"))
-        for line, status in signatures or ()
-    ]
+    change longer than `width` cells is split as the module says (two answers' summary; two
+    captures' is request_summary)."""
+    lines: list[tuple[str, str]] = []
     if diff.identical:
         lines.append(
             (f"identical: {first_line}, headers and body are the same", "bold $text-success")
@@ -61,6 +53,55 @@ def summary_text(
         lines.extend((line, style) for line in change_lines(change, width))
     for note in diff.notes:
         lines.append((printable(note), "italic $text-muted"))
+    return Content("\n").join(Content.styled(text, style) for text, style in lines)
+
+
+def request_summary(
+    diff: RequestDiff,
+    width: int,
+    signatures: list[tuple[str, str]],
+    same_bytes: bool,
+    size: int,
+) -> Content:
+    """Two captures' summary, answering first what a retry is diffed for, "did the provider
+    resend the same bytes?": the body's verdict (identical, or how many changes and the first),
+    then a signature verdict that changed, then the request line and headers, then the body's
+    other changes and the notes. At 80x24 the summary has five rows: listed in the diff's
+    order, a retry's timestamp and signature headers took them and the body's one change (or
+    that there was none) showed only after `v`. `same_bytes`: the bodies' bytes are equal;
+    `size`: the newer body's."""
+    head = diff.changes[: diff.body_changes_from]
+    body = diff.changes[diff.body_changes_from :]
+    good = "bold $text-success"
+    lines: list[tuple[str, str]] = []
+    if diff.identical:
+        lines.append(("identical: request line, headers and body are the same", good))
+    elif not diff.body_differs and same_bytes and all(change.volatile for change in head):
+        same = f"same body ({format_size(size)})"
+        lines.append((f"identical but for volatile headers (v hides them): {same}", good))
+    elif same_bytes:
+        lines.append((f"body identical ({format_size(size)})", good))
+    elif not body:
+        # JSON re-indented (or keys sorted with s) reads the same: the notes say what differs.
+        lines.append(("body: the same once normalized; the bytes differ", "bold $text-warning"))
+    elif body[0].path == "body":
+        lines.append((printable(body[0].text()), "bold $text-warning"))  # body: -3 +4 lines
+    else:
+        count = f"{len(body)} changes, first" if len(body) > 1 else "1 change"
+        prefix = f"body ({count}): "
+        first = change_lines(body[0], width - len(prefix))
+        if len(first) > 1:  # path, - old, + new: the values get the whole width
+            first = change_lines(body[0], width)
+        lines.append((prefix + first[0], "bold $text-warning"))
+        lines.extend((line, "$text-warning") for line in first[1:])
+    lines.extend(
+        (printable(line), VERDICT_STYLES.get(status, "bold $text-warning"))
+        for line, status in signatures
+    )
+    for change in [*head, *body[1:]]:
+        style = "$text-muted" if change.volatile else SUMMARY_STYLES.get(change.kind, "")
+        lines.extend((line, style) for line in change_lines(change, width))
+    lines.extend((printable(note), "italic $text-muted") for note in diff.notes)
     return Content("\n").join(Content.styled(text, style) for text, style in lines)
 
 

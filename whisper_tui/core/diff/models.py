@@ -91,6 +91,11 @@ class RequestDiff:
     """Body view kinds, as in content.BodyView.kind."""
     right_kind: str
     notes: list[str] = field(default_factory=list)
+    body_changes_from: int = 0
+    """Where the body's entries start in `changes` (the request line's and headers' come
+    first): the diff screen says the body's verdict before anything else."""
+    body_differs: bool = False
+    """The bodies' rows differ (after normalizing: JSON re-indented, keys sorted with `s`)."""
 
 
 def cut_value(text: str) -> str:

@@ -112,6 +112,7 @@ def _diff_requests(
     changes.extend(pair_changes("header", left_headers, right_headers, volatile=is_volatile_header))
 
     # Body.
+    body_changes_from = len(changes)
     left = comparable_body(older, sort_keys)
     right = comparable_body(newer, sort_keys)
     notes.extend(f"left: {note}" for note in left.notes)
@@ -146,4 +147,6 @@ def _diff_requests(
         left_kind=left.kind,
         right_kind=right.kind,
         notes=notes,
+        body_changes_from=body_changes_from,
+        body_differs=body_differs,
     )

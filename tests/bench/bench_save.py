@@ -21,9 +21,11 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -36,6 +38,7 @@ from tests.bench.load import describe, run_load
 from tests.bench.pinning import pin_server
 from tests.bench.pty_screen import pty_app
 from tests.bench.tui_process import free_port, wait_listening
+from whisper_tui.core.autosave import SAVE_INTERVAL
 
 TARGET_RATIO = 0.95
 SUSTAINED = 150_000
@@ -51,12 +54,70 @@ def reaped_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def app_round(count: int, *args: str) -> tuple[float, float, float]:
-    """(req/s, CPU microseconds per request during the load, and until the app exited).
+STAND_IN = """
+import os, sys, time
+share, period = float(sys.argv[1]), float(sys.argv[2])
+try: os.nice(19)
+except OSError: pass
+try: os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+except (OSError, AttributeError): pass
+print("ready", flush=True)
+while True:
+    began = time.monotonic()
+    while time.monotonic() - began < share * period:
+        pass
+    time.sleep(max(period - (time.monotonic() - began), 0))
+"""
+"""Burns `share` of one CPU in a burst at the start of every `period` seconds, at the
+writing process's priority (nice 19, SCHED_IDLE), and writes nothing: the writer's CPU
+without its work."""
+
+
+def children_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of the app's child processes now alive (--save's writer)."""
+    total = 0.0
+    for child in pinning._children(pid):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+@contextlib.contextmanager
+def stand_in(share: float) -> Iterator[None]:
+    """A process doing what --save's writer does to the load's CPU, nothing else (STAND_IN),
+    on the CPUs the writer keeps to (all but the server's), while the block runs."""
+    if share <= 0:
+        yield
+        return
+    process = subprocess.Popen(
+        [sys.executable, "-c", STAND_IN, f"{min(share, 1.0):.4f}", str(SAVE_INTERVAL)],
+        stdout=subprocess.PIPE,
+        preexec_fn=lambda: (
+            os.sched_setaffinity(0, pinning.load_cpus() or pinning.ALL_CPUS)
+            if pinning.enabled()
+            else None
+        ),
+    )
+    try:
+        assert process.stdout is not None
+        process.stdout.readline()
+        yield
+    finally:
+        process.kill()
+        process.wait()
+
+
+def app_round(
+    count: int, *args: str, burn: float = 0.0
+) -> tuple[float, float, float, float, float]:
+    """(req/s, CPU microseconds per request during the load, and until the app exited, the
+    CPU seconds its child processes used during the load, the load's seconds).
 
     The second CPU figure runs on past the load to the app's exit (q), so it counts every
     capture saved: `--save` may defer part of its writing past a burst, which the first
-    figure would not see.
+    figure would not see. `burn`: a stand-in for the writer runs during the load, burning
+    that share of a CPU (see STAND_IN).
     """
     port = free_port()
     with pty_app("--port", str(port), *args) as app:
@@ -67,7 +128,10 @@ def app_round(count: int, *args: str) -> tuple[float, float, float]:
         with pinning.children_unpinned(app.process.pid):
             run_load(port, WARMUP)
             before = cpu_seconds(app.process.pid)
-            result = run_load(port, count)
+            children_before = children_cpu(app.process.pid)
+            with stand_in(burn):
+                result = run_load(port, count)
+            children = children_cpu(app.process.pid) - children_before
         completed = max(result.completed, 1)
         cpu = (cpu_seconds(app.process.pid) - before) / completed * 1e6
         reaped = reaped_cpu_seconds()
@@ -76,7 +140,7 @@ def app_round(count: int, *args: str) -> tuple[float, float, float]:
         # The app's whole life, counted once it was reaped, less what it had used before.
         lifetime = reaped_cpu_seconds() - reaped
         until_exit = (lifetime - before) / completed * 1e6 if lifetime > 0 else float("nan")
-        return result.rate, cpu, until_exit
+        return result.rate, cpu, until_exit, children, result.elapsed
 
 
 def written_bytes(pid: int) -> int:
@@ -157,23 +221,34 @@ def run(quick: bool = False, rounds: int | None = None) -> list[Row]:
     count = 20_000 if quick else SUSTAINED
     plain, saving, plain_cpu, saving_cpu = [], [], [], []
     plain_exit, saving_exit = [], []
+    stood_in, writer_shares = [], []
     with tempfile.TemporaryDirectory() as name:
         directory = Path(name)
         for number in range(rounds):
             target = directory / f"round{number}.har"
             with pinning.harness_on_load_cpus():
-                rate, cpu, cpu_exit = app_round(count)
-                rate_saving, cpu_saving, saving_to_exit = app_round(count, "--save", str(target))
+                rate, cpu, cpu_exit, _, _ = app_round(count)
+                rate_saving, cpu_saving, saving_to_exit, writer, elapsed = app_round(
+                    count, "--save", str(target)
+                )
+                # The control: the plain app beside a process burning what the writer just
+                # burned, at its priority and on its CPUs, and doing nothing else.
+                share = writer / max(elapsed, 1e-9)
+                rate_stand_in, *_ = app_round(count, burn=share)
             plain.append(rate)
             saving.append(rate_saving)
             plain_cpu.append(cpu)
             saving_cpu.append(cpu_saving)
             plain_exit.append(cpu_exit)
             saving_exit.append(saving_to_exit)
+            stood_in.append(rate_stand_in)
+            writer_shares.append(share)
             print(
                 f"  save round {number + 1}: without {rate:,.0f} req/s ({cpu:.1f} us CPU, "
                 f"{cpu_exit:.1f} to exit), with --save {rate_saving:,.0f} req/s "
-                f"({cpu_saving:.1f} us, {saving_to_exit:.1f} to exit)",
+                f"({cpu_saving:.1f} us, {saving_to_exit:.1f} to exit; its writer "
+                f"{share:.0%} of a CPU), without but beside a stand-in burning that "
+                f"{rate_stand_in:,.0f} req/s",
                 flush=True,
             )
         stored = 20_000 if quick else STORED
@@ -197,6 +272,16 @@ def run(quick: bool = False, rounds: int | None = None) -> list[Row]:
                 f"{median(plain_exit):.1f} us ({median(plain_exit) / median(saving_exit):.2f}x)"
                 f"; load: {describe()}; {pinning.describe()} (--save's writing process not: it"
                 " would inherit the server's core, which an unpinned user's never shares)",
+                "save, control: the app without --save beside a stand-in for its writer (a "
+                "process at the writer's priority, nice 19 and SCHED_IDLE, on the CPUs it "
+                "keeps to, burning in a burst every save interval the share of a CPU the "
+                "writer used in the round before, "
+                + ", ".join(f"{share:.0%}" for share in writer_shares)
+                + ", and writing nothing) kept "
+                f"{median(stood_in) / median(plain):.2f}x ("
+                + ", ".join(f"{r:,.0f}" for r in stood_in)
+                + " req/s): what that much background CPU costs the server on this machine, "
+                "whatever the work",
             ],
         ),
         Row(

@@ -152,7 +152,7 @@ PROJECT["test_project_a_filter_typo_shows_the_test_s_line_and_the_message"] = ""
 
 
 def test_a_filter_typo_shows_the_test_s_line_and_the_message(project):
-    # The fixture's own frames (inbox.py, core/filtering.py) are hidden, as pytest's helpers'
+    # The fixture's own frames (inbox.py, core/filter_*.py) are hidden, as pytest's helpers'
     # are: what is left is the user's line and what is wrong with it.
     assert project.outcomes["test_project_a_filter_typo_shows_the_test_s_line_and_the_message"] == {
         "test_typo": "failed"
@@ -164,7 +164,7 @@ def test_a_filter_typo_shows_the_test_s_line_and_the_message(project):
         ]
     )
     project.output.no_fnmatch_line("*whisper_tui/inbox.py*")
-    project.output.no_fnmatch_line("*whisper_tui/core/filtering.py*")
+    project.output.no_fnmatch_line("*whisper_tui/core/filter*.py*")
 
 
 PROJECT["test_project_respond_sets_the_answer_for_this_test_only"] = """

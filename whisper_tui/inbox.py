@@ -287,7 +287,7 @@ class WebhookInbox:
     def _predicate(self, query: str) -> Predicate:
         """The filter `query` compiles to. A FilterError is raised anew from here, its chain
         cut (from None) and these frames hidden, as pytest's own helpers do: a typo such as
-        'foo:bar' showed the filter parser's frames in inbox.py and core/filtering.py; now
+        'foo:bar' showed the filter parser's frames in inbox.py and core/filter_terms.py; now
         the test's line and the message."""
         __tracebackhide__ = True
         try:

@@ -21,7 +21,7 @@ OLD_RESPONSE = ', "response": 0'
 
 
 def _usual_pattern() -> re.Pattern[str]:
-    """The usual ack to HTTP/1.1 (ack.usual_answer) as our entries write it, when its id is
+    """The usual ack to HTTP/1.1 (sent_answers.usual_answer) as our entries write it, when its id is
     the entry's own `_whisper.id` and its three lengths are its body's: `{"ok":true,"id":N}`
     is 17 bytes and N's digits (1 to 15 of them, each count a group a conditional asks)."""
     text = re.escape(

@@ -130,9 +130,9 @@ class WhisperApp(
         self.verdicts = self.session.verdicts
         self.policy = self.session.policy
         self.replay_url: str | None = self.settings.forward_url
+        """Where `r` sends; the --forward target, or asked once and remembered."""
         self.export_choices: dict[str, str] = {}
         """What the export dialog last had chosen this session (its format), to reopen on."""
-        """Where `r` sends; the --forward target, or asked once and remembered."""
         self._filter_timer: Timer | None = None
         self._theme_not_to_save: str | None = None
         """The theme the app set itself at start (for the terminal), until Textual tells of it."""

@@ -9,6 +9,7 @@ from whisper_tui.ui.detail_layout import (
     BodyLayout,
     display_width,
     fit_hex,
+    measure,
     rows_for,
     same_bytes_row,
     unit_row_starts,
@@ -20,6 +21,28 @@ def test_display_width_counts_cells_as_shown():
     assert display_width("a\tb") == len("a\tb".expandtabs(4))
     assert display_width("日本") == 4
     assert display_width("\x1b[2J") == 4  # ESC is one control picture
+
+
+def test_a_batch_is_measured_as_each_line_alone():
+    plain = ["abc", "", "x" * 300]
+    assert measure(plain) == [3, 0, 300]
+    mixed = [*plain, "a\tb", "日本", "\x1b[2J"]
+    assert measure(mixed) == [display_width(line) for line in mixed]
+
+
+def test_rows_learnt_a_batch_at_a_time_are_those_learnt_line_by_line():
+    # Short lines take one row each, a batch at once; any wider line is wrapped alone.
+    widths = [0, 5, 10, 11, 30, 3] * 400 + [9] * 2000
+    text = ["x" * width for width in widths]
+    layout = BodyLayout(ListLines(text))
+    layout.set_wrap(10)
+    while not layout.advance(1.0):
+        pass
+    starts = [0]
+    for width in widths:
+        starts.append(starts[-1] + rows_for(width, 10))
+    assert layout.rows == starts[-1]
+    assert [layout.row_of(line) for line in range(len(text))] == starts[:-1]
 
 
 def test_rows_for_a_line_round_up_and_an_empty_line_takes_one():

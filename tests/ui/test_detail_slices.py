@@ -4,11 +4,14 @@ they are, and G keeps to the end until all is laid out."""
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 
 import pytest
 
 from tests.helpers import wait_for_screen, wait_until
 from tests.ui.test_detail import LONG_LINE, DetailApp, capture, text_capture
+from whisper_tui.core.contentviews import LazyLines
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -24,24 +27,108 @@ async def test_the_sideways_extent_grows_as_a_big_bodys_lines_are_measured():
         await wait_for_screen(pilot, app, "END-OF-LINE-307")
 
 
-async def test_g_reaches_the_end_of_a_body_still_being_laid_out():
+def gated(lines: LazyLines) -> threading.Event:
+    """Lines whose next ones wait (10 s at most) until the returned event is set."""
+    gate, source = threading.Event(), lines._source
+
+    def held() -> Iterator[str]:
+        gate.wait(timeout=10)
+        yield from source
+
+    lines._source = held()
+    return gate
+
+
+async def test_g_reaches_the_end_of_a_body_still_being_counted():
     app = DetailApp()
     async with app.run_test(size=(80, 24)) as pilot:
         items = [{"x": n} for n in range(3_000)] + [{"x": "THE-END"}]
         app.show(capture(body=json.dumps(items).encode()))
         detail = app.detail
-        # Its lines are counted a few ms every 20 ms from here, done 50-80 ms later: held
-        # (Textual's Timer.pause) until G is pressed, so G surely sees a part laid out.
-        counter = detail._counter
-        counter.pause()
-        detail.focus()
-        await wait_for_screen(pilot, app, '"x": 0')
-        assert not detail.body_view.lines.complete
-        await pilot.press("G")
-        detail.refresh()  # the frame the counter would draw (a ScrollView's G waits for one)
-        await wait_until(pilot, lambda: detail.scroll_y == detail.max_scroll_y > 0)
-        assert not detail.body_view.lines.complete
-        counter.resume()
+        # The worker counts the lines from the first await on, done a few ms later: held
+        # (the body's re-indented lines come only once the gate opens) until G is pressed, so
+        # G surely sees a part counted.
+        gate = gated(detail.body_view.lines)
+        try:
+            detail.focus()
+            await wait_for_screen(pilot, app, '"x": 0')
+            await pilot.press("G")
+            await wait_until(pilot, lambda: detail.scroll_y == detail.max_scroll_y > 0)
+            assert not detail.body_view.lines.complete
+        finally:
+            gate.set()
         # The end G saw was where counting had got to; the view follows it to the real end.
         await wait_for_screen(pilot, app, '"x": "THE-END"')
         assert detail.scroll_y == detail.max_scroll_y
+
+
+def big_json() -> bytes:
+    """9,006 lines of JSON (kept under the detail's inline limit, so show() sets it up
+    before the test's next await), the last item marked, then a line too long for 80 cells."""
+    items: list[object] = [{"x": n} for n in range(3_000)] + [{"x": "LAST-ITEM"}]
+    return json.dumps([*items, "y" * 100 + "THE-END"]).encode()
+
+
+def hold_the_loops_slices(detail) -> None:
+    """The detail's timer (its looks at the count, its slices of finding) stopped for good:
+    whatever is counted from here is counted elsewhere."""
+    detail._counter.pause()
+
+
+def counted(detail) -> bool:
+    """Every line of the body produced, measured and (wrap on) given its rows."""
+    return detail.body_view.lines.complete and detail._layout.caught_up
+
+
+async def test_a_big_bodys_lines_are_counted_and_measured_off_the_loop():
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show(capture(body=big_json()))
+        detail = app.detail
+        hold_the_loops_slices(detail)
+        assert not detail.body_view.lines.complete
+        await wait_until(pilot, lambda: counted(detail))
+        # Every line is counted and measured, the widest (the long string) included.
+        assert len(detail.body_view.lines) == 9_006
+        assert detail._layout.longest == len('  "' + "y" * 100 + 'THE-END"')
+
+
+@pytest.mark.parametrize("wrap", [False, True])
+async def test_g_lands_on_a_big_bodys_last_line_and_g_goes_back_to_the_top(wrap):
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show(capture(body=big_json()))
+        detail = app.detail
+        hold_the_loops_slices(detail)
+        detail.focus()
+        if wrap:
+            await pilot.press("w")
+        await wait_for_screen(pilot, app, "[")
+        await pilot.press("G")
+        await wait_until(pilot, lambda: not detail.still_growing())
+        text = await wait_for_screen(pilot, app, '"x": "LAST-ITEM"')
+        assert detail.scroll_y == detail.max_scroll_y > 8_900
+        bottom = detail.render_line(detail.scrollable_content_region.height - 1)
+        assert bottom.text.rstrip() == "]"  # the body's last line on the bottom row
+        # Wrapped, the long line's end shows above it; unwrapped, it runs off to the right.
+        assert ("THE-END" in text) == wrap
+        await pilot.press("g")
+        await wait_for_screen(pilot, app, "POST /hooks/stripe")
+        assert detail.scroll_y == 0
+
+
+async def test_find_reaches_a_match_at_the_end_of_a_body_counted_off_the_loop():
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show(capture(body=big_json()))
+        detail = app.detail
+        hold_the_loops_slices(detail)
+        detail.focus()
+        await pilot.press("w")
+        await wait_until(pilot, lambda: counted(detail))
+        # The count's end was looked at when the worker said so; the search that f starts
+        # runs in slices of a new timer.
+        await pilot.press("f", *"the-end", "enter")
+        await wait_until(pilot, lambda: detail.find_status == "match 1 of 1")
+        await wait_for_screen(pilot, app, "THE-END")
+        assert detail.scroll_y > 8_900

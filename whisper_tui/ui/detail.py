@@ -221,6 +221,7 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
         # The keys in effect: a keymap may have moved T or v.
         hints = (target_hint(self.app), body_hint(self.body_mode, self.app))
         keymap = active_keymap(self.app)  # the empty detail's hint names the filter's keys
+        self._notes_drawn = tuple(self._view.notes) if self._view else ()  # raw's may change
         self._head = build_head(
             self.request,
             self._view,
@@ -269,9 +270,6 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
 
     def still_growing(self) -> bool:  # G keeps to the end while it does (FollowsEnd)
         return self._pending() or (self.request is not None and self._view is None)
-
-    def waited_on(self) -> bool:  # the rows are counted faster meanwhile (detail_slices)
-        return super().waited_on() or self._goto is not None
 
     def action_scroll_home(self) -> None:
         self._goto = None  # where w was to go back to, not yet counted: the user went elsewhere

@@ -8,6 +8,7 @@ body may have a million lines, and the loop that draws them is also the capture 
 from __future__ import annotations
 
 import re
+import threading
 import time
 from array import array
 from bisect import bisect_right
@@ -91,11 +92,25 @@ def same_bytes_row(row: int, old: BodyView, new: BodyView) -> int:
 
 
 MEASURE_BATCH = 32
-"""Lines measured between checks of the time budget."""
+"""Lines measured between checks of the time budget where a line is costly to fetch (raw)."""
+FAST_BATCH = 512
+"""Lines measured at a time where they are only read from a list (every other view)."""
+
+
+def measure(batch: list[str]) -> list[int]:
+    """display_width of each line, in C for the usual batch of ASCII without tabs."""
+    joined = "".join(batch)
+    if joined.isascii() and "\t" not in joined:
+        return list(map(len, batch))
+    return [display_width(line) for line in batch]
 
 
 class BodyLayout:
-    """Widths of the body's lines, the longest so far, and the wrapped rows of each."""
+    """Widths of the body's lines, the longest so far, and the wrapped rows of each.
+
+    advance() may run in a worker thread while the loop draws: the loop only reads what it
+    has learnt, and set_wrap() waits (a millisecond at most) for a batch to finish.
+    """
 
     def __init__(self, lines: Lines) -> None:
         self.lines = lines
@@ -111,10 +126,12 @@ class BodyLayout:
             self.longest = self._uniform
         self.wrap_width: int | None = None
         self._units = isinstance(lines, RawLines)  # drawn as they are (escapes spelled)
+        self._batch = MEASURE_BATCH if self._units else FAST_BATCH
         self._cells: dict[int, list[int]] = {}  # row_cells's, for lines on screen lately
         self._starts = array("q")
         """With wrap on: the first row of each body line indexed so far."""
         self._rows = 0
+        self._lock = threading.Lock()  # advance's batch and set_wrap, never both at once
 
     # -- measuring ----------------------------------------------------------------------------
 
@@ -140,14 +157,16 @@ class BodyLayout:
         deadline = time.perf_counter() + budget
         lines, widths = self.lines, self._widths
         while not self.caught_up:
-            # 32 lines between looks at the clock: a raw line of 16,000 cells of \xNN escapes
-            # takes ~0.3 ms to fetch, so 256 of them held the loop ~80 ms whatever the budget.
-            end = min(len(lines), self.measured + MEASURE_BATCH)
-            if self._uniform is None and self.measured < end:
-                fresh = [display_width(lines[index]) for index in range(self.measured, end)]
-                widths.extend(fresh)
-                self.longest = max(self.longest, max(fresh))
-            self._index_to(min(self.measured, len(self._starts) + 1024), deadline)
+            with self._lock:
+                # 32 raw lines between looks at the clock: a raw line of 16,000 cells of
+                # \xNN escapes takes ~0.3 ms to fetch, so 256 of them held the loop ~80 ms
+                # whatever the budget.
+                end = min(len(lines), self.measured + self._batch)
+                if self._uniform is None and self.measured < end:
+                    fresh = measure(lines.window(self.measured, end))
+                    widths.extend(fresh)
+                    self.longest = max(self.longest, max(fresh))
+                self._index_to(min(self.measured, len(self._starts) + 4 * self._batch), deadline)
             if time.perf_counter() > deadline:
                 break
         return self.caught_up
@@ -157,7 +176,12 @@ class BodyLayout:
         if wrap is None or self._uniform is not None:
             return
         rows, widths = self._rows, self._widths
-        for index in range(len(starts), end):
+        begin = len(starts)
+        if begin < end and max(widths[begin:end]) <= wrap:
+            starts.extend(range(rows, rows + end - begin))  # each line one row: most JSON
+            self._rows = rows + end - begin
+            return
+        for index in range(begin, end):
             starts.append(rows)
             if widths[index] > wrap and (shown := self._shown_in_units(index)) is not None:
                 # A raw line's rows are found by walking its escapes (~1 ms for 4 KB of
@@ -172,13 +196,14 @@ class BodyLayout:
     # -- wrapping -----------------------------------------------------------------------------
 
     def set_wrap(self, wrap_width: int | None) -> None:
-        """Wrap at `wrap_width` cells (None: no wrap); rows are re-learnt in slices."""
+        """Wrap at `wrap_width` cells (None: no wrap); advance() learns the rows again."""
         if wrap_width == self.wrap_width:
             return
-        self.wrap_width = wrap_width
-        self._starts = array("q")
-        self._cells = {}
-        self._rows = 0
+        with self._lock:  # not under a worker's batch, which indexes at the old width
+            self.wrap_width = wrap_width
+            self._starts = array("q")
+            self._cells = {}
+            self._rows = 0
 
     def row_cells(self, line: int) -> list[int] | None:
         """With wrap on, the cell each row of body line `line` starts at (unit_row_starts);

@@ -54,10 +54,6 @@ class FollowsEnd(ScrollView):
         self.stop_following()
         self.scroll_home(animate=False, x_axis=self.scroll_y == 0)
 
-    def waited_on(self) -> bool:
-        """Whether the user waits on rows still to be counted (G went to the end)."""
-        return self._end_row is not None
-
     def stop_following(self) -> None:
         self._end_row = None
 
@@ -69,7 +65,16 @@ class FollowsEnd(ScrollView):
             self._end_row = None
             return
         self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
-        self._end_row = round(self.scroll_y) if self.still_growing() else None
+        self._end_row = round(self.scroll_y)
+        if not self.still_growing():
+            # A scrollbar that the last rows bring takes its row at the next layout, which
+            # moves the end down one: looked at once more then (G stopped a row short).
+            self.call_after_refresh(self._last_look_at_end)
+
+    def _last_look_at_end(self) -> None:
+        if self._end_row is not None and round(self.scroll_y) == self._end_row:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
+        self._end_row = None
 
 
 class KeyScroll(VerticalScroll):

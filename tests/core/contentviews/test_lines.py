@@ -38,3 +38,12 @@ def test_a_text_view_and_a_raw_view_cut_at_the_line_cap_end_in_one_note(monkeypa
     raw.advance(100)
     assert len(text) == len(raw) == 4
     assert text[3] == raw[3] == LIMIT_NOTE
+
+
+def test_a_window_of_lines_is_those_lines_as_indexed():
+    lazy = LazyLines(iter(str(n) for n in range(1_000)))
+    lazy.advance(600)
+    assert lazy.window(590, 600) == [lazy[n] for n in range(590, 600)]
+    raw = RawLines(b"a\nb\r\nc")
+    raw.advance(10)
+    assert raw.window(0, 3) == [raw[0], raw[1], raw[2]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from itertools import islice
 
 LONG_LINE = 4096
 """Lines longer than this are split for display so no single line is megabytes wide."""
@@ -32,6 +33,11 @@ class Lines:
         """Produce up to `count` more lines; True when complete. Safe from a worker thread."""
         return True
 
+    def window(self, start: int, stop: int) -> list[str]:
+        """Lines `start` to `stop - 1`, all produced already, in one call: measuring a body's
+        lines one __getitem__ at a time cost as much as measuring them."""
+        return [self[index] for index in range(start, stop)]
+
 
 class ListLines(Lines):
     """Lines already in a list."""
@@ -44,6 +50,9 @@ class ListLines(Lines):
 
     def __getitem__(self, index: int) -> str:
         return self._lines[index]
+
+    def window(self, start: int, stop: int) -> list[str]:
+        return self._lines[start:stop]
 
 
 class LazyLines(Lines):
@@ -66,15 +75,13 @@ class LazyLines(Lines):
         with self._lock:
             if self._done:
                 return True
-            append = self._lines.append
-            for _ in range(min(count, MAX_LINES - len(self._lines))):
-                line = next(self._source, None)
-                if line is None:
-                    self._done = True
-                    break
-                append(line)
-            if not self._done and len(self._lines) >= MAX_LINES:
-                append(LIMIT_NOTE)
+            lines, wanted = self._lines, min(count, MAX_LINES - len(self._lines))
+            before = len(lines)
+            lines.extend(islice(self._source, max(wanted, 0)))  # pulled in C, not line by line
+            if len(lines) - before < wanted:
+                self._done = True
+            elif len(lines) >= MAX_LINES:
+                lines.append(LIMIT_NOTE)
                 self._done = True
             return self._done
 
@@ -82,6 +89,9 @@ class LazyLines(Lines):
         if index >= len(self._lines) and not self._done:
             self.advance(index - len(self._lines) + 256)
         return self._lines[index]
+
+    def window(self, start: int, stop: int) -> list[str]:
+        return self._lines[start:stop]
 
 
 HEX_ROW_BYTES = (16, 8, 4)

@@ -12,6 +12,7 @@ import pytest
 from tests.helpers import wait_for_screen, wait_until
 from tests.ui.test_detail import LONG_LINE, DetailApp, capture, text_capture
 from whisper_tui.core.contentviews import LazyLines
+from whisper_tui.ui import scrolling
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -39,7 +40,8 @@ def gated(lines: LazyLines) -> threading.Event:
     return gate
 
 
-async def test_g_reaches_the_end_of_a_body_still_being_counted():
+async def test_g_reaches_the_end_of_a_body_still_being_counted(monkeypatch):
+    monkeypatch.setattr(scrolling, "SHOW_PART_AFTER", 0)  # the end so far, at once
     app = DetailApp()
     async with app.run_test(size=(80, 24)) as pilot:
         items = [{"x": n} for n in range(3_000)] + [{"x": "THE-END"}]
@@ -60,6 +62,28 @@ async def test_g_reaches_the_end_of_a_body_still_being_counted():
         # The end G saw was where counting had got to; the view follows it to the real end.
         await wait_for_screen(pilot, app, '"x": "THE-END"')
         assert detail.scroll_y == detail.max_scroll_y
+
+
+async def test_g_waits_for_the_count_rather_than_draw_each_end_on_the_way(monkeypatch):
+    # Each end on the way is a screen of lines highlighted: a count that ends soon is
+    # waited for (G then draws the body's end once).
+    monkeypatch.setattr(scrolling, "SHOW_PART_AFTER", 60)
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        items = [{"x": n} for n in range(3_000)] + [{"x": "THE-END"}]
+        app.show(capture(body=json.dumps(items).encode()))
+        detail = app.detail
+        gate = gated(detail.body_view.lines)
+        try:
+            detail.focus()
+            await wait_for_screen(pilot, app, '"x": 0')
+            await pilot.press("G")
+            await pilot.pause(0.3)  # the loop's looks at the count go on meanwhile
+            assert detail.scroll_y == 0 and detail.still_growing()
+        finally:
+            gate.set()
+        await wait_for_screen(pilot, app, '"x": "THE-END"')
+        assert detail.scroll_y == detail.max_scroll_y > 8_900
 
 
 def big_json() -> bytes:

@@ -264,9 +264,13 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
             # scrollbar came, the region's would be one cell too wide once it shows, and a
             # horizontal scrollbar would take a row for nothing. The head always wraps.
             width = max(self._text_width(), layout.longest if layout else 0)
-        set_virtual_size(self, Size(width, height))
+        # Rows counted below the screen change only the scrollbar: the lines shown stay drawn.
+        old, shown = self.virtual_size, self.scroll_y + self.scrollable_content_region.height
+        below = old.width == width and min(old.height, height) >= shown
+        set_virtual_size(self, Size(width, height), repaint=not below)
         self.keep_to_end()
-        self.refresh()
+        if not below:
+            self.refresh()
 
     def still_growing(self) -> bool:  # G keeps to the end while it does (FollowsEnd)
         return self._pending() or (self.request is not None and self._view is None)

@@ -74,3 +74,28 @@ async def test_keys_typed_right_after_enter_on_the_button_go_to_the_text_box():
 def test_a_line_too_long_to_wrap_scrolls_sideways_in_the_body_box():
     assert body_editor("x" * WRAP_UP_TO, json=False, note="").soft_wrap
     assert not body_editor("x" * (WRAP_UP_TO + 1), json=False, note="").soft_wrap
+
+
+async def test_ctrl_end_and_ctrl_home_go_to_the_text_s_end_and_start_in_the_editor():
+    # Before: Textual's TextArea has neither; a newcomer's Ctrl+End, Enter, "X-Edited: yes"
+    # in the headers box landed at the top ("X-Edited: yesHost: ...").
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = "http://127.0.0.1:9"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, raw_post("/small", b'{"a": 1}'))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        headers = app.screen.query_one("#edit-headers")
+        headers.focus()
+        await pilot.pause()
+        before = headers.text
+        await type_at_once(pilot, ["ctrl+end", "enter", *"X-Edited: yes"])
+        await wait_until_settled(pilot)
+        assert headers.text == before + "\nX-Edited: yes"  # (no line end after the last)
+        await type_at_once(pilot, ["ctrl+home", *"A: b", "enter"])
+        await wait_until_settled(pilot)
+        assert headers.text.startswith("A: b\n" + before.split("\n", 1)[0])
+        await type_at_once(pilot, ["ctrl+shift+end"])
+        await wait_until_settled(pilot)
+        assert headers.selected_text.endswith("X-Edited: yes")

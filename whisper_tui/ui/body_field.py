@@ -8,7 +8,10 @@ target or a header; a big body is sent as stored unless it is loaded and changed
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Button, TextArea
 
@@ -23,7 +26,23 @@ its rows is drawn, so a longer one scrolls sideways."""
 
 
 class SafeTextArea(TextArea):
-    """A TextArea that draws control characters as visible marks (the text is unchanged)."""
+    """A TextArea that draws control characters as visible marks (the text is unchanged),
+    with Ctrl+Home / Ctrl+End to the text's start and end (Shift: selecting), as in every
+    editor: Textual's TextArea has neither, and a header typed after Ctrl+End landed at the
+    top, run into the first header."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+home", "text_start", "Start of text", show=False),
+        Binding("ctrl+end", "text_end", "End of text", show=False),
+        Binding("ctrl+shift+home", "text_start(True)", "Select to start", show=False),
+        Binding("ctrl+shift+end", "text_end(True)", "Select to end", show=False),
+    ]
+
+    def action_text_start(self, select: bool = False) -> None:
+        self.move_cursor((0, 0), select=select)
+
+    def action_text_end(self, select: bool = False) -> None:
+        self.move_cursor(self.document.end, select=select)
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)

@@ -65,7 +65,7 @@ async def test_a_delivery_through_the_ssh_forward_is_captured_and_a_killed_ssh_r
         assert tunnel.process is not None
         os.kill(tunnel.process.pid, signal.SIGKILL)
         await wait_for(lambda: tunnel.state == "reconnecting", 10)
-        assert "tunnel ssh down: ssh exited (killed by SIGKILL)" in session.status_text()
+        assert "tunnel ssh down: ssh ended by signal 9 (SIGKILL)" in session.status_text()
         assert "reconnecting in 1 s" in session.status_text()
 
         await wait_for(lambda: tunnel.state == "up")
@@ -76,7 +76,7 @@ async def test_a_delivery_through_the_ssh_forward_is_captured_and_a_killed_ssh_r
         assert f"public {second_url} (reconnected once)" in session.status_text()
         assert said == [
             f"tunnel ssh: public URL {first_url}",
-            "tunnel ssh down: ssh exited (killed by SIGKILL); reconnecting in 1 s",
+            "tunnel ssh down: ssh ended by signal 9 (SIGKILL); reconnecting in 1 s",
             f"tunnel ssh: reconnected, public URL {second_url}",
         ]
         pid = tunnel.process.pid
@@ -85,6 +85,24 @@ async def test_a_delivery_through_the_ssh_forward_is_captured_and_a_killed_ssh_r
     assert tunnel.process is None and tunnel.state == "stopped"
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # ssh is gone (and reaped) once whisper-tui stopped
+
+
+async def test_a_stopped_ssh_s_statistics_are_not_given_as_the_reason(sshd):
+    # ssh stops on SIGTERM with status 0, printing only its byte counts ('Transferred: ...',
+    # 'Bytes per second: ...') at our LogLevel: those are no reason, and 'status 0' alone
+    # would read as one.
+    session = ssh_session(sshd)
+    await session.start()
+    tunnel = session.tunnel
+    assert tunnel is not None
+    try:
+        await wait_for(lambda: tunnel.state == "up")
+        assert tunnel.process is not None
+        tunnel.process.terminate()
+        await wait_for(lambda: tunnel.state == "reconnecting", 10)
+        assert tunnel.problem == "ssh exited (status 0), giving no reason"
+    finally:
+        await session.stop()
 
 
 async def test_a_fixed_remote_port_is_the_public_port(sshd):

@@ -268,11 +268,10 @@ class ProcessTunnel(Tunnel):
         finally:
             await _end(process)
             self.process = None
-        program = os.path.basename(command[0])
-        raise ConnectionEnded(f"{program} exited ({_status_text(status)}){last}")
+        raise ConnectionEnded(ended(os.path.basename(command[0]), status, last))
 
     async def _read_output(self, process: asyncio.subprocess.Process) -> str:
-        """Read lines until the program closes its output; returns ': <last meaningful line>'."""
+        """Read lines until the program closes its output; returns the last meaningful line."""
         assert process.stdout is not None
         last = ""
         while True:
@@ -281,7 +280,7 @@ class ProcessTunnel(Tunnel):
             except ValueError:  # a line over LINE_LIMIT: skip what was buffered
                 continue
             if not raw:
-                return f": {last}" if last else ""
+                return last
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
             if not self.is_noise(line):
                 last = printable(" ".join(self.quote(line).split()))[:300]
@@ -291,11 +290,21 @@ class ProcessTunnel(Tunnel):
                 last = ""  # what led up to the connection is not why it ends
 
 
-def _status_text(status: int) -> str:
+def ended(program: str, status: int, last: str) -> str:
+    """Why a tunnel program's run ended, in one line: 'ssh ended by signal 9 (SIGKILL)',
+    'ssh exited (status 255): Permission denied (publickey).' A program that printed nothing
+    meaningful says so rather than leaving a bare status to read as a reason."""
     if status < 0:
+        number = -status
+        name = ""
         with contextlib.suppress(ValueError):
-            return f"killed by {signal.Signals(-status).name}"
-    return f"status {status}"
+            name = f" ({signal.Signals(number).name})"
+        head = f"{program} ended by signal {number}{name}"
+    else:
+        head = f"{program} exited (status {status})"
+    if last:
+        return f"{head}: {last}"
+    return head if status < 0 else f"{head}, giving no reason"
 
 
 async def _end(process: asyncio.subprocess.Process) -> None:

@@ -29,6 +29,8 @@ OPTIONS = (
 
 _ALLOCATED = re.compile(r"Allocated port (\d+) for remote forward")
 _FORWARD_SUCCESS = re.compile(r"remote forward success for: listen (?:\S+:)?(\d+)")
+_STATISTICS = ("Transferred: ", "Bytes per second: ")
+"""What ssh prints as it exits at LogLevel VERBOSE and above, whatever the reason: never one."""
 _URL = re.compile(r"https?://[^\s\"'<>]+")
 
 
@@ -87,7 +89,7 @@ class SshTunnel(ProcessTunnel):
         return [*program, "-N", *options, "-R", f"{port}:{self.target.address}", destination]
 
     def is_noise(self, line: str) -> bool:
-        return not line.strip() or line.startswith("debug")
+        return not line.strip() or line.startswith(("debug", *_STATISTICS))
 
     def read_line(self, line: str) -> str | None:
         if allocated := _ALLOCATED.search(line):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import subprocess
 import sys
 import tomllib
@@ -9,7 +10,13 @@ import tomllib
 import pytest
 
 from whisper_tui.cli import parse_settings
-from whisper_tui.core.config import ConfigError, config_path, load_config, save_setting
+from whisper_tui.core.config import (
+    ConfigError,
+    config_path,
+    is_default_config,
+    load_config,
+    save_setting,
+)
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 
@@ -129,3 +136,25 @@ def test_save_setting_writes_true_and_false_as_toml_booleans(tmp_path):
     save_setting("wrap", False, path)
     assert load_config(path) == {"wrap": False}
     assert path.read_text() == "wrap = false\n"
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640])
+def test_save_setting_never_changes_the_mode_of_a_file_that_exists(mode, tmp_path):
+    # A 0644 config.toml became 0600 at the first w or theme pick (each save is a new file
+    # renamed over the old one, made 0600 for the secrets a config may hold).
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CONFIG)
+    path.chmod(mode)
+    save_setting("wrap", True)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert load_config()["wrap"] is True
+    new = tmp_path / "config.toml"  # a file it creates is its owner's alone, as before
+    save_setting("theme", "nord", new)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o600
+
+
+def test_only_the_default_config_file_is_one_the_app_writes_preferences_to(tmp_path):
+    assert is_default_config(None)
+    assert is_default_config(config_path())
+    assert not is_default_config(tmp_path / "team.toml")

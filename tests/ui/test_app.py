@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import stat
+
 import aiohttp
 import pytest
 from yarl import URL
@@ -13,6 +15,7 @@ from tests.helpers import (
     wait_for_screen,
     wait_until,
 )
+from whisper_tui.core.config import config_path
 from whisper_tui.core.settings import Settings
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.help_screen import HelpScreen
@@ -172,9 +175,10 @@ async def test_a_theme_chosen_for_the_terminal_is_not_saved_but_a_palette_pick_i
     tmp_path, colours, saved, started
 ):
     """NO_COLOR and 16 colours start in an ANSI theme; the saved theme stays the user's."""
-    config = tmp_path / "config.toml"
+    config = config_path()  # the user's own file (a --config file is never written to)
+    config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(f'theme = "{saved}"\n')
-    settings = Settings(port=0, theme=saved, config_file=str(config))
+    settings = Settings(port=0, theme=saved)
     app = WhisperApp(settings, serve=False, colours=colours)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -189,6 +193,31 @@ async def test_a_theme_chosen_for_the_terminal_is_not_saved_but_a_palette_pick_i
         await pilot.pause()
         await pilot.pause()
     assert config.read_text() == 'theme = "dracula"\n'
+
+
+async def test_a_preference_is_kept_for_the_session_never_written_into_a_config_file(tmp_path):
+    # w wrote `wrap = true` into the team's file given with --config, and made it 0600: a
+    # diff in a checked-in file, one CI could no longer read. Now the session keeps it and
+    # says so once; the file keeps its bytes and its mode.
+    config = tmp_path / "team.toml"
+    text = "# team webhook settings (checked into the repo)\nport = 18096\n\n[secrets]\n"
+    config.write_text(text + 'github = "gh-fixture-secret"\n')
+    config.chmod(0o644)
+    app = WhisperApp(Settings(port=0, config_file=str(config)), serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.detail.focus()
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.detail.wrap  # in effect for the session
+        await pilot.press("w", "w")
+        await pilot.pause()
+        said = [n.message for n in app._notifications if n.title == "Not saved"]
+    assert config.read_text() == text + 'github = "gh-fixture-secret"\n'
+    assert stat.S_IMODE(config.stat().st_mode) == 0o644
+    assert said == [
+        f"wrap is kept for this session only: a --config file ({config}) is never written to"
+    ]
+    assert not config_path().exists()
 
 
 @pytest.mark.parametrize(("colours", "saved"), [("full", "nord"), ("none", None)])

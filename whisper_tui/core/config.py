@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import tomllib
 from pathlib import Path
@@ -77,9 +78,14 @@ def load_config(path: Path | None = None, *, must_exist: bool = False) -> dict[s
 
 def save_setting(key: str, value: str | bool, path: Path | None = None) -> None:
     """Set one top-level string or true/false setting, keeping the rest of the file as the
-    user wrote it."""
+    user wrote it, and its mode: a new file is 0600 (it may come to hold secrets), a file
+    that exists keeps the permissions its owner gave it."""
     path = path or config_path()
-    write_target(path)  # a FIFO or device there is refused before a read could block on it
+    target = write_target(path)  # a FIFO or device is refused before a read could block on it
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:  # not there yet
+        mode = None
     # A JSON string is a valid TOML basic string; JSON's true/false are TOML's.
     line = f"{key} = {json.dumps(value)}\n"
     try:
@@ -102,4 +108,17 @@ def save_setting(key: str, value: str | bool, path: Path | None = None) -> None:
     # One rule for every file written (file_targets): a linked config.toml (a dotfiles
     # manager's) is written through and stays linked; a FIFO or device there is refused.
     with file_replacing(path) as (fd, _), os.fdopen(fd, "w", encoding="utf-8") as out:
+        if mode is not None and hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)  # the new file replaces the old one: it keeps the old's mode
         out.write("".join(lines))
+
+
+def is_default_config(path: str | os.PathLike[str] | None) -> bool:
+    """Whether `path` (--config's, or None) is the default settings file, the one the app
+    writes preferences to; a file named with --config (a team's, checked in) is never written."""
+    if path is None:
+        return True
+    try:
+        return Path(path).resolve() == config_path().resolve()
+    except OSError:
+        return False

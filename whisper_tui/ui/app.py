@@ -19,7 +19,7 @@ from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from whisper_tui.core.config import save_setting
+from whisper_tui.core.config import is_default_config, save_setting
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.responses import ResponsePolicy
 from whisper_tui.core.sanitize import ControlPictures
@@ -136,6 +136,8 @@ class WhisperApp(
         self._filter_timer: Timer | None = None
         self._theme_not_to_save: str | None = None
         """The theme the app set itself at start (for the terminal), until Textual tells of it."""
+        self._said_kept_for_session = False
+        """A preference changed with --config given was said to be kept for the session."""
         # The start theme before the stylesheet is first parsed (set once mounted, every rule
         # was parsed and every widget styled again before the first frame). Chosen for this
         # terminal, not by the user, it is never written back: a saved "nord" started under
@@ -271,8 +273,20 @@ class WhisperApp(
             self.remember_setting("theme", theme.name)
 
     def remember_setting(self, key: str, value: str | bool) -> None:
-        """Write one setting back to the config file (a warning when it can't be)."""
+        """Write one setting back to the config file (a warning when it can't be); a file
+        given with --config (a team's, checked in) is never written: the session keeps it."""
         path = Path(self.settings.config_file) if self.settings.config_file else None
+        if not is_default_config(path):
+            if not self._said_kept_for_session:  # once: every later change is kept the same
+                self._said_kept_for_session = True
+                self.notify(
+                    f"{key} is kept for this session only: a --config file ({path}) is never "
+                    "written to",
+                    title="Not saved",
+                    timeout=6,
+                    kind="kept-for-session",
+                )
+            return
         try:
             save_setting(key, value, path)
         except OSError as error:

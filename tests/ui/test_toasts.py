@@ -117,3 +117,41 @@ async def test_a_toast_never_covers_a_dialogs_buttons(size, opener, controls, to
         await wait_until(pilot, lambda: any(t.region.height for t in app.screen.query(Toast)))
         await pilot.pause()
         assert overlapping(app, controls) == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_a_toast_showing_before_the_find_bar_opens_is_lifted_above_it(size):
+    # Lifted only as each toast came: one already showing stayed put, behind the new bar.
+    store = RequestStore()
+    store.add(numbered_capture(1, b'{"b": "hello"}'))
+    app = WhisperApp(Settings(port=0), store=store, serve=False)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.detail.request is not None)
+        app.detail.focus()
+        app.notify(LONG, timeout=60)
+        await wait_until(pilot, lambda: any(t.region.height for t in app.screen.query(Toast)))
+        await pilot.press("f")
+        await wait_until(pilot, lambda: any(bar.display for bar in app.screen.query("FindBar")))
+        await pilot.pause()
+        await pilot.pause()
+        assert overlapping(app, ("FindBar",)) == []
+        await pilot.press("escape")  # closed: the toast goes back down to the footer
+        await pilot.pause()
+        await pilot.pause()
+        racks = list(app.screen.query("ToastRack"))
+        assert racks and all(rack.styles.margin.bottom == 1 for rack in racks)
+
+
+async def test_a_toast_showing_before_a_dialogs_error_line_shows_is_lifted_above_it():
+    app = app_with_captures(1)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.detail.request is not None)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: len(app.screen_stack) > 1)
+        app.notify(LONG, timeout=60)
+        await wait_until(pilot, lambda: any(t.region.height for t in app.screen.query(Toast)))
+        app.screen.query_one("#edit-error").update("a long error line about the URL")
+        app.screen.query_one("#edit-error").display = True
+        await pilot.pause()
+        await pilot.pause()
+        assert overlapping(app, ("#edit-error", "#edit-buttons")) == []

@@ -11,9 +11,11 @@ At 200x50 they keep Textual's roomier look.
 from __future__ import annotations
 
 from typing import ClassVar
+from weakref import WeakSet
 
 from textual.app import App
 from textual.notifications import Notification, Notify, SeverityLevel
+from textual.screen import Screen
 
 MAIN_CLEAR_OF = ("FindBar",)
 """On the main screen, what toasts stay above: the find bar (its counter is at the right, where
@@ -36,6 +38,9 @@ class Toasts(App[None]):
 
     _toast_kinds: dict[str, Notification] | None = None
     """The latest toast of each kind (as many entries as there are kinds: a handful)."""
+
+    _followed: WeakSet[Screen[object]] | None = None
+    """Screens whose layout changes lift the toasts again (see keep_toasts_clear)."""
 
     def notify(
         self,
@@ -66,13 +71,20 @@ class Toasts(App[None]):
         kinds[kind] = notification = Notification(message, title, severity, shown, markup)
         self.post_message(Notify(notification))
 
-    def keep_toasts_clear(self) -> None:
+    def keep_toasts_clear(self, screen: Screen[object] | None = None) -> None:
         """Lift the screen's toasts above what they must not cover: a toast over the R
         editor's Send/Cancel row or the find bar's counter hid them for its 5 s. Toasts are
         docked at the bottom right; their rack's bottom margin is set so they start above
         the highest of the screen's TOASTS_CLEAR_OF widgets that shows (MAIN_CLEAR_OF on the
-        main screen), measured when each toast comes."""
-        screen = self.screen
+        main screen), measured when each toast comes and at each of the screen's layouts
+        while toasts show: a find bar (or an error line) that opened under a toast already
+        showing hid behind it."""
+        screen = self.screen if screen is None else screen
+        if self._followed is None:
+            self._followed = WeakSet()
+        if screen not in self._followed:
+            self._followed.add(screen)
+            screen.screen_layout_refresh_signal.subscribe(self, self._relayout)
         selectors = getattr(screen, "TOASTS_CLEAR_OF", None)
         if selectors is None:
             selectors = MAIN_CLEAR_OF if screen is self.screen_stack[0] else ()
@@ -84,7 +96,12 @@ class Toasts(App[None]):
         ]
         bottom = max(RACK_MARGIN, screen.size.height - min(tops)) if tops else RACK_MARGIN
         for rack in screen.query("ToastRack"):
-            rack.styles.margin = (0, 0, bottom, 0)
+            if rack.styles.margin.bottom != bottom:  # a margin set lays the screen out again
+                rack.styles.margin = (0, 0, bottom, 0)
+
+    def _relayout(self, screen: Screen[object]) -> None:
+        if self._notifications and screen.is_attached:  # none showing: the next toast lifts
+            self.keep_toasts_clear(screen)
 
     def _refresh_notifications(self) -> None:
         """Textual's: the toasts showing are put on a screen as it comes (a dialog opened

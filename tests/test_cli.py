@@ -20,6 +20,7 @@ from whisper_tui.core.har import load_har, save_har
 from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.session import Session
 from whisper_tui.core.store import RequestStore
+from whisper_tui.options import CONFIG_KEYS
 from whisper_tui.ui.action_registry import all_actions
 
 
@@ -127,6 +128,32 @@ def test_max_requests_0_in_the_config_file_is_a_one_line_error_not_a_traceback(t
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("whisper-tui: error:")
     assert "max_requests: must be at least 1, got 0" in lines[0]
+
+
+def test_a_config_file_with_several_mistakes_reports_every_one_a_line_each(tmp_path):
+    # Only the first was reported: fixing a file took a run per mistake.
+    config = tmp_path / "team.toml"
+    config.write_text(
+        'port = 70000\nmax_body = "lots"\nnope = 1\n'
+        '[secrets]\ngithub = 5\nstripe = ["whsec_kept-secret", 7]\n[keymap]\nreplay = 3\n'
+    )
+    result = run_cli("--config", str(config), "--headless")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "kept-secret" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"whisper-tui: error: {config}: {problem}"
+        for problem in (
+            "port: port 70000 is outside 0-65535 (see whisper-tui --help)",
+            "max_body: not a size: 'lots' (use e.g. 512KiB, 32MiB, 1GB) (see whisper-tui --help)",
+            f"unknown setting 'nope'; known: {', '.join(CONFIG_KEYS)} (see whisper-tui --help)",
+            "secrets: github: expected the secret as a string, got an integer "
+            "(see whisper-tui --help)",
+            "secrets: stripe: expected the secret as a string, got an integer "
+            "(see whisper-tui --help)",
+            "keymap: replay: expected keys as a string, got an integer "
+            "(see [keymap] in whisper-tui --help)",
+        )
+    ]
 
 
 def test_a_negative_tolerance_is_refused_from_the_file_as_from_the_flag(tmp_path, capsys):

@@ -60,6 +60,9 @@ keys: j/k or arrows move, g/G first/last, Tab switches pane, ? help, q quit."""
 )
 
 
+SEE_HELP = "see whisper-tui --help"
+"""Where a bad flag or config value's error points."""
+
 SEE_KEYMAP = "see [keymap] in whisper-tui --help"
 """Where a bad [keymap]'s error points: --help's config file part, every binding id in it."""
 
@@ -101,9 +104,14 @@ class _OneLineErrorParser(argparse.ArgumentParser):
             self.epilog = EPILOG.replace("examples:", config_help() + "\nexamples:", 1)
         return super().format_help()
 
-    def fail(self, message: str, see: str = "see whisper-tui --help") -> NoReturn:
+    def fail(self, message: str, see: str = SEE_HELP) -> NoReturn:
         # One line, no usage dump: the user sees what is wrong and where to look.
-        self.exit(EXIT_USAGE, f"whisper-tui: error: {message} ({see})\n")
+        self.fail_all([(message, see)])
+
+    def fail_all(self, problems: Sequence[tuple[str, str]]) -> NoReturn:
+        """Exit 2 with one line per (problem, where to look)."""
+        text = "".join(f"whisper-tui: error: {message} ({see})\n" for message, see in problems)
+        self.exit(EXIT_USAGE, text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -131,8 +139,12 @@ def parse_settings(
         from_file = config_values(load_config(path, must_exist=bool(config_file)), path)
         from_env = secrets_from_env(os.environ if environ is None else environ)
     except ValueError as error:
-        keymap = getattr(error, "key", None) == "keymap"
-        parser.fail(str(error), *([SEE_KEYMAP] if keymap else []))
+        # Every problem the file has, one line each (a config error carries them all).
+        problems = getattr(error, "problems", [(str(error), getattr(error, "key", None))])
+        lines = [
+            (message, SEE_KEYMAP if key == "keymap" else SEE_HELP) for message, key in problems
+        ]
+        parser.fail_all(lines)
     values = {**from_file, **flags}  # a flag overrides the file
     values["secrets"] = merged_secrets(
         from_file.get("secrets", ()),

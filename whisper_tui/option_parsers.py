@@ -6,6 +6,8 @@ Each raises ValueError with a one-line message, the same for a flag and for the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.signatures import get_scheme, parse_secret_arg
 from whisper_tui.core.sizes import parse_size
@@ -99,13 +101,34 @@ def parse_public_url(text: str) -> str:
     return text
 
 
+class TableProblems(ValueError):
+    """A table's entries that can't be used, every one (one line each), not just the first."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
+def _each_entry(table: dict[str, object], read: Callable[[str, object], None]) -> None:
+    """`read(key, value)` for every entry; TableProblems with every entry's ValueError."""
+    problems = []
+    for key, given in table.items():
+        try:
+            read(key, given)
+        except ValueError as problem:
+            problems.append(str(problem))
+    if problems:
+        raise TableProblems(problems)
+
+
 def secrets_table(value: object) -> tuple[tuple[str, str], ...]:
     """The [secrets] table -> (scheme, secret) pairs, a scheme's list in its order."""
     # [secrets] holds `scheme = "secret"` or `scheme = ["secret", "older secret"]` lines: each
     # secret is read as --secret scheme=secret would be. Values are never echoed: secrets.
     assert isinstance(value, dict)
     pairs: list[tuple[str, str]] = []
-    for scheme, given in value.items():
+
+    def read(scheme: str, given: object) -> None:
         if isinstance(given, list):
             if not given:
                 raise ValueError(f"{scheme}: expected a secret or a list of secrets, got []")
@@ -118,6 +141,8 @@ def secrets_table(value: object) -> tuple[tuple[str, str], ...]:
                     f"{scheme}: expected the secret as a string, got {toml_name(secret)}"
                 )
             pairs.append(parse_secret_arg(f"{scheme}={secret}"))
+
+    _each_entry(value, read)
     return tuple(pairs)
 
 
@@ -128,7 +153,8 @@ def keymap_table(value: object) -> tuple[tuple[str, str], ...]:
     the action table (plain Python: headless mode checks it too without importing Textual).
     """
     assert isinstance(value, dict)
-    for action_id, keys in value.items():
+
+    def read(action_id: str, keys: object) -> None:
         if not isinstance(keys, str):
             raise ValueError(f"{action_id}: expected keys as a string, got {toml_name(keys)}")
         names = keys.split(",")
@@ -136,6 +162,8 @@ def keymap_table(value: object) -> tuple[tuple[str, str], ...]:
             not name.strip() or name.strip().endswith("+") for name in names
         ):
             raise ValueError(f'{action_id}: {keys!r} is not a list of keys like "r,ctrl+r"')
+
+    _each_entry(value, read)
     return tuple(sorted((str(key), str(keys)) for key, keys in value.items()))
 
 

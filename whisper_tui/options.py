@@ -21,6 +21,7 @@ from whisper_tui.core.store import DEFAULT_MAX_REQUESTS
 from whisper_tui.core.tunnels import parse_tunnel, usages
 from whisper_tui.loops import parse_loop
 from whisper_tui.option_parsers import (
+    TableProblems,
     keymap_table,
     parse_body_limit,
     parse_count,
@@ -329,17 +330,25 @@ def flag_values(namespace: argparse.Namespace) -> dict[str, Any]:
 def config_values(data: Mapping[str, object], source: Path) -> dict[str, Any]:
     """The Settings fields a config file's data sets, each value read by its option's parser.
 
-    Raises ConfigError, one line naming the file, the key and the problem (the same words a bad
-    flag value gets).
+    Raises ConfigError naming the file, the key and the problem (the same words a bad flag
+    value gets), one line per problem: every key is read, so a file with three mistakes says
+    all three at once rather than one a run.
     """
     values: dict[str, Any] = {}
+    problems: list[tuple[str, str | None]] = []
     for key, value in data.items():
         option = CONFIG_KEYS.get(key)
         if option is None:
             known = ", ".join(CONFIG_KEYS)
-            raise ConfigError(f"{source}: unknown setting {key!r}; known: {known}")
+            problems.append((f"{source}: unknown setting {key!r}; known: {known}", None))
+            continue
         try:
             values[option.field] = option.from_config(value, source.parent)
+        except TableProblems as error:  # a table's entries: each one its own line
+            problems += [(f"{source}: {key}: {line}", key) for line in error.lines]
         except ValueError as error:
-            raise ConfigError(f"{source}: {key}: {error}", key) from None
+            problems.append((f"{source}: {key}: {error}", key))
+    if problems:
+        first_key = problems[0][1]
+        raise ConfigError("\n".join(line for line, _ in problems), first_key, problems)
     return values

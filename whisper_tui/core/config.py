@@ -32,12 +32,20 @@ from whisper_tui.core.file_targets import file_replacing, write_target
 
 
 class ConfigError(ValueError):
-    """The config file can't be used; the message names the file and the problem."""
+    """The config file can't be used; the message names the file and the problem (one line
+    per problem: `problems` has each, with its key)."""
 
-    def __init__(self, message: str, key: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        key: str | None = None,
+        problems: list[tuple[str, str | None]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.key = key
         """The setting or table at fault (`keymap`), so the error can say where it is explained."""
+        self.problems = problems or [(message, key)]
+        """Every problem found, (one-line message, key), in the file's order."""
 
 
 def config_dir() -> Path:

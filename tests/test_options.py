@@ -268,7 +268,10 @@ def test_a_secret_variable_lists_several_in_order_where_commas_are_safe():
     [
         ("stripe = []", "secrets: stripe: expected a secret or a list of secrets, got []"),
         ('stripe = ["whsec_a", 5]', "secrets: stripe: expected the secret as a string, got an"),
-        ('stripe = ["whsec_a", ""]', "secrets: empty secret for 'stripe'"),
+        (
+            'stripe = ["whsec_a", ""]',
+            "secrets: stripe: the 2nd of the list's 2 secrets is empty; remove it from the list",
+        ),
     ],
 )
 def test_a_bad_list_of_secrets_is_a_one_line_error_that_shows_no_secret(capsys, toml, words):
@@ -276,6 +279,27 @@ def test_a_bad_list_of_secrets_is_a_one_line_error_that_shows_no_secret(capsys, 
     error = error_of([], capsys)
     assert error.startswith(f"whisper-tui: error: {path}: ") and words in error, error
     assert "whsec_a" not in error
+
+
+@pytest.mark.parametrize(
+    ("toml", "words"),
+    [
+        (
+            'github = ""',
+            'secrets: github: the secret is empty (github = ""); give it, github = "SECRET", '
+            "or remove the line (see whisper-tui --help)",
+        ),
+        ('Stripe = ""', 'secrets: Stripe: the secret is empty (Stripe = "")'),
+        ('"a=b" = "whsec_a"', "secrets: unknown signature scheme 'a=b'; known: stripe, "),
+    ],
+)
+def test_a_secrets_error_is_said_in_the_config_file_s_terms_not_the_flag_s(capsys, toml, words):
+    # "secrets: empty secret for 'github'; expected SCHEME=SECRET" spoke --secret's syntax of
+    # a TOML line, `github = ""` under [secrets]; a key holding '=' was split as a flag is.
+    path = write_config(f"[secrets]\n{toml}\n")
+    error = error_of([], capsys)
+    assert error.startswith(f"whisper-tui: error: {path}: ") and words in error, error
+    assert "SCHEME=SECRET" not in error and "whsec_a" not in error
 
 
 def test_headless_help_names_every_signal_that_stops_it_cleanly():

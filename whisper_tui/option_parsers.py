@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from whisper_tui.core.redaction import shown_url
-from whisper_tui.core.signatures import get_scheme, parse_secret_arg
+from whisper_tui.core.signatures import get_scheme
+from whisper_tui.core.signatures.checking import ordinal
+from whisper_tui.core.signatures.secret_args import usable
 from whisper_tui.core.sizes import parse_size
 from whisper_tui.core.targets import validate_target
 from whisper_tui.option_types import toml_name
@@ -129,18 +131,32 @@ def secrets_table(value: object) -> tuple[tuple[str, str], ...]:
     pairs: list[tuple[str, str]] = []
 
     def read(scheme: str, given: object) -> None:
+        # Errors in the file's own terms (`github = "..."`), not --secret's SCHEME=SECRET.
         if isinstance(given, list):
             if not given:
                 raise ValueError(f"{scheme}: expected a secret or a list of secrets, got []")
             secrets = given
         else:
             secrets = [given]
-        for secret in secrets:
+        name = get_scheme(scheme).name  # an unknown scheme: 'unknown signature scheme ...'
+        count = len(secrets)
+        for position, secret in enumerate(secrets, 1):
             if not isinstance(secret, str):
                 raise ValueError(
                     f"{scheme}: expected the secret as a string, got {toml_name(secret)}"
                 )
-            pairs.append(parse_secret_arg(f"{scheme}={secret}"))
+            if not secret and isinstance(given, list):
+                raise ValueError(
+                    f"{scheme}: the {ordinal(position)} of the list's {count} secrets is "
+                    "empty; remove it from the list"
+                )
+            if not secret:
+                raise ValueError(
+                    f'{scheme}: the secret is empty ({scheme} = ""); give it, '
+                    f'{scheme} = "SECRET", or remove the line'
+                )
+            usable(name, secret)  # 'standard: the secret is not valid base64 ...'
+            pairs.append((name, secret))
 
     _each_entry(value, read)
     return tuple(pairs)

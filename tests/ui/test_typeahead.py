@@ -6,7 +6,12 @@ typist or a paste without bracketed paste do (Pilot.press waits after each key).
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import events
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tests.helpers import send_raw, type_at_once, wait_for_list, wait_until, wait_until_settled
@@ -225,3 +230,78 @@ async def test_keys_after_one_whose_widget_went_are_handed_on_after_stuck_after(
         field = app.screen.query_one("#filter", Input)
         # Before: `a` held `/xyz` until yet another key arrived (no timer).
         await wait_until(pilot, lambda: field.value == "xyz")
+
+
+# -- every wait ends after STUCK_AFTER ------------------------------------------------------
+# The gate's wait is blocked with a real Textual handler awaiting an event the test sets at
+# the end. Pilot.pause waits for the screen's queues, which a blocked screen never empties:
+# this polls with asyncio.sleep instead. (A key in flight that never reports: the Vanishing
+# test above. A pushed screen that never mounts holds the app's own task, App._get_screen
+# awaiting its mount: Textual takes no key then, gate or not.)
+
+
+async def poll_until(condition, timeout: float = 10.0) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition never held")
+
+
+def post_keys(app: WhisperApp, *names: str) -> None:
+    """Keys queued together on the app (as a burst arrives), in order."""
+    for name in names:
+        key = events.Key(name, name if len(name) == 1 else None)
+        key.set_sender(app)
+        app.post_message(key)
+
+
+class Recorder(Static, can_focus=True):
+    """Takes every key it is given (a widget that stops a key reports it handled)."""
+
+    def __init__(self) -> None:
+        super().__init__("keys")
+        self.keys: list[str] = []
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        self.keys.append(event.key)
+        if event.key == "f1":  # the screen's task goes into a handler it stays in
+            self.screen.post_message(StallingScreen.Stall())
+
+
+class StallingScreen(Screen):
+    """Its task stays in a handler once a Stall arrives: the callbacks Textual runs after
+    its refresh (the gate's among them) never run."""
+
+    class Stall(Message):
+        pass
+
+    def __init__(self, release: asyncio.Event) -> None:
+        super().__init__()
+        self.release = release
+
+    def compose(self) -> ComposeResult:
+        yield Recorder()
+
+    async def on_stalling_screen_stall(self, message: Stall) -> None:
+        await self.release.wait()
+
+
+async def test_keys_are_handed_on_when_the_screen_never_refreshes(monkeypatch):
+    monkeypatch.setattr(typeahead, "STUCK_AFTER", 0.2)  # 2 s in use; a quick test
+    release = asyncio.Event()
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = StallingScreen(release)
+        await app.push_screen(screen)
+        recorder = screen.query_one(Recorder)
+        recorder.focus()
+        await wait_until(pilot, lambda: app.focused is recorder)
+        post_keys(app, "f1", "x", "f2", "y")
+        try:
+            # f1 stalls the screen; f2 (not text) waits for the refresh again. Before: the
+            # gate waited for the stalled screen's refresh for good; x, f2 and y were held.
+            await poll_until(lambda: recorder.keys == ["f1", "x", "f2", "y"])
+        finally:
+            release.set()

@@ -16,6 +16,10 @@ mounted. Each key then goes where it would have gone had it been typed a second 
 paste is held and ordered the same way. A paste that starts with `/` on the list opens the
 filter with the rest.
 
+No wait outlasts STUCK_AFTER: whatever the gate waits for, a deadline started with each wait
+hands on the next key when it passes, the held keys kept in order. (The deadline runs on the
+app's task: while an app action awaits without end, Textual holds every key, gate or not.)
+
 Alt+key: a terminal sends Esc typed just before a key as it sends Alt+that key. Where no
 binding claims the Alt key it is taken as Esc then the key (as_typed), except for a key that
 quits, closes or cancels (q, Esc's own keys, any key the action table binds to such an action,
@@ -40,10 +44,12 @@ from whisper_tui.ui.keymap import active_keymap, keys_in_effect
 Typed = events.Key | events.Paste
 
 STUCK_AFTER = 2.0
-"""Seconds after which a key still not seen to the end is let go and the next one handed on,
-by a timer started with each key: a widget removed while it handles the key, or with the key
-in its queue, never reports it (Textual's message signal is not sent from a removed widget).
-Before the timer, such a key held every later one until yet another key arrived."""
+"""Seconds the gate waits at most in each of its waits: for the key in flight to be handled
+to the end, then for the screen's refresh after it (and a screen it pushed to be mounted).
+When one passes, a deadline hands on the next key (held keys stay in their order). A widget
+removed while it handles the key, or with the key in its queue, never reports it (Textual's
+message signal is not sent from a removed widget); a screen whose task stays in a handler
+never runs the after-refresh callback. Each held every later key, the second for good."""
 
 
 class TypeAhead:
@@ -67,12 +73,15 @@ class TypeAhead:
         """Keys and pastes that arrived, not yet handed to Textual."""
         self._in_flight: Typed | None = None
         """The one handed on and not yet handled to the end."""
-        self._stuck_timer: Timer | None = None
-        """Lets the key in flight go after STUCK_AFTER."""
         self._watched: tuple[MessagePump, ...] = ()
         """The widgets it goes up through (their message signals tell when it is done)."""
         self._settling = False
-        """The next key waits for the last one's effects (a refresh, the app's queue)."""
+        """The next key waits for the last one's effects (a refresh, the app's queue, a mount)."""
+        self._turn = 0
+        """Counts the gate's waits: a callback from a wait the deadline already ended is
+        recognised by its turn and ignored (it would hand on a key out of turn)."""
+        self._deadline: Timer | None = None
+        """Ends the current wait STUCK_AFTER after it began."""
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
@@ -83,18 +92,26 @@ class TypeAhead:
             return
         await super().on_event(event)  # type: ignore[misc]
 
-    async def _deliver_next(self) -> None:
-        """Hand the next typed key to Textual, once the screen it will go to is ready."""
+    async def _deliver_next(self, turn: int | None = None, overdue: bool = False) -> None:
+        """Hand the next typed key to Textual, once the screen it will go to is ready.
+        `turn`: the wait this call ends (None: the gate was idle); `overdue`: the deadline
+        passed, so the key goes even to a screen still mounting."""
+        if turn is not None and turn != self._turn:
+            return  # that wait was already ended by its deadline
         self._settling = False
-        if self._in_flight is not None or not self.is_running or not self._typed:
+        if self._in_flight is not None or not self.is_running:
             return
-        if not self.screen.is_mounted:
+        if not self._typed:
+            self._stop_deadline()  # idle: nothing to wait for
+            return
+        if not self.screen.is_mounted and not overdue:
             # A dialog the last key pushed is still composing; its focus is not set yet.
             self._settle()
             return
         event = self._typed.popleft()
         self._in_flight = event
-        self._stuck_timer = self.set_timer(STUCK_AFTER, lambda: self._let_go(event))
+        self._turn += 1
+        self._start_deadline()
         # Textual's own handling: priority bindings, else forwarded to the focused widget.
         await super().on_event(event)  # type: ignore[misc]
         if not event.is_forwarded:  # a priority binding (Ctrl+C, Ctrl+P...) took it
@@ -143,33 +160,58 @@ class TypeAhead:
         Any other key (Tab, R, /, an Input's Backspace) may have moved the focus, pushed a
         screen or shown a widget: the next goes after the screen's next refresh, as a key
         typed a moment later would (Tab's order comes from the layout: right after `/` the
-        filter field, shown but not yet laid out, sorted first)."""
+        filter field, shown but not yet laid out, sorted first). The wait for that has its
+        own deadline: a key slow to handle on a busy machine leaves the refresh its time."""
         if self._in_flight is not event:
             return
         self._in_flight = None
-        if self._stuck_timer is not None:
-            self._stuck_timer.stop()
-            self._stuck_timer = None
-        for node in self._watched:
-            node.message_signal.unsubscribe(self)  # type: ignore[arg-type]
-        self._watched = ()
+        self._unwatch()
+        self._start_deadline()
         if settle:
             self._settle()
         else:
             self._settling = True
-            self.call_later(self._deliver_next)
+            self.call_later(self._deliver_next, self._turn)
 
     def _settle(self) -> None:
         # After the refresh, then behind what the app's queue holds by then (a focus change
         # the new screen's on_mount asked for): the next key is always handed on by the app.
+        # The refresh is the screen's to run: a screen busy in a handler never runs it.
         self._settling = True
-        self.call_after_refresh(self.call_later, self._deliver_next)
+        if self._deadline is None:  # a key typed while a screen mounts, the gate idle
+            self._start_deadline()
+        self.call_after_refresh(self.call_later, self._deliver_next, self._turn)
 
-    def _let_go(self, event: Typed) -> None:
-        """STUCK_AFTER passed and `event` never reported handled: the next key goes."""
-        if self._in_flight is event:
-            self.log.warning(f"typed key {event!r} never reported handled")
-            self._finished(event, settle=False)
+    def _unwatch(self) -> None:
+        for node in self._watched:
+            node.message_signal.unsubscribe(self)  # type: ignore[arg-type]
+        self._watched = ()
+
+    def _start_deadline(self) -> None:
+        self._stop_deadline()
+        timer = self._deadline = self.set_timer(STUCK_AFTER, lambda: self._overdue(timer))
+
+    def _stop_deadline(self) -> None:
+        if self._deadline is not None:
+            self._deadline.stop()
+            self._deadline = None
+
+    async def _overdue(self, timer: Timer) -> None:
+        """STUCK_AFTER passed in the wait `timer` was started for: end it, hand on a key."""
+        if timer is not self._deadline:
+            return  # that wait ended as its time ran out (its tick was already queued)
+        self._deadline = None
+        if self._in_flight is not None:
+            self.log.warning(f"typed key {self._in_flight!r} never reported handled")
+        elif not self.screen.is_mounted:
+            self.log.warning(f"{self.screen!r} never finished mounting; typed keys go on")
+        else:
+            self.log.warning("the screen never refreshed after the last key; typed keys go on")
+        self._in_flight = None
+        self._unwatch()
+        self._settling = False
+        self._turn += 1  # the ended wait's callbacks, if they ever come, are ignored
+        await self._deliver_next(overdue=True)
 
 
 def is_text(event: Typed) -> bool:

@@ -305,3 +305,34 @@ async def test_keys_are_handed_on_when_the_screen_never_refreshes(monkeypatch):
             await poll_until(lambda: recorder.keys == ["f1", "x", "f2", "y"])
         finally:
             release.set()
+
+
+def test_textual_still_has_the_private_parts_the_gate_reads():
+    """typeahead reads private parts of Textual. An upgrade that renames or drops one breaks
+    the gate in ways other tests show only as keys astray: this names what changed."""
+    from importlib.metadata import version
+
+    import textual.keys
+    from textual.app import App
+
+    changed = []
+    to_key = getattr(textual.keys, "_character_to_key", None)
+    if not callable(to_key) or to_key("/") != "slash":
+        changed.append("textual.keys._character_to_key('/') no longer gives 'slash' (as_typed)")
+    app = App()
+    key = events.Key("a", "a")
+    key.set_sender(app)
+    if getattr(key, "_sender", None) is not app:
+        changed.append("Message._sender is not the sender set_sender gave (bubbles_on)")
+    if getattr(key, "_stop_propagation", None) is not False:
+        changed.append("Message._stop_propagation is not False on a new key (bubbles_on)")
+    key.stop()
+    if getattr(key, "_stop_propagation", None) is not True:
+        changed.append("Message.stop() no longer sets Message._stop_propagation (bubbles_on)")
+    if not hasattr(Static(), "_parent"):
+        changed.append("DOMNode._parent is gone (bubbles_on)")
+    if not callable(getattr(App, "_on_key", None)):
+        changed.append("App._on_key is gone (TypeAhead._on_key runs the app's bindings by it)")
+    assert not changed, f"Textual {version('textual')} changed what typeahead.py reads: " + (
+        "; ".join(changed)
+    )

@@ -331,8 +331,11 @@ class Session:
             text = f"{rejected:,} rejected"
             parts.append(StatusPart(text, text, 2, "rejected"))
         if self.tunnel is not None:
-            text = self.tunnel.describe()
-            parts.append(StatusPart(text, self.tunnel.describe_short(), 2, "tunnel"))
+            text, short = self.tunnel.describe(), self.tunnel.describe_short()
+            if self.tunnel.old_url:  # providers still send to the old URL: never given up
+                parts.append(StatusPart(text, short, KEPT, "url-changed"))
+            else:
+                parts.append(StatusPart(text, short, 2, "tunnel"))
         elif self.settings.public_url:
             # Given by hand (a tunnel started elsewhere): the bar says it as a tunnel's would,
             # so the URL to paste into the provider's dashboard is in view, not only behind U.

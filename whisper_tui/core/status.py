@@ -23,7 +23,8 @@ class StatusPart:
     rank: int
     """Higher ranks give way first; KEPT never does."""
     kind: str
-    """What it is ('count', 'loading', 'tunnel', 'forward', 'answer', 'save'), for styling."""
+    """What it is ('count', 'loading', 'tunnel', 'url-changed', 'forward', 'answer', 'save'),
+    for styling."""
 
 
 def join(parts: list[StatusPart]) -> str:

@@ -140,8 +140,9 @@ class TopBar(Widget):
         return line
 
 
-STYLES = {"answer": "wt.warn", "rejected": "wt.warn", "save": "wt.error"}
-"""Status parts by kind (others bold): what senders get, or got refused, stands out."""
+STYLES = {"answer": "wt.warn", "rejected": "wt.warn", "save": "wt.error", "url-changed": "wt.warn"}
+"""Status parts by kind (others bold): what senders get, or got refused, or a public URL
+that changed under the providers, stands out."""
 
 
 def bar_parts(base_url: str, status: Sequence[StatusPart], shown: str = "") -> list[BarPart]:

@@ -119,8 +119,25 @@ async def test_the_status_names_the_url_and_how_often_it_came_back():
     assert tunnel.describe() == "tunnel scripted: connecting"
     await tunnel.start()
     await wait_for(lambda: tunnel.reconnects == 1)
+    # Back at another URL: said until the user has it (the TUI's U), then how often.
+    assert (
+        tunnel.describe() == "public https://b.example (CHANGED, https://a.example no longer works)"
+    )
+    assert tunnel.describe_short() == "public https://b.example (CHANGED)"
+    tunnel.acknowledge_url()
     assert tunnel.describe() == "public https://b.example (reconnected once)"
     await tunnel.stop()
+
+
+async def test_back_at_the_same_url_is_no_change():
+    tunnel = Scripted(["drop:https://a.example", "https://a.example"])
+    said: list[str] = []
+    tunnel.subscribe(said.append)
+    await tunnel.start()
+    await wait_for(lambda: tunnel.reconnects == 1)
+    await tunnel.stop()
+    assert tunnel.old_url is None
+    assert said[-1] == "tunnel scripted: reconnected, public URL https://a.example"
 
 
 async def test_a_program_s_url_line_brings_it_up_and_its_exit_is_quoted_in_one_line():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -69,15 +70,16 @@ async def test_a_delivery_through_the_ssh_forward_is_captured_and_a_killed_ssh_r
         assert "reconnecting in 1 s" in session.status_text()
 
         await wait_for(lambda: tunnel.state == "up")
-        second_url = session.public_url
-        assert second_url is not None
-        assert await post(f"{second_url}/hooks/through-ssh?n=2", b"second") == 200
+        # The reconnect asked for the port the server gave before: the URL providers were
+        # given still works.
+        assert session.public_url == first_url
+        assert await post(f"{first_url}/hooks/through-ssh?n=2", b"second") == 200
         assert [c.body for c in session.store] == [b"first", b"second"]
-        assert f"public {second_url} (reconnected once)" in session.status_text()
+        assert f"public {first_url} (reconnected once)" in session.status_text()
         assert said == [
             f"tunnel ssh: public URL {first_url}",
             "tunnel ssh down: ssh ended by signal 9 (SIGKILL); reconnecting in 1 s",
-            f"tunnel ssh: reconnected, public URL {second_url}",
+            f"tunnel ssh: reconnected, public URL {first_url}",
         ]
         pid = tunnel.process.pid
     finally:
@@ -103,6 +105,51 @@ async def test_a_stopped_ssh_s_statistics_are_not_given_as_the_reason(sshd):
         assert tunnel.problem == "ssh exited (status 0), giving no reason"
     finally:
         await session.stop()
+
+
+async def test_when_the_old_remote_port_is_taken_the_new_url_is_said_until_acknowledged(sshd):
+    session = ssh_session(sshd)
+    said: list[str] = []
+    await session.start()
+    session.watch_tunnel(said.append)
+    tunnel = session.tunnel
+    assert tunnel is not None
+    # Both loopbacks, as sshd listens on each (a port free on either is not refused).
+    taken = socket.socket(socket.AF_INET6)
+    taken.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    try:
+        await wait_for(lambda: tunnel.state == "up")
+        first_url = session.public_url
+        assert first_url is not None and tunnel.process is not None
+        old_port = int(first_url.rsplit(":", 1)[1])
+        os.kill(tunnel.process.pid, signal.SIGKILL)
+        await wait_for(lambda: tunnel.state == "reconnecting", 10)
+        # Something else takes the port once sshd lets it go: the reconnect is refused it.
+        await wait_for(lambda: _bound(taken, old_port), 10)
+        await wait_for(lambda: tunnel.state == "up" and session.public_url != first_url)
+        second_url = session.public_url
+        assert second_url is not None
+        assert await post(f"{second_url}/after", b"x") == 200
+        assert said[-1] == (
+            f"tunnel ssh: reconnected at a NEW public URL {second_url}; {first_url} no longer works"
+        )
+        assert f"public {second_url} (CHANGED, {first_url} no longer works)" in (
+            session.status_text()
+        )
+        tunnel.acknowledge_url()
+        assert f"public {second_url} (reconnected once)" in session.status_text()
+    finally:
+        taken.close()
+        await session.stop()
+
+
+def _bound(sock: socket.socket, port: int) -> bool:
+    try:
+        sock.bind(("::", port))
+    except OSError:
+        return False
+    sock.listen()
+    return True
 
 
 async def test_a_fixed_remote_port_is_the_public_port(sshd):

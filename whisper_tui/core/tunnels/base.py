@@ -76,6 +76,9 @@ class Tunnel(ABC):
         self.reconnects = 0
         """How many times a dropped connection came back up."""
         self.retry_in: float | None = None
+        self.old_url: str | None = None
+        """The URL a reconnect replaced with another, which no longer works, until
+        `acknowledge_url` (the TUI's U): providers configured with it fail meanwhile."""
         self._listeners: list[Listener] = []
         self._task: asyncio.Task[None] | None = None
         self._settled = asyncio.Event()
@@ -136,14 +139,17 @@ class Tunnel(ABC):
     def describe_short(self) -> str:
         """describe() for a narrow status line: the public URL, or the state without why."""
         if self.state == "up" and self.public_url:
-            return f"public {printable(self.public_url)}"
+            changed = " (CHANGED)" if self.old_url else ""
+            return f"public {printable(self.public_url)}{changed}"
         return f"{self.name}: {self.state}"
 
     def describe(self) -> str:
         """The tunnel's state for the status line, e.g. 'public https://x.trycloudflare.com'."""
         if self.state == "up" and self.public_url:
             text = f"public {printable(self.public_url)}"
-            if self.reconnects:
+            if self.old_url:
+                text += f" (CHANGED, {printable(self.old_url)} no longer works)"
+            elif self.reconnects:
                 times = "once" if self.reconnects == 1 else f"{self.reconnects} times"
                 text += f" (reconnected {times})"
             return text
@@ -162,15 +168,29 @@ class Tunnel(ABC):
         if self.state == "up" and url == self.public_url:
             return
         came_back = self.state == "reconnecting"
+        before = self.public_url
         self.public_url = url
         self.state = "up"
         self.retry_in = None
-        if came_back:
+        if url == self.old_url:  # back where providers send: nothing to update after all
+            self.old_url = None
+        if came_back and before is not None and url != before:
+            self.reconnects += 1
+            self.old_url = self.old_url or before  # the one providers still have
+            self._tell(
+                f"{self.name}: reconnected at a NEW public URL {url}; "
+                f"{self.old_url} no longer works"
+            )
+        elif came_back:
             self.reconnects += 1
             self._tell(f"{self.name}: reconnected, public URL {url}")
         else:
             self._tell(f"{self.name}: public URL {url}")
         self._settled.set()
+
+    def acknowledge_url(self) -> None:
+        """The user has the new public URL (copied it): the change is no longer news."""
+        self.old_url = None
 
     # -- supervision --------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """`--tunnel ssh:[USER@]HOST[:PORT]`: the system ssh with a remote forward to the capture port.
 
 The forward is `-R PORT:127.0.0.1:LOCAL` (PORT 0, the default, lets the server pick one, which
-OpenSSH reports as "Allocated port N for remote forward to ..."). The public URL is
+OpenSSH reports as "Allocated port N for remote forward to ..."); a reconnect asks for the
+port it had, and lets the server pick again only if that one is refused. The public URL is
 http://HOST:PORT unless the server prints a URL of its own once the forward is set up. For the
 port to be reachable from outside, the server needs `GatewayPorts yes` (or a proxy in front).
 WHISPER_SSH_COMMAND replaces `ssh` and its options, as git's GIT_SSH_COMMAND does.
@@ -12,7 +13,12 @@ from __future__ import annotations
 import re
 import shlex
 
-from whisper_tui.core.tunnels.base import ProcessTunnel, TunnelError, TunnelTarget
+from whisper_tui.core.tunnels.base import (
+    ConnectionEnded,
+    ProcessTunnel,
+    TunnelError,
+    TunnelTarget,
+)
 from whisper_tui.core.tunnels.registry import register
 
 SSH_COMMAND_VARIABLE = "WHISPER_SSH_COMMAND"
@@ -31,6 +37,7 @@ _ALLOCATED = re.compile(r"Allocated port (\d+) for remote forward")
 _FORWARD_SUCCESS = re.compile(r"remote forward success for: listen (?:\S+:)?(\d+)")
 _STATISTICS = ("Transferred: ", "Bytes per second: ")
 """What ssh prints as it exits at LogLevel VERBOSE and above, whatever the reason: never one."""
+_REFUSED = re.compile(r"remote port forwarding failed for listen port (\d+)")
 _URL = re.compile(r"https?://[^\s\"'<>]+")
 
 
@@ -69,6 +76,22 @@ class SshTunnel(ProcessTunnel):
     def __init__(self, argument: str, target: TunnelTarget) -> None:
         super().__init__(argument, target)
         self._forward_up = False
+        self.remote_port = 0
+        """The port the server gave the last forward: a reconnect asks for it again, so the
+        public URL providers were given keeps working (0: let the server pick)."""
+        self._refused = False
+
+    async def connect_once(self) -> None:
+        """One connection; when the port the last one had is refused (still held by the
+        server, or taken), at once another with a port the server picks."""
+        asked = self.remote_port
+        try:
+            await super().connect_once()
+        except ConnectionEnded:
+            if not (asked and self._refused):
+                raise
+            self.remote_port = 0
+            await super().connect_once()
 
     @classmethod
     def check_argument(cls, argument: str) -> None:
@@ -78,7 +101,9 @@ class SshTunnel(ProcessTunnel):
 
     def command(self) -> list[str]:
         user, host, port = split_destination(self.argument)
+        port = port or self.remote_port
         self._forward_up = False
+        self._refused = False
         custom = self.target.environ.get(SSH_COMMAND_VARIABLE, "").strip()
         try:
             program = shlex.split(custom) if custom else ["ssh"]
@@ -92,6 +117,8 @@ class SshTunnel(ProcessTunnel):
         return not line.strip() or line.startswith(("debug", *_STATISTICS))
 
     def read_line(self, line: str) -> str | None:
+        if _REFUSED.search(line):
+            self._refused = True
         if allocated := _ALLOCATED.search(line):
             return self._url_for(int(allocated.group(1)))
         if (success := _FORWARD_SUCCESS.search(line)) and success.group(1) != "0":
@@ -104,6 +131,8 @@ class SshTunnel(ProcessTunnel):
 
     def _url_for(self, port: int) -> str:
         self._forward_up = True
+        if not split_destination(self.argument)[2]:
+            self.remote_port = port
         _, host, _ = split_destination(self.argument)
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}"

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.helpers import wait_for_screen, wait_until
+from tests.helpers import screen_text, wait_for_screen, wait_until
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.tunnels import ConnectionEnded, Tunnel, parse_tunnel, register, unregister
 from whisper_tui.ui.app import WhisperApp
@@ -74,7 +74,87 @@ async def test_a_drop_and_the_reconnect_show_on_the_bar_and_as_toasts(ui_tunnel)
         down = "tunnel ui-test down: the line went quiet; reconnecting in 1 s"
         assert (down, "warning") in toasts(app)
         await wait_for_screen(pilot, app, f"public {URL} (reconnected once)")
-        assert (f"tunnel ui-test: reconnected, public URL {URL}", "information") in toasts(app)
+        back = (f"tunnel ui-test: reconnected, public URL {URL}", "information")
+        await wait_until(pilot, lambda: toasts(app) == [back])  # it replaced the 'down' one
+
+
+class MovingTunnel(Tunnel):
+    """Up at URL, then, after `drop()`, back up at OTHER_URL (the old port was taken)."""
+
+    kind = "ui-moving"
+    usage = "ui-moving"
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.dropped = asyncio.Event()
+        self.urls = [URL, OTHER_URL]
+
+    async def connect_once(self) -> None:
+        self.announce(self.urls.pop(0) if len(self.urls) > 1 else self.urls[0])
+        await self.dropped.wait()
+        self.dropped = asyncio.Event()
+        raise ConnectionEnded("the line went quiet")
+
+
+class NeverUp(Tunnel):
+    """Never connects: every attempt fails the same way."""
+
+    kind = "ui-never"
+    usage = "ui-never"
+
+    async def connect_once(self) -> None:
+        raise ConnectionEnded("ssh exited (status 255): Connection refused")
+
+
+OTHER_URL = "https://other-river-9876.trycloudflare.com"
+
+
+@pytest.fixture
+def more_tunnels(monkeypatch):
+    monkeypatch.setattr("whisper_tui.core.tunnels.base.BACKOFF_FIRST", 0.05)
+    monkeypatch.setattr("whisper_tui.core.tunnels.base.BACKOFF_MAX", 0.05)
+    register(MovingTunnel)
+    register(NeverUp)
+    yield
+    unregister("ui-moving")
+    unregister("ui-never")
+
+
+async def test_a_new_public_url_is_marked_on_the_bar_until_u_copies_it(more_tunnels):
+    app = WhisperApp(Settings(port=0, tunnel=parse_tunnel("ui-moving")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.session.tunnel is not None)
+        tunnel = app.session.tunnel
+        await wait_until(pilot, lambda: tunnel.state == "up")
+        tunnel.dropped.set()
+        await wait_for_screen(pilot, app, f"public {OTHER_URL} (CHANGED)")
+        changed = (
+            f"tunnel ui-moving: reconnected at a NEW public URL {OTHER_URL}; {URL} no longer "
+            "works. Update the provider's webhook URL; U copies the new one."
+        )
+        assert [(str(n.message), n.title, n.severity) for n in app._notifications] == [
+            (changed, "Public URL changed", "warning")
+        ]
+        await pilot.press("U")
+        await wait_until(pilot, lambda: app.clipboard == OTHER_URL)
+        await wait_until(pilot, lambda: "CHANGED" not in screen_text(app).splitlines()[0])
+        assert f"public {OTHER_URL}" in screen_text(app).splitlines()[0]
+
+
+async def test_a_tunnel_that_never_connects_shows_one_toast_not_one_per_retry(more_tunnels):
+    app = WhisperApp(Settings(port=0, tunnel=parse_tunnel("ui-never")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.session.tunnel is not None)
+        tunnel = app.session.tunnel
+        said: list[str] = []
+        tunnel.subscribe(said.append)
+        # A few retries later (each fails as the first did), and U pressed.
+        await wait_until(pilot, lambda: len(said) >= 3)
+        await pilot.press("U")
+        await pilot.pause(0.1)
+        shown = toasts(app)
+        assert len(shown) == 1, shown
+        assert shown[0][0].startswith("No public URL: tunnel ui-never down: ssh exited")
 
 
 async def test_u_without_a_public_url_says_how_to_get_one():

@@ -7,6 +7,7 @@ from aiohttp import web
 from textual.widgets import Input
 
 from tests.helpers import (
+    plain_capture,
     screen_text,
     send_raw,
     serving,
@@ -130,7 +131,7 @@ async def test_the_target_prompt_names_the_keys_a_keymap_gave_replay_and_probe()
     app = WhisperApp(Settings(port=0, keymap=(("replay", "ctrl+r"), ("probe", "P"))))
     async with app.run_test(size=(100, 24)) as pilot:
         await pilot.press("T")
-        await wait_until(pilot, lambda: "Replay (Ctrl+R, P) and export" in screen_text(app))
+        await wait_until(pilot, lambda: "Replay (Ctrl+R, R, P) and export" in screen_text(app))
 
 
 async def test_the_palette_changes_the_replay_target():
@@ -143,11 +144,18 @@ async def test_the_palette_changes_the_replay_target():
 
 
 async def test_the_keys_that_send_to_the_replay_target_are_named_as_in_effect():
-    # One place names them for T's toast and the URL prompt's question.
-    assert sending_keys(None) == "r, I"
+    # One place names them for T's prompt and toast and R's target field: r, R and I share
+    # the target ('r, I' left R out).
+    assert sending_keys(None) == "r, R, I"
     app = WhisperApp(Settings(port=0, keymap=(("replay", "ctrl+r"),)), serve=False)
-    async with app.run_test(size=(80, 24)):
-        assert sending_keys(app) == "Ctrl+R, I"
+    async with app.run_test(size=(120, 30)) as pilot:  # R's field shows its title whole
+        assert sending_keys(app) == "Ctrl+R, R, I"
+        app.store.add(plain_capture(1))
+        await wait_until(pilot, lambda: app.request_list.selected is not None)
+        await pilot.press("T")
+        await wait_until(pilot, lambda: "Replay (Ctrl+R, R, I) and export" in screen_text(app))
+        await pilot.press("escape", "R")
+        await wait_until(pilot, lambda: "Replay target of Ctrl+R, R, I" in screen_text(app))
 
 
 async def test_a_replay_target_s_password_is_masked_in_the_toast_but_sent():

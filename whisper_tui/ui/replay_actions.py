@@ -121,7 +121,7 @@ class ReplayActions:
         def send(chosen: EditorSend | None) -> None:
             if chosen is None:
                 return
-            if chosen.target != self.replay_url:  # one target: r, I and exports follow R
+            if chosen.target != self.replay_url:  # one target: r, R, I and exports follow
                 self.replay_url = chosen.target
                 keys = sending_keys(self)
                 shown = printable(shown_url(chosen.target))
@@ -142,5 +142,6 @@ def target_hint(app: object = None) -> str:
 
 
 def sending_keys(app: object) -> str:
-    """'r, I': the keys in effect in `app` of the actions that send to the replay target."""
-    return hint(app, "{replay}, {probe}")
+    """'r, R, I': the keys in effect in `app` of the actions that share the replay target
+    (R's editor starts at it and a send from there moves it; 'r, I' left R out)."""
+    return hint(app, "{replay}, {edit_replay}, {probe}")

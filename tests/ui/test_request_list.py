@@ -160,7 +160,8 @@ def visible_paths(app: WhisperApp) -> list[str]:
     """The paths of the rows the list draws in its pane, top to bottom."""
     shown = app.request_list
     rows = (shown.render_line(y).text for y in range(shown.scrollable_content_region.height))
-    return [row.split()[2] for row in rows if row.strip()]
+    # The path is the word that starts with '/': narrow lists leave the time out.
+    return [next(w for w in row.split() if w.startswith("/")) for row in rows if row.strip()]
 
 
 async def test_a_long_list_is_drawn_virtually_and_g_and_shift_g_jump_to_either_end():
@@ -231,6 +232,54 @@ async def test_rows_first_overflowing_the_pane_reach_the_newest_when_the_layout_
             await pilot.pause()
         assert app.request_list.selected.target == "/n/40"
         await wait_until(pilot, lambda: "/n/40" in visible_paths(app))
+
+
+def scrollbar_agrees(app: WhisperApp) -> bool:
+    """The thumb stands for the rows shown (Textual leaves a hidden bar's position alone)."""
+    shown = app.request_list
+    return not shown.show_vertical_scrollbar or shown.vertical_scrollbar.position == shown.scroll_y
+
+
+@pytest.mark.parametrize("small", [(80, 24), (60, 20)])
+async def test_the_cursor_row_stays_in_view_when_a_resize_makes_the_list_shorter(small):
+    """Following #35 of 35 at 80x24, resized to 200x50 (every row fits) and back: the list
+    kept its top row and showed #1..#6 while the detail showed #35, the thumb mid-way."""
+    app = app_with(*(capture(n, f"/n/{n}") for n in range(1, 36)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_list(pilot, app, 35)
+        await wait_until(pilot, lambda: "/n/35" in visible_paths(app))
+        for size in ((200, 50), small):
+            await pilot.resize_terminal(*size)
+            await wait_until_settled(pilot)
+            assert app.request_list.selected.target == "/n/35"
+            assert visible_paths(app)[-1] == "/n/35"
+            assert scrollbar_agrees(app)
+
+
+async def test_the_thumb_matches_the_rows_after_the_bar_was_hidden_by_a_taller_terminal():
+    app = app_with(*(capture(n, f"/n/{n}") for n in range(1, 36)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_list(pilot, app, 35)
+        await pilot.resize_terminal(200, 50)
+        await wait_until_settled(pilot)
+        await pilot.press("g")  # the top: the scroll stays at 0 when the bar comes back
+        await pilot.resize_terminal(80, 24)
+        await wait_until_settled(pilot)
+        assert visible_paths(app)[0] == "/n/1"
+        assert app.request_list.show_vertical_scrollbar and scrollbar_agrees(app)
+
+
+async def test_the_cursor_row_stays_in_view_when_the_filter_bar_opens():
+    app = app_with(*(capture(n, f"/n/{n}") for n in range(1, 36)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_list(pilot, app, 35)
+        await wait_until(pilot, lambda: visible_paths(app)[-1:] == ["/n/35"])
+        before = app.request_list.scrollable_content_region.height
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: app.request_list.scrollable_content_region.height < before)
+        await wait_until_settled(pilot)
+        assert visible_paths(app)[-1] == "/n/35"
+        assert scrollbar_agrees(app)
 
 
 async def test_page_down_moves_the_cursor_by_a_screenful():

@@ -249,8 +249,12 @@ class RequestList(DeleteAndUndo, RowDrawing, ColumnNeeds, ScrollView, can_focus=
     def watch_show_vertical_scrollbar(self, shown: bool) -> None:
         # The bar takes the blank cell that ends each row (row_layout_width): the columns,
         # and the titles above them, stay where they were.
-        if shown and self._scroll_pending:
-            self._scroll_cursor_into_view()
+        if shown:
+            # Textual tells a hidden bar nothing of scrolling: one hidden while the list was
+            # tall came back with its thumb where it was then, not where the rows are.
+            self.vertical_scrollbar.position = self.scroll_y
+            if self._scroll_pending:
+                self._scroll_cursor_into_view()
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -332,6 +336,10 @@ class RequestList(DeleteAndUndo, RowDrawing, ColumnNeeds, ScrollView, can_focus=
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.view))
         self._row_cache.clear()
+        # A shorter list (a smaller terminal, the filter or find bar opening) keeps its top
+        # row: the cursor's row was left below the pane, the detail showing a capture the
+        # list did not, until the next key or arrival moved it.
+        self._scroll_cursor_into_view()
         # Told from here, where the new width is known: the app's own resize comes before
         # the screens are laid out, and a screen under the diff is laid out later still.
         self.post_message(self.Resized(self.row_layout_width, self.shape))

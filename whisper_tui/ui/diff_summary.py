@@ -91,7 +91,7 @@ def request_summary(
         prefix = f"body ({count}): "
         first = change_lines(body[0], width - len(prefix))
         if len(first) > 1:  # path, - old, + new: the values get the whole width
-            first = change_lines(body[0], width)
+            first = change_lines(body[0], width, split=True)
         lines.append((prefix + first[0], "bold $text-warning"))
         lines.extend((line, "$text-warning") for line in first[1:])
     lines.extend(
@@ -105,11 +105,13 @@ def request_summary(
     return Content("\n").join(Content.styled(text, style) for text, style in lines)
 
 
-def change_lines(change: Change, width: int) -> list[str]:
-    """One line, or path / - old / + new when a changed value doesn't fit `width` cells."""
+def change_lines(change: Change, width: int, split: bool = False) -> list[str]:
+    """One line, or path / - old / + new when a changed value doesn't fit `width` cells
+    (or `split`: it didn't fit beside what goes before it)."""
     # Spelled out: a change in a skin tone or a joiner alone is still seen.
     text = printable(change.text(), spell_dropped=True)
-    if cell_len(text) <= width or change.kind != "changed" or change.before is None:
+    fits = cell_len(text) <= width and not split
+    if fits or change.kind != "changed" or change.before is None:
         return [text]
     before = printable(change.before, spell_dropped=True)
     after = printable(change.after or "", spell_dropped=True)

@@ -88,6 +88,8 @@ def private_config_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("WHISPER_TUI_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     for name in [n for n in __import__("os").environ if n.startswith("WHISPER_SECRET_")]:
         monkeypatch.delenv(name)
+    # Nor the terminal they run in: inside tmux a copy's toast says what tmux does with it.
+    monkeypatch.delenv("TMUX", raising=False)
 
 
 @pytest.fixture

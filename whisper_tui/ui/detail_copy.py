@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from whisper_tui.core.contentviews.stored import RawLines
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.body_modes import raw_line_value
-from whisper_tui.ui.clipboard import PICTURES_NOTE, copied_with_pictures
+from whisper_tui.ui.clipboard import PICTURES_NOTE, copied_with_pictures, copy_doubt
 from whisper_tui.ui.toasts import toast
 
 if TYPE_CHECKING:
@@ -51,6 +51,9 @@ class CopyValue:
             label = f"{label} ({PICTURES_NOTE})"
         self.app.copy_to_clipboard(value)
         message, title = copied_note(label, self.app.clipboard)  # what the guard let through
+        if doubt := copy_doubt(self.app):  # inside tmux that drops OSC 52: never "Copied"
+            title = title.replace("Copied", "Sent", 1) + " (OSC 52)"
+            message = f"{message}\n{doubt[:1].upper()}{doubt[1:]}"
         toast(self.app, message, title=title, timeout=4, kind="copy")
 
     def value_to_copy(self: RequestDetail) -> Value | None:

@@ -21,7 +21,7 @@ from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.redaction import shown_text, shown_url
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.action_bindings import bindings_for
-from whisper_tui.ui.clipboard import PICTURES_NOTE, copied_with_pictures
+from whisper_tui.ui.clipboard import PICTURES_NOTE, copied, copied_with_pictures
 from whisper_tui.ui.keys import hint
 from whisper_tui.ui.scrolling import KeyScroll
 
@@ -229,10 +229,10 @@ class ExportScreen(ModalScreen[None]):
             self._status("binary content can't go through the clipboard: save it", error=True)
             return
         self.app.copy_to_clipboard(text)
-        copied = f"copied {len(self.app.clipboard):,} characters to the clipboard (OSC 52)"
+        said = copied(self.app, f"{len(self.app.clipboard):,} characters")
         if copied_with_pictures(text):  # the guard's pictures: not the bytes a save writes
-            copied += f", {PICTURES_NOTE} (save keeps the exact bytes)"
-        self._status(copied)
+            said += f", {PICTURES_NOTE} (save keeps the exact bytes)"
+        self._status(said)
 
     def action_save(self) -> None:
         if self.output is None:

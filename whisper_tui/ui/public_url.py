@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
 
+from whisper_tui.ui.clipboard import copied
 from whisper_tui.ui.keymap import active_keymap
 from whisper_tui.ui.keys import key_name
 
@@ -88,4 +89,4 @@ class PublicUrlActions:
         self.copy_to_clipboard(url)  # type: ignore[attr-defined]
         if self.session.tunnel is not None and self.session.settings.public_url is None:
             self.session.tunnel.acknowledge_url()  # the user has the new one now
-        self.notify(f"copied {url} to the clipboard (OSC 52)", kind=TOAST_KIND)  # type: ignore[attr-defined]
+        self.notify(copied(self, url), kind=TOAST_KIND)  # type: ignore[attr-defined, arg-type]

@@ -21,7 +21,7 @@ from textual.app import App
 from textual.driver import Driver
 from textual.widgets import Input
 
-from whisper_tui.ui.clipboard import PICTURES_NOTE, copied_with_pictures
+from whisper_tui.ui.clipboard import PICTURES_NOTE, copied_with_pictures, copy_doubt
 
 
 @runtime_checkable
@@ -81,7 +81,13 @@ def quit_or_copy(app: App[object]) -> None:
     selection = selection or app.screen.get_selected_text() or ""
     if selection:
         app.copy_to_clipboard(selection)  # the app's guard draws terminal controls as pictures
-        if copied_with_pictures(selection):  # copied as y copies such a value, and said so
-            app.notify(f"copied the selection, {PICTURES_NOTE}", timeout=4, markup=False)
+        # Said when the guard put pictures there (as y says it), or when tmux drops OSC 52.
+        doubt = copy_doubt(app)
+        said = "sent the selection to the terminal (OSC 52)" if doubt else "copied the selection"
+        pictures = copied_with_pictures(selection)
+        if pictures:
+            said += f", {PICTURES_NOTE}"
+        if doubt or pictures:
+            app.notify(f"{said}, but {doubt}" if doubt else said, timeout=4, markup=False)
         return
     quit_app(app)

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Button, TextArea
+from textual.widgets.text_area import TextAreaTheme
 
 from whisper_tui.core.sanitize import visible_same_width
 from whisper_tui.core.sizes import format_size
@@ -50,11 +51,39 @@ class SafeTextArea(TextArea):
         return line
 
 
+class BodyTextArea(SafeTextArea):
+    """The body's code editor in the app theme's own ground and text (as the headers' box),
+    JSON coloured as monokai does in a dark theme and github_light does in a light one:
+    Textual's code editor is monokai whatever the app's theme, a dark block in a light one,
+    its title 2.1:1 there."""
+
+    def on_mount(self) -> None:
+        for theme in SYNTAX_THEMES.values():
+            self.register_theme(theme)
+        self._follow_app_theme()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._follow_app_theme())
+
+    def _follow_app_theme(self) -> None:
+        self.theme = SYNTAX_THEMES[self.app.current_theme.dark].name
+
+
+def _syntax_only(name: str, builtin: str) -> TextAreaTheme:
+    """`builtin`'s syntax colours, with no ground or text of its own: the CSS's (the app's)."""
+    return TextAreaTheme(name, syntax_styles=TextAreaTheme.get_builtin_theme(builtin).syntax_styles)
+
+
+SYNTAX_THEMES = {
+    True: _syntax_only("whisper-dark", "monokai"),
+    False: _syntax_only("whisper-light", "github_light"),
+}
+"""The body's TextArea theme by the app theme's darkness."""
+
+
 def body_editor(text: str, json: bool, note: str) -> SafeTextArea:
     """The body's text box (id edit-body), titled with `note` (how it was decoded)."""
     longest = max((len(line) for line in text.splitlines()), default=0)
     # Tab moves on to the buttons (as in the headers) instead of indenting.
-    body = SafeTextArea.code_editor(
+    body = BodyTextArea.code_editor(
         text,
         id="edit-body",
         language="json" if json else None,

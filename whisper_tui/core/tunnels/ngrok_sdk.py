@@ -1,6 +1,7 @@
 """`--tunnel ngrok`: an ngrok endpoint through ngrok's official Python SDK.
 
-The SDK is an optional extra (`pip install 'whisper-tui[ngrok]'`); the token comes from
+The SDK is an optional extra (the `ngrok` extra: core/extras.py says how to install it where
+whisper-tui is installed); the token comes from
 NGROK_AUTHTOKEN. The SDK keeps its session alive (and reconnects it) by itself; a session that
 can't be opened (no network, a bad token) is retried with backoff like any other tunnel.
 """
@@ -12,6 +13,7 @@ import contextlib
 import importlib
 from typing import Any
 
+from whisper_tui.core.extras import install_extra
 from whisper_tui.core.tunnels.base import ConnectionEnded, Tunnel, TunnelError, one_line
 from whisper_tui.core.tunnels.registry import register
 
@@ -24,9 +26,7 @@ def load_sdk() -> Any:
     try:
         return importlib.import_module("ngrok")
     except ImportError:
-        raise TunnelError(
-            "the ngrok package is not installed: pip install 'whisper-tui[ngrok]'"
-        ) from None
+        raise TunnelError(f"the ngrok package is not installed: {install_extra('ngrok')}") from None
 
 
 @register

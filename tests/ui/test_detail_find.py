@@ -134,3 +134,18 @@ async def test_counting_matches_in_a_5_mb_body_never_blocks_the_loop():
         # Slices are a few ms; the bound leaves room for a loaded machine, not for a 5 MB scan
         # (one pass over the body takes seconds).
         assert max(stalls) < 0.3, max(stalls)
+
+
+async def test_enter_pressed_while_searching_goes_to_the_first_match_once_found():
+    # Before: Enter before the search reached a match did nothing; the bar then said
+    # "1 match" and the view stayed at the top (seen in tmux on a big body).
+    app = DetailApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        body = "\n".join([f"line {n}" for n in range(300_000)] + ["the needle is here"])
+        app.show(text_capture(body))
+        await pilot.pause()
+        app.detail.find("needle")
+        assert app.detail.find_status.startswith("searching")  # not found in the first slice
+        app.detail.action_find_step(1)
+        await wait_until(pilot, lambda: app.detail.find_status == "match 1 of 1", timeout=30)
+        await wait_for_screen(pilot, app, "the needle is here")

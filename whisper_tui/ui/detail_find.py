@@ -54,11 +54,25 @@ class FindInDetail:
         if find is None:
             return
         match = find.step(direction)
+        if match is None and not find.done:
+            find.wanted = direction  # taken by _take_wanted_step once a match is found
         self._show_find_status()
         self._cache.clear()
         self.refresh()
         if match is not None:
             self._scroll_to_match(match)
+
+    def _take_wanted_step(self: RequestDetail) -> None:
+        """The step asked for while nothing was found yet, now that something is (or no
+        longer, once the search is done without a match)."""
+        find = self._find
+        if find is None or find.wanted is None:
+            return
+        if find.count:
+            direction, find.wanted = find.wanted, None
+            self.action_find_step(direction)
+        elif find.done:
+            find.wanted = None
 
     def _scroll_to_match(self: RequestDetail, match: Match) -> None:
         line, start, _ = match

@@ -99,6 +99,7 @@ class WorkInSlices:
         if find is not None and not find.done:
             find.advance(MEASURE_BUDGET)
             self._show_find_status()
+            self._take_wanted_step()
         self._go_when_ready()
         pending = self._pending()
         now = time.monotonic()

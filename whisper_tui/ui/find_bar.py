@@ -52,6 +52,9 @@ class BodyFind:
         """Body lines searched so far."""
         self.current: int | None = None
         """Index of the current match in `matches`, once the user has moved to one."""
+        self.wanted: int | None = None
+        """A step (Enter, n: 1; N: -1) asked for before any match was found: taken as soon
+        as the search finds one (the bar said "searching…", and Enter did nothing)."""
         self.set_head(head)
 
     def set_head(self, head: Sequence[str]) -> None:

@@ -27,7 +27,7 @@ from tests.helpers import EVENT_LOOPS, HeldApp, delivery_request, load_deliverie
 from tests.ports import listening_port, reserved_port
 from whisper_tui.core.answers import STOPPED_FORWARD
 from whisper_tui.core.export import render_export
-from whisper_tui.core.har import load_har, to_har
+from whisper_tui.core.har import load_har, save_har, to_har
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.redaction import Redactor
 from whisper_tui.core.session import Session
@@ -325,6 +325,34 @@ def test_load_lists_a_saved_har_and_bad_files_fail_in_one_line(tmp_path):
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "cannot load" in result.stderr
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_load_says_what_it_loaded_from_each_file_on_stderr(tmp_path, as_json):
+    # `--headless --load X` printed nothing of what it loaded: no way to tell a file of 0
+    # captures from a file of 10,000. The lines go to stderr, so stdout stays one line a
+    # capture (--json's JSON lines).
+    captures = [
+        CapturedRequest(n, 1.0 + n, "127.0.0.1", "POST", f"/{n}", (1, 1), (), b"{}")
+        for n in (1, 2, 3)
+    ]
+    first, second = tmp_path / "first.har", tmp_path / "second.har"
+    save_har(first, captures[:2], "http://127.0.0.1:8080")
+    save_har(second, captures[2:], "http://127.0.0.1:8080")
+    flags = ["--load", str(first), "--load", str(second), *(["--json"] if as_json else [])]
+    process, _ = start(*flags)
+    assert process.stderr is not None
+    # The port is bound before the files are read: stop it once it says it listens.
+    notes: list[str] = []
+    while not notes or "listening on" not in notes[-1]:
+        notes.append(process.stderr.readline())
+        assert notes[-1], notes  # it ended without listening
+    out, _ = stop(process)
+    assert out == ""  # loaded captures are not announced as deliveries
+    assert notes[:-1] == [
+        f"whisper-tui: loaded 2 capture(s) from {first}\n",
+        f"whisper-tui: loaded 1 capture(s) from {second}\n",
+    ]
 
 
 @pytest.mark.parametrize("loop", EVENT_LOOPS)

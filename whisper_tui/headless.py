@@ -441,8 +441,9 @@ async def serve_headless(
     await session.start()
     await session.until_started()  # --load first (its captures are not announced)
     if session.loading is not None:
-        for problem in session.loading.new_problems():
-            note(problem)
+        # On stderr, as every note: stdout stays one line per capture (--json's JSON lines).
+        for line in (*session.loading.summary(), *session.loading.new_problems()):
+            note(line)
     if freeze_heap:
         freeze_startup_heap()
     if session.tunnel is not None:  # its URL goes in the first line (captures arrive meanwhile)

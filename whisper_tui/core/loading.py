@@ -65,6 +65,8 @@ class Loading:
         self._process: ReadingProcess | None = None
         self.loaded = 0
         """Captures put in the store so far."""
+        self.loaded_from = [0] * len(self.paths)
+        """Captures put in the store from each file, in the order given."""
         self.expected = 0
         """About how many captures all the files hold (grows exact as they are read)."""
         self.problems: list[str] = []
@@ -124,6 +126,13 @@ class Loading:
         (the expected count is an estimate, and 100% while still reading would mislead)."""
         share = self.loaded * 100 // max(self.expected, self.loaded, 1)
         return f"loading {min(share, 99)}%"
+
+    def summary(self) -> list[str]:
+        """'loaded 3 capture(s) from out.har', a line for each file, in the order given."""
+        return [
+            f"loaded {count:,} capture(s) from {path}"
+            for path, count in zip(self.paths, self.loaded_from, strict=True)
+        ]
 
     def new_problems(self) -> list[str]:
         """Problems not yet returned by this method: each is reported once."""
@@ -272,6 +281,7 @@ class Loading:
             for record in attempts.get(file_id, ()):
                 store.add_attempt(capture.id, Attempt(*record))
         self.loaded += len(batch)
+        self.loaded_from[number] += len(batch)
         self._highest = max(self._highest, max(capture.id for capture in batch))
         self.expected = self._before_file[number] + expected_in_rest
 

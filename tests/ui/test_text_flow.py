@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from rich.cells import cell_len
 from rich.console import Console
@@ -90,3 +92,14 @@ def test_a_long_piece_of_words_breaks_between_words():
 def test_a_value_breaks_after_a_space_or_punctuation_else_in_cells(value, width, rows):
     assert break_value(value, width, width) == rows
     assert "".join(rows) == value
+
+
+@pytest.mark.parametrize("width", range(12, 48))
+def test_a_number_and_its_unit_stay_on_one_row(width):
+    # Our notes broke '2.4' at a row's end and 'MB' on the next.
+    note = "decoded gzip for display (72 B -> 2,400 B), 2.4 MB kept, waited 15 s for 3 KiB"
+    rows = [row.plain for row in flow([("", Text(note))], width)]
+    assert " ".join(row.strip() for row in rows) == note
+    for row, following in pairwise(rows):
+        unit = following.split()[0].rstrip(",)")
+        assert not (row.rstrip()[-1:].isdigit() and unit in {"B", "MB", "KiB", "s"}), rows

@@ -10,11 +10,15 @@ words always stay whole.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rich.cells import cell_len, chop_cells
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
+
+_NUMBER_THEN_UNIT = re.compile(r"\d (?:[KMGT]i?B|B|ms|s)\b")
+"""A space that joins a number to its unit ('2.4 MB', '72 B', '15 s'): never a row's end."""
 
 Piece = tuple[str, Text]
 """(separator, text): the separator goes before the text unless it starts a row."""
@@ -84,7 +88,11 @@ def _chop(text: Text, first: int, rest: int) -> list[Text]:
             break
         head = chop_cells(window, limit)[0]
         cut = len(head)
-        if plain[at + cut] != " " and (space := head.rfind(" ")) > 0:
+        space = head.rfind(" ")
+        while space > 0 and _NUMBER_THEN_UNIT.match(plain, at + space - 1):
+            space = head.rfind(" ", 0, space)  # '2.4' at a row's end, 'MB' on the next
+        glued = plain[at + cut] == " " and _NUMBER_THEN_UNIT.match(plain, at + cut - 1)
+        if (plain[at + cut] != " " or glued) and space > 0:
             # The word cut here goes whole to the next row when a row can hold it (the
             # space ends this row, unseen); a longer one (a URL) fills this row first.
             start = at + space + 1

@@ -100,3 +100,16 @@ def utc(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture
+def toasts_stay(monkeypatch):
+    """No toast expires while a test reads it: Textual's toast clock reads an hour back, so a
+    toast's time left is its timeout and an hour. The tests wait for a toast to show; with
+    its own 2 s timeout, a machine under load (load average 6-9) let `v`'s toast come and go
+    between two looks ('condition never held'). What replaces or removes a toast is then the
+    app's doing, never the clock's."""
+    from textual import notifications
+
+    real = notifications.time
+    monkeypatch.setattr(notifications, "time", lambda: real() - 3600)

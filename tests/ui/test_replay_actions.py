@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 from textual.widgets import Input
 
@@ -158,11 +160,15 @@ async def test_the_keys_that_send_to_the_replay_target_are_named_as_in_effect():
         await wait_until(pilot, lambda: "Replay target of Ctrl+R, R, I" in screen_text(app))
 
 
-async def test_a_replay_target_s_password_is_masked_in_the_toast_but_sent():
+async def test_a_replay_target_s_password_is_masked_in_the_toast_but_sent(toasts_stay):
     authorizations: list[str] = []
+    answer = (
+        asyncio.Event()
+    )  # held until the 'Replaying…' toast, which the answer replaces, is read
 
     async def handler(request: web.BaseRequest) -> web.Response:
         authorizations.append(request.headers.get("Authorization", ""))
+        await answer.wait()
         return web.Response(text="ok")
 
     app = WhisperApp(Settings(port=0))
@@ -171,8 +177,11 @@ async def test_a_replay_target_s_password_is_masked_in_the_toast_but_sent():
         await send_raw(app.port, b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n1")
         await wait_for_list(pilot, app, 1)
         await pilot.press("r")
-        await wait_until(pilot, lambda: app.store.attempts(1))
+        await wait_until(pilot, lambda: authorizations)
         messages = " ".join(n.message for n in app._notifications)
         assert "Replaying #1 to http://admin:***@127.0.0.1:" in messages
+        answer.set()
+        await wait_until(pilot, lambda: app.store.attempts(1))
+        messages += " ".join(n.message for n in app._notifications)
         assert "hunter2pass" not in messages + screen_text(app)
         assert authorizations and authorizations[0].startswith("Basic ")

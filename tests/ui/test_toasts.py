@@ -1,17 +1,32 @@
-"""Toasts: a newer one replaces the older of its kind; compact under 30 rows, roomy above."""
+"""Toasts: a newer one replaces the older of its kind or the same words; a full screen takes
+them away; compact under 30 rows, roomy above."""
 
 from __future__ import annotations
 
 import pytest
 from textual.widgets._toast import Toast, ToastHolder
 
-from tests.helpers import app_with_captures, numbered_capture, wait_until
+from tests.helpers import (
+    app_with_captures,
+    numbered_capture,
+    send_raw,
+    wait_for_list,
+    wait_until,
+)
 from tests.ui.test_body_modes import capture_one
 from tests.ui.test_detail import DetailApp, capture
+from tests.ui.test_replay_screens import downstream, raw_post  # noqa: F401 (a fixture)
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
 from whisper_tui.ui.toasts import toast
+
+pytestmark = pytest.mark.usefixtures("toasts_stay")  # no toast expires while read
+
+
+def titles(app) -> list[str]:
+    """The titles of the toasts on screen."""
+    return [str(t._notification.title) for t in app.screen.query(Toast)]
 
 
 def shown(app) -> list[str]:
@@ -40,7 +55,7 @@ async def test_pressing_v_twice_shows_one_body_view_toast():
         await pilot.press("v", "v")
         hex_toast = "body view: hex, the bytes as stored"
         await wait_until(pilot, lambda: hex_toast in shown(app))
-        assert shown(app) == [hex_toast]  # raw's, 2 s from expiring, is gone already
+        assert shown(app) == [hex_toast]  # raw's is gone: replaced, as no toast expires here
 
 
 @pytest.mark.parametrize(("size", "rows", "gap"), [((80, 24), 2, 0), ((200, 50), 4, 1)])
@@ -155,3 +170,66 @@ async def test_a_toast_showing_before_a_dialogs_error_line_shows_is_lifted_above
         await pilot.pause()
         await pilot.pause()
         assert overlapping(app, ("#edit-error", "#edit-buttons")) == []
+
+
+async def test_the_same_words_again_replace_the_toast_showing():
+    app = WhisperApp(Settings(port=0), serve=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.notify("No more changes that way.")
+        app.notify("something else")
+        await wait_until(pilot, lambda: len(shown(app)) == 2)
+        app.notify("No more changes that way.")  # its time starts again, not a second toast
+        await wait_until(
+            pilot, lambda: shown(app) == ["something else", "No more changes that way."]
+        )
+        app.notify("No more changes that way.", title="Diff")  # other words: another toast
+        await wait_until(pilot, lambda: len(shown(app)) == 3)
+
+
+async def test_a_toast_from_the_list_is_gone_when_the_diff_opens_and_n_stacks_none():
+    # Newcomer E: 'Nothing to diff' stayed over the diff's one change for its 5 s; n pressed
+    # twice past the last change stacked two 'No more changes that way.'.
+    from whisper_tui.ui.diff_screen import DiffScreen
+
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await send_raw(app.port, raw_post("/hooks/a", b'{"n": 1}'))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("d")  # one capture: nothing to diff
+        await wait_until(pilot, lambda: len(shown(app)) == 1)
+        await send_raw(app.port, raw_post("/hooks/a", b'{"n": 2}'))
+        await wait_for_list(pilot, app, 2)
+        await pilot.press("G", "d")
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffScreen))
+        await pilot.pause()
+        assert shown(app) == [] and list(app._notifications) == []
+        await pilot.press("n", "n", "n")
+        await wait_until(pilot, lambda: "No more changes that way." in shown(app))
+        await pilot.press("n")
+        await pilot.pause()
+        assert shown(app) == ["No more changes that way."]
+        await pilot.press("escape")  # the diff's toast goes with it
+        await wait_until(pilot, lambda: not isinstance(app.screen, DiffScreen))
+        await pilot.pause()
+        assert shown(app) == []
+
+
+async def test_a_send_from_r_shows_at_most_two_toasts(downstream):  # noqa: F811
+    # Newcomer E: after R's Send four toasts covered half the detail's Attempts.
+    from whisper_tui.ui.replay_screens import EditReplayScreen
+
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await send_raw(app.port, raw_post("/hooks/a", b"abc"))
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        await pilot.press(*downstream.url, "ctrl+s")
+        await wait_until(pilot, lambda: "Replayed #1" in titles(app))
+        await pilot.pause()
+        # The new target's note, and the send's answer in the place of 'Replaying #1…'.
+        assert len(shown(app)) == 2, shown(app)
+        await pilot.press("r")  # r again: its answer replaces the last, no third toast
+        await wait_until(pilot, lambda: len(downstream.arrivals) == 2)
+        await pilot.pause()
+        assert len(shown(app)) <= 2, shown(app)

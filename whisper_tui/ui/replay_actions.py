@@ -76,7 +76,9 @@ class ReplayActions:
     def _start_replay(
         self, request: CapturedRequest, url: str, edited: EditedCopy | None = None
     ) -> None:
-        self.notify(f"Replaying #{request.id} to {printable(shown_url(url))}…", timeout=2)
+        # One toast a send: its answer replaces 'Replaying…' (R's send showed four at once).
+        shown = printable(shown_url(url))
+        self.notify(f"Replaying #{request.id} to {shown}…", timeout=2, kind=replay_kind(request))
         self.run_worker(self._replay(request, url, edited), group="replay")
 
     async def _replay(
@@ -90,12 +92,14 @@ class ReplayActions:
                 printable(attempt.error) + hint,
                 title=f"Replay #{request.id} failed",
                 severity="error",
+                kind=replay_kind(request),
             )
         else:
             latency = f" in {attempt.latency * 1000:.0f} ms" if attempt.latency else ""
             self.notify(
                 f"{attempt.status} {printable(attempt.reason)}{latency}",
                 title=f"Replayed #{request.id}",
+                kind=replay_kind(request),
             )
 
     def action_edit_replay(self) -> None:
@@ -134,6 +138,11 @@ class ReplayActions:
             request, self.replay_url, scheme, prepare, self.session.url_the_receiver_checks
         )
         self.push_screen(screen, send)
+
+
+def replay_kind(request: CapturedRequest) -> str:
+    """The toast kind of a capture's send: 'Replaying #2…', then its answer in its place."""
+    return f"replay #{request.id}"
 
 
 def target_hint(app: object = None) -> str:

@@ -1,4 +1,5 @@
-"""Toasts: never markup, a newer one replacing the older of its kind, compact on short screens.
+"""Toasts: never markup, a newer one replacing the older of its kind or the same words,
+compact on short screens, gone with the screen they were about.
 
 At 80x24 a toast in Textual's style takes four rows and the gap above it (a blank row of
 padding each side of the text): two keys pressed in a row (`v`, then `w`) covered most of the
@@ -6,16 +7,24 @@ detail's body. A kind (`v`'s mode, `w`'s wrap, `y`'s copy) keeps one toast showi
 newest, which says what is now the case; on a screen under SHORT_SCREEN rows toasts lose
 their padding and gap (app.tcss, `Screen.-short`), so one is its title and text and no more.
 At 200x50 they keep Textual's roomier look.
+
+A toast with the same title and words as one still showing replaces it (its time starts again):
+`n` pressed twice past the diff's last change stacked two 'No more changes that way.'. A full
+screen pushed or popped (the diff; not a dialog, which leaves the screen under it in sight)
+takes the toasts away: the list's 'Nothing to diff' stayed over the diff for its 5 s, covering
+the one change there was.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import ClassVar
 from weakref import WeakSet
 
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.notifications import Notification, Notify, SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 MAIN_CLEAR_OF = ("FindBar",)
 """On the main screen, what toasts stay above: the find bar (its counter is at the right, where
@@ -23,6 +32,9 @@ toasts are). A dialog names its own in TOASTS_CLEAR_OF (its buttons, its result 
 
 RACK_MARGIN = 1
 """Textual's own margin under the toasts (the footer's row)."""
+
+KINDS_KEPT = 32
+"""Past this many remembered kinds and words, those whose toast has gone are forgotten."""
 
 SHORT_SCREEN = 30
 """Screens with fewer rows than this get compact toasts (the `-short` class on each screen)."""
@@ -36,8 +48,8 @@ class Toasts(App[None]):
         (SHORT_SCREEN, "-tall"),
     ]
 
-    _toast_kinds: dict[str, Notification] | None = None
-    """The latest toast of each kind (as many entries as there are kinds: a handful)."""
+    _toast_kinds: dict[object, Notification] | None = None
+    """The latest toast of each kind, and of each title and words (pruned as they go)."""
 
     _followed: WeakSet[Screen[object]] | None = None
     """Screens whose layout changes lift the toasts again (see keep_toasts_clear)."""
@@ -56,20 +68,50 @@ class Toasts(App[None]):
         content (reason phrases, URLs, errors), and `[/bold]` in one would crash the app.
 
         `kind` (an action's id, say): a toast of the same kind still showing is taken away,
-        this one replacing it. Call from the app's thread (the kinds are not locked)."""
-        self.keep_toasts_clear()
-        if kind is None:
-            super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        this one replacing it; without one, a toast of the same title and words. From another
+        thread it is handed to the app's (the kinds are not locked)."""
+        if threading.get_ident() != self._thread_id:
+            self.call_from_thread(
+                self.notify,
+                message,
+                title=title,
+                severity=severity,
+                timeout=timeout,
+                markup=markup,
+                kind=kind,
+            )
             return
+        self.keep_toasts_clear()
         if self._toast_kinds is None:
             self._toast_kinds = {}
         kinds = self._toast_kinds
-        older = kinds.get(kind)
+        if len(kinds) > KINDS_KEPT:  # words of toasts long gone
+            for key in [key for key, shown in kinds.items() if shown not in self._notifications]:
+                del kinds[key]
+        # Without a kind, the same words are the same toast: replaced, never stacked.
+        key: object = kind if kind is not None else (title, message, severity)
+        older = kinds.get(key)
         if older is not None and older in self._notifications:
             self._take_away(older)
         shown = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
-        kinds[kind] = notification = Notification(message, title, severity, shown, markup)
-        self.post_message(Notify(notification))
+        kinds[key] = notification = Notification(message, title, severity, shown, markup)
+        # Added now, not by a message: a send's answer 100 ms after 'Replaying #1…' came while
+        # that toast's message still waited behind a closing dialog's, and stacked under it.
+        self._on_notify(Notify(notification))
+
+    def push_screen(  # type: ignore[override]
+        self, screen: Screen[object] | str, *args: object, **kwargs: object
+    ) -> object:
+        """Textual's, taking away the toasts when a full screen comes (see the module)."""
+        if isinstance(screen, Screen) and not isinstance(screen, ModalScreen):
+            self.clear_notifications()
+        return super().push_screen(screen, *args, **kwargs)  # type: ignore[arg-type]
+
+    def pop_screen(self) -> AwaitComplete:
+        """Textual's, taking away the toasts when a full screen goes (see the module)."""
+        if not isinstance(self.screen, ModalScreen):
+            self.clear_notifications()
+        return super().pop_screen()
 
     def keep_toasts_clear(self, screen: Screen[object] | None = None) -> None:
         """Lift the screen's toasts above what they must not cover: a toast over the R

@@ -77,6 +77,16 @@ def test_sig_selects_as_the_list_marker_reads():
     assert ids("SIG:Failed") == [2]
 
 
+def test_sig_takes_the_json_status_of_an_unchecked_signature_as_the_same_term():
+    # One state had three names: --json "no-secret", the detail's "not checked", the filter's
+    # sig:unchecked. A value copied from --json's `signatures` now filters as it reads there.
+    [verdict] = WITH_GITHUB.for_request(CAPTURES[2])
+    assert (verdict.status, verdict.word) == ("no-secret", "not checked")
+    assert ids(f"sig:{verdict.status}") == ids("sig:unchecked") == [3, 5]
+    assert ids("sig:No-Secret", verdicts=None) == [1, 2, 3, 5]  # no secrets: all unchecked
+    assert ids("-sig:no-secret") == [1, 2, 4]
+
+
 def test_one_failed_signature_of_two_makes_the_capture_failed():
     both = github(6, b"{}", secret="wrong")
     headers = [

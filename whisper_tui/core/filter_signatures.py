@@ -5,7 +5,8 @@ provider:stripe   a capture carrying Stripe's signature headers (any scheme the 
                   stripe, github, shopify, slack, standard, paddle, twilio)
 sig:verified      every signature on it verified          (the list's ✓)
 sig:failed        a signature on it failed                (✗)
-sig:unchecked     signed, but no secret for its scheme    (?)
+sig:unchecked     signed, but no secret for its scheme    (?)  the detail's 'not checked',
+                  --json's "no-secret" (sig:no-secret is the same term)
 sig:none          no signature headers at all             (no marker)
 
 Verdicts come from the secrets where the filter runs (the TUI's --secret, the pytest
@@ -33,6 +34,13 @@ SIG_WORDS = ("verified", "failed", "unchecked", "none")
 MARKERS = {"verified": "✓", "failed": "✗", "unchecked": "?", "none": ""}
 """What the list shows for each: sig: selects by the same rule (Verdicts.marker)."""
 NEEDS_A_SECRET = ("verified", "failed")
+SIG_ALIASES = {"no-secret": "unchecked"}
+"""--json's status for the state (Verdict.status), typed as it is read there: the same term."""
+
+
+def _sig_word(value: str) -> str:
+    word = value.lower()
+    return SIG_ALIASES.get(word, word)
 
 
 def provider_problem(value: str) -> str | None:
@@ -48,7 +56,7 @@ def provider_problem(value: str) -> str | None:
 def sig_problem(value: str, verdicts: Verdicts | None) -> str | None:
     """Why `sig:value` can never match (None when it can): an unknown word, or a verdict
     that needs a secret where none is configured."""
-    word = value.lower()
+    word = _sig_word(value)
     if word not in SIG_WORDS:
         return f"sig:{value[:20]}: one of {', '.join(SIG_WORDS)}, e.g. sig:failed"
     if word in NEEDS_A_SECRET and not has_secrets(verdicts):
@@ -73,5 +81,5 @@ def sig_check(value: str, verdicts: Verdicts | None) -> Callable[[CapturedReques
     """A capture whose verdicts read as `value` (the list's marker for it). Without verdicts
     (no secrets given to the caller) every signed capture is unchecked."""
     judge = verdicts if verdicts is not None else Verdicts(SignatureSettings(secrets={}))
-    marker = MARKERS[value.lower()]
+    marker = MARKERS[_sig_word(value)]
     return lambda request: judge.marker(request) == marker

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 STATUS_WORDS = {"verified": "verified", "failed": "failed", "no-secret": "not checked"}
 """What a person reads for each status: the detail, headless lines and the README say 'not
-checked (stripe)', never the internal 'no-secret'."""
+checked (stripe)'. 'no-secret' is the status scripts read (headless --json's `signatures`),
+kept as it is documented; the filter names the state `sig:unchecked` (one word), and takes
+`sig:no-secret` for it too (core/filter_signatures.py)."""
 
 SHORT_REASON = 100
 """Characters of a reason a one-line log keeps (Verdict.short_reason)."""

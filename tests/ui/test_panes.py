@@ -102,3 +102,37 @@ async def test_the_column_titles_fit_the_list_after_a_resize_under_the_diff_scre
             width = app.request_list.row_layout_width
             assert app.size.width == size[0]
             assert titles.rstrip() == column_header(width, app.request_list.shape).plain.rstrip()
+
+
+# -- Tab switches panes --------------------------------------------------------------------------
+
+
+async def test_tab_and_shift_tab_switch_panes_and_never_enter_an_applied_filter():
+    """With a filter applied, Tab went into the filter field with its text selected: the next
+    keys replaced the filter ('Tab k k' left 'showing 0 of 15 for kk')."""
+    app = stored_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_list(pilot, app, 30)
+        await pilot.press("slash", *"n/1", "enter")
+        await wait_until(pilot, lambda: len(app.request_list.view) == 11)  # 1, 10..19
+        assert app.focused is app.request_list
+        for key in ("tab", "shift+tab", "shift+tab", "tab", "tab", "k", "k"):
+            before = app.focused
+            await pilot.press(key)
+            if key in ("tab", "shift+tab"):
+                assert app.focused is (
+                    app.detail if before is app.request_list else app.request_list
+                )
+        field = app.screen.query_one("#filter")
+        assert field.value == "n/1" and app.request_list.view.text == "n/1"
+
+
+async def test_the_filter_field_reopened_keeps_its_text_whole_and_types_after_it():
+    app = stored_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_list(pilot, app, 30)
+        await pilot.press("slash", *"n/1", "enter")
+        await wait_until(pilot, lambda: app.request_list.view.text == "n/1")
+        await pilot.press("slash", "0", "enter")
+        await wait_until(pilot, lambda: app.request_list.view.text == "n/10")
+        assert len(app.request_list.view) == 1

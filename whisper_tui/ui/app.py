@@ -162,6 +162,8 @@ class WhisperApp(
                     placeholder="filter: words, method:POST path:/hooks/* header:name=value "
                     "status:413 body:text delivery:id repeat:yes provider:name sig:failed -exclude",
                     id="filter",
+                    # Focused with its text kept whole: selected, the next key replaced it.
+                    select_on_focus=False,
                     # What is typed or pasted is drawn with visible marks for control characters.
                     highlighter=ControlPictures(),
                 )

@@ -173,6 +173,7 @@ class FindBar(Horizontal):
             placeholder="text in this request (any case)",
             compact=True,
             id="find-input",
+            select_on_focus=False,  # selected, the next key replaced the query
             highlighter=ControlPictures(),  # type: ignore[arg-type]
         )
         yield Static(id="find-status")

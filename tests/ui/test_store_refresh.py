@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+from textual.widgets import Static
 
 from tests.helpers import send_raw, wait_for_list, wait_for_screen, wait_until
 from whisper_tui.core.har import save_har
@@ -13,6 +14,8 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.settings import Settings
 from whisper_tui.core.store import RequestStore
 from whisper_tui.ui.app import WhisperApp
+from whisper_tui.ui.detail import RequestDetail
+from whisper_tui.ui.request_list import RequestList
 from whisper_tui.ui.topbar import TopBar
 
 
@@ -70,6 +73,41 @@ async def test_the_refresh_timer_ticking_while_the_app_shuts_down_does_not_crash
         app.refresh_from_store()
         await pilot.pause()
         assert app.is_running
+    assert app.return_code in (None, 0)
+
+
+class TicksInTheTeardown(Static):
+    """Mounted first on the main screen, so told first when the shutdown takes it apart: it
+    waits until the top bar is gone (a leaf beside the panes, it goes a turn of the loop
+    before the list and the detail) and runs the refresh timer's tick right then, as the
+    timer can."""
+
+    window_seen = False
+
+    async def on_unmount(self) -> None:
+        app, main = self.app, self.app.screen_stack[0]
+        for _ in range(1000):  # turns of the loop; the top bar goes in a few
+            if not main.query(TopBar):
+                break
+            await asyncio.sleep(0)
+        if not main.query(TopBar) and main.query(RequestList) and main.query(RequestDetail):
+            TicksInTheTeardown.window_seen = True
+            app._tick()
+
+
+async def test_a_tick_after_the_top_bar_is_gone_in_the_shutdown_does_not_crash_the_app():
+    """Seen under load in test_answer_mode_key...: the tick found the list and the detail,
+    then NoMatches on the top bar, which the shutdown had already removed."""
+    store = RequestStore()
+    store.add(CapturedRequest(1, 1_764_000_000.0, "127.0.0.1", "POST", "/a", (1, 1), (), b"x"))
+    store.add(CapturedRequest(2, 1_764_000_001.0, "127.0.0.1", "POST", "/b", (1, 1), (), b"y"))
+    app = WhisperApp(Settings(port=0), store=store, serve=False)
+    TicksInTheTeardown.window_seen = False
+    async with app.run_test() as pilot:
+        await wait_for_list(pilot, app, 2)
+        await app.screen_stack[0].mount(TicksInTheTeardown(), before=0)
+        app.request_list.action_cursor_up()  # a change for the tick to draw
+    assert TicksInTheTeardown.window_seen
     assert app.return_code in (None, 0)
 
 

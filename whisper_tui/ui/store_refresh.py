@@ -51,6 +51,7 @@ class StoreRefresh:
     call_after_refresh: Any
     rescan_if_needed: Any
     _fit_list_width: Any
+    is_running: bool
 
     # What the last refresh saw (immutable values: the class's serve until first set).
     _topbar_state: tuple[str, ...] = ()
@@ -91,6 +92,11 @@ class StoreRefresh:
 
     def refresh_from_store(self) -> None:
         """Bring the list and the counts up to date (called on a timer, so bursts coalesce)."""
+        if not self.is_running:
+            # Shutting down: the screens' widgets are removed one by one while the timer
+            # still ticks, the top bar (a leaf) a turn before the list and the detail; a tick
+            # in between found those two, then no top bar, and crashed the app.
+            return
         try:
             self.request_list, self.detail  # noqa: B018 - gone while the app shuts down (detail first)
         except (NoMatches, IndexError):  # IndexError: not even the main screen is left

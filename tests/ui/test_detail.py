@@ -507,13 +507,17 @@ async def test_wrap_shows_a_long_line_whole_without_sideways_scrolling():
         await pilot.pause()
         app.detail.focus()
         await pilot.press("w")
-        await wait_for_screen(pilot, app, "END-OF-LINE-307", "last")
+        await wait_for_screen(pilot, app, "↪ ", "last")
         detail = app.detail
         assert detail.virtual_size.width <= detail.scrollable_content_region.width
         shown = lines(app)
         start = shown.index("short") + 1
-        # Rows are compared without their spaces (a row may end in one the screen trims).
-        wrapped = "".join(shown[start : shown.index("last")])
+        # Rows are compared without their spaces (a row may end in one the screen trims);
+        # each after the first starts with the diff's continuation marker.
+        rows = shown[start : shown.index("last")]
+        assert len(rows) > 1 and not rows[0].startswith("↪")
+        assert all(row.startswith("↪ ") for row in rows[1:])
+        wrapped = rows[0] + "".join(row.removeprefix("↪ ") for row in rows[1:])
         assert wrapped.replace(" ", "") == LONG_LINE.replace(" ", "")
         await pilot.press("l")
         assert detail.scroll_x == 0

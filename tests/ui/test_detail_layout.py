@@ -5,11 +5,15 @@ from __future__ import annotations
 from whisper_tui.core.contentviews import BodyView, HexLines, LazyLines, ListLines
 from whisper_tui.core.contentviews.stored import RawLines
 from whisper_tui.ui.detail_layout import (
+    MARK,
+    MARK_CELLS,
     MEASURE_BATCH,
     BodyLayout,
     display_width,
     fit_hex,
     measure,
+    row_holding,
+    row_start,
     rows_for,
     same_bytes_row,
     unit_row_starts,
@@ -46,7 +50,16 @@ def test_rows_learnt_a_batch_at_a_time_are_those_learnt_line_by_line():
 
 
 def test_rows_for_a_line_round_up_and_an_empty_line_takes_one():
-    assert [rows_for(w, 10) for w in (0, 1, 10, 11, 30)] == [1, 1, 1, 2, 3]
+    # Rows after the first hold 8 of 10 cells: the continuation marker takes two.
+    assert [rows_for(w, 10) for w in (0, 1, 10, 11, 18, 19, 30)] == [1, 1, 1, 2, 2, 3, 4]
+
+
+def test_later_rows_leave_room_for_the_continuation_marker_wherever_rows_are_cut():
+    assert MARK == "↪ " and MARK_CELLS == 2
+    assert [row_start(row, 10) for row in range(4)] == [0, 10, 18, 26]
+    assert [row_holding(cell, 10) for cell in (0, 9, 10, 17, 18, 26)] == [0, 0, 1, 1, 2, 3]
+    # A line cut between units (wide characters here) has the same room a row.
+    assert unit_row_starts("界" * 13, 10) == [0, 10, 18]
 
 
 def test_the_longest_line_is_learnt_as_lines_load_without_reading_ahead():
@@ -70,7 +83,7 @@ def test_wrapped_rows_locate_each_screen_row_and_rewrap_at_a_new_width():
     layout.set_wrap(5)
     assert layout.row_of(2) is None  # re-learnt in slices
     layout.advance(1.0)
-    assert layout.rows == 5 + 1 + 2
+    assert layout.rows == 8 + 1 + 3  # 5 cells, then 3 a row after the marker
 
 
 def test_a_hex_dump_is_never_measured_line_by_line_nor_wrapped_mid_row():
@@ -95,13 +108,14 @@ def test_fit_hex_takes_the_widest_rows_that_fit_and_keeps_the_same_bytes_on_top(
 
 def test_a_raw_line_wraps_between_escapes_never_inside_one():
     line = "-.NMQ\\xb2R()*M\\u200b\\\\x"
-    assert unit_row_starts(line, 6) == [0, 5, 11, 14, 20]  # -.NMQ / \xb2R( / )*M / \u200b / \\x
-    assert unit_row_starts("abcdefgh", 3) == [0, 3, 6]  # no escapes: every 3 cells
-    assert unit_row_starts("\\U0001f3fd", 4) == [0, 4, 8]  # wider than a row: cut, all shown
+    # Wrapped at 8: the first row holds 8 cells, later ones 6 (the marker takes two).
+    assert unit_row_starts(line, 8) == [0, 5, 11, 14, 20]  # -.NMQ / \xb2R( / )*M / \u200b / \\x
+    assert unit_row_starts("abcdefghijk", 5) == [0, 5, 8]  # no escapes: 5 cells, then 3
+    assert unit_row_starts("\\U0001f3fd", 6) == [0, 6]  # wider than a row: cut, all shown
     lines = RawLines(b"a" * 5 + b"\xff" * 3 + b"\nshort\n")
     layout = BodyLayout(lines)
     lines.advance(10)
-    layout.set_wrap(6)
+    layout.set_wrap(8)
     layout.advance(1.0)
     assert layout.row_cells(0) == [0, 5, 9, 13]  # aaaaa / \xff (x3) / ␊
     assert layout.row_cells(1) is None and layout.row_cells(-1) is None
@@ -120,7 +134,7 @@ def test_a_crlfs_two_pictures_wrap_together():
     assert layout.row_cells(0) == [0, 5]  # aaaaa / ␍␊
     assert layout.row_cells(1) is None  # bbbb␍␊ fits
     assert layout.rows == 3
-    assert unit_row_starts("ab␍␊", 2) == [0, 2]  # a pair exactly a row wide: one row
+    assert unit_row_starts("abcd␍␊", 4) == [0, 4]  # a pair exactly a later row wide: one row
     assert unit_row_starts("a␍␊", 1) == [0, 1, 2]  # a row narrower than the pair: cut
 
 
@@ -131,7 +145,7 @@ def test_a_text_lines_spelled_escape_wraps_whole_as_in_raw_view():
     layout = BodyLayout(lines)
     layout.set_wrap(14)
     layout.advance(1.0)
-    assert layout.row_cells(0) == [0, 11, 25]  # "abcde bidi:" / "\u202e reverse" / "d"
+    assert layout.row_cells(0) == [0, 11, 23]  # "abcde bidi:" / "\u202e rever" / "sed"
     assert layout.rows == 3
     assert layout.row_within(0, 13) == 1
     assert BodyLayout(ListLines(["a" * 30])).row_cells(0) is None  # ASCII: rows 14 apart

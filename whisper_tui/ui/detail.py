@@ -36,9 +36,14 @@ from whisper_tui.ui.delivery_lines import DeliveryHistory
 from whisper_tui.ui.detail_copy import CopyValue
 from whisper_tui.ui.detail_find import FindInDetail
 from whisper_tui.ui.detail_layout import (
+    MARK,
+    MARK_CELLS,
     MEASURE_BUDGET,
     BodyLayout,
     fit_hex,
+    later_room,
+    row_holding,
+    row_start,
     row_starts,
     same_bytes_row,
 )
@@ -71,6 +76,9 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
     """Everything about one capture, top to bottom, highlighted lazily."""
 
     BINDINGS = bindings_for("detail")
+
+    _mark_strip: Strip | None = None
+    """MARK as drawn in the current theme (built on first use after each rebuild)."""
 
     class BodyProgress(Message):
         """A worker produced more body lines (or finished) for the shown capture."""
@@ -242,6 +250,7 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
             self._find.set_head([line.plain for line in self._head.lines])
             self._show_find_status()
         self._cache.clear()
+        self._mark_strip = None
         self._update_size()
         self._work_in_slices()
         if refitted:
@@ -342,17 +351,29 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
         # a page's prose does beside a code block; rows that never wrap (a hex dump) scroll
         # sideways even with wrap on.
         wrapped = in_head or (self.wrap and not (layout and layout.unwrapped))
-        step = self._text_width() if wrapped else width
-        start = sub * step if wrapped else round(self.scroll_x)
-        end = start + min(step, width)
-        cells = None
-        if wrapped and layout and not in_head:
-            cells = layout.row_cells(index - len(self._head.lines))
+        if not wrapped:
+            start = round(self.scroll_x)
+            line = strip.crop(start, start + width).extend_cell_length(width)
+            return line.apply_style(self._style())
+        step = self._text_width()
+        room = step if sub == 0 else later_room(step)
+        start = row_start(sub, step)
+        end = start + min(room, width)
+        cells = layout.row_cells(index - len(self._head.lines)) if layout and not in_head else None
         if cells and sub < len(cells):  # rows break between escapes, never in one
             start = cells[sub]
-            end = cells[sub + 1] if sub + 1 < len(cells) else start + step
-        line = strip.crop(start, end).extend_cell_length(width)
-        return line.apply_style(self._style())
+            end = cells[sub + 1] if sub + 1 < len(cells) else start + room
+        line = strip.crop(start, end)
+        if sub:  # a continuation, marked as the diff marks one
+            line = Strip.join([self._mark(), line])
+        return line.extend_cell_length(width).apply_style(self._style())
+
+    def _mark(self) -> Strip:
+        """MARK drawn in the muted style (once per theme: the line cache's clear resets it)."""
+        if self._mark_strip is None:
+            marked = Text(MARK, "wt.muted", end="")
+            self._mark_strip = Strip(list(marked.render(self.app.console)), MARK_CELLS)
+        return self._mark_strip
 
     def _style(self) -> Style:
         # rich_style walks the DOM (~0.2 ms); once per style change, not once per line.
@@ -423,7 +444,7 @@ class RequestDetail(CopyValue, BodyModes, FindInDetail, WorkInSlices, FollowsEnd
         height = max(self.scrollable_content_region.height, 1)
         head, layout = len(self._head.lines), self._layout
         if line < head:  # the head always wraps, and never scrolls sideways
-            row += cell // self._text_width()
+            row += row_holding(cell, self._text_width())
             x = self.scroll_x
         elif self.wrap:
             if layout is not None:

@@ -20,6 +20,7 @@ from rich.cells import cell_len
 from whisper_tui.core.contentviews import BodyView, HexLines, Lines
 from whisper_tui.core.contentviews.stored import RawLines
 from whisper_tui.core.sanitize import printable
+from whisper_tui.ui.text_flow import CONTINUED
 
 TAB_WIDTH = 4
 """printable() expands tabs to this width."""
@@ -35,9 +36,32 @@ def display_width(line: str) -> int:
     return cell_len(printable(line))
 
 
+MARK = f"{CONTINUED} "
+"""Drawn first on a wrapped line's second and later rows (`w` on; the head's too): without
+it, a JSON line's continuation started at column 0 and read as a line of its own."""
+MARK_CELLS = 2
+
+
+def later_room(wrap_width: int) -> int:
+    """Cells of a line a second or later row holds: the marker takes the first ones."""
+    return max(wrap_width - MARK_CELLS, 1)
+
+
 def rows_for(width: int, wrap_width: int) -> int:
     """Screen rows a line `width` cells wide takes when wrapped at `wrap_width`."""
-    return max(1, -(-width // wrap_width))
+    if width <= wrap_width:
+        return 1
+    return 1 + -(-(width - wrap_width) // later_room(wrap_width))
+
+
+def row_start(row: int, wrap_width: int) -> int:
+    """The cell row `row` of a line wrapped at `wrap_width` starts at (one cell a unit)."""
+    return 0 if row == 0 else wrap_width + (row - 1) * later_room(wrap_width)
+
+
+def row_holding(cell: int, wrap_width: int) -> int:
+    """The row of a line wrapped at `wrap_width` that holds `cell` (one cell a unit)."""
+    return 0 if cell < wrap_width else 1 + (cell - wrap_width) // later_room(wrap_width)
 
 
 _RAW_UNIT = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|\\)|\u240d\u240a|.", re.DOTALL)
@@ -52,14 +76,17 @@ def unit_row_starts(line: str, wrap_width: int) -> list[int]:
     """The cell each row of a raw line wrapped at `wrap_width` starts at: a row ends before an
     escape that would not fit whole (`...NMQ\\` / `xb2R` read as a backslash and text), or a
     wide character. Only a unit wider than a whole row is cut."""
-    starts, row, cell = [0], 0, 0
+    starts, row, cell, room = [0], 0, 0, wrap_width
+    later = later_room(wrap_width)  # rows after the first start with the marker
     for match in _RAW_UNIT.finditer(line):
         unit = match.group()
         end = cell + (len(unit) if unit.isascii() else cell_len(unit))
-        if end - row > wrap_width and cell > row:
+        if end - row > room and cell > row:
             starts.append(row := cell)
-        while end - row > wrap_width:  # wider than a row: cut, nothing else can be done
-            starts.append(row := row + wrap_width)
+            room = later
+        while end - row > room:  # wider than a row: cut, nothing else can be done
+            starts.append(row := row + room)
+            room = later
         cell = end
     return starts
 
@@ -190,7 +217,7 @@ class BodyLayout:
                 if index % 8 == 7 and time.perf_counter() > deadline:
                     break
             else:
-                rows += max(1, -(-widths[index] // wrap))
+                rows += rows_for(widths[index], wrap)
         self._rows = rows
 
     # -- wrapping -----------------------------------------------------------------------------
@@ -207,7 +234,7 @@ class BodyLayout:
 
     def row_cells(self, line: int) -> list[int] | None:
         """With wrap on, the cell each row of body line `line` starts at (unit_row_starts);
-        None where rows are simply wrap_width cells apart (an ASCII line, or one that fits)."""
+        None where rows are simply row_start's (an ASCII line, or one that fits)."""
         wrap = self.wrap_width
         if wrap is None or self._uniform is not None or not 0 <= line < len(self._widths):
             return None
@@ -237,7 +264,7 @@ class BodyLayout:
         """The wrapped row of body line `line` that holds `cell` (wrap on)."""
         cells = self.row_cells(line)
         if cells is None:
-            return cell // (self.wrap_width or 1)
+            return row_holding(cell, self.wrap_width or 1)
         return bisect_right(cells, cell) - 1
 
     @property

@@ -24,14 +24,15 @@ from rich.text import Text
 from whisper_tui.core.diff import DiffRow, Folded, inline_changes
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.keys import name_keys
+from whisper_tui.ui.text_flow import CONTINUED
 
 NUMBER_WIDTH = 5
 MARK_WIDTH = 1
 """After the line number: '-' on a removed or changed line's left, '+' on its right, so a
 change reads without colour (NO_COLOR, 16 colours, colour-blind readers)."""
 MARKS = {"left": "-", "right": "+"}
-CONTINUED = "↪"
-"""In the number column of a wrapped line's second and later screen lines."""
+# CONTINUED (text_flow's, the detail's too) is in the number column of a wrapped line's
+# second and later screen lines.
 DIVIDER = "│"
 
 # Named styles, resolved from the theme (palette.py: tints of its error and success hues, text

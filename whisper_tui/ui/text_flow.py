@@ -20,6 +20,10 @@ from rich.text import Text
 _NUMBER_THEN_UNIT = re.compile(r"\d (?:[KMGT]i?B|B|ms|s)\b")
 """A space that joins a number to its unit ('2.4 MB', '72 B', '15 s'): never a row's end."""
 
+CONTINUED = "↪"
+"""What starts a wrapped line's second and later screen rows, wherever lines wrap: the diff's
+number column, the detail's wrapped lines (`w`). One marker, so it reads the same in both."""
+
 Piece = tuple[str, Text]
 """(separator, text): the separator goes before the text unless it starts a row."""
 

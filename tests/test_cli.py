@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.children import ended_within, sigint_as_in_a_terminal
 from tests.ports import reserved_port
 from whisper_tui.cli import SUBCOMMANDS, check_load_files, parse_settings
 from whisper_tui.core.har import load_har, save_har
@@ -305,10 +306,12 @@ def test_headless_needs_no_terminal(tmp_path):
         stderr=subprocess.PIPE,
         env=dict(os.environ, TERM="dumb"),
         text=True,
+        preexec_fn=sigint_as_in_a_terminal,
     )
-    assert "listening" in process.stderr.readline()
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=15)
+    with ended_within(process, 60, "headless stopped with SIGINT"):
+        assert "listening" in process.stderr.readline()
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate()
     assert process.returncode == 0, err
 
 
@@ -385,10 +388,12 @@ def headless_interrupted(*flags: str) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=sigint_as_in_a_terminal,
     )
-    process.stderr.readline()  # listening: SIGINT is handled from here on
-    process.send_signal(signal.SIGINT)
-    process.communicate(timeout=15)
+    with ended_within(process, 60, f"headless {' '.join(flags)} stopped with SIGINT"):
+        process.stderr.readline()  # listening: SIGINT is handled from here on
+        process.send_signal(signal.SIGINT)
+        process.communicate()
     assert process.returncode == 0
 
 
@@ -530,6 +535,33 @@ def opened_by_reader(fifo: Path, process: subprocess.Popen, limit: float = 30.0)
     raise AssertionError(f"the process never opened {fifo} (exit status {process.poll()})")
 
 
+def ignores_sigint(pid: int) -> bool:
+    """Whether process `pid` ignores SIGINT (its SigIgn mask in /proc)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    [mask] = [line.split()[1] for line in status.splitlines() if line.startswith("SigIgn:")]
+    return bool(int(mask, 16) & 1 << (signal.SIGINT - 1))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
+def test_the_app_on_a_pty_takes_ctrl_c_even_when_pytest_runs_with_sigint_ignored():
+    """`nohup pytest ... &` from a non-interactive shell: SIGINT inherited as ignored; the
+    Ctrl+C tests' child never got it and the suite hung on a child reading a FIFO."""
+    from tests.bench.tui_process import spawn_on_pty
+
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process, primary = spawn_on_pty(["--version"], 80, 24)
+    finally:
+        signal.signal(signal.SIGINT, before)
+    try:
+        # Popen returned after the exec: the mask is the app's from its first instruction.
+        assert not ignores_sigint(process.pid)
+    finally:
+        process.kill()
+        process.wait()
+        os.close(primary)
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -549,25 +581,23 @@ def test_ctrl_c_before_the_app_is_up_exits_130_quietly(tmp_path, command):
     args = (
         [*command[:1], str(fifo), *command[1:]] if command[0] == "send" else [*command, str(fifo)]
     )
-    process, primary = spawn_on_pty(args, 80, 24)
+    process, primary = spawn_on_pty(args, 80, 24)  # its SIGINT at the default, as in a shell
     output = bytearray()
     writer = -1
     try:
-        writer = opened_by_reader(fifo, process)
-        process.send_signal(signal.SIGINT)
-        while process.poll() is None or select.select([primary], [], [], 0.1)[0]:
-            if select.select([primary], [], [], 0.1)[0]:
-                try:
-                    chunk = os.read(primary, 65536)
-                except OSError:  # EIO: the process has gone
-                    break
-                if not chunk:
-                    break
-                output.extend(chunk)
+        with ended_within(process, 60, "Ctrl+C while it read a FIFO"):
+            writer = opened_by_reader(fifo, process)
+            process.send_signal(signal.SIGINT)
+            while process.poll() is None or select.select([primary], [], [], 0.1)[0]:
+                if select.select([primary], [], [], 0.1)[0]:
+                    try:
+                        chunk = os.read(primary, 65536)
+                    except OSError:  # EIO: the process has gone
+                        break
+                    if not chunk:
+                        break
+                    output.extend(chunk)
     finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
         os.close(primary)
         if writer >= 0:
             os.close(writer)

@@ -23,6 +23,7 @@ from aiohttp import web
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from tests.children import sigint_as_in_a_terminal
 from tests.helpers import EVENT_LOOPS, HeldApp, delivery_request, load_deliveries, send_raw, serving
 from tests.ports import listening_port, reserved_port
 from whisper_tui.core.answers import STOPPED_FORWARD
@@ -47,6 +48,7 @@ def start(*args: str, loop: str = "auto") -> tuple[subprocess.Popen, int]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=sigint_as_in_a_terminal,  # stop() sends it
     )
     return process, listening_port(process.pid)
 
@@ -1008,6 +1010,7 @@ def test_a_save_that_fails_at_exit_is_one_line_and_status_3_not_a_crash_report(t
 
     def limit_file_sizes() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (40_000, resource.RLIM_INFINITY))
+        sigint_as_in_a_terminal()
 
     process = subprocess.Popen(
         [sys.executable, "-m", "whisper_tui", "--headless", "--port", "0", "--save", har],

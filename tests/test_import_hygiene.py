@@ -4,6 +4,8 @@ import signal
 import subprocess
 import sys
 
+from tests.children import sigint_as_in_a_terminal
+
 CORE_MODULES = [
     "whisper_tui.core",
     "whisper_tui.core.models",
@@ -120,6 +122,7 @@ def test_headless_mode_checks_a_keymap_without_importing_textual(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=sigint_as_in_a_terminal,
     )
     assert "listening" in process.stderr.readline()
     process.send_signal(signal.SIGINT)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.children import ended_within, sigint_as_in_a_terminal
 from whisper_tui.launcher import first_load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,17 +30,14 @@ def test_ctrl_c_while_the_command_imports_exits_130_without_a_traceback(entry):
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
+        preexec_fn=sigint_as_in_a_terminal,
     )
-    try:
+    with ended_within(process, 60, "Ctrl+C while the command imports"):
         for line in process.stderr:
             if re.search(r"\|\s+whisper_tui\.core\.", line):
                 break
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        out, err = process.communicate()
     said = [line for line in err.splitlines() if not line.startswith("import time:")]
     assert (process.returncode, out, said) == (130, "", [])
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.children import sigint_as_in_a_terminal
 from tests.helpers import delivery_body, load_deliveries
 from tests.ports import listening_port, refused_port
 from whisper_tui.core.har import save_har
@@ -530,6 +531,7 @@ def test_ctrl_c_stops_the_sends_says_what_was_sent_and_exits_130(tmp_path):
             stderr=subprocess.PIPE,
             text=True,
             cwd=ROOT,
+            preexec_fn=sigint_as_in_a_terminal,
         )
         try:
             first = process.stdout.readline()  # sent; the next waits out its delay

@@ -16,6 +16,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.children import sigint_as_in_a_terminal
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -62,6 +64,7 @@ def own_the_terminal() -> None:
     a shell in tmux or an SSH session has, so the terminal going away sends it SIGHUP."""
     os.setsid()
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    sigint_as_in_a_terminal()
 
 
 def spawn_on_pty(
@@ -90,7 +93,7 @@ def spawn_on_pty(
         env=env,
         cwd=ROOT,
         close_fds=True,
-        preexec_fn=own_the_terminal if controlling else None,
+        preexec_fn=own_the_terminal if controlling else sigint_as_in_a_terminal,
     )
     os.close(secondary)
     return process, primary

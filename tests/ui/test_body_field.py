@@ -71,6 +71,35 @@ async def test_keys_typed_right_after_enter_on_the_button_go_to_the_text_box():
         assert editor.unsent_edits() == ["body"]
 
 
+async def click_then_type(pilot, widget, keys) -> None:
+    """A click on `widget` and `keys` queued at once, as a terminal sends them (Pilot.click
+    waits for the app to go idle after each mouse event, which hides a race)."""
+    from textual import events
+    from textual.pilot import _get_mouse_message_arguments
+
+    app = pilot.app
+    arguments = _get_mouse_message_arguments(widget, (1, 0), button=1)
+    for kind in (events.MouseDown, events.MouseUp, events.Click):
+        event = kind(**({**arguments, "chain": 1} if kind is events.Click else arguments))
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await type_at_once(pilot, keys)
+
+
+async def test_keys_typed_right_after_a_click_on_the_button_go_to_the_text_box():
+    # A click's Pressed is handled in the button's queue after the click: checked here that
+    # a key typed right after it still reaches the text box.
+    app = WhisperApp(Settings(port=0))
+    app.replay_url = "http://127.0.0.1:9"
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await open_editor(pilot, app)
+        await click_then_type(pilot, editor.query_one("#edit-body-load"), ["a", "b"])
+        await wait_until(pilot, lambda: bool(editor.query("#edit-body")))
+        await wait_until_settled(pilot)
+        assert editor.query_one("#edit-body").text.startswith('ab{"note"')
+        assert editor.unsent_edits() == ["body"]
+
+
 def test_a_line_too_long_to_wrap_scrolls_sideways_in_the_body_box():
     assert body_editor("x" * WRAP_UP_TO, json=False, note="").soft_wrap
     assert not body_editor("x" * (WRAP_UP_TO + 1), json=False, note="").soft_wrap

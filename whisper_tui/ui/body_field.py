@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Button, TextArea
@@ -113,6 +114,7 @@ class LoadBody(Button):
         )
         self.text, self.json, self.note = text, json, note
         self._loading = False
+        self._editor: SafeTextArea | None = None  # once loaded: where keys sent here go
 
     async def action_press(self) -> None:
         # Enter: the swap is done in the key's own handling (the app's binding awaits the
@@ -121,9 +123,25 @@ class LoadBody(Button):
         # button being removed and was lost.
         await self.load()
 
+    async def _on_click(self, event: events.Click) -> None:
+        # Swapped in the click's own handling, not from Button's Pressed, which it posts
+        # behind a key typed right after the click (the app hands keys on without waiting
+        # for a click): that key reached the button before the swap and was lost.
+        event.stop()
+        event.prevent_default()  # not Button's press(): its Pressed came too late
+        await self.load()
+
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()  # not the dialog's Send or Cancel
-        await self.load()  # a click
+        await self.load()  # press() from elsewhere
+
+    def _on_key(self, event: events.Key) -> None:
+        # A key typed right after the click, in this button's queue behind it: on to the
+        # text box, in the order typed.
+        if self._editor is not None:
+            event.stop()
+            event.prevent_default()
+            self._editor.post_message(events.Key(event.key, event.character))
 
     async def load(self) -> None:
         """Put the text box in the button's place, focused."""
@@ -133,9 +151,13 @@ class LoadBody(Button):
         editor = body_editor(self.text, self.json, self.note)
         await self.parent.mount(editor, before=self)
         loaded = editor.text  # before any key can reach it: the keys wait for this handling
-        await self.remove()
+        self._editor = editor
         editor.focus()
         editor.post_message(self.Loaded(editor, loaded))
+        # Removed once the keys already sent here are passed on (_on_key): behind them in
+        # this button's queue. Hidden meanwhile, so the text box takes its place at once.
+        self.display = False
+        self.call_later(self.remove)
 
 
 def body_field(text: str, json: bool, note: str) -> SafeTextArea | LoadBody:

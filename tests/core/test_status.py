@@ -44,11 +44,18 @@ def test_the_short_answer_modes_keep_the_status_and_gone():
     ]
 
 
-def test_deleted_captures_keep_the_kept_count_in_the_short_form():
-    session = Session(Settings(port=0))
+def test_the_count_is_of_the_captures_listed_then_what_went():
+    # Newcomer E: after X the top bar read '12 requests (0 kept)'.
+    session = Session(Settings(port=0, max_requests=3))
     for number in (1, 2, 3):
         session.store.add(CapturedRequest(number, 1.0, "127.0.0.1", "POST", "/", (1, 1), (), b""))
     session.store.remove(2)
     [count] = session.status_parts()
-    assert count.text == "3 requests (1 deleted, 2 kept)"
-    assert count.short == "3 requests (2 kept)"
+    assert (count.text, count.short) == ("2 requests (1 deleted)", "2 requests (1 deleted)")
+    session.store.remove_all()  # X
+    [count] = session.status_parts()
+    assert count.text == "0 requests (3 deleted)"
+    for number in (4, 5, 6, 7):  # the fourth evicts the oldest
+        session.store.add(CapturedRequest(number, 1.0, "127.0.0.1", "POST", "/", (1, 1), (), b""))
+    [count] = session.status_parts()
+    assert (count.text, count.short) == ("3 requests (1 evicted, 3 deleted)", "3 requests (4 gone)")

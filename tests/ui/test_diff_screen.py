@@ -70,7 +70,7 @@ async def test_mark_select_d_puts_the_two_values_on_one_row_with_the_path_in_the
             assert row.count(key) == 2
         assert 'header X-Request-Id: "a1" -> "b2"' in text
         await pilot.press("v")
-        text = await wait_for_screen(pilot, app, "volatile header line(s) hidden")
+        text = await wait_for_screen(pilot, app, "2 volatile headers hidden")
         assert "X-Request-Id" not in text
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, DiffScreen))

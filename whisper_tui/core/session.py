@@ -320,9 +320,16 @@ class Session:
             count = ""
         gone = [(stats.evicted, "evicted"), (stats.deleted, "deleted")]
         if stats.evicted or stats.deleted:
-            kept = ", ".join(f"{number:,} {what}" for number, what in gone if number)
-            counted = f"{count} ({kept}, {stats.stored:,} kept)".lstrip()
-            short = f"{count} ({stats.stored:,} kept)".lstrip()
+            # The count is of the captures in the list, as when none has gone, and then what
+            # went: after X, '0 requests (12 deleted)' (it read '12 requests (0 kept)').
+            if count:
+                count = f"{stats.stored:,} request{'s' if stats.stored != 1 else ''}"
+            left = ", ".join(f"{number:,} {what}" for number, what in gone if number)
+            counted = f"{count} ({left})".lstrip()
+            both = stats.evicted and stats.deleted
+            short = (
+                f"{count} ({stats.evicted + stats.deleted:,} gone)".lstrip() if both else counted
+            )
             parts.append(StatusPart(counted, short, 3, "count"))
         elif count:
             parts.append(StatusPart(count, count, 3, "count"))

@@ -53,7 +53,7 @@ def test_each_timestamped_scheme_declares_its_provider_sdk_s_default_tolerance()
     assert declared == {
         "stripe": (300.0, "Stripe's SDK", False),
         "slack": (300.0, "Slack's SDK", True),
-        "standard": (300.0, "the Standard Webhooks SDK (and Svix's)", True),
+        "standard": (300.0, "the Standard Webhooks SDK, like Svix's,", True),
         "paddle": (5.0, "Paddle's SDK", True),
     }
     untimed = {s.name for s in schemes() if not s.has_timestamp}

@@ -105,3 +105,18 @@ def test_standard_secret_pasted_with_a_newline_still_verifies() -> None:
     settings = SignatureSettings({"standard": secret})
     assert only(verify(make_request(name), settings, now=fresh_now(name))).status == "verified"
     assert standard.SCHEME.trims_secret
+
+
+def test_a_stale_mismatch_names_the_sdk_s_rule_without_brackets_in_brackets() -> None:
+    # Newcomer E read '(the Standard Webhooks SDK (and Svix's) accepts 300 s)'.
+    from tests.core.signatures.vectors import signed_at
+
+    name = "standard-webhooks-vector"
+    request = make_request(name, body=b'{"tampered": true}')
+    verdict = only(verify(request, settings_for(name), now=signed_at(name) + 86400))
+    assert "(the Standard Webhooks SDK, like Svix's, accepts 300 s)" in verdict.reason
+    depth = deepest = 0
+    for character in verdict.reason:
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        deepest = max(deepest, depth)
+    assert deepest == 1

@@ -92,10 +92,11 @@ def _diff_requests(
     left_headers = header_pairs(older, ignore_volatile)
     right_headers = header_pairs(newer, ignore_volatile)
     if ignore_volatile:
-        hidden = len(older.raw_headers) + len(newer.raw_headers)
-        hidden -= len(left_headers) + len(right_headers)
+        # Headers, not lines: a retry's 4 volatile headers are 8 lines over both sides.
+        every = header_pairs(older, False) + header_pairs(newer, False)
+        hidden = len({name.lower() for name, _ in every if is_volatile_header(name)})
         if hidden:
-            notes.append(f"{hidden} volatile header line(s) hidden")
+            notes.append(f"{hidden} volatile header{'s' if hidden != 1 else ''} hidden")
     left_lines = [f"{name}: {value}" for name, value in left_headers]
     right_lines = [f"{name}: {value}" for name, value in right_headers]
     ops = diff_lines(left_lines, right_lines)

@@ -144,7 +144,7 @@ SCHEME = register(
         # standardwebhooks/webhooks.py: `webhook_tolerance = timedelta(minutes=5)`, both
         # directions; svix/webhooks.py delegates to it.
         default_tolerance=300.0,
-        tolerance_source="the Standard Webhooks SDK (and Svix's)",
+        tolerance_source="the Standard Webhooks SDK, like Svix's,",
         utf8_body=True,
         delivery_id=delivery_id,
         delivery_headers=("webhook-id", "svix-id"),

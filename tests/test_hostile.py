@@ -585,7 +585,7 @@ async def test_multipart_with_binary_parts_is_kept_exact_and_shown_part_by_part(
     assert '{"n":1}' in lines
     assert f"── part 2 ── {len(png):,} bytes" in lines
     assert "00000000  89 50 4e 47 0d 0a 1a 0a  00 01 02 03 04 05 06 07  |.PNG............|" in lines
-    assert f"… {len(png) - 1024:,} more bytes" in lines
+    assert f"… {len(png) - 1024:,} bytes more" in lines
     assert "── part 3 ── 3 bytes" in lines
     assert "00000000  00 00 00                                          |...|" in lines
     await assert_still_capturing(capture_server)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from whisper_tui.core.sizes import format_size, parse_size
+from whisper_tui.core.sizes import byte_count, format_size, parse_size
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,10 @@ def test_parse_size_refuses_anything_else_with_examples(text):
 )
 def test_format_size_is_short_and_decimal(size, text):
     assert format_size(size) == text
+
+
+@pytest.mark.parametrize(("count", "said"), [(0, "0 bytes"), (1, "1 byte"), (2, "2 bytes")])
+def test_an_exact_size_in_words_is_singular_for_one_byte(count, said):
+    # The export said '1 bytes ready'.
+    assert byte_count(count) == said
+    assert byte_count(12_345) == "12,345 bytes"

@@ -377,3 +377,25 @@ async def test_reopened_on_httpie_the_highlight_is_on_httpie_and_up_enter_picks_
         assert [b.name for b in format_buttons(app) if b.value] == ["curl"]
         await pilot.press("down", "down")  # from curl on, not from where it was
         assert highlighted(app) == "pytest"
+
+
+async def test_a_filter_matching_nothing_has_nothing_to_export_and_writes_no_file(tmp_path):
+    """The dialog chose 'filtered (0)', said '1 bytes ready' and Ctrl+S wrote a 1-byte file."""
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, RAW)
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("slash", *"nomatch", "enter")
+        await wait_until(pilot, lambda: app.request_list.view.text == "nomatch")
+        await wait_until(pilot, lambda: not len(app.request_list.view))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await wait_for_screen(pilot, app, "nothing to export")
+        target = tmp_path / "empty.sh"
+        app.screen.query_one("#export-path", Input).value = str(target)
+        for key in ("ctrl+s", "ctrl+y"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert not target.exists() and app.screen.output is None
+        assert "nothing to export: filtered (0) holds no capture" in screen_text(app)
+        assert "ready" not in screen_text(app)

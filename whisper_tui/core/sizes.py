@@ -28,6 +28,11 @@ def parse_size(text: str) -> int:
     return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
 
 
+def byte_count(count: int) -> str:
+    """'1 byte', '0 bytes', '1,234 bytes': an exact size said in words, singular for one."""
+    return "1 byte" if count == 1 else f"{count:,} bytes"
+
+
 def format_size(size: int) -> str:
     """Short human size for lists: '512 B', '3.4 KB', '5.0 MB'."""
     if size < 1000:

@@ -20,6 +20,7 @@ from whisper_tui.core.har import DeliveriesFor
 from whisper_tui.core.models import Attempt, CapturedRequest
 from whisper_tui.core.redaction import shown_text, shown_url
 from whisper_tui.core.sanitize import printable
+from whisper_tui.core.sizes import byte_count
 from whisper_tui.ui.action_bindings import bindings_for
 from whisper_tui.ui.clipboard import PICTURES_NOTE, copied, copied_with_pictures
 from whisper_tui.ui.keys import hint
@@ -93,6 +94,9 @@ class ExportScreen(ModalScreen[None]):
         self.format = last if last in keys else keys[0]
         self.scope_index = 0
         self.output: bytes | None = None
+        self.nothing = ""
+        """Said when the scope chosen holds no capture (a filter matching none): nothing is
+        copied or saved then."""
         self.directory = os.getcwd()
         """Where the default file name points (set on mount from --save)."""
 
@@ -174,8 +178,16 @@ class ExportScreen(ModalScreen[None]):
         path.value = self._default_path()
         path.cursor_position = len(path.value)  # the file name in view, not the directory
         self.query_one("#export-preview", Static).update(Content.styled("building…", "$text-muted"))
-        _, scope = self.scopes[self.scope_index]
+        label, scope = self.scopes[self.scope_index]
         requests, chosen = scope(), self._chosen()
+        # A filter that matches nothing: exported, it made a 1-byte file (a blank line) that
+        # the status called '1 bytes ready'.
+        self.nothing = "" if requests else f"nothing to export: {label} holds no capture"
+        if self.nothing:
+            preview = self.query_one("#export-preview", Static)
+            preview.update(Content.styled(self.nothing, "$text-muted"))
+            self._status(self.nothing)
+            return
         # Taken here, on the loop that changes the index; the worker reads the frozen view.
         numbering = (
             self.deliveries.json_view(requests)
@@ -197,15 +209,15 @@ class ExportScreen(ModalScreen[None]):
         self.app.call_from_thread(self._show, export_format.key, output)
 
     def _show(self, fmt: str, output: bytes) -> None:
-        if fmt != self.format:
-            return
+        if fmt != self.format or self.nothing:
+            return  # another format or scope chosen since
         self.output = output
         # The preview is on screen: the target's password masked. What is copied or saved
         # keeps it, a command meant to be run (README, Export).
         text = shown_text(output.decode("utf-8", "replace"), self.target_url)
         lines = text.split("\n")
         self.query_one("#export-preview", Static).update(preview_text(lines))
-        self._status(f"{len(output):,} bytes ready")
+        self._status(f"{byte_count(len(output))} ready")
 
     def _status(self, message: str, error: bool = False) -> None:
         style = "bold $text-error" if error else ""
@@ -222,6 +234,7 @@ class ExportScreen(ModalScreen[None]):
 
     def action_copy(self) -> None:
         if self.output is None:
+            self._say_if_nothing()
             return
         try:
             text = self.output.decode("utf-8")
@@ -236,6 +249,7 @@ class ExportScreen(ModalScreen[None]):
 
     def action_save(self) -> None:
         if self.output is None:
+            self._say_if_nothing()
             return
         path = os.path.expanduser(self.query_one("#export-path", Input).value.strip())
         if not path:
@@ -250,7 +264,11 @@ class ExportScreen(ModalScreen[None]):
         except OSError as error:
             self._status(f"cannot write {path}: {error.strerror or error}", error=True)
             return
-        self._status(f"saved {len(self.output):,} bytes to {os.path.abspath(path)}")
+        self._status(f"saved {byte_count(len(self.output))} to {os.path.abspath(path)}")
+
+    def _say_if_nothing(self) -> None:
+        if self.nothing:
+            self._status(self.nothing, error=True)
 
     def action_dismiss_screen(self) -> None:
         self.dismiss(None)

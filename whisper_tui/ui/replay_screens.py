@@ -22,6 +22,7 @@ from whisper_tui.core.redaction import shown_url
 from whisper_tui.core.sanitize import printable
 from whisper_tui.core.session import EditedCopy
 from whisper_tui.core.signatures import get_scheme
+from whisper_tui.core.sizes import byte_count
 from whisper_tui.core.targets import (
     appended_target,
     own_target_problem,
@@ -302,7 +303,7 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
             yield headers
             if self.body.text is None:
                 yield Label(
-                    f"Body: {len(request.body):,} bytes, sent unchanged; not editable: "
+                    f"Body: {byte_count(len(request.body))}, sent unchanged; not editable: "
                     + self.body.note,
                     id="edit-binary",
                 )

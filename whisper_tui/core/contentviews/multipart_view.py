@@ -10,6 +10,7 @@ from whisper_tui.core.contentviews.lines import (
     split_long,
 )
 from whisper_tui.core.contentviews.view import BodyView, ContentView, drawn
+from whisper_tui.core.sizes import byte_count
 
 
 def fit(body: DecodedBody) -> float:
@@ -34,7 +35,7 @@ def multipart_lines(data: bytes, boundary: str) -> list[str]:
             break
         chunk = chunk.removeprefix(b"\r\n").removesuffix(b"\r\n")
         head, _, part = chunk.partition(b"\r\n\r\n")
-        lines.append(f"── part {number} ── {len(part):,} bytes")
+        lines.append(f"── part {number} ── {byte_count(len(part))}")
         lines.extend(head.decode("latin-1").split("\r\n"))
         lines.append("")
         text = decode_text(part, "utf-8")
@@ -44,7 +45,7 @@ def multipart_lines(data: bytes, boundary: str) -> list[str]:
             shown = min(len(part), 64 * BYTES_PER_HEX_LINE)
             lines.extend(hex_line(part, off) for off in range(0, shown, BYTES_PER_HEX_LINE))
             if shown < len(part):
-                lines.append(f"… {len(part) - shown:,} more bytes")
+                lines.append(f"… {byte_count(len(part) - shown)} more")
         lines.append("")
     if not lines:
         lines = [f"(no part delimited by {boundary!r}: showing as text)"]

@@ -13,6 +13,7 @@ from whisper_tui.core.contentviews.decoding import (
 from whisper_tui.core.contentviews.lines import ListLines
 from whisper_tui.core.contentviews.view import BodyView, ContentView, drawn
 from whisper_tui.core.models import CapturedRequest
+from whisper_tui.core.sizes import byte_count
 
 _views: list[ContentView] = []
 
@@ -86,5 +87,5 @@ def body_view_within(request: CapturedRequest, limit: int) -> BodyView | None:
 def rejected_view(request: CapturedRequest) -> BodyView:
     """The empty view of a body refused with 413, saying how big it said it was."""
     size = request.declared_length
-    what = f"{size:,} bytes" if size is not None else "unknown size"
+    what = byte_count(size) if size is not None else "unknown size"
     return BodyView("empty", ListLines([]), notes=[f"body rejected (413): {what}, not kept"])

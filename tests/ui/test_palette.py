@@ -507,6 +507,31 @@ async def test_the_command_palettes_search_field_and_help_lines_read_in_every_th
     assert not failures, f"{len(failures)} unreadable:\n" + "\n".join(failures[:40])
 
 
+async def test_the_command_palettes_frame_stands_out_from_the_screen_behind_in_every_theme():
+    # Textual frames it with hkey lines in black at 50%: on a dark theme's ground, nothing.
+    app = WhisperApp(Settings(port=8080), store=fixture_store(), serve=False)
+    failures: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await on_list(pilot, app)
+        for theme in THEMES:
+            app.theme = theme
+            await pilot.pause()
+            await pilot.press("ctrl+p")
+            await wait_for_screen(pilot, app, "Search for commands", "The body by content type")
+            field = app.screen.query_one("#--input").region
+            listed = app.screen.query_one("CommandList").region
+            frame = {field.y, listed.bottom - 1}  # the line above the field, under the list
+            rows = set(range(SIZE[1])) - frame
+            palettes = palettes_for(app.current_theme.dark) if app.current_theme.ansi else {}
+            for name, palette in palettes.items() or [(None, None)]:
+                where = f"{theme} in {name}" if name else theme
+                found = unreadable_cells(app, where, "palette frame", palette, rows)
+                failures += [line for line in found if "decoration" in line]
+            await pilot.press("escape")
+            await pilot.pause()
+    assert not failures, f"{len(failures)} faint:\n" + "\n".join(failures[:40])
+
+
 # -- every selection's ground ----------------------------------------------------------------------
 
 

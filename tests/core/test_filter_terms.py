@@ -35,6 +35,8 @@ def test_bad_filters_say_what_is_wrong(text):
         ("foo:bar", "no field 'foo' in 'foo:bar': fields are method, path, status,"),
         ("method:POST Stauts:500", "no field 'Stauts'"),
         ("repeat:maybe", "repeat:maybe: yes or no"),
+        ("-", "-: nothing to exclude; a word or field follows it, e.g. -path:/health"),
+        ("method:POST - x", "-: nothing to exclude"),
     ],
 )
 def test_a_term_that_can_never_match_is_an_error_naming_it_and_what_is_allowed(text, message):

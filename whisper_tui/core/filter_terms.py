@@ -57,6 +57,11 @@ def parse_filter(text: str, verdicts: Verdicts | None = None) -> list[Term]:
         raise FilterError(f"unbalanced quotes ({error})") from None
     terms = []
     for word in words:
+        if word == "-":
+            # Read as a word, it matched every capture with a dash anywhere ('showing 15 of 15').
+            raise FilterError(
+                "-: nothing to exclude; a word or field follows it, e.g. -path:/health"
+            )
         negated = word.startswith("-") and len(word) > 1
         if negated:
             word = word[1:]

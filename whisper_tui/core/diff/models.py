@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from whisper_tui.core.diff.rows import DiffRows
+from typing import NamedTuple
 
 VALUE_CAP = 200
 """Summary values are cut to this many characters."""
@@ -80,8 +78,9 @@ class Folded:
 class RequestDiff:
     """Everything the diff view shows for two captures."""
 
-    rows: DiffRows
-    """Read like a list; equal runs are made into rows only when read (see DiffRows)."""
+    rows: Sequence[DiffRow]
+    """Read like a list; equal runs are made into rows only when read (a rows.DiffRows, named
+    here by what it reads as: rows.py builds on this module)."""
     changes: list[Change]
     """The summary: request line, headers, then JSON paths (or form keys, or line counts)."""
     change_rows: list[int]

@@ -476,3 +476,14 @@ async def test_a_click_selects_its_row_and_a_click_below_the_last_row_selects_no
         assert shown.selected.target == "/first"
         await pilot.click(offset=(region.x + 5, region.y + 1))
         assert shown.selected.target == "/second"
+
+
+async def test_f_on_the_list_finds_in_the_selected_capture_s_detail():
+    """f with the list focused did nothing and said nothing (find is the detail's)."""
+    app = app_with(capture(1, "/hooks/a", b'{"amount": 4200}'))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_list(pilot, app, 1)
+        assert app.focused is app.request_list
+        await pilot.press("f", *"4200")
+        await wait_until(pilot, lambda: "1 match" in screen_text(app))
+        assert app.screen.query_one("#find-input").value == "4200"

@@ -22,6 +22,8 @@ from whisper_tui.core.models import CapturedRequest
 from whisper_tui.core.store import Removed, RequestStore
 from whisper_tui.core.verdicts import Verdicts
 from whisper_tui.ui.action_bindings import bindings_for
+from whisper_tui.ui.action_registry import get_action
+from whisper_tui.ui.keymap import active_keymap, keys_in_effect
 from whisper_tui.ui.list_columns import ColumnNeeds
 from whisper_tui.ui.list_delete import DeleteAndUndo
 from whisper_tui.ui.list_drawing import ROW_CACHE_SIZE, RowDrawing
@@ -343,6 +345,20 @@ class RequestList(DeleteAndUndo, RowDrawing, ColumnNeeds, ScrollView, can_focus=
         # Told from here, where the new width is known: the app's own resize comes before
         # the screens are laid out, and a screen under the diff is laid out later still.
         self.post_message(self.Resized(self.row_layout_width, self.shape))
+
+    async def on_key(self, event: events.Key) -> None:
+        # Find (f) is the detail's: pressed here it did nothing and said nothing. It finds in
+        # the selected capture's detail, which takes the focus with its find bar.
+        find = get_action("detail_find")
+        if event.key not in keys_in_effect(find, active_keymap(self.app)) or self.selected is None:
+            return
+        from whisper_tui.ui.detail import RequestDetail  # it draws rows as the list does
+
+        event.stop()
+        event.prevent_default()
+        detail = self.screen.query_one(RequestDetail)
+        self.screen.set_focus(detail)
+        await detail.action_find_open()
 
     def on_focus(self) -> None:
         self.refresh()

@@ -250,10 +250,27 @@ async def test_at_80x24_the_editor_shows_a_stripe_deliverys_six_headers_and_its_
         await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
         # The headers' height is fitted after the dialog's first refresh: waited for, by what
         # it shows, not a pause.
-        names = ("Host:", "User-Agent:", "Accept:", "Stripe-Signature: t=", "Content-Type:")
+        names = ("Host:", "User-Agent:", "Accept:", "Stripe-Signature:", "Content-Type:")
         await wait_for_screen(pilot, app, *names, "Content-Length:")
         controls = ("#edit-send", "#edit-cancel", "#edit-resign", "#edit-body")
         await wait_until(pilot, lambda: all(fully_visible(app, found) for found in controls))
+
+
+async def test_at_80x24_a_long_header_wraps_in_the_editor_with_no_scrollbar_on_its_last_line():
+    """The Stripe-Signature ran past the box: its horizontal scrollbar's thumb sat on the
+    box's empty last line, a stray mark that read as a second cursor, the value cut off."""
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_raw(app.port, signed_stripe_post())
+        await wait_for_list(pilot, app, 1)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditReplayScreen))
+        await wait_for_screen(pilot, app, "Stripe-Signature:", "Content-Length:")
+        headers = app.screen.query_one("#edit-headers", TextArea)
+        assert not headers.show_horizontal_scrollbar
+        mac = signed_stripe_post().split(b"v1=")[1].split(b"\r\n")[0].decode()
+        shown = "".join(screen_text(app).replace("│", "").split())
+        assert f"v1={mac}" in shown  # the whole value, wrapped
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])

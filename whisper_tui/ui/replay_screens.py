@@ -298,7 +298,9 @@ class EditReplayScreen(ModalScreen[EditorSend | None]):
                 path = Input(value=self.path, id="edit-path", select_on_focus=False)
                 path.border_title = "Path and query"
                 yield path
-            headers = SafeTextArea(headers_text(request), id="edit-headers", soft_wrap=False)
+            # Wrapped, as the detail wraps header values: unwrapped, a Stripe-Signature ran past
+            # the box at 80x24 and its horizontal scrollbar drew a stray mark on the last line.
+            headers = SafeTextArea(headers_text(request), id="edit-headers", soft_wrap=True)
             headers.border_title = "Headers: one 'Name: value' a line; Host, Content-Length are set"
             yield headers
             if self.body.text is None:

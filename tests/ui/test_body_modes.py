@@ -274,3 +274,20 @@ def test_raw_view_of_a_crlf_tab_body_at_80x24(snap_compare):
         await wait_until_settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=raw_view)
+
+
+async def test_w_with_the_list_focused_wraps_the_selected_capture_s_body():
+    # Newcomer E: w with the list focused did nothing and said nothing.
+    app = WhisperApp(Settings(port=0))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await capture_one(
+            pilot, app, b'{"a": "' + b"x" * 200 + b'"}', b"Content-Type: application/json"
+        )
+        app.request_list.focus()
+        await pilot.pause()
+        assert app.focused is app.request_list and not app.detail.wrap
+        await pilot.press("w")
+        await wait_until(pilot, lambda: app.detail.wrap)
+        assert app.focused is app.request_list  # the list keeps the focus
+        await pilot.press("w")
+        await wait_until(pilot, lambda: not app.detail.wrap)

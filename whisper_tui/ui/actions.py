@@ -270,6 +270,15 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action("list_page_up", "pageup", "Page up", "list", "a page up", action="page_up"),
     Action("list_page_down", "pagedown", "Page down", "list", "down", "page_down", joins_row=" "),
+    # w did nothing with the list focused, and said nothing: it wraps the body there too.
+    Action(
+        "list_wrap",
+        "w",
+        "Wrap body",
+        "list",
+        "wrap the selected capture's body, as w in the detail does",
+        action="app.wrap_body",
+    ),
     # -- detail
     Action("detail_up", "up,k", "Up", "detail", "scroll a line", action="scroll_up"),
     Action("detail_down", "down,j", "Down", "detail", "", "scroll_down", joins_row=" "),

@@ -100,7 +100,7 @@ class BodyModes:
 
 
 class BodyViewActions:
-    """WhisperApp's part: `v` (and the palette) cycles the detail's body mode."""
+    """WhisperApp's part: `v` (and the palette) cycles the detail's body mode; `w` wraps it."""
 
     detail: RequestDetail
     notify: Any
@@ -109,3 +109,7 @@ class BodyViewActions:
         """Cycle the body view: auto, raw, hex."""
         mode = self.detail.cycle_body_mode()
         self.notify(DESCRIBED[mode], timeout=2, kind="body_view")
+
+    def action_wrap_body(self) -> None:
+        """w: wrap the detail's body or scroll it sideways, whichever pane has the focus."""
+        self.detail.action_toggle_wrap()

@@ -103,3 +103,19 @@ def test_a_number_and_its_unit_stay_on_one_row(width):
     for row, following in pairwise(rows):
         unit = following.split()[0].rstrip(",)")
         assert not (row.rstrip()[-1:].isdigit() and unit in {"B", "MB", "KiB", "s"}), rows
+
+
+@pytest.mark.parametrize("width", range(30, 60))
+def test_a_url_too_long_to_move_breaks_after_a_mark_not_inside_a_word(width):
+    # Newcomer E: the Attempts section read 'replay → http://127.0.0.1:18300/app/ho' then
+    # 'oks/svix  200 OK'.
+    from rich.text import Text
+
+    url = "http://127.0.0.1:18300/app/hooks/svix/deliveries/incoming"
+    rows = flow([("", Text(f"replay → {url}")), ("  ", Text("200 OK in 3 ms"))], width)
+    plain = [row.plain.rstrip() for row in rows]
+    assert "".join(line.strip() for line in plain).replace(" ", "") == (f"replay→{url}200OKin3ms")
+    for row, following in pairwise(plain):
+        pair = row[-1] + following.lstrip()[0]
+        # Two letters or digits either side of a row's end are never the inside of a word.
+        assert not (pair.isalnum() and pair in f"{url} 200 OK in 3 ms"), plain

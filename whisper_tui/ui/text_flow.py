@@ -105,6 +105,11 @@ def _chop(text: Text, first: int, rest: int) -> list[Text]:
             whole = " " in following or start + len(following) == len(plain)
             if whole and cell_len(word) <= rest:
                 cut = space + 1
+        if cut == len(head) and plain[at + cut] != " ":
+            # Inside a word too long to move (a URL): after its last mark, not mid-word
+            # ('http://127.0.0.1:18300/app/ho' + 'oks/svix'). Spaces were weighed above.
+            marked = mark_cut(head, plain[at + 1 : at + cut + 1], limit, MARK_BREAKS)
+            cut = marked if marked > space + 1 else cut
         at += cut
         offsets.append(at)
         limit = max(rest, 1)
@@ -129,6 +134,21 @@ VALUE_BREAKS = frozenset(" ,;&/-=|+")
 'Python-urllib/' + '3.11', 't=1714265330,' + 'v1=6c53…' (never after '.': '3.' + '11')."""
 
 
+MARK_BREAKS = VALUE_BREAKS - {" "}
+"""The marks alone: where flow may end a row inside a word it can't move whole."""
+
+
+def mark_cut(head: str, following: str, limit: int, marks: frozenset[str] = VALUE_BREAKS) -> int:
+    """Where a row holding `head` (of a row `limit` cells wide) may end instead of inside a
+    word: after its last space or mark (VALUE_BREAKS), never inside a run of marks
+    ('https:/' + '/stripe.com'), when that leaves the row at least a third full; else 0.
+    `following[i]` is the character after `head[i]`. The one rule for values (break_value)
+    and the detail's head lines (flow: an attempt's URL)."""
+    breaks = (i for i, c in enumerate(head) if c in marks)
+    best = max((i for i in breaks if following[i] not in marks), default=-1) + 1
+    return best if best and cell_len(head[:best]) * 3 >= limit else 0
+
+
 def break_value(value: str, first: int, rest: int) -> list[str]:
     """`value` in rows of at most `first` cells, then `rest`: each row ends after a space
     or a punctuation mark (VALUE_BREAKS) when one leaves it at least a third full, else in
@@ -140,12 +160,7 @@ def break_value(value: str, first: int, rest: int) -> list[str]:
         head = chop_cells(value[at : at + limit + 1], limit)[0]
         cut = len(head)
         if value[at + cut] != " ":
-            # Never inside a run of marks ('https:/' + '/stripe.com'): after its last one.
-            following = value[at + 1 : at + cut + 1]
-            breaks = (i for i, c in enumerate(head) if c in VALUE_BREAKS)
-            best = max((i for i in breaks if following[i] not in VALUE_BREAKS), default=-1) + 1
-            if cell_len(head[:best]) * 3 >= limit:
-                cut = best
+            cut = mark_cut(head, value[at + 1 : at + cut + 1], limit) or cut
         rows.append(value[at : at + cut])
         at += cut
         limit = max(rest, 1)

@@ -46,8 +46,8 @@ def test_a_long_changed_header_wraps_in_both_halves_and_the_change_at_its_end_sh
     assert len(lines) == item_height(row, 80) > 1
     assert lines[0].startswith("   5 -Stripe-Signature")
     assert all(line.startswith(f"   {CONTINUED} -") for line in lines[1:])
-    left = "".join(halves(line, 80)[0] for line in lines).rstrip()
-    right = "".join(halves(line, 80)[1] for line in lines).rstrip()
+    left = "".join(halves(line, 80)[0].rstrip() for line in lines)
+    right = "".join(halves(line, 80)[1].rstrip() for line in lines)
     assert left == row.left and right == row.right
     # Both halves break at the same columns: the change stands on one screen line.
     [changed] = [line for line in lines if "deadaaaa" in line]
@@ -144,3 +144,14 @@ def test_a_fold_names_the_key_that_expands_it_as_a_keymap_put_it():
     [remapped] = item_lines(Folded(0, 40), 80, {"diff_expand": "x"})
     assert default.plain.endswith(" equal lines (Enter expands)")
     assert remapped.plain.endswith(" equal lines (x expands)")
+
+
+def test_a_header_value_wraps_after_a_mark_as_in_the_detail_not_inside_a_word():
+    # Newcomer E: 'application/json; c' then '↪ harset=utf-8'.
+    row = DiffRow(
+        "changed", "Content-Type: application/json; charset=utf-8", "Content-Type: text/plain", 2, 2
+    )
+    lines = [halves(line.plain, 60)[0].rstrip() for line in item_lines(row, 60)]
+    assert lines == ["Content-Type:", "application/json;", "charset=utf-8"]
+    # A value with nowhere to break (a signature's hex) still wraps at the edge.
+    assert wrap_starts("x" * 25, 10) == [0, 10, 20]

@@ -7,9 +7,10 @@ as its longer half, the shorter half is padded with blank lines, so the next row
 level on both sides and every line of a change is read beside its counterpart. Scrolling
 sideways (vimdiff, meld) was the other way: it shows one window of every row at once, so
 reading the end of one long value moves all the others out of sight, and at 80 columns the
-user could not tell that a row goes on. Lines are wrapped at any character, not at words:
-the long values here (signatures, ids, base64) have no spaces to break at, and a character
-wrap keeps each line's columns where they are on the other side.
+user could not tell that a row goes on. Lines wrap as the detail's header values do, after a
+space or a mark (text_flow.break_value), else at any character: the long values here
+(signatures, ids, base64) mostly have nowhere better, and then each line's columns stay
+where they are on the other side.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
-from rich.cells import get_character_cell_size
+from rich.cells import cell_len
 from rich.text import Text
 
 from whisper_tui.core.diff import DiffRow, Folded, inline_changes
 from whisper_tui.core.sanitize import printable
 from whisper_tui.ui.keys import name_keys
-from whisper_tui.ui.text_flow import CONTINUED
+from whisper_tui.ui.text_flow import CONTINUED, break_value
 
 NUMBER_WIDTH = 5
 MARK_WIDTH = 1
@@ -64,17 +65,17 @@ def text_room(half: int) -> int:
 
 
 def wrap_starts(text: str, room: int) -> list[int]:
-    """Where each screen line of `text` (printable) starts when wrapped at `room` cells; a
-    wide character that would straddle the edge starts the next line."""
-    if text.isascii():  # printable ASCII: a cell a character
-        return list(range(0, max(len(text), 1), room))
-    starts, used = [0], 0
-    for index, char in enumerate(text):
-        size = get_character_cell_size(char)
-        if used + size > room and used:
-            starts.append(index)
-            used = 0
-        used += size
+    """Where each screen line of `text` (printable) starts when wrapped at `room` cells: after
+    a space or a mark where one leaves the line a third full (text_flow.break_value, the
+    detail's rule: 'application/json; ' + 'charset=utf-8', not 'c' + 'harset'), else at the
+    edge (a signature's hex); a wide character that would straddle the edge starts the next
+    line."""
+    if len(text) <= room and (text.isascii() or cell_len(text) <= room):
+        return [0]  # one line: most rows, measured without splitting
+    starts, at = [], 0
+    for row in break_value(text, room, room):
+        starts.append(at)
+        at += len(row)
     return starts
 
 
@@ -108,8 +109,8 @@ def first_change_line(item: Item, width: int) -> int:
 def _lines_of(text: str | None, room: int, spell: bool) -> int:
     if text is None:
         return 1
-    if text.isascii() and text.isprintable():  # printable() leaves it as it is
-        return max(1, -(-len(text) // room))
+    if len(text) <= room and text.isascii() and text.isprintable():  # printable() keeps it
+        return 1
     return len(wrap_starts(printable(text, spell_dropped=spell), room))
 
 

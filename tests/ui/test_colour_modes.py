@@ -13,7 +13,6 @@ from tests.helpers import (
     delivery_request,
     load_deliveries,
     screen_strips,
-    segments_at,
     wait_for_screen,
     wait_until,
 )
@@ -185,20 +184,3 @@ async def test_without_colour_the_palette_s_and_the_export_s_highlights_are_unde
         await pilot.press("down")  # the format set has the focus: its highlight moves
         await wait_until(pilot, lambda: underlined("HTTPie"))
         assert not underlined("pytest")
-
-
-@pytest.mark.parametrize("colours", ["ansi", "none"])
-async def test_a_fields_example_is_faint_and_italic_without_colour_to_tell_it_from_a_value(
-    colours,
-):
-    """In 16 colours (TERM=screen) R's 'e.g. http://...' looked like a target typed in: the
-    text's own colour, italic only, which the terminal could not show."""
-    app = fixture_app(colours)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: app.request_list.selected is not None)
-        await pilot.press("R")
-        await wait_for_screen(pilot, app, "e.g. http://")
-        [example] = segments_at(app, "e.g. http://")
-        [value] = segments_at(app, "POST ")  # the method field's value, beside it
-        assert example.style.dim and example.style.italic
-        assert not value.style.dim and not value.style.italic

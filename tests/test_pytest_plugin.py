@@ -280,6 +280,35 @@ def test_the_marker_gives_the_inbox_its_signing_secrets(project):
     project.output.no_fnmatch_line("*whsec_not_base64!!*")
 
 
+PROJECT["test_project_a_misgiven_marker_never_shows_its_arguments"] = """
+        import pytest
+
+        @pytest.mark.webhook_inbox({"github": "TOPSECRET-positional"})
+        def test_secrets_given_without_the_keyword(webhook_inbox):
+            pass
+
+        @pytest.mark.webhook_inbox("TOPSECRET-a", "TOPSECRET-b", github="TOPSECRET-keyword")
+        def test_a_keyword_for_a_scheme(webhook_inbox):
+            pass
+        """
+
+
+def test_a_misgiven_marker_never_shows_its_arguments(project):
+    # The secrets dict given without `secrets=` was echoed (repr) in the one-line error, and
+    # so in CI logs. Positional arguments are counted, keyword arguments named, never shown.
+    assert project.outcomes["test_project_a_misgiven_marker_never_shows_its_arguments"] == {
+        "test_secrets_given_without_the_keyword": "error",
+        "test_a_keyword_for_a_scheme": "error",
+    }
+    project.output.fnmatch_lines(
+        ["*@pytest.mark.webhook_inbox takes only secrets={...}, not 1 positional argument"]
+    )
+    project.output.fnmatch_lines(
+        ["*@pytest.mark.webhook_inbox takes only secrets={...}, not 2 positional arguments, github"]
+    )
+    project.output.no_fnmatch_line("*TOPSECRET*")
+
+
 def test_pytest_fixtures_shows_how_to_give_the_inbox_secrets():
     # `pytest --fixtures` prints a fixture's docstring up to its first blank line.
     from whisper_tui.pytest_plugin import webhook_inbox

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import re
+import sys
+import threading
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -102,6 +104,37 @@ def test_lines_are_found_as_asked_not_all_at_once():
     assert lines[500] == "line␊"  # reading ahead finds what it needs
     lines.advance(10**6)
     assert len(lines) == 1000 and lines.complete
+
+
+def test_the_newest_line_counted_in_a_worker_is_whole_when_the_loop_reads_it():
+    # The detail counts lines in a worker thread while the loop draws the newest ones (G).
+    # A line's start was stored before its end and counted by its start: the loop could read
+    # a line whose end was not there yet (IndexError, about one read in four). The GIL is
+    # handed over every microsecond so the two interleave often; the body bounds the test.
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    torn: list[int] = []
+    try:
+        for _ in range(2):  # each round alone failed 20 times in 20 on the old order
+            lines = RawLines(b"x\n" * 100_000)
+
+            def count_all(lines: RawLines = lines) -> None:
+                while not lines.advance(1024):  # COUNT_STEP, as the detail's worker does
+                    pass
+
+            worker = threading.Thread(target=count_all)
+            worker.start()
+            while worker.is_alive():
+                if count := len(lines):
+                    try:
+                        lines[count - 1]
+                    except IndexError:
+                        torn.append(count - 1)
+            worker.join()
+            assert len(lines) == 100_000 and lines[99_999] == "x␊"
+    finally:
+        sys.setswitchinterval(before)
+    assert torn == []
 
 
 def test_display_stops_at_the_line_cap_and_says_so(monkeypatch):

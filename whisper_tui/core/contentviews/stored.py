@@ -209,8 +209,10 @@ class RawLines(Lines):
                     end, self._scanned = newline, newline + 1
                 else:
                     end = self._scanned = cut_at(data, start + LONG_LINE)
-                starts.append(start)
+                # The end first: a line is counted (len is len(starts)) only once whole, as
+                # the loop reads the newest lines while this runs in the counting worker.
                 ends.append(end)
+                starts.append(start)
                 if self._scanned >= size:
                     self._done = True
             if not self.scan.done and self.scan.advance(count * SCAN_PER_LINE):

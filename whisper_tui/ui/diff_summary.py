@@ -73,17 +73,31 @@ def request_summary(
     head = diff.changes[: diff.body_changes_from]
     body = diff.changes[diff.body_changes_from :]
     good = "bold $text-success"
+    warn = "bold $text-warning"
     lines: list[tuple[str, str]] = []
-    if diff.identical:
+    unlisted = unlisted_head_differences(diff)
+    if diff.identical and same_bytes:
         lines.append(("identical: request line, headers and body are the same", good))
-    elif not diff.body_differs and same_bytes and all(change.volatile for change in head):
+    elif diff.identical:
+        # `{"a":1}` against `{"a": 1}`: equal once normalized, but not the same bytes resent.
+        lines.append(("identical but for the body's formatting: the bytes differ", warn))
+    elif (
+        not diff.body_differs
+        and same_bytes
+        and head
+        and all(change.volatile for change in head)
+        and not unlisted
+    ):
         same = f"same body ({format_size(size)})"
         lines.append((f"identical but for volatile headers (v hides them): {same}", good))
     elif same_bytes:
-        lines.append((f"body identical ({format_size(size)})", good))
+        # Headers reordered or renamed in case make no Change: say so, or nothing would.
+        also = "".join(f"; {text}" for text in unlisted)
+        lines.append((f"body identical ({format_size(size)}){also}", good))
+        unlisted = []
     elif not body:
         # JSON re-indented (or keys sorted with s) reads the same: the notes say what differs.
-        lines.append(("body: the same once normalized; the bytes differ", "bold $text-warning"))
+        lines.append(("body: the same once normalized; the bytes differ", warn))
     elif body[0].path == "body":
         lines.append((printable(body[0].text()), "bold $text-warning"))  # body: -3 +4 lines
     else:
@@ -98,11 +112,46 @@ def request_summary(
         (printable(line), VERDICT_STYLES.get(status, "bold $text-warning"))
         for line, status in signatures
     )
-    for change in [*head, *body[1:]]:
+    for change in head:
+        style = "$text-muted" if change.volatile else SUMMARY_STYLES.get(change.kind, "")
+        lines.extend((line, style) for line in change_lines(change, width))
+    # Not said by the verdict (the body differs): after the headers' changes.
+    lines.extend((text, "$text-warning") for text in unlisted)
+    for change in body[1:]:
         style = "$text-muted" if change.volatile else SUMMARY_STYLES.get(change.kind, "")
         lines.extend((line, style) for line in change_lines(change, width))
     lines.extend((printable(note), "italic $text-muted") for note in diff.notes)
     return Content("\n").join(Content.styled(text, style) for text, style in lines)
+
+
+def unlisted_head_differences(diff: RequestDiff) -> list[str]:
+    """What differs in the request line and headers beyond the listed changes, which compare
+    headers by name case-insensitively: 'header names' case differs', 'headers reordered'.
+    Volatile rows are left out (`v` hides them)."""
+    left: list[str] = []
+    right: list[str] = []
+    differs = False
+    for row in diff.rows:
+        if row.section == "body":
+            break
+        if row.section != "headers" or row.kind == "section" or row.volatile:
+            continue
+        differs = differs or row.kind != "equal"
+        left.extend([row.left] if row.left is not None else [])
+        right.extend([row.right] if row.right is not None else [])
+    if not differs or any(not change.volatile for change in diff.changes[: diff.body_changes_from]):
+        return []  # nothing differs, or a listed change already says the headers differ
+
+    def folded(lines: list[str]) -> list[str]:
+        return [name.lower() + ":" + value for name, _, value in (x.partition(":") for x in lines)]
+
+    found = []
+    if sorted(folded(left)) == sorted(folded(right)):
+        if sorted(left) != sorted(right):
+            found.append("header names' case differs")
+        if folded(left) != folded(right):
+            found.append("headers reordered")
+    return found or ["headers differ"]
 
 
 def change_lines(change: Change, width: int, split: bool = False) -> list[str]:

@@ -43,6 +43,25 @@ def test_a_key_another_action_has_where_both_work_is_refused():
     assert conflict(export_copy="ctrl+p") is not None
 
 
+def test_the_help_key_the_diff_and_the_dialogs_bind_themselves_is_checked_there():
+    # The diff and the dialogs bind their own copy of help's key (the app's never reaches
+    # them): checked only as the app's, `diff_sort_keys = "?"` was taken and ? sorted the
+    # diff, the help unreachable there.
+    assert conflict(diff_sort_keys="?") == (
+        'keymap: diff_sort_keys = "?" takes question_mark, which help has; a key does one '
+        "thing (give help another key too, or diff_sort_keys a free one)"
+    )
+    assert conflict(help="s") == (
+        'keymap: help = "s" takes s, which diff_sort_keys has; a key does one thing '
+        "(give diff_sort_keys another key too, or help a free one)"
+    )
+    assert conflict(help="ctrl+y") is not None  # the export dialog's copy
+    assert conflict(edit_replay_send="f1", help="f1") is not None
+    # Moved together with help, or to a key free there too, it is no conflict.
+    assert conflict(help="f1") is None
+    assert conflict(help="f1", diff_sort_keys="?") is None
+
+
 def test_keys_that_never_meet_may_be_the_same():
     # The list's and the detail's keys never meet: one of them has the focus.
     assert conflict(list_first="y") is None

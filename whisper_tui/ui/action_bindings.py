@@ -4,22 +4,14 @@ palette's actions, and which app actions work only on the main screen."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from whisper_tui.ui.action_registry import all_actions, contributed, contributed_actions
-from whisper_tui.ui.action_types import CONTRIBUTED, SECTIONS, Action, Scope
+from whisper_tui.ui.action_types import CONTRIBUTED, OWN_HELP, Action, Scope, own_help
 from whisper_tui.ui.actions import ACTIONS
 
 if TYPE_CHECKING:  # Textual's Binding is imported only where a binding is made (action_types)
     from textual.binding import ActiveBinding, BindingType
-
-
-OWN_HELP: frozenset[Scope] = frozenset(
-    {"diff", "url_prompt", "probe_prompt", "edit_replay_screen", "export_screen"}
-)
-"""Screens that bind the help key themselves: the app's works on the main screen only, and
-never reaches a modal dialog (a modal screen ends the binding chain)."""
 
 
 def bindings_for(scope: Scope, actions: Iterable[Action] = ACTIONS) -> list[BindingType]:
@@ -32,8 +24,7 @@ def bindings_for(scope: Scope, actions: Iterable[Action] = ACTIONS) -> list[Bind
     chosen.sort(key=lambda action: (action.footer is None, action.footer or 0))
     if scope in OWN_HELP and actions is ACTIONS:
         help = next(action for action in ACTIONS if action.id == "help")
-        first = SECTIONS.get(scope) or ""  # the help lists the screen's own keys first
-        chosen.append(replace(help, scope=scope, action=f"app.help({first!r})", footer=None))
+        chosen.append(own_help(help, scope))
     return [action.binding() for action in chosen]
 
 

@@ -6,7 +6,7 @@ table in headless mode too, which must not import Textual (tests/test_import_hyg
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -101,3 +101,25 @@ class Action:
     def help_section(self) -> str | None:
         """Where the help screen lists this action (None: not listed)."""
         return SECTIONS.get(self.scope) if self.section == "" else self.section
+
+
+OWN_HELP: frozenset[Scope] = frozenset(
+    {"diff", "url_prompt", "probe_prompt", "edit_replay_screen", "export_screen"}
+)
+"""Screens that bind the help key themselves: the app's works on the main screen only, and
+never reaches a modal dialog (a modal screen ends the binding chain)."""
+
+
+def own_help(help: Action, scope: Scope) -> Action:
+    """The help action as a screen in OWN_HELP binds it: its own copy, opening the help at the
+    screen's section, under the help's id (a [keymap] moves it too), off its footer. Made here,
+    once, for both the screen's BINDINGS and the keymap conflict check: made only for the
+    bindings, `diff_sort_keys = "?"` was taken and ? sorted the diff, the help unreachable."""
+    first = SECTIONS.get(scope) or ""  # the help lists the screen's own keys first
+    return replace(help, scope=scope, action=f"app.help({first!r})", footer=None)
+
+
+def with_own_help(actions: tuple[Action, ...]) -> tuple[Action, ...]:
+    """`actions` and the copies of their help action (id "help") the OWN_HELP screens bind."""
+    helps = [action for action in actions if action.id == "help"]
+    return actions + tuple(own_help(help, scope) for help in helps for scope in sorted(OWN_HELP))

@@ -37,7 +37,7 @@ ACTIONS: tuple[Action, ...] = (
         palette_help="Every key, by where it works",
         # The app's binding works on the main screen (a dialog's footer would offer it while
         # its field types ?); the diff and each dialog bind the key themselves
-        # (action_bindings.OWN_HELP): on the diff it did nothing.
+        # (action_types.OWN_HELP): on the diff it did nothing.
         main_screen=True,
     ),
     # q quits from the main screen; on the diff, the help and in a dialog it goes back (their

@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from whisper_tui.ui.action_types import Action, Scope
+from whisper_tui.ui.action_types import Action, Scope, with_own_help
 from whisper_tui.ui.keymap import keys_in_effect
 
 MAIN_WINDOW: frozenset[Scope] = frozenset({"list", "detail", "find_bar"})
@@ -112,7 +112,9 @@ def keymap_conflict(keymap: Mapping[str, str], actions: Iterable[Action]) -> str
     """The first remapped key that another action also has where both work, said in one
     line; None when there is none. Overlaps the defaults already have (Esc closing the find
     bar before it clears the filter) are by design and left alone."""
-    table = list(actions)
+    # With the help's copies on the screens that bind it themselves (the diff, the dialogs):
+    # checked only as the app's, `diff_sort_keys = "?"` left the diff without its help.
+    table = list(with_own_help(tuple(actions)))
     effective = {action.id: _keys(action, keymap) for action in table}
     defaults = {action.id: _keys(action, {}) for action in table}
     quit_keys = {

@@ -138,13 +138,14 @@ def test_secrets_given_by_scheme_judge_the_captures_as_they_arrive():
         ({"nope": "x"}, "unknown signature scheme"),
         ({"github": ""}, "'github' needs a secret"),
         ({"github": []}, "'github' needs a secret"),
+        ({"github": 12345}, "'github' needs a secret"),
         ({"standard": "whsec_not_base64!!"}, "standard: "),
     ],
 )
 def test_secrets_are_checked_as_secret_checks_them_without_showing_them(secrets, message):
     with pytest.raises(ValueError, match=message) as refused:
         WebhookInbox(secrets=secrets)
-    assert "not_base64" not in str(refused.value)
+    assert "not_base64" not in str(refused.value) and "12345" not in str(refused.value)
 
 
 def test_the_filter_says_how_to_give_the_inbox_a_secret():

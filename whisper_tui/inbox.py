@@ -13,7 +13,7 @@ import dataclasses
 import json
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from whisper_tui.core.answers import status_of
@@ -144,7 +144,15 @@ def secret_pairs(secrets: SecretsArg) -> tuple[tuple[str, str], ...]:
     name or alias, a usable secret); ValueError naming the scheme, never the secret."""
     pairs = []
     for scheme, given in secrets.items():
-        values = [given] if isinstance(given, str) else list(given)
+        # Neither a string nor a list (a number): the same one line, not list()'s TypeError
+        # and a traceback, whose frames (pytest -l) would show the secrets.
+        values = (
+            [given]
+            if isinstance(given, str)
+            else list(given)
+            if isinstance(given, Iterable)
+            else []
+        )
         if not values or not all(isinstance(value, str) and value for value in values):
             raise ValueError(f"secrets: {scheme!r} needs a secret, or a non-empty list of them")
         for value in values:

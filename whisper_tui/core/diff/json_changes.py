@@ -16,16 +16,39 @@ MAX_JSON_DEPTH = 256
 ARRAY_ALIGN_CAP = 10_000
 """Arrays longer than this are compared index by index rather than aligned."""
 
-# Numbers are parsed as marked strings holding their literal text, so 1.10 and 1.1 differ
-# like they do on the wire, 1 never equals true, and C-level == can compare whole subtrees.
+# Numbers are parsed as JsonNumber, marked strings holding their literal text, so 1.10 and
+# 1.1 differ like they do on the wire, 1 never equals true, and C-level == can compare whole
+# subtrees. The marks make json and orjson write a number as a string that is easy to unwrap.
 NUMBER_OPEN = "\x00\x1e"
 NUMBER_CLOSE = "\x1e\x00"
-_NUM_JSON = re.compile(r'"\\u0000\\u001e([^"\\]*)\\u001e\\u0000"')
 _SIMPLE_KEY = re.compile(r"[\w$@-]+\Z")
 
 
-def _number(literal: str) -> str:
-    return NUMBER_OPEN + literal + NUMBER_CLOSE
+class JsonNumber(str):
+    """A number's literal between NUMBER_OPEN and NUMBER_CLOSE.
+
+    Its own type, equal only to another JsonNumber: JSON text can spell the marked string
+    too ("\\u0000\\u001e5\\u001e\\u0000"), and a plain str holding it read as the number 5.
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is JsonNumber and str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = str.__hash__
+
+    @property
+    def literal(self) -> str:
+        """The number as written: '1.10', '1e3', '-0'."""
+        return self[len(NUMBER_OPEN) : -len(NUMBER_CLOSE)]
+
+
+def _number(literal: str) -> JsonNumber:
+    return JsonNumber(NUMBER_OPEN + literal + NUMBER_CLOSE)
 
 
 def parse_json_literals(text: str) -> Any:
@@ -122,6 +145,12 @@ def _array_children(where: str, old: list[Any], new: list[Any], depth: int) -> l
         ops = diff_lines(*keys)
     for tag, i1, i2, j1, j2 in ops:
         if tag == "equal":
+            # Equal texts, but a JsonNumber and a string spelling its marks write the same.
+            children.extend(
+                (f"{where}[{j1 + k}]", old[i1 + k], new[j1 + k], depth)
+                for k in range(i2 - i1)
+                if old[i1 + k] != new[j1 + k]
+            )
             continue
         paired = min(i2 - i1, j2 - j1)
         for offset in range(paired):
@@ -146,11 +175,10 @@ def _key_path(where: str, key: str) -> str:
 
 def _literal(value: Any) -> str:
     """A short display form of a JSON value: scalars as JSON, containers as {...} / [...]."""
-    if isinstance(value, str):
-        if value.startswith(NUMBER_OPEN) and value.endswith(NUMBER_CLOSE):
-            text = value[len(NUMBER_OPEN) : -len(NUMBER_CLOSE)]
-        else:
-            text = json.dumps(value, ensure_ascii=False)
+    if type(value) is JsonNumber:
+        text = value.literal
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
     elif value is None or isinstance(value, bool | int | float):
         text = json.dumps(value)
     elif isinstance(value, dict):
@@ -164,9 +192,25 @@ def _literal(value: Any) -> str:
 
 def sorted_json(value: Any, text: str) -> str:
     """Compact JSON with sorted keys and every number literal as it was sent."""
+    if "\\u0000" in text:
+        # A string may hold the marks (only an escape puts NUL in one): written one by one.
+        return _sorted_compact(value)
     ordered = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    if "\\u00" not in text:
-        # No escaped control characters in the source, so the escaped markers can only
-        # come from numbers: two plain replaces unwrap them faster than a regex.
-        return ordered.replace('"\\u0000\\u001e', "").replace('\\u001e\\u0000"', "")
-    return _NUM_JSON.sub(r"\1", ordered)
+    # No string holds NUL, so the escaped marks can only come from numbers: two plain
+    # replaces unwrap them faster than a regex.
+    return ordered.replace('"\\u0000\\u001e', "").replace('\\u001e\\u0000"', "")
+
+
+def _sorted_compact(value: Any) -> str:
+    """sorted_json's text written in Python, each number by its type; may raise
+    RecursionError, as json.dumps does."""
+    if type(value) is JsonNumber:
+        return value.literal
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        items = sorted(value.items())
+        return "{" + ",".join(f"{_sorted_compact(k)}:{_sorted_compact(v)}" for k, v in items) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_sorted_compact(item) for item in value) + "]"
+    return json.dumps(value)  # true, false, null

@@ -8,6 +8,8 @@ and pushed its new value out of sight.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 from rich.cells import cell_len
 from textual.content import Content
 
@@ -47,10 +49,7 @@ def summary_text(diff: RequestDiff, width: int, first_line: str = "request line"
         lines.append(
             (f"identical: {first_line}, headers and body are the same", "bold $text-success")
         )
-    for change in diff.changes:
-        # A volatile change (a timestamp, a signature) is muted, not hidden.
-        style = "$text-muted" if change.volatile else SUMMARY_STYLES.get(change.kind, "")
-        lines.extend((line, style) for line in change_lines(change, width))
+    lines.extend(styled_changes(diff.changes, width))
     for note in diff.notes:
         lines.append((printable(note), "italic $text-muted"))
     return Content("\n").join(Content.styled(text, style) for text, style in lines)
@@ -112,16 +111,20 @@ def request_summary(
         (printable(line), VERDICT_STYLES.get(status, "bold $text-warning"))
         for line, status in signatures
     )
-    for change in head:
-        style = "$text-muted" if change.volatile else SUMMARY_STYLES.get(change.kind, "")
-        lines.extend((line, style) for line in change_lines(change, width))
+    lines.extend(styled_changes(head, width))
     # Not said by the verdict (the body differs): after the headers' changes.
     lines.extend((text, "$text-warning") for text in unlisted)
-    for change in body[1:]:
-        style = "$text-muted" if change.volatile else SUMMARY_STYLES.get(change.kind, "")
-        lines.extend((line, style) for line in change_lines(change, width))
+    lines.extend(styled_changes(body[1:], width))
     lines.extend((printable(note), "italic $text-muted") for note in diff.notes)
     return Content("\n").join(Content.styled(text, style) for text, style in lines)
+
+
+def styled_changes(changes: Sequence[Change], width: int) -> Iterator[tuple[str, str]]:
+    """Each change's lines (change_lines) with its style: a volatile change (a timestamp, a
+    signature) is muted, not hidden."""
+    for change in changes:
+        style = "$text-muted" if change.volatile else SUMMARY_STYLES.get(change.kind, "")
+        yield from ((line, style) for line in change_lines(change, width))
 
 
 def unlisted_head_differences(diff: RequestDiff) -> list[str]:
